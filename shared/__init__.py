@@ -1,0 +1,1 @@
+"""Common code for clearscribe: typed models, job status, storage interfaces, config, errors."""

@@ -1,0 +1,130 @@
+"""Job stores: where job status, stage timings, outputs and errors are recorded.
+
+``JobStore`` is the interface; :class:`shared.jobstore.sqlite.SQLiteJobStore` is the local one
+(a SQLite file in the data dir). Every status change is conditional (see ``shared.status``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Protocol
+
+from shared.status import JobStatus
+
+
+def utc_now() -> str:
+    """ISO-8601 UTC timestamp with milliseconds, e.g. ``2026-11-26T12:00:00.123Z``."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass
+class JobRecord:
+    job_id: str
+    status: JobStatus
+    source: str
+    created_at: str
+    updated_at: str
+    attempt: int = 1
+    stages: dict[str, dict[str, str]] = field(default_factory=dict)
+    error: dict[str, str] | None = None
+    outputs: dict[str, str] | None = None
+    summary: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "job_id": self.job_id,
+            "status": self.status.value,
+            "source": self.source,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "attempt": self.attempt,
+            "stages": self.stages,
+            "error": self.error,
+            "outputs": self.outputs,
+            "summary": self.summary,
+        }
+
+    def listing(self) -> dict[str, Any]:
+        """The short form used by ``clearscribe jobs --json``."""
+        return {
+            "job_id": self.job_id,
+            "status": self.status.value,
+            "source": self.source,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "error": self.error,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> JobRecord:
+        return cls(
+            job_id=data["job_id"],
+            status=JobStatus(data["status"]),
+            source=data["source"],
+            created_at=data["created_at"],
+            updated_at=data["updated_at"],
+            attempt=int(data.get("attempt", 1)),
+            stages=dict(data.get("stages") or {}),
+            error=data.get("error"),
+            outputs=data.get("outputs"),
+            summary=data.get("summary"),
+        )
+
+
+def apply_transition(
+    record: JobRecord,
+    target: JobStatus,
+    *,
+    at: str,
+    error: dict[str, str] | None = None,
+    outputs: dict[str, str] | None = None,
+    summary: dict[str, Any] | None = None,
+) -> JobRecord:
+    """The record after moving to ``target`` (caller checks the transition is allowed).
+
+    Closes the current stage, opens the next one; terminal states only close.
+    """
+    stages = {k: dict(v) for k, v in record.stages.items()}
+    current = stages.get(record.status.stage)
+    if current is not None and "ended_at" not in current:
+        current["ended_at"] = at
+    if not target.is_terminal:
+        stages[target.stage] = {"started_at": at}
+    return JobRecord(
+        job_id=record.job_id,
+        status=target,
+        source=record.source,
+        created_at=record.created_at,
+        updated_at=at,
+        attempt=record.attempt,
+        stages=stages,
+        error=error if target is JobStatus.FAILED else None,
+        outputs=outputs if outputs is not None else record.outputs,
+        summary=summary if summary is not None else record.summary,
+    )
+
+
+class JobStore(Protocol):
+    def create_job(self, job_id: str, source: str) -> tuple[JobRecord, bool]:
+        """Register a QUEUED job; if it exists already, return it unchanged and ``False``."""
+
+    def restart_job(self, job_id: str, source: str) -> JobRecord:
+        """Start a deliberate re-run (``--force``): back to QUEUED, attempt + 1."""
+
+    def transition(
+        self,
+        job_id: str,
+        target: JobStatus,
+        *,
+        error: dict[str, str] | None = None,
+        outputs: dict[str, str] | None = None,
+        summary: dict[str, Any] | None = None,
+    ) -> JobRecord:
+        """Move a job forward; raises ``InvalidTransitionError`` if not allowed."""
+
+    def get_job(self, job_id: str) -> JobRecord:
+        """Raises ``JobNotFoundError`` when there is no such job."""
+
+    def list_jobs(self, status: JobStatus | None = None, limit: int | None = None) -> list[JobRecord]:
+        """Newest first."""

@@ -1,0 +1,43 @@
+"""Structured (JSON) logging.
+
+Never pass transcript text, PII values or file contents to a logger: log ids, counts, sizes,
+durations and error codes only. ``get_logger`` gives a logger whose records are one JSON object
+per line on stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from typing import Any
+
+_RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        data: dict[str, Any] = {
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        data.update({k: v for k, v in vars(record).items() if k not in _RESERVED})
+        if record.exc_info and record.exc_info[0] is not None:
+            data["exception"] = record.exc_info[0].__name__
+        return json.dumps(data, default=str)
+
+
+def get_logger(name: str) -> logging.Logger:
+    logger = logging.getLogger(name)
+    root = logging.getLogger("clearscribe")
+    if not root.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JsonFormatter())
+        root.addHandler(handler)
+        root.setLevel(os.environ.get("CLEARSCRIBE_LOG_LEVEL", "WARNING").upper())
+        root.propagate = False
+    if not name.startswith("clearscribe"):
+        logger = logging.getLogger(f"clearscribe.{name}")
+    return logger

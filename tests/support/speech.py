@@ -1,0 +1,81 @@
+"""Speech fixtures made at test time: espeak-ng speaks a known script, ffmpeg muxes it into media.
+
+The reference text is what was spoken, so WER and leak checks have ground truth.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+
+def ffmpeg_exe() -> str:
+    """The system ffmpeg if present (it ships ffprobe too), else imageio-ffmpeg's static binary."""
+    system = shutil.which("ffmpeg")
+    if system:
+        return system
+    import imageio_ffmpeg
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def speak_to_wav(text: str, out: Path, *, voice: str = "en-us", words_per_minute: int = 150) -> Path:
+    """Synthesize ``text`` to a WAV file with espeak-ng. Sentences are separated by pauses."""
+    if shutil.which("espeak-ng") is None:
+        raise RuntimeError("espeak-ng is not installed (apt-get install espeak-ng)")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["espeak-ng", "-v", voice, "-s", str(words_per_minute), "-g", "6", "-w", str(out), "--stdin"],
+        input=text.encode("utf-8"),
+        check=True,
+        capture_output=True,
+    )
+    return out
+
+
+def mux_video(audio: Path, out: Path, *, size: str = "320x240", video: bool = True, audio_codec: str = "aac") -> Path:
+    """Mux ``audio`` with a generated colour video track into ``out`` (container from the suffix)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    cmd = [ffmpeg_exe(), "-nostdin", "-v", "error", "-y"]
+    if video:
+        cmd += ["-f", "lavfi", "-i", f"color=c=navy:s={size}:r=10"]
+    cmd += ["-i", str(audio)]
+    if video:
+        cmd += ["-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
+    cmd += ["-c:a", audio_codec, "-shortest", str(out)]
+    subprocess.run(cmd, check=True, capture_output=True)
+    return out
+
+
+def make_speech_video(text: str, out: Path, *, voice: str = "en-us", words_per_minute: int = 150) -> Path:
+    """A video (``out``'s container, e.g. .mp4) whose audio track speaks ``text``."""
+    wav = out.with_suffix(".speech.wav")
+    speak_to_wav(text, wav, voice=voice, words_per_minute=words_per_minute)
+    try:
+        return mux_video(wav, out)
+    finally:
+        wav.unlink(missing_ok=True)
+
+
+def make_silence(out: Path, seconds: float, *, video: bool = True) -> Path:
+    cmd = [ffmpeg_exe(), "-nostdin", "-v", "error", "-y"]
+    if video:
+        cmd += ["-f", "lavfi", "-i", f"color=c=black:s=160x120:r=10:d={seconds}"]
+    cmd += ["-f", "lavfi", "-i", f"anullsrc=r=16000:cl=mono:d={seconds}"]
+    if video:
+        cmd += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
+    cmd += ["-c:a", "aac", "-shortest", str(out)]
+    subprocess.run(cmd, check=True, capture_output=True)
+    return out
+
+
+def make_video_without_audio(out: Path, seconds: float = 2.0) -> Path:
+    subprocess.run(
+        [ffmpeg_exe(), "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i",
+         f"color=c=red:s=160x120:r=10:d={seconds}", "-c:v", "libx264", "-preset", "ultrafast",
+         "-pix_fmt", "yuv420p", str(out)],
+        check=True,
+        capture_output=True,
+    )
+    return out
