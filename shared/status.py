@@ -6,10 +6,10 @@ DynamoDB) enforce :func:`allowed_previous` as their condition.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class JobStatus(str, Enum):
+class JobStatus(StrEnum):
     QUEUED = "QUEUED"
     EXTRACTING = "EXTRACTING"
     TRANSCRIBING = "TRANSCRIBING"

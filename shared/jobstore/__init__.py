@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from shared.status import JobStatus
@@ -15,7 +15,7 @@ from shared.status import JobStatus
 
 def utc_now() -> str:
     """ISO-8601 UTC timestamp with milliseconds, e.g. ``2026-11-26T12:00:00.123Z``."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 @dataclass

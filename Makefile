@@ -1,0 +1,55 @@
+# Set-up and everyday commands. `make demo` and `make test` do all set-up on a fresh
+# Debian machine with Python 3.11 (system packages, a virtualenv in .venv, Python deps).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+APT_PACKAGES := espeak-ng ffmpeg
+CDK_CLI_VERSION := 2.1148.0
+
+.PHONY: demo test lint system-deps cdk-cli bench clean
+
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing system packages:$$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.local-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[local]'
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@ $(VENV)/.local-installed
+
+cdk-cli:
+	@command -v node >/dev/null || { echo "Node.js is required for the CDK (apt-get install nodejs npm)"; exit 1; }
+	@[ -x node_modules/.bin/cdk ] && node_modules/.bin/cdk --version | grep -q "^$(CDK_CLI_VERSION)" \
+		|| npm install --no-save --no-audit --no-fund --silent aws-cdk@$(CDK_CLI_VERSION)
+
+## demo: a spoken sample video through the whole local pipeline, offline
+demo: system-deps $(VENV)/.local-installed
+	$(BIN)/python -m demo.make_video .demo/quarterly-review.mp4
+	$(BIN)/clearscribe run .demo/quarterly-review.mp4 --model offline-tiny.en --home .demo/home --out .demo/results
+	@echo; echo "clean transcript (.demo/results/*/transcript.txt):"; cat .demo/results/*/transcript.txt
+
+## test: the whole test suite (unit, integration with moto, infra with CDK, end-to-end speech)
+test: system-deps $(VENV)/.dev-installed cdk-cli
+	PATH="$(CURDIR)/node_modules/.bin:$$PATH" JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 \
+		$(BIN)/python -m pytest
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(VENV)/.dev-installed
+	$(BIN)/python -m bench.bench_pipeline
+
+clean:
+	rm -rf .demo cdk.out .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The demo: a spoken sample recording for `make demo`."""

@@ -1,0 +1,1 @@
+"""The clearscribe pipeline: workflow steps, the local runner, the CLI, Lambda handlers."""

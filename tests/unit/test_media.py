@@ -1,0 +1,118 @@
+"""Input validation and audio extraction with real ffmpeg on real (generated) media files."""
+
+from __future__ import annotations
+
+import subprocess
+import wave
+from pathlib import Path
+
+import pytest
+
+from pipeline.media import extract_audio, probe_media, resolve_ffmpeg
+from shared import errors
+from tests.support.speech import ffmpeg_exe, make_speech_video, make_video_without_audio, speak_to_wav
+
+LIMITS = {"max_bytes": 50 * 1024**2, "max_duration_seconds": 3600}
+TEXT = "This short recording checks that audio extraction works from start to finish."
+
+
+@pytest.fixture(scope="module")
+def speech_mp4(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_speech_video(TEXT, tmp_path_factory.mktemp("media") / "speech.mp4")
+
+
+@pytest.mark.parametrize("suffix, codec", [(".mkv", "libopus"), (".webm", "libopus"), (".mov", "aac")])
+def test_common_video_containers_are_accepted(tmp_path: Path, suffix: str, codec: str) -> None:
+    from tests.support.speech import mux_video
+
+    wav = speak_to_wav(TEXT, tmp_path / "s.wav")
+    if suffix == ".webm":
+        cmd = [ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "color=s=64x64:r=5", "-i", str(wav),
+               "-c:v", "libvpx-vp9", "-deadline", "realtime", "-c:a", codec, "-shortest", str(tmp_path / "v.webm")]
+        subprocess.run(cmd, check=True, capture_output=True)
+        video = tmp_path / "v.webm"
+    else:
+        video = mux_video(wav, tmp_path / f"v{suffix}", audio_codec=codec)
+    info = probe_media(video, **LIMITS)
+    assert info.has_video and info.duration_seconds > 2
+
+
+@pytest.mark.parametrize("suffix, args", [(".mp3", ["-c:a", "libmp3lame"]), (".m4a", ["-c:a", "aac"]), (".wav", [])])
+def test_audio_only_files_are_accepted(tmp_path: Path, suffix: str, args: list[str]) -> None:
+    wav = speak_to_wav(TEXT, tmp_path / "s.wav")
+    out = tmp_path / f"a{suffix}"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(wav), *args, str(out)], check=True, capture_output=True)
+    info = probe_media(out, **LIMITS)
+    assert not info.has_video and info.duration_seconds > 2
+
+
+def test_extraction_gives_16khz_mono_of_the_whole_recording(speech_mp4: Path, tmp_path: Path) -> None:
+    info = probe_media(speech_mp4, **LIMITS)
+    seen: list[float] = []
+    duration = extract_audio(info, tmp_path / "a.wav", ffmpeg=resolve_ffmpeg(None), timeout_seconds=60,
+                             on_progress=seen.append)
+    with wave.open(str(tmp_path / "a.wav")) as wav:
+        assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (16000, 1, 2)
+    assert duration == pytest.approx(info.duration_seconds, abs=0.2)
+    assert seen and max(seen) <= duration + 0.5
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(errors.SourceNotFoundError, match="no such file"):
+        probe_media(tmp_path / "nope.mp4", **LIMITS)
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    (tmp_path / "empty.mp4").write_bytes(b"")
+    with pytest.raises(errors.EmptyFileError, match="empty"):
+        probe_media(tmp_path / "empty.mp4", **LIMITS)
+
+
+def test_text_file_named_mp4(tmp_path: Path) -> None:
+    (tmp_path / "notes.mp4").write_text("meeting notes, not a video\n" * 20)
+    with pytest.raises(errors.InvalidMediaError) as info:
+        probe_media(tmp_path / "notes.mp4", **LIMITS)
+    assert info.value.code == "INVALID_MEDIA" and "notes.mp4" in info.value.message
+
+
+def test_truncated_mp4(speech_mp4: Path, tmp_path: Path) -> None:
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(speech_mp4.read_bytes()[: speech_mp4.stat().st_size // 2])
+    with pytest.raises(errors.InvalidMediaError):
+        probe_media(cut, **LIMITS)
+
+
+def test_truncated_faststart_mp4_is_caught_at_extraction(speech_mp4: Path, tmp_path: Path) -> None:
+    """moov first: the file opens, but half of the audio is missing."""
+    faststart = tmp_path / "fast.mp4"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(speech_mp4), "-c", "copy", "-movflags", "+faststart",
+                    str(faststart)], check=True, capture_output=True)
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(faststart.read_bytes()[: faststart.stat().st_size // 2])
+    info = probe_media(cut, **LIMITS)
+    with pytest.raises(errors.InvalidMediaError, match="truncated|decoded"):
+        extract_audio(info, tmp_path / "a.wav", ffmpeg=resolve_ffmpeg(None), timeout_seconds=60)
+    assert not (tmp_path / "a.wav").exists()
+
+
+def test_video_without_audio(tmp_path: Path) -> None:
+    with pytest.raises(errors.NoAudioStreamError, match="no audio stream"):
+        probe_media(make_video_without_audio(tmp_path / "silent-film.mp4"), **LIMITS)
+
+
+def test_size_and_duration_limits(speech_mp4: Path) -> None:
+    with pytest.raises(errors.MediaTooLargeError):
+        probe_media(speech_mp4, max_bytes=1000, max_duration_seconds=3600)
+    with pytest.raises(errors.MediaTooLongError):
+        probe_media(speech_mp4, max_bytes=10**9, max_duration_seconds=1)
+
+
+def test_a_directory_is_not_media(tmp_path: Path) -> None:
+    with pytest.raises(errors.InvalidMediaError, match="not a regular file"):
+        probe_media(tmp_path, **LIMITS)
+
+
+def test_configured_ffmpeg_that_does_not_exist() -> None:
+    with pytest.raises(errors.AudioExtractionError, match="ffmpeg not found"):
+        resolve_ffmpeg("/no/such/ffmpeg")
