@@ -41,9 +41,7 @@ def render_srt(segments: Iterable[Mapping[str, Any]]) -> str:
 
 
 def render_vtt(segments: Iterable[Mapping[str, Any]]) -> str:
-    blocks = [
-        f"{_timestamp(start, '.')} --> {_timestamp(end, '.')}\n{text}\n" for start, end, text in _cues(segments)
-    ]
+    blocks = [f"{_timestamp(start, '.')} --> {_timestamp(end, '.')}\n{text}\n" for start, end, text in _cues(segments)]
     return "WEBVTT\n\n" + "\n".join(blocks)
 
 

@@ -66,7 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, help="output dir (default: <home>/results)")
     run.add_argument("--model", help=f"model name or CTranslate2 dir (default: $CLEARSCRIBE_MODEL or {DEFAULT_MODEL})")
     run.add_argument(
-        "--engine", choices=("faster-whisper", "transformers"), default="faster-whisper",
+        "--engine",
+        choices=("faster-whisper", "transformers"),
+        default="faster-whisper",
         help="speech engine (transformers: the SageMaker inference module, needs clearscribe[inference])",
     )
     run.add_argument("--ffmpeg", help="ffmpeg binary to use (default: $CLEARSCRIBE_FFMPEG, else the bundled one)")

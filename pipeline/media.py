@@ -75,9 +75,7 @@ def probe_media(path: Path, *, max_bytes: int, max_duration_seconds: float) -> M
             has_video=bool(container.streams.video),
         )
     if duration > max_duration_seconds:
-        raise MediaTooLongError(
-            f"{path}: {duration:.0f} s of audio is over the limit of {max_duration_seconds:.0f} s"
-        )
+        raise MediaTooLongError(f"{path}: {duration:.0f} s of audio is over the limit of {max_duration_seconds:.0f} s")
     return info
 
 

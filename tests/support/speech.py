@@ -72,9 +72,24 @@ def make_silence(out: Path, seconds: float, *, video: bool = True) -> Path:
 
 def make_video_without_audio(out: Path, seconds: float = 2.0) -> Path:
     subprocess.run(
-        [ffmpeg_exe(), "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i",
-         f"color=c=red:s=160x120:r=10:d={seconds}", "-c:v", "libx264", "-preset", "ultrafast",
-         "-pix_fmt", "yuv420p", str(out)],
+        [
+            ffmpeg_exe(),
+            "-nostdin",
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"color=c=red:s=160x120:r=10:d={seconds}",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            str(out),
+        ],
         check=True,
         capture_output=True,
     )

@@ -27,8 +27,25 @@ def test_common_video_containers_are_accepted(tmp_path: Path, suffix: str, codec
 
     wav = speak_to_wav(TEXT, tmp_path / "s.wav")
     if suffix == ".webm":
-        cmd = [ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "color=s=64x64:r=5", "-i", str(wav),
-               "-c:v", "libvpx-vp9", "-deadline", "realtime", "-c:a", codec, "-shortest", str(tmp_path / "v.webm")]
+        cmd = [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=s=64x64:r=5",
+            "-i",
+            str(wav),
+            "-c:v",
+            "libvpx-vp9",
+            "-deadline",
+            "realtime",
+            "-c:a",
+            codec,
+            "-shortest",
+            str(tmp_path / "v.webm"),
+        ]
         subprocess.run(cmd, check=True, capture_output=True)
         video = tmp_path / "v.webm"
     else:
@@ -49,8 +66,9 @@ def test_audio_only_files_are_accepted(tmp_path: Path, suffix: str, args: list[s
 def test_extraction_gives_16khz_mono_of_the_whole_recording(speech_mp4: Path, tmp_path: Path) -> None:
     info = probe_media(speech_mp4, **LIMITS)
     seen: list[float] = []
-    duration = extract_audio(info, tmp_path / "a.wav", ffmpeg=resolve_ffmpeg(None), timeout_seconds=60,
-                             on_progress=seen.append)
+    duration = extract_audio(
+        info, tmp_path / "a.wav", ffmpeg=resolve_ffmpeg(None), timeout_seconds=60, on_progress=seen.append
+    )
     with wave.open(str(tmp_path / "a.wav")) as wav:
         assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (16000, 1, 2)
     assert duration == pytest.approx(info.duration_seconds, abs=0.2)
@@ -86,8 +104,11 @@ def test_truncated_mp4(speech_mp4: Path, tmp_path: Path) -> None:
 def test_truncated_faststart_mp4_is_caught_at_extraction(speech_mp4: Path, tmp_path: Path) -> None:
     """moov first: the file opens, but half of the audio is missing."""
     faststart = tmp_path / "fast.mp4"
-    subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(speech_mp4), "-c", "copy", "-movflags", "+faststart",
-                    str(faststart)], check=True, capture_output=True)
+    subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-i", str(speech_mp4), "-c", "copy", "-movflags", "+faststart", str(faststart)],
+        check=True,
+        capture_output=True,
+    )
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(faststart.read_bytes()[: faststart.stat().st_size // 2])
     info = probe_media(cut, **LIMITS)

@@ -5,12 +5,16 @@ import pytest
 from shared.status import PROGRESS_ORDER, JobStatus, allowed_previous, can_transition
 
 
-@pytest.mark.parametrize("earlier, later", [(a, b) for i, a in enumerate(PROGRESS_ORDER) for b in PROGRESS_ORDER[i + 1 :]])
+@pytest.mark.parametrize(
+    "earlier, later", [(a, b) for i, a in enumerate(PROGRESS_ORDER) for b in PROGRESS_ORDER[i + 1 :]]
+)
 def test_moving_forward_is_allowed(earlier: JobStatus, later: JobStatus) -> None:
     assert can_transition(earlier, later)
 
 
-@pytest.mark.parametrize("earlier, later", [(a, b) for i, a in enumerate(PROGRESS_ORDER) for b in PROGRESS_ORDER[: i + 1]])
+@pytest.mark.parametrize(
+    "earlier, later", [(a, b) for i, a in enumerate(PROGRESS_ORDER) for b in PROGRESS_ORDER[: i + 1]]
+)
 def test_moving_backwards_or_in_place_is_refused(earlier: JobStatus, later: JobStatus) -> None:
     assert not can_transition(earlier, later)
 
