@@ -28,9 +28,9 @@ class Progress:
 
     def start(self, label: str) -> None:
         self._label = label
-        self._last_share = -1.0
 
     def stage(self, name: str) -> None:
+        self._last_share = -1.0
         self._write(f"{self._label}: {name}", final=not self.live)
 
     def audio(self, stage: str, done: float, total: float) -> None:
