@@ -1,0 +1,57 @@
+"""`clearscribe enrich`: re-enrichment of existing transcripts, without speech recognition."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pipeline.cli import main
+from shared.models import Segment, Transcript
+
+
+def run_cli(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_a_transcript_json_gets_clean_outputs_with_captions(tmp_path: Path, home: Path, capsys) -> None:
+    transcript = Transcript(
+        language="en",
+        duration=9.0,
+        model="distil-large-v3",
+        engine="transformers",
+        segments=(
+            Segment(0, 0.0, 4.0, "Hi, this is Jennifer Lopez from the billing team."),
+            Segment(1, 4.0, 9.0, "Reach me at jennifer.lopez@example.org, it was a fantastic quarter."),
+        ),
+    )
+    src = tmp_path / "call.json"
+    src.write_text(transcript.to_json())
+    code, out, _ = run_cli(capsys, "enrich", str(src), "--json", "--home", str(home))
+    record = json.loads(out)
+    assert code == 0 and record["status"] == "COMPLETE" and set(record["outputs"]) == {"json", "srt", "vtt", "txt"}
+    everything = " ".join(Path(p).read_text() for p in record["outputs"].values())
+    assert "Jennifer" not in everything and "jennifer.lopez" not in everything
+    enriched = json.loads(Path(record["outputs"]["json"]).read_text())
+    assert enriched["model"] == {"name": "distil-large-v3", "engine": "transformers"}
+    assert enriched["transcript"]["segments"][1]["end"] == 9.0
+
+
+def test_plain_text_gets_json_and_txt_but_no_timed_captions(tmp_path: Path, home: Path, capsys) -> None:
+    src = tmp_path / "notes.txt"
+    src.write_text("my name is Peter Novak\n\nthe launch went really well\n")
+    code, out, _ = run_cli(capsys, "enrich", str(src), "--json", "--home", str(home))
+    record = json.loads(out)
+    assert code == 0 and set(record["outputs"]) == {"json", "txt"}
+    assert Path(record["outputs"]["txt"]).read_text().splitlines() == [
+        "my name is <PERSON>",
+        "the launch went really well",
+    ]
+
+
+def test_an_unreadable_transcript_fails_with_a_reason(tmp_path: Path, home: Path, capsys) -> None:
+    src = tmp_path / "broken.json"
+    src.write_text('{"segments": [{"start": "soon"}]}')
+    code, _, err = run_cli(capsys, "enrich", str(src), "--home", str(home))
+    assert code == 1 and "INVALID_TRANSCRIPT" in err and "broken.json" in err
