@@ -3,7 +3,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := espeak-ng ffmpeg
+APT_PACKAGES := espeak-ng ffmpeg binutils
 CDK_CLI_VERSION := 2.1148.0
 
 .PHONY: demo test lint system-deps cdk-cli bench clean

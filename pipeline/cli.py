@@ -113,6 +113,14 @@ def build_parser() -> argparse.ArgumentParser:
     submit.add_argument("--stack", default="ClearscribeWorkflow", help="workflow stack name")
     submit.add_argument("--region", help="AWS region (default: from the AWS config)")
     submit.add_argument("--json", action="store_true", help="print one JSON object per upload")
+    rerun = sub.add_parser(
+        "rerun",
+        help="run a deployed stack's job again from its source object (locally: run --force)",
+    )
+    rerun.add_argument("job_id", metavar="JOB_ID", help="job id (a unique prefix is enough)")
+    rerun.add_argument("--stack", default="ClearscribeWorkflow", help="workflow stack name")
+    rerun.add_argument("--region", help="AWS region (default: from the AWS config)")
+    rerun.add_argument("--json", action="store_true", help="print the started execution as JSON")
     return parser
 
 
@@ -288,6 +296,19 @@ def cmd_submit(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_rerun(args: argparse.Namespace) -> int:
+    from pipeline.cloud.commands import open_cloud_job_store, rerun_job, resolve_stack
+
+    resources = resolve_stack(args.stack, region=args.region)
+    record = _find_job(open_cloud_job_store(resources), args.job_id)
+    result = rerun_job(record.job_id, resources)
+    if args.json:
+        _print_json(result)
+    else:
+        print(f"{record.job_id}: started again ({result['execution_arn']})")
+    return EXIT_OK
+
+
 COMMANDS = {
     "run": cmd_run,
     "enrich": cmd_enrich,
@@ -295,6 +316,7 @@ COMMANDS = {
     "show": cmd_show,
     "transcript": cmd_transcript,
     "submit": cmd_submit,
+    "rerun": cmd_rerun,
 }
 
 

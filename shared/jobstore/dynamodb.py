@@ -72,9 +72,7 @@ class DynamoDBJobStore:
         return JobRecord.from_dict(data)
 
     def _fetch(self, job_id: str) -> JobRecord | None:
-        resp = self.client.get_item(
-            TableName=self.table_name, Key={"job_id": {"S": job_id}}, ConsistentRead=True
-        )
+        resp = self.client.get_item(TableName=self.table_name, Key={"job_id": {"S": job_id}}, ConsistentRead=True)
         item = resp.get("Item")
         return self._record(item) if item else None
 
@@ -148,9 +146,7 @@ class DynamoDBJobStore:
             if current is None:
                 raise JobNotFoundError(f"no job {job_id}")
             if current.status.value not in allowed:
-                raise InvalidTransitionError(
-                    f"job {job_id}: cannot move from {current.status.value} to {target.value}"
-                )
+                raise InvalidTransitionError(f"job {job_id}: cannot move from {current.status.value} to {target.value}")
             rec = apply_transition(current, target, at=utc_now(), error=error, outputs=outputs, summary=summary)
             try:
                 self.client.put_item(

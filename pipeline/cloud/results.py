@@ -1,0 +1,80 @@
+"""WriteResults and MarkComplete: compose the enriched transcript, store it, close the job."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pipeline.cloud.events import SourceObject
+from pipeline.cloud.progress import advance
+from pipeline.cloud.transcription import load_transcript
+from pipeline.results import write_results as write_result_files
+from shared.errors import EnrichmentError
+from shared.jobstore import JobStore
+from shared.log import get_logger
+from shared.objectstore_s3 import S3ObjectStore
+from shared.status import JobStatus
+
+log = get_logger("clearscribe.cloud.results")
+
+
+def results_prefix(job_id: str) -> str:
+    """Where a job's outputs go in the output bucket: ``transcripts/<job_id>/``."""
+    return f"transcripts/{job_id}/"
+
+
+def split_findings(findings: Sequence[Mapping[str, Any]], *, s3: Any) -> dict[str, Any]:
+    """The three enricher results (``{"enricher", "findings_uri", "summary"}``, any order) as
+    ``{"pii", "profanity", "sentiment"}`` findings objects."""
+    from postprocess.findings import load_findings
+
+    loaded: dict[str, Any] = {}
+    for result in findings:
+        name = str(result.get("enricher"))
+        if name in loaded:
+            raise EnrichmentError(f"two results from the {name} enricher")
+        loaded[name] = load_findings(result, s3_client=s3)
+    missing = {"pii", "profanity", "sentiment"} - set(loaded)
+    if missing:
+        raise EnrichmentError(f"missing enricher results: {', '.join(sorted(missing))}")
+    return loaded
+
+
+def write_results(
+    job_id: str,
+    source: Mapping[str, Any] | SourceObject,
+    transcript_uri: str,
+    findings: Sequence[Mapping[str, Any]],
+    *,
+    s3: Any,
+    output_bucket: str,
+) -> dict[str, Any]:
+    """Compose the enriched transcript from the raw transcript and the three findings, write
+    ``enriched.json``, ``transcript.srt``, ``transcript.vtt`` and ``transcript.txt`` under
+    ``s3://<output_bucket>/transcripts/<job_id>/`` and return ``{"outputs", "summary"}``."""
+    from postprocess.compose import compose_enriched, summarize
+
+    src = source if isinstance(source, SourceObject) else SourceObject.from_dict(source)
+    transcript = load_transcript(s3, transcript_uri)
+    loaded = split_findings(findings, s3=s3)
+    enriched = compose_enriched(
+        transcript,
+        loaded["pii"],
+        loaded["profanity"],
+        loaded["sentiment"],
+        job_id=job_id,
+        source={"uri": src.uri, "duration_seconds": transcript.duration},
+    )
+    outputs = write_result_files(enriched, S3ObjectStore(output_bucket, client=s3), results_prefix(job_id))
+    summary = summarize(enriched)
+    log.info("results written", extra={"job_id": job_id, "outputs": sorted(outputs)})
+    return {"outputs": outputs, "summary": summary}
+
+
+def mark_complete(
+    job_id: str, outputs: Mapping[str, str], summary: Mapping[str, Any], store: JobStore
+) -> dict[str, Any]:
+    """Move the job to COMPLETE with its output URIs and summary."""
+    record = advance(store, job_id, JobStatus.COMPLETE, outputs=dict(outputs), summary=dict(summary))
+    log.info("job complete", extra={"job_id": job_id})
+    return {"job_id": job_id, "status": record.status.value}

@@ -1,0 +1,113 @@
+"""CheckTranscription: poll the SageMaker asynchronous inference result objects.
+
+The endpoint writes exactly one of two objects: the output (a Transcript JSON) at
+``output_location`` or an error message at ``failure_location``. Neither the transcript nor the
+failure message is ever logged: the message comes from the inference container and might quote
+its input.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from pipeline.cloud.polling import PollBudgetExhausted, PollPolicy
+from pipeline.cloud.progress import advance
+from shared.errors import TranscriptionError, TranscriptionTimeout
+from shared.jobstore import JobStore
+from shared.log import get_logger
+from shared.models import Transcript
+from shared.s3uri import parse_s3_uri
+from shared.status import JobStatus
+
+log = get_logger("clearscribe.cloud.transcription")
+
+#: How much of a failure object is read (and kept in the job's error message).
+FAILURE_MESSAGE_BYTES = 2048
+FAILURE_MESSAGE_CHARS = 400
+_NOT_FOUND = {"404", "NoSuchKey", "NotFound"}
+_FORBIDDEN = {"403", "AccessDenied", "Forbidden"}
+
+
+def _head(s3: Any, uri: str | None) -> dict[str, Any] | None:
+    if not uri:
+        return None
+    bucket, key = parse_s3_uri(uri)
+    try:
+        return s3.head_object(Bucket=bucket, Key=key)
+    except Exception as exc:
+        code = str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
+        if code in _NOT_FOUND:
+            return None
+        if code in _FORBIDDEN:
+            # S3 answers 403 instead of 404 for a missing key when the caller may not list the bucket
+            raise PermissionError(
+                "cannot check the inference result: the role needs s3:GetObject and s3:ListBucket "
+                "on the inference output prefix"
+            ) from None
+        raise
+
+
+def load_transcript(s3: Any, uri: str) -> Transcript:
+    """The Transcript at ``uri``; ``TranscriptionError`` if it is not one."""
+    bucket, key = parse_s3_uri(uri)
+    raw = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    try:
+        data = json.loads(raw)
+        if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
+            raise ValueError("no segments list")
+        return Transcript.from_dict(data)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise TranscriptionError(f"the inference output is not a transcript JSON ({type(exc).__name__})") from None
+
+
+def read_failure_message(s3: Any, uri: str) -> str:
+    """The start of the failure object, as one line of bounded length."""
+    bucket, key = parse_s3_uri(uri)
+    body = s3.get_object(Bucket=bucket, Key=key, Range=f"bytes=0-{FAILURE_MESSAGE_BYTES - 1}")["Body"].read()
+    text = " ".join(body.decode("utf-8", errors="replace").split())
+    if len(text) > FAILURE_MESSAGE_CHARS:
+        text = text[: FAILURE_MESSAGE_CHARS - 1] + "…"
+    return text or "empty failure object"
+
+
+def check_transcription(
+    job_id: str,
+    inference: Mapping[str, Any],
+    *,
+    s3: Any,
+    store: JobStore,
+    poll: PollPolicy,
+) -> dict[str, Any]:
+    """One poll of an asynchronous inference.
+
+    Output present: checks it is a Transcript JSON, marks the job ENRICHING and returns the dict
+    with ``status: "COMPLETE"`` and ``transcript_uri``. Failure object present: raises
+    ``TranscriptionError`` with the (bounded) message. Neither: the next ``poll``, or
+    ``TranscriptionTimeout`` once the budget is spent.
+    """
+    output_location = inference["output_location"]
+    if _head(s3, output_location) is not None:
+        transcript = load_transcript(s3, output_location)
+        advance(store, job_id, JobStatus.ENRICHING)
+        log.info(
+            "transcription complete",
+            extra={
+                "job_id": job_id,
+                "segments": len(transcript.segments),
+                "words": transcript.word_count,
+                "duration_seconds": transcript.duration,
+            },
+        )
+        return {**inference, "status": "COMPLETE", "transcript_uri": output_location}
+    failure_location = inference.get("failure_location")
+    if _head(s3, failure_location) is not None:
+        log.warning("transcription failed", extra={"job_id": job_id})
+        message = read_failure_message(s3, failure_location)
+        raise TranscriptionError(f"the inference endpoint reported a failure: {message}")
+    try:
+        next_poll = poll.next_poll(inference.get("poll"))
+    except PollBudgetExhausted as exc:
+        raise TranscriptionTimeout(f"no inference result {exc}") from None
+    return {**inference, "status": "IN_PROGRESS", "poll": next_poll}

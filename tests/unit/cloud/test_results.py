@@ -1,0 +1,105 @@
+"""WriteResults and MarkComplete with real findings documents in moto S3."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from pipeline.cloud.results import mark_complete, write_results
+from postprocess.findings import findings_to_json
+from postprocess.pii import find_pii
+from postprocess.profanity import find_profanity
+from postprocess.sentiment import score_sentiment
+from shared.errors import EnrichmentError, InvalidTransitionError
+from shared.jobstore.dynamodb import DynamoDBJobStore
+from shared.models import Segment, Transcript
+from shared.status import JobStatus
+from tests.unit.cloud.conftest import INPUT_BUCKET, OUTPUT_BUCKET, WORKING_BUCKET
+
+NAME = "Bartholomew Quinteros"
+TRANSCRIPT = Transcript(
+    language="en",
+    duration=6.0,
+    segments=(
+        Segment(0, 0.0, 3.0, f"Hello, I am {NAME} and this damn projector is broken."),
+        Segment(1, 3.0, 6.0, "Otherwise it was a lovely, productive session."),
+    ),
+    model="distil-large-v3",
+    engine="transformers",
+)
+SOURCE = {
+    "bucket": INPUT_BUCKET,
+    "key": "uploads/x y.mp4",
+    "version": "v1",
+    "uri": f"s3://{INPUT_BUCKET}/uploads/x y.mp4",
+}
+
+
+@pytest.fixture
+def stored(s3: Any) -> tuple[str, list[dict[str, Any]]]:
+    transcript_uri = f"s3://{WORKING_BUCKET}/inference/output/job-1.out"
+    s3.put_object(Bucket=WORKING_BUCKET, Key="inference/output/job-1.out", Body=TRANSCRIPT.to_json().encode())
+    results = []
+    for findings in (find_pii(TRANSCRIPT), find_profanity(TRANSCRIPT), score_sentiment(TRANSCRIPT)):
+        name = findings.to_dict()["enricher"]
+        key = f"findings/job-1/{name}.json"
+        s3.put_object(Bucket=WORKING_BUCKET, Key=key, Body=findings_to_json(findings))
+        results.append({"enricher": name, "findings_uri": f"s3://{WORKING_BUCKET}/{key}", "summary": {}})
+    return transcript_uri, results
+
+
+def test_write_results_stores_four_clean_files_and_a_summary(s3: Any, stored: tuple[str, list[Any]]) -> None:
+    transcript_uri, findings = stored
+    result = write_results(
+        "job-1", SOURCE, transcript_uri, list(reversed(findings)), s3=s3, output_bucket=OUTPUT_BUCKET
+    )
+    prefix = f"s3://{OUTPUT_BUCKET}/transcripts/job-1/"
+    assert result["outputs"] == {
+        "json": prefix + "enriched.json",
+        "srt": prefix + "transcript.srt",
+        "vtt": prefix + "transcript.vtt",
+        "txt": prefix + "transcript.txt",
+    }
+    bodies = {}
+    for fmt, uri in result["outputs"].items():
+        key = uri.removeprefix(f"s3://{OUTPUT_BUCKET}/")
+        bodies[fmt] = s3.get_object(Bucket=OUTPUT_BUCKET, Key=key)["Body"].read().decode()
+        assert NAME not in bodies[fmt] and "damn" not in bodies[fmt]
+    enriched = json.loads(bodies["json"])
+    assert enriched["job_id"] == "job-1"
+    assert enriched["source"] == {"uri": SOURCE["uri"], "duration_seconds": 6.0}
+    assert result["summary"]["profanity_count"] == enriched["profanity"]["count"] == 1
+    assert result["summary"]["pii_counts"] == enriched["pii"]["counts"]
+    assert "-->" in bodies["srt"] and bodies["vtt"].startswith("WEBVTT")
+    assert len(json.dumps(result)) < 2048  # small enough for the state
+
+
+def test_missing_or_duplicated_enricher_results_are_enrichment_errors(s3: Any, stored: tuple[str, list[Any]]) -> None:
+    transcript_uri, findings = stored
+    with pytest.raises(EnrichmentError):
+        write_results("job-1", SOURCE, transcript_uri, findings[:2], s3=s3, output_bucket=OUTPUT_BUCKET)
+    with pytest.raises(EnrichmentError):
+        write_results("job-1", SOURCE, transcript_uri, [*findings, findings[0]], s3=s3, output_bucket=OUTPUT_BUCKET)
+    assert "Contents" not in s3.list_objects_v2(Bucket=OUTPUT_BUCKET)
+
+
+def test_mark_complete_records_outputs_and_is_safe_to_repeat(store: DynamoDBJobStore) -> None:
+    store.create_job("job-1", SOURCE["uri"])
+    for status in (JobStatus.EXTRACTING, JobStatus.TRANSCRIBING, JobStatus.ENRICHING):
+        store.transition("job-1", status)
+    outputs = {"json": "s3://o/transcripts/job-1/enriched.json"}
+    summary = {"words": 10, "sentiment": {"compound": 0.5, "label": "positive"}}
+    assert mark_complete("job-1", outputs, summary, store) == {"job_id": "job-1", "status": "COMPLETE"}
+    assert mark_complete("job-1", outputs, summary, store)["status"] == "COMPLETE"
+    rec = store.get_job("job-1")
+    assert rec.outputs == outputs and rec.summary == summary
+
+
+def test_mark_complete_on_a_failed_job_is_refused(store: DynamoDBJobStore) -> None:
+    store.create_job("job-1", SOURCE["uri"])
+    store.transition("job-1", JobStatus.FAILED, error={"code": "X", "message": "m"})
+    with pytest.raises(InvalidTransitionError):
+        mark_complete("job-1", {}, {}, store)
+    assert store.get_job("job-1").status is JobStatus.FAILED
