@@ -1,0 +1,1 @@
+"""The clearscribe CDK app: network, model and workflow stacks and their constructs."""

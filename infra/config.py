@@ -1,0 +1,196 @@
+"""Deployment settings for the CDK app, read from CDK context (``cdk.json`` or ``-c key=value``).
+
+Every key is prefixed ``clearscribe:``. Values given on the command line arrive as strings, so
+each reader accepts the native JSON type or its string form (``"true"``, ``"2"``, ``'["a","b"]'``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from constructs import Node
+
+PREFIX = "clearscribe:"
+CDK_JSON = Path(__file__).resolve().parents[1] / "cdk.json"
+
+DEFAULT_MEDIA_SUFFIXES = (
+    ".mp4",
+    ".mov",
+    ".m4v",
+    ".mkv",
+    ".webm",
+    ".avi",
+    ".mpg",
+    ".mpeg",
+    ".mxf",
+    ".m4a",
+    ".mp3",
+    ".wav",
+)
+
+
+def cdk_json_context() -> dict[str, Any]:
+    """The ``context`` block of ``cdk.json`` (what the CLI passes to the app), for tests and scripts."""
+    return dict(json.loads(CDK_JSON.read_text())["context"])
+
+
+class ConfigError(ValueError):
+    """A context value has the wrong type or is out of range."""
+
+
+def _raw(node: Node, key: str) -> Any:
+    return node.try_get_context(PREFIX + key)
+
+
+def _bool(node: Node, key: str, default: bool) -> bool:
+    value = _raw(node, key)
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"true", "1", "yes", "on"}:
+        return True
+    if text in {"false", "0", "no", "off"}:
+        return False
+    raise ConfigError(f"{PREFIX}{key}: expected a boolean, got {value!r}")
+
+
+def _int(node: Node, key: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:
+    value = _raw(node, key)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{PREFIX}{key}: expected an integer, got {value!r}") from exc
+    if number < minimum or (maximum is not None and number > maximum):
+        raise ConfigError(f"{PREFIX}{key}: {number} is outside [{minimum}, {maximum}]")
+    return number
+
+
+def _str(node: Node, key: str, default: str | None) -> str | None:
+    value = _raw(node, key)
+    if value is None or value == "":
+        return default
+    return str(value)
+
+
+def _str_list(node: Node, key: str, default: Sequence[str]) -> tuple[str, ...]:
+    value = _raw(node, key)
+    if value is None:
+        return tuple(default)
+    if isinstance(value, str):
+        stripped = value.strip()
+        if stripped.startswith("["):
+            value = json.loads(stripped)
+        else:
+            value = [part.strip() for part in stripped.split(",") if part.strip()]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{PREFIX}{key}: expected a list of strings, got {value!r}")
+    return tuple(value)
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    """Where the stacks go and whether the cdk-nag AwsSolutions checks run."""
+
+    nag: bool = True
+    account: str | None = None
+    region: str | None = None
+
+    @classmethod
+    def from_context(cls, node: Node) -> AppConfig:
+        return cls(
+            nag=_bool(node, "nag", cls.nag),
+            account=_str(node, "account", None),
+            region=_str(node, "region", None),
+        )
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    """The VPC. No NAT gateway by default: everything the workloads call has a VPC endpoint."""
+
+    cidr: str = "10.40.0.0/16"
+    availability_zones: tuple[str, ...] = ()
+    max_azs: int = 2
+    nat_gateways: int = 0
+    flow_log_retention_days: int = 90
+    #: Interface endpoints (service short names as in ``com.amazonaws.<region>.<name>``).
+    #: SNS: the asynchronous endpoint publishes its success/error notifications.
+    interface_endpoints: tuple[str, ...] = ("sns",)
+
+    @classmethod
+    def from_context(cls, node: Node) -> NetworkConfig:
+        return cls(
+            cidr=_str(node, "vpc-cidr", cls.cidr) or cls.cidr,
+            availability_zones=_str_list(node, "availability-zones", ()),
+            max_azs=_int(node, "max-azs", cls.max_azs, minimum=1, maximum=6),
+            nat_gateways=_int(node, "nat-gateways", cls.nat_gateways, minimum=0, maximum=6),
+            flow_log_retention_days=_int(node, "flow-log-retention-days", cls.flow_log_retention_days, minimum=1),
+            interface_endpoints=_str_list(node, "interface-endpoints", cls.interface_endpoints),
+        )
+
+
+@dataclass(frozen=True)
+class WorkflowConfig:
+    """Buckets, trigger, polling and Lambda sizing of the workflow stack."""
+
+    input_prefix: str = ""
+    media_suffixes: tuple[str, ...] = field(default=DEFAULT_MEDIA_SUFFIXES)
+    poll_initial_seconds: int = 15
+    poll_max_seconds: int = 300
+    extraction_poll_budget_seconds: int = 3600
+    transcription_poll_budget_seconds: int = 7200
+    invocation_timeout_seconds: int = 3600
+    state_machine_timeout_minutes: int = 0  # 0: both poll budgets plus one hour
+    log_retention_days: int = 90
+    log_level: str = "INFO"
+    retain_data: bool = True
+    pii_memory_mb: int = 2048
+    enricher_memory_mb: int = 1024
+    step_memory_mb: int = 1024
+
+    def __post_init__(self) -> None:
+        if self.poll_max_seconds < self.poll_initial_seconds:
+            raise ConfigError("poll-max-seconds must be >= poll-initial-seconds")
+        if not 1 <= self.invocation_timeout_seconds <= 3600:
+            raise ConfigError("invocation-timeout-seconds must be within [1, 3600]")
+        if not self.media_suffixes:
+            raise ConfigError("media-suffixes must not be empty")
+
+    @property
+    def state_machine_timeout_seconds(self) -> int:
+        if self.state_machine_timeout_minutes:
+            return self.state_machine_timeout_minutes * 60
+        return self.extraction_poll_budget_seconds + self.transcription_poll_budget_seconds + 3600
+
+    @classmethod
+    def from_context(cls, node: Node) -> WorkflowConfig:
+        return cls(
+            input_prefix=_str(node, "input-prefix", "") or "",
+            media_suffixes=_str_list(node, "media-suffixes", DEFAULT_MEDIA_SUFFIXES),
+            poll_initial_seconds=_int(node, "poll-initial-seconds", cls.poll_initial_seconds),
+            poll_max_seconds=_int(node, "poll-max-seconds", cls.poll_max_seconds),
+            extraction_poll_budget_seconds=_int(
+                node, "extraction-poll-budget-seconds", cls.extraction_poll_budget_seconds, minimum=1
+            ),
+            transcription_poll_budget_seconds=_int(
+                node, "transcription-poll-budget-seconds", cls.transcription_poll_budget_seconds, minimum=1
+            ),
+            invocation_timeout_seconds=_int(
+                node, "invocation-timeout-seconds", cls.invocation_timeout_seconds, minimum=1, maximum=3600
+            ),
+            state_machine_timeout_minutes=_int(node, "state-machine-timeout-minutes", 0),
+            log_retention_days=_int(node, "log-retention-days", cls.log_retention_days, minimum=1),
+            log_level=(_str(node, "log-level", cls.log_level) or cls.log_level).upper(),
+            retain_data=_bool(node, "retain-data", cls.retain_data),
+            pii_memory_mb=_int(node, "pii-memory-mb", cls.pii_memory_mb, minimum=128, maximum=10240),
+            enricher_memory_mb=_int(node, "enricher-memory-mb", cls.enricher_memory_mb, minimum=128, maximum=10240),
+            step_memory_mb=_int(node, "step-memory-mb", cls.step_memory_mb, minimum=128, maximum=10240),
+        )

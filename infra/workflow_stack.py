@@ -1,0 +1,368 @@
+"""Workflow stack: buckets, job table, MediaConvert template, step Lambdas, state machine, trigger.
+
+An upload to the input bucket (any S3 "Object Created", multipart completions included) whose
+key matches the media filter starts one execution of the state machine with the EventBridge
+event as its input, unchanged. EventBridge object keys are plain text (unlike S3 notification
+keys, which are URL-encoded), so the event is not rewritten on the way.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import aws_cdk as cdk
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sqs as sqs
+from aws_cdk import aws_stepfunctions as sfn
+from constructs import Construct
+
+from infra.config import WorkflowConfig
+from infra.constructs import access
+from infra.constructs.buckets import AccessLogBucket, SecureBucket
+from infra.constructs.mediaconvert import AudioExtraction
+from infra.constructs.nag import acknowledge, resource_finding
+from infra.constructs.python_function import (
+    BundledPythonFunction,
+    LambdaBundle,
+    log_group_with_retention,
+    pii_bundle,
+    profanity_bundle,
+    sentiment_bundle,
+    steps_bundle,
+)
+from infra.constructs.transcription_workflow import STEP_HANDLERS, TranscriptionWorkflow, WorkflowTiming
+from infra.network_stack import NetworkStack
+
+JOB_STATUS_INDEX = "by-status"
+AUDIO_PREFIX = "audio/"
+INFERENCE_PREFIX = "inference/"
+FINDINGS_PREFIX = "findings/"
+TRANSCRIPTS_PREFIX = "transcripts/"
+#: Step functions that call MediaConvert, which has no VPC endpoint.
+MEDIACONVERT_STEPS = ("StartAudioExtraction", "CheckAudioExtraction")
+
+
+class ModelResources(Protocol):
+    """What the workflow needs from the model stack."""
+
+    working_bucket: s3.IBucket
+    data_key: kms.IKey
+    endpoint_name: str
+    endpoint_arn: str
+
+
+def media_key_filters(prefix: str, suffixes: tuple[str, ...]) -> list[dict[str, Any]]:
+    """EventBridge content filters on ``detail.object.key`` for media files.
+
+    Without a prefix: case-insensitive suffix matches. With one: wildcard patterns
+    ``<prefix>*<suffix>`` (wildcards are case sensitive, so the lower- and upper-case suffix).
+    """
+    if not prefix:
+        return [{"suffix": {"equals-ignore-case": suffix}} for suffix in suffixes]
+    escaped = prefix.replace("\\", "\\\\").replace("*", "\\*")
+    patterns: list[str] = []
+    for suffix in suffixes:
+        for variant in (suffix.lower(), suffix.upper()):
+            pattern = f"{escaped}*{variant}"
+            if pattern not in patterns:
+                patterns.append(pattern)
+    return [{"wildcard": pattern} for pattern in patterns]
+
+
+class WorkflowStack(cdk.Stack):
+    """Everything that turns an upload into an enriched transcript, except the model endpoint."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        network: NetworkStack,
+        model: ModelResources,
+        config: WorkflowConfig | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.config = config = config or WorkflowConfig.from_context(self.node)
+        removal = cdk.RemovalPolicy.RETAIN if config.retain_data else cdk.RemovalPolicy.DESTROY
+        working_bucket = self._import_working_bucket(model)
+
+        # -- data at rest ------------------------------------------------------------------
+        self.data_key = kms.Key(
+            self,
+            "DataKey",
+            description="clearscribe: uploads, enriched transcripts and job records",
+            enable_key_rotation=True,
+            removal_policy=removal,
+        )
+        self.access_logs = AccessLogBucket(self, "AccessLogs", expire_after_days=365, removal_policy=removal).bucket
+        self.input_bucket: s3.IBucket = SecureBucket(
+            self,
+            "Input",
+            key=self.data_key,
+            access_logs=self.access_logs,
+            log_prefix="input/",
+            removal_policy=removal,
+            event_bridge=True,
+        ).bucket
+        self.output_bucket: s3.IBucket = SecureBucket(
+            self,
+            "Output",
+            key=self.data_key,
+            access_logs=self.access_logs,
+            log_prefix="output/",
+            removal_policy=removal,
+        ).bucket
+        self.job_table = dynamodb.Table(
+            self,
+            "JobTable",
+            partition_key=dynamodb.Attribute(name="job_id", type=dynamodb.AttributeType.STRING),
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
+            encryption_key=self.data_key,
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            deletion_protection=config.retain_data,
+            removal_policy=removal,
+        )
+        self.job_table.add_global_secondary_index(
+            index_name=JOB_STATUS_INDEX,
+            partition_key=dynamodb.Attribute(name="status", type=dynamodb.AttributeType.STRING),
+            sort_key=dynamodb.Attribute(name="updated_at", type=dynamodb.AttributeType.STRING),
+            projection_type=dynamodb.ProjectionType.ALL,
+        )
+
+        # -- audio extraction ----------------------------------------------------------------
+        self.audio_extraction = AudioExtraction(
+            self,
+            "AudioExtraction",
+            input_bucket=self.input_bucket,
+            working_bucket=working_bucket,
+            audio_prefix=AUDIO_PREFIX,
+            input_prefix=config.input_prefix,
+        )
+
+        # -- step functions ------------------------------------------------------------------
+        environment = {
+            "JOB_TABLE": self.job_table.table_name,
+            "WORKING_BUCKET": working_bucket.bucket_name,
+            "OUTPUT_BUCKET": self.output_bucket.bucket_name,
+            "MEDIACONVERT_TEMPLATE": self.audio_extraction.template_name,
+            "MEDIACONVERT_ROLE_ARN": self.audio_extraction.role.role_arn,
+            "ENDPOINT_NAME": model.endpoint_name,
+            "POLL_INITIAL_SECONDS": str(config.poll_initial_seconds),
+            "POLL_MAX_SECONDS": str(config.poll_max_seconds),
+            "EXTRACTION_POLL_BUDGET_SECONDS": str(config.extraction_poll_budget_seconds),
+            "TRANSCRIPTION_POLL_BUDGET_SECONDS": str(config.transcription_poll_budget_seconds),
+            "LOG_LEVEL": config.log_level,
+        }
+        sizing: dict[str, tuple[LambdaBundle, int, int]] = {
+            # state: (bundle, memory MB, timeout s)
+            "RegisterJob": (steps_bundle(), config.step_memory_mb, 30),
+            "StartAudioExtraction": (steps_bundle(), config.step_memory_mb, 60),
+            "CheckAudioExtraction": (steps_bundle(), config.step_memory_mb, 60),
+            "CheckTranscription": (steps_bundle(), config.step_memory_mb, 120),
+            "RedactPII": (pii_bundle(), config.pii_memory_mb, 600),
+            "FilterProfanity": (profanity_bundle(), config.enricher_memory_mb, 300),
+            "AnalyzeSentiment": (sentiment_bundle(), config.enricher_memory_mb, 300),
+            "WriteResults": (steps_bundle(), config.step_memory_mb, 300),
+            "MarkComplete": (steps_bundle(), config.step_memory_mb, 30),
+            "MarkFailed": (steps_bundle(), config.step_memory_mb, 30),
+        }
+        self.step_functions: dict[str, BundledPythonFunction] = {}
+        for state, handler_module in STEP_HANDLERS.items():
+            bundle, memory_mb, timeout_s = sizing[state]
+            in_vpc = state not in MEDIACONVERT_STEPS or network.egress_subnets is not None
+            subnets = (
+                network.egress_subnets
+                if state in MEDIACONVERT_STEPS and network.egress_subnets is not None
+                else network.workload_subnets
+            )
+            self.step_functions[state] = BundledPythonFunction(
+                self,
+                f"{state}Fn",
+                bundle=bundle,
+                handler_module=handler_module,
+                description=f"clearscribe {state} ({handler_module})",
+                memory_mb=memory_mb,
+                timeout=cdk.Duration.seconds(timeout_s),
+                environment=environment,
+                vpc=network.vpc if in_vpc else None,
+                subnets=subnets if in_vpc else None,
+                security_group=network.lambda_security_group if in_vpc else None,
+                log_retention_days=config.log_retention_days,
+                removal_policy=cdk.RemovalPolicy.DESTROY,
+            )
+        self._grant_step_permissions(working_bucket)
+
+        # -- state machine -------------------------------------------------------------------
+        state_machine_logs = log_group_with_retention(
+            self,
+            "StateMachineLogs",
+            days=config.log_retention_days,
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+            # The /aws/vendedlogs/ prefix keeps log delivery from growing the account's
+            # CloudWatch Logs resource policy (size-limited) with every log group.
+            name=f"/aws/vendedlogs/states/{self.stack_name}",
+        )
+        self.workflow = TranscriptionWorkflow(
+            self,
+            "Workflow",
+            functions={state: fn.function for state, fn in self.step_functions.items()},
+            endpoint_name=model.endpoint_name,
+            endpoint_arn=model.endpoint_arn,
+            working_bucket_name=working_bucket.bucket_name,
+            timing=WorkflowTiming(
+                poll_initial_seconds=config.poll_initial_seconds,
+                invocation_timeout_seconds=config.invocation_timeout_seconds,
+                state_machine_timeout=cdk.Duration.seconds(config.state_machine_timeout_seconds),
+            ),
+            log_group=state_machine_logs,
+        )
+        self.state_machine: sfn.StateMachine = self.workflow.state_machine
+
+        # -- trigger -------------------------------------------------------------------------
+        self.trigger_dead_letters = sqs.Queue(
+            self,
+            "TriggerDeadLetters",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=cdk.Duration.days(14),
+        )
+        acknowledge(
+            self.trigger_dead_letters,
+            "AwsSolutions-SQS3",
+            "This queue is the dead-letter queue of the upload rule's target; it has none of its own.",
+        )
+        self.upload_rule = events.Rule(
+            self,
+            "UploadRule",
+            description="clearscribe: a media file was uploaded to the input bucket",
+            event_pattern=events.EventPattern(
+                source=["aws.s3"],
+                detail_type=["Object Created"],
+                detail={
+                    "bucket": {"name": [self.input_bucket.bucket_name]},
+                    "object": {"key": media_key_filters(config.input_prefix, config.media_suffixes)},
+                },
+            ),
+            targets=[
+                targets.SfnStateMachine(
+                    self.state_machine,
+                    dead_letter_queue=self.trigger_dead_letters,
+                    retry_attempts=20,
+                    max_event_age=cdk.Duration.hours(24),
+                )
+            ],
+        )
+
+        # Executions that time out or are aborted never reach the MarkFailed state: the same
+        # function receives their status change, so their jobs still end FAILED.
+        self.unfinished_execution_rule = events.Rule(
+            self,
+            "UnfinishedExecutionRule",
+            description="clearscribe: mark the job of a timed-out or aborted execution FAILED",
+            event_pattern=events.EventPattern(
+                source=["aws.states"],
+                detail_type=["Step Functions Execution Status Change"],
+                detail={
+                    "status": ["TIMED_OUT", "ABORTED"],
+                    "stateMachineArn": [self.state_machine.state_machine_arn],
+                },
+            ),
+            targets=[
+                targets.LambdaFunction(
+                    self.step_functions["MarkFailed"].function,
+                    dead_letter_queue=self.trigger_dead_letters,
+                    retry_attempts=20,
+                    max_event_age=cdk.Duration.hours(24),
+                )
+            ],
+        )
+
+        # -- outputs -------------------------------------------------------------------------
+        cdk.CfnOutput(self, "InputBucketName", value=self.input_bucket.bucket_name)
+        cdk.CfnOutput(self, "OutputBucketName", value=self.output_bucket.bucket_name)
+        cdk.CfnOutput(self, "JobTableName", value=self.job_table.table_name)
+        cdk.CfnOutput(self, "StateMachineArn", value=self.state_machine.state_machine_arn)
+
+    def _import_working_bucket(self, model: ModelResources) -> s3.IBucket:
+        """The model stack's working bucket, referenced through an export with a fixed name.
+
+        A named export keeps the policy resources (``<export>/audio/*`` …) independent of the
+        model stack's logical ids, so their cdk-nag acknowledgements are stable.
+        """
+        owner = cdk.Stack.of(model.working_bucket)
+        if owner is self:
+            return model.working_bucket
+        name = owner.export_value(model.working_bucket.bucket_name, name=f"{owner.stack_name}-WorkingBucketName")
+        return s3.Bucket.from_bucket_attributes(self, "WorkingBucket", bucket_name=name, encryption_key=model.data_key)
+
+    def _grant_step_permissions(self, working_bucket: s3.IBucket) -> None:
+        fns = {state: fn.function for state, fn in self.step_functions.items()}
+        for state in (
+            "RegisterJob",
+            "StartAudioExtraction",
+            "CheckAudioExtraction",
+            "CheckTranscription",
+            "WriteResults",
+            "MarkComplete",
+            "MarkFailed",
+        ):
+            access.job_items(fns[state], self.job_table)
+
+        # RegisterJob checks the event's key against the bucket (URL-encoded keys, deleted objects).
+        access.read_objects(fns["RegisterJob"], self.input_bucket, self.config.input_prefix, head_missing=True)
+
+        template = self.audio_extraction
+        jobs_arn = self.format_arn(service="mediaconvert", resource="jobs", resource_name="*")
+        default_queue_arn = self.format_arn(service="mediaconvert", resource="queues", resource_name="Default")
+        for state in MEDIACONVERT_STEPS:
+            fns[state].add_to_role_policy(
+                iam.PolicyStatement(actions=["mediaconvert:DescribeEndpoints"], resources=["*"])
+            )
+            acknowledge(
+                self.step_functions[state].role,
+                "AwsSolutions-IAM5[Resource::*]",
+                "mediaconvert:DescribeEndpoints (account endpoint discovery) has no resource type.",
+            )
+            acknowledge(
+                self.step_functions[state].role,
+                resource_finding(self, jobs_arn),
+                "MediaConvert job ids are assigned at CreateJob; jobs/* is this account's and region's "
+                "jobs only, and the role can create jobs only from the clearscribe template.",
+            )
+        fns["StartAudioExtraction"].add_to_role_policy(
+            iam.PolicyStatement(actions=["mediaconvert:GetJobTemplate"], resources=[template.template_arn])
+        )
+        fns["StartAudioExtraction"].add_to_role_policy(
+            iam.PolicyStatement(
+                actions=["mediaconvert:CreateJob"],
+                resources=[jobs_arn, template.template_arn, default_queue_arn],
+            )
+        )
+        fns["StartAudioExtraction"].add_to_role_policy(
+            iam.PolicyStatement(
+                actions=["iam:PassRole"],
+                resources=[template.role.role_arn],
+                conditions={"StringEquals": {"iam:PassedToService": "mediaconvert.amazonaws.com"}},
+            )
+        )
+        fns["CheckAudioExtraction"].add_to_role_policy(
+            iam.PolicyStatement(actions=["mediaconvert:GetJob", "mediaconvert:CancelJob"], resources=[jobs_arn])
+        )
+        access.read_objects(fns["CheckAudioExtraction"], working_bucket, AUDIO_PREFIX, list_prefix=True)
+
+        access.read_objects(fns["CheckTranscription"], working_bucket, INFERENCE_PREFIX, head_missing=True)
+        for state in ("RedactPII", "FilterProfanity", "AnalyzeSentiment"):
+            access.read_objects(fns[state], working_bucket, INFERENCE_PREFIX)
+            access.write_objects(fns[state], working_bucket, FINDINGS_PREFIX)
+        access.read_objects(fns["WriteResults"], working_bucket, INFERENCE_PREFIX)
+        access.read_objects(fns["WriteResults"], working_bucket, FINDINGS_PREFIX)
+        access.write_objects(fns["WriteResults"], self.output_bucket, TRANSCRIPTS_PREFIX)
