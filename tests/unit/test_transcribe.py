@@ -21,7 +21,7 @@ def test_a_local_model_directory_is_accepted(tmp_path: Path) -> None:
 
 
 def test_a_directory_that_is_not_a_model_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ModelUnavailableError, match="no model.bin"):
+    with pytest.raises(ModelUnavailableError, match=r"no model\.bin"):
         resolve_model_dir(str(tmp_path))
 
 
