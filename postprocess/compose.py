@@ -1,0 +1,304 @@
+"""Composition: the three enrichers' findings applied to a transcript, as the enriched JSON.
+
+``compose_enriched`` is the one place where PII and profanity spans are applied: PII spans become
+placeholders (``<EMAIL_ADDRESS>`` or the configured mask), profane spans ``****``; where they
+overlap, one replacement covers both and PII names it. Segment texts, the full text and (when the
+input had them) word texts are rewritten from the same replacements, so captions made from any of
+them are clean. Findings positions are mapped from raw segment offsets to offsets in the clean
+``transcript.text``. Same inputs give byte-identical JSON (``enriched_to_json``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from postprocess.config import EnrichmentConfig
+from postprocess.findings import PiiFindings, ProfanityFindings, SentimentFindings, load_findings
+from postprocess.profanity import CENSOR
+from shared.models import Segment, Transcript, Word
+
+__all__ = [
+    "ENRICHED_SCHEMA_PATH",
+    "compose_enriched",
+    "enrich_transcript",
+    "enriched_to_json",
+    "load_enriched_schema",
+    "load_findings",
+    "summarize",
+]
+
+SCHEMA_VERSION = "1"
+_SCHEMA_NAME = "enriched-transcript.v1.json"
+PACKAGED_SCHEMA_PATH = Path(__file__).with_name(_SCHEMA_NAME)
+_REPO_SCHEMA_PATH = Path(__file__).resolve().parents[1] / "docs" / "schema" / _SCHEMA_NAME
+ENRICHED_SCHEMA_PATH = _REPO_SCHEMA_PATH if _REPO_SCHEMA_PATH.exists() else PACKAGED_SCHEMA_PATH
+SEGMENT_SEPARATOR = " "
+
+
+@dataclass(frozen=True, order=True)
+class Replacement:
+    """One raw ``[start, end)`` range of a segment and what replaces it (``kind``: a PII type or
+    "PROFANITY")."""
+
+    start: int
+    end: int
+    kind: str
+    score: float
+    text: str
+
+
+@dataclass(frozen=True)
+class CleanSegment:
+    """A segment's clean text and where its replacements ended up in it."""
+
+    segment: Segment
+    text: str
+    placed: tuple[tuple[Replacement, int, int], ...]  # (replacement, clean start, clean end)
+    words: tuple[Word, ...] | None
+
+
+def replacements_by_segment(
+    pii: PiiFindings, profanity: ProfanityFindings, config: EnrichmentConfig
+) -> dict[int, list[Replacement]]:
+    """Every segment's merged, sorted replacements (overlaps joined; PII wins over profanity)."""
+    grouped: dict[int, list[Replacement]] = {}
+    for p in pii.spans:
+        grouped.setdefault(p.segment, []).append(
+            Replacement(p.start, p.end, p.type, p.score, config.placeholder_for(p.type))
+        )
+    for s in profanity.spans:
+        grouped.setdefault(s.segment, []).append(Replacement(s.start, s.end, "PROFANITY", 0.0, CENSOR))
+    return {segment: merge_replacements(spans) for segment, spans in grouped.items()}
+
+
+def merge_replacements(spans: Sequence[Replacement]) -> list[Replacement]:
+    """``spans`` sorted, overlapping ones joined into one; PII names the joined one over profanity."""
+    merged: list[Replacement] = []
+    for span in sorted(spans):
+        if merged and span.start < merged[-1].end:
+            last = merged[-1]
+            best = max((last, span), key=lambda r: (r.kind != "PROFANITY", r.score, r.end - r.start))
+            merged[-1] = Replacement(last.start, max(last.end, span.end), best.kind, best.score, best.text)
+        else:
+            merged.append(span)
+    return merged
+
+
+def apply_replacements(text: str, replacements: Sequence[Replacement]) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` with each replacement applied, and the clean ``[start, end)`` of each replacement."""
+    pieces: list[str] = []
+    placed: list[tuple[int, int]] = []
+    cursor = 0
+    length = 0
+    for r in replacements:
+        start, end = max(r.start, cursor), min(r.end, len(text))
+        if start >= end:
+            placed.append((length, length))
+            continue
+        pieces.append(text[cursor:start])
+        length += start - cursor
+        pieces.append(r.text)
+        placed.append((length, length + len(r.text)))
+        length += len(r.text)
+        cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces), placed
+
+
+def clean_segment(segment: Segment, replacements: Sequence[Replacement]) -> CleanSegment:
+    """The segment with its replacements applied (surrounding whitespace trimmed) and clean words."""
+    text, placed = apply_replacements(segment.text, replacements)
+    lead = len(text) - len(text.lstrip())
+    stripped = text.strip()
+    positions = tuple(
+        (r, min(max(s - lead, 0), len(stripped)), min(max(e - lead, 0), len(stripped)))
+        for r, (s, e) in zip(replacements, placed, strict=True)
+    )
+    words = clean_words(segment, replacements) if segment.words else None
+    return CleanSegment(segment=segment, text=stripped, placed=positions, words=words)
+
+
+def locate_words(text: str, words: Sequence[Word]) -> list[tuple[int, int]] | None:
+    """Each word's raw ``[start, end)`` in ``text`` (in order), or None when they do not align."""
+    ranges = []
+    cursor = 0
+    for word in words:
+        token = word.text.strip()
+        if not token:
+            ranges.append((cursor, cursor))
+            continue
+        found = text.find(token, cursor)
+        if found < 0:
+            return None
+        ranges.append((found, found + len(token)))
+        cursor = found + len(token)
+    return ranges
+
+
+def clean_words(segment: Segment, replacements: Sequence[Replacement]) -> tuple[Word, ...] | None:
+    """Words with replacements applied: words touched by one replacement merge into one word
+    carrying the replacement. None when the words cannot be aligned to the segment text (the
+    caller then omits them rather than risk a leak)."""
+    ranges = locate_words(segment.text, segment.words)
+    if ranges is None:
+        return None if replacements else segment.words
+    groups: list[list[int]] = []
+    group_span: tuple[int, int] | None = None
+    for i, (start, end) in enumerate(ranges):
+        touching = [r for r in replacements if r.start < end and r.end > start]
+        lo = min([start, *(r.start for r in touching)])
+        hi = max([end, *(r.end for r in touching)])
+        if groups and group_span and touching and lo < group_span[1]:
+            groups[-1].append(i)
+            group_span = (group_span[0], max(group_span[1], hi))
+        else:
+            groups.append([i])
+            group_span = (lo, hi) if touching else (start, end)
+    out = []
+    for group in groups:
+        start, end = ranges[group[0]][0], ranges[group[-1]][1]
+        inside = [r for r in replacements if r.start < end and r.end > start]
+        lo = min([start, *(r.start for r in inside)])
+        hi = max([end, *(r.end for r in inside)])
+        local = [Replacement(r.start - lo, r.end - lo, r.kind, r.score, r.text) for r in inside]
+        text, _ = apply_replacements(segment.text[lo:hi], local)
+        first, last = segment.words[group[0]], segment.words[group[-1]]
+        lead = first.text[: len(first.text) - len(first.text.lstrip())]
+        probability = first.probability if len(group) == 1 else None
+        out.append(Word(start=first.start, end=last.end, text=lead + text.strip(), probability=probability))
+    return tuple(out)
+
+
+def compose_enriched(
+    transcript: Transcript,
+    pii: PiiFindings,
+    profanity: ProfanityFindings,
+    sentiment: SentimentFindings,
+    *,
+    job_id: str,
+    source: Mapping[str, Any],
+    timings: Mapping[str, float] | None = None,
+    config: EnrichmentConfig | None = None,
+) -> dict[str, Any]:
+    """The enriched transcript (schema_version "1", see ``ENRICHED_SCHEMA_PATH``): clean text and
+    segments, PII and profanity positions in the clean text, sentiment, model and timings."""
+    config = config or EnrichmentConfig.from_env()
+    replacements = replacements_by_segment(pii, profanity, config)
+    cleaned = [clean_segment(s, replacements.get(s.id, [])) for s in transcript.segments]
+    by_segment = {s.segment: s for s in sentiment.segments}
+    texts: list[str] = []
+    entities: list[dict[str, Any]] = []
+    profane: list[dict[str, Any]] = []
+    offset = 0
+    for clean in cleaned:
+        if not clean.text:
+            continue
+        if texts:
+            offset += len(SEGMENT_SEPARATOR)
+        for replacement, start, end in clean.placed:
+            where = {"segment": clean.segment.id, "start": offset + start, "end": offset + end}
+            if replacement.kind == "PROFANITY":
+                profane.append(where)
+            else:
+                entities.append({"type": replacement.kind, "score": round(replacement.score, 4), **where})
+        texts.append(clean.text)
+        offset += len(clean.text)
+    counts: dict[str, int] = {}
+    for entity in entities:
+        counts[entity["type"]] = counts.get(entity["type"], 0) + 1
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "job_id": job_id,
+        "source": {"uri": str(source["uri"]), "duration_seconds": float(source["duration_seconds"])},
+        "model": {"name": transcript.model, "engine": transcript.engine},
+        "language": transcript.language,
+        "transcript": {
+            "text": SEGMENT_SEPARATOR.join(texts),
+            "segments": [_segment_dict(c, by_segment) for c in cleaned],
+        },
+        "pii": {"counts": dict(sorted(counts.items())), "entities": entities},
+        "profanity": {"count": len(profane), "spans": profane},
+        "sentiment": {
+            "overall": {"compound": round(sentiment.overall_compound, 4), "label": sentiment.overall_label},
+            "time_share": {k: round(float(sentiment.time_share[k]), 4) for k in ("positive", "neutral", "negative")},
+        },
+        "redaction": {"placeholder_style": config.placeholder_style},
+        "timings": {str(k): round(float(v), 3) for k, v in sorted((timings or {}).items())},
+    }
+
+
+def _segment_dict(clean: CleanSegment, sentiments: Mapping[int, Any]) -> dict[str, Any]:
+    segment = clean.segment
+    scored = sentiments.get(segment.id)
+    data: dict[str, Any] = {
+        "id": segment.id,
+        "start": segment.start,
+        "end": segment.end,
+        "text": clean.text,
+        "sentiment": {
+            "compound": round(scored.compound, 4) if scored else 0.0,
+            "label": scored.label if scored else "neutral",
+        },
+    }
+    if clean.words is not None:
+        data["words"] = [_word_dict(w) for w in clean.words]
+    return data
+
+
+def _word_dict(word: Word) -> dict[str, Any]:
+    data: dict[str, Any] = {"start": word.start, "end": word.end, "text": word.text}
+    if word.probability is not None:
+        data["probability"] = word.probability
+    return data
+
+
+def enrich_transcript(
+    transcript: Transcript,
+    *,
+    job_id: str,
+    source: Mapping[str, Any],
+    timings: Mapping[str, float] | None = None,
+    config: EnrichmentConfig | None = None,
+) -> dict[str, Any]:
+    """Runs the three finders on ``transcript`` and composes the enriched transcript."""
+    from postprocess.pii import find_pii
+    from postprocess.profanity import find_profanity
+    from postprocess.sentiment import score_sentiment
+
+    config = config or EnrichmentConfig.from_env()
+    return compose_enriched(
+        transcript,
+        find_pii(transcript, config),
+        find_profanity(transcript, config),
+        score_sentiment(transcript, config),
+        job_id=job_id,
+        source=source,
+        timings=timings,
+        config=config,
+    )
+
+
+def enriched_to_json(enriched: Mapping[str, Any]) -> bytes:
+    """The stored form of an enriched transcript (UTF-8 JSON, stable key order)."""
+    return json.dumps(enriched, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def summarize(enriched: Mapping[str, Any]) -> dict[str, Any]:
+    """A small summary of an enriched transcript (for job status and Step Functions state)."""
+    overall = enriched["sentiment"]["overall"]
+    return {
+        "duration_seconds": enriched["source"]["duration_seconds"],
+        "words": len(enriched["transcript"]["text"].split()),
+        "pii_counts": dict(enriched["pii"]["counts"]),
+        "profanity_count": enriched["profanity"]["count"],
+        "sentiment": {"compound": overall["compound"], "label": overall["label"]},
+    }
+
+
+def load_enriched_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the enriched transcript."""
+    return json.loads(ENRICHED_SCHEMA_PATH.read_text("utf-8"))

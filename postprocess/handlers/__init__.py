@@ -1,0 +1,57 @@
+"""Lambda handlers of the enrichment Parallel state: one per enricher.
+
+Each reads the transcript from ``event["transcript_uri"]``, runs one finder, writes the findings
+to ``<findings_prefix><enricher>.json`` and returns a pointer and a small summary (Step
+Functions state stays far below 256 KB). Logs carry ids, counts and durations only.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from postprocess.config import EnrichmentConfig
+from postprocess.findings import EnricherName, Findings, findings_to_json
+from shared.log import get_logger
+from shared.models import Transcript
+from shared.s3uri import read_s3_bytes, write_s3_bytes
+
+Finder = Callable[[Transcript, EnrichmentConfig], Findings]
+logger = get_logger("clearscribe.postprocess.handlers")
+
+
+def findings_uri(prefix: str, enricher: EnricherName) -> str:
+    """Where an enricher's findings go under ``prefix`` (``s3://bucket/findings/<job_id>/``)."""
+    return f"{prefix.rstrip('/')}/{enricher}.json"
+
+
+def run_enricher(
+    event: Mapping[str, Any], enricher: EnricherName, find: Finder, config: EnrichmentConfig, s3_client: Any = None
+) -> dict[str, Any]:
+    """Read the transcript, find, write the findings; return ``{enricher, findings_uri, summary}``."""
+    started = time.perf_counter()
+    client = s3_client or _s3_client()
+    transcript = Transcript.from_json(read_s3_bytes(str(event["transcript_uri"]), client))
+    findings = find(transcript, config)
+    uri = write_s3_bytes(
+        findings_uri(str(event["findings_prefix"]), enricher), findings_to_json(findings), "application/json", client
+    )
+    summary = findings.summary()
+    logger.info(
+        "enrichment finished",
+        extra={
+            "job_id": event.get("job_id"),
+            "enricher": enricher,
+            "segments": len(transcript.segments),
+            "seconds": round(time.perf_counter() - started, 3),
+            "summary": summary,
+        },
+    )
+    return {"enricher": enricher, "findings_uri": uri, "summary": summary}
+
+
+def _s3_client() -> Any:
+    import boto3
+
+    return boto3.client("s3")

@@ -1,0 +1,200 @@
+"""Spoken numbers as digits, with a map back to the original characters.
+
+Speech recognition writes numbers the way people say them: "four one one one", "two hundred
+and twelve", "oh" for zero, "double five". ``normalize_spoken_numbers`` rewrites every run of
+number words into digits (keeping the separators between them) so that digit-based recognizers
+see "4 1 1 1" or "212"; ``NormalizedText.raw_span`` maps a span of the rewritten text back to
+the span of the original text it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+UNITS = {
+    "zero": 0, "oh": 0, "o": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9,
+}  # fmt: skip
+TEENS = {
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+REPEATS = {"double": 2, "triple": 3}
+# "oh"/"o" are zero only next to other number words; "and" only inside "two hundred and twelve".
+_WEAK_ZEROS = {"oh", "o"}
+_TOKEN = re.compile(r"[A-Za-z]+|\d+")
+# What may stand between two number words of one run: spaces, a comma or a dash, or a dot
+# with no space after it ("five.five.five"); a sentence end (". ") ends the run.
+_GAP = re.compile(r"[ \t]*(?:[,\-–][ \t]*)?|\.")
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """``text`` with spoken numbers rewritten; ``pieces`` records each rewritten piece as
+    (normalized start, normalized end, raw start, raw end); everything else is copied as is."""
+
+    raw: str
+    text: str
+    pieces: tuple[tuple[int, int, int, int], ...]
+
+    def raw_offset(self, index: int, *, is_end: bool) -> int:
+        """The raw-text offset of normalized offset ``index`` (a span start, or an end if ``is_end``)."""
+        starts = [p[0] for p in self.pieces]
+        i = bisect_right(starts, index - 1 if is_end else index) - 1
+        if i >= 0:
+            n_start, n_end, r_start, r_end = self.pieces[i]
+            if (n_start < index <= n_end) if is_end else (n_start <= index < n_end):
+                return r_end if is_end else r_start
+            return r_end + (index - n_end)
+        return index
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """The raw ``[start, end)`` covering normalized ``[start, end)`` (rewritten pieces whole)."""
+        return self.raw_offset(start, is_end=False), self.raw_offset(end, is_end=True)
+
+
+def normalize_spoken_numbers(raw: str) -> NormalizedText:
+    """``raw`` with every run of number words replaced by digits (see the module docstring)."""
+    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(raw)]
+    out: list[str] = []
+    pieces: list[tuple[int, int, int, int]] = []
+    cursor = 0
+    length = 0
+    for run in _number_runs(raw, tokens):
+        for r_start, r_end, digits in _run_to_digits(run):
+            out.append(raw[cursor:r_start])
+            length += r_start - cursor
+            pieces.append((length, length + len(digits), r_start, r_end))
+            out.append(digits)
+            length += len(digits)
+            cursor = r_end
+    out.append(raw[cursor:])
+    return NormalizedText(raw=raw, text="".join(out), pieces=tuple(pieces))
+
+
+def _is_number_word(word: str) -> bool:
+    w = word.lower()
+    return w in UNITS or w in TEENS or w in TENS or w in REPEATS or w in ("hundred", "thousand", "and")
+
+
+def _number_runs(raw: str, tokens: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
+    """Maximal runs of number-word tokens joined by number gaps, holding at least one number word
+    that is not a weak zero ("oh") or "and"; a leading "and"/"hundred"/"thousand" and a trailing
+    "and"/"double"/"triple" are dropped. The "o" of "o'clock" is not a number."""
+    runs: list[list[tuple[int, int, str]]] = []
+    current: list[tuple[int, int, str]] = []
+    for token in tokens:
+        start, _, word = token
+        numeric = (word.isdigit() or _is_number_word(word)) and not raw.startswith("'", token[1])
+        joined = bool(current) and _GAP.fullmatch(raw[current[-1][1] : start]) is not None
+        if numeric and (joined or not current):
+            current.append(token)
+            continue
+        runs.append(current)
+        current = [token] if numeric else []
+    runs.append(current)
+    return [trimmed for run in runs if (trimmed := _trim_run(run))]
+
+
+def _trim_run(run: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    words = [w.lower() for _, _, w in run]
+    strong = [w for w in words if w not in _WEAK_ZEROS and w != "and" and not w.isdigit()]
+    if not strong:
+        return []
+    while run and run[0][2].lower() in ("and", "hundred", "thousand"):
+        run = run[1:]
+    while run and run[-1][2].lower() in ("and", *REPEATS):
+        run = run[:-1]
+    return run
+
+
+def _run_to_digits(run: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """(raw start, raw end, digits) for each number phrase of a run, in order."""
+    out: list[tuple[int, int, str]] = []
+    words = [w.lower() for _, _, w in run]
+    i = 0
+    while i < len(run):
+        consumed, digits = _parse_phrase(words, i)
+        if consumed == 0:  # a lone "and" or "hundred" between phrases: keep the raw word
+            i += 1
+            continue
+        out.append((run[i][0], run[i + consumed - 1][1], digits))
+        i += consumed
+    return out
+
+
+def _parse_phrase(words: list[str], i: int) -> tuple[int, str]:
+    """How many words from ``i`` form one number phrase, and its digits (0, "" if none).
+
+    A phrase is a digit group, "double/triple <digit>", or a spoken number up to the thousands:
+    "five" -> 5, "twenty one" -> 21, "two hundred and twelve" -> 212,
+    "eight hundred twenty two thousand four hundred sixty three" -> 822463.
+    """
+    word = words[i]
+    nxt = words[i + 1] if i + 1 < len(words) else ""
+    if word.isdigit() and not (len(word) == 1 and nxt in ("hundred", "thousand")):
+        return 1, word
+    if word in REPEATS and nxt in UNITS:
+        return 2, str(UNITS[nxt]) * REPEATS[word]
+    consumed, value = _parse_hundreds(words, i)
+    if not consumed:
+        return 0, ""
+    j = i + consumed
+    if j < len(words) and words[j] == "thousand" and words[j - 1] not in _WEAK_ZEROS:
+        value *= 1000
+        j += 1
+        if j < len(words) and words[j] == "and":
+            j += 1
+        more, rest = _parse_hundreds(words, j)
+        if more and (rest >= 10 or "hundred" in words[j : j + more] or words[j - 1] == "and" or j + more == len(words)):
+            value += rest
+            j += more
+        elif words[j - 1] == "and":
+            j -= 1
+    return j - i, str(value)
+
+
+def _unit_value(word: str) -> int | None:
+    """0–9 for a unit word or a single digit, else None."""
+    if word.isdigit() and len(word) == 1:
+        return int(word)
+    return UNITS.get(word)
+
+
+def _parse_hundreds(words: list[str], i: int) -> tuple[int, int]:
+    """A number below 1000 from ``i``: "[unit|teen hundred [and]] [tens [unit] | teen | unit]".
+    Returns (words consumed, value); (0, 0) if ``words[i]`` starts no number."""
+    j = i
+    value = 0
+    first = words[j] if j < len(words) else ""
+    nxt = words[j + 1] if j + 1 < len(words) else ""
+    lead = _unit_value(first) if first not in _WEAK_ZEROS else None
+    if lead is None and first in TEENS:
+        lead = TEENS[first]
+    if lead is not None and nxt == "hundred":
+        value = lead * 100
+        j += 2
+        if j < len(words) and words[j] == "and":
+            j += 1
+        word = words[j] if j < len(words) else ""
+        if not (word in TENS or word in TEENS or (word in UNITS and word not in _WEAK_ZEROS)):
+            return (j - i - 1 if words[j - 1] == "and" else j - i), value
+    word = words[j] if j < len(words) else ""
+    after = words[j + 1] if j + 1 < len(words) else ""
+    if word in TENS:
+        if after in UNITS and after not in _WEAK_ZEROS and UNITS[after] > 0:
+            return j + 2 - i, value + TENS[word] + UNITS[after]
+        return j + 1 - i, value + TENS[word]
+    if word in TEENS:
+        return j + 1 - i, value + TEENS[word]
+    if word in UNITS:
+        return j + 1 - i, value + UNITS[word]
+    if word.isdigit() and len(word) == 1 and j == i:
+        return 1, int(word)
+    return (j - i, value) if j > i else (0, 0)

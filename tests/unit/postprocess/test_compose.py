@@ -1,0 +1,202 @@
+"""compose_enriched / enrich_transcript: clean text, segments and words, positions, schema, determinism."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from dataclasses import replace
+
+import jsonschema
+import pytest
+
+from postprocess.compose import (
+    ENRICHED_SCHEMA_PATH,
+    PACKAGED_SCHEMA_PATH,
+    compose_enriched,
+    enrich_transcript,
+    enriched_to_json,
+    load_enriched_schema,
+    summarize,
+)
+from postprocess.config import EnrichmentConfig
+from postprocess.findings import (
+    PiiFindings,
+    PiiSpan,
+    ProfanityFindings,
+    SegmentSpan,
+    load_findings,
+)
+from postprocess.pii import find_pii
+from postprocess.profanity import find_profanity
+from postprocess.sentiment import score_sentiment
+from tests.unit.postprocess.conftest import make_transcript
+
+CALL = [
+    "Hello, my name is Sarah Connor and this is bullshit.",
+    "My number is five five five, one two three, four five six seven.",
+    "Email me at sarah dot connor at example dot com, thanks, I really appreciate it.",
+    "The meeting is at 3:30, see you there.",
+]
+SECRETS = ["Sarah", "Connor", "connor", "five five five", "four five six seven", "example", "bullshit"]
+SOURCE = {"uri": "s3://in/call.mp4", "duration_seconds": 16.0}
+
+
+@pytest.fixture(scope="module")
+def enriched(warm_pii: EnrichmentConfig) -> dict:
+    return enrich_transcript(make_transcript(CALL, with_words=True), job_id="job-1", source=SOURCE,
+                             timings={"transcribe": 1.23456})  # fmt: skip
+
+
+def test_output_validates_against_the_published_schema(enriched: dict) -> None:
+    jsonschema.Draft202012Validator(load_enriched_schema()).validate(enriched)
+
+
+def test_schema_copies_in_docs_and_package_are_identical() -> None:
+    assert ENRICHED_SCHEMA_PATH.exists() and PACKAGED_SCHEMA_PATH.exists()
+    assert ENRICHED_SCHEMA_PATH.read_bytes() == PACKAGED_SCHEMA_PATH.read_bytes()
+    jsonschema.Draft202012Validator.check_schema(json.loads(PACKAGED_SCHEMA_PATH.read_text("utf-8")))
+
+
+def test_no_raw_pii_or_profanity_anywhere_in_the_output(enriched: dict) -> None:
+    stored = enriched_to_json(enriched).decode("utf-8")
+    for secret in SECRETS:
+        assert secret not in stored, secret
+
+
+def test_clean_text_has_typed_placeholders_and_masks(enriched: dict) -> None:
+    text = enriched["transcript"]["text"]
+    assert "my name is <PERSON>" in text
+    assert "this is ****." in text
+    assert "<EMAIL_ADDRESS>" in text and "<PHONE_NUMBER>" in text
+    assert text == " ".join(s["text"] for s in enriched["transcript"]["segments"])
+
+
+def test_entity_and_profanity_positions_point_at_their_replacements(enriched: dict) -> None:
+    text = enriched["transcript"]["text"]
+    for entity in enriched["pii"]["entities"]:
+        assert text[entity["start"] : entity["end"]] == f"<{entity['type']}>"
+    for span in enriched["profanity"]["spans"]:
+        assert text[span["start"] : span["end"]] == "****"
+    assert enriched["profanity"]["count"] == len(enriched["profanity"]["spans"]) == 1
+    assert enriched["pii"]["counts"] == {"EMAIL_ADDRESS": 1, "PERSON": 1, "PHONE_NUMBER": 1}
+
+
+def test_words_are_clean_and_merged_over_a_redacted_span(enriched: dict) -> None:
+    segment = enriched["transcript"]["segments"][1]
+    words = [w["text"] for w in segment["words"]]
+    assert words == [" My", " number", " is", " <PHONE_NUMBER>."]
+    merged = segment["words"][-1]
+    assert merged["end"] == segment["end"] and merged["start"] < merged["end"]
+    for seg in enriched["transcript"]["segments"]:
+        assert re.sub(r"\s+", " ", "".join(w["text"] for w in seg["words"])).strip() == seg["text"]
+
+
+def test_segments_carry_sentiment_and_times(enriched: dict) -> None:
+    segments = enriched["transcript"]["segments"]
+    assert [(s["id"], s["start"], s["end"]) for s in segments] == [(i, i * 4.0, (i + 1) * 4.0) for i in range(4)]
+    assert segments[0]["sentiment"]["label"] == "negative"
+    assert segments[2]["sentiment"]["label"] == "positive"
+    assert sum(enriched["sentiment"]["time_share"].values()) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_same_input_gives_byte_identical_output(warm_pii: EnrichmentConfig, enriched: dict) -> None:
+    again = enrich_transcript(make_transcript(CALL, with_words=True), job_id="job-1", source=SOURCE,
+                              timings={"transcribe": 1.23456})  # fmt: skip
+    assert enriched_to_json(again) == enriched_to_json(enriched)
+
+
+def test_findings_through_json_compose_the_same_output(warm_pii: EnrichmentConfig, enriched: dict) -> None:
+    transcript = make_transcript(CALL, with_words=True)
+    docs = [f.to_dict() for f in (find_pii(transcript), find_profanity(transcript), score_sentiment(transcript))]
+    pii, profanity, sentiment = (load_findings(json.loads(json.dumps(d))) for d in docs)
+    composed = compose_enriched(transcript, pii, profanity, sentiment, job_id="job-1", source=SOURCE,  # type: ignore[arg-type]
+                                timings={"transcribe": 1.23456})  # fmt: skip
+    assert enriched_to_json(composed) == enriched_to_json(enriched)
+
+
+def test_mask_style_uses_the_fixed_mask(warm_pii: EnrichmentConfig) -> None:
+    config = replace(warm_pii, placeholder_style="mask", mask="[REDACTED]")
+    out = enrich_transcript(make_transcript(CALL[:2]), job_id="j", source=SOURCE, config=config)
+    assert "<PERSON>" not in out["transcript"]["text"]
+    for entity in out["pii"]["entities"]:
+        assert out["transcript"]["text"][entity["start"] : entity["end"]] == "[REDACTED]"
+    assert out["redaction"] == {"placeholder_style": "mask"}
+
+
+def test_overlapping_pii_and_profanity_become_one_placeholder() -> None:
+    transcript = make_transcript(["call shithead smith now"])
+    pii = PiiFindings(spans=(PiiSpan(0, 6, 20, "PERSON", 0.8),))
+    profanity = ProfanityFindings(spans=(SegmentSpan(0, 6, 14),))
+    out = compose_enriched(transcript, pii, profanity, score_sentiment(transcript), job_id="j", source=SOURCE)
+    assert out["transcript"]["text"] == "call <PERSON> now"
+    assert out["profanity"]["count"] == 0 and out["pii"]["counts"] == {"PERSON": 1}
+
+
+def test_words_that_do_not_align_are_dropped_rather_than_leaked() -> None:
+    transcript = make_transcript(["my name is Sarah"], with_words=True)
+    segment = transcript.segments[0]
+    odd_words = tuple(replace(w, text=w.text.upper()) for w in segment.words)
+    transcript = replace(transcript, segments=(replace(segment, words=odd_words),))
+    pii = PiiFindings(spans=(PiiSpan(0, 12, 17, "PERSON", 0.85),))
+    out = compose_enriched(transcript, pii, ProfanityFindings(()), score_sentiment(transcript), job_id="j",
+                           source=SOURCE)  # fmt: skip
+    assert "words" not in out["transcript"]["segments"][0]
+    assert "SARAH" not in enriched_to_json(out).decode()
+
+
+def test_summarize_is_small(enriched: dict) -> None:
+    summary = summarize(enriched)
+    assert summary == {
+        "duration_seconds": 16.0,
+        "words": len(enriched["transcript"]["text"].split()),
+        "pii_counts": {"EMAIL_ADDRESS": 1, "PERSON": 1, "PHONE_NUMBER": 1},
+        "profanity_count": 1,
+        "sentiment": enriched["sentiment"]["overall"],
+    }
+    assert enriched["timings"] == {"transcribe": 1.235}
+
+
+def test_without_a_config_the_environment_decides(warm_pii: EnrichmentConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLEARSCRIBE_PII_PLACEHOLDER", "mask")
+    monkeypatch.setenv("CLEARSCRIBE_PROFANITY_ALLOW", "bullshit")
+    out = enrich_transcript(make_transcript(CALL[:1]), job_id="j", source=SOURCE)
+    assert out["transcript"]["text"] == "Hello, my name is [REDACTED] and this is bullshit."
+
+
+def test_random_spans_never_leak_and_always_point_at_their_replacements() -> None:
+    rng = random.Random(5)
+    vocabulary = ["hello", "there", "my", "number", "is", "okay", "thanks,", "the", "plan."]
+    for _ in range(150):
+        texts, pii_spans, profane_spans, secrets = [], [], [], []
+        for segment_id in range(rng.randint(1, 4)):
+            words = [rng.choice(vocabulary) for _ in range(rng.randint(0, 8))]
+            for _ in range(rng.randint(0, 3)):
+                secret = f"secret{rng.randrange(10**6)}"
+                words.insert(rng.randint(0, len(words)), secret)
+                secrets.append(secret)
+            text = " " + " ".join(words)
+            for secret in {w for w in words if w.startswith("secret")}:
+                start = text.index(secret)
+                pad_left, pad_right = rng.randint(0, 3), rng.randint(0, 3)
+                span = (segment_id, max(start - pad_left, 0), min(start + len(secret) + pad_right, len(text)))
+                if rng.random() < 0.7:
+                    pii_spans.append(PiiSpan(*span, rng.choice(["PERSON", "EMAIL_ADDRESS"]), 0.8))
+                else:
+                    profane_spans.append(SegmentSpan(*span))
+            texts.append(text)
+        transcript = make_transcript([t[1:] for t in texts], with_words=True)
+        out = compose_enriched(
+            transcript, PiiFindings(tuple(sorted(pii_spans))), ProfanityFindings(tuple(sorted(profane_spans))),
+            score_sentiment(transcript), job_id="j", source=SOURCE,
+        )  # fmt: skip
+        stored = enriched_to_json(out).decode()
+        assert not [s for s in secrets if s in stored]
+        text = out["transcript"]["text"]
+        for entity in out["pii"]["entities"]:
+            assert text[entity["start"] : entity["end"]] == f"<{entity['type']}>"
+        for span in out["profanity"]["spans"]:
+            assert text[span["start"] : span["end"]] == "****"
+        for segment in out["transcript"]["segments"]:  # words spell the clean segment (spacing aside)
+            joined = "".join(w["text"] for w in segment.get("words", []))
+            assert "words" not in segment or re.sub(r"\s", "", joined) == re.sub(r"\s", "", segment["text"])

