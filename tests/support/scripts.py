@@ -32,17 +32,23 @@ class Script:
         return [(m.group(1), m.group(2)) for m in _MARK.finditer(self.marked)]
 
 
+# Paragraphs (blank lines) are spoken with a pause between them.
 MEETING = Script(
     "Hello and welcome to the weekly planning meeting for the design team. "
     "My name is {PERSON:Margaret Wilson} and I manage the product design group. "
     "You can email me at {EMAIL_ADDRESS:margaret dot wilson at example dot com}. "
-    "My phone number is {PHONE_NUMBER:five five five, three one four, two seven six eight}. "
+    "My phone number is {PHONE_NUMBER:five five five, three one four, two seven six eight}."
+    "\n\n"
+    "I am really happy with the wonderful progress. The team did an excellent job and I love the new design."
+    "\n\n"
+    "Now let us talk about the release on Friday. "
+    "This is terrible, everyone was angry and I hate how badly the release went. "
+    "Honestly, the deployment was a {PROFANITY:shit} show."
+    "\n\n"
     "Last week a customer read out the card number "
     "{CREDIT_CARD:four one one one, one one one one, one one one one, one one one one}. "
-    "I am really happy with the wonderful progress. The team did an excellent job and I love the new design. "
-    "But the deployment on Friday was a {PROFANITY:shit} show. "
-    "This is terrible, everyone was angry and I hate how badly the release went. "
-    "Please remember that support tickets must never contain private details. "
+    "Please remember that support tickets must never contain private details."
+    "\n\n"
     "That is everything for today, and the final word of this meeting is pineapple."
 )
 

@@ -5,6 +5,7 @@ The reference text is what was spoken, so WER and leak checks have ground truth.
 
 from __future__ import annotations
 
+import html
 import shutil
 import subprocess
 from pathlib import Path
@@ -20,14 +21,23 @@ def ffmpeg_exe() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
+PARAGRAPH_PAUSE_MS = 2500
+
+
 def speak_to_wav(text: str, out: Path, *, voice: str = "en-us", words_per_minute: int = 150) -> Path:
-    """Synthesize ``text`` to a WAV file with espeak-ng. Sentences are separated by pauses."""
+    """Synthesize ``text`` to a WAV file with espeak-ng.
+
+    Sentences get espeak's short pauses; paragraphs (separated by a blank line) are separated
+    by a pause of ``PARAGRAPH_PAUSE_MS``, long enough for voice-activity detection to split there.
+    """
     if shutil.which("espeak-ng") is None:
         raise RuntimeError("espeak-ng is not installed (apt-get install espeak-ng)")
     out.parent.mkdir(parents=True, exist_ok=True)
+    paragraphs = [html.escape(p.strip(), quote=False) for p in text.split("\n\n") if p.strip()]
+    ssml = "<speak>" + f'<break time="{PARAGRAPH_PAUSE_MS}ms"/>'.join(paragraphs) + "</speak>"
     subprocess.run(
-        ["espeak-ng", "-v", voice, "-s", str(words_per_minute), "-g", "6", "-w", str(out), "--stdin"],
-        input=text.encode("utf-8"),
+        ["espeak-ng", "-m", "-v", voice, "-s", str(words_per_minute), "-g", "6", "-w", str(out), "--stdin"],
+        input=ssml.encode("utf-8"),
         check=True,
         capture_output=True,
     )
