@@ -330,6 +330,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("clearscribe: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        # AWS errors (no credentials, no such stack, access denied) are the user's to fix: one line.
+        if not type(exc).__module__.startswith("botocore."):
+            raise
+        print(f"clearscribe: AWS_ERROR: {exc}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

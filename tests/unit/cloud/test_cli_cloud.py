@@ -1,0 +1,75 @@
+"""The CLI against a deployed stack (moto): the same commands and output shapes as locally."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from pipeline.cli import main
+from shared.status import JobStatus
+from tests.integration.moto_harness import REGION
+from tests.unit.cloud.conftest import INPUT_BUCKET, OUTPUT_BUCKET, TABLE
+
+STACK = "ClearscribeWorkflow"
+
+
+@pytest.fixture
+def stack(s3: Any, dynamodb: Any) -> str:
+    """A CloudFormation stack whose outputs name the moto buckets and table."""
+    outputs = {
+        "InputBucketName": INPUT_BUCKET,
+        "OutputBucketName": OUTPUT_BUCKET,
+        "JobTableName": TABLE,
+        "StateMachineArn": f"arn:aws:states:{REGION}:123456789012:stateMachine:clearscribe",
+    }
+    template = {
+        "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {key: {"Value": value} for key, value in outputs.items()},
+    }
+    boto3.client("cloudformation", region_name=REGION).create_stack(StackName=STACK, TemplateBody=json.dumps(template))
+    return STACK
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main([*args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_submit_uploads_to_the_input_bucket_and_names_the_job(stack: str, s3: Any, tmp_path: Path, capsys) -> None:
+    video = tmp_path / "all hands ü+1.mp4"
+    video.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64)
+    code, out, _ = cli(capsys, "submit", str(video), "--stack", stack, "--json")
+    result = json.loads(out)
+    assert code == 0 and result["bucket"] == INPUT_BUCKET and result["job_id"].startswith("job-")
+    assert s3.head_object(Bucket=INPUT_BUCKET, Key=result["key"])["ContentLength"] == video.stat().st_size
+
+
+def test_jobs_show_and_transcript_read_the_table_and_output_bucket(stack: str, s3: Any, store: Any, capsys) -> None:
+    store.create_job("job-cloud-1", f"s3://{INPUT_BUCKET}/uploads/a.mp4")
+    for status in (JobStatus.EXTRACTING, JobStatus.TRANSCRIBING, JobStatus.ENRICHING):
+        store.transition("job-cloud-1", status)
+    txt_uri = f"s3://{OUTPUT_BUCKET}/transcripts/job-cloud-1/transcript.txt"
+    s3.put_object(Bucket=OUTPUT_BUCKET, Key="transcripts/job-cloud-1/transcript.txt", Body=b"Hello <PERSON>.\n")
+    store.transition("job-cloud-1", JobStatus.COMPLETE, outputs={"txt": txt_uri}, summary={"words": 2})
+    store.create_job("job-cloud-2", f"s3://{INPUT_BUCKET}/uploads/b.mp4")
+    store.transition("job-cloud-2", JobStatus.FAILED, error={"code": "INVALID_MEDIA", "message": "not media"})
+
+    code, out, _ = cli(capsys, "jobs", "--cloud", "--stack", stack, "--status", "failed", "--json")
+    assert code == 0
+    assert [(j["job_id"], j["error"]["code"]) for j in json.loads(out)] == [("job-cloud-2", "INVALID_MEDIA")]
+    code, out, _ = cli(capsys, "show", "job-cloud-1", "--cloud", "--stack", stack, "--json")
+    shown = json.loads(out)
+    assert shown["status"] == "COMPLETE" and set(shown["stages"]) >= {"extracting", "transcribing", "enriching"}
+    code, out, _ = cli(capsys, "transcript", "job-cloud-1", "--cloud", "--stack", stack)
+    assert code == 0 and out == "Hello <PERSON>.\n"
+
+
+def test_a_stack_that_does_not_exist_is_a_one_line_error(aws: None, capsys) -> None:
+    code, out, err = cli(capsys, "jobs", "--cloud", "--stack", "NoSuchStack")
+    assert code == 1 and out == ""
+    assert "NoSuchStack" in err and len(err.strip().splitlines()) == 1
