@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from shared.status import JobStatus
+from shared.errors import InvalidTransitionError
+from shared.status import JobStatus, allowed_previous
 
 
 def utc_now() -> str:
@@ -70,6 +71,32 @@ class JobRecord:
             outputs=data.get("outputs"),
             summary=data.get("summary"),
         )
+
+
+def new_record(job_id: str, source: str, *, at: str) -> JobRecord:
+    """A freshly registered job: QUEUED, attempt 1."""
+    return JobRecord(
+        job_id=job_id,
+        status=JobStatus.QUEUED,
+        source=source,
+        created_at=at,
+        updated_at=at,
+        stages={JobStatus.QUEUED.stage: {"started_at": at}},
+    )
+
+
+def restarted_record(existing: JobRecord, source: str, *, at: str) -> JobRecord:
+    """``existing`` started again as its next attempt: QUEUED, stages, error and outputs cleared."""
+    rec = new_record(existing.job_id, source, at=at)
+    rec.created_at = existing.created_at
+    rec.attempt = existing.attempt + 1
+    return rec
+
+
+def check_transition(current: JobRecord, target: JobStatus) -> None:
+    """Raise ``InvalidTransitionError`` unless ``current`` may move to ``target``."""
+    if current.status not in allowed_previous(target):
+        raise InvalidTransitionError(f"job {current.job_id}: cannot move from {current.status.value} to {target.value}")
 
 
 def apply_transition(

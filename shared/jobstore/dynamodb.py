@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from shared.errors import InvalidTransitionError, JobNotFoundError
-from shared.jobstore import JobRecord, apply_transition, utc_now
+from shared.jobstore import JobRecord, apply_transition, check_transition, new_record, restarted_record, utc_now
 from shared.status import JobStatus, allowed_previous
 
 STATUS_INDEX = "by-status"
@@ -79,14 +79,7 @@ class DynamoDBJobStore:
     # -- JobStore --------------------------------------------------------------------
     def create_job(self, job_id: str, source: str) -> tuple[JobRecord, bool]:
         now = utc_now()
-        rec = JobRecord(
-            job_id=job_id,
-            status=JobStatus.QUEUED,
-            source=source,
-            created_at=now,
-            updated_at=now,
-            stages={JobStatus.QUEUED.stage: {"started_at": now}},
-        )
+        rec = new_record(job_id, source, at=now)
         try:
             self.client.put_item(
                 TableName=self.table_name,
@@ -106,16 +99,7 @@ class DynamoDBJobStore:
         existing = self._fetch(job_id)
         if existing is None:
             raise JobNotFoundError(f"no job {job_id}")
-        now = utc_now()
-        rec = JobRecord(
-            job_id=job_id,
-            status=JobStatus.QUEUED,
-            source=source,
-            created_at=existing.created_at,
-            updated_at=now,
-            attempt=existing.attempt + 1,
-            stages={JobStatus.QUEUED.stage: {"started_at": now}},
-        )
+        rec = restarted_record(existing, source, at=utc_now())
         try:
             self.client.put_item(
                 TableName=self.table_name,
@@ -145,8 +129,7 @@ class DynamoDBJobStore:
             current = self._fetch(job_id)
             if current is None:
                 raise JobNotFoundError(f"no job {job_id}")
-            if current.status.value not in allowed:
-                raise InvalidTransitionError(f"job {job_id}: cannot move from {current.status.value} to {target.value}")
+            check_transition(current, target)
             rec = apply_transition(current, target, at=utc_now(), error=error, outputs=outputs, summary=summary)
             try:
                 self.client.put_item(

@@ -9,9 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from shared.errors import InvalidTransitionError, JobNotFoundError
-from shared.jobstore import JobRecord, apply_transition, utc_now
-from shared.status import JobStatus, allowed_previous
+from shared.errors import JobNotFoundError
+from shared.jobstore import JobRecord, apply_transition, check_transition, new_record, restarted_record, utc_now
+from shared.status import JobStatus
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -91,15 +91,7 @@ class SQLiteJobStore:
             existing = self._fetch(conn, job_id)
             if existing is not None:
                 return existing, False
-            now = utc_now()
-            rec = JobRecord(
-                job_id=job_id,
-                status=JobStatus.QUEUED,
-                source=source,
-                created_at=now,
-                updated_at=now,
-                stages={JobStatus.QUEUED.stage: {"started_at": now}},
-            )
+            rec = new_record(job_id, source, at=utc_now())
             self._write(conn, rec)
             return rec, True
 
@@ -108,16 +100,7 @@ class SQLiteJobStore:
             existing = self._fetch(conn, job_id)
             if existing is None:
                 raise JobNotFoundError(f"no job {job_id}")
-            now = utc_now()
-            rec = JobRecord(
-                job_id=job_id,
-                status=JobStatus.QUEUED,
-                source=source,
-                created_at=existing.created_at,
-                updated_at=now,
-                attempt=existing.attempt + 1,
-                stages={JobStatus.QUEUED.stage: {"started_at": now}},
-            )
+            rec = restarted_record(existing, source, at=utc_now())
             self._write(conn, rec)
             return rec
 
@@ -134,8 +117,7 @@ class SQLiteJobStore:
             current = self._fetch(conn, job_id)
             if current is None:
                 raise JobNotFoundError(f"no job {job_id}")
-            if current.status not in allowed_previous(target):
-                raise InvalidTransitionError(f"job {job_id}: cannot move from {current.status.value} to {target.value}")
+            check_transition(current, target)
             rec = apply_transition(current, target, at=utc_now(), error=error, outputs=outputs, summary=summary)
             self._write(conn, rec)
             return rec
