@@ -62,6 +62,12 @@ class TranscriptionError(ClearscribeError):
     code = "TRANSCRIPTION_FAILED"
 
 
+class UnsupportedLanguageError(TranscriptionError):
+    """The recording is not in a language the configured model transcribes (English only)."""
+
+    code = "UNSUPPORTED_LANGUAGE"
+
+
 class TranscriptionTimeout(TranscriptionError):
     code = "TRANSCRIPTION_TIMEOUT"
 

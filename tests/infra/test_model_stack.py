@@ -1,0 +1,477 @@
+"""The model stack: working bucket, model artifact, SageMaker model, async endpoint, scaling, role.
+
+Synthesised with the real network stack and the cdk-nag AwsSolutions checks (a failing check
+makes ``app.synth()`` raise). Two apps: the defaults in a concrete region (as ``cdk.json``
+deploys), and a GPU variant with packaged weights in an environment-agnostic stack.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk.assertions import Match, Template
+from cdk_nag import AwsSolutionsChecks
+
+from infra import dlc_images
+from infra.config import ConfigError, cdk_json_context
+from infra.model_config import ModelConfig
+from infra.model_stack import ModelStack
+from infra.network_stack import NetworkStack
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+
+@dataclass
+class Synthesised:
+    network: NetworkStack
+    model: ModelStack
+    template: Template
+    report: dict[str, Any]
+
+    def resources(self, kind: str) -> dict[str, Any]:
+        return self.template.find_resources(kind)
+
+    def one(self, kind: str) -> dict[str, Any]:
+        found = self.resources(kind)
+        assert len(found) == 1, f"{kind}: {len(found)}"
+        return next(iter(found.values()))["Properties"]
+
+    def logical_id(self, construct: Any) -> str:
+        return self.model.get_logical_id(construct.node.default_child)
+
+
+def synthesise(
+    outdir: Path, *, config: ModelConfig | None, region: str | None, context: dict[str, Any] | None = None
+) -> Synthesised:
+    app = cdk.App(context={**cdk_json_context(), **(context or {})}, outdir=str(outdir))
+    env = cdk.Environment(region=region) if region else None
+    network = NetworkStack(app, "ClearscribeNetwork", env=env)
+    model = ModelStack(app, "ClearscribeModel", network=network, config=config, env=env)
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    app.synth()  # raises on any unacknowledged cdk-nag finding
+    report = json.loads((outdir / "validation-report.json").read_text())
+    return Synthesised(network, model, Template.from_stack(model), report)
+
+
+@pytest.fixture(scope="module")
+def default(tmp_path_factory: pytest.TempPathFactory) -> Synthesised:
+    return synthesise(
+        tmp_path_factory.mktemp("cdk-default"),
+        config=None,
+        region="us-east-1",
+        context={"clearscribe:max-instances": "3"},
+    )
+
+
+@pytest.fixture(scope="module")
+def weights_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("weights")
+    (path / "config.json").write_text('{"model_type": "whisper"}')
+    (path / "model.safetensors").write_bytes(b"\0" * 64)
+    return path
+
+
+@pytest.fixture(scope="module")
+def gpu(tmp_path_factory: pytest.TempPathFactory, weights_dir: Path) -> Synthesised:
+    wheels = tmp_path_factory.mktemp("wheels")
+    (wheels / "av-18.1.0-cp312-cp312-manylinux_2_28_x86_64.whl").write_bytes(b"stand-in")
+    config = ModelConfig(
+        instance_type="ml.g5.xlarge",
+        max_instances=4,
+        max_concurrent_invocations=2,
+        raw_expiry_days=3,
+        package_weights=True,
+        weights_dir=str(weights_dir),
+        wheels_dir=str(wheels),
+    )
+    return synthesise(tmp_path_factory.mktemp("cdk-gpu"), config=config, region=None)
+
+
+# -- cdk-nag ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("variant", ["default", "gpu"])
+def test_cdk_nag_aws_solutions_checks_pass(variant: str, request: pytest.FixtureRequest):
+    synthesised: Synthesised = request.getfixturevalue(variant)
+    plugin = synthesised.report["pluginReports"][0]
+
+    assert plugin["conclusion"] == "success"
+    assert plugin["violations"] == []
+    for suppressed in plugin["suppressedViolations"]:
+        assert len(suppressed["reason"]) >= 20
+
+
+# -- model --------------------------------------------------------------------------------------
+
+
+def test_model_runs_the_huggingface_dlc_for_the_stack_region(default: Synthesised):
+    container = default.one("AWS::SageMaker::Model")["PrimaryContainer"]
+
+    assert container["Image"] == (
+        "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-inference:"
+        "2.6.0-transformers4.51.3-cpu-py312-ubuntu22.04"
+    )
+    assert container["Mode"] == "SingleModel"
+    assert "Fn::Sub" in container["ModelDataUrl"]  # the model.tar.gz file asset
+
+
+def test_serving_environment_is_set_on_the_model(default: Synthesised):
+    env = default.one("AWS::SageMaker::Model")["PrimaryContainer"]["Environment"]
+
+    assert env["CLEARSCRIBE_MODEL_ID"] == "distil-whisper/distil-large-v3"
+    assert env["HF_TASK"] == "automatic-speech-recognition"
+    assert int(env["MMS_MAX_REQUEST_SIZE"]) == 1024**3
+    assert int(env["MMS_MAX_RESPONSE_SIZE"]) >= 10 * 1024**2
+    assert int(env["SAGEMAKER_MODEL_SERVER_TIMEOUT"]) == 3600
+    assert env["SAGEMAKER_MODEL_SERVER_WORKERS"] == "1"
+    assert env["SAGEMAKER_PROGRAM"] == "inference.py"
+    assert "HF_MODEL_ID" not in env  # the toolkit would download into the model dir at start-up
+
+
+def test_model_runs_in_the_isolated_subnets_with_the_endpoint_security_group(default: Synthesised):
+    vpc_config = default.one("AWS::SageMaker::Model")["VpcConfig"]
+    isolated = default.network.vpc.select_subnets(subnet_type=cdk.aws_ec2.SubnetType.PRIVATE_ISOLATED)
+    network = default.network
+
+    subnet_exports = json.dumps(vpc_config["Subnets"])
+    assert len(vpc_config["Subnets"]) == len(isolated.subnet_ids) == 2
+    for subnet in isolated.subnets:
+        assert network.get_logical_id(subnet.node.default_child) in subnet_exports
+    sg_id = network.get_logical_id(network.endpoint_security_group.node.default_child)
+    assert sg_id in json.dumps(vpc_config["SecurityGroupIds"])
+
+
+def test_gpu_variant_uses_the_gpu_image_from_the_region_mapping(gpu: Synthesised):
+    container = gpu.one("AWS::SageMaker::Model")["PrimaryContainer"]
+    image = json.dumps(container["Image"])
+
+    assert "Fn::FindInMap" in image and "AWS::URLSuffix" in image
+    assert image.endswith('/huggingface-pytorch-inference:2.6.0-transformers4.51.3-gpu-py312-cu124-ubuntu22.04"]]}')
+    mapping = gpu.template.to_json()["Mappings"]["DlcRegistries"]
+    assert mapping["eu-west-1"]["account"] == "763104351884"
+    assert mapping["af-south-1"]["account"] == "626614931356"
+
+
+def test_packaged_weights_load_offline_without_a_hub_id(gpu: Synthesised):
+    model = gpu.one("AWS::SageMaker::Model")
+    env = model["PrimaryContainer"]["Environment"]
+
+    assert env["HF_HUB_OFFLINE"] == "1"
+    assert "CLEARSCRIBE_MODEL_ID" not in env
+    assert env["CLEARSCRIBE_MODEL_NAME"] == "distil-whisper/distil-large-v3"
+    assert env["SAGEMAKER_MODEL_SERVER_WORKERS"] == "2"
+    assert model["EnableNetworkIsolation"] is True  # weights and wheels inside: no network needed
+
+
+# -- endpoint config and endpoint ---------------------------------------------------------------
+
+
+def test_endpoint_config_is_asynchronous_with_outputs_in_the_working_bucket(default: Synthesised):
+    props = default.one("AWS::SageMaker::EndpointConfig")
+    bucket = default.logical_id(default.model.working_bucket)
+    key = default.logical_id(default.model.data_key)
+    output = props["AsyncInferenceConfig"]["OutputConfig"]
+
+    assert output["S3OutputPath"] == {"Fn::Join": ["", ["s3://", {"Ref": bucket}, "/inference/output"]]}
+    assert output["S3FailurePath"] == {"Fn::Join": ["", ["s3://", {"Ref": bucket}, "/inference/failure"]]}
+    assert output["KmsKeyId"] == {"Fn::GetAtt": [key, "Arn"]}
+    notify = output["NotificationConfig"]
+    assert notify["SuccessTopic"] == {"Ref": default.logical_id(default.model.success_topic)}
+    assert notify["ErrorTopic"] == {"Ref": default.logical_id(default.model.error_topic)}
+    assert "IncludeInferenceResponseIn" not in notify  # transcript text never goes to SNS
+    assert props["AsyncInferenceConfig"]["ClientConfig"] == {"MaxConcurrentInvocationsPerInstance": 1}
+    assert props["KmsKeyId"] == {"Fn::GetAtt": [key, "Arn"]}
+    (variant,) = props["ProductionVariants"]
+    assert variant["InstanceType"] == "ml.m5.xlarge"
+    assert variant["VariantName"] == "AllTraffic"
+
+
+def test_gpu_endpoint_config_omits_the_volume_key_for_nvme_instances(gpu: Synthesised):
+    props = gpu.one("AWS::SageMaker::EndpointConfig")
+
+    assert props["ProductionVariants"][0]["InstanceType"] == "ml.g5.xlarge"
+    assert "KmsKeyId" not in props
+    assert props["AsyncInferenceConfig"]["ClientConfig"] == {"MaxConcurrentInvocationsPerInstance": 2}
+    assert "KmsKeyId" in props["AsyncInferenceConfig"]["OutputConfig"]
+
+
+def test_endpoint_uses_the_config_and_is_exposed_to_the_workflow(default: Synthesised):
+    config_id = default.template.find_resources("AWS::SageMaker::EndpointConfig").popitem()[0]
+    default.template.has_resource_properties(
+        "AWS::SageMaker::Endpoint", {"EndpointConfigName": {"Fn::GetAtt": [config_id, "EndpointConfigName"]}}
+    )
+    endpoint_id = default.template.find_resources("AWS::SageMaker::Endpoint").popitem()[0]
+    stack = default.model
+    assert stack.resolve(stack.endpoint_name) == {"Fn::GetAtt": [endpoint_id, "EndpointName"]}
+    assert stack.resolve(stack.endpoint_arn) == {"Ref": endpoint_id}
+
+
+# -- auto scaling -------------------------------------------------------------------------------
+
+
+def test_endpoint_scales_between_zero_and_max_instances(default: Synthesised):
+    endpoint_id = default.template.find_resources("AWS::SageMaker::Endpoint").popitem()[0]
+    target = default.one("AWS::ApplicationAutoScaling::ScalableTarget")
+
+    assert (target["MinCapacity"], target["MaxCapacity"]) == (0, 3)
+    assert target["ServiceNamespace"] == "sagemaker"
+    assert target["ScalableDimension"] == "sagemaker:variant:DesiredInstanceCount"
+    assert target["ResourceId"] == {
+        "Fn::Join": ["", ["endpoint/", {"Fn::GetAtt": [endpoint_id, "EndpointName"]}, "/variant/AllTraffic"]]
+    }
+
+
+def test_target_tracking_on_backlog_per_instance(default: Synthesised):
+    endpoint_id = default.template.find_resources("AWS::SageMaker::Endpoint").popitem()[0]
+    default.template.has_resource_properties(
+        "AWS::ApplicationAutoScaling::ScalingPolicy",
+        {
+            "PolicyType": "TargetTrackingScaling",
+            "TargetTrackingScalingPolicyConfiguration": Match.object_like(
+                {
+                    "TargetValue": 2,
+                    "CustomizedMetricSpecification": Match.object_like(
+                        {
+                            "MetricName": "ApproximateBacklogSizePerInstance",
+                            "Namespace": "AWS/SageMaker",
+                            "Dimensions": [
+                                {"Name": "EndpointName", "Value": {"Fn::GetAtt": [endpoint_id, "EndpointName"]}}
+                            ],
+                        }
+                    ),
+                }
+            ),
+        },
+    )
+
+
+def test_scale_from_zero_step_policy_on_backlog_without_capacity_alarm(default: Synthesised):
+    steps = {
+        k: v
+        for k, v in default.resources("AWS::ApplicationAutoScaling::ScalingPolicy").items()
+        if v["Properties"]["PolicyType"] == "StepScaling"
+    }
+    ((step_id, step),) = steps.items()
+    config = step["Properties"]["StepScalingPolicyConfiguration"]
+    assert config["AdjustmentType"] == "ChangeInCapacity"
+    assert config["StepAdjustments"] == [{"MetricIntervalLowerBound": 0, "ScalingAdjustment": 1}]
+
+    alarm = default.one("AWS::CloudWatch::Alarm")
+    assert alarm["MetricName"] == "HasBacklogWithoutCapacity"
+    assert alarm["Namespace"] == "AWS/SageMaker"
+    assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    assert alarm["Threshold"] == 1
+    assert alarm["AlarmActions"] == [{"Ref": step_id}]
+
+
+# -- working bucket -----------------------------------------------------------------------------
+
+
+def test_working_bucket_is_private_encrypted_logged_and_expires_raw_objects(default: Synthesised):
+    bucket_id = default.logical_id(default.model.working_bucket)
+    props = default.template.to_json()["Resources"][bucket_id]["Properties"]
+    key_id = default.logical_id(default.model.data_key)
+
+    sse = props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    assert sse == {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": {"Fn::GetAtt": [key_id, "Arn"]}}
+    assert all(props["PublicAccessBlockConfiguration"].values())
+    assert "DestinationBucketName" in props["LoggingConfiguration"]
+    rules = {r.get("Prefix"): r for r in props["LifecycleConfiguration"]["Rules"]}
+    assert rules["audio/"]["ExpirationInDays"] == 7
+    assert rules["inference/"]["ExpirationInDays"] == 7
+
+
+def test_raw_expiry_is_configurable(gpu: Synthesised):
+    bucket_id = gpu.logical_id(gpu.model.working_bucket)
+    rules = gpu.template.to_json()["Resources"][bucket_id]["Properties"]["LifecycleConfiguration"]["Rules"]
+
+    assert {r.get("Prefix"): r.get("ExpirationInDays") for r in rules if r.get("Prefix")} == {
+        "audio/": 3,
+        "inference/": 3,
+    }
+
+
+def test_working_bucket_refuses_plain_http(default: Synthesised):
+    bucket_id = default.logical_id(default.model.working_bucket)
+    default.template.has_resource_properties(
+        "AWS::S3::BucketPolicy",
+        {
+            "Bucket": {"Ref": bucket_id},
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        Match.object_like(
+                            {
+                                "Effect": "Deny",
+                                "Action": "s3:*",
+                                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                            }
+                        )
+                    ]
+                )
+            },
+        },
+    )
+
+
+def test_topics_are_encrypted_with_the_data_key(default: Synthesised):
+    key_id = default.logical_id(default.model.data_key)
+    topics = default.resources("AWS::SNS::Topic")
+
+    assert len(topics) == 2
+    for topic in topics.values():
+        assert topic["Properties"]["KmsMasterKeyId"] == {"Fn::GetAtt": [key_id, "Arn"]}
+
+
+# -- execution role -----------------------------------------------------------------------------
+
+
+def _role_statements(synthesised: Synthesised) -> list[dict[str, Any]]:
+    role_id = synthesised.logical_id(synthesised.model.execution_role)
+    policies = [
+        p["Properties"]
+        for p in synthesised.resources("AWS::IAM::Policy").values()
+        if {"Ref": role_id} in p["Properties"]["Roles"]
+    ]
+    return [s for p in policies for s in p["PolicyDocument"]["Statement"]]
+
+
+def _actions(statement: dict[str, Any]) -> list[str]:
+    action = statement["Action"]
+    return action if isinstance(action, list) else [action]
+
+
+def test_execution_role_is_assumed_by_sagemaker_only(default: Synthesised):
+    role_id = default.logical_id(default.model.execution_role)
+    role = default.template.to_json()["Resources"][role_id]["Properties"]
+
+    (statement,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "sagemaker.amazonaws.com"}
+    assert "ManagedPolicyArns" not in role
+
+
+def test_execution_role_reads_audio_and_writes_inference_output_only(default: Synthesised):
+    bucket_id = default.logical_id(default.model.working_bucket)
+    statements = _role_statements(default)
+    on_working = [s for s in statements if bucket_id in json.dumps(s["Resource"])]
+
+    reads = [s for s in on_working if "s3:GetObject" in _actions(s)]
+    writes = [s for s in on_working if "s3:PutObject" in _actions(s)]
+    assert [json.dumps(s["Resource"]) for s in reads] == [
+        json.dumps({"Fn::Join": ["", [{"Fn::GetAtt": [bucket_id, "Arn"]}, "/audio/*"]]})
+    ]
+    assert [json.dumps(s["Resource"]) for s in writes] == [
+        json.dumps({"Fn::Join": ["", [{"Fn::GetAtt": [bucket_id, "Arn"]}, "/inference/*"]]})
+    ]
+    assert len(on_working) == 2
+    assert set(_actions(reads[0])) == {"s3:GetObject"}
+    assert set(_actions(writes[0])) == {"s3:PutObject", "s3:AbortMultipartUpload"}
+
+
+def test_execution_role_has_no_wildcard_actions_and_no_broad_data_access(default: Synthesised):
+    statements = _role_statements(default)
+    actions = [a for s in statements for a in _actions(s)]
+
+    assert all(s["Effect"] == "Allow" for s in statements)
+    assert not [a for a in actions if a == "*" or a.endswith(":*")]
+    assert not {"s3:DeleteObject", "s3:ListBucket", "kms:Encrypt", "sns:Subscribe"} & set(actions)
+    unscoped = {a for s in statements if s["Resource"] == "*" for a in _actions(s)}
+    assert unscoped <= {
+        "ecr:GetAuthorizationToken",
+        "cloudwatch:PutMetricData",
+        "ec2:CreateNetworkInterface",
+        "ec2:CreateNetworkInterfacePermission",
+        "ec2:DeleteNetworkInterface",
+        "ec2:DeleteNetworkInterfacePermission",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeVpcs",
+        "ec2:DescribeDhcpOptions",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeSecurityGroups",
+    }
+
+
+def test_execution_role_can_pull_the_image_publish_and_use_the_key(default: Synthesised):
+    statements = _role_statements(default)
+    text = json.dumps(statements)
+
+    assert "repository/huggingface-pytorch-inference" in text
+    publish = [s for s in statements if "sns:Publish" in _actions(s)]
+    assert len(publish) == 1 and len(publish[0]["Resource"]) == 2
+    key_id = default.logical_id(default.model.data_key)
+    key_use = [s for s in statements if "kms:Decrypt" in _actions(s)]
+    assert key_use[0]["Resource"] == {"Fn::GetAtt": [key_id, "Arn"]}
+
+
+# -- configuration and image lookup -------------------------------------------------------------
+
+
+def test_model_config_reads_cdk_context_strings():
+    app = cdk.App(
+        context={
+            "clearscribe:instance-type": "ml.g4dn.xlarge",
+            "clearscribe:max-instances": "5",
+            "clearscribe:package-weights": "false",
+            "clearscribe:raw-expiry-days": "2",
+            "clearscribe:model-id": "distil-whisper/distil-medium.en",
+        }
+    )
+
+    config = ModelConfig.from_context(app.node)
+
+    assert (config.instance_type, config.max_instances, config.raw_expiry_days) == ("ml.g4dn.xlarge", 5, 2)
+    assert config.model_id == "distil-whisper/distil-medium.en"
+    assert config.is_gpu and config.processor == "gpu" and config.has_local_storage
+
+
+@pytest.mark.parametrize(
+    ("instance_type", "gpu", "local"),
+    [
+        ("ml.m5.xlarge", False, False),
+        ("ml.c5.2xlarge", False, False),
+        ("ml.m5d.xlarge", False, True),
+        ("ml.g5.2xlarge", True, True),
+        ("ml.g4dn.xlarge", True, True),
+        ("ml.p3.2xlarge", True, False),
+    ],
+)
+def test_instance_type_classification(instance_type: str, gpu: bool, local: bool):
+    config = ModelConfig(instance_type=instance_type)
+
+    assert (config.is_gpu, config.has_local_storage) == (gpu, local)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"instance_type": "m5.xlarge"},
+        {"max_instances": 0},
+        {"raw_expiry_days": 0},
+        {"package_weights": True},
+        {"long_form_strategy": "first-30-seconds"},
+    ],
+)
+def test_model_config_rejects_invalid_settings(changes: dict[str, Any]):
+    with pytest.raises(ConfigError):
+        ModelConfig(**changes)
+
+
+def test_dlc_lookup_table_matches_the_published_uri_scheme():
+    assert dlc_images.image_uri("eu-central-2", "4.49.0", "2.6.0", "gpu") == (
+        "380420809688.dkr.ecr.eu-central-2.amazonaws.com/huggingface-pytorch-inference:"
+        "2.6.0-transformers4.49.0-gpu-py312-cu124-ubuntu22.04"
+    )
+    assert dlc_images.image_uri("cn-north-1", "4.37.0", "2.1.0", "cpu") == (
+        "727897471807.dkr.ecr.cn-north-1.amazonaws.com.cn/huggingface-pytorch-inference:"
+        "2.1.0-transformers4.37.0-cpu-py310-ubuntu22.04"
+    )
+    with pytest.raises(dlc_images.UnknownDlcError, match="known"):
+        dlc_images.image_tag("4.99.0", "2.6.0", "cpu")
+    with pytest.raises(dlc_images.UnknownDlcError, match="region"):
+        dlc_images.image_uri("xx-nowhere-1", "4.51.3", "2.6.0", "cpu")

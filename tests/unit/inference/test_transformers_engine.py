@@ -1,0 +1,159 @@
+"""The transformers engine on real Whisper weights and real speech longer than one 30 s window."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jiwer
+import numpy as np
+import pytest
+
+from pipeline.sagemaker_inference import TransformersEngine, decode_audio
+from shared.errors import UnsupportedLanguageError
+from shared.models import Transcript
+from tests.unit.inference.conftest import LAST_SENTENCE_WORDS, LONG_SCRIPT
+
+pytestmark = pytest.mark.slow
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"[^a-z0-9 ]+", " ", text.lower()).strip()
+
+
+def word_error_rate(hypothesis: str) -> float:
+    return jiwer.wer(normalise(LONG_SCRIPT), normalise(hypothesis))
+
+
+def assert_reaches_the_end(transcript: Transcript) -> None:
+    assert transcript.duration > 60
+    last = transcript.segments[-1]
+    assert last.end >= transcript.duration - 8, "the transcript stops before the end of the recording"
+    assert set(LAST_SENTENCE_WORDS) <= set(normalise(last.text).split())
+    starts = [s.start for s in transcript.segments]
+    assert starts == sorted(starts)
+    assert all(0 <= s.start <= s.end <= transcript.duration for s in transcript.segments)
+    assert [s.id for s in transcript.segments] == list(range(len(transcript.segments)))
+
+
+@pytest.fixture(scope="module")
+def long_transcript(engine: TransformersEngine, long_speech_m4a: Path) -> Transcript:
+    return engine.transcribe(long_speech_m4a)
+
+
+def test_transcribes_the_whole_recording_not_just_the_first_30_seconds(long_transcript: Transcript):
+    assert_reaches_the_end(long_transcript)
+    assert word_error_rate(long_transcript.text) < 0.2
+    assert long_transcript.engine == "transformers"
+    assert long_transcript.model == "whisper-tiny.en"
+    assert long_transcript.language == "en"
+
+
+def test_segments_carry_sentence_level_timestamps(long_transcript: Transcript):
+    # ~80 s of 20 sentences: sequential decoding yields many short segments, not one per 30 s chunk.
+    assert len(long_transcript.segments) >= 10
+    assert max(s.end - s.start for s in long_transcript.segments) < 15
+
+
+def test_transcript_round_trips_through_the_shared_json(long_transcript: Transcript):
+    assert Transcript.from_json(long_transcript.to_json()) == long_transcript
+
+
+def test_progress_is_reported_per_window_up_to_the_end(
+    engine: TransformersEngine, long_speech_m4a: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(engine, "window_s", 30.0)
+    monkeypatch.setattr(engine, "num_beams", 1)  # windows and progress, not accuracy: greedy is enough
+    done: list[float] = []
+
+    transcript = engine.transcribe(long_speech_m4a, on_progress=done.append)
+
+    assert len(done) >= 3
+    assert done == sorted(done) and len(set(done)) == len(done)
+    assert done[-1] == pytest.approx(transcript.duration, abs=0.01)
+    assert_reaches_the_end(transcript)
+    assert word_error_rate(transcript.text) < 0.25
+
+
+def test_chunked_strategy_also_reaches_the_end(tiny_en_dir: Path, long_speech_m4a: Path):
+    chunked = TransformersEngine(str(tiny_en_dir), strategy="chunked", chunk_length_s=30, batch_size=2)
+
+    transcript = chunked.transcribe(long_speech_m4a)
+
+    assert transcript.duration > 60
+    assert set(LAST_SENTENCE_WORDS) <= set(normalise(transcript.text).split())
+    assert word_error_rate(transcript.text) < 0.25
+
+
+def test_english_only_checkpoint_makes_no_language_guess(engine: TransformersEngine):
+    assert engine._is_multilingual() is False
+    assert engine._generate_kwargs() == {"num_beams": 5}
+
+
+@pytest.mark.parametrize(
+    ("detected", "rejected"),
+    [(("de", 0.93), True), (("en", 0.97), False), (("fr", 0.31), False)],
+)
+def test_non_english_audio_is_flagged_instead_of_transcribed(
+    engine: TransformersEngine,
+    short_speech_m4a: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    detected: tuple[str, float],
+    rejected: bool,
+):
+    monkeypatch.setattr(engine, "_is_multilingual", lambda: True)
+    monkeypatch.setattr(engine, "detect_language", lambda audio: detected)
+    monkeypatch.setattr(engine, "_generate_kwargs", lambda: {"num_beams": 1})
+
+    if rejected:
+        with pytest.raises(UnsupportedLanguageError, match=r"'de'.*English only") as info:
+            engine.transcribe(short_speech_m4a)
+        assert info.value.code == "UNSUPPORTED_LANGUAGE"
+    else:
+        assert engine.transcribe(short_speech_m4a).text
+
+
+def test_invalid_long_form_settings_are_refused(tiny_en_dir: Path):
+    with pytest.raises(ValueError, match="strategy"):
+        TransformersEngine(str(tiny_en_dir), strategy="truncate")
+    with pytest.raises(ValueError, match="30"):
+        TransformersEngine(str(tiny_en_dir), chunk_length_s=45)
+
+
+def test_language_detection_scores_language_tokens_on_real_weights(
+    engine: TransformersEngine, long_speech_m4a: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # The English-only vocabulary still holds the language tokens: give the generation config the
+    # mapping a multilingual checkpoint carries, and the detector runs its real forward pass.
+    tokenizer = engine._pipe.tokenizer
+    lang_to_id = {f"<|{code}|>": tokenizer.convert_tokens_to_ids(f"<|{code}|>") for code in ("en", "de", "fr")}
+    monkeypatch.setattr(engine._pipe.model.generation_config, "lang_to_id", lang_to_id, raising=False)
+
+    language, probability = engine.detect_language(decode_audio(long_speech_m4a))
+
+    assert language in {"en", "de", "fr"}
+    assert 1 / 3 <= probability <= 1.0  # the winner of three
+    assert engine.detect_language(np.zeros(5 * 16_000, dtype=np.float32)) is None  # silence: no guess
+
+
+REPETITIVE_SCRIPT = (
+    "Hello and welcome to the weekly planning meeting for the design team. "
+    "Last week a customer read out the card number four one one one, one one one one, one one one one, "
+    "one one one one. I am really happy with the wonderful progress. The team did an excellent job and I "
+    "love the new design. Please remember that support tickets must never contain private details. "
+    "That is everything for today, and the final word of this meeting is pineapple."
+)
+
+
+def test_a_repetition_loop_does_not_swallow_the_speech_after_it(engine: TransformersEngine, speech_dir: Path):
+    # Spelled-out digit runs send Whisper into "1-1-1-1-…" loops; without the temperature fallback
+    # the loop runs to the token limit and the sentences after the card number are lost.
+    from tests.support.speech import speak_to_wav
+
+    audio = speak_to_wav(REPETITIVE_SCRIPT, speech_dir / "repetitive.wav")
+
+    transcript = engine.transcribe(audio)
+
+    words = set(normalise(transcript.text).split())
+    assert {"happy", "excellent", "support", "tickets", "pineapple"} <= words
+    assert max(s.end - s.start for s in transcript.segments) < 15
