@@ -14,7 +14,7 @@ from typing import Any
 
 from pipeline.cloud.polling import PollBudgetExhausted, PollPolicy
 from pipeline.cloud.progress import advance
-from shared.errors import TranscriptionError, TranscriptionTimeout
+from shared.errors import ClearscribeError, TranscriptionError, TranscriptionTimeout
 from shared.jobstore import JobStore
 from shared.log import get_logger
 from shared.models import Transcript
@@ -72,6 +72,21 @@ def read_failure_message(s3: Any, uri: str) -> str:
     return text or "empty failure object"
 
 
+def failure_error(message: str) -> ClearscribeError:
+    """The typed error an inference failure object stands for.
+
+    The inference module writes ``{"error", "code", "message"}`` (possibly wrapped by the model
+    server), so an undecodable or non-English recording fails the job with its own code;
+    anything else is a ``TranscriptionError`` carrying the (bounded) message.
+    """
+    from pipeline.sagemaker_inference import read_failure
+
+    error = read_failure(message)
+    if type(error) is ClearscribeError:  # an error name this version does not know
+        return TranscriptionError(f"the inference endpoint reported a failure: {message}")
+    return error
+
+
 def check_transcription(
     job_id: str,
     inference: Mapping[str, Any],
@@ -104,8 +119,7 @@ def check_transcription(
     failure_location = inference.get("failure_location")
     if _head(s3, failure_location) is not None:
         log.warning("transcription failed", extra={"job_id": job_id})
-        message = read_failure_message(s3, failure_location)
-        raise TranscriptionError(f"the inference endpoint reported a failure: {message}")
+        raise failure_error(read_failure_message(s3, failure_location))
     try:
         next_poll = poll.next_poll(inference.get("poll"))
     except PollBudgetExhausted as exc:

@@ -9,7 +9,8 @@ import pytest
 
 from pipeline.cloud.polling import PollPolicy
 from pipeline.cloud.transcription import FAILURE_MESSAGE_CHARS, check_transcription
-from shared.errors import TranscriptionError, TranscriptionTimeout
+from pipeline.sagemaker_inference import failure_body
+from shared.errors import InvalidMediaError, TranscriptionError, TranscriptionTimeout, UnsupportedLanguageError
 from shared.jobstore.dynamodb import DynamoDBJobStore
 from shared.models import Segment, Transcript
 from shared.status import JobStatus
@@ -84,6 +85,20 @@ def test_failure_object_raises_with_a_bounded_message_that_is_not_logged(
     assert logs.lines
     assert "CUDA" not in logs.text
     assert info.value.code == "TRANSCRIPTION_FAILED"
+
+
+@pytest.mark.parametrize(
+    "error",
+    [InvalidMediaError("the audio could not be decoded"), UnsupportedLanguageError("appears to be in 'de'")],
+)
+def test_a_failure_written_by_the_inference_module_keeps_its_type_and_code(
+    store: DynamoDBJobStore, s3: Any, inference: dict[str, Any], error: Exception
+) -> None:
+    wrapped = json.dumps({"code": 400, "type": "InternalServerException", "message": failure_body(error)})
+    s3.put_object(Bucket=WORKING_BUCKET, Key="inference/failure/job-1-error.out", Body=wrapped.encode())
+    with pytest.raises(type(error)) as info:
+        check_transcription("job-1", inference, s3=s3, store=store, poll=POLICY)
+    assert info.value.code == error.code and info.value.message == error.message
 
 
 def test_exhausted_budget_is_a_transcription_timeout(
