@@ -122,6 +122,15 @@ class ModelStack(cdk.Stack):
         )
 
         # -- model artifact and image ----------------------------------------------------------
+        offline_ready = config.package_weights and config.weights_dir and config.wheels_dir
+        if not offline_ready and not getattr(network.config, "nat_gateways", 0):
+            cdk.Annotations.of(self).add_warning_v2(
+                "clearscribe:model-needs-egress",
+                "The endpoint runs in isolated subnets with no internet route, so it cannot download "
+                f"{config.model_id} or PyAV at start-up: deploy with -c clearscribe:package-weights=true "
+                "-c clearscribe:weights-dir=DIR -c clearscribe:wheels-dir=DIR, or with "
+                "-c clearscribe:nat-gateways=1 (docs/model.md).",
+            )
         artifact_dir = Path(tempfile.mkdtemp(prefix="clearscribe-model-artifact-"))
         artifact = s3_assets.Asset(
             self,

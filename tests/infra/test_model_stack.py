@@ -15,7 +15,7 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
-from aws_cdk.assertions import Match, Template
+from aws_cdk.assertions import Annotations, Match, Template
 from cdk_nag import AwsSolutionsChecks
 
 from infra import dlc_images
@@ -105,6 +105,20 @@ def test_cdk_nag_aws_solutions_checks_pass(variant: str, request: pytest.Fixture
     assert plugin["violations"] == []
     for suppressed in plugin["suppressedViolations"]:
         assert len(suppressed["reason"]) >= 20
+
+
+def _egress_warnings(synthesised: Synthesised) -> list[Any]:
+    found = Annotations.from_stack(synthesised.model).find_warning("*", Match.string_like_regexp("cannot download"))
+    return list(found)
+
+
+def test_a_default_deploy_warns_that_the_isolated_endpoint_cannot_load_its_model(default: Synthesised) -> None:
+    (warning,) = _egress_warnings(default)
+    assert "package-weights" in str(warning.entry.data) and "nat-gateways" in str(warning.entry.data)
+
+
+def test_packaged_weights_and_wheels_need_no_egress_warning(gpu: Synthesised) -> None:
+    assert _egress_warnings(gpu) == []
 
 
 # -- model --------------------------------------------------------------------------------------
