@@ -43,7 +43,7 @@ class Progress:
                 return
             self._last_draw = now
             self._write(f"{self._label}: {stage} {share:4.0%} ({_clock(done)} / {_clock(total)})", final=False)
-        elif share >= 1.0 or share - self._last_share >= 0.1:
+        elif share - self._last_share >= 0.1 or (share >= 1.0 > self._last_share):
             self._last_share = share
             self._write(f"{self._label}: {stage} {share:.0%} ({_clock(done)} / {_clock(total)})", final=True)
 
