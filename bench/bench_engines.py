@@ -22,7 +22,6 @@ import argparse
 import os
 import platform
 import statistics
-import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -33,7 +32,7 @@ from bench.report import replace_section
 from shared.config import OFFLINE_MODEL, Settings
 from shared.models import Transcript
 from tests.support.scripts import MEETING, normalise_words
-from tests.support.speech import ffmpeg_exe, speak_to_wav
+from tests.support.speech import encode_like_mediaconvert, speak_to_wav
 from tests.support.whisper_weights import ct2_model_dir, hf_tiny_en_from_ct2
 
 WORK = Path(__file__).with_name(".work")
@@ -48,27 +47,7 @@ def speech_audio(minutes: float) -> tuple[Path, str]:
     out = WORK / f"speech-{minutes:g}min.m4a"
     if not out.exists():
         wav = speak_to_wav(reference, WORK / f"speech-{minutes:g}min.wav")
-        subprocess.run(
-            [
-                ffmpeg_exe(),
-                "-nostdin",
-                "-v",
-                "error",
-                "-y",
-                "-i",
-                str(wav),
-                "-ac",
-                "1",
-                "-ar",
-                "16000",
-                "-c:a",
-                "aac",
-                "-b:a",
-                "64k",
-                str(out),
-            ],
-            check=True,
-        )
+        encode_like_mediaconvert(wav, out)
         wav.unlink()
     return out, reference
 

@@ -104,3 +104,31 @@ def make_video_without_audio(out: Path, seconds: float = 2.0) -> Path:
         capture_output=True,
     )
     return out
+
+
+def encode_like_mediaconvert(source: Path, out: Path) -> Path:
+    """Mono 16 kHz AAC in an M4A container: the audio the workflow's MediaConvert template writes."""
+    subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-nostdin",
+            "-v",
+            "error",
+            "-y",
+            "-i",
+            str(source),
+            "-vn",
+            "-ac",
+            "1",
+            "-ar",
+            "16000",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "64k",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return out

@@ -8,12 +8,11 @@ endpoint: mono 16 kHz AAC in an M4A container.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.support.speech import ffmpeg_exe, speak_to_wav
+from tests.support.speech import encode_like_mediaconvert, speak_to_wav
 from tests.support.whisper_weights import hf_tiny_en_from_ct2
 
 #: About 80 s of speech: the last sentence is far beyond the first 30 s window.
@@ -31,34 +30,6 @@ LONG_SCRIPT = (
 )
 LAST_SENTENCE_WORDS = ("yellow", "submarine", "midnight")
 SHORT_SCRIPT = "The weather is nice today and the sun is shining."
-
-
-def encode_like_mediaconvert(source: Path, out: Path) -> Path:
-    """Mono 16 kHz AAC in an M4A container: the audio the workflow's MediaConvert template writes."""
-    subprocess.run(
-        [
-            ffmpeg_exe(),
-            "-nostdin",
-            "-v",
-            "error",
-            "-y",
-            "-i",
-            str(source),
-            "-vn",
-            "-ac",
-            "1",
-            "-ar",
-            "16000",
-            "-c:a",
-            "aac",
-            "-b:a",
-            "64k",
-            str(out),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return out
 
 
 @pytest.fixture(scope="session")
