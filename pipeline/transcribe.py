@@ -139,6 +139,11 @@ def load_engine(engine: str, model: str, *, settings: Settings) -> SpeechEngine:
     if engine == "faster-whisper":
         return FasterWhisperEngine(model, settings=settings)
     if engine == "transformers":
+        if model == OFFLINE_MODEL:
+            raise ModelUnavailableError(
+                f"{OFFLINE_MODEL} ships CTranslate2 weights for the faster-whisper engine; --engine transformers "
+                "needs a Hugging Face Whisper model directory or a hub id"
+            )
         try:
             from pipeline.sagemaker_inference import TransformersEngine
         except ImportError as exc:
