@@ -44,9 +44,9 @@ def speech_audio(minutes: float) -> tuple[Path, str]:
     spoken = MEETING.spoken
     repeats = int(minutes * 150) // len(spoken.split()) + 1
     reference = " ".join([spoken] * repeats)
-    out = WORK / f"speech-{minutes:g}min.m4a"
+    out = WORK / f"speech-{minutes:g}min-{MEETING.fingerprint}.m4a"
     if not out.exists():
-        wav = speak_to_wav(reference, WORK / f"speech-{minutes:g}min.wav")
+        wav = speak_to_wav(reference, out.with_suffix(".wav"))
         encode_like_mediaconvert(wav, out)
         wav.unlink()
     return out, reference

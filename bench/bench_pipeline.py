@@ -33,7 +33,7 @@ WORK = Path(__file__).with_name(".work")
 
 def speech_video(minutes: float) -> Path:
     """A video of about ``minutes`` of speech, cached in bench/.work."""
-    out = WORK / f"speech-{minutes:g}min.mp4"
+    out = WORK / f"speech-{minutes:g}min-{MEETING.fingerprint}.mp4"
     if not out.exists():
         words_needed = int(minutes * 150)
         spoken = MEETING.spoken

@@ -6,6 +6,7 @@ the typed placeholder ``<TYPE>`` in the clean reference, ``{PROFANITY:word}`` is
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -25,6 +26,11 @@ class Script:
     def clean_reference(self) -> str:
         """What the clean transcript should read: placeholders for PII, a mask for profanity."""
         return _MARK.sub(lambda m: "****" if m.group(1) == "PROFANITY" else f"<{m.group(1)}>", self.marked)
+
+    @property
+    def fingerprint(self) -> str:
+        """A short hash of the script, for naming cached recordings of it."""
+        return hashlib.sha256(self.marked.encode("utf-8")).hexdigest()[:10]
 
     @property
     def secrets(self) -> list[tuple[str, str]]:
