@@ -28,7 +28,6 @@ LONG_SCRIPT = (
     "Remember to update your project status every Monday. Questions can go to the operations channel. "
     "The design review moves to Thursday afternoon. Finally, the yellow submarine leaves at midnight."
 )
-LAST_SENTENCE_WORDS = ("yellow", "submarine", "midnight")
 SHORT_SCRIPT = "The weather is nice today and the sun is shining."
 
 

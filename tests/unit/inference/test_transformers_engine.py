@@ -12,7 +12,8 @@ import pytest
 from pipeline.sagemaker_inference import TransformersEngine, decode_audio
 from shared.errors import UnsupportedLanguageError
 from shared.models import Transcript
-from tests.unit.inference.conftest import LAST_SENTENCE_WORDS, LONG_SCRIPT
+from tests.support.scripts import MEETING, content_words, heard, sentences
+from tests.unit.inference.conftest import LONG_SCRIPT
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +30,9 @@ def assert_reaches_the_end(transcript: Transcript) -> None:
     assert transcript.duration > 60
     last = transcript.segments[-1]
     assert last.end >= transcript.duration - 8, "the transcript stops before the end of the recording"
-    assert set(LAST_SENTENCE_WORDS) <= set(normalise(last.text).split())
+    last_sentence = sentences(LONG_SCRIPT)[-1]
+    assert heard(last_sentence, last.text) >= 0.75, "the last sentence is not in the last segment"
+    assert heard(content_words(last_sentence)[-1], last.text) == 1, "the last word is missing"
     starts = [s.start for s in transcript.segments]
     assert starts == sorted(starts)
     assert all(0 <= s.start <= s.end <= transcript.duration for s in transcript.segments)
@@ -81,7 +84,7 @@ def test_chunked_strategy_also_reaches_the_end(tiny_en_dir: Path, long_speech_m4
     transcript = chunked.transcribe(long_speech_m4a)
 
     assert transcript.duration > 60
-    assert set(LAST_SENTENCE_WORDS) <= set(normalise(transcript.text).split())
+    assert heard(sentences(LONG_SCRIPT)[-1], transcript.text) >= 0.75
     assert word_error_rate(transcript.text) < 0.25
 
 
@@ -136,24 +139,19 @@ def test_language_detection_scores_language_tokens_on_real_weights(
     assert engine.detect_language(np.zeros(5 * 16_000, dtype=np.float32)) is None  # silence: no guess
 
 
-REPETITIVE_SCRIPT = (
-    "Hello and welcome to the weekly planning meeting for the design team. "
-    "Last week a customer read out the card number four one one one, one one one one, one one one one, "
-    "one one one one. I am really happy with the wonderful progress. The team did an excellent job and I "
-    "love the new design. Please remember that support tickets must never contain private details. "
-    "That is everything for today, and the final word of this meeting is pineapple."
-)
-
-
 def test_a_repetition_loop_does_not_swallow_the_speech_after_it(engine: TransformersEngine, speech_dir: Path):
-    # Spelled-out digit runs send Whisper into "1-1-1-1-…" loops; without the temperature fallback
+    # Spelled-out digit runs send Whisper into "1-1-1-1-..." loops; without the temperature fallback
     # the loop runs to the token limit and the sentences after the card number are lost.
     from tests.support.speech import speak_to_wav
 
-    audio = speak_to_wav(REPETITIVE_SCRIPT, speech_dir / "repetitive.wav")
+    spoken = sentences(MEETING.spoken.replace("\n\n", " "))
+    card_value = next(value for kind, value in MEETING.secrets if kind == "CREDIT_CARD")
+    card = next(i for i, sentence in enumerate(spoken) if card_value in sentence)
+    after = " ".join(spoken[card + 1 :])
+    assert after, "the script must say something after the card number"
+    audio = speak_to_wav(f"{spoken[0]} {spoken[card]} {after}", speech_dir / "repetitive.wav")
 
     transcript = engine.transcribe(audio)
 
-    words = set(normalise(transcript.text).split())
-    assert {"happy", "excellent", "support", "tickets", "pineapple"} <= words
+    assert heard(after, transcript.text) >= 0.8
     assert max(s.end - s.start for s in transcript.segments) < 15
