@@ -12,6 +12,8 @@ They run on text whose spoken numbers were already rewritten into digits
   tldextract (never downloaded).
 - ``IntroducedNameRecognizer``: names introduced by "my name is", "this is", "speaking with", …
   in any letter case (spaCy's NER misses lowercase names).
+- ``SpokenIpRecognizer`` and ``SpokenIbanRecognizer``: IPv4 addresses read out group by group,
+  and IBANs as capitals and digit groups in whatever grouping recognition chose.
 """
 
 from __future__ import annotations
@@ -382,6 +384,103 @@ class VersionAwareIpRecognizer(IpRecognizer):
         return [r for r in found if not _VERSION_BEFORE.search(text[max(0, r.start - 20) : r.start])]
 
 
+_IP_GROUP = r"\d(?:[ \t]*,?[ \t]*\d){0,2}"  # up to three digits, read one by one or as a number
+_IP_SEP = r"(?:[ \t]*,?[ \t]*(?:dot|point|period|not)[ \t]*,?[ \t]*|[ \t]*\.[ \t]*)"  # "not": "dot" misheard
+_SPOKEN_IP = re.compile(rf"(?<![\w.]){_IP_GROUP}(?:{_IP_SEP}{_IP_GROUP}){{3}}(?![\w]|\.\d)", re.IGNORECASE)
+_IP_CONTEXT = re.compile(r"\b(?:ip|i\.?p\.?|address|server|host|router|gateway|subnet|machine|node)\b", re.I)
+
+
+class SpokenIpRecognizer(EntityRecognizer):
+    """IPv4 addresses read out: "1 9 2 dot 1 6 8 dot 1 dot 10", "10 point 0 point 0 point 2 54".
+
+    Four groups of at most three digits (each at most 255) joined by "dot", "point" or a dot.
+    "Not" (a common mishearing of "dot") and "point" count only near a word such as "IP",
+    "address" or "server"; dotted version numbers are left alone.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=["IP_ADDRESS"], name="SpokenIpRecognizer")
+
+    def load(self) -> None:  # nothing to load
+        return None
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+        if "IP_ADDRESS" not in entities:
+            return []
+        results = []
+        for match in _SPOKEN_IP.finditer(text):
+            groups = [re.sub(r"\D", "", g) for g in re.split(_IP_SEP, match.group(), flags=re.IGNORECASE)]
+            if len(groups) != 4 or any(not 1 <= len(g) <= 3 or int(g) > 255 for g in groups):
+                continue
+            if _IPV4.fullmatch(match.group()):
+                continue  # written form: presidio's IP recognizer has it
+            before = text[max(0, match.start() - _CONTEXT_WINDOW) : match.start()]
+            if _VERSION_BEFORE.search(before[-20:]):
+                continue
+            context = bool(_IP_CONTEXT.search(before))
+            loose = re.search(r"\b(?:not|point)\b", match.group(), re.IGNORECASE)
+            if loose and not context:
+                continue
+            results.append(recognizer_result(self, "IP_ADDRESS", match.start(), match.end(), 0.85 if context else 0.7))
+        return results
+
+
+# -- bank account numbers (IBAN) -----------------------------------------------------------------
+# Speech recognition writes a read-out IBAN as capital letters and digit groups, often with the
+# letters glued to the digits and the grouping wrong: "G B 8 2 W E S T 1 2 3 4 ...", "GBA2W EST1 2 3".
+# Letters glued to the digits and the grouping wrong: "G B 8 2 W E S T 1 2 3 4 ...", "GBA2W EST1 2 3",
+# "GB82 West 1,234,698 ...". A run starts with capitals or digits; a short capitalised word may
+# follow once digits have begun.
+_FIRST_TOKEN = r"[A-Z0-9]{1,6}(?!\w)"
+_NEXT_TOKEN = r"(?:[A-Z0-9]{1,6}|[A-Z][a-z]{1,4})(?!\w)"
+_ACCOUNT_RUN = re.compile(rf"(?<![\w.@]){_FIRST_TOKEN}(?:[ \t]*[,.\-/]?[ \t]*{_NEXT_TOKEN})+")
+_TRAILING_WORDS = re.compile(r"(?:[ \t,.\-/]+[A-Z][a-z]{1,4})+$")  # "... 4 3 2 Thank you"
+_IBAN_CONTEXT = re.compile(r"\b(?:iban|i[ -]ban|eye[ -]?ban|bank|account|wire|transfer|swift|bic)\b", re.I)
+_IBAN_MIN_DIGITS = 10
+_IBAN_CHARS = range(15, 41)  # IBANs are 15 to 34 characters; recognition adds a few
+
+
+class SpokenIbanRecognizer(EntityRecognizer):
+    """IBANs as speech recognition writes them: capitals and digit groups, any grouping.
+
+    A run of capital-letter and digit tokens with letters and at least ten digits is an account
+    number (spoken phone, card and SSN numbers hold no letters); the score is higher near a word
+    such as "IBAN", "bank" or "account". Written IBANs are left to presidio's checksum recognizer.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=["IBAN_CODE"], name="SpokenIbanRecognizer")
+
+    def load(self) -> None:  # nothing to load
+        return None
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+        if "IBAN_CODE" not in entities:
+            return []
+        results = []
+        for match in _ACCOUNT_RUN.finditer(text):
+            start, run = match.start(), match.group()
+            while run[:2] in ("I ", "A "):  # a sentence word, not a country code
+                start, run = start + 2, run[2:]
+            run = _TRAILING_WORDS.sub("", run)
+            chars = re.sub(r"[^A-Z0-9]", "", run)
+            if not re.search(r"[A-Z]", chars) or len(re.sub(r"\D", "", chars)) < _IBAN_MIN_DIGITS:
+                continue
+            if len(chars) not in _IBAN_CHARS:
+                continue
+            before = text[max(0, start - _CONTEXT_WINDOW) : start]
+            score = 0.85 if _IBAN_CONTEXT.search(before) else 0.6
+            results.append(recognizer_result(self, "IBAN_CODE", start, start + len(run), score))
+        return results
+
+
 def speech_recognizers() -> Iterable[EntityRecognizer]:
     """The recognizers written for speech-recognition output, and the version-aware IP recognizer."""
-    return (DigitSequenceRecognizer(), SpokenEmailRecognizer(), IntroducedNameRecognizer(), VersionAwareIpRecognizer())
+    return (
+        DigitSequenceRecognizer(),
+        SpokenEmailRecognizer(),
+        IntroducedNameRecognizer(),
+        VersionAwareIpRecognizer(),
+        SpokenIpRecognizer(),
+        SpokenIbanRecognizer(),
+    )

@@ -10,12 +10,14 @@ from postprocess.recognizers import (
     DigitSequenceRecognizer,
     IntroducedNameRecognizer,
     SpokenEmailRecognizer,
+    SpokenIbanRecognizer,
+    SpokenIpRecognizer,
     classify_digit_run,
     luhn_valid,
 )
 from postprocess.spoken import normalize_spoken_numbers
 
-ALL = ["PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "EMAIL_ADDRESS", "PERSON"]
+ALL = ["PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "EMAIL_ADDRESS", "PERSON", "IP_ADDRESS", "IBAN_CODE"]
 
 
 def found(recognizer: object, text: str) -> list[tuple[str, str]]:
@@ -142,10 +144,73 @@ def test_introductions_without_a_name_find_nothing(text: str) -> None:
         " ".join(["jane dot doe at"] * 3000),
         " ".join(["five"] * 6000),
         "my name is " * 3000,
+        "1 " * 6000 + "dot",
+        "1, not " * 3000,
+        "A-" * 6000 + "a",
+        "GB82 West " * 3000,
     ],
 )
 def test_long_pathological_inputs_take_linear_time(text: str) -> None:
     started = time.perf_counter()
-    for recognizer in (SpokenEmailRecognizer(), DigitSequenceRecognizer(), IntroducedNameRecognizer()):
+    recognizers = (SpokenEmailRecognizer(), DigitSequenceRecognizer(), IntroducedNameRecognizer(),
+                   SpokenIpRecognizer(), SpokenIbanRecognizer())  # fmt: skip
+    for recognizer in recognizers:
         found(recognizer, text)
     assert time.perf_counter() - started < 2.0
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        (
+            "the server is one nine two dot one six eight dot one dot ten",
+            "one nine two dot one six eight dot one dot ten",
+        ),
+        ("my ip is ten dot zero dot zero dot two fifty four", "ten dot zero dot zero dot two fifty four"),
+        ("The server address is 1, 9, 2, not 1, 6, 8, not 1, not 10.", "1, 9, 2, not 1, 6, 8, not 1, not 10"),
+        ("the router is at 10 point 1 point 1 point 1", "10 point 1 point 1 point 1"),
+        ("ping 8 dot 8 dot 4 dot 4 please", "8 dot 8 dot 4 dot 4"),
+    ],
+)
+def test_ip_addresses_read_out(text: str, address: str) -> None:
+    assert found(SpokenIpRecognizer(), text) == [("IP_ADDRESS", address)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we moved to version two dot four dot one dot three",  # a version, not an address
+        "I counted 1, 2, not 3, 4 on the board",  # "not" without an address nearby
+        "it scored 3 point 5 point 2 point 1 somehow",
+        "the address is 300 dot 1 dot 1 dot 1",  # 300 is no octet
+        "the ip is 192.168.1.10",  # written: presidio's own recognizer finds it
+    ],
+)
+def test_numbers_that_are_not_read_out_addresses(text: str) -> None:
+    assert found(SpokenIpRecognizer(), text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "iban"),
+    [
+        ("my iban is G B eight two W E S T one two three four five six nine eight seven six five four three two",
+         "G B eight two W E S T one two three four five six nine eight seven six five four three two"),
+        ("My count time is GBA2W EST1 2 3 4 5 6 8 7 6 5 4 3 2. Thank you.", "GBA2W EST1 2 3 4 5 6 8 7 6 5 4 3 2"),
+        ("I is GB82 West 1,234,698,7,65432 Thank you", "GB82 West 1,234,698,7,65432"),
+        ("send it to NL91 ABNA 0417 1643 00 today", "NL91 ABNA 0417 1643 00"),
+    ],
+)  # fmt: skip
+def test_ibans_in_the_groupings_recognition_produces(text: str, iban: str) -> None:
+    assert found(SpokenIbanRecognizer(), text) == [("IBAN_CODE", iban)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Flight BA 2 9 0 leaves at 10 30 from gate B 12",  # letters, but too few digits
+        "call 5 5 5 1 2 3 4 5 6 7 8 now",  # digits only: a phone number, not an account
+        "In Q3 2024 we grew 15 percent across 12 countries and 300 cities",
+    ],
+)
+def test_runs_that_are_not_ibans(text: str) -> None:
+    assert found(SpokenIbanRecognizer(), text) == []
