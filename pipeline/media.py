@@ -3,6 +3,10 @@
 ``probe_media`` answers "is this decodable media with an audio stream, within limits?" using
 PyAV (the FFmpeg libraries faster-whisper already ships), so no ffprobe is needed.
 ``extract_audio`` runs an ffmpeg binary to produce 16 kHz mono PCM WAV, the input Whisper wants.
+
+A file with several audio tracks (a screen recording with the microphone on its own track, a
+film with commentary) is transcribed from its default track; when that track is silent, from the
+first track that is not.
 """
 
 from __future__ import annotations
@@ -12,9 +16,10 @@ import re
 import shutil
 import subprocess
 import wave
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from shared.errors import (
     AudioExtractionError,
@@ -30,6 +35,17 @@ from shared.errors import (
 SAMPLE_RATE = 16_000
 # A decoded track shorter than this share of the container's stated duration is truncated.
 MIN_DECODED_SHARE = 0.9
+# A track whose RMS level stays below this (dBFS) holds no speech: an unplugged microphone's track.
+SILENT_TRACK_DBFS = -60.0
+
+
+@dataclass(frozen=True)
+class AudioTrack:
+    """One audio stream: its position among the file's audio streams (ffmpeg's ``0:a:N``)."""
+
+    number: int
+    duration_seconds: float
+    codec: str
 
 
 @dataclass(frozen=True)
@@ -40,6 +56,8 @@ class MediaInfo:
     container: str
     audio_codec: str
     has_video: bool
+    # The audio tracks in the order they are tried: the default track first.
+    tracks: tuple[AudioTrack, ...]
 
 
 def probe_media(path: Path, *, max_bytes: int, max_duration_seconds: float) -> MediaInfo:
@@ -63,20 +81,40 @@ def probe_media(path: Path, *, max_bytes: int, max_duration_seconds: float) -> M
         audio = container.streams.audio
         if not audio:
             raise NoAudioStreamError(f"{path}: has no audio stream")
-        stream = audio[0]
-        duration = _duration_seconds(container, stream)
-        codec = stream.codec_context.name if stream.codec_context else "unknown"
+        tracks = _tracks_in_preference_order(container, audio)
+        duration = tracks[0].duration_seconds
         info = MediaInfo(
             path=path,
             size_bytes=size,
             duration_seconds=duration,
             container=container.format.name,
-            audio_codec=codec,
+            audio_codec=tracks[0].codec,
             has_video=bool(container.streams.video),
+            tracks=tracks,
         )
     if duration > max_duration_seconds:
         raise MediaTooLongError(f"{path}: {duration:.0f} s of audio is over the limit of {max_duration_seconds:.0f} s")
     return info
+
+
+def _tracks_in_preference_order(container: object, streams: Sequence[Any]) -> tuple[AudioTrack, ...]:
+    tracks = [
+        AudioTrack(
+            number=number,
+            duration_seconds=_duration_seconds(container, stream),
+            codec=stream.codec_context.name if stream.codec_context else "unknown",
+        )
+        for number, stream in enumerate(streams)
+    ]
+    default = next((n for n, stream in enumerate(streams) if _is_default(stream)), 0)
+    return (tracks[default], *(t for t in tracks if t.number != default))
+
+
+def _is_default(stream: Any) -> bool:
+    import av
+
+    disposition = getattr(stream, "disposition", None)
+    return disposition is not None and bool(disposition & av.stream.Disposition.default)
 
 
 def _duration_seconds(container: object, stream: object) -> float:
@@ -119,20 +157,52 @@ def extract_audio(
     timeout_seconds: float,
     on_progress: Callable[[float], None] | None = None,
 ) -> float:
-    """Decode the first audio stream to 16 kHz mono 16-bit WAV at ``out_wav``; return its duration.
+    """Decode the speech track to 16 kHz mono 16-bit WAV at ``out_wav``; return its duration.
 
-    The file appears at ``out_wav`` only when complete. A decode that stops well short of the
-    stated duration (a truncated or corrupt file) is an error, not a shorter transcript.
+    The default audio track is used unless it is silent and another track is not. The file
+    appears at ``out_wav`` only when complete. A decode that stops well short of the stated
+    duration (a truncated or corrupt file) is an error, not a shorter transcript.
     """
+    tracks = media.tracks
     out_wav.parent.mkdir(parents=True, exist_ok=True)
     partial = out_wav.with_name(out_wav.name + ".partial")
+    fallback: tuple[Path, float] | None = None  # the default track, kept if every track is silent
+    try:
+        for track in tracks:
+            candidate = partial.with_name(f"{partial.name}.{track.number}")
+            try:
+                decoded = _extract_track(media.path, track, candidate, ffmpeg, timeout_seconds, on_progress)
+            except InvalidMediaError:
+                if fallback is None:
+                    raise
+                continue  # a broken extra track does not fail a file whose default track decodes
+            if len(tracks) == 1 or not is_silent(candidate):
+                os.replace(candidate, out_wav)
+                return decoded
+            fallback = fallback or (candidate, decoded)
+        assert fallback is not None
+        os.replace(fallback[0], out_wav)
+        return fallback[1]
+    finally:
+        for leftover in partial.parent.glob(f"{partial.name}.*"):
+            leftover.unlink(missing_ok=True)
+
+
+def _extract_track(
+    path: Path,
+    track: AudioTrack,
+    out: Path,
+    ffmpeg: str,
+    timeout_seconds: float,
+    on_progress: Callable[[float], None] | None,
+) -> float:
     cmd = [
         ffmpeg, "-nostdin", "-hide_banner", "-v", "error", "-y",
-        "-i", str(media.path),
-        "-map", "0:a:0", "-vn", "-sn", "-dn",
+        "-i", str(path),
+        "-map", f"0:a:{track.number}", "-vn", "-sn", "-dn",
         "-ac", "1", "-ar", str(SAMPLE_RATE), "-c:a", "pcm_s16le", "-f", "wav",
         "-progress", "pipe:1", "-nostats",
-        str(partial),
+        str(out),
     ]  # fmt: skip
     try:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -143,20 +213,34 @@ def extract_audio(
     except subprocess.TimeoutExpired as exc:
         proc.kill()
         proc.wait()
-        partial.unlink(missing_ok=True)
-        raise AudioExtractionTimeout(f"{media.path}: audio extraction took over {timeout_seconds:.0f} s") from exc
-    if proc.returncode != 0 or not partial.exists():
-        partial.unlink(missing_ok=True)
+        out.unlink(missing_ok=True)
+        raise AudioExtractionTimeout(f"{path}: audio extraction took over {timeout_seconds:.0f} s") from exc
+    if proc.returncode != 0 or not out.exists():
+        out.unlink(missing_ok=True)
         first = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit code {proc.returncode}"
-        raise InvalidMediaError(f"{media.path}: audio could not be decoded ({_strip_path(first, media.path)})")
-    decoded = wav_duration(partial)
-    if media.duration_seconds > 1.0 and decoded < MIN_DECODED_SHARE * media.duration_seconds:
-        partial.unlink(missing_ok=True)
-        raise InvalidMediaError(
-            f"{media.path}: truncated or corrupt: decoded {decoded:.1f} s of {media.duration_seconds:.1f} s"
-        )
-    os.replace(partial, out_wav)
+        raise InvalidMediaError(f"{path}: audio could not be decoded ({_strip_path(first, path)})")
+    decoded = wav_duration(out)
+    if track.duration_seconds > 1.0 and decoded < MIN_DECODED_SHARE * track.duration_seconds:
+        out.unlink(missing_ok=True)
+        stated = track.duration_seconds
+        raise InvalidMediaError(f"{path}: truncated or corrupt: decoded {decoded:.1f} s of {stated:.1f} s")
     return decoded
+
+
+def is_silent(wav_path: Path, *, threshold_dbfs: float = SILENT_TRACK_DBFS) -> bool:
+    """True when the 16-bit WAV's RMS level is below ``threshold_dbfs`` (read in blocks)."""
+    import numpy as np
+
+    total, count = 0.0, 0
+    with wave.open(str(wav_path), "rb") as wav:
+        while frames := wav.readframes(SAMPLE_RATE * 60):
+            samples = np.frombuffer(frames, dtype="<i2").astype(np.float64)
+            total += float(np.dot(samples, samples))
+            count += samples.size
+    if count == 0:
+        return True
+    rms = (total / count) ** 0.5 / 32768.0
+    return rms == 0.0 or 20 * np.log10(rms) < threshold_dbfs
 
 
 def _follow_progress(

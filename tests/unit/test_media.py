@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.media import extract_audio, probe_media, resolve_ffmpeg
+from pipeline.media import extract_audio, is_silent, probe_media, resolve_ffmpeg
 from shared import errors
 from tests.support.speech import ffmpeg_exe, make_speech_video, make_video_without_audio, speak_to_wav
 
@@ -137,3 +137,45 @@ def test_a_directory_is_not_media(tmp_path: Path) -> None:
 def test_configured_ffmpeg_that_does_not_exist() -> None:
     with pytest.raises(errors.AudioExtractionError, match="ffmpeg not found"):
         resolve_ffmpeg("/no/such/ffmpeg")
+
+
+def two_track_mp4(speech: Path, out: Path, *, speech_track: int, default_track: int) -> Path:
+    """An mp4 with two audio tracks: ``speech`` on track ``speech_track``, digital silence on the
+    other, and the default disposition on ``default_track``."""
+    silence = ["-f", "lavfi", "-t", "4", "-i", "anullsrc=r=16000:cl=mono"]
+    inputs = [*silence, "-i", str(speech)] if speech_track == 1 else ["-i", str(speech), *silence]
+    subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-y", *inputs, "-map", "0:a", "-map", "1:a", "-c:a", "aac",
+         f"-disposition:a:{default_track}", "default", f"-disposition:a:{1 - default_track}", "0", str(out)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return out
+
+
+@pytest.mark.parametrize(("speech_track", "default_track"), [(1, 0), (0, 1), (1, 1), (0, 0)])
+def test_the_track_with_speech_is_transcribed_when_the_default_is_silent(
+    tmp_path: Path, speech_track: int, default_track: int
+) -> None:
+    # A screen recording with the microphone on the second track; a silent default in either place.
+    speech = speak_to_wav(TEXT, tmp_path / "s.wav")
+    video = two_track_mp4(speech, tmp_path / "two.mp4", speech_track=speech_track, default_track=default_track)
+    info = probe_media(video, **LIMITS)
+    assert [t.number for t in info.tracks] == [default_track, 1 - default_track]
+
+    extract_audio(info, tmp_path / "a.wav", ffmpeg=resolve_ffmpeg(None), timeout_seconds=60)
+
+    assert not is_silent(tmp_path / "a.wav")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("a.wav")] == ["a.wav"]
+
+
+def test_a_file_whose_tracks_are_all_silent_gives_the_default_track(tmp_path: Path) -> None:
+    video = tmp_path / "quiet.mp4"
+    subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-t", "3", "-i", "anullsrc=r=16000:cl=mono",
+         "-f", "lavfi", "-t", "5", "-i", "anullsrc=r=16000:cl=mono", "-map", "0:a", "-map", "1:a", "-c:a", "aac",
+         str(video)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    info = probe_media(video, **LIMITS)
+    duration = extract_audio(info, tmp_path / "a.wav", ffmpeg=resolve_ffmpeg(None), timeout_seconds=60)
+    assert is_silent(tmp_path / "a.wav") and duration == pytest.approx(3.0, abs=0.2)
