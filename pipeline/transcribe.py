@@ -9,7 +9,9 @@
 * a path to a local CTranslate2 model directory (``model.bin`` + ``config.json`` …).
 
 Engine ``faster-whisper`` (default) runs CTranslate2; engine ``transformers`` runs the same
-module the SageMaker endpoint uses (``pipeline.sagemaker_inference``).
+module the SageMaker endpoint uses (``pipeline.sagemaker_inference``) on a Hugging Face model
+directory or hub id, or on ``offline-tiny.en`` converted once to Hugging Face format
+(``pipeline.offline_weights``).
 """
 
 from __future__ import annotations
@@ -139,16 +141,15 @@ def load_engine(engine: str, model: str, *, settings: Settings) -> SpeechEngine:
     if engine == "faster-whisper":
         return FasterWhisperEngine(model, settings=settings)
     if engine == "transformers":
-        if model == OFFLINE_MODEL:
-            raise ModelUnavailableError(
-                f"{OFFLINE_MODEL} ships CTranslate2 weights for the faster-whisper engine; --engine transformers "
-                "needs a Hugging Face Whisper model directory or a hub id"
-            )
         try:
             from pipeline.sagemaker_inference import TransformersEngine
         except ImportError as exc:
             raise ModelUnavailableError(
                 "engine 'transformers' needs torch and transformers (pip install 'clearscribe[inference]')"
             ) from exc
+        if model == OFFLINE_MODEL:  # the same weights, converted once from CTranslate2 to HF format
+            from pipeline.offline_weights import offline_transformers_weights
+
+            return TransformersEngine(str(offline_transformers_weights(settings.home)), model_name=OFFLINE_MODEL)
         return TransformersEngine(model)
     raise ModelUnavailableError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")

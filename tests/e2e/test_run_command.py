@@ -223,3 +223,18 @@ def test_query_commands_read_the_same_store(batch: dict[str, Any]) -> None:
     assert "COMPLETE" in human and "transcribing" in human and "PERSON" in human
     missing = clearscribe("show", "job-does-not-exist", home=home)
     assert missing.returncode == 1 and "JOB_NOT_FOUND" in missing.stderr
+
+
+@pytest.mark.slow
+def test_the_transformers_engine_runs_the_offline_model(batch: dict[str, Any], tmp_path: Path) -> None:
+    # The SageMaker inference module on the same offline weights, converted to HF format on first use.
+    video = batch["inputs"] / "team sync ü #2 (final).mp4"
+    home = tmp_path / "home"
+    proc = clearscribe("run", str(video), "--engine", "transformers", "--model", "offline-tiny.en", "--json",
+                       home=home, check=True)  # fmt: skip
+    record = json.loads(proc.stdout)
+    enriched = _enriched(record)
+    assert record["status"] == "COMPLETE"
+    assert enriched["model"] == {"name": "offline-tiny.en", "engine": "transformers"}
+    assert heard(SHORT_TEXT, enriched["transcript"]["text"]) >= 0.75
+    assert (home / "models" / "offline-tiny.en-transformers" / "model.safetensors").is_file()

@@ -42,8 +42,3 @@ def test_the_default_model_offline_fails_with_a_clear_message(tmp_path: Path, mo
 def test_an_unknown_engine_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ModelUnavailableError, match="unknown engine"):
         load_engine("kaldi", OFFLINE_MODEL, settings=Settings(home=tmp_path))
-
-
-def test_the_offline_ctranslate2_weights_are_refused_by_the_transformers_engine(tmp_path: Path) -> None:
-    with pytest.raises(ModelUnavailableError, match="CTranslate2 weights"):
-        load_engine("transformers", OFFLINE_MODEL, settings=Settings(home=tmp_path))

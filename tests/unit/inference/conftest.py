@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.offline_weights import hf_tiny_en_from_ct2
 from tests.support.speech import encode_like_mediaconvert, speak_to_wav
-from tests.support.whisper_weights import hf_tiny_en_from_ct2
 
 #: About 80 s of speech: the last sentence is far beyond the first 30 s window.
 LONG_SCRIPT = (

