@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,28 @@ class RunOutcome:
         )
 
 
+@contextmanager
+def _exclusive(lock_path: Path, *, on_wait: Callable[[], None]) -> Iterator[None]:
+    """Hold an exclusive advisory lock on ``lock_path``, calling ``on_wait`` first if it is taken.
+    The lock goes with the process, so a killed run never leaves it held."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: runs are not serialised
+        yield
+        return
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            on_wait()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def job_id_for_input(path: Path) -> str:
     """Content hash for readable files; a path-based id for inputs that cannot be read."""
     try:
@@ -98,15 +121,25 @@ class LocalRunner:
 
     def run(self, path: Path, *, force: bool = False) -> RunOutcome:
         path = Path(path)
-        source = str(path.absolute())
         job_id = job_id_for_input(path)
+        self.progress.start(path.name)
+
+        def waiting() -> None:
+            log.info("waiting for another run of the same content", extra={"job_id": job_id})
+            self.progress.stage("waiting for another clearscribe run of the same file")
+
+        # Two processes given the same content run it once: the second waits, then reports the result.
+        with _exclusive(self.settings.home / "locks" / f"{job_id}.lock", on_wait=waiting):
+            return self._run_once(path, job_id, force=force)
+
+    def _run_once(self, path: Path, job_id: str, *, force: bool) -> RunOutcome:
+        source = str(path.absolute())
         record, created = self.store.create_job(job_id, source)
         if not created:
             if record.status is JobStatus.COMPLETE and not force and _outputs_present(record):
                 return RunOutcome.from_record(record, reused=True)
             # A forced re-run, a failed or interrupted earlier attempt, or missing outputs.
             record = self.store.restart_job(job_id, source)
-        self.progress.start(path.name)
         try:
             return self._process(path, source, job_id)
         except ClearscribeError as exc:

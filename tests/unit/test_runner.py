@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
+import threading
 from pathlib import Path
 
 import pytest
 
+from pipeline.progress import Progress
 from pipeline.runner import LocalRunner
 from shared.config import Settings
 from shared.errors import TranscriptionError
 from shared.jobstore.sqlite import SQLiteJobStore
+from shared.models import Segment, Transcript
 from shared.status import JobStatus
 from tests.support.speech import make_speech_video
 
@@ -67,3 +71,44 @@ def test_a_failed_job_is_retried_as_a_new_attempt_of_the_same_job(home: Path, vi
     second = runner.run(video)
     assert first.job_id == second.job_id and engine.calls == 2
     assert runner.store.get_job(first.job_id).attempt == 2
+
+
+class GatedEngine:
+    """Transcribes to a fixed one-segment transcript once ``gate`` opens; counts its calls."""
+
+    name = "gated"
+
+    def __init__(self, gate: threading.Event, started: threading.Event) -> None:
+        self.gate, self.started, self.calls = gate, started, 0
+
+    def transcribe(self, audio_path: Path, *, on_progress=None) -> Transcript:
+        self.calls += 1
+        self.started.set()
+        assert self.gate.wait(30)
+        return Transcript(
+            language="en", duration=2.0, model="gated", segments=(Segment(0, 0.0, 2.0, "All good here."),)
+        )
+
+
+def test_two_runs_of_the_same_file_at_once_transcribe_it_once(home: Path, video: Path) -> None:
+    gate, started = threading.Event(), threading.Event()
+    first_engine, second_engine = GatedEngine(gate, started), GatedEngine(gate, threading.Event())
+    waiting = io.StringIO()
+    first = _runner(home, first_engine)
+    second = LocalRunner(Settings(home=home), SQLiteJobStore(Settings(home=home).jobs_db),
+                         engine_factory=lambda: second_engine, progress=Progress(waiting, live=False))  # fmt: skip
+    outcomes: dict[str, object] = {}
+    a = threading.Thread(target=lambda: outcomes.setdefault("first", first.run(video)))
+    a.start()
+    assert started.wait(30)  # the first run is transcribing
+    b = threading.Thread(target=lambda: outcomes.setdefault("second", second.run(video)))
+    b.start()
+    b.join(1.0)
+    assert b.is_alive() and "waiting for another" in waiting.getvalue()
+    gate.set()
+    a.join(30)
+    b.join(30)
+
+    assert outcomes["first"].status is JobStatus.COMPLETE and not outcomes["first"].reused  # type: ignore[attr-defined]
+    assert outcomes["second"].status is JobStatus.COMPLETE and outcomes["second"].reused  # type: ignore[attr-defined]
+    assert (first_engine.calls, second_engine.calls) == (1, 0)
