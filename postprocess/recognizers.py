@@ -427,14 +427,15 @@ class SpokenIpRecognizer(EntityRecognizer):
 
 # -- bank account numbers (IBAN) -----------------------------------------------------------------
 # Speech recognition writes a read-out IBAN as capital letters and digit groups, often with the
-# letters glued to the digits and the grouping wrong: "G B 8 2 W E S T 1 2 3 4 ...", "GBA2W EST1 2 3".
-# Letters glued to the digits and the grouping wrong: "G B 8 2 W E S T 1 2 3 4 ...", "GBA2W EST1 2 3",
+# letters glued to the digits and the grouping wrong: "G B 8 2 W E S T 1 2 3 4 ...", "GBA2W EST1 2 3",
 # "GB82 West 1,234,698 ...". A run starts with capitals or digits; a short capitalised word may
 # follow once digits have begun.
 _FIRST_TOKEN = r"[A-Z0-9]{1,6}(?!\w)"
 _NEXT_TOKEN = r"(?:[A-Z0-9]{1,6}|[A-Z][a-z]{1,4})(?!\w)"
-_ACCOUNT_RUN = re.compile(rf"(?<![\w.@]){_FIRST_TOKEN}(?:[ \t]*[,.\-/]?[ \t]*{_NEXT_TOKEN})+")
-_TRAILING_WORDS = re.compile(r"(?:[ \t,.\-/]+[A-Z][a-z]{1,4})+$")  # "... 4 3 2 Thank you"
+# Tokens are joined by spaces, commas, dashes or slashes, or by a dot with no space (a dot and a
+# space end a sentence: "... 1111. I really ...").
+_ACCOUNT_RUN = re.compile(rf"(?<![\w.@]){_FIRST_TOKEN}(?:(?:[ \t]*[,\-/]?[ \t]*|\.){_NEXT_TOKEN})+")
+_TRAILING_WORDS = re.compile(r"(?:[ \t,.\-/]+(?:[A-Z][a-z]{1,4}|I|A))+$")  # "... 4 3 2 Thank you", "... 2 I"
 _IBAN_CONTEXT = re.compile(r"\b(?:iban|i[ -]ban|eye[ -]?ban|bank|account|wire|transfer|swift|bic)\b", re.I)
 _IBAN_MIN_DIGITS = 10
 _IBAN_CHARS = range(15, 41)  # IBANs are 15 to 34 characters; recognition adds a few

@@ -214,3 +214,8 @@ def test_ibans_in_the_groupings_recognition_produces(text: str, iban: str) -> No
 )
 def test_runs_that_are_not_ibans(text: str) -> None:
     assert found(SpokenIbanRecognizer(), text) == []
+
+
+def test_a_sentence_after_a_card_number_is_not_glued_to_it() -> None:
+    # "1111. I ..." is a card number and a new sentence, not a 16-digit run with a letter in it.
+    assert found(SpokenIbanRecognizer(), "my card is 4111 1111 1111 1111. I really love it") == []
