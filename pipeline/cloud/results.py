@@ -48,10 +48,14 @@ def write_results(
     *,
     s3: Any,
     output_bucket: str,
+    store: JobStore | None = None,
 ) -> dict[str, Any]:
     """Compose the enriched transcript from the raw transcript and the three findings, write
     ``enriched.json``, ``transcript.srt``, ``transcript.vtt`` and ``transcript.txt`` under
-    ``s3://<output_bucket>/transcripts/<job_id>/`` and return ``{"outputs", "summary"}``."""
+    ``s3://<output_bucket>/transcripts/<job_id>/`` and return ``{"outputs", "summary"}``.
+
+    With the job ``store``, the transcript's ``timings`` come from the job's stage times
+    (extraction, transcription, and enrichment up to now), as in a local run."""
     from postprocess.compose import compose_enriched, summarize
 
     src = source if isinstance(source, SourceObject) else SourceObject.from_dict(source)
@@ -64,11 +68,20 @@ def write_results(
         loaded["sentiment"],
         job_id=job_id,
         source={"uri": src.uri, "duration_seconds": transcript.duration},
+        timings=_timings(store, job_id),
     )
     outputs = write_result_files(enriched, S3ObjectStore(output_bucket, client=s3), results_prefix(job_id))
     summary = summarize(enriched)
     log.info("results written", extra={"job_id": job_id, "outputs": sorted(outputs)})
     return {"outputs": outputs, "summary": summary}
+
+
+def _timings(store: JobStore | None, job_id: str) -> dict[str, float]:
+    if store is None:
+        return {}
+    from shared.jobstore import stage_timings, utc_now
+
+    return stage_timings(store.get_job(job_id), now=utc_now())
 
 
 def mark_complete(

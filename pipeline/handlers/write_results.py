@@ -19,4 +19,5 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         event["findings"],
         s3=rt.s3,
         output_bucket=rt.setting("OUTPUT_BUCKET"),
+        store=rt.job_store,
     )

@@ -93,6 +93,25 @@ def restarted_record(existing: JobRecord, source: str, *, at: str) -> JobRecord:
     return rec
 
 
+# Stage names in the job record and the keys the enriched transcript's ``timings`` uses for them.
+TIMING_KEYS = {"extracting": "extract_seconds", "transcribing": "transcribe_seconds", "enriching": "enrich_seconds"}
+
+
+def stage_timings(record: JobRecord, *, now: str) -> dict[str, float]:
+    """Seconds per stage from the record's start and end times; a stage still open runs to ``now``."""
+
+    def parse(stamp: str) -> datetime:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+    timings = {}
+    for stage, key in TIMING_KEYS.items():
+        times = record.stages.get(stage)
+        if times and "started_at" in times:
+            seconds = (parse(times.get("ended_at", now)) - parse(times["started_at"])).total_seconds()
+            timings[key] = round(max(0.0, seconds), 3)
+    return timings
+
+
 def check_transition(current: JobRecord, target: JobStatus) -> None:
     """Raise ``InvalidTransitionError`` unless ``current`` may move to ``target``."""
     if current.status not in allowed_previous(target):

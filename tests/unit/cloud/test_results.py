@@ -13,6 +13,7 @@ from postprocess.pii import find_pii
 from postprocess.profanity import find_profanity
 from postprocess.sentiment import score_sentiment
 from shared.errors import EnrichmentError, InvalidTransitionError
+from shared.jobstore import JobRecord, stage_timings
 from shared.jobstore.dynamodb import DynamoDBJobStore
 from shared.models import Segment, Transcript
 from shared.status import JobStatus
@@ -74,6 +75,36 @@ def test_write_results_stores_four_clean_files_and_a_summary(s3: Any, stored: tu
     assert result["summary"]["pii_counts"] == enriched["pii"]["counts"]
     assert "-->" in bodies["srt"] and bodies["vtt"].startswith("WEBVTT")
     assert len(json.dumps(result)) < 2048  # small enough for the state
+
+
+def test_timings_come_from_the_job_record(s3: Any, stored: tuple[str, list[Any]], store: DynamoDBJobStore) -> None:
+    store.create_job("job-1", SOURCE["uri"])
+    for status in (JobStatus.EXTRACTING, JobStatus.TRANSCRIBING, JobStatus.ENRICHING):
+        store.transition("job-1", status)
+    transcript_uri, findings = stored
+
+    result = write_results("job-1", SOURCE, transcript_uri, findings, s3=s3, output_bucket=OUTPUT_BUCKET, store=store)
+
+    key = result["outputs"]["json"].removeprefix(f"s3://{OUTPUT_BUCKET}/")
+    timings = json.loads(s3.get_object(Bucket=OUTPUT_BUCKET, Key=key)["Body"].read())["timings"]
+    assert set(timings) == {"extract_seconds", "transcribe_seconds", "enrich_seconds"}
+    assert all(0 <= seconds < 60 for seconds in timings.values())
+
+
+def test_stage_timings_close_the_open_stage_at_now() -> None:
+    record = JobRecord(
+        job_id="job-1", status=JobStatus.ENRICHING, source="s3://b/k", created_at="x", updated_at="x",
+        stages={
+            "queued": {"started_at": "2026-01-01T00:00:00.000Z", "ended_at": "2026-01-01T00:00:01.000Z"},
+            "extracting": {"started_at": "2026-01-01T00:00:01.000Z", "ended_at": "2026-01-01T00:00:31.500Z"},
+            "transcribing": {"started_at": "2026-01-01T00:00:31.500Z", "ended_at": "2026-01-01T00:10:31.500Z"},
+            "enriching": {"started_at": "2026-01-01T00:10:31.500Z"},
+        },
+    )  # fmt: skip
+
+    timings = stage_timings(record, now="2026-01-01T00:10:33.750Z")
+
+    assert timings == {"extract_seconds": 30.5, "transcribe_seconds": 600.0, "enrich_seconds": 2.25}
 
 
 def test_missing_or_duplicated_enricher_results_are_enrichment_errors(s3: Any, stored: tuple[str, list[Any]]) -> None:
