@@ -31,10 +31,12 @@ Outputs per job under --out (default: <home>/results/<job_id>/): enriched.json,
 transcript.srt, transcript.vtt, transcript.txt, all made from the clean text.
 The same file run again reports the existing job (job ids come from the content);
 --force processes it again. Exit status: 0 if every input completed, 1 otherwise.
+A file with several audio tracks is transcribed from its default track, or from the
+first non-silent one when the default is silent.
 
-models: {OFFLINE_MODEL} (bundled tiny.en weights, offline), {DEFAULT_MODEL} (default;
-needs a Hugging Face hub or a local cache), any faster-whisper model name, or a path to
-a CTranslate2 model directory."""
+models: {OFFLINE_MODEL} (bundled tiny.en weights, offline, either engine), {DEFAULT_MODEL}
+(default; needs a Hugging Face hub or a local cache), any faster-whisper model name, or a
+path to a model directory (CTranslate2 for faster-whisper, Hugging Face for transformers)."""
 
 
 def _add_home(parser: argparse.ArgumentParser) -> None:
@@ -64,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="video or audio files")
     run.add_argument("--out", type=Path, help="output dir (default: <home>/results)")
-    run.add_argument("--model", help=f"model name or CTranslate2 dir (default: $CLEARSCRIBE_MODEL or {DEFAULT_MODEL})")
+    run.add_argument("--model", help=f"model name or model dir (default: $CLEARSCRIBE_MODEL or {DEFAULT_MODEL})")
     run.add_argument(
         "--engine",
         choices=("faster-whisper", "transformers"),
