@@ -14,6 +14,8 @@ They run on text whose spoken numbers were already rewritten into digits
   in any letter case (spaCy's NER misses lowercase names).
 - ``SpokenIpRecognizer`` and ``SpokenIbanRecognizer``: IPv4 addresses read out group by group,
   and IBANs as capitals and digit groups in whatever grouping recognition chose.
+- ``StreetAddressRecognizer``: house number, street name and street type ("22 Baker Street")
+  as LOCATION.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ _PHONE_CONTEXT = re.compile(
 _CARD_CONTEXT = re.compile(r"\b(?:card|visa|mastercard|master card|amex|american express|credit|debit)\b", re.I)
 _SSN_CONTEXT = re.compile(r"\b(?:social|security|ssn|s\.? ?s\.? ?n)\b", re.IGNORECASE)
 _CONTEXT_WINDOW = 60
+_PLUS_BEFORE = re.compile(r"\bplus[ \t,]*$", re.IGNORECASE)
 
 
 def luhn_valid(digits: str) -> bool:
@@ -96,6 +99,8 @@ def classify_digit_run(run: str, before: str, after: str) -> tuple[str, float] |
     if _IPV4.fullmatch(run) or _THOUSANDS.fullmatch(run) or _DECIMAL.fullmatch(run):
         return None
     near = before[-_CONTEXT_WINDOW:]
+    if 10 <= n <= 15 and (run.startswith("+") or _PLUS_BEFORE.search(before)):  # international: +44 7700 ...
+        return "PHONE_NUMBER", 0.85 if _PHONE_CONTEXT.search(near) else 0.75
     if 8 <= n <= 12 and n != 9 and _SSN_CONTEXT.search(near):  # digits lost or repeated in recognition
         return "US_SSN", 0.7
     if n > 19 and _CARD_CONTEXT.search(near):  # recognition repeating digits of a card number
@@ -114,7 +119,7 @@ def classify_digit_run(run: str, before: str, after: str) -> tuple[str, float] |
         if _digit_groups(run) == [3, 2, 4] and ssn_plausible(digits):
             return "US_SSN", 0.6
         return None
-    if n == 10 or (n == 11 and digits[0] == "1") or (run.startswith("+") and 10 <= n <= 13):
+    if n == 10 or (n == 11 and digits[0] == "1"):
         return "PHONE_NUMBER", 0.85 if _PHONE_CONTEXT.search(near) else 0.7
     if n in (11, 12) and _PHONE_CONTEXT.search(near):
         return "PHONE_NUMBER", 0.6
@@ -144,7 +149,10 @@ class DigitSequenceRecognizer(EntityRecognizer):
             before = text[max(0, match.start() - _CONTEXT_WINDOW) : match.start()]
             found = classify_digit_run(run, before, text[match.end() : match.end() + 20])
             if found and found[0] in entities:
-                results.append(recognizer_result(self, found[0], match.start(), match.start() + len(run), found[1]))
+                start = match.start()
+                if found[0] == "PHONE_NUMBER" and (plus := _PLUS_BEFORE.search(before)):
+                    start -= len(before) - plus.start()  # "plus 44 ...": the prefix is part of the number
+                results.append(recognizer_result(self, found[0], start, match.start() + len(run), found[1]))
         return results
 
 
@@ -475,6 +483,43 @@ class SpokenIbanRecognizer(EntityRecognizer):
         return results
 
 
+# -- street addresses ----------------------------------------------------------------------------
+_STREET_TYPE = (
+    r"(?i:street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|terrace|close|"
+    r"crescent|parkway|pkwy|highway|hwy|square|sq|row|mews|gardens|grove|hill)\b\.?"
+)
+# House number, one to three street-name words, a street type: "22 Baker Street", "1600 Pennsylvania
+# Avenue". Capitalised names stand alone; lowercase ones ("22 baker street") need a cue before them,
+# or "sold 3 cars on the street" would be an address.
+_STREET_ADDRESS = re.compile(
+    rf"\b\d{{1,5}}[A-Za-z]?(?:,?[ \t]+(?P<name>(?:[A-Za-z][a-z'\-]*[ \t]+){{1,3}})){_STREET_TYPE}"
+)
+_ADDRESS_CUE = re.compile(r"\b(?:live[sd]?|living|address|located|moved|based|stay(?:ing)?|send)\b[^.]{0,30}$", re.I)
+
+
+class StreetAddressRecognizer(EntityRecognizer):
+    """Street addresses (house number, street name, street type) as LOCATION."""
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=["LOCATION"], name="StreetAddressRecognizer")
+
+    def load(self) -> None:  # nothing to load
+        return None
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+        if "LOCATION" not in entities:
+            return []
+        results = []
+        for match in _STREET_ADDRESS.finditer(text):
+            words = match.group("name").split()
+            capitalised = all(w[0].isupper() for w in words)
+            cued = bool(_ADDRESS_CUE.search(text[max(0, match.start() - 40) : match.start()]))
+            if any(w.lower() in STOP_WORDS for w in words) or not (capitalised or cued):
+                continue
+            results.append(recognizer_result(self, "LOCATION", match.start(), match.end(), 0.8 if cued else 0.7))
+        return results
+
+
 def speech_recognizers() -> Iterable[EntityRecognizer]:
     """The recognizers written for speech-recognition output, and the version-aware IP recognizer."""
     return (
@@ -484,4 +529,5 @@ def speech_recognizers() -> Iterable[EntityRecognizer]:
         VersionAwareIpRecognizer(),
         SpokenIpRecognizer(),
         SpokenIbanRecognizer(),
+        StreetAddressRecognizer(),
     )

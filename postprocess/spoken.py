@@ -140,8 +140,8 @@ def _parse_phrase(words: list[str], i: int) -> tuple[int, str]:
     nxt = words[i + 1] if i + 1 < len(words) else ""
     if word.isdigit() and not (len(word) == 1 and nxt in ("hundred", "thousand")):
         return 1, word
-    if word in REPEATS and nxt in UNITS:
-        return 2, str(UNITS[nxt]) * REPEATS[word]
+    if word in REPEATS and (nxt in UNITS or (nxt.isdigit() and len(nxt) == 1)):  # "double five", "double 0"
+        return 2, str(UNITS.get(nxt, nxt)) * REPEATS[word]
     consumed, value = _parse_hundreds(words, i)
     if not consumed:
         return 0, ""

@@ -12,12 +12,13 @@ from postprocess.recognizers import (
     SpokenEmailRecognizer,
     SpokenIbanRecognizer,
     SpokenIpRecognizer,
+    StreetAddressRecognizer,
     classify_digit_run,
     luhn_valid,
 )
 from postprocess.spoken import normalize_spoken_numbers
 
-ALL = ["PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "EMAIL_ADDRESS", "PERSON", "IP_ADDRESS", "IBAN_CODE"]
+ALL = ["PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "EMAIL_ADDRESS", "PERSON", "IP_ADDRESS", "IBAN_CODE", "LOCATION"]
 
 
 def found(recognizer: object, text: str) -> list[tuple[str, str]]:
@@ -219,3 +220,37 @@ def test_runs_that_are_not_ibans(text: str) -> None:
 def test_a_sentence_after_a_card_number_is_not_glued_to_it() -> None:
     # "1111. I ..." is a card number and a new sentence, not a 16-digit run with a letter in it.
     assert found(SpokenIbanRecognizer(), "my card is 4111 1111 1111 1111. I really love it") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("My mobile, plus 44, 7, 7, double 0, 9, 1, 2, 3, 4, 5, 6.", "plus 44, 7, 7, double 0, 9, 1, 2, 3, 4, 5, 6"),
+        ("text me on plus four four seven seven double oh nine one two three four five six",
+         "plus four four seven seven double oh nine one two three four five six"),
+        ("call +44 7700 900123 today", "+44 7700 900123"),
+    ],
+)  # fmt: skip
+def test_international_numbers_with_plus_and_double(text: str, number: str) -> None:
+    assert found(DigitSequenceRecognizer(), text) == [("PHONE_NUMBER", number)]
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("Sure, I live at 22 Baker Street in London.", "22 Baker Street"),
+        ("i live at twenty two baker street in london", "twenty two baker street"),
+        ("The office is at 1600 Pennsylvania Avenue, Washington.", "1600 Pennsylvania Avenue"),
+        ("send it to 10 Downing St. please", "10 Downing St."),
+    ],
+)
+def test_street_addresses(text: str, address: str) -> None:
+    assert found(StreetAddressRecognizer(), text) == [("LOCATION", address)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["we sold 3 cars on the street", "I walked 5 miles down the road", "we need 2 more days to finish the Road"],
+)
+def test_a_number_and_a_street_word_are_not_an_address(text: str) -> None:
+    assert found(StreetAddressRecognizer(), text) == []

@@ -14,6 +14,7 @@ from postprocess.spoken import UNITS, normalize_spoken_numbers
         ("four one one one, one one one one", "4 1 1 1, 1 1 1 1"),
         ("two hundred and twelve five five five oh one nine nine", "212 5 5 5 0 1 9 9"),
         ("double five triple oh", "55 000"),
+        ("7, 7, double 0, 9", "7, 7, 00, 9"),
         ("nineteen eighty four", "19 84"),
         ("twenty twenty-four", "20 24"),
         ("four thousand one hundred eleven one thousand one hundred eleven", "4111 1111"),
