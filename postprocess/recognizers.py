@@ -119,7 +119,7 @@ def classify_digit_run(run: str, before: str, after: str) -> tuple[str, float] |
         if _digit_groups(run) == [3, 2, 4] and ssn_plausible(digits):
             return "US_SSN", 0.6
         return None
-    if n == 10 or (n == 11 and digits[0] == "1"):
+    if n == 10 or (n == 11 and digits[0] in "01"):  # 11 digits: +1 country code, or a 0 trunk prefix
         return "PHONE_NUMBER", 0.85 if _PHONE_CONTEXT.search(near) else 0.7
     if n in (11, 12) and _PHONE_CONTEXT.search(near):
         return "PHONE_NUMBER", 0.6

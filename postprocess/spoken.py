@@ -1,10 +1,11 @@
 """Spoken numbers as digits, with a map back to the original characters.
 
 Speech recognition writes numbers the way people say them: "four one one one", "two hundred
-and twelve", "oh" for zero, "double five". ``normalize_spoken_numbers`` rewrites every run of
-number words into digits (keeping the separators between them) so that digit-based recognizers
-see "4 1 1 1" or "212"; ``NormalizedText.raw_span`` maps a span of the rewritten text back to
-the span of the original text it came from.
+and twelve", "oh" for zero, "double five", and sometimes a digit as its homophone ("0 to 0").
+``normalize_spoken_numbers`` rewrites every run of number words into digits (keeping the
+separators between them) so that digit-based recognizers see "4 1 1 1" or "212";
+``NormalizedText.raw_span`` maps a span of the rewritten text back to the span of the original
+text it came from.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ TENS = {
     "seventy": 70, "eighty": 80, "ninety": 90,
 }  # fmt: skip
 REPEATS = {"double": 2, "triple": 3}
+# Words recognition writes for a digit read out inside a digit run ("oh two oh" -> "0 to 0");
+# taken as digits only between two single digits.
+HOMOPHONES = {"to": "2", "too": "2", "for": "4"}
 # "oh"/"o" are zero only next to other number words; "and" only inside "two hundred and twelve".
 _WEAK_ZEROS = {"oh", "o"}
 _TOKEN = re.compile(r"[A-Za-z]+|\d+")
@@ -89,10 +93,17 @@ def _number_runs(raw: str, tokens: list[tuple[int, int, str]]) -> list[list[tupl
     "and"/"double"/"triple" are dropped. The "o" of "o'clock" is not a number."""
     runs: list[list[tuple[int, int, str]]] = []
     current: list[tuple[int, int, str]] = []
-    for token in tokens:
+    for i, token in enumerate(tokens):
         start, _, word = token
         numeric = (word.isdigit() or _is_number_word(word)) and not raw.startswith("'", token[1])
         joined = bool(current) and _GAP.fullmatch(raw[current[-1][1] : start]) is not None
+        if word.lower() in HOMOPHONES and joined and i + 1 < len(tokens):
+            following = tokens[i + 1]
+            numeric = (
+                _single_digit(current[-1][2])
+                and _single_digit(following[2])
+                and _GAP.fullmatch(raw[token[1] : following[0]]) is not None
+            )
         if numeric and (joined or not current):
             current.append(token)
             continue
@@ -100,6 +111,10 @@ def _number_runs(raw: str, tokens: list[tuple[int, int, str]]) -> list[list[tupl
         current = [token] if numeric else []
     runs.append(current)
     return [trimmed for run in runs if (trimmed := _trim_run(run))]
+
+
+def _single_digit(word: str) -> bool:
+    return (word.isdigit() and len(word) == 1) or word.lower() in UNITS
 
 
 def _trim_run(run: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -140,6 +155,8 @@ def _parse_phrase(words: list[str], i: int) -> tuple[int, str]:
     nxt = words[i + 1] if i + 1 < len(words) else ""
     if word.isdigit() and not (len(word) == 1 and nxt in ("hundred", "thousand")):
         return 1, word
+    if word in HOMOPHONES:  # only ever in a run between two digits
+        return 1, HOMOPHONES[word]
     if word in REPEATS and (nxt in UNITS or (nxt.isdigit() and len(nxt) == 1)):  # "double five", "double 0"
         return 2, str(UNITS.get(nxt, nxt)) * REPEATS[word]
     consumed, value = _parse_hundreds(words, i)

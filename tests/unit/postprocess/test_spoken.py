@@ -15,6 +15,8 @@ from postprocess.spoken import UNITS, normalize_spoken_numbers
         ("two hundred and twelve five five five oh one nine nine", "212 5 5 5 0 1 9 9"),
         ("double five triple oh", "55 000"),
         ("7, 7, double 0, 9", "7, 7, 00, 9"),
+        ("0 to 0, 7, 9", "0 2 0, 7, 9"),  # "oh two oh" written with a homophone
+        ("from 0 to 100 people", "from 0 to 100 people"),  # "to" between a digit and a number stays
         ("nineteen eighty four", "19 84"),
         ("twenty twenty-four", "20 24"),
         ("four thousand one hundred eleven one thousand one hundred eleven", "4111 1111"),
