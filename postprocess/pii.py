@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from postprocess.config import FALLBACK_SPACY_MODEL, EnrichmentConfig
 from postprocess.findings import PiiFindings, PiiSpan
-from postprocess.recognizers import trim_name_span
+from postprocess.recognizers import SpelledOutRecognizer, trim_name_span
 from postprocess.spoken import normalize_spoken_numbers
 from shared.errors import EnrichmentError
 from shared.models import Transcript
@@ -143,7 +143,7 @@ def find_pii_in_text(text: str, config: EnrichmentConfig | None = None) -> list[
     spans = []
     for result in results:
         start, end = normalized.raw_span(result.start, result.end)
-        if result.entity_type == "PERSON":
+        if result.entity_type == "PERSON" and not SpelledOutRecognizer.found(result):  # "K-O-W-A-L-S-K-I"
             trimmed = trim_name_span(text, start, end)
             if trimmed is None:
                 continue

@@ -16,6 +16,7 @@ They run on text whose spoken numbers were already rewritten into digits
   and IBANs as capitals and digit groups in whatever grouping recognition chose.
 - ``StreetAddressRecognizer``: house number, street name and street type ("22 Baker Street")
   as LOCATION.
+- ``SpelledOutRecognizer``: names spelled letter by letter ("K-O-W-A-L-S-K-I") as PERSON.
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ _PHONE_CONTEXT = re.compile(
     r"\b(?:phone|number|call|calling|cell|mobile|reach|text|dial|extension|contact|fax|whatsapp|landline)\b",
     re.IGNORECASE,
 )
+# Words about calling someone; "number" alone is too common for runs recognition left short.
+_CALL_CONTEXT = re.compile(r"\b(?:phone|call|calling|cell|mobile|reach|dial|landline|whatsapp)\b", re.I)
 _CARD_CONTEXT = re.compile(r"\b(?:card|visa|mastercard|master card|amex|american express|credit|debit)\b", re.I)
 _SSN_CONTEXT = re.compile(r"\b(?:social|security|ssn|s\.? ?s\.? ?n)\b", re.IGNORECASE)
 _CONTEXT_WINDOW = 60
@@ -90,6 +93,20 @@ def _digit_groups(run: str) -> list[int]:
     return [len(g) for g in re.findall(r"\d+", run)]
 
 
+# A card's security code or expiry date right after its name: part of the card data.
+_CARD_DETAIL_BEFORE = re.compile(
+    r"\b(?:security[ \t]+code|cvv2?|cvc|cv2|card[ \t]+verification(?:[ \t]+code)?|expiry|expiration|"
+    r"exp(?:iry)?[ \t]+date|valid[ \t]+(?:until|thru|through))(?:[ \t]+(?:number|code|date))?"
+    r"(?:[ \t]+is|[ \t]+of|:)?[ \t,]*$",
+    re.IGNORECASE,
+)
+
+
+def _mostly_groups_of_four(run: str) -> bool:
+    groups = _digit_groups(run)
+    return len(groups) >= 4 and sum(g == 4 for g in groups) >= 0.75 * len(groups)
+
+
 def classify_digit_run(run: str, before: str, after: str) -> tuple[str, float] | None:
     """The PII type and score of one digit run given the text before and after it, or None."""
     digits = re.sub(r"\D", "", run)
@@ -99,12 +116,14 @@ def classify_digit_run(run: str, before: str, after: str) -> tuple[str, float] |
     if _IPV4.fullmatch(run) or _THOUSANDS.fullmatch(run) or _DECIMAL.fullmatch(run):
         return None
     near = before[-_CONTEXT_WINDOW:]
+    if 3 <= n <= 4 and _CARD_DETAIL_BEFORE.search(before):
+        return "CREDIT_CARD", 0.8
     if 10 <= n <= 15 and (run.startswith("+") or _PLUS_BEFORE.search(before)):  # international: +44 7700 ...
         return "PHONE_NUMBER", 0.85 if _PHONE_CONTEXT.search(near) else 0.75
     if 8 <= n <= 12 and n != 9 and _SSN_CONTEXT.search(near):  # digits lost or repeated in recognition
         return "US_SSN", 0.7
-    if n > 19 and _CARD_CONTEXT.search(near):  # recognition repeating digits of a card number
-        return "CREDIT_CARD", 0.6
+    if n > 19 and (_CARD_CONTEXT.search(near) or _mostly_groups_of_four(run)):
+        return "CREDIT_CARD", 0.6  # recognition repeating groups of a card number ("card" misheard too)
     if 13 <= n <= 19:
         if luhn_valid(digits):
             return "CREDIT_CARD", 0.9
@@ -123,6 +142,8 @@ def classify_digit_run(run: str, before: str, after: str) -> tuple[str, float] |
         return "PHONE_NUMBER", 0.85 if _PHONE_CONTEXT.search(near) else 0.7
     if n in (11, 12) and _PHONE_CONTEXT.search(near):
         return "PHONE_NUMBER", 0.6
+    if n == 8 and _CALL_CONTEXT.search(near):  # a phone number with digits lost in recognition
+        return "PHONE_NUMBER", 0.55
     if n == 7:
         if _PHONE_CONTEXT.search(near):
             return "PHONE_NUMBER", 0.7
@@ -201,7 +222,7 @@ def valid_domain_end(labels: list[str]) -> int:
 
 # "my email is …": what follows, up to a word ending in a valid domain, is an address however
 # recognition mangled it ("jain.go and mampl.com", "www.cavenunderstoreleatgmail.com").
-_EMAIL_CUE = re.compile(r"\be-?mail(?:[ \t]+address)?(?:[ \t]+is|'s|:)[ \t]+", re.IGNORECASE)
+_EMAIL_CUE = re.compile(r"\be-?mail(?:[ \t]+address)?(?:[ \t]+is|'s|:|[ \t]+me[ \t]+(?:at|on))[ \t]+", re.IGNORECASE)
 _CUE_WORDS = 4
 
 
@@ -483,6 +504,38 @@ class SpokenIbanRecognizer(EntityRecognizer):
         return results
 
 
+# -- words spelled out letter by letter -----------------------------------------------------------
+# "K-O-W-A-L-S-K-I", "K O W A L S K I": a name (or an address) spelled for the listener. Four
+# or more single capitals (digits may follow), joined by dashes, dots or spaces.
+_SPELLED = re.compile(r"(?<![\w\-.])[A-Z](?:(?:[ \t]*[\-.][ \t]*|[ \t]+)[A-Z0-9]){3,}(?![\w\-])")
+
+
+class SpelledOutRecognizer(EntityRecognizer):
+    """Names spelled out letter by letter, as PERSON (what callers spell is mostly their name)."""
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=["PERSON"], name="SpelledOutRecognizer")
+
+    def load(self) -> None:  # nothing to load
+        return None
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+        if "PERSON" not in entities:
+            return []
+        results = []
+        for match in _SPELLED.finditer(text):
+            letters = re.findall(r"[A-Z]", match.group())
+            if len(letters) >= 4:
+                results.append(recognizer_result(self, "PERSON", match.start(), match.end(), 0.6))
+        return results
+
+    @classmethod
+    def found(cls, result: RecognizerResult) -> bool:
+        """True when this recognizer produced ``result`` (its span is letters, not a name to trim)."""
+        metadata = result.recognition_metadata or {}
+        return metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY) == cls.__name__
+
+
 # -- street addresses ----------------------------------------------------------------------------
 _STREET_TYPE = (
     r"(?i:street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|terrace|close|"
@@ -530,4 +583,5 @@ def speech_recognizers() -> Iterable[EntityRecognizer]:
         SpokenIpRecognizer(),
         SpokenIbanRecognizer(),
         StreetAddressRecognizer(),
+        SpelledOutRecognizer(),
     )

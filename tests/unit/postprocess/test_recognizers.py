@@ -9,6 +9,7 @@ import pytest
 from postprocess.recognizers import (
     DigitSequenceRecognizer,
     IntroducedNameRecognizer,
+    SpelledOutRecognizer,
     SpokenEmailRecognizer,
     SpokenIbanRecognizer,
     SpokenIpRecognizer,
@@ -254,3 +255,38 @@ def test_street_addresses(text: str, address: str) -> None:
 )
 def test_a_number_and_a_street_word_are_not_an_address(text: str) -> None:
     assert found(StreetAddressRecognizer(), text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "spelled"),
+    [("Yeah, it's Anna Kowalski, K-O-W-L-S-K-I.", "K-O-W-L-S-K-I"), ("spelled K O W A L S K I", "K O W A L S K I")],
+)
+def test_names_spelled_letter_by_letter(text: str, spelled: str) -> None:
+    assert found(SpelledOutRecognizer(), text) == [("PERSON", spelled)]
+
+
+@pytest.mark.parametrize("text", ["The U-S-A team won", "the F-B-I and the C-I-A", "I am OK, I think"])
+def test_short_acronyms_are_not_spelled_names(text: str) -> None:
+    assert found(SpelledOutRecognizer(), text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "detail"),
+    [
+        ("The expiry is 0927 and", "0927"),
+        ("the security code is four two one", "four two one"),
+        ("CVV: 123", "123"),
+        ("the expiry is oh nine twenty seven", "oh nine twenty seven"),
+    ],
+)
+def test_card_security_codes_and_expiry_dates(text: str, detail: str) -> None:
+    assert found(DigitSequenceRecognizer(), text) == [("CREDIT_CARD", detail)]
+
+
+def test_a_short_code_without_a_card_word_is_not_card_data() -> None:
+    assert found(DigitSequenceRecognizer(), "The door code is 421 on floor 3") == []
+
+
+def test_a_runaway_card_number_is_found_when_card_was_misheard() -> None:
+    text = "My current number is 4111, 1111, 1111, 1111, 1111, 1111, 1111, 1111."
+    assert found(DigitSequenceRecognizer(), text) == [("CREDIT_CARD", text[21:-1])]
