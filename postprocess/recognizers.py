@@ -116,7 +116,7 @@ def classify_digit_run(run: str, before: str, after: str) -> tuple[str, float] |
     if _IPV4.fullmatch(run) or _THOUSANDS.fullmatch(run) or _DECIMAL.fullmatch(run):
         return None
     near = before[-_CONTEXT_WINDOW:]
-    if 3 <= n <= 4 and _CARD_DETAIL_BEFORE.search(before):
+    if 2 <= n <= 4 and _CARD_DETAIL_BEFORE.search(before):  # 2: a digit lost in recognition
         return "CREDIT_CARD", 0.8
     if 10 <= n <= 15 and (run.startswith("+") or _PLUS_BEFORE.search(before)):  # international: +44 7700 ...
         return "PHONE_NUMBER", 0.85 if _PHONE_CONTEXT.search(near) else 0.75

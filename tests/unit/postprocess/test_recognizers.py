@@ -276,6 +276,7 @@ def test_short_acronyms_are_not_spelled_names(text: str) -> None:
         ("The expiry is 0927 and", "0927"),
         ("the security code is four two one", "four two one"),
         ("CVV: 123", "123"),
+        ("and the security code is 41.", "41"),
         ("the expiry is oh nine twenty seven", "oh nine twenty seven"),
     ],
 )
