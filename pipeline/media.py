@@ -41,11 +41,17 @@ SILENT_TRACK_DBFS = -60.0
 
 @dataclass(frozen=True)
 class AudioTrack:
-    """One audio stream: its position among the file's audio streams (ffmpeg's ``0:a:N``)."""
+    """One audio stream: its position among the file's audio streams (ffmpeg's ``0:a:N``).
+
+    ``own_duration`` tells whether ``duration_seconds`` is the stream's own (mp4, mov) or the
+    whole file's (Matroska and WebM store no per-stream duration), which includes a video track
+    that may run longer than the audio.
+    """
 
     number: int
     duration_seconds: float
     codec: str
+    own_duration: bool = True
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,7 @@ def _tracks_in_preference_order(container: object, streams: Sequence[Any]) -> tu
             number=number,
             duration_seconds=_duration_seconds(container, stream),
             codec=stream.codec_context.name if stream.codec_context else "unknown",
+            own_duration=bool(getattr(stream, "duration", None)),
         )
         for number, stream in enumerate(streams)
     ]
@@ -220,11 +227,30 @@ def _extract_track(
         first = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit code {proc.returncode}"
         raise InvalidMediaError(f"{path}: audio could not be decoded ({_strip_path(first, path)})")
     decoded = wav_duration(out)
-    if track.duration_seconds > 1.0 and decoded < MIN_DECODED_SHARE * track.duration_seconds:
-        out.unlink(missing_ok=True)
-        stated = track.duration_seconds
-        raise InvalidMediaError(f"{path}: truncated or corrupt: decoded {decoded:.1f} s of {stated:.1f} s")
+    stated = track.duration_seconds
+    if stated > 1.0 and decoded < MIN_DECODED_SHARE * stated:
+        # Without a duration of its own the audio may simply end before the video: the file is
+        # truncated only if its packets, of any stream, stop short of the stated duration.
+        reached = decoded if track.own_duration else max(decoded, demuxed_end_seconds(path))
+        if reached < MIN_DECODED_SHARE * stated:
+            out.unlink(missing_ok=True)
+            raise InvalidMediaError(f"{path}: truncated or corrupt: decoded {reached:.1f} s of {stated:.1f} s")
     return decoded
+
+
+def demuxed_end_seconds(path: Path) -> float:
+    """Where the last packet of any stream ends, reading the container without decoding."""
+    import av
+
+    end = 0.0
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            for packet in container.demux():
+                if packet.pts is not None and packet.time_base is not None:
+                    end = max(end, float((packet.pts + (packet.duration or 0)) * packet.time_base))
+    except (av.FFmpegError, ValueError):
+        pass  # a damaged tail: what was read so far is the answer
+    return end
 
 
 def is_silent(wav_path: Path, *, threshold_dbfs: float = SILENT_TRACK_DBFS) -> bool:

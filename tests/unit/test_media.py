@@ -179,3 +179,36 @@ def test_a_file_whose_tracks_are_all_silent_gives_the_default_track(tmp_path: Pa
     info = probe_media(video, **LIMITS)
     duration = extract_audio(info, tmp_path / "a.wav", ffmpeg=resolve_ffmpeg(None), timeout_seconds=60)
     assert is_silent(tmp_path / "a.wav") and duration == pytest.approx(3.0, abs=0.2)
+
+
+@pytest.fixture(scope="module")
+def webm_with_a_longer_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A WebM (no per-stream durations) whose picture runs on for as long again after the speech ends."""
+    folder = tmp_path_factory.mktemp("webm")
+    speech = speak_to_wav(TEXT, folder / "s.wav")
+    with wave.open(str(speech)) as wav:
+        seconds = wav.getnframes() / wav.getframerate()
+    out = folder / "screen.webm"
+    subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i", f"color=s=64x64:r=5:d={2 * seconds:.1f}",
+         "-i", str(speech), "-c:v", "libvpx-vp9", "-deadline", "realtime", "-c:a", "libopus", str(out)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return out
+
+
+def test_audio_that_ends_before_the_video_is_not_a_truncated_file(webm_with_a_longer_video: Path, tmp_path: Path):
+    info = probe_media(webm_with_a_longer_video, **LIMITS)
+    assert not info.tracks[0].own_duration  # WebM: the stated duration is the whole file's
+
+    decoded = extract_audio(info, tmp_path / "a.wav", ffmpeg=resolve_ffmpeg(None), timeout_seconds=60)
+
+    assert decoded < 0.6 * info.duration_seconds and not is_silent(tmp_path / "a.wav")
+
+
+def test_a_truncated_webm_is_still_caught(webm_with_a_longer_video: Path, tmp_path: Path) -> None:
+    cut = tmp_path / "cut.webm"
+    cut.write_bytes(webm_with_a_longer_video.read_bytes()[: webm_with_a_longer_video.stat().st_size // 3])
+    info = probe_media(cut, **LIMITS)
+    with pytest.raises(errors.InvalidMediaError, match="truncated"):
+        extract_audio(info, tmp_path / "a.wav", ffmpeg=resolve_ffmpeg(None), timeout_seconds=60)
