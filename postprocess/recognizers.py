@@ -45,6 +45,18 @@ def recognizer_result(
     return RecognizerResult(entity, start, end, score, recognition_metadata=metadata)
 
 
+class SpeechRecognizer(EntityRecognizer):
+    """A rule-based recognizer with nothing to load, named after its class, finding ``ENTITIES``."""
+
+    ENTITIES: tuple[str, ...] = ()
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=list(self.ENTITIES), name=type(self).__name__)
+
+    def load(self) -> None:  # nothing to load
+        return None
+
+
 def _word_set(text: str) -> frozenset[str]:
     """The whitespace-separated words of ``text``."""
     return frozenset(text.split())
@@ -152,16 +164,10 @@ def classify_digit_run(run: str, before: str, after: str) -> tuple[str, float] |
     return None
 
 
-class DigitSequenceRecognizer(EntityRecognizer):
+class DigitSequenceRecognizer(SpeechRecognizer):
     """Phone, card and SSN numbers from digit runs (written or rewritten from speech)."""
 
     ENTITIES = ("PHONE_NUMBER", "CREDIT_CARD", "US_SSN")
-
-    def __init__(self) -> None:
-        super().__init__(supported_entities=list(self.ENTITIES), name="DigitSequenceRecognizer")
-
-    def load(self) -> None:  # nothing to load
-        return None
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
         results = []
@@ -251,14 +257,10 @@ def _extend_to_cue(text: str, start: int) -> int:
     return start
 
 
-class SpokenEmailRecognizer(EntityRecognizer):
+class SpokenEmailRecognizer(SpeechRecognizer):
     """Email addresses written, spoken ("dot", "at") or half of each."""
 
-    def __init__(self) -> None:
-        super().__init__(supported_entities=["EMAIL_ADDRESS"], name="SpokenEmailRecognizer")
-
-    def load(self) -> None:
-        return None
+    ENTITIES = ("EMAIL_ADDRESS",)
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
         if "EMAIL_ADDRESS" not in entities:
@@ -367,14 +369,10 @@ def trim_name_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     return start + words[0].start(), start + words[-1].end()
 
 
-class IntroducedNameRecognizer(EntityRecognizer):
+class IntroducedNameRecognizer(SpeechRecognizer):
     """Person names right after an introduction cue, in any letter case."""
 
-    def __init__(self) -> None:
-        super().__init__(supported_entities=["PERSON"], name="IntroducedNameRecognizer")
-
-    def load(self) -> None:
-        return None
+    ENTITIES = ("PERSON",)
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
         if "PERSON" not in entities:
@@ -419,7 +417,7 @@ _SPOKEN_IP = re.compile(rf"(?<![\w.]){_IP_GROUP}(?:{_IP_SEP}{_IP_GROUP}){{3}}(?!
 _IP_CONTEXT = re.compile(r"\b(?:ip|i\.?p\.?|address|server|host|router|gateway|subnet|machine|node)\b", re.I)
 
 
-class SpokenIpRecognizer(EntityRecognizer):
+class SpokenIpRecognizer(SpeechRecognizer):
     """IPv4 addresses read out: "1 9 2 dot 1 6 8 dot 1 dot 10", "10 point 0 point 0 point 2 54".
 
     Four groups of at most three digits (each at most 255) joined by "dot", "point" or a dot.
@@ -427,11 +425,7 @@ class SpokenIpRecognizer(EntityRecognizer):
     "address" or "server"; dotted version numbers are left alone.
     """
 
-    def __init__(self) -> None:
-        super().__init__(supported_entities=["IP_ADDRESS"], name="SpokenIpRecognizer")
-
-    def load(self) -> None:  # nothing to load
-        return None
+    ENTITIES = ("IP_ADDRESS",)
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
         if "IP_ADDRESS" not in entities:
@@ -470,7 +464,7 @@ _IBAN_MIN_DIGITS = 10
 _IBAN_CHARS = range(15, 41)  # IBANs are 15 to 34 characters; recognition adds a few
 
 
-class SpokenIbanRecognizer(EntityRecognizer):
+class SpokenIbanRecognizer(SpeechRecognizer):
     """IBANs as speech recognition writes them: capitals and digit groups, any grouping.
 
     A run of capital-letter and digit tokens with letters and at least ten digits is an account
@@ -478,11 +472,7 @@ class SpokenIbanRecognizer(EntityRecognizer):
     such as "IBAN", "bank" or "account". Written IBANs are left to presidio's checksum recognizer.
     """
 
-    def __init__(self) -> None:
-        super().__init__(supported_entities=["IBAN_CODE"], name="SpokenIbanRecognizer")
-
-    def load(self) -> None:  # nothing to load
-        return None
+    ENTITIES = ("IBAN_CODE",)
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
         if "IBAN_CODE" not in entities:
@@ -510,14 +500,10 @@ class SpokenIbanRecognizer(EntityRecognizer):
 _SPELLED = re.compile(r"(?<![\w\-.])[A-Z](?:(?:[ \t]*[\-.][ \t]*|[ \t]+)[A-Z0-9]){3,}(?![\w\-])")
 
 
-class SpelledOutRecognizer(EntityRecognizer):
+class SpelledOutRecognizer(SpeechRecognizer):
     """Names spelled out letter by letter, as PERSON (what callers spell is mostly their name)."""
 
-    def __init__(self) -> None:
-        super().__init__(supported_entities=["PERSON"], name="SpelledOutRecognizer")
-
-    def load(self) -> None:  # nothing to load
-        return None
+    ENTITIES = ("PERSON",)
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
         if "PERSON" not in entities:
@@ -550,14 +536,10 @@ _STREET_ADDRESS = re.compile(
 _ADDRESS_CUE = re.compile(r"\b(?:live[sd]?|living|address|located|moved|based|stay(?:ing)?|send)\b[^.]{0,30}$", re.I)
 
 
-class StreetAddressRecognizer(EntityRecognizer):
+class StreetAddressRecognizer(SpeechRecognizer):
     """Street addresses (house number, street name, street type) as LOCATION."""
 
-    def __init__(self) -> None:
-        super().__init__(supported_entities=["LOCATION"], name="StreetAddressRecognizer")
-
-    def load(self) -> None:  # nothing to load
-        return None
+    ENTITIES = ("LOCATION",)
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
         if "LOCATION" not in entities:
