@@ -131,6 +131,19 @@ def heard(reference: str, hypothesis: str, *, similarity: float = 0.8) -> float:
     return sum(found(word) for word in expected) / len(expected)
 
 
+def covered_reference(reference: str, hypothesis: str) -> str:
+    """The stretch of ``reference`` (punctuation kept) that ``hypothesis`` transcribes: from the
+    first to the last of its words found, in order, in the reference. Recognition may merge or
+    split sentences into segments; this is what a segment actually holds."""
+    tokens = list(re.finditer(r"\S+", reference))
+    words = [" ".join(normalise_words(t.group())) for t in tokens]
+    matcher = SequenceMatcher(None, words, normalise_words(hypothesis), autojunk=False)
+    blocks = [b for b in matcher.get_matching_blocks() if b.size]
+    if not blocks:
+        return ""
+    return reference[tokens[blocks[0].a].start() : tokens[blocks[-1].a + blocks[-1].size - 1].end()]
+
+
 def spoken_digits(text: str) -> str:
     """The digits of a number read out digit by digit ("five five five, oh one" -> "55501")."""
     return "".join(DIGIT_WORDS.get(word, "") for word in normalise_words(text))

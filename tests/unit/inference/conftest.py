@@ -32,8 +32,9 @@ SHORT_SCRIPT = "The weather is nice today and the sun is shining."
 
 
 @pytest.fixture(scope="session")
-def tiny_en_dir(request: pytest.FixtureRequest) -> Path:
-    cache = Path(request.config.cache.mkdir("whisper-tiny-en-hf"))
+def tiny_en_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    cache_plugin = getattr(request.config, "cache", None)  # absent under -p no:cacheprovider
+    cache = Path(cache_plugin.mkdir("whisper-tiny-en-hf")) if cache_plugin else tmp_path_factory.mktemp("hf")
     return hf_tiny_en_from_ct2(cache / "model")
 
 
