@@ -19,13 +19,18 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from pipeline.redecode import SAMPLE_RATE, Decoded, redecode_troubled
 from shared.config import OFFLINE_MODEL, Settings
 from shared.errors import ModelUnavailableError, TranscriptionError
 from shared.models import Segment, Transcript, Word
 
+if TYPE_CHECKING:
+    import numpy as np
+
 ENGINES = ("faster-whisper", "transformers")
+DECODE_SEED = 0
 
 
 class SpeechEngine(Protocol):
@@ -101,40 +106,80 @@ class FasterWhisperEngine:
         self._language = "en" if english_only else settings.language
 
     def transcribe(self, audio_path: Path, *, on_progress: Callable[[float], None] | None = None) -> Transcript:
+        import ctranslate2
+        from faster_whisper import decode_audio
+
         try:
-            segments_iter, info = self._model.transcribe(
-                str(audio_path),
-                language=self._language,
-                beam_size=self._settings.beam_size,
-                vad_filter=True,
-                condition_on_previous_text=False,
+            audio = decode_audio(str(audio_path), sampling_rate=SAMPLE_RATE)
+            duration = audio.shape[0] / SAMPLE_RATE
+            # Fallback decoding samples; a fixed seed makes the same recording give the same transcript.
+            ctranslate2.set_random_seed(DECODE_SEED)
+            first_pass, language = self._decode(audio, on_progress=on_progress, duration=duration)
+            decoded = (
+                redecode_troubled(first_pass, audio, duration, lambda clips: self._decode_clips(audio, clips))
+                if any(seg.fell_back for seg in first_pass)
+                else first_pass
             )
-            segments: list[Segment] = []
-            for seg in segments_iter:
-                text = seg.text.strip()
-                if text:
-                    words = tuple(
-                        Word(start=round(w.start, 3), end=round(w.end, 3), text=w.word, probability=w.probability)
-                        for w in (seg.words or ())
-                    )
-                    segments.append(
-                        Segment(
-                            id=len(segments), start=round(seg.start, 3), end=round(seg.end, 3), text=text, words=words
-                        )
-                    )
-                if on_progress:
-                    on_progress(min(seg.end, info.duration))
         except (RuntimeError, ValueError, OSError) as exc:
             raise TranscriptionError(f"speech recognition failed ({type(exc).__name__})") from exc
         if on_progress:
-            on_progress(info.duration)
+            on_progress(duration)
+        segments = tuple(
+            Segment(id=i, start=round(d.start, 3), end=round(d.end, 3), text=d.text, words=d.words)
+            for i, d in enumerate(decoded)
+        )
         return Transcript(
-            language=info.language or (self._language or "en"),
-            duration=round(info.duration, 3),
-            segments=tuple(segments),
+            language=language or self._language or "en",
+            duration=round(duration, 3),
+            segments=segments,
             model=self.model_name,
             engine=self.name,
         )
+
+    def _decode(
+        self,
+        audio: np.ndarray,
+        *,
+        on_progress: Callable[[float], None] | None = None,
+        duration: float = 0.0,
+        offset: float = 0.0,
+        clip_timestamps: list[float] | None = None,
+    ) -> tuple[list[Decoded], str | None]:
+        """Decode ``audio`` (the speech VAD finds, or only ``clip_timestamps``); times + ``offset``."""
+        # A clip is one short stretch of speech: decoded whole, without timestamps, it becomes one
+        # segment spanning the clip, and no decode can seek past its end.
+        options = (
+            {"clip_timestamps": clip_timestamps, "vad_filter": False, "without_timestamps": True}
+            if clip_timestamps
+            else {"vad_filter": True}
+        )
+        segments_iter, info = self._model.transcribe(
+            audio,
+            language=self._language,
+            beam_size=self._settings.beam_size,
+            condition_on_previous_text=False,
+            **options,
+        )
+        decoded: list[Decoded] = []
+        for seg in segments_iter:
+            text = seg.text.strip()
+            if text:
+                words = tuple(
+                    Word(round(offset + w.start, 3), round(offset + w.end, 3), w.word, w.probability)
+                    for w in (seg.words or ())
+                )
+                decoded.append(Decoded(offset + seg.start, offset + seg.end, text, seg.temperature, words))
+            if on_progress:
+                on_progress(min(seg.end, duration))
+        return decoded, info.language
+
+    def _decode_clips(self, audio: np.ndarray, clips: list[tuple[float, float]]) -> list[Decoded]:
+        """Decode each clip on its own, so no decode runs past the end of its clip."""
+        first = int(clips[0][0] * SAMPLE_RATE)
+        stretch = audio[first : int(clips[-1][1] * SAMPLE_RATE)]
+        offset = first / SAMPLE_RATE
+        bounds = [round(t - offset, 3) for clip in clips for t in clip]
+        return self._decode(stretch, offset=offset, clip_timestamps=bounds)[0]
 
 
 def load_engine(engine: str, model: str, *, settings: Settings) -> SpeechEngine:
