@@ -29,7 +29,10 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.local-installed
 
 cdk-cli:
-	@command -v node >/dev/null || { echo "Node.js is required for the CDK (apt-get install nodejs npm)"; exit 1; }
+	@command -v npm >/dev/null || { \
+		echo "installing Node.js for the CDK CLI: nodejs npm"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm; }
 	@[ -x node_modules/.bin/cdk ] && node_modules/.bin/cdk --version | grep -q "^$(CDK_CLI_VERSION)" \
 		|| npm install --no-save --no-audit --no-fund --silent aws-cdk@$(CDK_CLI_VERSION)
 
