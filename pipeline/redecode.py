@@ -49,7 +49,7 @@ class Decoded:
 
 
 def troubled_stretches(segments: Sequence[Decoded], duration: float) -> list[tuple[float, float]]:
-    """``(start, end)`` of each run of fallback segments, up to where sound decoding resumes.
+    """``(start, end)`` of each run of fallback segments, up to where decoding at temperature 0 resumes.
 
     The stretch runs to the start of the next segment that did not fall back (or the end of
     the recording): whatever was said between is either in the run or was lost by it.

@@ -30,7 +30,7 @@ def test_a_first_pass_without_fallback_has_no_troubled_stretch() -> None:
     assert troubled_stretches([seg(0, 4), seg(4, 9)], duration=10) == []
 
 
-def test_a_troubled_stretch_runs_to_where_sound_decoding_resumes() -> None:
+def test_a_troubled_stretch_runs_to_where_decoding_at_temperature_0_resumes() -> None:
     segments = [seg(0, 4), seg(4, 20, "1.", 0.6), seg(20, 22, "1.", 0.6), seg(25, 30), seg(30, 31, "x", 1.0)]
     assert troubled_stretches(segments, duration=40) == [(4, 25), (30, 40)]
 
@@ -76,7 +76,7 @@ def test_a_runaway_decode_no_longer_swallows_the_speech_after_it(engine: FasterW
     assert [s.start for s in repaired] == sorted(s.start for s in repaired)
 
 
-def test_sound_segments_are_kept_as_they_are(engine: FasterWhisperEngine, recording) -> None:
+def test_segments_decoded_at_temperature_0_are_kept_as_they_are(engine: FasterWhisperEngine, recording) -> None:
     _, audio = recording
     duration = audio.shape[0] / SAMPLE_RATE
     good = [seg(0.0, 8.0, "kept as decoded"), seg(8.0, 30.0, "1. 1.", 0.6)]
