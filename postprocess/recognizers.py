@@ -106,6 +106,11 @@ def _digit_groups(run: str) -> list[int]:
 
 
 # A card's security code or expiry date right after its name: part of the card data.
+# "the card number ..." right before a run: recognition drops digits of a number read out, and
+# even a partial card number is card data.
+_CARD_NUMBER_BEFORE = re.compile(
+    r"\b(?:card|visa|mastercard|amex)[ \t]+(?:number|no\.?)(?:[ \t]+(?:is|was|reads|of))?[ \t,:]*$", re.IGNORECASE
+)
 _CARD_DETAIL_BEFORE = re.compile(
     r"\b(?:security[ \t]+code|cvv2?|cvc|cv2|card[ \t]+verification(?:[ \t]+code)?|expiry|expiration|"
     r"exp(?:iry)?[ \t]+date|valid[ \t]+(?:until|thru|through))(?:[ \t]+(?:number|code|date))?"
@@ -130,6 +135,8 @@ def classify_digit_run(run: str, before: str, after: str) -> tuple[str, float] |
     near = before[-_CONTEXT_WINDOW:]
     if 2 <= n <= 4 and _CARD_DETAIL_BEFORE.search(before):  # 2: a digit lost in recognition
         return "CREDIT_CARD", 0.8
+    if 6 <= n <= 12 and _CARD_NUMBER_BEFORE.search(before):
+        return "CREDIT_CARD", 0.7
     if 10 <= n <= 15 and (run.startswith("+") or _PLUS_BEFORE.search(before)):  # international: +44 7700 ...
         return "PHONE_NUMBER", 0.85 if _PHONE_CONTEXT.search(near) else 0.75
     if 8 <= n <= 12 and n != 9 and _SSN_CONTEXT.search(near):  # digits lost or repeated in recognition
