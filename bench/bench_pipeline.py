@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 
 from bench.report import replace_section
-from pipeline.runner import LocalRunner
-from pipeline.transcribe import FasterWhisperEngine, resolve_model_dir
+from pipeline.asr.engine import FasterWhisperEngine, resolve_model_dir
+from pipeline.local.runner import LocalRunner
 from shared.config import OFFLINE_MODEL, Settings
 from shared.jobstore.sqlite import SQLiteJobStore
 from tests.support.scripts import MEETING
@@ -102,7 +102,7 @@ def main() -> None:
     def med(key: str) -> float:
         return statistics.median(r[key] for r in runs)
 
-    from pipeline.media import probe_media
+    from pipeline.local.media import probe_media
 
     duration = probe_media(video, max_bytes=settings.max_bytes, max_duration_seconds=10**6).duration_seconds
     overhead = [r["total"] - r["asr_call"] for r in runs]

@@ -8,7 +8,7 @@ from typing import Any
 from pipeline.cloud.events import SourceObject
 from pipeline.cloud.progress import advance
 from pipeline.cloud.transcription import load_transcript
-from pipeline.results import write_results as write_result_files
+from pipeline.outputs.writer import write_results as write_result_files
 from shared.errors import EnrichmentError
 from shared.jobstore import JobStore
 from shared.log import get_logger

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from pipeline.captions import render_srt, render_txt, render_vtt
+from pipeline.outputs.captions import render_srt, render_txt, render_vtt
 from shared.objectstore import ObjectStore
 
 OUTPUT_NAMES = {

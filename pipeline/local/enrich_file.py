@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipeline.results import write_results
-from pipeline.runner import RunOutcome, job_id_for_input
+from pipeline.local.runner import RunOutcome, job_id_for_input
+from pipeline.outputs.writer import write_results
 from shared.errors import ClearscribeError, InvalidMediaError, SourceNotFoundError
 from shared.jobstore import JobStore
 from shared.models import Transcript

@@ -203,9 +203,9 @@ def _report(path: Path, outcome: Any, *, as_json: bool) -> None:
 
 # -- commands ---------------------------------------------------------------------------
 def cmd_run(args: argparse.Namespace) -> int:
-    from pipeline.progress import Progress
-    from pipeline.runner import LocalRunner
-    from pipeline.transcribe import load_engine
+    from pipeline.asr.engine import load_engine
+    from pipeline.local.runner import LocalRunner
+    from pipeline.local.terminal import Progress
 
     settings = _settings(args)
     store = _local_store(settings)
@@ -226,7 +226,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_enrich(args: argparse.Namespace) -> int:
-    from pipeline.enrich_file import enrich_file
+    from pipeline.local.enrich_file import enrich_file
 
     settings = _settings(args)
     outcome = enrich_file(
