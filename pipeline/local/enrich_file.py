@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from pipeline.local.runner import RunOutcome, job_id_for_input
-from pipeline.outputs.writer import write_results
+from pipeline.outputs.writer import write_outputs
 from shared.errors import ClearscribeError, InvalidMediaError, SourceNotFoundError
 from shared.jobstore import JobStore
 from shared.models import Transcript
@@ -57,7 +57,7 @@ def enrich_file(path: Path, *, store: JobStore, out_dir: Path, force: bool = Fal
         enriched = enrich_transcript(
             transcript, job_id=job_id, source={"uri": source, "duration_seconds": transcript.duration}
         )
-        outputs = write_results(enriched, LocalDirStore(out_dir), job_id)
+        outputs = write_outputs(enriched, LocalDirStore(out_dir), job_id)
         if not transcript.has_timestamps:
             # Captions without timestamps would be wrong: keep only JSON and text.
             for fmt in ("srt", "vtt"):

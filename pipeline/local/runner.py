@@ -17,7 +17,7 @@ from typing import Any
 from pipeline.asr.engine import SpeechEngine
 from pipeline.local.media import extract_audio, probe_media, resolve_ffmpeg
 from pipeline.local.terminal import Progress
-from pipeline.outputs.writer import write_results
+from pipeline.outputs.writer import write_outputs
 from shared.config import Settings
 from shared.errors import ClearscribeError, SourceNotFoundError
 from shared.ids import job_id_for_file, job_id_for_object
@@ -194,7 +194,7 @@ class LocalRunner:
             source={"uri": source, "duration_seconds": round(duration, 3)},
             timings=timings,
         )
-        outputs = write_results(enriched, LocalDirStore(self.out_dir), job_id)
+        outputs = write_outputs(enriched, LocalDirStore(self.out_dir), job_id)
         timings["enrich_seconds"] = round(time.perf_counter() - started, 3)
         summary = summarize(enriched)
         record = self.store.transition(job_id, JobStatus.COMPLETE, outputs=outputs, summary=summary)

@@ -34,7 +34,7 @@ def render_outputs(enriched: Mapping[str, Any]) -> dict[str, bytes]:
     }
 
 
-def write_results(enriched: Mapping[str, Any], store: ObjectStore, prefix: str) -> dict[str, str]:
+def write_outputs(enriched: Mapping[str, Any], store: ObjectStore, prefix: str) -> dict[str, str]:
     """Write all renderings under ``prefix``; return ``{format: uri}``.
 
     The JSON is written last, so a reader who finds it finds the captions too.
