@@ -8,94 +8,31 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from pipeline.asr.engine import SpeechEngine
+from pipeline.local.identity import local_job_id, output_settings
+from pipeline.local.jobs import Attempt, JobResult, LocalJobs, RunOutcome
 from pipeline.local.media import extract_audio, probe_media, resolve_ffmpeg
+from pipeline.local.paths import check_input_file
 from pipeline.local.terminal import Progress
 from pipeline.outputs.writer import write_outputs
+from postprocess.compose import enrich_transcript, summarize
+from postprocess.config import EnrichmentConfig
 from shared.config import Settings
-from shared.errors import ClearscribeError, SourceNotFoundError
-from shared.ids import job_id_for_file, job_id_for_object
-from shared.jobstore import JobRecord, JobStore
-from shared.log import get_logger
+from shared.errors import ClearscribeError
+from shared.jobstore import JobStore
 from shared.objectstore import LocalDirStore
 from shared.status import JobStatus
 
-log = get_logger("pipeline.local.runner")
-
-
-@dataclass
-class RunOutcome:
-    job_id: str
-    status: JobStatus
-    source: str
-    error: dict[str, str] | None = None
-    outputs: dict[str, str] | None = None
-    summary: dict[str, Any] | None = None
-    reused: bool = False
-    timings: dict[str, float] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "job_id": self.job_id,
-            "status": self.status.value,
-            "source": self.source,
-            "error": self.error,
-            "outputs": self.outputs,
-            "summary": self.summary,
-            "reused": self.reused,
-        }
-
-    @classmethod
-    def from_record(cls, rec: JobRecord, *, reused: bool) -> RunOutcome:
-        return cls(
-            job_id=rec.job_id,
-            status=rec.status,
-            source=rec.source,
-            error=rec.error,
-            outputs=rec.outputs,
-            summary=rec.summary,
-            reused=reused,
-        )
-
-
-@contextmanager
-def _exclusive(lock_path: Path, *, on_wait: Callable[[], None]) -> Iterator[None]:
-    """Hold an exclusive advisory lock on ``lock_path``, calling ``on_wait`` first if it is taken.
-    The lock goes with the process, so a killed run never leaves it held."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX: runs are not serialised
-        yield
-        return
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with lock_path.open("a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            on_wait()
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def job_id_for_input(path: Path) -> str:
-    """Content hash for readable files; a path-based id for inputs that cannot be read."""
-    try:
-        return job_id_for_file(path)
-    except OSError:
-        return job_id_for_object("local", str(path.absolute()), "unreadable")
-
 
 class LocalRunner:
-    """Runs inputs one after another with one speech engine, loaded on first use."""
+    """Runs inputs one after another with one speech engine, loaded on first use.
+
+    ``engine_name`` and ``enrichment`` are part of each job's identity (see
+    ``pipeline.local.identity``): the same file with another engine or PII setting is another job.
+    """
 
     def __init__(
         self,
@@ -103,6 +40,8 @@ class LocalRunner:
         store: JobStore,
         *,
         engine_factory: Callable[[], SpeechEngine],
+        engine_name: str = "faster-whisper",
+        enrichment: EnrichmentConfig | None = None,
         out_dir: Path | None = None,
         progress: Progress | None = None,
     ) -> None:
@@ -110,108 +49,73 @@ class LocalRunner:
         self.store = store
         self.out_dir = Path(out_dir) if out_dir else settings.results_dir
         self.progress = progress or Progress(quiet=True)
+        self.enrichment = enrichment or EnrichmentConfig.from_env()
+        self.output_settings = output_settings("run", self.enrichment, settings=settings, engine=engine_name)
+        self.jobs = LocalJobs(settings.home, store, out_dir=self.out_dir, progress=self.progress)
         self._engine_factory = engine_factory
-        self._engine: SpeechEngine | None = None
+        self._engine: SpeechEngine | ClearscribeError | None = None
 
     @property
     def engine(self) -> SpeechEngine:
+        """The speech engine, loaded on first use; a model that failed to load fails every later job
+        at once with the same error instead of being loaded again."""
+        if isinstance(self._engine, ClearscribeError):
+            raise self._engine
         if self._engine is None:
-            self._engine = self._engine_factory()
+            self.progress.stage("loading the speech model")
+            try:
+                self._engine = self._engine_factory()
+            except ClearscribeError as exc:
+                self._engine = exc
+                raise
         return self._engine
 
     def run(self, path: Path, *, force: bool = False) -> RunOutcome:
         path = Path(path)
-        job_id = job_id_for_input(path)
-        self.progress.start(path.name)
+        job_id = local_job_id(path, self.output_settings)
+        return self.jobs.execute(
+            job_id, str(path.absolute()), lambda attempt: self._process(path, attempt), force=force, label=path.name
+        )
 
-        def waiting() -> None:
-            log.info("waiting for another run of the same content", extra={"job_id": job_id})
-            self.progress.stage("waiting for another clearscribe run of the same file")
-
-        # Two processes given the same content run it once: the second waits, then reports the result.
-        with _exclusive(self.settings.home / "locks" / f"{job_id}.lock", on_wait=waiting):
-            return self._run_once(path, job_id, force=force)
-
-    def _run_once(self, path: Path, job_id: str, *, force: bool) -> RunOutcome:
-        source = str(path.absolute())
-        record, created = self.store.create_job(job_id, source)
-        if not created:
-            if record.status is JobStatus.COMPLETE and not force and _outputs_present(record):
-                return RunOutcome.from_record(record, reused=True)
-            # A forced re-run, a failed or interrupted earlier attempt, or missing outputs.
-            record = self.store.restart_job(job_id, source)
-        try:
-            return self._process(path, source, job_id)
-        except ClearscribeError as exc:
-            return self._fail(job_id, source, exc.to_dict())
-        except KeyboardInterrupt:
-            self._fail(job_id, source, {"code": "INTERRUPTED", "message": "interrupted by the user"})
-            raise
-        except Exception as exc:  # every failure ends in a terminal status with a reason
-            log.exception("unexpected failure", extra={"job_id": job_id})
-            return self._fail(job_id, source, {"code": "INTERNAL_ERROR", "message": f"{type(exc).__name__}"})
-        finally:
-            self.progress.done()
-
-    def _process(self, path: Path, source: str, job_id: str) -> RunOutcome:
+    def _process(self, path: Path, attempt: Attempt) -> JobResult:
         timings: dict[str, float] = {}
-        work = self.settings.work_dir / job_id
+        work = self.settings.work_dir / attempt.job_id
         try:
-            self._move(job_id, JobStatus.EXTRACTING)
+            attempt.move(JobStatus.EXTRACTING)
             started = time.perf_counter()
-            if not path.exists():
-                raise SourceNotFoundError(f"{path}: no such file")
+            check_input_file(path)
             media = probe_media(
                 path, max_bytes=self.settings.max_bytes, max_duration_seconds=self.settings.max_duration_seconds
             )
-            wav = work / "audio.wav"
+            engine = self.engine  # a model that cannot load fails the job before the audio is extracted
             duration = extract_audio(
                 media,
-                wav,
+                work / "audio.wav",
                 ffmpeg=resolve_ffmpeg(self.settings.ffmpeg),
                 timeout_seconds=self.settings.extract_timeout_seconds,
                 on_progress=lambda done: self.progress.audio("extracting", done, media.duration_seconds),
             )
             timings["extract_seconds"] = round(time.perf_counter() - started, 3)
 
-            self._move(job_id, JobStatus.TRANSCRIBING)
+            attempt.move(JobStatus.TRANSCRIBING)
             started = time.perf_counter()
-            engine = self.engine
             transcript = engine.transcribe(
-                wav, on_progress=lambda done: self.progress.audio("transcribing", done, duration)
+                work / "audio.wav", on_progress=lambda done: self.progress.audio("transcribing", done, duration)
             )
             timings["transcribe_seconds"] = round(time.perf_counter() - started, 3)
         finally:
+            # The extracted audio is raw (it holds the PII): it never outlives the attempt.
             shutil.rmtree(work, ignore_errors=True)
 
-        self._move(job_id, JobStatus.ENRICHING)
+        attempt.move(JobStatus.ENRICHING)
         started = time.perf_counter()
-        from postprocess.compose import enrich_transcript, summarize
-
         enriched = enrich_transcript(
             transcript,
-            job_id=job_id,
-            source={"uri": source, "duration_seconds": round(duration, 3)},
+            job_id=attempt.job_id,
+            source={"uri": str(path.absolute()), "duration_seconds": round(duration, 3)},
             timings=timings,
+            config=self.enrichment,
         )
-        outputs = write_outputs(enriched, LocalDirStore(self.out_dir), job_id)
-        timings["enrich_seconds"] = round(time.perf_counter() - started, 3)
-        summary = summarize(enriched)
-        record = self.store.transition(job_id, JobStatus.COMPLETE, outputs=outputs, summary=summary)
-        self.progress.stage("complete")
-        outcome = RunOutcome.from_record(record, reused=False)
-        outcome.timings = timings
-        return outcome
-
-    def _move(self, job_id: str, status: JobStatus) -> None:
-        self.store.transition(job_id, status)
-        self.progress.stage(status.stage)
-
-    def _fail(self, job_id: str, source: str, error: dict[str, str]) -> RunOutcome:
-        record = self.store.transition(job_id, JobStatus.FAILED, error=error)
-        log.info("job failed", extra={"job_id": job_id, "code": error["code"]})
-        return RunOutcome.from_record(record, reused=False)
-
-
-def _outputs_present(record: JobRecord) -> bool:
-    return bool(record.outputs) and all(Path(p).is_file() for p in (record.outputs or {}).values())
+        enriched["timings"]["enrich_seconds"] = round(time.perf_counter() - started, 3)
+        outputs = write_outputs(enriched, LocalDirStore(self.out_dir), attempt.job_id)
+        return JobResult(outputs=outputs, summary=summarize(enriched))
