@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from pipeline.local.enrich_file import enrich_file
-from pipeline.local.interrupts import exit_status, interrupt_on_termination
+from pipeline.local.interrupts import exit_status, interrupt_on_signals
 from pipeline.local.jobs import RunOutcome
 from pipeline.local.paths import ensure_writable_dir
 from pipeline.local.recovery import recover_interrupted
@@ -447,7 +447,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         level = "DEBUG" if debug else log_level(os.environ)
         logging.getLogger("clearscribe").setLevel(level)
-        with interrupt_on_termination():
+        with interrupt_on_signals():
             code = COMMANDS[args.command](args)
         sys.stdout.flush()
         return code

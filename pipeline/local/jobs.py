@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.local import interrupts
 from pipeline.local.locks import job_lock
 from pipeline.local.terminal import Progress
 from shared.errors import ClearscribeError, JobInterruptedError, OutputNotWritableError
@@ -161,10 +162,14 @@ class LocalJobs:
             self.progress.stage("complete")
             return RunOutcome.from_record(done, reused=False)
         except KeyboardInterrupt:
-            # Ctrl-C, or SIGTERM / SIGHUP (see pipeline.local.interrupts): record it, then stop.
+            # Ctrl-C, SIGTERM or SIGHUP (see pipeline.local.interrupts): record it, then stop.
             self._fail(job_id, JobInterruptedError("interrupted before it finished").to_dict(), previous, record)
             raise
         except Exception as exc:  # every failure ends in a terminal status with a reason
+            signum = interrupts.pending()
+            if signum is not None:  # a library turned the interrupt into an error of its own
+                self._fail(job_id, JobInterruptedError("interrupted before it finished").to_dict(), previous, record)
+                raise interrupts.Interrupted(signum) from exc
             if not isinstance(exc, ClearscribeError):
                 log.exception("unexpected failure", extra={"job_id": job_id})
             return self._fail(job_id, error_of(exc), previous, record)

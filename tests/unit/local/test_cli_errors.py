@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -201,3 +203,26 @@ def test_a_store_locked_by_another_program_is_not_a_traceback(
         blocker.execute("ROLLBACK")
         blocker.close()
     assert code == 1 and "STORE_BUSY" in one_error_line(err)
+
+
+def test_an_input_this_user_may_not_read_is_permission_denied(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # root reads everything: as root, run the command as the unprivileged user "nobody".
+    shared_dir = Path(tempfile.mkdtemp(prefix="clearscribe-perm-"))
+    try:
+        shared_dir.chmod(0o777)
+        secret = shared_dir / "secret.mp4"
+        secret.write_bytes(b"\x00" * 64)
+        secret.chmod(0o000)
+        home = shared_dir / "home"
+        exe = Path(sys.executable).with_name("clearscribe")
+        as_user = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
+        for command in (["run", str(secret), "--model", "offline-tiny.en"], ["enrich", str(secret)]):
+            proc = subprocess.run(
+                [*as_user, str(exe), *command, "--home", str(home), "-q"] if command[0] == "run"
+                else [*as_user, str(exe), *command, "--home", str(home)],
+                capture_output=True, text=True, timeout=120,
+            )  # fmt: skip
+            assert proc.returncode == 1, proc.stderr
+            assert "PERMISSION_DENIED" in one_error_line(proc.stderr)
+    finally:
+        shutil.rmtree(shared_dir, ignore_errors=True)
