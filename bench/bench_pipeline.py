@@ -12,6 +12,7 @@ the ASR call, as a share of the pipeline's total.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -21,8 +22,8 @@ import time
 from pathlib import Path
 
 from bench.report import replace_section
-from pipeline.runner import LocalRunner
-from pipeline.transcribe import FasterWhisperEngine, resolve_model_dir
+from pipeline.asr.engine import FasterWhisperEngine, resolve_model_dir
+from pipeline.local.runner import LocalRunner
 from shared.config import OFFLINE_MODEL, Settings
 from shared.jobstore.sqlite import SQLiteJobStore
 from tests.support.scripts import MEETING
@@ -77,7 +78,8 @@ def whole_pipeline(video: Path) -> dict[str, float]:
         total = time.perf_counter() - started
         if outcome.error:
             raise RuntimeError(f"pipeline failed: {outcome.error}")
-        return {"total": total, **outcome.timings, **asr}
+        timings = json.loads(Path(outcome.outputs["json"]).read_text("utf-8"))["timings"]
+        return {"total": total, **timings, **asr}
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
@@ -102,7 +104,7 @@ def main() -> None:
     def med(key: str) -> float:
         return statistics.median(r[key] for r in runs)
 
-    from pipeline.media import probe_media
+    from pipeline.local.media import probe_media
 
     duration = probe_media(video, max_bytes=settings.max_bytes, max_duration_seconds=10**6).duration_seconds
     overhead = [r["total"] - r["asr_call"] for r in runs]

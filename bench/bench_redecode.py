@@ -1,9 +1,9 @@
 """How often fallback sampling loses the end of a recording, before and after re-decoding.
 
-The local engine fixes the random seed of its fallback sampling (``pipeline.transcribe``), so
+The local engine fixes the random seed of its fallback sampling (``pipeline.asr.engine``), so
 one recording is one draw. This benchmark draws many: for each seed it runs the first pass
 (faster-whisper, offline-tiny.en, as ``clearscribe run`` does), then re-decodes the stretches
-that fell back (``pipeline.redecode``), and checks both transcripts on the MEETING script — its
+that fell back (``pipeline.asr.redecode``), and checks both transcripts on the MEETING script — its
 card number read out digit by digit is what sends decoding into fallback.
 
 A run "lost the ending" when the script's last sentence is not heard in the transcript's last two
@@ -23,8 +23,8 @@ from pathlib import Path
 
 from bench.bench_engines import comparable_words
 from bench.report import replace_section
-from pipeline.redecode import SAMPLE_RATE, Decoded, redecode_troubled
-from pipeline.transcribe import FasterWhisperEngine
+from pipeline.asr.engine import FasterWhisperEngine
+from pipeline.asr.redecode import SAMPLE_RATE, Decoded, redecode_troubled
 from shared.config import OFFLINE_MODEL, Settings
 from tests.support.scripts import MEETING, heard, sentences
 from tests.support.speech import speak_to_wav

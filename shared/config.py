@@ -1,26 +1,53 @@
-"""Local settings, from defaults, environment variables and CLI flags (in rising priority)."""
+"""Local settings, from defaults, environment variables and CLI flags (in rising priority).
+
+A value clearscribe cannot use raises ``ConfigInvalidError`` naming the variable, before any
+work starts.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import platformdirs
 
+from shared.errors import ConfigInvalidError
+
 DEFAULT_MODEL = "distil-large-v3"
 OFFLINE_MODEL = "offline-tiny.en"
+#: Local speech engines: CTranslate2, or the SageMaker inference module (transformers).
+ENGINES = ("faster-whisper", "transformers")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
-def _env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    return int(raw) if raw else default
+def env_int(environ: Mapping[str, str], name: str, default: int, *, minimum: int = 0) -> int:
+    """``environ[name]`` as a whole number of at least ``minimum``; ``default`` when unset or empty."""
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigInvalidError(f"{name}={raw!r} is not a whole number") from None
+    if value < minimum:
+        raise ConfigInvalidError(f"{name}={raw!r} must be at least {minimum}")
+    return value
 
 
-def default_home() -> Path:
+def log_level(environ: Mapping[str, str]) -> str:
+    """``CLEARSCRIBE_LOG_LEVEL``, checked (default ``WARNING``)."""
+    raw = environ.get("CLEARSCRIBE_LOG_LEVEL", "").strip().upper() or "WARNING"
+    if raw not in LOG_LEVELS:
+        raise ConfigInvalidError(f"CLEARSCRIBE_LOG_LEVEL={raw!r} is not one of {', '.join(LOG_LEVELS)}")
+    return raw
+
+
+def default_home(environ: Mapping[str, str] | None = None) -> Path:
     """``$CLEARSCRIBE_HOME``, else the per-user data dir (e.g. ``~/.local/share/clearscribe``)."""
-    env = os.environ.get("CLEARSCRIBE_HOME")
-    return Path(env) if env else Path(platformdirs.user_data_dir("clearscribe", appauthor=False))
+    env = (os.environ if environ is None else environ).get("CLEARSCRIBE_HOME")
+    return Path(env).expanduser() if env else Path(platformdirs.user_data_dir("clearscribe", appauthor=False))
 
 
 @dataclass(frozen=True)
@@ -37,15 +64,16 @@ class Settings:
     language: str | None = "en"
 
     @classmethod
-    def from_env(cls, home: Path | None = None) -> Settings:
+    def from_env(cls, home: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
         return cls(
-            home=Path(home) if home else default_home(),
-            model=os.environ.get("CLEARSCRIBE_MODEL", DEFAULT_MODEL),
-            ffmpeg=os.environ.get("CLEARSCRIBE_FFMPEG") or None,
-            max_bytes=_env_int("CLEARSCRIBE_MAX_BYTES", cls.max_bytes),
-            max_duration_seconds=_env_int("CLEARSCRIBE_MAX_DURATION", cls.max_duration_seconds),
-            beam_size=_env_int("CLEARSCRIBE_BEAM_SIZE", cls.beam_size),
-            cpu_threads=_env_int("CLEARSCRIBE_CPU_THREADS", cls.cpu_threads),
+            home=Path(home) if home else default_home(env),
+            model=env.get("CLEARSCRIBE_MODEL", "").strip() or DEFAULT_MODEL,
+            ffmpeg=env.get("CLEARSCRIBE_FFMPEG") or None,
+            max_bytes=env_int(env, "CLEARSCRIBE_MAX_BYTES", cls.max_bytes, minimum=1),
+            max_duration_seconds=env_int(env, "CLEARSCRIBE_MAX_DURATION", cls.max_duration_seconds, minimum=1),
+            beam_size=env_int(env, "CLEARSCRIBE_BEAM_SIZE", cls.beam_size, minimum=1),
+            cpu_threads=env_int(env, "CLEARSCRIBE_CPU_THREADS", cls.cpu_threads, minimum=0),
         )
 
     def with_(self, **changes: object) -> Settings:
@@ -62,3 +90,7 @@ class Settings:
     @property
     def work_dir(self) -> Path:
         return self.home / "work"
+
+    @property
+    def locks_dir(self) -> Path:
+        return self.home / "locks"

@@ -46,6 +46,30 @@ class SourceNotFoundError(ClearscribeError):
     code = "SOURCE_NOT_FOUND"
 
 
+class NotAFileError(ClearscribeError):
+    """A directory, device or pipe was given where a regular file is expected."""
+
+    code = "NOT_A_FILE"
+
+
+class PermissionDeniedError(ClearscribeError):
+    """An input exists but this user may not read it."""
+
+    code = "PERMISSION_DENIED"
+
+
+class OutputNotWritableError(ClearscribeError):
+    """An output or data directory cannot be created or written."""
+
+    code = "OUTPUT_NOT_WRITABLE"
+
+
+class OutputNotAvailableError(ClearscribeError):
+    """A job has no such output (a format it did not produce, or a file removed since)."""
+
+    code = "OUTPUT_NOT_AVAILABLE"
+
+
 class AudioExtractionError(ClearscribeError):
     code = "AUDIO_EXTRACTION_FAILED"
 
@@ -55,7 +79,15 @@ class AudioExtractionTimeout(AudioExtractionError):
 
 
 class ModelUnavailableError(ClearscribeError):
+    """A known model that cannot be loaded here (not cached and no hub, or broken files)."""
+
     code = "MODEL_UNAVAILABLE"
+
+
+class ModelNotFoundError(ModelUnavailableError):
+    """A model name that is neither known nor a model directory."""
+
+    code = "MODEL_NOT_FOUND"
 
 
 class TranscriptionError(ClearscribeError):
@@ -78,6 +110,36 @@ class EnrichmentError(ClearscribeError):
 
 class JobNotFoundError(ClearscribeError):
     code = "JOB_NOT_FOUND"
+
+
+class AmbiguousJobIdError(JobNotFoundError):
+    """A job id prefix that matches more than one job."""
+
+    code = "AMBIGUOUS_JOB_ID"
+
+
+class JobInterruptedError(ClearscribeError):
+    """The process running the job was interrupted (Ctrl-C, SIGTERM, SIGHUP) or ended without finishing."""
+
+    code = "INTERRUPTED"
+
+
+class StoreCorruptError(ClearscribeError):
+    """The local job store is not a readable clearscribe database."""
+
+    code = "STORE_CORRUPT"
+
+
+class StoreBusyError(ClearscribeError):
+    """Another process kept the local job store locked for longer than clearscribe waits."""
+
+    code = "STORE_BUSY"
+
+
+class ConfigInvalidError(ClearscribeError):
+    """An environment variable or setting has a value clearscribe cannot use."""
+
+    code = "CONFIG_INVALID"
 
 
 class InvalidTransitionError(ClearscribeError):

@@ -36,7 +36,8 @@ def get_logger(name: str) -> logging.Logger:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(JsonFormatter())
         root.addHandler(handler)
-        root.setLevel(os.environ.get("CLEARSCRIBE_LOG_LEVEL", "WARNING").upper())
+        level = os.environ.get("CLEARSCRIBE_LOG_LEVEL", "").strip().upper()
+        root.setLevel(level if level in logging.getLevelNamesMapping() else logging.WARNING)
         root.propagate = False
     if not name.startswith("clearscribe"):
         logger = logging.getLogger(f"clearscribe.{name}")

@@ -12,6 +12,8 @@ import tempfile
 from pathlib import Path
 from typing import Protocol
 
+from shared.errors import OutputNotWritableError
+
 
 class ObjectStore(Protocol):
     def put_bytes(self, key: str, data: bytes, content_type: str) -> str:
@@ -39,12 +41,18 @@ class LocalDirStore:
 
     def put_bytes(self, key: str, data: bytes, content_type: str) -> str:
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+        except OSError as exc:
+            raise OutputNotWritableError(f"{path.parent}: cannot write outputs there ({exc.strerror})") from None
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
             os.replace(tmp, path)
+        except OSError as exc:
+            Path(tmp).unlink(missing_ok=True)
+            raise OutputNotWritableError(f"{path}: cannot be written ({exc.strerror})") from None
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise

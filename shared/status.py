@@ -35,6 +35,7 @@ PROGRESS_ORDER: tuple[JobStatus, ...] = (
     JobStatus.COMPLETE,
 )
 TERMINAL = frozenset({JobStatus.COMPLETE, JobStatus.FAILED})
+RUNNING = frozenset(s for s in JobStatus if s not in TERMINAL)
 
 
 def allowed_previous(target: JobStatus) -> frozenset[JobStatus]:

@@ -8,7 +8,7 @@ from typing import Any
 from pipeline.cloud.events import SourceObject
 from pipeline.cloud.progress import advance
 from pipeline.cloud.transcription import load_transcript
-from pipeline.results import write_results as write_result_files
+from pipeline.outputs.writer import write_outputs
 from shared.errors import EnrichmentError
 from shared.jobstore import JobStore
 from shared.log import get_logger
@@ -70,7 +70,7 @@ def write_results(
         source={"uri": src.uri, "duration_seconds": transcript.duration},
         timings=_timings(store, job_id),
     )
-    outputs = write_result_files(enriched, S3ObjectStore(output_bucket, client=s3), results_prefix(job_id))
+    outputs = write_outputs(enriched, S3ObjectStore(output_bucket, client=s3), results_prefix(job_id))
     summary = summarize(enriched)
     log.info("results written", extra={"job_id": job_id, "outputs": sorted(outputs)})
     return {"outputs": outputs, "summary": summary}

@@ -31,9 +31,13 @@ class JobRecord:
     error: dict[str, str] | None = None
     outputs: dict[str, str] | None = None
     summary: dict[str, Any] | None = None
+    # A failed re-run of a completed job: ``{attempt, error, at}``; the job keeps its earlier result.
+    last_rerun: dict[str, Any] | None = None
+    # The local process running the job: ``{pid, host, heartbeat_at}`` (None when not running).
+    runner: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "job_id": self.job_id,
             "status": self.status.value,
             "source": self.source,
@@ -45,6 +49,11 @@ class JobRecord:
             "outputs": self.outputs,
             "summary": self.summary,
         }
+        if self.last_rerun:
+            data["last_rerun"] = self.last_rerun
+        if self.runner:
+            data["runner"] = self.runner
+        return data
 
     def listing(self) -> dict[str, Any]:
         """The short form used by ``clearscribe jobs --json``."""
@@ -70,6 +79,8 @@ class JobRecord:
             error=data.get("error"),
             outputs=data.get("outputs"),
             summary=data.get("summary"),
+            last_rerun=data.get("last_rerun"),
+            runner=data.get("runner"),
         )
 
 
@@ -148,6 +159,8 @@ def apply_transition(
         error=error if target is JobStatus.FAILED else None,
         outputs=outputs if outputs is not None else record.outputs,
         summary=summary if summary is not None else record.summary,
+        last_rerun=record.last_rerun,
+        runner=record.runner,
     )
 
 

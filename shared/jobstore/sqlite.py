@@ -1,4 +1,13 @@
-"""The local job store: one SQLite file (``jobs.sqlite3`` in the data dir)."""
+"""The local job store: one SQLite file (``jobs.sqlite3`` in the data dir).
+
+Several ``clearscribe`` processes may share one store: the file is in WAL mode (readers never
+block the writer) and every write is one ``BEGIN IMMEDIATE`` transaction that waits up to
+``BUSY_TIMEOUT_SECONDS`` for another writer.
+
+The layout is versioned with SQLite's ``user_version``; opening a store migrates it forward in
+one transaction. A file that is not a SQLite database, is damaged, belongs to another program or
+was written by a newer clearscribe raises ``StoreCorruptError`` naming the file and what to do.
+"""
 
 from __future__ import annotations
 
@@ -9,38 +18,69 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from shared.errors import JobNotFoundError
+from shared.errors import JobNotFoundError, OutputNotWritableError, StoreBusyError, StoreCorruptError
 from shared.jobstore import JobRecord, apply_transition, check_transition, new_record, restarted_record, utc_now
-from shared.status import JobStatus
+from shared.status import RUNNING, JobStatus
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS jobs (
-    job_id     TEXT PRIMARY KEY,
-    status     TEXT NOT NULL,
-    source     TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    attempt    INTEGER NOT NULL DEFAULT 1,
-    detail     TEXT NOT NULL DEFAULT '{}'
-);
-CREATE INDEX IF NOT EXISTS jobs_by_status_time ON jobs (status, updated_at);
-"""
+BUSY_TIMEOUT_SECONDS = 60.0
+
+# Each entry takes the layout from version i to i + 1. Stores made before versioning have
+# user_version 0 and already hold the version-1 table: ``IF NOT EXISTS`` makes that step a no-op.
+_MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE IF NOT EXISTS jobs (
+        job_id     TEXT PRIMARY KEY,
+        status     TEXT NOT NULL,
+        source     TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        attempt    INTEGER NOT NULL DEFAULT 1,
+        detail     TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX IF NOT EXISTS jobs_by_status_time ON jobs (status, updated_at);
+    """,
+    # The process running a job (pid, host, heartbeat), to tell a live job from a killed one.
+    "ALTER TABLE jobs ADD COLUMN runner TEXT;",
+)
+SCHEMA_VERSION = len(_MIGRATIONS)
+_COLUMNS = {"job_id", "status", "source", "created_at", "updated_at", "attempt", "detail"}
 
 
 class SQLiteJobStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as conn:
-            conn.executescript(_SCHEMA)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputNotWritableError(f"{self.path.parent}: cannot create the data dir ({exc.strerror})") from None
+        self._migrate()
+
+    # -- connection ------------------------------------------------------------------
+    def _corrupt(self, what: str) -> StoreCorruptError:
+        return StoreCorruptError(
+            f"{self.path}: {what}; move it aside (mv {self.path} {self.path}.bad) and clearscribe starts a new, "
+            "empty job store (results already written stay where they are)"
+        )
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise OutputNotWritableError(f"{self.path}: cannot open the job store ({exc})") from None
         conn.row_factory = sqlite3.Row
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
             yield conn
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreBusyError(
+                    f"{self.path}: the job store stayed locked by another process for {BUSY_TIMEOUT_SECONDS:g} s"
+                ) from None
+            if "readonly" in str(exc) or "unable to open" in str(exc):
+                raise OutputNotWritableError(f"{self.path}: the job store cannot be written ({exc})") from None
+            raise self._corrupt(f"not a readable clearscribe job store ({exc})") from None
+        except sqlite3.DatabaseError as exc:
+            raise self._corrupt(f"not a readable clearscribe job store ({exc})") from None
         finally:
             conn.close()
 
@@ -50,6 +90,36 @@ class SQLiteJobStore:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        with self._connect() as conn:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode=WAL")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise self._corrupt(f"written by a newer clearscribe (store version {version}, this one reads up to "
+                                    f"{SCHEMA_VERSION}); upgrade clearscribe, or")  # fmt: skip
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "jobs" not in tables and tables:
+                raise self._corrupt("a SQLite database of another program (it has no jobs table)")
+            if "jobs" in tables:
+                columns = {r[1] for r in conn.execute("PRAGMA table_info(jobs)")}
+                if not columns >= _COLUMNS:
+                    raise self._corrupt("a database whose jobs table is not clearscribe's")
+            if version == SCHEMA_VERSION:
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                # Another process may have migrated while this one waited for the write lock.
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                for step in _MIGRATIONS[version:]:
+                    for statement in filter(str.strip, step.split(";")):
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
@@ -70,20 +140,39 @@ class SQLiteJobStore:
             error=detail.get("error"),
             outputs=detail.get("outputs"),
             summary=detail.get("summary"),
+            last_rerun=detail.get("last_rerun"),
+            runner=json.loads(row["runner"]) if row["runner"] else None,
         )
 
     @staticmethod
     def _write(conn: sqlite3.Connection, rec: JobRecord) -> None:
-        detail = json.dumps({"stages": rec.stages, "error": rec.error, "outputs": rec.outputs, "summary": rec.summary})
+        detail = {"stages": rec.stages, "error": rec.error, "outputs": rec.outputs, "summary": rec.summary}
+        if rec.last_rerun:
+            detail["last_rerun"] = rec.last_rerun
         conn.execute(
-            "INSERT OR REPLACE INTO jobs (job_id, status, source, created_at, updated_at, attempt, detail)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (rec.job_id, rec.status.value, rec.source, rec.created_at, rec.updated_at, rec.attempt, detail),
+            "INSERT OR REPLACE INTO jobs (job_id, status, source, created_at, updated_at, attempt, detail, runner)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                rec.job_id,
+                rec.status.value,
+                rec.source,
+                rec.created_at,
+                rec.updated_at,
+                rec.attempt,
+                json.dumps(detail),
+                json.dumps(rec.runner) if rec.runner else None,
+            ),
         )
 
     def _fetch(self, conn: sqlite3.Connection, job_id: str) -> JobRecord | None:
         row = conn.execute("SELECT * FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
         return self._record(row) if row else None
+
+    def _fetch_existing(self, conn: sqlite3.Connection, job_id: str) -> JobRecord:
+        rec = self._fetch(conn, job_id)
+        if rec is None:
+            raise JobNotFoundError(f"no job {job_id}")
+        return rec
 
     # -- JobStore --------------------------------------------------------------------
     def create_job(self, job_id: str, source: str) -> tuple[JobRecord, bool]:
@@ -97,10 +186,7 @@ class SQLiteJobStore:
 
     def restart_job(self, job_id: str, source: str) -> JobRecord:
         with self._transaction() as conn:
-            existing = self._fetch(conn, job_id)
-            if existing is None:
-                raise JobNotFoundError(f"no job {job_id}")
-            rec = restarted_record(existing, source, at=utc_now())
+            rec = restarted_record(self._fetch_existing(conn, job_id), source, at=utc_now())
             self._write(conn, rec)
             return rec
 
@@ -114,11 +200,11 @@ class SQLiteJobStore:
         summary: dict[str, Any] | None = None,
     ) -> JobRecord:
         with self._transaction() as conn:
-            current = self._fetch(conn, job_id)
-            if current is None:
-                raise JobNotFoundError(f"no job {job_id}")
+            current = self._fetch_existing(conn, job_id)
             check_transition(current, target)
             rec = apply_transition(current, target, at=utc_now(), error=error, outputs=outputs, summary=summary)
+            if target.is_terminal:
+                rec.runner = None
             self._write(conn, rec)
             return rec
 
@@ -151,3 +237,34 @@ class SQLiteJobStore:
         with self._connect() as conn:
             rows = conn.execute(sql, args).fetchall()
         return [self._record(r) for r in rows]
+
+    # -- local runs ------------------------------------------------------------------
+    def running_jobs(self) -> list[JobRecord]:
+        """Jobs in a status that is not terminal (being run now, or left behind by a killed run)."""
+        marks = ", ".join("?" for _ in RUNNING)
+        with self._connect() as conn:
+            rows = conn.execute(f"SELECT * FROM jobs WHERE status IN ({marks})", [s.value for s in RUNNING]).fetchall()
+        return [self._record(r) for r in rows]
+
+    def set_runner(self, job_id: str, runner: dict[str, Any] | None) -> None:
+        """Record which process runs ``job_id`` (``{pid, host, heartbeat_at}``), or clear it."""
+        with self._transaction() as conn:
+            conn.execute(
+                "UPDATE jobs SET runner = ? WHERE job_id = ?", (json.dumps(runner) if runner else None, job_id)
+            )
+
+    def revert_rerun(self, previous: JobRecord, attempt: int, error: dict[str, str]) -> JobRecord:
+        """Put back ``previous`` (a completed attempt) after its re-run, ``attempt``, failed with ``error``.
+
+        The failure is kept in ``last_rerun``; the previous outputs and summary stay the job's result.
+        """
+        with self._transaction() as conn:
+            current = self._fetch_existing(conn, previous.job_id)
+            if current.attempt != attempt:  # another run has moved the job on since: leave it alone
+                return current
+            rec = JobRecord.from_dict(previous.to_dict())
+            rec.updated_at = utc_now()
+            rec.last_rerun = {"attempt": attempt, "error": error, "at": rec.updated_at}
+            rec.runner = None
+            self._write(conn, rec)
+            return rec

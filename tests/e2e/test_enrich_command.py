@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipeline.cli import main
+from pipeline.cli.main import main
 from shared.models import Segment, Transcript
 
 

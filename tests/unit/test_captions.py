@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from pipeline.captions import CAPTION_LINE_WIDTH, render_srt, render_txt, render_vtt
+from pipeline.outputs.captions import CAPTION_LINE_WIDTH, render_srt, render_txt, render_vtt
 
 SEGMENTS = [
     {"id": 0, "start": 0.0, "end": 2.5, "text": "Hello <PERSON>."},

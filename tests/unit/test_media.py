@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.media import extract_audio, is_silent, probe_media, resolve_ffmpeg
+from pipeline.local.media import extract_audio, is_silent, probe_media, resolve_ffmpeg
 from shared import errors
 from tests.support.speech import ffmpeg_exe, make_speech_video, make_video_without_audio, speak_to_wav
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.redecode import SAMPLE_RATE, Decoded, clips, redecode_troubled, troubled_stretches
-from pipeline.transcribe import FasterWhisperEngine
+from pipeline.asr.engine import FasterWhisperEngine
+from pipeline.asr.redecode import SAMPLE_RATE, Decoded, clips, redecode_troubled, troubled_stretches
 from shared.config import OFFLINE_MODEL, Settings
 from tests.support.scripts import heard, sentences
 from tests.support.speech import speak_to_wav

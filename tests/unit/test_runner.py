@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.progress import Progress
-from pipeline.runner import LocalRunner
+from pipeline.local.runner import LocalRunner
+from pipeline.local.terminal import Progress
 from shared.config import Settings
 from shared.errors import TranscriptionError
 from shared.jobstore.sqlite import SQLiteJobStore

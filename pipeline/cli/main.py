@@ -4,17 +4,35 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
+import os
 import sys
+import traceback
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from shared.config import DEFAULT_MODEL, OFFLINE_MODEL, Settings
-from shared.errors import ClearscribeError, JobNotFoundError
+from pipeline.local.enrich_file import enrich_file
+from pipeline.local.interrupts import exit_status, interrupt_on_signals
+from pipeline.local.jobs import RunOutcome
+from pipeline.local.paths import ensure_writable_dir
+from pipeline.local.recovery import recover_interrupted
+from pipeline.local.terminal import Progress
+from postprocess.config import EnrichmentConfig
+from shared.config import DEFAULT_MODEL, ENGINES, OFFLINE_MODEL, Settings, log_level
+from shared.errors import (
+    AmbiguousJobIdError,
+    ClearscribeError,
+    ConfigInvalidError,
+    JobNotFoundError,
+    OutputNotAvailableError,
+)
 from shared.jobstore import JobRecord
+from shared.jobstore.sqlite import SQLiteJobStore
 from shared.status import JobStatus
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CLOSED_PIPE = 0, 1, 2, 141
 
 DESCRIPTION = """\
 Turn recorded video or audio into clean, enriched transcripts: speech recognition
@@ -39,12 +57,54 @@ models: {OFFLINE_MODEL} (bundled tiny.en weights, offline, either engine), {DEFA
 path to a model directory (CTranslate2 for faster-whisper, Hugging Face for transformers)."""
 
 
-def _add_home(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
+EXIT_EPILOG = """\
+exit status: 0 done; 1 a job or the command failed (the error code is on stderr);
+2 wrong usage; 130/143/129 interrupted by Ctrl-C/SIGTERM/SIGHUP; 141 output closed early
+(e.g. piped into head). Error codes: docs/errors.md."""
+
+
+def one_line(text: str) -> str:
+    """``text`` with control characters and line separators escaped, so a message stays one line
+    whatever file name or argument it quotes."""
+    return "".join(repr(ch)[1:-1] if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
+
+
+class CommandLineParser(argparse.ArgumentParser):
+    """argparse with usage errors on one line (and a hint for file names that start with '-')."""
+
+    def error(self, message: str) -> NoReturn:
+        hint = ""
+        dashed = [a for a in sys.argv[1:] if a.startswith("-") and a != "-" and Path(a).exists()]
+        if dashed:
+            hint = f" (to name the file {dashed[0]!r}, write ./{dashed[0]} or put -- before it)"
+        self.exit(EXIT_USAGE, one_line(f"{self.prog}: error: {message}{hint}; see {self.prog} --help") + "\n")
+
+
+def positive_int(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{raw!r} must be 1 or more")
+    return value
+
+
+def path_arg(raw: str) -> Path:
+    if not raw.strip():
+        raise argparse.ArgumentTypeError("an empty path")
+    return Path(raw)
+
+
+def _common_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
         "--home",
-        type=Path,
+        type=path_arg,
         help="data dir holding jobs.sqlite3 and results (default: $CLEARSCRIBE_HOME, else the per-user data dir)",
     )
+    common.add_argument("--debug", action="store_true", help="debug logs, and a traceback for unexpected errors")
+    return common
 
 
 def _add_cloud(parser: argparse.ArgumentParser) -> None:
@@ -54,22 +114,29 @@ def _add_cloud(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="clearscribe", description=DESCRIPTION)
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser = CommandLineParser(
+        prog="clearscribe",
+        description=DESCRIPTION,
+        epilog=EXIT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=CommandLineParser)
+    common = _common_options()
 
     run = sub.add_parser(
         "run",
+        parents=[common],
         help="transcribe and enrich video/audio files locally",
         description="Run the whole pipeline locally on each input, one after another.",
-        epilog=RUN_EPILOG,
+        epilog=RUN_EPILOG + "\n\n" + EXIT_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    run.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="video or audio files")
-    run.add_argument("--out", type=Path, help="output dir (default: <home>/results)")
+    run.add_argument("paths", nargs="+", type=path_arg, metavar="PATH", help="video or audio files")
+    run.add_argument("--out", type=path_arg, help="output dir (default: <home>/results)")
     run.add_argument("--model", help=f"model name or model dir (default: $CLEARSCRIBE_MODEL or {DEFAULT_MODEL})")
     run.add_argument(
         "--engine",
-        choices=("faster-whisper", "transformers"),
+        choices=ENGINES,
         default="faster-whisper",
         help="speech engine (transformers: the SageMaker inference module, needs clearscribe[inference])",
     )
@@ -77,46 +144,43 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--force", action="store_true", help="process again even if the job completed before")
     run.add_argument("--json", action="store_true", help="print one JSON object per input (JSON lines)")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress output")
-    _add_home(run)
 
     enrich = sub.add_parser(
         "enrich",
+        parents=[common],
         help="enrich an existing transcript (plain text or Transcript JSON) without transcribing",
         description="Run PII redaction, profanity masking and sentiment on a transcript file. "
         "SRT/VTT are written when the transcript has timestamps.",
     )
-    enrich.add_argument("file", type=Path, metavar="FILE", help="plain-text transcript or Transcript JSON")
-    enrich.add_argument("--out", type=Path, help="output dir (default: <home>/results)")
+    enrich.add_argument("file", type=path_arg, metavar="FILE", help="plain-text transcript or Transcript JSON")
+    enrich.add_argument("--out", type=path_arg, help="output dir (default: <home>/results)")
     enrich.add_argument("--json", action="store_true", help="print the result record as JSON")
     enrich.add_argument("--force", action="store_true", help="enrich again even if done before")
-    _add_home(enrich)
 
-    jobs = sub.add_parser("jobs", help="list jobs, newest first")
+    jobs = sub.add_parser("jobs", parents=[common], help="list jobs, newest first")
     jobs.add_argument("--status", type=str.upper, choices=[s.value for s in JobStatus], help="only this status")
-    jobs.add_argument("--limit", type=int, default=None, help="at most this many")
+    jobs.add_argument("--limit", type=positive_int, default=None, help="at most this many (1 or more)")
     jobs.add_argument("--json", action="store_true", help="print a JSON array")
-    _add_home(jobs)
     _add_cloud(jobs)
 
-    show = sub.add_parser("show", help="status, stage timings and summary of one job")
+    show = sub.add_parser("show", parents=[common], help="status, stage timings and summary of one job")
     show.add_argument("job_id", metavar="JOB_ID", help="job id (a unique prefix is enough)")
     show.add_argument("--json", action="store_true", help="print the job record as JSON")
-    _add_home(show)
     _add_cloud(show)
 
-    transcript = sub.add_parser("transcript", help="print a job's clean transcript")
+    transcript = sub.add_parser("transcript", parents=[common], help="print a job's clean transcript")
     transcript.add_argument("job_id", metavar="JOB_ID", help="job id (a unique prefix is enough)")
     transcript.add_argument("--format", choices=("txt", "json", "srt", "vtt"), default="txt")
-    _add_home(transcript)
     _add_cloud(transcript)
 
-    submit = sub.add_parser("submit", help="upload videos to the deployed stack's input bucket")
-    submit.add_argument("paths", nargs="+", type=Path, metavar="VIDEO")
+    submit = sub.add_parser("submit", parents=[common], help="upload videos to the deployed stack's input bucket")
+    submit.add_argument("paths", nargs="+", type=path_arg, metavar="VIDEO")
     submit.add_argument("--stack", default="ClearscribeWorkflow", help="workflow stack name")
     submit.add_argument("--region", help="AWS region (default: from the AWS config)")
     submit.add_argument("--json", action="store_true", help="print one JSON object per upload")
     rerun = sub.add_parser(
         "rerun",
+        parents=[common],
         help="run a deployed stack's job again from its source object (locally: run --force)",
     )
     rerun.add_argument("job_id", metavar="JOB_ID", help="job id (a unique prefix is enough)")
@@ -128,15 +192,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 # -- helpers ----------------------------------------------------------------------------
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.from_env(home=getattr(args, "home", None)).with_(
+    return Settings.from_env(home=args.home).with_(
         model=getattr(args, "model", None), ffmpeg=getattr(args, "ffmpeg", None)
     )
 
 
-def _local_store(settings: Settings) -> Any:
-    from shared.jobstore.sqlite import SQLiteJobStore
+def _enrichment_config() -> EnrichmentConfig:
+    try:
+        return EnrichmentConfig.from_env()
+    except ValueError as exc:
+        raise ConfigInvalidError(f"enrichment setting: {exc}") from None
 
-    return SQLiteJobStore(settings.jobs_db)
+
+def _local_store(settings: Settings) -> SQLiteJobStore:
+    """The local job store, after cleaning up what killed runs left behind."""
+    ensure_writable_dir(settings.home, what="data dir (--home)")
+    store = SQLiteJobStore(settings.jobs_db)
+    recover_interrupted(store, settings.home)
+    return store
 
 
 def _job_store(args: argparse.Namespace) -> Any:
@@ -151,12 +224,16 @@ def _find_job(store: Any, job_id: str) -> JobRecord:
     try:
         return store.get_job(job_id)
     except JobNotFoundError:
-        matches = store.find_jobs(job_id) if hasattr(store, "find_jobs") else []
+        matches = store.find_jobs(job_id) if hasattr(store, "find_jobs") and job_id else []
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
-            raise JobNotFoundError(f"job id prefix {job_id!r} is ambiguous ({len(matches)} jobs)") from None
-        raise
+            some = ", ".join(m.job_id for m in matches[:3])
+            raise AmbiguousJobIdError(
+                f"job id prefix {job_id!r} matches {len(matches)} jobs ({some}{', …' if len(matches) > 3 else ''}); "
+                "type more of it"
+            ) from None
+        raise JobNotFoundError(f"no job {job_id!r} (clearscribe jobs lists them)") from None
 
 
 def _read_output(uri: str) -> bytes:
@@ -164,7 +241,12 @@ def _read_output(uri: str) -> bytes:
         from pipeline.cloud.commands import read_output
 
         return read_output(uri)
-    return Path(uri).read_bytes()
+    try:
+        return Path(uri).read_bytes()
+    except FileNotFoundError:
+        raise OutputNotAvailableError(f"{uri} has been removed since; run the job again with --force") from None
+    except OSError as exc:
+        raise OutputNotAvailableError(f"{uri}: cannot be read ({exc.strerror})") from None
 
 
 def _print_json(data: Any) -> None:
@@ -185,7 +267,7 @@ def _describe_summary(summary: dict[str, Any] | None) -> list[str]:
     ]
 
 
-def _report(path: Path, outcome: Any, *, as_json: bool) -> None:
+def _report(path: Path, outcome: RunOutcome, *, as_json: bool) -> None:
     """One result: a JSON line on stdout, or a short summary (errors on stderr)."""
     if as_json:
         _print_json(outcome.to_dict())
@@ -198,24 +280,30 @@ def _report(path: Path, outcome: Any, *, as_json: bool) -> None:
             print(line)
     else:
         error = outcome.error or {}
-        print(f"{path}: FAILED {outcome.job_id}: {error.get('code')}: {error.get('message')}", file=sys.stderr)
+        kept = "; the earlier result is kept" if outcome.previous_result_kept else ""
+        message = f"{path}: FAILED {outcome.job_id}: {error.get('code')}: {error.get('message')}{kept}"
+        print(one_line(message), file=sys.stderr)
 
 
 # -- commands ---------------------------------------------------------------------------
 def cmd_run(args: argparse.Namespace) -> int:
-    from pipeline.progress import Progress
-    from pipeline.runner import LocalRunner
-    from pipeline.transcribe import load_engine
+    # The speech engine's modules (numpy, ctranslate2) are imported only by the command that uses them.
+    from pipeline.asr.engine import check_model, load_engine
+    from pipeline.local.runner import LocalRunner
 
     settings = _settings(args)
+    enrichment = _enrichment_config()
+    out_dir = ensure_writable_dir(args.out or settings.results_dir, what="output dir (--out)")
+    check_model(args.engine, settings.model)
     store = _local_store(settings)
-    progress = Progress(quiet=args.quiet)
     runner = LocalRunner(
         settings,
         store,
         engine_factory=lambda: load_engine(args.engine, settings.model, settings=settings),
-        out_dir=args.out,
-        progress=progress,
+        engine_name=args.engine,
+        enrichment=enrichment,
+        out_dir=out_dir,
+        progress=Progress(quiet=args.quiet),
     )
     all_ok = True
     for path in args.paths:
@@ -226,11 +314,16 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_enrich(args: argparse.Namespace) -> int:
-    from pipeline.enrich_file import enrich_file
-
     settings = _settings(args)
+    enrichment = _enrichment_config()
+    out_dir = ensure_writable_dir(args.out or settings.results_dir, what="output dir (--out)")
     outcome = enrich_file(
-        args.file, store=_local_store(settings), out_dir=args.out or settings.results_dir, force=args.force
+        args.file,
+        store=_local_store(settings),
+        home=settings.home,
+        out_dir=out_dir,
+        force=args.force,
+        enrichment=enrichment,
     )
     _report(args.file, outcome, as_json=args.json)
     return EXIT_OK if outcome.status is JobStatus.COMPLETE else EXIT_FAILED
@@ -260,8 +353,17 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"status:  {record.status.value}")
     print(f"source:  {record.source}")
     print(f"created: {record.created_at}   updated: {record.updated_at}")
+    if record.runner and not record.status.is_terminal:
+        runner = record.runner
+        print(f"running: pid {runner.get('pid')} on {runner.get('host')}, last seen {runner.get('heartbeat_at')}")
     if record.error:
         print(f"error:   {record.error['code']}: {record.error['message']}")
+    if record.last_rerun:
+        error = record.last_rerun.get("error") or {}
+        print(
+            f"re-run:  attempt {record.last_rerun.get('attempt')} FAILED at {record.last_rerun.get('at')}: "
+            f"{error.get('code')}: {error.get('message')} (this result is from the attempt before)"
+        )
     print("stages:")
     for stage, times in record.stages.items():
         print(f"  {stage:<13} {times.get('started_at', '')} → {times.get('ended_at', '…')}")
@@ -279,7 +381,12 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_transcript(args: argparse.Namespace) -> int:
     record = _find_job(_job_store(args), args.job_id)
     if record.status is not JobStatus.COMPLETE or not record.outputs:
-        raise JobNotFoundError(f"job {record.job_id} has no transcript (status {record.status.value})")
+        raise OutputNotAvailableError(f"job {record.job_id} has no transcript (status {record.status.value})")
+    if args.format not in record.outputs:
+        raise OutputNotAvailableError(
+            f"job {record.job_id} has no {args.format} output (its transcript has no timestamps); "
+            f"it has: {', '.join(sorted(record.outputs))}"
+        )
     data = _read_output(record.outputs[args.format])
     sys.stdout.write(data.decode("utf-8"))
     return EXIT_OK
@@ -322,22 +429,44 @@ COMMANDS = {
 }
 
 
+def _fail(message: str) -> int:
+    print(one_line(f"clearscribe: {message}"), file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _quiet_closed_stdout() -> None:
+    """stdout was closed by its reader (``| head``): drop what is left unwritten, exit quietly."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    debug = args.debug
     try:
-        return COMMANDS[args.command](args)
+        level = "DEBUG" if debug else log_level(os.environ)
+        logging.getLogger("clearscribe").setLevel(level)
+        with interrupt_on_signals():
+            code = COMMANDS[args.command](args)
+        sys.stdout.flush()
+        return code
     except ClearscribeError as exc:
-        print(f"clearscribe: {exc.code}: {exc.message}", file=sys.stderr)
-        return EXIT_FAILED
-    except KeyboardInterrupt:
+        return _fail(f"{exc.code}: {exc.message}")
+    except KeyboardInterrupt as exc:
         print("clearscribe: interrupted", file=sys.stderr)
-        return 130
+        return exit_status(exc)
+    except BrokenPipeError:
+        _quiet_closed_stdout()
+        return EXIT_CLOSED_PIPE
     except Exception as exc:
-        # AWS errors (no credentials, no such stack, access denied) are the user's to fix: one line.
-        if not type(exc).__module__.startswith("botocore."):
-            raise
-        print(f"clearscribe: AWS_ERROR: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        if type(exc).__module__.startswith("botocore."):
+            # AWS errors (no credentials, no such stack, access denied) are the user's to fix: one line.
+            return _fail(f"AWS_ERROR: {exc}")
+        if debug:
+            traceback.print_exc()
+        detail = f"{exc.strerror}: {exc.filename}" if isinstance(exc, OSError) and exc.filename else type(exc).__name__
+        return _fail(f"INTERNAL_ERROR: {detail} (run again with --debug for the traceback)")
 
 
 if __name__ == "__main__":

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pipeline.captions import render_srt, render_txt, render_vtt
+from pipeline.outputs.captions import render_srt, render_txt, render_vtt
 from shared.objectstore import ObjectStore
 
 OUTPUT_NAMES = {
@@ -34,14 +34,17 @@ def render_outputs(enriched: Mapping[str, Any]) -> dict[str, bytes]:
     }
 
 
-def write_results(enriched: Mapping[str, Any], store: ObjectStore, prefix: str) -> dict[str, str]:
-    """Write all renderings under ``prefix``; return ``{format: uri}``.
+def write_outputs(
+    enriched: Mapping[str, Any], store: ObjectStore, prefix: str, *, formats: Sequence[str] | None = None
+) -> dict[str, str]:
+    """Write the renderings (all, or ``formats``) under ``prefix``; return ``{format: uri}``.
 
     The JSON is written last, so a reader who finds it finds the captions too.
     """
+    wanted = [fmt for fmt in OUTPUT_NAMES if formats is None or fmt in formats]
     rendered = render_outputs(enriched)
     base = prefix.rstrip("/")
     uris: dict[str, str] = {}
-    for fmt in ("srt", "vtt", "txt", "json"):
+    for fmt in sorted(wanted, key=lambda f: f == "json"):
         uris[fmt] = store.put_bytes(f"{base}/{OUTPUT_NAMES[fmt]}", rendered[fmt], CONTENT_TYPES[fmt])
-    return {fmt: uris[fmt] for fmt in OUTPUT_NAMES}
+    return {fmt: uris[fmt] for fmt in wanted}

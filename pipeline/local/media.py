@@ -222,6 +222,12 @@ def _extract_track(
         proc.wait()
         out.unlink(missing_ok=True)
         raise AudioExtractionTimeout(f"{path}: audio extraction took over {timeout_seconds:.0f} s") from exc
+    except BaseException:
+        # Interrupted (Ctrl-C, SIGTERM): ffmpeg must not go on writing raw audio after clean-up.
+        proc.kill()
+        proc.wait()
+        out.unlink(missing_ok=True)
+        raise
     if proc.returncode != 0 or not out.exists():
         out.unlink(missing_ok=True)
         first = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit code {proc.returncode}"
@@ -288,6 +294,9 @@ def _follow_progress(
             if key == "out_time_us" and on_progress and value.isdigit():
                 on_progress(int(value) / 1_000_000)
         proc.wait()
+    except BaseException:
+        proc.kill()  # interrupted: stop ffmpeg before waiting for its output to close
+        raise
     finally:
         timer.cancel()
         reader.join()

