@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from postprocess.recognizers.chains import digit_chains
 from postprocess.recognizers.contact import host_shaped
-from postprocess.recognizers.cues import CueIndex
+from postprocess.recognizers.cues import cue_index
 from postprocess.recognizers.numbers import IDENTIFIER_DIGITS, quantity_reason, type_by_shape
 from postprocess.spoken import normalize_spoken_numbers
 
@@ -74,7 +74,7 @@ def residual_spans(
 def _long_digit_runs(visible: str, entities: frozenset[str]) -> Iterable[Residual]:
     normalized = normalize_spoken_numbers(visible)
     text = normalized.text
-    cues = CueIndex(text)
+    cues = cue_index(text)
     for chain in digit_chains(text):
         if len(chain.digits) < IDENTIFIER_DIGITS:
             continue

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 _DIGIT_GROUP = re.compile(r"(?<![A-Za-z0-9'])\d+(?![A-Za-z0-9'])")
 # A code token: capitals (at most five), digits, capitals and digits mixed ("GB82", "NW1", "6XE"),
 # letters of any case and digits ("55281iN4", "2b"; not "21st", "10am" or "1990s"); or, only
 # between two of those, a word recognition wrote for a spelled character ("to" for 2, "a" for A).
-_CODE_TOKEN = re.compile(
-    r"(?<![A-Za-z0-9'’])(?:[A-Z]{1,5}|\d+|[A-Z0-9]*(?:[A-Z]\d|\d[A-Z])[A-Z0-9]*"
-    r"|(?!\d+(?:st|nd|rd|th|am|pm|s)\b)(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z\d]+"
-    r"|(?P<weak>to|too|for|[a-z]))(?![A-Za-z0-9'’])"
-)
+_WORD = re.compile(r"[A-Za-z0-9'’]+")
+_STRONG_CODE = re.compile(r"[A-Z]{1,5}|\d+|[A-Z0-9]*(?:[A-Z]\d|\d[A-Z])[A-Z0-9]*")
+_NOT_CODE = re.compile(r"\d+(?:st|nd|rd|th|am|pm|s)", re.IGNORECASE)  # "21st", "10am", "1990s"
+_WEAK_CODE = frozenset({"to", "too", "for", *"abcdefghijklmnopqrstuvwxyz"})
 WEAK_TOKENS = {"to": "2", "too": "2", "for": "4"}
 _HARD_GAP = re.compile(r"\s*(?:[,\-–—/(]|\)[ \t]*[\-–]?)?\s*|\.|\s*[,\-]?\s*(?:dash|hyphen|slash)\s*[,\-]?\s*")
 _SOFT_GAP = re.compile(r"[ \t]*[,.?!]*[.?!][ \t\n]+")
@@ -40,21 +40,21 @@ class Chain:
     groups: tuple[tuple[int, int], ...]
     soft: tuple[int, ...] = ()
 
-    @property
+    @cached_property
     def value(self) -> str:
         return self.text[self.start : self.end]
 
-    @property
+    @cached_property
     def code(self) -> str:
         """The letters and digits of the chain, upper case, with the words recognition wrote for
         spelled characters turned back ("LS6 to a B" -> "LS62AB")."""
         return "".join(WEAK_TOKENS.get(g.lower(), re.sub(r"[^A-Za-z0-9]", "", g).upper()) for g in self.group_texts)
 
-    @property
+    @cached_property
     def digits(self) -> str:
         return re.sub(r"\D", "", self.code)
 
-    @property
+    @cached_property
     def group_texts(self) -> list[str]:
         return [self.text[s:e] for s, e in self.groups]
 
@@ -105,18 +105,31 @@ def _with_prefix(chain: Chain) -> Chain:
     return chain
 
 
-def digit_chains(text: str) -> list[Chain]:
-    """Runs of digit groups (digits glued to letters, like "B12" or "4th", are not part of one)."""
-    return _build(text, [(m.start(), m.end()) for m in _DIGIT_GROUP.finditer(text)])
+@lru_cache(maxsize=8)
+def digit_chains(text: str) -> tuple[Chain, ...]:
+    """Runs of digit groups (digits glued to letters, like "B12" or "4th", are not part of one).
+    Several recognizers ask for the runs of the same text: they are found once."""
+    return tuple(_build(text, [(m.start(), m.end()) for m in _DIGIT_GROUP.finditer(text)]))
 
 
-def code_chains(text: str, *, need_digit: bool = True) -> list[Chain]:
+@lru_cache(maxsize=8)
+def code_chains(text: str, *, need_digit: bool = True) -> tuple[Chain, ...]:
     """Runs of capital-letter and digit groups that hold at least one letter (and one digit, if
     ``need_digit``); words standing for spelled characters only inside a run, never at its ends."""
-    matches = list(_CODE_TOKEN.finditer(text))
-    weak = {m.start() for m in matches if m.group("weak")}
+    tokens: list[tuple[int, int]] = []
+    weak: set[int] = set()
+    for word in _WORD.finditer(text):
+        token = word.group()
+        if token in _WEAK_CODE:
+            weak.add(word.start())
+        elif not (
+            _STRONG_CODE.fullmatch(token)
+            or (token.isalnum() and not token.isalpha() and not token.isdigit() and not _NOT_CODE.fullmatch(token))
+        ):
+            continue
+        tokens.append((word.start(), word.end()))
     found = []
-    for chain in _build(text, [(m.start(), m.end()) for m in matches]):
+    for chain in _build(text, tokens):
         strong = [i for i, (start, _) in enumerate(chain.groups) if start not in weak]
         if not strong:
             continue
@@ -124,4 +137,4 @@ def code_chains(text: str, *, need_digit: bool = True) -> list[Chain]:
         code = chain.code
         if re.search(r"[A-Z]", code) and (not need_digit or re.search(r"\d", code)):
             found.append(chain)
-    return found
+    return tuple(found)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Entity -> cue phrases (regex alternatives, matched as whole words, case-insensitive). Longer
 # phrases first: the alternation takes the first alternative that matches at a position, so
@@ -142,6 +143,12 @@ class Cue:
     @property
     def entity(self) -> str:
         return ENTITY_OF_CUE.get(self.kind, self.kind)
+
+
+@lru_cache(maxsize=8)
+def cue_index(text: str) -> CueIndex:
+    """The cues of ``text``, found once for all the recognizers that ask."""
+    return CueIndex(text)
 
 
 class CueIndex:

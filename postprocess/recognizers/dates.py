@@ -30,7 +30,7 @@ _ORDINAL_WORD = (
     r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
     r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)"
 )
-_DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|(?:(?:20|30|twenty|thirty)[ \t-]?)?{_ORDINAL_WORD})"
+_DAY = rf"(?:(?:(?:20|30|twenty|thirty)[ \t-]?)?{_ORDINAL_WORD}|\d{{1,2}}(?:st|nd|rd|th)?)"
 _YEAR = r"(?:(?:19|20)\d\d|(?:19|20)[ \t]\d\d|'\d\d)"
 _FULL_YEAR = re.compile(r"(?<!\d)(?:19|20)[ \t]?\d\d(?!\d)")
 _SEP = r"\s*,?\s*"

@@ -16,7 +16,7 @@ import re
 
 from postprocess.recognizers.base import SpeechRecognizer
 from postprocess.recognizers.chains import Chain, code_chains
-from postprocess.recognizers.cues import CueIndex
+from postprocess.recognizers.cues import CueIndex, cue_index
 from postprocess.recognizers.numbers import IDENTIFIER_DIGITS
 
 UK_NINO = re.compile(r"[A-Z]{2}\d{6}[A-D]")
@@ -78,7 +78,7 @@ class AlphanumericCodeRecognizer(SpeechRecognizer):
     ENTITIES = ("PASSPORT_NUMBER", "DRIVER_ID", "LICENSE_PLATE", "UK_NINO", "ID_NUMBER", "BANK_ACCOUNT_NUMBER")
 
     def find(self, text: str, entities: frozenset[str]) -> list[tuple[str, int, int, float]]:
-        cues = CueIndex(text)
+        cues = cue_index(text)
         found = []
         for chain in code_chains(text):
             code = trimmed(chain)

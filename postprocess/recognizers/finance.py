@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 
 from postprocess.recognizers.base import CONTEXT_WINDOW, SpeechRecognizer, before
-from postprocess.recognizers.chains import Chain, code_chains
-from postprocess.recognizers.cues import CueIndex
+from postprocess.recognizers.chains import Chain, code_chains, digit_chains
+from postprocess.recognizers.cues import CueIndex, cue_index
+from postprocess.recognizers.numbers import IDENTIFIER_DIGITS
 
 # Speech recognition writes a read-out IBAN as capital letters and digit groups, often with the
 # letters glued to the digits and the grouping wrong: "G B 8 2 W E S T 1 2 3 4 ...", "GBA2W EST1 2 3",
@@ -26,6 +27,100 @@ _TRAILING_WORDS = re.compile(r"(?:[ \t,.\-/]+(?:[A-Z][a-z]{1,4}|I|A))+$")  # "..
 _IBAN_CONTEXT = re.compile(r"\b(?:iban|i[ -]ban|eye[ -]?ban|bank|account|wire|transfer|swift|bic)\b", re.I)
 _IBAN_MIN_DIGITS = 10
 _IBAN_CHARS = range(15, 41)  # IBANs are 15 to 34 characters; recognition adds a few
+# Countries whose banks use IBANs (the IBAN registry), for the country code that starts one.
+IBAN_COUNTRIES = frozenset(
+    [
+        "AD",
+        "AE",
+        "AL",
+        "AT",
+        "AZ",
+        "BA",
+        "BE",
+        "BG",
+        "BH",
+        "BI",
+        "BR",
+        "BY",
+        "CH",
+        "CR",
+        "CY",
+        "CZ",
+        "DE",
+        "DJ",
+        "DK",
+        "DO",
+        "EE",
+        "EG",
+        "ES",
+        "FI",
+        "FK",
+        "FO",
+        "FR",
+        "GB",
+        "GE",
+        "GI",
+        "GL",
+        "GR",
+        "GT",
+        "HR",
+        "HU",
+        "IE",
+        "IL",
+        "IQ",
+        "IS",
+        "IT",
+        "JO",
+        "KW",
+        "KZ",
+        "LB",
+        "LC",
+        "LI",
+        "LT",
+        "LU",
+        "LV",
+        "LY",
+        "MC",
+        "MD",
+        "ME",
+        "MK",
+        "MN",
+        "MR",
+        "MT",
+        "MU",
+        "NI",
+        "NL",
+        "NO",
+        "OM",
+        "PK",
+        "PL",
+        "PS",
+        "PT",
+        "QA",
+        "RO",
+        "RS",
+        "RU",
+        "SA",
+        "SC",
+        "SD",
+        "SE",
+        "SI",
+        "SK",
+        "SM",
+        "SO",
+        "ST",
+        "SV",
+        "TL",
+        "TN",
+        "TR",
+        "UA",
+        "VA",
+        "VG",
+        "XK",
+    ]
+)
+_IBAN_HEAD = re.compile(r"[A-Z]{2}\d{2}")
+_HEAD_REACH = 25  # characters between an IBAN's country code and check digits and the rest of it
 SWIFT = re.compile(r"[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?")
 PARTIAL = range(4, 12)  # characters of a SWIFT code recognition garbled, right after its cue
 
@@ -54,7 +149,23 @@ class SpokenIbanRecognizer(SpeechRecognizer):
                 continue
             score = 0.85 if _IBAN_CONTEXT.search(before(text, start, CONTEXT_WINDOW)) else 0.6
             results.append(("IBAN_CODE", start, start + len(run), score))
-        return results
+        headed = [h for h in self._headed_runs(text) if not any(r[1] < h[2] and h[1] < r[2] for r in results)]
+        return results + headed
+
+    @staticmethod
+    def _headed_runs(text: str) -> list[tuple[str, int, int, float]]:
+        """A country code and check digits ("GB2, 9") shortly before a long digit run, with a few
+        words recognition made of the bank code in between ("GB2, 9, and Wbk, 6, 0, 1, …")."""
+        runs = [c for c in digit_chains(text) if len(c.digits) >= IDENTIFIER_DIGITS]
+        found = []
+        for head in code_chains(text):
+            code = head.code
+            if not (_IBAN_HEAD.fullmatch(code) and code[:2] in IBAN_COUNTRIES):
+                continue
+            rest = next((r for r in runs if 0 <= r.start - head.end <= _HEAD_REACH), None)
+            if rest is not None and re.fullmatch(r"[\s,.\-]*(?:\w{1,4}[\s,.\-]+){0,3}", text[head.end : rest.start]):
+                found.append(("IBAN_CODE", head.start, rest.end, 0.7))
+        return found
 
 
 class SwiftCodeRecognizer(SpeechRecognizer):
@@ -64,7 +175,7 @@ class SwiftCodeRecognizer(SpeechRecognizer):
     ENTITIES = ("SWIFT_CODE",)
 
     def find(self, text: str, entities: frozenset[str]) -> list[tuple[str, int, int, float]]:
-        cues = CueIndex(text)
+        cues = cue_index(text)
         found = []
         for chain in code_chains(text, need_digit=False):
             if (swift := self._swift_part(chain, cues)) is not None:

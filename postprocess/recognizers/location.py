@@ -17,15 +17,15 @@ import re
 
 from postprocess.recognizers.base import SpeechRecognizer
 from postprocess.recognizers.chains import code_chains, digit_chains
-from postprocess.recognizers.cues import CueIndex
+from postprocess.recognizers.cues import cue_index
 from postprocess.recognizers.documents import UK_POSTCODE, trimmed
 from postprocess.recognizers.identity import STOP_WORDS
 
 _STREET_TYPE = (
-    r"(?i:street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|terrace|close|"
-    r"crescent|parkway|pkwy|highway|hwy|square|sq|row|mews|gardens|grove|hill|heights|view|walk|park|rise|"
-    r"green|parade|vale|wharf|yard|circle|loop|trail|alley|plaza|quay|esplanade|promenade|broadway|"
-    r"causeway|embankment|drove|chase)\b\.?"
+    r"(?i:(?:street|road|avenue|lane|drive|boulevard|way|court|place|terrace|close|crescent|parkway|highway|"
+    r"square|row|mews|gardens|grove|hill|heights|view|walk|park|rise|green|parade|vale|wharf|yard|circle|loop|"
+    r"trail|alley|plaza|quay|esplanade|promenade|broadway|causeway|embankment|drove|chase)\b"
+    r"|(?:st|rd|ave|ln|dr|blvd|ct|pl|pkwy|hwy|sq)\b\.?)"
 )
 # "Flat 2", "apartment 4B"; recognition writes a number after them as a word ("Flat to", "apartment for").
 _UNIT_NUMBER = (
@@ -41,7 +41,9 @@ _STREET_ADDRESS = re.compile(
 # Recognition writes a town in lowercase too ("…, spring field."): after an address cue.
 _LOWERCASE_TAIL = re.compile(r"[ \t]*,[ \t]*[a-z]{3,}(?:[ \t]+[a-z]{3,})?(?=[ \t]*[,.?!\n])")
 # Words between an address and its postcode ("… Crescent leads LS6 2AB": "Leeds" misheard).
-_UP_TO_POSTCODE = re.compile(r"(?:\s*,?\s*[A-Za-z]{2,}){1,2}(?=\s*,?\s*[A-Z](?:[ .\-]?[A-Z])?[ .\-]?\d)")
+_UP_TO_POSTCODE = re.compile(
+    r"(?:\s*,?\s*(?!(?i:postcode|post|postal|zip|code)\b)[A-Za-z]{2,}){1,2}(?=\s*,?\s*[A-Z](?:[ .\-]?[A-Z])?[ .\-]?\d)"
+)
 # What may follow an address after a comma: an apartment, the town, the county or state.
 _ADDRESS_TAIL = re.compile(
     rf"(?:\s*[,.]?\s*(?:(?i:apartment|apt|flat|unit|suite|floor)[ \t]+{_UNIT_NUMBER}|"
@@ -144,7 +146,7 @@ class PostalCodeRecognizer(SpeechRecognizer):
     ENTITIES = ("POSTAL_CODE",)
 
     def find(self, text: str, entities: frozenset[str]) -> list[tuple[str, int, int, float]]:
-        cues = CueIndex(text)
+        cues = cue_index(text)
         postal = frozenset({"POSTAL_CODE"})
         found = []
         for chain in code_chains(text):

@@ -53,7 +53,9 @@ class SpokenIpRecognizer(SpeechRecognizer):
             context = bool(_IP_CONTEXT.search(preceding))
             if len(groups) != 4 or any(not 1 <= len(g) <= 3 for g in groups):
                 continue
-            if any(int(g) > 255 for g in groups[:3]) or (int(groups[3]) > 255 and not (context and int(groups[3][:-1]) <= 255)):
+            if any(int(g) > 255 for g in groups[:3]) or (
+                int(groups[3]) > 255 and not (context and int(groups[3][:-1]) <= 255)
+            ):
                 continue  # near "IP", "server"…, a last group over 255 may end in a word heard as a digit
             loose = re.search(r"\b(?:not|point)\b", match.group(), re.IGNORECASE)
             if loose and not context:

@@ -6,7 +6,8 @@ digits (``postprocess.spoken``), every digit run (``chains.digit_chains``: any g
 commas, dashes, dots, "double"/"triple" and sentence breaks the recognizer inserted) is PII when
 
 - it holds 7 or more digits, or
-- it is read digit by digit (four or more single digits: "7, 3, 1, 9"), or
+- it is read digit by digit (four or more single digits: "7, 3, 1, 9"), or starts with a zero
+  (four or more digits: "07700"), or
 - a cue right before it announces a short value (a PIN, a sort code, the last four of an SSN, a
   card's security code or expiry, a ZIP code),
 
@@ -24,7 +25,7 @@ from itertools import pairwise
 
 from postprocess.recognizers.base import SpeechRecognizer
 from postprocess.recognizers.chains import Chain, digit_chains
-from postprocess.recognizers.cues import Cue, CueIndex
+from postprocess.recognizers.cues import Cue, CueIndex, cue_index
 
 _MONEY_BEFORE = re.compile(r"(?:[$£€¥]|\b(?:usd|gbp|eur|us\$))\s*$", re.IGNORECASE)
 _UNIT_AFTER = re.compile(
@@ -48,6 +49,7 @@ _PLUS_BEFORE = re.compile(r"\bplus[ \t,]*$", re.IGNORECASE)
 # Cue kinds whose value may be shorter than an identifier, and the digit counts each allows.
 SHORT_VALUES: dict[str, range] = {
     "CARD_DETAIL": range(2, 5),
+    "PHONE_NUMBER": range(4, 16),  # part of a number ("My mobile is 07700", the rest after a pause)
     "CREDIT_CARD": range(6, 20),
     "US_SSN": range(4, 13),
     "BANK_ROUTING": range(2, 11),  # a sort code recognition garbled keeps a few digits
@@ -140,6 +142,11 @@ def read_digit_by_digit(chain: Chain) -> bool:
     return not counting
 
 
+def _leading_zero(chain: Chain) -> bool:
+    """Four or more digits starting with 0 ("07700", "0123"): no quantity is said that way."""
+    return len(chain.digits) >= 4 and chain.value.startswith("0") and not _DECIMAL.fullmatch(chain.value)
+
+
 def _mostly_groups_of_four(chain: Chain) -> bool:
     groups = [len(g) for g in chain.group_texts]
     return len(groups) >= 4 and sum(g == 4 for g in groups) >= 0.75 * len(groups)
@@ -201,7 +208,7 @@ def classify_chain(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
         assert attached is not None
         typed = _type_by_cue(attached, chain) if n >= IDENTIFIER_DIGITS else None
         return typed or (attached.entity, 0.85)
-    if n < IDENTIFIER_DIGITS and not read_digit_by_digit(chain):
+    if n < IDENTIFIER_DIGITS and not read_digit_by_digit(chain) and not _leading_zero(chain):
         return None
     nearest = cues.nearest(chain.start)
     if nearest is not None and nearest.kind != "NOT_PII":
@@ -232,7 +239,7 @@ class DigitSequenceRecognizer(SpeechRecognizer):
     )  # fmt: skip
 
     def find(self, text: str, entities: frozenset[str]) -> list[tuple[str, int, int, float]]:
-        cues = CueIndex(text)
+        cues = cue_index(text)
         found: list[tuple[str, int, int, float]] = []
         card_end = -(10**9)
         for chain in digit_chains(text):
@@ -257,4 +264,4 @@ def classify_digit_run(run: str, before: str, after: str) -> tuple[str, float] |
     chains = [c for c in digit_chains(text) if c.start <= len(before) < c.end or c.start == len(before)]
     if not chains:
         return None
-    return classify_chain(chains[0], CueIndex(text))
+    return classify_chain(chains[0], cue_index(text))
