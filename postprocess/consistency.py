@@ -58,7 +58,10 @@ class Found:
 def name_parts(value: str, kind: str) -> set[str]:
     """The lowercase name words of a value (three or more letters, not common words)."""
     if kind == "EMAIL_ADDRESS":
-        value = re.split(r"@|\bat\b", value, maxsplit=1, flags=re.IGNORECASE)[0]
+        parts = re.split(r"@|\bat\b", value, maxsplit=1, flags=re.IGNORECASE)
+        if len(parts) < 2:
+            return set()  # no "at": where the local part ends is not known
+        value = parts[0]
     elif kind not in NAMED_TYPES:
         return set()
     words = {w.lower() for w in re.findall(r"[A-Za-z]+", value)}

@@ -31,7 +31,7 @@ REPEATS = {"double": 2, "triple": 3}
 # Words recognition writes for a digit read out inside a digit run ("oh two oh" -> "0 to 0",
 # "nine eight seven" -> "9 at 7"); taken as digits only inside a run of four or more digits, next
 # to a single digit ("3 to 5" stays a range).
-HOMOPHONES = {"to": "2", "too": "2", "for": "4", "at": "8", "ate": "8", "or": "0", "owe": "0"}
+HOMOPHONES = {"to": "2", "too": "2", "for": "4", "at": "8", "ate": "8", "or": "0", "owe": "0", "free": "3", "tree": "3"}
 # What recognition writes for "oh" after "double"/"triple" ("double-low", "double or", "double all").
 ZERO_AFTER_REPEAT = frozenset({"oh", "o", "or", "all", "low", "owe", "old", "ow", "zero"})
 HOMOPHONE_RUN_DIGITS = 4

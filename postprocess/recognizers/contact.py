@@ -48,7 +48,7 @@ _CUE_WORDS = 12
 _CUE_BREAKS = 3  # sentence breaks recognition put inside an address ("John. Smith. An example.com.")
 # A token ending in a top-level domain joined by dashes or dots, as recognition writes "dot com"
 # misheard ("…-temple-mail-not-com"), or a spoken "dot com" / "not com".
-_TLD = r"(?:com|net|org|edu|gov|io|co[.\-]uk|uk|ie|ca|au|de|fr|info|biz|me|us)"
+_TLD = r"(?:com|come|net|org|edu|gov|io|co[.\-]uk|uk|ie|ca|au|de|fr|info|biz|me|us)"
 _GLUED_TLD = re.compile(rf"[A-Za-z0-9][\w.\-]*[.\-]{_TLD}", re.IGNORECASE)
 _SPOKEN_TLD = re.compile(rf"(?:dot|not|dots|period)[ \t]+{_TLD}\b", re.IGNORECASE)
 

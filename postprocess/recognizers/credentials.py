@@ -23,17 +23,18 @@ _USERNAME_CUE = re.compile(r"\b(?:user ?names?|user id|login(?: id| name)?|log-i
 # question and an answer opener ("… password too? Make it …").
 _SAME_SENTENCE = re.compile(
     r"\s*(?:(?:\b(?:just|now|still|here|then)\b[ \t]*)?(?:\bis\b|\bwas\b|\bwill be\b|\bwould be\b|"
-    r"\bshould be\b|\bset to\b|\bchanged to\b|:|-)[\s,:]*)+",
+    r"\bshould be\b|\bset to\b|\bchanged to\b|:|-)[\s,:]*)+"
+    r"|[ \t,]*(?:\btoo?\b[ \t,]*)?\b(?:make it|set it to|it's|use)\b[\s,:]*",  # "password, too? Make it …" run together
     re.IGNORECASE,
 )
 _NEXT_SENTENCE = re.compile(
-    r"[^.?!]{0,50}[?.]\s+(?:(?:make it|it's|it is|use|let's use|let's make it|set it to)[ \t,:]*)+",
+    r"[^.?!]{0,50}[?.!]+\s+(?:(?:make it|it's|it is|use|let's use|let's make it|set it to)[ \t,:]*)+",
     re.IGNORECASE,
 )
 # The secret: up to the end of the sentence or of the segment; an initial's dot ("S. Gallagher")
-# does not end it.
+# and a dot inside a word ("7.9") do not end it.
 _VALUE = re.compile(
-    r"[^\s.?!,;](?:[^.?!;\n]|(?<=\b[A-Za-z])\.)*?"
+    r"[^\s.?!,;](?:[^.?!;\n]|(?<=\b[A-Za-z])\.|\.(?=\w))*?"
     r"(?=(?<!\b[A-Za-z])[.?!;]\s|[.?!;]?$|\n|,[ \t]+(?:and|right|okay|ok|thanks|please)\b)"
 )
 # Words that end a secret spoken without a pause ("harbour seven nine lantern while I have you").

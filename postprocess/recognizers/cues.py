@@ -39,7 +39,7 @@ CUES: dict[str, tuple[str, ...]] = {
     "US_SSN": (r"social security(?: number)?", r"social", r"ssn", r"s\.? ?s\.? ?n\.?"),
     # "sort code" as recognition also hears it ("sought code", "sort called").
     "BANK_ROUTING": (
-        r"(?:sort|sought|sorts) (?:code|called|cold|coat)",
+        r"(?:sort|sought|sorts|short) (?:code|called|cold|coat)",
         r"routing(?: number)?",
         r"aba(?: number)?",
         r"transit number",

@@ -1,7 +1,7 @@
 """Dates of birth: a date right after a birth cue, or any full date old enough to be one.
 
 Dates in general are not PII (meetings, deadlines, releases), so a date is a DATE_OF_BIRTH when
-- it follows a birth cue ("date of birth", "born on", "birthday", "DOB"), in the same sentence or
+- it follows a birth cue ("date of birth", "born on", "birthday", "DOB", or "birth" alone), in the same sentence or
   opening the answer to the question that asked for it ("And your date of birth?" "July 4th,
   1979."), or
 - it is a full date (day, month and year) whose year is at least ``ADULT_YEARS`` years ago:
@@ -10,7 +10,7 @@ Dates in general are not PII (meetings, deadlines, releases), so a date is a DAT
 
 Forms: "July 4th, 1979", "July 4, 19 79" (spoken years rewritten as "19 79"), "the fourteenth of
 March, 1985", "4 July 1979", "March 1985" (after a cue), "14/03/1985", "1985-03-14", and "born in
-1979".
+1979", "born 1968".
 """
 
 from __future__ import annotations
@@ -38,15 +38,17 @@ _DATE = re.compile(
     rf"\b(?:(?:the[ \t]+)?{_DAY}(?:[ \t]+of)?{_SEP}{_MONTH}(?:{_SEP}{_YEAR})?"
     rf"|{_MONTH}{_SEP}(?:the[ \t]+)?{_DAY}(?:{_SEP}{_YEAR})?"
     rf"|{_MONTH}{_SEP}{_YEAR}"
+    rf"|(?:the[ \t]+)?{_DAY}(?:[ \t]+of)?{_SEP}{_YEAR}"  # the month lost in recognition: taken after a cue only
     rf"|\d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?P<typed_year>\d{{4}}|\d{{2}})"
     rf"|(?P<iso_year>(?:19|20)\d\d)-\d\d-\d\d)(?![\w/])",
     re.IGNORECASE,
 )
+# "birth" alone: recognition garbles what precedes it ("date on birth", "8th of birth").
 _BIRTH_CUE = re.compile(
-    r"\b(?:date[ \t]+of[ \t]+birth|birth[ \t]?date|birthday|born(?:[ \t]+on|[ \t]+in)?|d\.?[ \t]?o\.?[ \t]?b\.?)\b",
+    r"\b(?:birth|birth[ \t]?date|birthday|born(?:[ \t]+on|[ \t]+in)?|d\.?[ \t]?o\.?[ \t]?b\.?)\b",
     re.IGNORECASE,
 )
-_BORN_IN_YEAR = re.compile(r"\bborn[ \t]+in[ \t]+(?P<year>(?:19|20)\d\d|(?:19|20)[ \t]\d\d)\b", re.IGNORECASE)
+_BORN_IN_YEAR = re.compile(r"\bborn(?:[ \t]+in)?[ \t]+(?P<year>(?:19|20)\d\d|(?:19|20)[ \t]\d\d)\b", re.IGNORECASE)
 _CUE_REACH = 110
 
 

@@ -17,7 +17,7 @@ import re
 from postprocess.recognizers.base import SpeechRecognizer
 from postprocess.recognizers.chains import Chain, code_chains
 from postprocess.recognizers.cues import CueIndex, cue_index
-from postprocess.recognizers.numbers import IDENTIFIER_DIGITS
+from postprocess.recognizers.numbers import IDENTIFIER_DIGITS, read_digit_by_digit
 
 UK_NINO = re.compile(r"[A-Z]{2}\d{6}[A-D]")
 NINO_SHAPE = re.compile(r"[A-Z]{2}\d{6}[A-Z]?")  # the last letter is often heard wrong or lost
@@ -64,7 +64,7 @@ def classify_code(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
         return None
     if attached is not None and attached.entity in CODE_LENGTHS and len(code) in CODE_LENGTHS[attached.entity]:
         return attached.entity, 0.85
-    if digits >= IDENTIFIER_DIGITS:
+    if digits >= IDENTIFIER_DIGITS or (digits >= 4 and read_digit_by_digit(chain)):
         nearest = cues.nearest(chain.start)
         if nearest is not None and nearest.entity in CODE_LENGTHS:
             return nearest.entity, 0.8

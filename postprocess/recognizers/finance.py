@@ -23,7 +23,7 @@ _NEXT_TOKEN = r"(?:[A-Z0-9]{1,6}|[A-Z][a-z]{1,4})(?!\w)"
 # Tokens are joined by spaces, commas, dashes or slashes, or by a dot with no space (a dot and a
 # space end a sentence: "... 1111. I really ...").
 _ACCOUNT_RUN = re.compile(rf"(?<![\w.@]){_FIRST_TOKEN}(?:(?:\s*[,\-/]?\s*|\.){_NEXT_TOKEN})+")
-_TRAILING_WORDS = re.compile(r"(?:[ \t,.\-/]+(?:[A-Z][a-z]{1,4}|I|A))+$")  # "... 4 3 2 Thank you", "... 2 I"
+_TRAILING_WORDS = re.compile(r"(?:[\s,.\-/]+(?:[A-Z][a-z]{1,4}|I|A))+$")  # "... 4 3 2 Thank you", "... 2 I"
 _IBAN_CONTEXT = re.compile(r"\b(?:iban|i[ -]ban|eye[ -]?ban|bank|account|wire|transfer|swift|bic)\b", re.I)
 _IBAN_MIN_DIGITS = 10
 _IBAN_CHARS = range(15, 41)  # IBANs are 15 to 34 characters; recognition adds a few
@@ -119,7 +119,7 @@ IBAN_COUNTRIES = frozenset(
         "XK",
     ]
 )
-_IBAN_HEAD = re.compile(r"[A-Z]{2}\d{2}")
+_IBAN_HEAD = re.compile(r"[A-Z]{2}\d{1,2}")  # a check digit may be lost
 _HEAD_REACH = 25  # characters between an IBAN's country code and check digits and the rest of it
 SWIFT = re.compile(r"[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?")
 PARTIAL = range(4, 12)  # characters of a SWIFT code recognition garbled, right after its cue
@@ -163,14 +163,23 @@ class SpokenIbanRecognizer(SpeechRecognizer):
             if not (_IBAN_HEAD.fullmatch(code) and code[:2] in IBAN_COUNTRIES):
                 continue
             rest = next((r for r in runs if 0 <= r.start - head.end <= _HEAD_REACH), None)
-            if rest is not None and re.fullmatch(r"[\s,.\-]*(?:\w{1,4}[\s,.\-]+){0,3}", text[head.end : rest.start]):
+            if rest is not None and re.fullmatch(
+                r"[\s,.\-]*(?:[\w'’]{1,4}[\s,.\-]+){0,3}", text[head.end : rest.start]
+            ):
                 found.append(("IBAN_CODE", head.start, rest.end, 0.7))
         return found
 
 
+# Countries whose banks' SWIFT codes are spoken often enough to take one spelled out with no cue.
+_SWIFT_COUNTRIES = IBAN_COUNTRIES | frozenset("US CA AU NZ JP CN HK SG IN ZA MX".split())
+_SPELLED_CODE = re.compile(r"[A-Z0-9](?:[ \t]*[,\-][ \t]*[A-Z0-9])+")
+
+
 class SwiftCodeRecognizer(SpeechRecognizer):
     """SWIFT/BIC codes (8 or 11 capitals and digits: bank, country, location, branch) after a
-    "SWIFT" or "BIC" cue, spelled out or written ("N W B K G B 2 L", "COBADEFFXXX")."""
+    "SWIFT" or "BIC" cue, spelled out or written ("N W B K G B 2 L", "COBADEFFXXX"); with no cue
+    (recognition garbles "SWIFT" too: "with code"), a code spelled character by character that has
+    the exact shape, a known country and a digit in its location part ("N-W-B-K-G-B-2-L")."""
 
     ENTITIES = ("SWIFT_CODE",)
 
@@ -180,7 +189,19 @@ class SwiftCodeRecognizer(SpeechRecognizer):
         for chain in code_chains(text, need_digit=False):
             if (swift := self._swift_part(chain, cues)) is not None:
                 found.append(("SWIFT_CODE", swift[0], swift[1], 0.85))
+            elif self._spelled_swift(chain):
+                found.append(("SWIFT_CODE", chain.start, chain.end, 0.6))
         return found
+
+    @staticmethod
+    def _spelled_swift(chain: Chain) -> bool:
+        code = chain.code
+        return (
+            SWIFT.fullmatch(code) is not None
+            and code[4:6] in _SWIFT_COUNTRIES
+            and re.search(r"\d", code[6:8]) is not None
+            and _SPELLED_CODE.fullmatch(chain.value) is not None
+        )
 
     @staticmethod
     def _swift_part(chain: Chain, cues: CueIndex) -> tuple[int, int] | None:

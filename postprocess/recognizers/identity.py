@@ -46,7 +46,8 @@ NOT_NAMES = word_set(
 _NER_NOT_NAMES = word_set(
     """
     email e-mail mail text call ssn social python java customer support billing department thanks
-    okay please sorry hello hi hey yes yeah bye goodbye cheers pin iban swift bic zip postcode password
+    okay please sorry hello hi hey yes yeah bye goodbye cheers pin iban swift bic zip postcode password mobile
+    landline
     passcode username account count number code sort routing passport licence license
     """
 )
@@ -138,6 +139,8 @@ class IntroducedNameRecognizer(SpeechRecognizer):
         start = match.start("name")
         end = start + words[len(kept) - 1].end()
         if not strong:
+            if not kept[0][0].isupper() and kept[0].lower().endswith(("ing", "ed")):
+                return None  # "I'm moving house", "I'm locked out": what someone does, not a name
             after = text[end : end + 20]
             before = text[max(0, match.start() - 20) : match.start()]
             cued = _INTRO_AFTER.match(after) or _GREETING_BEFORE.search(before)
@@ -148,7 +151,7 @@ class IntroducedNameRecognizer(SpeechRecognizer):
 
 # "K-O-W-A-L-S-K-I", "K O W A L S K I": a name (or an address) spelled for the listener. Four
 # or more single capitals (digits may follow), joined by dashes, dots or spaces.
-_SPELLED = re.compile(r"(?<![\w\-.])[A-Z](?:(?:[ \t]*[\-.,][ \t]*|[ \t]+)[A-Z0-9]){3,}(?![\w\-])")
+_SPELLED = re.compile(r"(?<![\w\-.])[A-Z]{1,2}(?:(?:[ \t]*[\-.,][ \t]*|[ \t]+)[A-Z0-9]){3,}(?![\w\-])")
 
 
 class SpelledOutRecognizer(SpeechRecognizer):

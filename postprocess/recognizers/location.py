@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from postprocess.recognizers.base import SpeechRecognizer
 from postprocess.recognizers.chains import code_chains, digit_chains
@@ -47,7 +48,7 @@ _UP_TO_POSTCODE = re.compile(
 # What may follow an address after a comma: an apartment, the town, the county or state.
 _ADDRESS_TAIL = re.compile(
     rf"(?:\s*[,.]?\s*(?:(?i:apartment|apt|flat|unit|suite|floor)[ \t]+{_UNIT_NUMBER}|"
-    r"[A-Z][a-z'\-]+(?:[ \t]+[A-Z][a-z'\-]+){0,2}))"
+    r"[A-Z][a-z][a-z'\-]*(?:[ \t]+[A-Z][a-z][a-z'\-]*){0,2}))"
 )
 _ADDRESS_CUE = re.compile(
     r"\b(?:live[sd]?|living|address|located|moved|based|stay(?:ing)?|send|deliver|ship|records? show)\b[^.?!]{0,30}"
@@ -74,7 +75,9 @@ US_STATE_CODES = (
 # A postcode recognition left incomplete ("LS6, 2B"): taken after a postcode cue or an address.
 _PARTIAL_POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?(?:\d[A-Z]{0,2})?")
 _CUED_POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]{0,5}")
-_ADDRESS_BEFORE = re.compile(rf"(?:\b{_STREET_TYPE}|\baddress\b)[^.?!]*[.,]?\s*(?:[A-Z][a-z]+\s*[,.]?\s*)?$")
+_ADDRESS_BEFORE = re.compile(
+    rf"(?:\b{_STREET_TYPE}|\b(?i:address|post ?code)\b)[^.?!]{{0,60}}(?:[.?!]+\s+[^.?!]{{0,60}})?\Z"
+)
 _STATE_BEFORE = re.compile(rf"(?:\b(?i:{US_STATES})|\b(?:{US_STATE_CODES}))[ \t]*,?[ \t]*$")
 
 
@@ -86,14 +89,55 @@ _ORGANISATION_WORDS = frozenset(
 )  # fmt: skip
 
 
-def plausible_place(value: str) -> bool:
-    """False for what spaCy's NER calls a place but is not one here: it holds digits ("B2.87"), is
-    a short all-capital token ("UK" is kept: a country is a place, but "QQ" is not), or ends in an
-    organisation word."""
+# Words the NER takes for places in calls ("Mobile's 0, 7, 9 …" is not the town in Alabama).
+_NOT_PLACE_WORDS = frozenset({"mobile", "landline", "email", "postcode", "zip", "iban", "swift"})
+
+
+@lru_cache(maxsize=1)
+def countries_and_states() -> frozenset[str]:
+    """Lowercase English names of countries (from the phone-number metadata presidio installs) and
+    of US states: on their own they identify no one."""
+    import phonenumbers
+    from phonenumbers.geocoder import country_name_for_number
+
+    names = {"uk", "us", "usa", "america", "britain", "great britain", "england", "scotland", "wales",
+             "northern ireland", "europe", "asia", "africa"}  # fmt: skip
+    for region in phonenumbers.SUPPORTED_REGIONS:
+        example = phonenumbers.example_number(region)
+        if example is not None:
+            names.add(country_name_for_number(example, "en").lower())
+    names |= {state.lower() for state in US_STATES.split("|")}
+    return frozenset(n for n in names if n)
+
+
+def plausible_place(value: str, before: str = "") -> bool:
+    """False for what spaCy's NER calls a place that identifies no one or is not one here: a
+    country or US state on its own ("Germany", "Texas"; not right after a street or town, where it
+    is part of an address), something holding digits ("B2.87"), capitals only ("IV"), a word of
+    the call ("Mobile"), or a name ending in an organisation word. ``before``: the text before it."""
     words = value.split()
-    if re.search(r"\d", value) or not words:
+    letters = re.sub(r"[^A-Za-z]", "", value)
+    if re.search(r"\d", value) or not words or (letters.isupper() and len(letters) <= 3):
+        return False
+    bare = re.sub(r"['’]s$", "", value.strip(" .,")).lower()
+    part_of_address = _ADDRESS_BEFORE.search(before[-80:]) is not None
+    if (bare in countries_and_states() and not part_of_address) or bare in _NOT_PLACE_WORDS:
         return False
     return words[-1].lower().strip(".,") not in _ORGANISATION_WORDS
+
+
+# Words that announce an address for sure (a street with its number or type garbled may follow).
+_STRONG_ADDRESS_CUE = re.compile(
+    r"\b(?:address|live[sd]? at|living at|moved to|moving to|reside)\b[^.?!]{0,40}(?:[.?!]?\s+[^.?!]{0,30})?$",
+    re.IGNORECASE,
+)
+# After such a cue: a street with no number ("strove lane, Cardiff": "Nine Ashgrove" misheard) …
+_NUMBERLESS_STREET = re.compile(rf"(?<![\w.])(?P<name>(?:[A-Za-z][a-z'\-]+[ \t]+){{1,2}}){_STREET_TYPE}")
+# … or a number and capitalised words with no street type ("17 Harbor, New, Swansea").
+_TYPELESS_STREET = re.compile(
+    rf"(?<![\w.])(?P<unit>{_UNIT})(?P<number>{_HOUSE_NUMBER})[ \t]+[A-Z][a-z][a-z'\-]*(?:[ \t]+[A-Z][a-z][a-z'\-]*){{0,2}}"
+    r"(?=[ \t]*[,.\n]|[ \t]+(?i:post ?code|zip)\b|[ \t]+[a-z])"
+)
 
 
 class StreetAddressRecognizer(SpeechRecognizer):
@@ -102,6 +146,30 @@ class StreetAddressRecognizer(SpeechRecognizer):
     ENTITIES = ("LOCATION",)
 
     def find(self, text: str, entities: frozenset[str]) -> list[tuple[str, int, int, float]]:
+        full = self._full_addresses(text)
+        garbled = [g for g in self._garbled_addresses(text) if not any(f[1] < g[2] and g[1] < f[2] for f in full)]
+        return full + garbled
+
+    def _garbled_addresses(self, text: str) -> list[tuple[str, int, int, float]]:
+        """Streets with their number or type lost, right after a word that announces an address
+        (or, for a number and a name, after "Flat …"/"Apartment …")."""
+        results = []
+        for match in _NUMBERLESS_STREET.finditer(text):
+            words = list(re.finditer(r"\S+", match.group("name")))
+            while words and words[0].group().lower() in STOP_WORDS | _NOT_PLACES:
+                words = words[1:]  # "… has strove lane": the street starts after the last common word
+            if not words or any(w.group().lower() in STOP_WORDS | _NOT_PLACES for w in words):
+                continue
+            start = match.start("name") + words[0].start()
+            if _STRONG_ADDRESS_CUE.search(text, max(0, start - 90), start):
+                results.append(("LOCATION", start, self._tail_end(text, match.end(), True), 0.7))
+        for match in _TYPELESS_STREET.finditer(text):
+            strong = _STRONG_ADDRESS_CUE.search(text, max(0, match.start() - 90), match.start())
+            if strong or match.group("unit"):
+                results.append(("LOCATION", match.start(), self._tail_end(text, match.end(), True), 0.7))
+        return results
+
+    def _full_addresses(self, text: str) -> list[tuple[str, int, int, float]]:
         results = []
         for match in _STREET_ADDRESS.finditer(text):
             words = match.group("name").split()
@@ -109,8 +177,8 @@ class StreetAddressRecognizer(SpeechRecognizer):
             while cued and len(words) > 1 and words[0].lower() in STOP_WORDS:
                 words = words[1:]  # "7, 4, 2, and the green terrace": words recognition slipped in
             capitalised = all(w[0].isupper() for w in words)
-            if any(w.lower() in STOP_WORDS for w in words) or not (capitalised or cued):
-                continue
+            if (not cued and any(w.lower() in STOP_WORDS for w in words)) or not (capitalised or cued):
+                continue  # after a cue, recognition may have put common words in the name ("Birch was drive")
             end = self._tail_end(text, match.end(), cued)
             postcode = _UP_TO_POSTCODE.match(text, end)
             end = postcode.end() if postcode else end
@@ -163,7 +231,7 @@ class PostalCodeRecognizer(SpeechRecognizer):
                 found.append(("POSTAL_CODE", code.start, code.end, 0.9 if cued else 0.8))
         for chain in digit_chains(text):
             n = len(chain.digits)
-            if n not in (5, 9):
+            if not (4 <= n <= 6 or n == 9):  # 5 or 9, with a digit lost or added in recognition
                 continue
             if cues.attached(chain.start, postal) or _STATE_BEFORE.search(text, max(0, chain.start - 30), chain.start):
                 found.append(("POSTAL_CODE", chain.start, chain.end, 0.85))

@@ -37,7 +37,7 @@ _UNIT_AFTER = re.compile(
     r"steps|points|votes|lines|words|pages|students|patients|cases|deaths|households|homes|words)\b)",
     re.IGNORECASE,
 )
-_TIME_BEFORE = re.compile(r"\d[:.]$")
+_TIME_BEFORE = re.compile(r"\d[:.]\Z")
 _TIME_AFTER = re.compile(r"^(?:[:.]\d|\s*(?:a\.?m\b\.?|p\.?m\b\.?|o'clock|hrs\b|h\b))", re.IGNORECASE)
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _DECIMAL = re.compile(r"\d+\.\d+")
@@ -50,6 +50,7 @@ _PLUS_BEFORE = re.compile(r"\bplus[ \t,]*$", re.IGNORECASE)
 SHORT_VALUES: dict[str, range] = {
     "CARD_DETAIL": range(2, 5),
     "PHONE_NUMBER": range(4, 16),  # part of a number ("My mobile is 07700", the rest after a pause)
+    "IP_ADDRESS": range(3, 13),  # "the IP address is 192.16, …": part of one, heard as a decimal
     "CREDIT_CARD": range(6, 20),
     "US_SSN": range(4, 13),
     "BANK_ROUTING": range(2, 11),  # a sort code recognition garbled keeps a few digits

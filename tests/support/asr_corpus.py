@@ -39,7 +39,7 @@ CORPUS_PATH = ROOT / "tests" / "data" / "pii_asr_corpus.txt"
 WORK = ROOT / "bench" / ".work" / "pii-asr"
 _SCRIPT_MARK = re.compile(r"\{([A-Z_]+):([^}]*)\}")
 _CORPUS_MARK = re.compile(r"\[\[([A-Z_]+):(.+?)\]\]")
-_HEADER = re.compile(r"^## (?P<script>\S+) (?P<voice>\S+) (?P<split>tuned|held-out)$")
+_HEADER = re.compile(r"^## (?P<script>\S+) (?P<voice>\S+) (?P<split>tuned|held-out|unseen)$")
 
 
 # -- the corpus as data ---------------------------------------------------------------------------

@@ -5,10 +5,12 @@ Each script is a call or meeting in US or UK English with its PII marked ``{TYPE
 with every voice (espeak-ng), transcribes the recordings with offline-tiny.en as ``clearscribe
 run`` does, and labels the marked spans in what recognition wrote.
 
-Scripts and voices are split in two. The rules were developed on the *tuned* part (tuned voices
-reading tuned scripts); every recording with a held-out voice or a held-out script is *held out*:
-it was written before the rules and is reported on its own, as a stand-in for recordings nobody
-here will see. The no-PII scripts (prices, dates, times, versions, chapters, room numbers) measure
+Scripts and voices are split in three. The rules were developed on the *tuned* part (tuned
+voices reading tuned scripts). Every other recording with a *held-out* voice or script was
+written before the rules, measured once as it was and reported, then read to find what the rules
+missed in general. Recordings with an *unseen* voice or script were made after that and were
+not looked at before the final measurement: the stand-in for recordings nobody here will see.
+The no-PII scripts (prices, dates, times, versions, chapters, room numbers) measure
 over-redaction.
 """
 
@@ -19,7 +21,7 @@ from typing import Literal
 
 from tests.support.scripts import Script
 
-Split = Literal["tuned", "held-out"]
+Split = Literal["tuned", "held-out", "unseen"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ VOICES: tuple[Voice, ...] = (
     Voice("nyc-m-200", "en-us-nyc", 200, "held-out"),
     Voice("lanc-f2-145-noise", "en-gb-x-gbclan+f2", 145, "held-out", "brown", 0.06),
     Voice("wmid-m-170", "en-gb-x-gbcwmd", 170, "held-out"),
+    Voice("us-m3-185", "en-us+m3", 185, "unseen"),
+    Voice("scot-f2-165-noise", "en-gb-scotland+f2", 165, "unseen", "pink", 0.05),
 )
 
 US_BANK_CALL = Script(
@@ -383,6 +387,111 @@ CONFERENCE_LOGISTICS = Script(
     "fifteen thousand. The closing session ends at five p m on Thursday the sixth."
 )
 
+# -- unseen: written after the held-out part was read, not looked at before the final measurement --
+US_PHARMACY_CALL = Script(
+    "Good afternoon, Lakeview Pharmacy refill line, this is {PERSON:Marisol Ortega}, who am I speaking with?"
+    "\n\n"
+    "Hi {PERSON:Marisol}, this is {PERSON:Douglas Fairweather}, I need to refill my blood pressure prescription."
+    "\n\n"
+    "Sure, can you confirm your date of birth?"
+    "\n\n"
+    "It's {DATE_OF_BIRTH:December ninth, nineteen fifty two}."
+    "\n\n"
+    "And the member ID on your insurance card?"
+    "\n\n"
+    "{ID_NUMBER:W X Y, four four two, nine one eight, three three}."
+    "\n\n"
+    "Is your address still {LOCATION:twelve ninety Lakeshore Boulevard, Cleveland, Ohio}, "
+    "{POSTAL_CODE:four four one one four}?"
+    "\n\n"
+    "Yes it is. You can call me at {PHONE_NUMBER:two one six, five five five, zero one seven three} when it's ready."
+    "\n\n"
+    "The copay is twelve dollars and fifty cents. How would you like to pay?"
+    "\n\n"
+    "Visa, the number is {CREDIT_CARD:four zero one two, eight eight eight eight, eight eight eight eight, "
+    "one eight eight one}, expiration {CREDIT_CARD:zero three, twenty eight}, and the code on the back is "
+    "{CREDIT_CARD:five five one}."
+    "\n\n"
+    "Thanks. For the controlled medication we need the last four of your social and your driver's license."
+    "\n\n"
+    "The last four are {US_SSN:three three nine one}, and my Ohio license is {DRIVER_ID:R S, one two three, "
+    "four five six}."
+    "\n\n"
+    "Would you like the receipt by email?"
+    "\n\n"
+    "Yes, {EMAIL_ADDRESS:doug dot fairweather at yahoo dot com}. And I set up the online portal, my username is "
+    "{USERNAME:d fairweather fifty two}, but I forgot the password."
+    "\n\n"
+    "I've reset it to {PASSWORD:maple syrup sunrise}, and your phone PIN is {PIN:six zero four eight}. It will be "
+    "ready after three p m, {PERSON:Douglas}."
+)
+
+UK_COUNCIL_CALL = Script(
+    "Good morning, council tax team, {PERSON:Aisha Khan} speaking."
+    "\n\n"
+    "Morning, it's {PERSON:Thomas Whitfield}, I've just moved and I want to update my account."
+    "\n\n"
+    "No problem {PERSON:Thomas}. What's your council tax reference?"
+    "\n\n"
+    "{ID_NUMBER:Nine eight seven, six five four, three two one}."
+    "\n\n"
+    "And the new address?"
+    "\n\n"
+    "{LOCATION:Fourteen Cherry Tree Close, Bradford}, postcode {POSTAL_CODE:B D nine, four T W}."
+    "\n\n"
+    "Can you confirm your date of birth and National Insurance number?"
+    "\n\n"
+    "{DATE_OF_BIRTH:Twenty third of April, nineteen seventy six}, and {UK_NINO:A B, one two, three four, "
+    "five six, D}."
+    "\n\n"
+    "I'll set up the direct debit. Sort code?"
+    "\n\n"
+    "{BANK_ROUTING:Eight three, double two, one eight}, account {BANK_ACCOUNT_NUMBER:five five six six, seven "
+    "seven eight eight}."
+    "\n\n"
+    "A contact number?"
+    "\n\n"
+    "Home is {PHONE_NUMBER:oh one one three, four nine six, oh two two one}, mobile "
+    "{PHONE_NUMBER:oh seven four double one, two three four, five six seven}."
+    "\n\n"
+    "And an email for the bills?"
+    "\n\n"
+    "{EMAIL_ADDRESS:tom underscore whitfield at hotmail dot co dot uk}."
+    "\n\n"
+    "You also asked about a parking permit. What's the car registration?"
+    "\n\n"
+    "{LICENSE_PLATE:Y K one nine, B N O}. And you wanted ID, my passport number is "
+    "{PASSPORT_NUMBER:eight two seven, one one four, six zero nine}."
+    "\n\n"
+    "The refund of the old account goes to {IBAN_CODE:G B three three, B U K B, two zero two zero one five, "
+    "five five five five five five}, BIC {SWIFT_CODE:B U K B G B two two}."
+    "\n\n"
+    "For the online form, the council saw your IP as {IP_ADDRESS:one seven two dot sixteen dot four dot "
+    "two hundred}. That's all done, {PERSON:Thomas}, the first bill of one hundred and twelve pounds is due on "
+    "the first of June."
+)
+
+PRODUCT_STANDUP = Script(
+    "Morning all, this is the sprint twenty four stand up. We closed forty two tickets last week and the p "
+    "ninety five latency is down to three hundred and eighty milliseconds."
+    "\n\n"
+    "Build one two three four passed at quarter past ten, and version five point one point three goes out on "
+    "the seventeenth of March."
+    "\n\n"
+    "The budget for next quarter is one point five million pounds, and the 2023 report says we grew between "
+    "2020 and 2024 by thirty one percent."
+    "\n\n"
+    "Conversion was three point four percent, and the app had twelve thousand five hundred downloads."
+    "\n\n"
+    "The design review is in room twelve oh four, see page two hundred and eight of the spec, chapter eleven."
+    "\n\n"
+    "I'm flying out on flight U A nine one seven at six forty five from gate fourteen, and the hotel bill came "
+    "to one hundred and seventy two pounds fifty."
+    "\n\n"
+    "Item seven on the agenda is the offsite, which runs from the twelfth to the fourteenth of May. That's all, "
+    "thanks everyone."
+)
+
 SCRIPTS: tuple[PiiScript, ...] = (
     PiiScript("us-bank-call", US_BANK_CALL, "tuned"),
     PiiScript("uk-bank-call", UK_BANK_CALL, "tuned"),
@@ -392,9 +501,14 @@ SCRIPTS: tuple[PiiScript, ...] = (
     PiiScript("us-insurance-claim", US_INSURANCE_CLAIM, "held-out"),
     PiiScript("uk-energy-call", UK_ENERGY_CALL, "held-out"),
     PiiScript("conference-logistics", CONFERENCE_LOGISTICS, "held-out", has_pii=False),
+    PiiScript("us-pharmacy-call", US_PHARMACY_CALL, "unseen"),
+    PiiScript("uk-council-call", UK_COUNCIL_CALL, "unseen"),
+    PiiScript("product-standup", PRODUCT_STANDUP, "unseen", has_pii=False),
 )
 
 
 def recording_split(script: PiiScript, voice: Voice) -> Split:
-    """A recording is tuned only when both its script and its voice are."""
+    """A recording is tuned only when both its script and its voice are, unseen when either is."""
+    if "unseen" in (script.split, voice.split):
+        return "unseen"
     return "tuned" if script.split == voice.split == "tuned" else "held-out"

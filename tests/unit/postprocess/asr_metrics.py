@@ -9,8 +9,9 @@ the whole of it, as in the product. For every labelled value:
 - **typed**: a redaction of its own type overlaps it.
 
 Precision is the share of redactions that overlap a labelled value; on the recordings without PII
-every redaction is an over-redaction. Values with 7 or more digits that are not caught are leaks
-of the kind the product must never have.
+every redaction is an over-redaction. A value of 7 or more digits with four or more of its digits
+left visible is a leak of the kind the product must never have (how many show any digit at all is
+reported too).
 
     python -m tests.unit.postprocess.asr_metrics [-v] [--split tuned|held-out] [CORPUS]
 """
@@ -32,6 +33,7 @@ CONNECTORS = frozenset(
      "net", "org", "co", "uk", "it", "its", "my", "or"}
 )  # fmt: skip
 LONG_DIGITS = 7
+LEAKED_DIGITS = 4
 
 # (segment index, start, end, type) of a redaction in one recording.
 Redaction = tuple[int, int, int, str]
@@ -58,7 +60,8 @@ class Scores:
     correct: int = 0
     over_redactions: int = 0  # redactions on recordings without PII
     clean_recordings: int = 0
-    long_leaks: int = 0
+    long_leaks: int = 0  # values of 7+ digits with a group's worth (4) of their digits visible
+    long_touched: int = 0  # values of 7+ digits with any digit visible
     long_values: int = 0
     wrong: list[str] = field(default_factory=list)
 
@@ -125,8 +128,10 @@ def evaluate(recordings: Iterable[Recording], find: Finder) -> Scores:
                     shown = " ".join(segment.text[s:e] for s, e in visible)
                     score.leaks.append(f"{recording.name}: {segment.text[start:end]!r} shows {shown!r}")
                 if len(re.sub(r"\D", "", value)) >= LONG_DIGITS:
+                    shown_digits = sum(segment.text[s:e].isdigit() for s, e in visible)
                     scores.long_values += 1
-                    scores.long_leaks += any(segment.text[s:e].isdigit() for s, e in visible)
+                    scores.long_touched += shown_digits > 0
+                    scores.long_leaks += shown_digits >= LEAKED_DIGITS
             for rs, re_, kind in mine:
                 scores.predicted += 1
                 hit = any(s < re_ and e > rs for _, s, e in segment.spans)
@@ -147,7 +152,8 @@ def table(scores: Scores) -> str:
         "",
         f"Precision {scores.precision:.3f} ({scores.correct} of {scores.predicted} redactions on labelled values); "
         f"over-redactions on the {scores.clean_recordings} recordings without PII: {scores.over_redactions}; "
-        f"values of {LONG_DIGITS}+ digits leaked: {scores.long_leaks} of {scores.long_values}.",
+        f"values of {LONG_DIGITS}+ digits leaked ({LEAKED_DIGITS} or more of their digits visible): "
+        f"{scores.long_leaks} of {scores.long_values} (any digit visible: {scores.long_touched}).",
     ]
     return "\n".join(rows)
 
