@@ -171,7 +171,7 @@ class SpokenIbanRecognizer(SpeechRecognizer):
 
 
 # Countries whose banks' SWIFT codes are spoken often enough to take one spelled out with no cue.
-_SWIFT_COUNTRIES = IBAN_COUNTRIES | frozenset("US CA AU NZ JP CN HK SG IN ZA MX".split())
+_SWIFT_COUNTRIES = IBAN_COUNTRIES | frozenset(["US", "CA", "AU", "NZ", "JP", "CN", "HK", "SG", "IN", "ZA", "MX"])
 _SPELLED_CODE = re.compile(r"[A-Z0-9](?:[ \t]*[,\-][ \t]*[A-Z0-9])+")
 
 

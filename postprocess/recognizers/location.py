@@ -135,7 +135,8 @@ _STRONG_ADDRESS_CUE = re.compile(
 _NUMBERLESS_STREET = re.compile(rf"(?<![\w.])(?P<name>(?:[A-Za-z][a-z'\-]+[ \t]+){{1,2}}){_STREET_TYPE}")
 # … or a number and capitalised words with no street type ("17 Harbor, New, Swansea").
 _TYPELESS_STREET = re.compile(
-    rf"(?<![\w.])(?P<unit>{_UNIT})(?P<number>{_HOUSE_NUMBER})[ \t]+[A-Z][a-z][a-z'\-]*(?:[ \t]+[A-Z][a-z][a-z'\-]*){{0,2}}"
+    rf"(?<![\w.])(?P<unit>{_UNIT})(?P<number>{_HOUSE_NUMBER})"
+    r"[ \t]+[A-Z][a-z][a-z'\-]*(?:[ \t]+[A-Z][a-z][a-z'\-]*){0,2}"
     r"(?=[ \t]*[,.\n]|[ \t]+(?i:post ?code|zip)\b|[ \t]+[a-z])"
 )
 
