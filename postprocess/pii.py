@@ -56,6 +56,8 @@ UNUSED_SPACY_PIPES = ("parser", "senter", "tagger", "attribute_ruler", "lemmatiz
 BLOCK_CHARS = 20_000
 # Windows overlap by this much, so a value and the cue before it are seen together in one window.
 BLOCK_OVERLAP = 1_000
+# The score of a residual-scan redaction (or the threshold, if higher: it is redacted by policy).
+RESIDUAL_SCORE = 0.5
 SEGMENT_SEPARATOR = "\n"
 # Trimmed from the edges of a span's part in one segment (a number split across segments).
 _EDGE_CHARS = frozenset(" \t\n,;")
@@ -166,9 +168,6 @@ def find_pii_in_text(text: str, config: EnrichmentConfig | None = None) -> list[
     residual = residual_spans(text, [(p.start, p.end) for p in found], entities, is_profane=_is_profane(config))
     score = max(RESIDUAL_SCORE, config.pii_score_threshold)  # redacted by policy, whatever the threshold
     return merge_overlaps([*found, *(TextPii(r.start, r.end, r.type, score, "residual") for r in residual)])
-
-
-RESIDUAL_SCORE = 0.5
 
 
 def _analyzed(text: str, normalized: NormalizedText, config: EnrichmentConfig) -> list[TextPii]:

@@ -22,7 +22,8 @@ _STRONG_CUE = (
     r"my brother|my partner|my mother|my father|my mum|my mom|my dad|"
     r"mr|mrs|ms|miss|dr|doctor"
 )
-_WEAK_CUE = r"this is|it's|it is|i am|i'm|im|here is|here's"
+# Weak cues take a capitalised name only: "thanks Callum", "hi, Calum", "no worries Siobhan".
+_WEAK_CUE = r"this is|it's|it is|i am|i'm|im|here is|here's|thanks|thank you|cheers|bye|goodbye|hi|hello|hey|no worries"
 _NAME_WORD = r"[A-Za-z][a-z'\-]*[A-Za-z]|[A-Z]"
 _NAME_AFTER_CUE = re.compile(
     rf"\b(?P<cue>{_STRONG_CUE}|{_WEAK_CUE})\.?[ \t,]+(?P<name>(?:{_NAME_WORD})(?:[ \t]+(?:{_NAME_WORD})){{0,2}})",
@@ -118,10 +119,13 @@ class IntroducedNameRecognizer(SpeechRecognizer):
 
     def find(self, text: str, entities: frozenset[str]) -> list[tuple[str, int, int, float]]:
         found = []
-        for match in _NAME_AFTER_CUE.finditer(text):
+        position = 0
+        while match := _NAME_AFTER_CUE.search(text, position):
             span = self._name_span(match, text)
             if span is not None:
                 found.append(("PERSON", *span))
+            # after a miss, look again from the words taken for a name ("hello this is sarah")
+            position = match.end() if span is not None else match.start("name")
         for match in _NAME_BEFORE_SPEAKING.finditer(text):
             words = match.group("name").split()
             if not any(w.lower() in STOP_WORDS | NOT_NAMES | _ADVERBS or _adverb(w) for w in words):

@@ -180,16 +180,19 @@ class StreetAddressRecognizer(SpeechRecognizer):
             capitalised = all(w[0].isupper() for w in words)
             if (not cued and any(w.lower() in STOP_WORDS for w in words)) or not (capitalised or cued):
                 continue  # after a cue, recognition may have put common words in the name ("Birch was drive")
-            end = self._tail_end(text, match.end(), cued)
-            postcode = _UP_TO_POSTCODE.match(text, end)
-            end = postcode.end() if postcode else end
-            results.append(("LOCATION", match.start(), end, 0.8 if cued else 0.7))
+            results.append(("LOCATION", match.start(), self._tail_end(text, match.end(), cued), 0.8 if cued else 0.7))
         return results
 
     @staticmethod
     def _tail_end(text: str, end: int, cued: bool) -> int:
         """The end of the address: the street plus up to three parts after it (lowercase ones,
         "spring field", only after an address cue)."""
+        end = StreetAddressRecognizer._parts_end(text, end, cued)
+        postcode = _UP_TO_POSTCODE.match(text, end)
+        return postcode.end() if postcode else end
+
+    @staticmethod
+    def _parts_end(text: str, end: int, cued: bool) -> int:
         for _ in range(3):
             tail = _ADDRESS_TAIL.match(text, end) or (_LOWERCASE_TAIL.match(text, end) if cued else None)
             if tail is None:

@@ -34,7 +34,7 @@ _UNIT_AFTER = re.compile(
     r"ms|kilo\w*|miles?|meters?|metres?|feet|foot|inches|kg|km|mb|gb|tb|kb|megabits?|gigabits?|bytes?|"
     r"people|persons|users|visitors|customers|clients|employees|staff|members|attendees|subscribers|"
     r"followers|views|downloads|votes|rows|records|items|units|copies|tickets|requests|calls|emails|times|"
-    r"steps|points|votes|lines|words|pages|students|patients|cases|deaths|households|homes|words)\b)",
+    r"steps|points|lines|words|pages|students|patients|cases|deaths|households|homes)\b)",
     re.IGNORECASE,
 )
 _TIME_BEFORE = re.compile(r"\d[:.]\Z")
@@ -69,6 +69,7 @@ TYPED_BY_CUE = frozenset(
      "UK_NINO", "IBAN_CODE", "PHONE_NUMBER", "IP_ADDRESS", "LICENSE_PLATE"}
 )  # fmt: skip
 IDENTIFIER_DIGITS = 7
+ROUND_NUMBERS = "round numbers, decimals or years"
 CARD_DETAIL_REACH = 100  # characters after a card number where its expiry and security code follow
 
 
@@ -115,7 +116,7 @@ def quantity_reason(value: str, before: str, after: str) -> str | None:
     if all(_quantity_like(i) for i in items) or (
         len(items) == 1 and ((_THOUSANDS.fullmatch(value) and value.endswith("000")) or _DECIMAL.fullmatch(value))
     ):
-        return "years" if all(_YEAR.fullmatch(i) for i in items) else "round numbers, decimals or years"
+        return "years" if all(_YEAR.fullmatch(i) for i in items) else ROUND_NUMBERS
     groups = re.findall(r"\d+", value)
     if len(groups) == 2 and all(_YEAR.fullmatch(g) for g in groups):
         return "a range of years"
@@ -203,7 +204,7 @@ def classify_chain(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
         return None
     reason = quantity_reason(chain.value, before, after)
     strong_cue = attached is not None and attached.kind in SHORT_VALUES and n in SHORT_VALUES[attached.kind]
-    if reason and not (strong_cue and reason.startswith("round")):
+    if reason and not (strong_cue and reason == ROUND_NUMBERS):  # "my PIN is 1000"
         return None
     if strong_cue:
         assert attached is not None

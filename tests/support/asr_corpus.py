@@ -194,6 +194,14 @@ def similar(spoken: str, heard: str) -> bool:
     return SequenceMatcher(None, spoken, heard).ratio() >= 0.7
 
 
+def sounds_like(spoken: str, heard: str) -> bool:
+    """A capitalised word heard for a name that sounds like it or is spelled half like it
+    ("Chivon" for "Siobhan", "Carlin" for "Callum"); "General" for "Jerome" is not the name."""
+    from postprocess.consistency import soundex
+
+    return soundex(spoken) == soundex(heard) or SequenceMatcher(None, spoken, heard).ratio() >= 0.5
+
+
 def _is_value_unit(key: str) -> bool:
     return key.isdigit() or len(key) == 1
 
@@ -216,7 +224,8 @@ def label_transcript(script: Script, segments: list[str]) -> list[LabelledSegmen
                 labels[j] = owners[i]
                 name_heard = kinds[owners[i]] == "PERSON" if owners[i] is not None else False
                 capitalised = name_heard and joined[h_units[j].start].isupper() and len(h_units[j].key) >= 3
-                exact[j] = similar(s_units[i].key, h_units[j].key) or capitalised  # a name as it was heard
+                sounds_alike = capitalised and sounds_like(s_units[i].key, h_units[j].key)
+                exact[j] = similar(s_units[i].key, h_units[j].key) or sounds_alike  # a name as it was heard
         elif tag == "insert":
             before = owners[i1 - 1] if i1 > 0 else None
             after = owners[i1] if i1 < len(owners) else None

@@ -60,6 +60,7 @@ class Scores:
     correct: int = 0
     over_redactions: int = 0  # redactions on recordings without PII
     clean_recordings: int = 0
+    most_over_redactions: int = 0  # on any one recording without PII
     long_leaks: int = 0  # values of 7+ digits with a group's worth (4) of their digits visible
     long_touched: int = 0  # values of 7+ digits with any digit visible
     long_values: int = 0
@@ -112,6 +113,7 @@ def evaluate(recordings: Iterable[Recording], find: Finder) -> Scores:
         if not recording.has_pii:
             scores.clean_recordings += 1
             scores.over_redactions += len(redactions)
+            scores.most_over_redactions = max(scores.most_over_redactions, len(redactions))
         for index, segment in enumerate(recording.segments):
             mine = [(s, e, t) for i, s, e, t in redactions if i == index]
             for kind, start, end in segment.spans:
@@ -151,7 +153,8 @@ def table(scores: Scores) -> str:
     rows += [
         "",
         f"Precision {scores.precision:.3f} ({scores.correct} of {scores.predicted} redactions on labelled values); "
-        f"over-redactions on the {scores.clean_recordings} recordings without PII: {scores.over_redactions}; "
+        f"over-redactions on the {scores.clean_recordings} recordings without PII: {scores.over_redactions} "
+        f"(at most {scores.most_over_redactions} on one); "
         f"values of {LONG_DIGITS}+ digits leaked ({LEAKED_DIGITS} or more of their digits visible): "
         f"{scores.long_leaks} of {scores.long_values} (any digit visible: {scores.long_touched}).",
     ]
