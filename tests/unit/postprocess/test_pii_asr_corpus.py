@@ -17,7 +17,7 @@ from tests.support.pii_scripts import SCRIPTS, VOICES
 from tests.support.scripts import Script
 from tests.unit.postprocess.asr_metrics import Scores, evaluate, product_finder
 
-ISSUE_TYPES = (
+SPOKEN_TYPES = (
     "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "BANK_ACCOUNT_NUMBER", "BANK_ROUTING",
     "PIN", "PASSWORD", "LOCATION", "PASSPORT_NUMBER", "DRIVER_ID", "LICENSE_PLATE", "UK_NINO", "POSTAL_CODE",
     "DATE_OF_BIRTH", "IP_ADDRESS", "IBAN_CODE", "SWIFT_CODE",
@@ -39,7 +39,7 @@ def test_the_corpus_is_real_recognition_of_many_voices_with_every_kind_of_pii() 
     assert {r.split for r in recordings} == {"tuned", "held-out", "unseen"}
     assert len(recordings) == len(SCRIPTS) * len(VOICES)
     kinds = Counter(kind for r in recordings for s in r.segments for kind, _, _ in s.spans)
-    for kind in ISSUE_TYPES:
+    for kind in SPOKEN_TYPES:
         assert kinds[kind] >= 10, kind
     assert sum(not r.has_pii for r in recordings) >= 3 * len(VOICES) - 2
 
