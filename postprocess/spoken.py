@@ -157,6 +157,10 @@ def _homophone_is_digit(
         end = token[1]
     if not following or not _digit_count(current[-1][2]):
         return False
+    time_follows = re.match(r"[.:]\d", raw[tokens[i + 1][1] :]) is not None
+    word = tokens[i][2].lower()
+    if time_follows and (word in ("at", "ate") or left <= 2):
+        return False  # a time follows: "917 at 6.45", "5 to 6.30"
     if any(w.isdigit() and len(w) >= 3 and w.endswith("00") for w in (current[-1][2], following[0])):
         return False  # "from 0 to 100": a range of round numbers
     run_start = current[0][0]

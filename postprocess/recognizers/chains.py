@@ -17,7 +17,8 @@ from functools import cached_property, lru_cache
 _DIGIT_GROUP = re.compile(r"(?<![A-Za-z0-9'])\d+(?![A-Za-z0-9'])")
 # A code token: capitals (at most five), digits, capitals and digits mixed ("GB82", "NW1", "6XE"),
 # letters of any case and digits ("55281iN4", "2b"; not "21st", "10am" or "1990s"); or, only
-# between two of those, a word recognition wrote for a spelled character ("to" for 2, "a" for A).
+# between two of those (or a single letter right before one), a word recognition wrote for a
+# spelled character ("to" for 2, "a" for A).
 _WORD = re.compile(r"[A-Za-z0-9'’]+")
 _STRONG_CODE = re.compile(r"[A-Z]{1,5}|\d+|[A-Z0-9]*(?:[A-Z]\d|\d[A-Z])[A-Z0-9]*")
 _NOT_CODE = re.compile(r"\d+(?:st|nd|rd|th|am|pm|s)", re.IGNORECASE)  # "21st", "10am", "1990s"
@@ -133,7 +134,10 @@ def code_chains(text: str, *, need_digit: bool = True) -> tuple[Chain, ...]:
         strong = [i for i, (start, _) in enumerate(chain.groups) if start not in weak]
         if not strong:
             continue
-        chain = chain.part(strong[0], strong[-1])
+        first = strong[0]
+        if first > 0 and len(chain.group_texts[first - 1]) == 1:
+            first -= 1  # a spelled letter written lowercase before the code ("and a B123456")
+        chain = chain.part(first, strong[-1])
         code = chain.code
         if re.search(r"[A-Z]", code) and (not need_digit or re.search(r"\d", code)):
             found.append(chain)

@@ -123,7 +123,13 @@ def cued_email_spans(text: str) -> list[tuple[int, int]]:
         if last < 0:
             continue
         first = 0
-        while first < last and words[first].group().lower().strip(",") in ("at", "is", "me", "on", "by", "to"):
+        for i, word in enumerate(words[:last]):
+            if re.search(r"[.?!]$", word.group()) and text.startswith("\n", cue.end() + word.end()):
+                first = i + 1  # "… an email for the bills." | "tom underscore …": the address starts after the pause
+        while first < last and (
+            words[first].group().lower().strip(",") in ("at", "is", "me", "on", "by", "to")
+            or not re.search(r"\w", words[first].group())
+        ):
             first += 1
         end_token = words[last].group()
         end = cue.end() + words[last].start() + len(end_token.rstrip(".,;:!?\"')"))

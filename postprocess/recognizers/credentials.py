@@ -28,7 +28,8 @@ _SAME_SENTENCE = re.compile(
     re.IGNORECASE,
 )
 _NEXT_SENTENCE = re.compile(
-    r"[^.?!]{0,50}[?.!]+\s+(?:(?:make it|it's|it is|use|let's use|let's make it|set it to)[ \t,:]*)+",
+    r"[^.?!]{0,50}[?.!]+\s+(?:(?:make it|it's|it is|use|let's use|let's make it|(?:i've |i have |we've )?"
+    r"(?:re)?set it to|(?:i've |i have )?changed it to|it's now)[ \t,:]*)+",
     re.IGNORECASE,
 )
 # The secret: up to the end of the sentence or of the segment; an initial's dot ("S. Gallagher")

@@ -34,7 +34,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"expires",
         r"expiring",
         r"valid (?:until|thru|through)",
-        r"digits on the back",
+        r"(?:digits|code|number) on the back",
+        r"three digits",
     ),
     "US_SSN": (r"social security(?: number)?", r"social", r"ssn", r"s\.? ?s\.? ?n\.?"),
     # "sort code" as recognition also hears it ("sought code", "sort called").
@@ -59,6 +60,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"driving licen[cs]e(?: number)?",
         r"licen[cs]e number",
         r"driver id",
+        r"licen[cs]e",
     ),
     "LICENSE_PLATE": (
         r"(?:licen[cs]e |number |car )?plate(?: number)?",

@@ -21,6 +21,7 @@ from postprocess.recognizers.numbers import IDENTIFIER_DIGITS, read_digit_by_dig
 
 UK_NINO = re.compile(r"[A-Z]{2}\d{6}[A-D]")
 NINO_SHAPE = re.compile(r"[A-Z]{2}\d{6}[A-Z]?")  # the last letter is often heard wrong or lost
+NINO_NEAR_CUE = re.compile(r"[A-Z]{1,2}\d{6}[A-Z]?")  # a letter lost too, the cue a sentence before
 UK_PLATE = re.compile(r"[A-Z]{2}\d{2}[A-Z]{3}")
 UK_POSTCODE = re.compile(r"(?:[A-Z]{1,2}\d[A-Z\d]?)\d[A-Z]{2}")
 # Cue kinds a code right after them is typed as, and how many letters and digits it may have.
@@ -59,13 +60,16 @@ def classify_code(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
         return "LICENSE_PLATE", 0.8
     if UK_POSTCODE.fullmatch(code):
         return None
+    nearest = cues.nearest(chain.start)
+    if nearest is not None and nearest.kind == "UK_NINO" and NINO_NEAR_CUE.fullmatch(code):
+        return "UK_NINO", 0.7
     attached = cues.attached(chain.start)
     if attached is not None and attached.kind == "NOT_PII":
         return None
     if attached is not None and attached.entity in CODE_LENGTHS and len(code) in CODE_LENGTHS[attached.entity]:
         return attached.entity, 0.85
-    if digits >= IDENTIFIER_DIGITS or (digits >= 4 and read_digit_by_digit(chain)):
-        nearest = cues.nearest(chain.start)
+    cued = nearest is not None and nearest.kind not in ("NOT_PII", "NUMBER")
+    if digits >= IDENTIFIER_DIGITS or (digits >= 4 and read_digit_by_digit(chain, cued=cued)):
         if nearest is not None and nearest.entity in CODE_LENGTHS:
             return nearest.entity, 0.8
         return "ID_NUMBER", 0.6

@@ -49,7 +49,8 @@ _NER_NOT_NAMES = word_set(
     email e-mail mail text call ssn social python java customer support billing department thanks
     okay please sorry hello hi hey yes yeah bye goodbye cheers pin iban swift bic zip postcode password mobile
     landline
-    passcode username account count number code sort routing passport licence license
+    passcode username account count number code sort routing passport licence license mr mrs ms miss dr
+    visa mastercard amex
     """
 )
 # Characters a name never holds: digits and the symbols of leetspeak ("b1tch", "sh!t", "@ss").

@@ -85,12 +85,14 @@ _STATE_BEFORE = re.compile(rf"(?:\b(?i:{US_STATES})|\b(?:{US_STATE_CODES}))[ \t]
 _ORGANISATION_WORDS = frozenset(
     {"analytics", "bank", "society", "operations", "team", "inc", "ltd", "llc", "plc", "group", "services",
      "solutions", "systems", "energy", "mutual", "insurance", "department", "company", "corporation", "corp",
-     "partners", "labs", "technologies", "consulting", "agency", "associates", "holdings", "industries"}
+     "partners", "labs", "technologies", "consulting", "agency", "associates", "holdings", "industries", "pharmacy",
+     "clinic", "hospital", "surgery", "council", "centre", "center", "school", "university", "college", "office",
+     "store", "shop", "hotel", "restaurant", "cafe", "line"}
 )  # fmt: skip
 
 
 # Words the NER takes for places in calls ("Mobile's 0, 7, 9 …" is not the town in Alabama).
-_NOT_PLACE_WORDS = frozenset({"mobile", "landline", "email", "postcode", "zip", "iban", "swift"})
+_NOT_PLACE_WORDS = frozenset({"mobile", "landline", "email", "postcode", "post", "code", "zip", "iban", "swift"})
 
 
 @lru_cache(maxsize=1)

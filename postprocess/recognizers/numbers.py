@@ -102,9 +102,12 @@ def _quantity_like(item: str) -> bool:
 def quantity_reason(value: str, before: str, after: str) -> str | None:
     """Why a digit run is a quantity and not an identifier, or None. ``before``/``after``: the text
     around it (a currency sign before, a unit after)."""
-    if _MONEY_BEFORE.search(before):
+    items = [i for i in _ITEM_SPLIT.split(value) if i]
+    # A currency sign is about the first number of a list, a unit about the last: the rest of a
+    # long run is still an identifier ("$4. 3, 9, 1, 4, 8, 0, …": a card after a misheard "4").
+    if _MONEY_BEFORE.search(before) and _digit_count(items[1:]) < IDENTIFIER_DIGITS:
         return "an amount of money"
-    if _UNIT_AFTER.match(after):
+    if _UNIT_AFTER.match(after) and _digit_count(items[:-1]) < IDENTIFIER_DIGITS:
         return "a quantity with a unit"
     if _TIME_BEFORE.search(before) or _TIME_AFTER.match(after):
         return "a time"
@@ -112,7 +115,6 @@ def quantity_reason(value: str, before: str, after: str) -> str | None:
         return "a date"
     if _IPV4.fullmatch(value):
         return None
-    items = [i for i in _ITEM_SPLIT.split(value) if i]
     if all(_quantity_like(i) for i in items) or (
         len(items) == 1 and ((_THOUSANDS.fullmatch(value) and value.endswith("000")) or _DECIMAL.fullmatch(value))
     ):
@@ -121,6 +123,10 @@ def quantity_reason(value: str, before: str, after: str) -> str | None:
     if len(groups) == 2 and all(_YEAR.fullmatch(g) for g in groups):
         return "a range of years"
     return None
+
+
+def _digit_count(items: list[str]) -> int:
+    return sum(len(re.sub(r"\D", "", i)) for i in items)
 
 
 def _valid_typed_date(value: str) -> bool:
@@ -133,20 +139,21 @@ def _valid_typed_date(value: str) -> bool:
     return min(a, b) >= 1 and max(a, b) <= 31 and min(a, b) <= 12
 
 
-def read_digit_by_digit(chain: Chain) -> bool:
-    """Four or more digits read one by one ("7, 3, 1, 9", "9 7 4 7 7"), and not counting ("1, 2, 3, 4")."""
+def read_digit_by_digit(chain: Chain, *, cued: bool = False) -> bool:
+    """Four or more digits read one by one ("7, 3, 1, 9", "9 7 4 7 7"); with no cue near
+    (``cued``), not counting ("1, 2, 3, 4"): after "my NI number is" even "1 2 3 4 5 6" is a value."""
     groups = chain.group_texts
     digits = chain.digits
     single = sum(len(g) == 1 for g in groups)
     if len(digits) < 4 or len(groups) < 4 or single < 0.75 * len(groups):
         return False
     counting = all(int(b) == int(a) + 1 for a, b in pairwise(digits)) and digits[0] in "01"
-    return not counting
+    return cued or not counting
 
 
 def _leading_zero(chain: Chain) -> bool:
     """Four or more digits starting with 0 ("07700", "0123"): no quantity is said that way."""
-    return len(chain.digits) >= 4 and chain.value.startswith("0") and not _DECIMAL.fullmatch(chain.value)
+    return len(chain.digits) >= 4 and chain.value.startswith("0") and not re.match(r"0[.,]\d", chain.value)
 
 
 def _mostly_groups_of_four(chain: Chain) -> bool:
@@ -210,9 +217,10 @@ def classify_chain(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
         assert attached is not None
         typed = _type_by_cue(attached, chain) if n >= IDENTIFIER_DIGITS else None
         return typed or (attached.entity, 0.85)
-    if n < IDENTIFIER_DIGITS and not read_digit_by_digit(chain) and not _leading_zero(chain):
-        return None
     nearest = cues.nearest(chain.start)
+    cued = nearest is not None and nearest.kind not in ("NOT_PII", "NUMBER")
+    if n < IDENTIFIER_DIGITS and not read_digit_by_digit(chain, cued=cued) and not _leading_zero(chain):
+        return None
     if nearest is not None and nearest.kind != "NOT_PII":
         typed = _type_by_cue(nearest, chain)
         if typed is not None:
