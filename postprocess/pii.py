@@ -100,7 +100,7 @@ def pii_analyzer(spacy_model: str) -> AnalyzerEngine:
         import spacy
         from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
         from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
-        from presidio_analyzer.predefined_recognizers import IbanRecognizer, SpacyRecognizer
+        from presidio_analyzer.predefined_recognizers import IbanRecognizer, MacAddressRecognizer, SpacyRecognizer
 
     model = resolve_spacy_model(spacy_model)
     ner_config = NerModelConfiguration(
@@ -113,6 +113,7 @@ def pii_analyzer(spacy_model: str) -> AnalyzerEngine:
         recognizers=[
             *speech_recognizers(),
             IbanRecognizer(),
+            MacAddressRecognizer(),
             SpacyRecognizer(supported_entities=["PERSON", "LOCATION"]),
         ],
         supported_languages=["en"],

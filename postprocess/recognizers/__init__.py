@@ -17,7 +17,7 @@ words that announce a value are in ``cues``, the digit and code runs in ``chains
 - ``location``: street addresses, UK postcodes, US ZIP codes.
 - ``dates``: dates of birth.
 - ``credentials``: passwords and usernames after their cue.
-- ``network``: IP addresses written and read out, MAC addresses.
+- ``network``: IP addresses written and read out (MAC addresses: presidio's ``MacAddressRecognizer``).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from postprocess.recognizers.documents import AlphanumericCodeRecognizer
 from postprocess.recognizers.finance import SpokenIbanRecognizer, SwiftCodeRecognizer
 from postprocess.recognizers.identity import IntroducedNameRecognizer, SpelledOutRecognizer, trim_name_span
 from postprocess.recognizers.location import PostalCodeRecognizer, StreetAddressRecognizer
-from postprocess.recognizers.network import MacAddressRecognizer, SpokenIpRecognizer, VersionAwareIpRecognizer
+from postprocess.recognizers.network import SpokenIpRecognizer, VersionAwareIpRecognizer
 from postprocess.recognizers.numbers import DigitSequenceRecognizer, classify_digit_run, luhn_valid, quantity_reason
 
 with without_unused_ml_frameworks():
@@ -49,7 +49,6 @@ __all__ = [
     "DateOfBirthRecognizer",
     "DigitSequenceRecognizer",
     "IntroducedNameRecognizer",
-    "MacAddressRecognizer",
     "PostalCodeRecognizer",
     "SecretRecognizer",
     "SpeechRecognizer",
@@ -85,7 +84,6 @@ def speech_recognizers() -> Iterable[EntityRecognizer]:
         SecretRecognizer(),
         VersionAwareIpRecognizer(),
         SpokenIpRecognizer(),
-        MacAddressRecognizer(),
         SpokenIbanRecognizer(),
         SwiftCodeRecognizer(),
     )

@@ -1,4 +1,5 @@
-"""Network identifiers: IPv4 addresses written or read out group by group, MAC addresses."""
+"""Network identifiers: IPv4 addresses written or read out group by group (MAC addresses are found by
+presidio's own ``MacAddressRecognizer``)."""
 
 from __future__ import annotations
 
@@ -62,15 +63,3 @@ class SpokenIpRecognizer(SpeechRecognizer):
                 continue
             results.append(("IP_ADDRESS", match.start(), match.end(), 0.85 if context else 0.7))
         return results
-
-
-_MAC = re.compile(r"(?<![\w:\-])[0-9A-Fa-f]{2}(?:([:\-])[0-9A-Fa-f]{2})(?:\1[0-9A-Fa-f]{2}){4}(?![\w:\-])")
-
-
-class MacAddressRecognizer(SpeechRecognizer):
-    """MAC addresses written as six hex pairs ("00:1A:2B:3C:4D:5E", "00-1a-2b-3c-4d-5e")."""
-
-    ENTITIES = ("MAC_ADDRESS",)
-
-    def find(self, text: str, entities: frozenset[str]) -> list[tuple[str, int, int, float]]:
-        return [("MAC_ADDRESS", m.start(), m.end(), 0.85) for m in _MAC.finditer(text) if re.search(r"\d", m.group())]
