@@ -194,11 +194,7 @@ def _analyzed(text: str, normalized: NormalizedText, config: EnrichmentConfig) -
                     _is_profane(config)(text[start:end].lower()) or not plausible_name(text[start:end])
                 ):
                     continue  # a swear word, or capitals, the NER took for a name
-            if (
-                result.entity_type == "LOCATION"
-                and source == "ner"
-                and not plausible_place(text[start:end], text[max(0, start - 80) : start])
-            ):
+            if result.entity_type == "LOCATION" and source == "ner" and not plausible_place(text[start:end]):
                 continue
             spans.append(TextPii(start, end, result.entity_type, float(result.score), source))
     return spans

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from postprocess.recognizers.base import SpeechRecognizer
 from postprocess.recognizers.chains import code_chains, digit_chains
@@ -95,35 +94,15 @@ _ORGANISATION_WORDS = frozenset(
 _NOT_PLACE_WORDS = frozenset({"mobile", "landline", "email", "postcode", "post", "code", "zip", "iban", "swift"})
 
 
-@lru_cache(maxsize=1)
-def countries_and_states() -> frozenset[str]:
-    """Lowercase English names of countries (from the phone-number metadata presidio installs) and
-    of US states: on their own they identify no one."""
-    import phonenumbers
-    from phonenumbers.geocoder import country_name_for_number
-
-    names = {"uk", "us", "usa", "america", "britain", "great britain", "england", "scotland", "wales",
-             "northern ireland", "europe", "asia", "africa"}  # fmt: skip
-    for region in phonenumbers.SUPPORTED_REGIONS:
-        example = phonenumbers.example_number(region)
-        if example is not None:
-            names.add(country_name_for_number(example, "en").lower())
-    names |= {state.lower() for state in US_STATES.split("|")}
-    return frozenset(n for n in names if n)
-
-
-def plausible_place(value: str, before: str = "") -> bool:
-    """False for what spaCy's NER calls a place that identifies no one or is not one here: a
-    country or US state on its own ("Germany", "Texas"; not right after a street or town, where it
-    is part of an address), something holding digits ("B2.87"), capitals only ("IV"), a word of
-    the call ("Mobile"), or a name ending in an organisation word. ``before``: the text before it."""
+def plausible_place(value: str) -> bool:
+    """False for what spaCy's NER calls a place but is not one here: something holding digits
+    ("B2.87"), capitals only ("IV"), a word of the call ("Mobile", "Post"), or a name ending in an
+    organisation word ("Redwood Analytics")."""
     words = value.split()
     letters = re.sub(r"[^A-Za-z]", "", value)
     if re.search(r"\d", value) or not words or (letters.isupper() and len(letters) <= 3):
         return False
-    bare = re.sub(r"['’]s$", "", value.strip(" .,")).lower()
-    part_of_address = _ADDRESS_BEFORE.search(before[-80:]) is not None
-    if (bare in countries_and_states() and not part_of_address) or bare in _NOT_PLACE_WORDS:
+    if re.sub(r"['’]s$", "", value.strip(" .,")).lower() in _NOT_PLACE_WORDS:
         return False
     return words[-1].lower().strip(".,") not in _ORGANISATION_WORDS
 
