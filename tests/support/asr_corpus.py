@@ -10,13 +10,16 @@ recording per block and one segment per line, PII marked ``[[TYPE:recognised tex
     ## us-bank-call us-m-160 tuned
     Hi Daniel, my name is [[PERSON:Margaret Thornton]] and I'm calling about ...
 
-Regenerate (about 20 minutes on two cores; recordings and transcripts are cached under
-``bench/.work/pii-asr``)::
+Regenerate (about an hour for the 132 recordings on two cores; recordings and transcripts are
+cached under ``bench/.work/pii-asr``, so relabelling after a change here takes seconds)::
 
     python -m tests.support.asr_corpus [--out tests/data/pii_asr_corpus.txt]
 
-The labels are produced by alignment and were read through by eye; what recognition mangled
-beyond recognition (a name heard as ordinary words) keeps the label of the words it replaced.
+The labels come from the alignment alone (the tuned part was also read through by eye). A label
+covers the recognised units from the first to the last that match the spoken value — exactly, as
+a near spelling, or, for a name, as a capitalised word that sounds like it ("Calum" for "Callum");
+what recognition turned into other words ("manual" for "Daniel") is not labelled: it is no
+longer there to leak.
 """
 
 from __future__ import annotations
