@@ -53,32 +53,21 @@ class NormalizedText:
     pieces: tuple[tuple[int, int, int, int], ...]
 
     @cached_property
-    def _normalized_starts(self) -> list[int]:
-        return [p[0] for p in self.pieces]
+    def _normalized_pieces(self) -> tuple[list[int], list[tuple[int, int, int, int]]]:
+        return [p[0] for p in self.pieces], list(self.pieces)
 
     @cached_property
-    def _raw_starts(self) -> list[int]:
-        return [p[2] for p in self.pieces]
+    def _raw_pieces(self) -> tuple[list[int], list[tuple[int, int, int, int]]]:
+        """The pieces as (raw start, raw end, normalized start, normalized end)."""
+        return [p[2] for p in self.pieces], [(r0, r1, n0, n1) for n0, n1, r0, r1 in self.pieces]
 
     def raw_offset(self, index: int, *, is_end: bool) -> int:
         """The raw-text offset of normalized offset ``index`` (a span start, or an end if ``is_end``)."""
-        i = bisect_right(self._normalized_starts, index - 1 if is_end else index) - 1
-        if i >= 0:
-            n_start, n_end, r_start, r_end = self.pieces[i]
-            if (n_start < index <= n_end) if is_end else (n_start <= index < n_end):
-                return r_end if is_end else r_start
-            return r_end + (index - n_end)
-        return index
+        return _mapped(index, is_end, *self._normalized_pieces)
 
     def normalized_offset(self, index: int, *, is_end: bool) -> int:
         """The normalized offset of raw offset ``index`` (a span start, or an end if ``is_end``)."""
-        i = bisect_right(self._raw_starts, index - 1 if is_end else index) - 1
-        if i >= 0:
-            n_start, n_end, r_start, r_end = self.pieces[i]
-            if (r_start < index <= r_end) if is_end else (r_start <= index < r_end):
-                return n_end if is_end else n_start
-            return n_end + (index - r_end)
-        return index
+        return _mapped(index, is_end, *self._raw_pieces)
 
     def normalized_span(self, start: int, end: int) -> tuple[int, int]:
         """The normalized ``[start, end)`` covering raw ``[start, end)`` (rewritten pieces whole)."""
@@ -87,6 +76,18 @@ class NormalizedText:
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """The raw ``[start, end)`` covering normalized ``[start, end)`` (rewritten pieces whole)."""
         return self.raw_offset(start, is_end=False), self.raw_offset(end, is_end=True)
+
+
+def _mapped(index: int, is_end: bool, starts: list[int], pieces: list[tuple[int, int, int, int]]) -> int:
+    """``index`` on one side of the rewriting mapped to the other: ``pieces`` are (start, end on
+    this side, start, end on the other), sorted; a piece maps whole, text between pieces shifts."""
+    i = bisect_right(starts, index - 1 if is_end else index) - 1
+    if i >= 0:
+        start, end, other_start, other_end = pieces[i]
+        if (start < index <= end) if is_end else (start <= index < end):
+            return other_end if is_end else other_start
+        return other_end + (index - end)
+    return index
 
 
 def normalize_spoken_numbers(raw: str) -> NormalizedText:
