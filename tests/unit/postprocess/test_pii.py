@@ -57,9 +57,12 @@ def test_entity_set_and_threshold_come_from_config(warm_pii: EnrichmentConfig) -
     transcript = make_transcript(CALL)
     only_email = replace(warm_pii, pii_entities=("EMAIL_ADDRESS",))
     assert {s.type for s in find_pii(transcript, only_email).spans} == {"EMAIL_ADDRESS"}
-    strict = replace(warm_pii, pii_score_threshold=0.86)
+    strict = replace(warm_pii, pii_score_threshold=0.86, pii_residual_scan=False)
     assert all(s.score >= 0.86 for s in find_pii(transcript, strict).spans)
     assert len(find_pii(transcript, strict).spans) < len(find_pii(transcript, warm_pii).spans)
+    # with the residual-risk scan on, the phone number scored below the threshold is still redacted
+    rescanned = find_pii(transcript, replace(strict, pii_residual_scan=True))
+    assert [s.type for s in rescanned.spans if s.residual] == ["PHONE_NUMBER", "PHONE_NUMBER"]
 
 
 def test_findings_hold_no_raw_values(warm_pii: EnrichmentConfig) -> None:
@@ -72,10 +75,17 @@ def test_findings_hold_no_raw_values(warm_pii: EnrichmentConfig) -> None:
     )
 
 
-def test_overlapping_results_merge_and_structured_types_win() -> None:
-    merged = merge_overlaps([TextPii(0, 10, "PERSON", 0.85), TextPii(5, 20, "EMAIL_ADDRESS", 0.6),
-                             TextPii(30, 35, "LOCATION", 0.85)])  # fmt: skip
-    assert merged == [TextPii(0, 20, "EMAIL_ADDRESS", 0.6), TextPii(30, 35, "LOCATION", 0.85)]
+def test_overlapping_results_merge_and_rules_name_them_over_the_ner() -> None:
+    merged = merge_overlaps([TextPii(0, 10, "PERSON", 0.85, "ner"), TextPii(5, 20, "EMAIL_ADDRESS", 0.6),
+                             TextPii(30, 35, "LOCATION", 0.85, "ner")])  # fmt: skip
+    assert merged == [TextPii(0, 20, "EMAIL_ADDRESS", 0.6), TextPii(30, 35, "LOCATION", 0.85, "ner")]
+    # a specific type names a span over the generic ID_NUMBER; a repeat yields to what a rule found
+    assert merge_overlaps([TextPii(0, 9, "ID_NUMBER", 0.9), TextPii(2, 9, "IBAN_CODE", 0.6)]) == [
+        TextPii(0, 9, "IBAN_CODE", 0.6)
+    ]
+    assert merge_overlaps([TextPii(0, 4, "PERSON", 0.9, "repeat"), TextPii(0, 20, "EMAIL_ADDRESS", 0.7)]) == [
+        TextPii(0, 20, "EMAIL_ADDRESS", 0.7)
+    ]
 
 
 def test_spacy_model_falls_back_or_fails_clearly() -> None:

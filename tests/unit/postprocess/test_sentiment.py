@@ -58,3 +58,10 @@ def test_findings_hold_scores_only_and_round_trip() -> None:
 def test_empty_transcript_is_neutral() -> None:
     found = score_sentiment(make_transcript([]))
     assert (found.overall_compound, found.overall_label) == (0.0, "neutral")
+
+
+def test_a_hostile_line_with_swear_words_is_negative() -> None:
+    # VADER alone scores it +0.61: "the shit" is its slang for praise, "asshole" is not in its lexicon
+    assert label_for(compound_of("That was a total asshole move, and the shit keep coming.")) == "negative"
+    assert label_for(compound_of("What a load of bollocks, you tosser.")) == "negative"
+    assert label_for(compound_of("I love this team, the launch was great.")) == "positive"

@@ -1,0 +1,144 @@
+"""Runs of digit groups (and capital-letter groups) as speech recognition writes a value read out.
+
+A value read out comes back in any grouping: "4539 1480 3436 4712", "4, 5, 3, 9, …", "415.
+5, 5, 5, 0, 1, 9" (a sentence break the recognizer inserted), "G-4-8, 2, 1, 9", "QQ 12 34 56 C".
+``digit_chains`` and ``code_chains`` find such runs in text whose spoken numbers were already
+rewritten into digits (``postprocess.spoken``): groups joined by spaces, commas, dashes, slashes,
+brackets or a dot between digits; across a sentence break only when both sides are short groups
+(so "we sold 1500. 2000 more" stays two numbers).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+_DIGIT_GROUP = re.compile(r"(?<![A-Za-z0-9'])\d+(?![A-Za-z0-9'])")
+# A code token: capitals (at most five), digits, capitals and digits mixed ("GB82", "NW1", "6XE"),
+# letters of any case and digits ("55281iN4", "2b"; not "21st", "10am" or "1990s"); or, only
+# between two of those (or a single letter right before one), a word recognition wrote for a
+# spelled character ("to" for 2, "a" for A).
+_WORD = re.compile(r"[A-Za-z0-9'’]+")
+_STRONG_CODE = re.compile(r"[A-Z]{1,5}|\d+|[A-Z0-9]*(?:[A-Z]\d|\d[A-Z])[A-Z0-9]*")
+_NOT_CODE = re.compile(r"\d+(?:st|nd|rd|th|am|pm|s)", re.IGNORECASE)  # "21st", "10am", "1990s"
+_WEAK_CODE = frozenset({"to", "too", "for", *"abcdefghijklmnopqrstuvwxyz"})
+WEAK_TOKENS = {"to": "2", "too": "2", "for": "4"}
+_HARD_GAP = re.compile(r"\s*(?:[,\-–—/(]|\)[ \t]*[\-–]?)?\s*|\.|\s*[,\-]?\s*(?:dash|hyphen|slash)\s*[,\-]?\s*")
+_SOFT_GAP = re.compile(r"[ \t]*[,.?!]*[.?!][ \t\n]+")
+_PREFIX = re.compile(r"(?:\+|\()[ \t]*$")
+SHORT_GROUP = 4
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A run of value groups in ``text``: ``[start, end)`` and each group's ``[start, end)``;
+    ``soft`` holds the indexes of groups joined to the previous one across a sentence break."""
+
+    text: str
+    start: int
+    end: int
+    groups: tuple[tuple[int, int], ...]
+    soft: tuple[int, ...] = ()
+
+    @cached_property
+    def value(self) -> str:
+        return self.text[self.start : self.end]
+
+    @cached_property
+    def code(self) -> str:
+        """The letters and digits of the chain, upper case, with the words recognition wrote for
+        spelled characters turned back ("LS6 to a B" -> "LS62AB")."""
+        return "".join(WEAK_TOKENS.get(g.lower(), re.sub(r"[^A-Za-z0-9]", "", g).upper()) for g in self.group_texts)
+
+    @cached_property
+    def digits(self) -> str:
+        return re.sub(r"\D", "", self.code)
+
+    @cached_property
+    def group_texts(self) -> list[str]:
+        return [self.text[s:e] for s, e in self.groups]
+
+    @property
+    def letters(self) -> str:
+        return re.sub(r"[^A-Z]", "", self.value)
+
+    def part(self, first: int, last: int) -> Chain:
+        """Groups ``first`` to ``last`` (inclusive) as a chain of their own."""
+        groups = self.groups[first : last + 1]
+        soft = tuple(i - first for i in self.soft if first < i <= last)
+        return Chain(self.text, groups[0][0], groups[-1][1], groups, soft)
+
+
+def _short(token: str) -> bool:
+    digits = re.sub(r"\D", "", token)
+    round_number = len(digits) >= 3 and digits.endswith("00")
+    return len(token) <= SHORT_GROUP and not round_number
+
+
+def _build(text: str, tokens: list[tuple[int, int]]) -> list[Chain]:
+    chains: list[Chain] = []
+    groups: list[tuple[int, int]] = []
+    soft: list[int] = []
+    for start, end in tokens:
+        if groups:
+            gap = text[groups[-1][1] : start]
+            if _HARD_GAP.fullmatch(gap):
+                groups.append((start, end))
+                continue
+            previous = text[groups[-1][0] : groups[-1][1]]
+            if _SOFT_GAP.fullmatch(gap) and _short(previous) and _short(text[start:end]):
+                soft.append(len(groups))
+                groups.append((start, end))
+                continue
+            chains.append(Chain(text, groups[0][0], groups[-1][1], tuple(groups), tuple(soft)))
+        groups, soft = [(start, end)], []
+    if groups:
+        chains.append(Chain(text, groups[0][0], groups[-1][1], tuple(groups), tuple(soft)))
+    return [_with_prefix(c) for c in chains]
+
+
+def _with_prefix(chain: Chain) -> Chain:
+    """The chain widened to a "+" or "(" right before it ("+44 …", "(415) …")."""
+    prefix = _PREFIX.search(chain.text, max(0, chain.start - 3), chain.start)
+    if prefix:
+        return Chain(chain.text, prefix.start(), chain.end, chain.groups, chain.soft)
+    return chain
+
+
+@lru_cache(maxsize=8)
+def digit_chains(text: str) -> tuple[Chain, ...]:
+    """Runs of digit groups (digits glued to letters, like "B12" or "4th", are not part of one).
+    Several recognizers ask for the runs of the same text: they are found once."""
+    return tuple(_build(text, [(m.start(), m.end()) for m in _DIGIT_GROUP.finditer(text)]))
+
+
+@lru_cache(maxsize=8)
+def code_chains(text: str, *, need_digit: bool = True) -> tuple[Chain, ...]:
+    """Runs of capital-letter and digit groups that hold at least one letter (and one digit, if
+    ``need_digit``); words standing for spelled characters only inside a run, never at its ends."""
+    tokens: list[tuple[int, int]] = []
+    weak: set[int] = set()
+    for word in _WORD.finditer(text):
+        token = word.group()
+        if token in _WEAK_CODE:
+            weak.add(word.start())
+        elif not (
+            _STRONG_CODE.fullmatch(token)
+            or (token.isalnum() and not token.isalpha() and not token.isdigit() and not _NOT_CODE.fullmatch(token))
+        ):
+            continue
+        tokens.append((word.start(), word.end()))
+    found = []
+    for chain in _build(text, tokens):
+        strong = [i for i, (start, _) in enumerate(chain.groups) if start not in weak]
+        if not strong:
+            continue
+        first = strong[0]
+        if first > 0 and len(chain.group_texts[first - 1]) == 1:
+            first -= 1  # a spelled letter written lowercase before the code ("and a B123456")
+        chain = chain.part(first, strong[-1])
+        code = chain.code
+        if re.search(r"[A-Z]", code) and (not need_digit or re.search(r"\d", code)):
+            found.append(chain)
+    return tuple(found)

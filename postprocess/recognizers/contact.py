@@ -1,0 +1,198 @@
+"""Email addresses: written, spoken ("jane dot doe at example dot com"), half of each ("name at
+company.net"), and the residue recognition leaves of them after an email cue
+("moderate.org. That temple mail.com", "pre-urunderscorcate mail.co.uk",
+"moderate-not-14-net-temple-mail-not-com").
+
+Domains are checked against the public suffix list shipped with tldextract (never downloaded).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from postprocess.recognizers.base import SpeechRecognizer, word_set
+from postprocess.recognizers.identity import STOP_WORDS
+
+# A local part is words joined by separators; words hold no separator characters, so a text
+# splits into words one way only (no exponential backtracking on long "a-b-c-…" tokens).
+_LOCAL_WORD = r"[a-z0-9%+]+"
+_LOCAL_SEP = r"(?:[ \t]+(?:dot|period|underscore|dash|hyphen)[ \t]+|[._\-])"
+_AT = r"(?P<at>[ \t]*@[ \t]*|,?[ \t]+(?:at|and)[ \t]+)"
+_LABEL = r"[a-z0-9]+(?:-+[a-z0-9]+)*"
+_DOT = r"(?:[ \t]+(?:dot|period)[ \t]+|\.)"
+_EMAIL = re.compile(
+    rf"(?<![\w@.%+\-])(?P<local>{_LOCAL_WORD}(?:{_LOCAL_SEP}{_LOCAL_WORD})*){_AT}(?P<domain>{_LABEL}(?:{_DOT}{_LABEL})+)",
+    re.IGNORECASE,
+)
+_DOMAIN_LABEL = re.compile(_LABEL, re.IGNORECASE)
+_SPOKEN_WORD_SEP = re.compile(r"[ \t]+(?:dot|period)[ \t]+", re.IGNORECASE)
+# Words before a spoken "at" that make it ordinary speech ("look at", "meet me at"), not an address.
+_NOT_LOCAL_PART = word_set(
+    """
+    me us him her them it you i we they this that these those what who where here there is are was
+    were be been look looked looking meet met stay stayed arrive arrived arriving home work school
+    least all once best most first last him it's there's one time noon night the a an and or but
+    """
+)
+_EMAIL_CONTEXT = re.compile(r"\b(?:e-?mail|address|reach|write|contact|send)\b", re.IGNORECASE)
+# An email cue and the fillers after it: "my email is", "by email at", "reach me at", "send it to".
+_EMAIL_CUE = re.compile(
+    r"\b(?:e-?mail(?:[ \t]+address)?(?:[ \t]+(?:is|was|at|on|me[ \t]+(?:at|on)))?|e-?mail's|"
+    r"reach[ \t]+me[ \t]+(?:at|on)|write[ \t]+to(?:[ \t]+me[ \t]+at)?|contact[ \t]+me[ \t]+(?:at|on)|"
+    r"send[ \t]+(?:it|them|that|this|me[ \t]+\w+|the[ \t]+\w+|a[ \t]+\w+)?[ \t]*to)[ \t]*:?[ \t]*",
+    re.IGNORECASE,
+)
+_CUE_WORDS = 12
+_CUE_BREAKS = 3  # sentence breaks recognition put inside an address ("John. Smith. An example.com.")
+# A token ending in a top-level domain joined by dashes or dots, as recognition writes "dot com"
+# misheard ("…-temple-mail-not-com"), or a spoken "dot com" / "not com".
+_TLD = r"(?:com|come|net|org|edu|gov|io|co[.\-]uk|uk|ie|ca|au|de|fr|info|biz|me|us)"
+_GLUED_TLD = re.compile(rf"[A-Za-z0-9][\w.\-]*[.\-]{_TLD}", re.IGNORECASE)
+_SPOKEN_TLD = re.compile(rf"(?:dot|not|dots|period)[ \t]+{_TLD}\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def offline_suffix_extractor() -> Any:
+    """A tldextract extractor that uses only the suffix list bundled with the package."""
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
+
+
+def valid_domain_end(labels: list[str]) -> int:
+    """How many leading ``labels`` form the longest valid domain (registered name + public suffix)."""
+    extract = offline_suffix_extractor()
+    for k in range(len(labels), 1, -1):
+        parts = extract(".".join(labels[:k]))
+        if parts.domain and parts.suffix:
+            return k
+    return 0
+
+
+def host_shaped(token: str) -> bool:
+    """True for a token shaped like a host name or the end of an address: dotted labels ending in a
+    valid public suffix ("mail.co.uk", "templemail.com"), or labels joined by dashes ending in a
+    top-level domain ("temple-mail-not-com")."""
+    token = token.strip(".,;:!?\"'()").lower()
+    labels = [label for label in token.split(".") if label]
+    if (
+        "." in token
+        and len(labels) >= 2
+        and all(re.fullmatch(r"[a-z0-9\-_]+", label) for label in labels)
+        and (valid_domain_end(labels[-3:]) or valid_domain_end(labels[-2:]))
+    ):
+        return True
+    return bool(_GLUED_TLD.fullmatch(token)) and "-" in token
+
+
+def _address_end(words: list[re.Match[str]]) -> int:
+    """The index of the last word that ends an address within ``words`` (-1 if none)."""
+    last = -1
+    for i, word in enumerate(words):
+        token = word.group()
+        if host_shaped(token) or (
+            i > 0
+            and re.fullmatch(_TLD, token.strip(".,;:!?"), re.IGNORECASE)
+            and words[i - 1].group().lower() in ("dot", "not", "dots", "period")
+        ):
+            last = i
+    return last
+
+
+def cued_email_spans(text: str) -> list[tuple[int, int]]:
+    """After an email cue, the words up to the last one that ends an address (within twelve words,
+    across at most three sentence breaks, not past an "or"): what recognition made of an address
+    read out."""
+    spans = []
+    for cue in _EMAIL_CUE.finditer(text):
+        words = []
+        breaks = 0
+        for word in re.finditer(r"\S+", text[cue.end() : cue.end() + 160]):
+            if len(words) >= _CUE_WORDS:
+                break
+            words.append(word)
+            if word.group().lower() == "or":
+                break  # "… or jane dot doe at …": another address
+            if re.search(r"[.?!]$", word.group()) and not host_shaped(word.group()):
+                breaks += 1
+                if breaks > _CUE_BREAKS:
+                    break
+        last = _address_end(words)
+        if last < 0:
+            continue
+        first = 0
+        for i, word in enumerate(words[:last]):
+            if re.search(r"[.?!]$", word.group()) and text.startswith("\n", cue.end() + word.end()):
+                first = i + 1  # "… an email for the bills." | "tom underscore …": the address starts after the pause
+        while first < last and (
+            words[first].group().lower().strip(",") in ("at", "is", "me", "on", "by", "to")
+            or not re.search(r"\w", words[first].group())
+        ):
+            first += 1
+        end_token = words[last].group()
+        end = cue.end() + words[last].start() + len(end_token.rstrip(".,;:!?\"')"))
+        spans.append((cue.end() + words[first].start(), end))
+    return spans
+
+
+def _extend_to_cue(text: str, start: int) -> int:
+    """An address start moved back to an "email is" cue one or two words before it
+    ("my email is m johnson at …" covers "m johnson")."""
+    window = text[max(0, start - 40) : start]
+    for cue in _EMAIL_CUE.finditer(window):
+        between = window[cue.end() :].split()
+        if 0 < len(between) <= 2 and not any(w.lower() in _NOT_LOCAL_PART for w in between):
+            return start - (len(window) - cue.end())
+    return start
+
+
+class SpokenEmailRecognizer(SpeechRecognizer):
+    """Email addresses written, spoken ("dot", "at") or half of each, and their residue after an
+    email cue."""
+
+    ENTITIES = ("EMAIL_ADDRESS",)
+
+    def find(self, text: str, entities: frozenset[str]) -> list[tuple[str, int, int, float]]:
+        found: list[tuple[int, int, float]] = []
+        position = 0
+        while match := _EMAIL.search(text, position):
+            valid = self._validated(match, text)
+            if valid:
+                found.append(valid)
+            # after a miss, retry one character on: "email at john dot smith at example dot com"
+            # first matches "email at john.smith", which is not an address
+            position = match.end() if valid else match.start() + 1
+        found += [(s, e, 0.7) for s, e in cued_email_spans(text)]
+        merged: list[tuple[int, int, float]] = []
+        for start, end, score in sorted(found):
+            if merged and start < merged[-1][1]:
+                last = merged[-1]
+                merged[-1] = (last[0], max(last[1], end), max(last[2], score))
+            else:
+                merged.append((start, end, score))
+        return [("EMAIL_ADDRESS", start, end, score) for start, end, score in merged]
+
+    @staticmethod
+    def _validated(match: re.Match[str], text: str) -> tuple[int, int, float] | None:
+        label_matches = list(_DOMAIN_LABEL.finditer(text, match.start("domain"), match.end("domain")))
+        labels = [m.group().lower() for m in label_matches if m.group().lower() not in ("dot", "period")]
+        label_spans = [m for m in label_matches if m.group().lower() not in ("dot", "period")]
+        keep = valid_domain_end(labels)
+        if not keep:
+            return None
+        spoken_at = "@" not in match.group("at")
+        local_words = re.findall(_LOCAL_WORD, match.group("local"), re.IGNORECASE)
+        if spoken_at and (local_words[-1].lower() in _NOT_LOCAL_PART or labels[0] in STOP_WORDS):
+            return None
+        if "and" in match.group("at").lower() and not (
+            re.search(r"[._]", match.group("local")) and "." in match.group("domain")
+        ):  # "and" heard for "at": only between two written-looking halves
+            return None
+        spoken = spoken_at or bool(_SPOKEN_WORD_SEP.search(match.group()))
+        if not spoken:
+            score = 0.9
+        else:
+            score = 0.9 if _EMAIL_CONTEXT.search(text[max(0, match.start() - 60) : match.start()]) else 0.75
+        return _extend_to_cue(text, match.start()), label_spans[keep - 1].end(), score

@@ -1,0 +1,191 @@
+"""Cue words: what a speaker says before a value, and which kind of value it announces.
+
+In calls a value is announced ("my account number is", "the sort code is", "and your date of
+birth?") and recognition often keeps the cue even when it garbles the value. The cues type a
+value that is an identifier by its own shape (a long digit run), and let short values through
+that would be ordinary numbers without them (a PIN, a sort code, the last four of an SSN).
+
+``CueIndex`` finds every cue of a text once; ``nearest`` answers "which cue precedes this
+position most closely", ``attached`` "does the value follow the cue directly" — only fillers
+between ("number", "is", "it's", "the", …), or the cue ends a question and the value opens the
+answer ("And your date of birth?" "July 4th, 1979.").
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Entity -> cue phrases (regex alternatives, matched as whole words, case-insensitive). Longer
+# phrases first: the alternation takes the first alternative that matches at a position, so
+# "account number" is one cue, not "account" and then a phone-ish "number".
+CUES: dict[str, tuple[str, ...]] = {
+    "CARD_DETAIL": (
+        r"security code",
+        r"cvv2?",
+        r"cvc",
+        r"cv2",
+        r"card verification(?: code| value)?",
+        r"expiry(?: date)?",
+        r"expiration(?: date)?",
+        r"exp date",
+        r"expires",
+        r"expiring",
+        r"valid (?:until|thru|through)",
+        r"(?:digits|code|number) on the back",
+        r"three digits",
+    ),
+    "US_SSN": (r"social security(?: number)?", r"social", r"ssn", r"s\.? ?s\.? ?n\.?"),
+    # "sort code" as recognition also hears it ("sought code", "sort called").
+    "BANK_ROUTING": (
+        r"(?:sort|sought|sorts|short) (?:code|called|cold|coat)",
+        r"routing(?: number)?",
+        r"aba(?: number)?",
+        r"transit number",
+    ),
+    "BANK_ACCOUNT_NUMBER": (r"(?:bank |checking |savings |current )?account(?: number)?", r"acct"),
+    "CREDIT_CARD": (
+        r"(?:credit |debit )?card(?: number)?",
+        r"visa",
+        r"master ?card",
+        r"amex",
+        r"american express",
+        r"long number",
+    ),
+    "PASSPORT_NUMBER": (r"passport(?: number)?",),
+    "DRIVER_ID": (
+        r"driver'?s'? licen[cs]e(?: number)?",
+        r"driving licen[cs]e(?: number)?",
+        r"licen[cs]e number",
+        r"driver id",
+        r"licen[cs]e",
+    ),
+    "LICENSE_PLATE": (
+        r"(?:licen[cs]e |number |car )?plate(?: number)?",
+        r"(?:car |vehicle )?registration(?: number)?",
+        r"reg(?: number)?",
+        r"tag number",
+    ),
+    "UK_NINO": (r"national insurance(?: number)?", r"n\.? ?i\.? number", r"nino"),
+    "PIN": (r"pin(?: code| number)?", r"passcode"),
+    "POSTAL_CODE": (r"zip(?: code)?", r"post ?code", r"postal code"),
+    "IBAN_CODE": (r"iban", r"i[ -]ban"),
+    "SWIFT_CODE": (r"swift(?: code)?", r"bic(?: code)?"),
+    "IP_ADDRESS": (r"ip(?: address)?", r"i\.p\.(?: address)?"),
+    "ID_NUMBER": (
+        r"(?:policy|claim|member(?:ship)?|customer|employee|staff|reference|case|tax|badge|student|patient|"
+        r"record|vin|payroll|insurance|benefit|pension)"
+        r"(?: id| number| no\.?| code)?",
+        r"id number",
+        r"identification number",
+        r"ref",
+    ),
+    "PHONE_NUMBER": (
+        r"(?:phone|mobile|cell|landline|telephone|fax|home|work|direct|callback|whatsapp)(?: number| line)?",
+        r"call(?:ing)?(?: me)?(?: on| at)?",
+        r"reach(?: me)?(?: on| at)?",
+        r"text(?: me)?(?: on| at)?",
+        r"dial",
+        r"extension",
+        r"contact(?: number)?",
+    ),
+    # "number" alone: types a long digit run as a phone number, but announces no short value.
+    "NUMBER": (r"number",),
+    # Not PII: numbers that name things (rooms, pages, gates) or are versions.
+    "NOT_PII": (
+        r"rooms?",
+        r"suite",
+        r"floor",
+        r"gates?",
+        r"platforms?",
+        r"pages?",
+        r"chapters?",
+        r"sections?",
+        r"slides?",
+        r"steps?",
+        r"items?",
+        r"exhibit",
+        r"flights?",
+        r"bus(?:es)?",
+        r"routes?",
+        r"seats?",
+        r"versions?",
+        r"release",
+        r"build",
+        r"v",
+    ),
+}
+# Cue kinds that announce card data and the entity they yield.
+ENTITY_OF_CUE = {"CARD_DETAIL": "CREDIT_CARD", "NUMBER": "PHONE_NUMBER"}
+
+_CUE_PATTERN = re.compile(
+    "|".join(rf"(?P<{kind}>\b(?:{'|'.join(phrases)})\b)" for kind, phrases in CUES.items()),
+    re.IGNORECASE,
+)
+# What may stand between a cue and its value: fillers only.
+_FILLERS = re.compile(
+    r"(?:[\s,:;\-]|\b(?:number|numbers|no|code|is|was|it'?s|it|that'?s|that|this|of|reads|will|would|should|"
+    r"be|the|my|your|his|her|our|their|please|sure|yes|yeah|yep|okay|ok|so|um|uh|er|on|file|here|we|have|"
+    r"now|then|just|and|ending|ends|in|with|as|are|go|ahead|right|digits?|for|to)\b)*",
+    re.IGNORECASE,
+)
+# A cue ending a question (or a sentence, or a segment) and the value opening the next sentence.
+_ACROSS_SENTENCE = re.compile(r"(?P<rest>[^.?!\n]{0,60})(?:[.?!]+\s+|\n)(?P<open>.{0,40})", re.DOTALL)
+ATTACH_WINDOW = 110
+
+
+@dataclass(frozen=True)
+class Cue:
+    kind: str
+    start: int
+    end: int
+
+    @property
+    def entity(self) -> str:
+        return ENTITY_OF_CUE.get(self.kind, self.kind)
+
+
+@lru_cache(maxsize=8)
+def cue_index(text: str) -> CueIndex:
+    """The cues of ``text``, found once for all the recognizers that ask."""
+    return CueIndex(text)
+
+
+class CueIndex:
+    """Every cue of one text, by position."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.cues = [Cue(str(m.lastgroup), m.start(), m.end()) for m in _CUE_PATTERN.finditer(text)]
+        self._ends = [c.end for c in self.cues]
+
+    def nearest(self, start: int, window: int = 70, kinds: frozenset[str] | None = None) -> Cue | None:
+        """The cue ending closest before ``start`` (within ``window`` characters), of ``kinds`` if given."""
+        i = bisect_right(self._ends, start) - 1
+        while i >= 0 and self.cues[i].end >= start - window:
+            if kinds is None or self.cues[i].kind in kinds:
+                return self.cues[i]
+            i -= 1
+        return None
+
+    def attached(self, start: int, kinds: frozenset[str] | None = None) -> Cue | None:
+        """The nearest cue (of ``kinds``) that the value at ``start`` directly follows; a plain
+        "number" is a filler here ("the sort code is … Number one, five")."""
+        i = bisect_right(self._ends, start) - 1
+        while i >= 0 and self.cues[i].end >= start - ATTACH_WINDOW:
+            cue = self.cues[i]
+            if cue.kind != "NUMBER" and (kinds is None or cue.kind in kinds):
+                return cue if follows_directly(self.text[cue.end : start]) else None
+            i -= 1
+        return None
+
+
+def follows_directly(between: str) -> bool:
+    """True when ``between`` (the text from a cue to a value) holds fillers only, or ends the cue's
+    sentence within a few words and opens the next one with fillers ("… for the check? It's …")."""
+    if _FILLERS.fullmatch(between):
+        return True
+    across = _ACROSS_SENTENCE.fullmatch(between)
+    return bool(across) and _FILLERS.fullmatch(across.group("open")) is not None

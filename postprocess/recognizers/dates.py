@@ -1,0 +1,99 @@
+"""Dates of birth: a date right after a birth cue, or any full date old enough to be one.
+
+Dates in general are not PII (meetings, deadlines, releases), so a date is a DATE_OF_BIRTH when
+- it follows a birth cue ("date of birth", "born on", "birthday", "DOB", or "birth" alone), in the same sentence or
+  opening the answer to the question that asked for it ("And your date of birth?" "July 4th,
+  1979."), or
+- it is a full date (day, month and year) whose year is at least ``ADULT_YEARS`` years ago:
+  recognition garbles the cue too ("your date on board, July 4th, 1979"), and in calls and
+  meetings such a date is far more often a birth date than anything else.
+
+Forms: "July 4th, 1979", "July 4, 19 79" (spoken years rewritten as "19 79"), "the fourteenth of
+March, 1985", "4 July 1979", "March 1985" (after a cue), "14/03/1985", "1985-03-14", and "born in
+1979", "born 1968".
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from postprocess.recognizers.base import SpeechRecognizer
+from postprocess.recognizers.cues import follows_directly
+
+ADULT_YEARS = 16
+_MONTH = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?"
+)
+_ORDINAL_WORD = (
+    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
+    r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)"
+)
+_DAY = rf"(?:(?:(?:20|30|twenty|thirty)[ \t-]?)?{_ORDINAL_WORD}|\d{{1,2}}(?:st|nd|rd|th)?)"
+_YEAR = r"(?:(?:19|20)\d\d|(?:19|20)[ \t]\d\d|'\d\d)"
+_FULL_YEAR = re.compile(r"(?<!\d)(?:19|20)[ \t]?\d\d(?!\d)")
+_SEP = r"\s*,?\s*"
+_DATE = re.compile(
+    rf"\b(?:(?:the[ \t]+)?{_DAY}(?:[ \t]+of)?{_SEP}{_MONTH}(?:{_SEP}{_YEAR})?"
+    rf"|{_MONTH}{_SEP}(?:the[ \t]+)?{_DAY}(?:{_SEP}{_YEAR})?"
+    rf"|{_MONTH}{_SEP}{_YEAR}"
+    rf"|(?:the[ \t]+)?{_DAY}(?:[ \t]+of)?{_SEP}{_YEAR}"  # the month lost in recognition: taken after a cue only
+    rf"|\d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?P<typed_year>\d{{4}}|\d{{2}})"
+    rf"|(?P<iso_year>(?:19|20)\d\d)-\d\d-\d\d)(?![\w/])",
+    re.IGNORECASE,
+)
+# "birth" alone: recognition garbles what precedes it ("date on birth", "8th of birth").
+_BIRTH_CUE = re.compile(
+    r"\b(?:birth|birth[ \t]?date|birthday|born(?:[ \t]+on|[ \t]+in)?|d\.?[ \t]?o\.?[ \t]?b\.?)\b",
+    re.IGNORECASE,
+)
+_BORN_IN_YEAR = re.compile(r"\bborn(?:[ \t]+in)?[ \t]+(?P<year>(?:19|20)\d\d|(?:19|20)[ \t]\d\d)\b", re.IGNORECASE)
+_CUE_REACH = 110
+
+
+def _year(match: re.Match[str]) -> int | None:
+    """The four-digit year of a date ("'79" and "14/03/85" leave the century a guess: None)."""
+    typed = match.group("typed_year") or match.group("iso_year")
+    if typed:
+        return int(typed) if len(typed) == 4 else None
+    years = _FULL_YEAR.findall(match.group())
+    return int(re.sub(r"\D", "", years[-1])) if years else None
+
+
+def _full(match: re.Match[str]) -> bool:
+    """Day, month and year all present."""
+    if match.group("typed_year") or match.group("iso_year"):
+        return True
+    text = match.group()
+    has_month = re.search(_MONTH, text, re.IGNORECASE) is not None
+    without_year = _FULL_YEAR.sub("", text)
+    return has_month and _year(match) is not None and re.search(_DAY, without_year, re.IGNORECASE) is not None
+
+
+class DateOfBirthRecognizer(SpeechRecognizer):
+    """Dates of birth (see the module docstring)."""
+
+    ENTITIES = ("DATE_OF_BIRTH",)
+
+    def __init__(self, today: datetime.date | None = None) -> None:
+        super().__init__()
+        self._latest_adult_year = (today or datetime.date.today()).year - ADULT_YEARS
+
+    def find(self, text: str, entities: frozenset[str]) -> list[tuple[str, int, int, float]]:
+        cue_ends = [m.end() for m in _BIRTH_CUE.finditer(text)]
+        found = []
+        for match in _DATE.finditer(text):
+            cued = any(
+                0 <= match.start() - end <= _CUE_REACH and follows_directly(text[end : match.start()])
+                for end in cue_ends
+            )
+            year = _year(match)
+            old_full_date = _full(match) and year is not None and 1900 <= year <= self._latest_adult_year
+            if cued or old_full_date:
+                start = match.start()
+                if text[start : start + 4].lower() == "the ":
+                    start += 4
+                found.append(("DATE_OF_BIRTH", start, match.end(), 0.9 if cued else 0.6))
+        found += [("DATE_OF_BIRTH", m.start("year"), m.end("year"), 0.85) for m in _BORN_IN_YEAR.finditer(text)]
+        return found

@@ -1,0 +1,94 @@
+"""Identity documents and other codes of letters and digits: passports, driver IDs, UK National
+Insurance numbers, licence plates, policy and reference numbers.
+
+Read out, such a code comes back as capitals and digit groups in any grouping ("G-4-8, 2, 1, 9, 3,
+7, 5", "QQ 12 34 56 C", "K-L-5, 7, R-T-X", "7 ABC 123"); ``chains.code_chains`` finds the runs. A
+run is typed by its shape where the shape is distinctive — a National Insurance number (two
+letters, six digits, a letter A–D), a current UK plate (two letters, two digits, three letters) —
+else by the cue right before it ("passport number", "driving licence", "plate", "policy
+number"…), and a run holding 7 or more digits is an ID_NUMBER whatever precedes it. UK postcodes
+are left to ``location.PostalCodeRecognizer``, IBANs to ``finance``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from postprocess.recognizers.base import SpeechRecognizer
+from postprocess.recognizers.chains import Chain, code_chains
+from postprocess.recognizers.cues import CueIndex, cue_index
+from postprocess.recognizers.numbers import IDENTIFIER_DIGITS, read_digit_by_digit
+
+UK_NINO = re.compile(r"[A-Z]{2}\d{6}[A-D]")
+NINO_SHAPE = re.compile(r"[A-Z]{2}\d{6}[A-Z]?")  # the last letter is often heard wrong or lost
+NINO_NEAR_CUE = re.compile(r"[A-Z]{1,2}\d{6}[A-Z]?")  # a letter lost too, the cue a sentence before
+UK_PLATE = re.compile(r"[A-Z]{2}\d{2}[A-Z]{3}")
+UK_POSTCODE = re.compile(r"(?:[A-Z]{1,2}\d[A-Z\d]?)\d[A-Z]{2}")
+# Cue kinds a code right after them is typed as, and how many letters and digits it may have.
+CODE_LENGTHS: dict[str, range] = {
+    "PASSPORT_NUMBER": range(6, 13),
+    "DRIVER_ID": range(5, 19),
+    "LICENSE_PLATE": range(3, 9),
+    "UK_NINO": range(7, 10),
+    "ID_NUMBER": range(5, 21),
+    "BANK_ACCOUNT_NUMBER": range(6, 21),
+}
+# Sentence words that are capitals but not part of a code.
+_WORDS = frozenset({"I", "A", "OK", "AM", "PM"})
+
+
+def trimmed(chain: Chain) -> Chain | None:
+    """The chain without leading and trailing sentence words ("I", "A", "OK")."""
+    groups = chain.group_texts
+    first, last = 0, len(groups) - 1
+    while first <= last and groups[first] in _WORDS:
+        first += 1
+    while last >= first and groups[last] in _WORDS:
+        last -= 1
+    return chain.part(first, last) if first <= last else None
+
+
+def classify_code(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
+    """The PII type and score of a run of capitals and digits, or None."""
+    code = chain.code
+    digits = len(chain.digits)
+    if UK_NINO.fullmatch(code):
+        return "UK_NINO", 0.85
+    if NINO_SHAPE.fullmatch(code):
+        return "UK_NINO", 0.7
+    if UK_PLATE.fullmatch(code):
+        return "LICENSE_PLATE", 0.8
+    if UK_POSTCODE.fullmatch(code):
+        return None
+    nearest = cues.nearest(chain.start)
+    if nearest is not None and nearest.kind == "UK_NINO" and NINO_NEAR_CUE.fullmatch(code):
+        return "UK_NINO", 0.7
+    attached = cues.attached(chain.start)
+    if attached is not None and attached.kind == "NOT_PII":
+        return None
+    if attached is not None and attached.entity in CODE_LENGTHS and len(code) in CODE_LENGTHS[attached.entity]:
+        return attached.entity, 0.85
+    cued = nearest is not None and nearest.kind not in ("NOT_PII", "NUMBER")
+    if digits >= IDENTIFIER_DIGITS or (digits >= 4 and read_digit_by_digit(chain, cued=cued)):
+        if nearest is not None and nearest.entity in CODE_LENGTHS:
+            return nearest.entity, 0.8
+        return "ID_NUMBER", 0.6
+    return None
+
+
+class AlphanumericCodeRecognizer(SpeechRecognizer):
+    """Codes of capitals and digits: passports, driver IDs, NI numbers, plates, reference numbers."""
+
+    ENTITIES = ("PASSPORT_NUMBER", "DRIVER_ID", "LICENSE_PLATE", "UK_NINO", "ID_NUMBER", "BANK_ACCOUNT_NUMBER")
+
+    def find(self, text: str, entities: frozenset[str]) -> list[tuple[str, int, int, float]]:
+        cues = cue_index(text)
+        found = []
+        for chain in code_chains(text):
+            code = trimmed(chain)
+            if code is None or not re.search(r"\d", code.code):
+                continue
+            typed = classify_code(code, cues)
+            if typed is not None:
+                found.append((typed[0], code.start, code.end, typed[1]))
+        return found

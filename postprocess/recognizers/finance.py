@@ -1,0 +1,223 @@
+"""Bank details read out: IBANs with a spoken country prefix and SWIFT/BIC codes.
+
+Card numbers, account numbers, sort codes and routing numbers are digit runs, found and typed
+by ``numbers.DigitSequenceRecognizer`` (a routing number or a sort code is announced by its cue;
+an account number of 7 or more digits is an identifier whatever precedes it).
+"""
+
+from __future__ import annotations
+
+import re
+
+from postprocess.recognizers.base import CONTEXT_WINDOW, SpeechRecognizer, before
+from postprocess.recognizers.chains import Chain, code_chains, digit_chains
+from postprocess.recognizers.cues import CueIndex, cue_index
+from postprocess.recognizers.numbers import IDENTIFIER_DIGITS
+
+# Speech recognition writes a read-out IBAN as capital letters and digit groups, often with the
+# letters glued to the digits and the grouping wrong: "G B 8 2 W E S T 1 2 3 4 ...", "GBA2W EST1 2 3",
+# "GB82 West 1,234,698 ...". A run starts with capitals or digits; a short capitalised word may
+# follow once digits have begun.
+_FIRST_TOKEN = r"[A-Z0-9]{1,6}(?!\w)"
+_NEXT_TOKEN = r"(?:[A-Z0-9]{1,6}|[A-Z][a-z]{1,4})(?!\w)"
+# Tokens are joined by spaces, commas, dashes or slashes, or by a dot with no space (a dot and a
+# space end a sentence: "... 1111. I really ...").
+_ACCOUNT_RUN = re.compile(rf"(?<![\w.@]){_FIRST_TOKEN}(?:(?:\s*[,\-/]?\s*|\.){_NEXT_TOKEN})+")
+_TRAILING_WORDS = re.compile(r"(?:[\s,.\-/]+(?:[A-Z][a-z]{1,4}|I|A))+$")  # "... 4 3 2 Thank you", "... 2 I"
+_IBAN_CONTEXT = re.compile(r"\b(?:iban|i[ -]ban|eye[ -]?ban|bank|account|wire|transfer|swift|bic)\b", re.I)
+_IBAN_MIN_DIGITS = 10
+_IBAN_CHARS = range(15, 41)  # IBANs are 15 to 34 characters; recognition adds a few
+# Countries whose banks use IBANs (the IBAN registry), for the country code that starts one.
+IBAN_COUNTRIES = frozenset(
+    [
+        "AD",
+        "AE",
+        "AL",
+        "AT",
+        "AZ",
+        "BA",
+        "BE",
+        "BG",
+        "BH",
+        "BI",
+        "BR",
+        "BY",
+        "CH",
+        "CR",
+        "CY",
+        "CZ",
+        "DE",
+        "DJ",
+        "DK",
+        "DO",
+        "EE",
+        "EG",
+        "ES",
+        "FI",
+        "FK",
+        "FO",
+        "FR",
+        "GB",
+        "GE",
+        "GI",
+        "GL",
+        "GR",
+        "GT",
+        "HR",
+        "HU",
+        "IE",
+        "IL",
+        "IQ",
+        "IS",
+        "IT",
+        "JO",
+        "KW",
+        "KZ",
+        "LB",
+        "LC",
+        "LI",
+        "LT",
+        "LU",
+        "LV",
+        "LY",
+        "MC",
+        "MD",
+        "ME",
+        "MK",
+        "MN",
+        "MR",
+        "MT",
+        "MU",
+        "NI",
+        "NL",
+        "NO",
+        "OM",
+        "PK",
+        "PL",
+        "PS",
+        "PT",
+        "QA",
+        "RO",
+        "RS",
+        "RU",
+        "SA",
+        "SC",
+        "SD",
+        "SE",
+        "SI",
+        "SK",
+        "SM",
+        "SO",
+        "ST",
+        "SV",
+        "TL",
+        "TN",
+        "TR",
+        "UA",
+        "VA",
+        "VG",
+        "XK",
+    ]
+)
+_IBAN_HEAD = re.compile(r"[A-Z]{2}\d{1,2}")  # a check digit may be lost
+_HEAD_REACH = 25  # characters between an IBAN's country code and check digits and the rest of it
+SWIFT = re.compile(r"[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?")
+PARTIAL = range(4, 12)  # characters of a SWIFT code recognition garbled, right after its cue
+
+
+class SpokenIbanRecognizer(SpeechRecognizer):
+    """IBANs as speech recognition writes them: capitals and digit groups, any grouping.
+
+    A run of capital-letter and digit tokens with letters and at least ten digits is an account
+    number (spoken phone, card and SSN numbers hold no letters); the score is higher near a word
+    such as "IBAN", "bank" or "account". Written IBANs are left to presidio's checksum recognizer.
+    """
+
+    ENTITIES = ("IBAN_CODE",)
+
+    def find(self, text: str, entities: frozenset[str]) -> list[tuple[str, int, int, float]]:
+        results = []
+        for match in _ACCOUNT_RUN.finditer(text):
+            start, run = match.start(), match.group()
+            while run[:2] in ("I ", "A "):  # a sentence word, not a country code
+                start, run = start + 2, run[2:]
+            run = _TRAILING_WORDS.sub("", run)
+            chars = re.sub(r"[^A-Z0-9]", "", run)
+            if not re.search(r"[A-Z]", chars) or len(re.sub(r"\D", "", chars)) < _IBAN_MIN_DIGITS:
+                continue
+            if len(chars) not in _IBAN_CHARS:
+                continue
+            score = 0.85 if _IBAN_CONTEXT.search(before(text, start, CONTEXT_WINDOW)) else 0.6
+            results.append(("IBAN_CODE", start, start + len(run), score))
+        headed = [h for h in self._headed_runs(text) if not any(r[1] < h[2] and h[1] < r[2] for r in results)]
+        return results + headed
+
+    @staticmethod
+    def _headed_runs(text: str) -> list[tuple[str, int, int, float]]:
+        """A country code and check digits ("GB2, 9") shortly before a long digit run, with a few
+        words recognition made of the bank code in between ("GB2, 9, and Wbk, 6, 0, 1, …")."""
+        runs = [c for c in digit_chains(text) if len(c.digits) >= IDENTIFIER_DIGITS]
+        found = []
+        for head in code_chains(text):
+            code = head.code
+            if not (_IBAN_HEAD.fullmatch(code) and code[:2] in IBAN_COUNTRIES):
+                continue
+            rest = next((r for r in runs if 0 <= r.start - head.end <= _HEAD_REACH), None)
+            if rest is not None and re.fullmatch(
+                r"[\s,.\-]*(?:[\w'’]{1,4}[\s,.\-]+){0,3}", text[head.end : rest.start]
+            ):
+                found.append(("IBAN_CODE", head.start, rest.end, 0.7))
+        return found
+
+
+# Countries whose banks' SWIFT codes are spoken often enough to take one spelled out with no cue.
+_SWIFT_COUNTRIES = IBAN_COUNTRIES | frozenset(["US", "CA", "AU", "NZ", "JP", "CN", "HK", "SG", "IN", "ZA", "MX"])
+_SPELLED_CODE = re.compile(r"[A-Z0-9](?:[ \t]*[,\-][ \t]*[A-Z0-9])+")
+
+
+class SwiftCodeRecognizer(SpeechRecognizer):
+    """SWIFT/BIC codes (8 or 11 capitals and digits: bank, country, location, branch) after a
+    "SWIFT" or "BIC" cue, spelled out or written ("N W B K G B 2 L", "COBADEFFXXX"); with no cue
+    (recognition garbles "SWIFT" too: "with code"), a code spelled character by character that has
+    the exact shape, a known country and a digit in its location part ("N-W-B-K-G-B-2-L")."""
+
+    ENTITIES = ("SWIFT_CODE",)
+
+    def find(self, text: str, entities: frozenset[str]) -> list[tuple[str, int, int, float]]:
+        cues = cue_index(text)
+        found = []
+        for chain in code_chains(text, need_digit=False):
+            if (swift := self._swift_part(chain, cues)) is not None:
+                found.append(("SWIFT_CODE", swift[0], swift[1], 0.85))
+            elif self._spelled_swift(chain):
+                found.append(("SWIFT_CODE", chain.start, chain.end, 0.6))
+        return found
+
+    @staticmethod
+    def _spelled_swift(chain: Chain) -> bool:
+        code = chain.code
+        return (
+            SWIFT.fullmatch(code) is not None
+            and code[4:6] in _SWIFT_COUNTRIES
+            and re.search(r"\d", code[6:8]) is not None
+            and _SPELLED_CODE.fullmatch(chain.value) is not None
+        )
+
+    @staticmethod
+    def _swift_part(chain: Chain, cues: CueIndex) -> tuple[int, int] | None:
+        """The groups of ``chain`` that form a SWIFT code right after a SWIFT cue (the cue may be a
+        group of the chain itself: "SWIFT NWBKGB2L")."""
+        swift = frozenset({"SWIFT_CODE"})
+        for first in range(len(chain.groups)):
+            start = chain.groups[first][0]
+            if cues.nearest(start, 40, swift) is None:
+                continue
+            for last in range(len(chain.groups) - 1, first - 1, -1):
+                if SWIFT.fullmatch(chain.part(first, last).code):
+                    return start, chain.groups[last][1]
+            if (
+                cues.nearest(start, 25, swift) is not None
+                and len(chain.part(first, len(chain.groups) - 1).code) in PARTIAL
+            ):
+                return start, chain.end  # part of a code recognition garbled ("B K G B 2 L")
+        return None

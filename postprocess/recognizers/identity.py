@@ -1,0 +1,173 @@
+"""People's names: introduced ("my name is …"), spelled out ("K-O-W-A-L-S-K-I"), and the tidying of
+names spaCy's NER finds (common words trimmed off; a word with digits or leetspeak is no name).
+"""
+
+from __future__ import annotations
+
+import re
+
+from postprocess.lean_imports import without_unused_ml_frameworks
+from postprocess.recognizers.base import SpeechRecognizer, word_set
+
+with without_unused_ml_frameworks():
+    from spacy.lang.en.stop_words import STOP_WORDS as _SPACY_STOP_WORDS
+
+STOP_WORDS: frozenset[str] = frozenset(_SPACY_STOP_WORDS)
+
+_STRONG_CUE = (
+    r"my name is|my name's|name is|names is|the name is|the name's|speaking with|speak with|spoke with|spoke to|"
+    r"talking to|talking with|talk to|talked to|talked with|speaking to|spoken to|ask for|asked for|"
+    r"call me|i am called|you can call me|transfer you to|connect you with|put you through to|"
+    r"this is agent|my colleague|my manager|my husband|my wife|my son|my daughter|my friend|my sister|"
+    r"my brother|my partner|my mother|my father|my mum|my mom|my dad|"
+    r"mr|mrs|ms|miss|dr|doctor"
+)
+# Weak cues take a capitalised name only: "thanks Callum", "hi, Calum", "no worries Siobhan".
+_WEAK_CUE = r"this is|it's|it is|i am|i'm|im|here is|here's|thanks|thank you|cheers|bye|goodbye|hi|hello|hey|no worries"
+_NAME_WORD = r"[A-Za-z][a-z'\-]*[A-Za-z]|[A-Z]"
+_NAME_AFTER_CUE = re.compile(
+    rf"\b(?P<cue>{_STRONG_CUE}|{_WEAK_CUE})\.?[ \t,]+(?P<name>(?:{_NAME_WORD})(?:[ \t]+(?:{_NAME_WORD})){{0,2}})",
+    re.IGNORECASE,
+)
+_GREETING_BEFORE = re.compile(r"\b(?:hi|hello|hey|good (?:morning|afternoon|evening)|yes|yeah)[ \t,!.]*$", re.I)
+_INTRO_AFTER = re.compile(r"^[ \t,]*(?:from|calling|speaking|here|with|at|of)\b", re.IGNORECASE)
+NOT_NAMES = word_set(
+    """
+    calling speaking here from thanks thank sorry glad happy good great fine okay ok yes yeah no hi
+    hello hey going trying looking interested afraid done sure right wrong available busy ready
+    calling about regarding just really actually basically definitely probably maybe kind sort lot
+    bit little pretty quite very also um uh like well gonna wanna gotta the customer support service
+    team manager agent doctor officer number email phone address account card order morning
+    afternoon evening today tomorrow yesterday name new old first last next one two three monday
+    tuesday wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december english american spanish french german locked
+    """
+)
+# Words the NER tends to take for names in transcripts (sentence-initial, capitalized by ASR).
+_NER_NOT_NAMES = word_set(
+    """
+    email e-mail mail text call ssn social python java customer support billing department thanks
+    okay please sorry hello hi hey yes yeah bye goodbye cheers pin iban swift bic zip postcode password mobile
+    landline
+    passcode username account count number code sort routing passport licence license mr mrs ms miss dr
+    visa mastercard amex
+    """
+)
+# Characters a name never holds: digits and the symbols of leetspeak ("b1tch", "sh!t", "@ss").
+_NOT_IN_NAMES = re.compile(r"[0-9@$*!#%&+=|\\/<>{}\[\]^~]")
+
+
+def _name_words(words: list[str]) -> list[str]:
+    """The leading words of ``words`` that can be a name: up to three capitalized words when the
+    name starts capitalized, else up to two lowercase ones (ASR often writes names lowercase)."""
+    capitalized = bool(words) and words[0][0].isupper()
+    kept: list[str] = []
+    for word in words:
+        lowered = word.lower()
+        if lowered in STOP_WORDS or lowered in NOT_NAMES:
+            break
+        if capitalized and not word[0].isupper():
+            break
+        kept.append(word)
+    return kept[: 3 if capitalized else 2]
+
+
+def plausible_name(value: str) -> bool:
+    """False for what spaCy's NER calls a person but cannot be one: capitals only, three or fewer
+    ("QQ", "UK")."""
+    letters = re.sub(r"[^A-Za-z]", "", value)
+    return not (letters.isupper() and len(letters) <= 3)
+
+
+def trim_name_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``[start, end)`` of ``text`` without leading/trailing common words the NER takes for parts
+    of a name ("john yesterday", "Email"); None when nothing name-like is left, or when a word of
+    it holds digits or leetspeak symbols ("b1tch" is no name)."""
+    if _NOT_IN_NAMES.search(text, start, end):
+        return None
+    ignorable = STOP_WORDS | NOT_NAMES | _NER_NOT_NAMES
+
+    def name_like(word: str) -> bool:
+        bare = word.strip(".,;:!?'\"").lower().replace("’", "'")
+        return bare not in ignorable and bare.split("'")[0] not in ignorable  # "you're", "I'm"
+
+    words = [m for m in re.finditer(r"\S+", text[start:end]) if name_like(m.group())]
+    if not words:
+        return None
+    return start + words[0].start(), start + words[-1].end()
+
+
+# "IT service desk, Callum MacLeod speaking": a name right before "speaking" that opens a
+# sentence or follows a comma (how call-centre agents answer).
+_NAME_BEFORE_SPEAKING = re.compile(
+    r"(?:^|(?<=[,.?!:\n])[ \t]*)(?P<name>[A-Z][a-z'\-]+(?:[ \t]+[A-Za-z][a-z'\-]+){0,2})[ \t]+speaking\b",
+    re.MULTILINE,
+)
+
+
+# "Generally speaking", "frankly speaking": adverbs, not names.
+_ADVERBS = word_set("frankly roughly broadly honestly strictly loosely properly publicly legally morally strictly")
+
+
+def _adverb(word: str) -> bool:
+    return len(word) >= 7 and word.lower().endswith("ally")
+
+
+class IntroducedNameRecognizer(SpeechRecognizer):
+    """Person names right after an introduction cue, or right before "speaking", in any letter case."""
+
+    ENTITIES = ("PERSON",)
+
+    def find(self, text: str, entities: frozenset[str]) -> list[tuple[str, int, int, float]]:
+        found = []
+        position = 0
+        while match := _NAME_AFTER_CUE.search(text, position):
+            span = self._name_span(match, text)
+            if span is not None:
+                found.append(("PERSON", *span))
+            # after a miss, look again from the words taken for a name ("hello this is sarah")
+            position = match.end() if span is not None else match.start("name")
+        for match in _NAME_BEFORE_SPEAKING.finditer(text):
+            words = match.group("name").split()
+            if not any(w.lower() in STOP_WORDS | NOT_NAMES | _ADVERBS or _adverb(w) for w in words):
+                found.append(("PERSON", match.start("name"), match.end("name"), 0.8))
+        return found
+
+    @staticmethod
+    def _name_span(match: re.Match[str], text: str) -> tuple[int, int, float] | None:
+        cue = match.group("cue").lower()
+        strong = re.fullmatch(_WEAK_CUE, cue) is None
+        words = list(re.finditer(r"\S+", match.group("name")))
+        kept = _name_words([w.group() for w in words])
+        if not kept:
+            return None
+        start = match.start("name")
+        end = start + words[len(kept) - 1].end()
+        if not strong:
+            if not kept[0][0].isupper() and kept[0].lower().endswith(("ing", "ed")):
+                return None  # "I'm moving house", "I'm locked out": what someone does, not a name
+            after = text[end : end + 20]
+            before = text[max(0, match.start() - 20) : match.start()]
+            cued = _INTRO_AFTER.match(after) or _GREETING_BEFORE.search(before)
+            if not (cued or (kept[0][0].isupper() and not text.isupper())):
+                return None
+        return start, end, 0.85 if strong else 0.7
+
+
+# "K-O-W-A-L-S-K-I", "K O W A L S K I": a name (or an address) spelled for the listener. Four
+# or more single capitals (digits may follow), joined by dashes, dots or spaces.
+_SPELLED = re.compile(r"(?<![\w\-.])[A-Z]{1,2}(?:(?:[ \t]*[\-.,][ \t]*|[ \t]+)[A-Z0-9]){3,}(?![\w\-])")
+
+
+class SpelledOutRecognizer(SpeechRecognizer):
+    """Names spelled out letter by letter, as PERSON (what callers spell is mostly their name)."""
+
+    ENTITIES = ("PERSON",)
+
+    def find(self, text: str, entities: frozenset[str]) -> list[tuple[str, int, int, float]]:
+        found = []
+        for match in _SPELLED.finditer(text):
+            letters = re.findall(r"[A-Z]", match.group())
+            if len(letters) >= 4 and not re.search(r"\d", match.group()):
+                found.append(("PERSON", match.start(), match.end(), 0.6))
+        return found

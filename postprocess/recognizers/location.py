@@ -1,0 +1,223 @@
+"""Where someone lives: street addresses, UK postcodes and US ZIP codes.
+
+- ``StreetAddressRecognizer``: a house number (also read digit by digit: "7, 4, 2"), one to three
+  street-name words and a street type ("22 Baker Street", "221B Baker Street", "Flat 2, 21 Kings
+  Road"), and the town, county or state and the rest of the address that follow it after commas
+  ("…, Springfield, Oregon"), as LOCATION. The recognizer may break the sentence inside the
+  address ("I live at 742." "Evergreen Terrace, …"): a sentence break between house number and
+  street name is allowed. Lowercase street names count only after an address cue ("live at",
+  "address", "send it to"), or "sold 3 cars on the street" would be an address.
+- ``PostalCodeRecognizer``: UK postcodes by their shape, written or spelled out ("NW1 6XE", "N W
+  1, 6 X E"), and US ZIP codes after a state ("DC 20500", "Texas, 78704") or a "zip code" cue.
+"""
+
+from __future__ import annotations
+
+import re
+
+from postprocess.recognizers.base import SpeechRecognizer
+from postprocess.recognizers.chains import code_chains, digit_chains
+from postprocess.recognizers.cues import cue_index
+from postprocess.recognizers.documents import UK_POSTCODE, trimmed
+from postprocess.recognizers.identity import STOP_WORDS
+
+_STREET_TYPE = (
+    r"(?i:(?:street|road|avenue|lane|drive|boulevard|way|court|place|terrace|close|crescent|parkway|highway|"
+    r"square|row|mews|gardens|grove|hill|heights|view|walk|park|rise|green|parade|vale|wharf|yard|circle|loop|"
+    r"trail|alley|plaza|quay|esplanade|promenade|broadway|causeway|embankment|drove|chase)\b"
+    r"|(?:st|rd|ave|ln|dr|blvd|ct|pl|pkwy|hwy|sq)\b\.?)"
+)
+# "Flat 2", "apartment 4B"; recognition writes a number after them as a word ("Flat to", "apartment for").
+_UNIT_NUMBER = (
+    r"(?:[0-9A-Z]{1,4}|(?i:to|too|two|for|four|one|won|the|a))(?:[ \t]+(?:[A-Z](?![a-z])|(?i:the|be|bee)\b))?"
+)
+_UNIT = rf"(?:(?i:flat|apartment|apt|unit|suite|number|no\.?)[ \t]+{_UNIT_NUMBER}[ \t]*,?[ \t]*)?"
+_HOUSE_NUMBER = r"\d{1,5}[A-Za-z]?(?:(?:[ \t]*,[ \t]*|[ \t]+)\d{1,3}){0,4}"
+_NAME_WORD = r"[A-Za-z][a-z'\-]*"
+_STREET_ADDRESS = re.compile(
+    rf"(?<![\w.]){_UNIT}(?P<number>{_HOUSE_NUMBER})(?:\s*[,.]?\s+)"
+    rf"(?P<name>(?:{_NAME_WORD}[ \t]+){{1,3}}){_STREET_TYPE}"
+)
+# Recognition writes a town in lowercase too ("…, spring field."): after an address cue.
+_LOWERCASE_TAIL = re.compile(r"[ \t]*,[ \t]*[a-z]{3,}(?:[ \t]+[a-z]{3,})?(?=[ \t]*[,.?!\n])")
+# Words between an address and its postcode ("… Crescent leads LS6 2AB": "Leeds" misheard).
+_UP_TO_POSTCODE = re.compile(
+    r"(?:\s*,?\s*(?!(?i:postcode|post|postal|zip|code)\b)[A-Za-z]{2,}){1,2}(?=\s*,?\s*[A-Z](?:[ .\-]?[A-Z])?[ .\-]?\d)"
+)
+# What may follow an address after a comma: an apartment, the town, the county or state.
+_ADDRESS_TAIL = re.compile(
+    rf"(?:\s*[,.]?\s*(?:(?i:apartment|apt|flat|unit|suite|floor)[ \t]+{_UNIT_NUMBER}|"
+    r"[A-Z][a-z][a-z'\-]*(?:[ \t]+[A-Z][a-z][a-z'\-]*){0,2}))"
+)
+_ADDRESS_CUE = re.compile(
+    r"\b(?:live[sd]?|living|address|located|moved|based|stay(?:ing)?|send|deliver|ship|records? show)\b[^.?!]{0,30}"
+    r"(?:[.?!]\s+)?$",
+    re.IGNORECASE,
+)
+# Words that end an address tail: a new sentence's subject, not a town.
+_NOT_PLACES = frozenset(
+    {"yes", "no", "thanks", "thank", "is", "and", "the", "that", "this", "it", "please", "great", "okay", "ok",
+     "postcode", "zip", "code", "sure", "lovely", "right", "correct"}
+)  # fmt: skip
+US_STATES = (
+    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|"
+    "Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|"
+    "Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|"
+    "North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|"
+    "South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming|"
+    "District of Columbia"
+)
+US_STATE_CODES = (
+    "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|"
+    "OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC"
+)
+# A postcode recognition left incomplete ("LS6, 2B"): taken after a postcode cue or an address.
+_PARTIAL_POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?(?:\d[A-Z]{0,2})?")
+_CUED_POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]{0,5}")
+_ADDRESS_BEFORE = re.compile(
+    rf"(?:\b{_STREET_TYPE}|\b(?i:address|post ?code)\b)[^.?!]{{0,60}}(?:[.?!]+\s+[^.?!]{{0,60}})?\Z"
+)
+_STATE_BEFORE = re.compile(rf"(?:\b(?i:{US_STATES})|\b(?:{US_STATE_CODES}))[ \t]*,?[ \t]*$")
+
+
+# The last word of an organisation's name: the NER takes some for places ("Redwood Analytics").
+_ORGANISATION_WORDS = frozenset(
+    {"analytics", "bank", "society", "operations", "team", "inc", "ltd", "llc", "plc", "group", "services",
+     "solutions", "systems", "energy", "mutual", "insurance", "department", "company", "corporation", "corp",
+     "partners", "labs", "technologies", "consulting", "agency", "associates", "holdings", "industries", "pharmacy",
+     "clinic", "hospital", "surgery", "council", "centre", "center", "school", "university", "college", "office",
+     "store", "shop", "hotel", "restaurant", "cafe", "line"}
+)  # fmt: skip
+
+
+# Words the NER takes for places in calls ("Mobile's 0, 7, 9 …" is not the town in Alabama).
+_NOT_PLACE_WORDS = frozenset({"mobile", "landline", "email", "postcode", "post", "code", "zip", "iban", "swift"})
+
+
+def plausible_place(value: str) -> bool:
+    """False for what spaCy's NER calls a place but is not one here: something holding digits
+    ("B2.87"), capitals only ("IV"), a word of the call ("Mobile", "Post"), or a name ending in an
+    organisation word ("Redwood Analytics")."""
+    words = value.split()
+    letters = re.sub(r"[^A-Za-z]", "", value)
+    if re.search(r"\d", value) or not words or (letters.isupper() and len(letters) <= 3):
+        return False
+    if re.sub(r"['’]s$", "", value.strip(" .,")).lower() in _NOT_PLACE_WORDS:
+        return False
+    return words[-1].lower().strip(".,") not in _ORGANISATION_WORDS
+
+
+# Words that announce an address for sure (a street with its number or type garbled may follow).
+_STRONG_ADDRESS_CUE = re.compile(
+    r"\b(?:address|live[sd]? at|living at|moved to|moving to|reside)\b[^.?!]{0,40}(?:[.?!]?\s+[^.?!]{0,30})?$",
+    re.IGNORECASE,
+)
+# After such a cue: a street with no number ("strove lane, Cardiff": "Nine Ashgrove" misheard) …
+_NUMBERLESS_STREET = re.compile(rf"(?<![\w.])(?P<name>(?:[A-Za-z][a-z'\-]+[ \t]+){{1,2}}){_STREET_TYPE}")
+# … or a number and capitalised words with no street type ("17 Harbor, New, Swansea").
+_TYPELESS_STREET = re.compile(
+    rf"(?<![\w.])(?P<unit>{_UNIT})(?P<number>{_HOUSE_NUMBER})"
+    r"[ \t]+[A-Z][a-z][a-z'\-]*(?:[ \t]+[A-Z][a-z][a-z'\-]*){0,2}"
+    r"(?=[ \t]*[,.\n]|[ \t]+(?i:post ?code|zip)\b|[ \t]+[a-z])"
+)
+
+
+class StreetAddressRecognizer(SpeechRecognizer):
+    """Street addresses (house number, street name, street type, town and state) as LOCATION."""
+
+    ENTITIES = ("LOCATION",)
+
+    def find(self, text: str, entities: frozenset[str]) -> list[tuple[str, int, int, float]]:
+        full = self._full_addresses(text)
+        garbled = [g for g in self._garbled_addresses(text) if not any(f[1] < g[2] and g[1] < f[2] for f in full)]
+        return full + garbled
+
+    def _garbled_addresses(self, text: str) -> list[tuple[str, int, int, float]]:
+        """Streets with their number or type lost, right after a word that announces an address
+        (or, for a number and a name, after "Flat …"/"Apartment …")."""
+        results = []
+        for match in _NUMBERLESS_STREET.finditer(text):
+            words = list(re.finditer(r"\S+", match.group("name")))
+            while words and words[0].group().lower() in STOP_WORDS | _NOT_PLACES:
+                words = words[1:]  # "… has strove lane": the street starts after the last common word
+            if not words or any(w.group().lower() in STOP_WORDS | _NOT_PLACES for w in words):
+                continue
+            start = match.start("name") + words[0].start()
+            if _STRONG_ADDRESS_CUE.search(text, max(0, start - 90), start):
+                results.append(("LOCATION", start, self._tail_end(text, match.end(), True), 0.7))
+        for match in _TYPELESS_STREET.finditer(text):
+            strong = _STRONG_ADDRESS_CUE.search(text, max(0, match.start() - 90), match.start())
+            if strong or match.group("unit"):
+                results.append(("LOCATION", match.start(), self._tail_end(text, match.end(), True), 0.7))
+        return results
+
+    def _full_addresses(self, text: str) -> list[tuple[str, int, int, float]]:
+        results = []
+        for match in _STREET_ADDRESS.finditer(text):
+            words = match.group("name").split()
+            cued = bool(_ADDRESS_CUE.search(text, max(0, match.start() - 50), match.start()))
+            while cued and len(words) > 1 and words[0].lower() in STOP_WORDS:
+                words = words[1:]  # "7, 4, 2, and the green terrace": words recognition slipped in
+            capitalised = all(w[0].isupper() for w in words)
+            if (not cued and any(w.lower() in STOP_WORDS for w in words)) or not (capitalised or cued):
+                continue  # after a cue, recognition may have put common words in the name ("Birch was drive")
+            results.append(("LOCATION", match.start(), self._tail_end(text, match.end(), cued), 0.8 if cued else 0.7))
+        return results
+
+    @staticmethod
+    def _tail_end(text: str, end: int, cued: bool) -> int:
+        """The end of the address: the street plus up to three parts after it (lowercase ones,
+        "spring field", only after an address cue)."""
+        end = StreetAddressRecognizer._parts_end(text, end, cued)
+        postcode = _UP_TO_POSTCODE.match(text, end)
+        return postcode.end() if postcode else end
+
+    @staticmethod
+    def _parts_end(text: str, end: int, cued: bool) -> int:
+        for _ in range(3):
+            tail = _ADDRESS_TAIL.match(text, end) or (_LOWERCASE_TAIL.match(text, end) if cued else None)
+            if tail is None:
+                break
+            words = list(re.finditer(r"[^\s,.]+", tail.group()))
+            kept = 0
+            while kept < len(words) and words[kept].group().lower() not in _NOT_PLACES | STOP_WORDS:
+                kept += 1
+            unit = re.match(r"\s*[,.]?\s*(?i:apartment|apt|flat|unit|suite|floor)\b", tail.group())
+            if unit:
+                kept = len(words)
+            if not kept:
+                break
+            end = tail.start() + words[kept - 1].end()
+            if kept < len(words):
+                break
+        return end
+
+
+class PostalCodeRecognizer(SpeechRecognizer):
+    """UK postcodes by shape; US ZIP codes after a state or a "zip code" cue."""
+
+    ENTITIES = ("POSTAL_CODE",)
+
+    def find(self, text: str, entities: frozenset[str]) -> list[tuple[str, int, int, float]]:
+        cues = cue_index(text)
+        postal = frozenset({"POSTAL_CODE"})
+        found = []
+        for chain in code_chains(text):
+            code = trimmed(chain)
+            if code is None:
+                continue
+            value = code.code
+            cued = cues.attached(code.start, postal) is not None
+            near_address = _ADDRESS_BEFORE.search(text, max(0, code.start - 80), code.start) is not None
+            partial = (near_address and _PARTIAL_POSTCODE.fullmatch(value)) or (
+                cued and _CUED_POSTCODE.fullmatch(value)
+            )
+            if UK_POSTCODE.fullmatch(value) or partial:
+                found.append(("POSTAL_CODE", code.start, code.end, 0.9 if cued else 0.8))
+        for chain in digit_chains(text):
+            n = len(chain.digits)
+            if not (4 <= n <= 6 or n == 9):  # 5 or 9, with a digit lost or added in recognition
+                continue
+            if cues.attached(chain.start, postal) or _STATE_BEFORE.search(text, max(0, chain.start - 30), chain.start):
+                found.append(("POSTAL_CODE", chain.start, chain.end, 0.85))
+        return found

@@ -1,0 +1,277 @@
+"""Numbers read out: identifiers whatever the cue, quantities left alone.
+
+In speech a long run of digits is an identifier, not a quantity: people say "four point two
+million", not "four two zero zero zero zero zero". So after spoken numbers are rewritten into
+digits (``postprocess.spoken``), every digit run (``chains.digit_chains``: any grouping, across
+commas, dashes, dots, "double"/"triple" and sentence breaks the recognizer inserted) is PII when
+
+- it holds 7 or more digits, or
+- it is read digit by digit (four or more single digits: "7, 3, 1, 9"), or starts with a zero
+  (four or more digits: "07700"), or
+- a cue right before it announces a short value (a PIN, a sort code, the last four of an SSN, a
+  card's security code or expiry, a ZIP code),
+
+unless it is clearly a quantity (``quantity_reason``: money, a unit, a round number, years, a
+date, a decimal) or names a thing (a room, page, gate, version…). It is typed by the nearest cue
+before it ("card" heard as "current" still leaves the run redacted, typed by its shape): a
+Luhn-valid 13–19 digit run is a CREDIT_CARD, phone shapes a PHONE_NUMBER, anything else an
+ID_NUMBER. A wrong type is acceptable; a leak is not.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+from postprocess.recognizers.base import SpeechRecognizer
+from postprocess.recognizers.chains import Chain, digit_chains
+from postprocess.recognizers.cues import Cue, CueIndex, cue_index
+
+_MONEY_BEFORE = re.compile(r"(?:[$£€¥]|\b(?:usd|gbp|eur|us\$))\s*$", re.IGNORECASE)
+_UNIT_AFTER = re.compile(
+    r"^\s*(?:%|per ?cent\b|(?:dollars?|bucks|euros?|pounds?|quid|pence|cents?|p|k|m|bn|million|billion|"
+    r"thousand|hundred|years?|months?|weeks?|days?|hours?|hrs|minutes?|mins?|seconds?|secs?|milliseconds?|"
+    r"ms|kilo\w*|miles?|meters?|metres?|feet|foot|inches|kg|km|mb|gb|tb|kb|megabits?|gigabits?|bytes?|"
+    r"people|persons|users|visitors|customers|clients|employees|staff|members|attendees|subscribers|"
+    r"followers|views|downloads|votes|rows|records|items|units|copies|tickets|requests|calls|emails|times|"
+    r"steps|points|lines|words|pages|students|patients|cases|deaths|households|homes)\b)",
+    re.IGNORECASE,
+)
+_TIME_BEFORE = re.compile(r"\d[:.]\Z")
+_TIME_AFTER = re.compile(r"^(?:[:.]\d|\s*(?:a\.?m\b\.?|p\.?m\b\.?|o'clock|hrs\b|h\b))", re.IGNORECASE)
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_DECIMAL = re.compile(r"\d+\.\d+")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+_TYPED_DATE = re.compile(r"(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?:\d{2}|\d{4})|\d{4}-(?P<m>\d{2})-(?P<d>\d{2})")
+_ITEM_SPLIT = re.compile(r",[ \t]+|[.?!]+[ \t]+")
+_PLUS_BEFORE = re.compile(r"\bplus[ \t,]*$", re.IGNORECASE)
+# Cue kinds whose value may be shorter than an identifier, and the digit counts each allows.
+SHORT_VALUES: dict[str, range] = {
+    "CARD_DETAIL": range(2, 5),
+    "PHONE_NUMBER": range(4, 16),  # part of a number ("My mobile is 07700", the rest after a pause)
+    "IP_ADDRESS": range(3, 13),  # "the IP address is 192.16, …": part of one, heard as a decimal
+    "CREDIT_CARD": range(6, 20),
+    "US_SSN": range(4, 13),
+    "BANK_ROUTING": range(2, 11),  # a sort code recognition garbled keeps a few digits
+    "BANK_ACCOUNT_NUMBER": range(5, 21),
+    "PASSPORT_NUMBER": range(5, 13),
+    "DRIVER_ID": range(5, 19),
+    "ID_NUMBER": range(4, 21),
+    "PIN": range(3, 9),
+    "POSTAL_CODE": range(4, 10),
+    "LICENSE_PLATE": range(3, 9),
+    "UK_NINO": range(5, 9),
+}
+# What a cue may type a long digit run as (other cue kinds leave the typing to its shape).
+TYPED_BY_CUE = frozenset(
+    {"CREDIT_CARD", "US_SSN", "BANK_ROUTING", "BANK_ACCOUNT_NUMBER", "PASSPORT_NUMBER", "DRIVER_ID", "ID_NUMBER",
+     "UK_NINO", "IBAN_CODE", "PHONE_NUMBER", "IP_ADDRESS", "LICENSE_PLATE"}
+)  # fmt: skip
+IDENTIFIER_DIGITS = 7
+ROUND_NUMBERS = "round numbers, decimals or years"
+CARD_DETAIL_REACH = 100  # characters after a card number where its expiry and security code follow
+
+
+def luhn_valid(digits: str) -> bool:
+    """True when ``digits`` passes the Luhn checksum used by payment card numbers."""
+    total = 0
+    for i, char in enumerate(reversed(digits)):
+        d = int(char)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def ssn_plausible(digits: str) -> bool:
+    """US SSN structure: area not 000/666, group not 00, serial not 0000."""
+    return digits[:3] not in ("000", "666") and digits[3:5] != "00" and digits[5:] != "0000"
+
+
+def _quantity_like(item: str) -> bool:
+    """A number as people say quantities: round ("3,000", "1500"), a year, a decimal, thousands."""
+    digits = re.sub(r"\D", "", item)
+    if _YEAR.fullmatch(item):
+        return True
+    if _DECIMAL.fullmatch(item) or (_THOUSANDS.fullmatch(item) and digits.endswith("000")):
+        return True
+    return item.isdigit() and len(item) >= 3 and item.endswith("00") and not item.startswith("0")
+
+
+def quantity_reason(value: str, before: str, after: str) -> str | None:
+    """Why a digit run is a quantity and not an identifier, or None. ``before``/``after``: the text
+    around it (a currency sign before, a unit after)."""
+    items = [i for i in _ITEM_SPLIT.split(value) if i]
+    # A currency sign is about the first number of a list, a unit about the last: the rest of a
+    # long run is still an identifier ("$4. 3, 9, 1, 4, 8, 0, …": a card after a misheard "4").
+    if _MONEY_BEFORE.search(before) and _digit_count(items[1:]) < IDENTIFIER_DIGITS:
+        return "an amount of money"
+    if _UNIT_AFTER.match(after) and _digit_count(items[:-1]) < IDENTIFIER_DIGITS:
+        return "a quantity with a unit"
+    if _TIME_BEFORE.search(before) or _TIME_AFTER.match(after):
+        return "a time"
+    if _TYPED_DATE.fullmatch(value) and _valid_typed_date(value):
+        return "a date"
+    if _IPV4.fullmatch(value):
+        return None
+    if all(_quantity_like(i) for i in items) or (
+        len(items) == 1 and ((_THOUSANDS.fullmatch(value) and value.endswith("000")) or _DECIMAL.fullmatch(value))
+    ):
+        return "years" if all(_YEAR.fullmatch(i) for i in items) else ROUND_NUMBERS
+    groups = re.findall(r"\d+", value)
+    if len(groups) == 2 and all(_YEAR.fullmatch(g) for g in groups):
+        return "a range of years"
+    return None
+
+
+def _digit_count(items: list[str]) -> int:
+    return sum(len(re.sub(r"\D", "", i)) for i in items)
+
+
+def _valid_typed_date(value: str) -> bool:
+    match = _TYPED_DATE.fullmatch(value)
+    if match is None:
+        return False
+    if match.group("m"):
+        return 1 <= int(match.group("m")) <= 12 and 1 <= int(match.group("d")) <= 31
+    a, b = int(match.group("a")), int(match.group("b"))
+    return min(a, b) >= 1 and max(a, b) <= 31 and min(a, b) <= 12
+
+
+def read_digit_by_digit(chain: Chain, *, cued: bool = False) -> bool:
+    """Four or more digits read one by one ("7, 3, 1, 9", "9 7 4 7 7"); with no cue near
+    (``cued``), not counting ("1, 2, 3, 4"): after "my NI number is" even "1 2 3 4 5 6" is a value."""
+    groups = chain.group_texts
+    digits = chain.digits
+    single = sum(len(g) == 1 for g in groups)
+    if len(digits) < 4 or len(groups) < 4 or single < 0.75 * len(groups):
+        return False
+    counting = all(int(b) == int(a) + 1 for a, b in pairwise(digits)) and digits[0] in "01"
+    return cued or not counting
+
+
+def _leading_zero(chain: Chain) -> bool:
+    """Four or more digits starting with 0 ("07700", "0123"): no quantity is said that way."""
+    return len(chain.digits) >= 4 and chain.value.startswith("0") and not re.match(r"0[.,]\d", chain.value)
+
+
+def _mostly_groups_of_four(chain: Chain) -> bool:
+    groups = [len(g) for g in chain.group_texts]
+    return len(groups) >= 4 and sum(g == 4 for g in groups) >= 0.75 * len(groups)
+
+
+def type_by_shape(chain: Chain, before: str) -> tuple[str, float]:
+    """The PII type of an identifier-like digit run with no cue to type it, by its shape."""
+    digits = chain.digits
+    n = len(digits)
+    lengths = [len(g) for g in chain.group_texts]
+    if 10 <= n <= 15 and (chain.value.startswith("+") or _PLUS_BEFORE.search(before)):
+        return "PHONE_NUMBER", 0.75
+    if 13 <= n <= 19 and luhn_valid(digits):
+        return "CREDIT_CARD", 0.9
+    if (n > 19 and _mostly_groups_of_four(chain)) or n in (15, 16):
+        return "CREDIT_CARD", 0.6
+    if n == 10 or (n == 11 and digits[0] in "01"):
+        return "PHONE_NUMBER", 0.7
+    if n == 9 and lengths == [3, 2, 4] and ssn_plausible(digits):
+        return "US_SSN", 0.6
+    if n == 7 and lengths == [3, 4]:
+        return "PHONE_NUMBER", 0.55
+    if _IPV4.fullmatch(chain.value):
+        return "IP_ADDRESS", 0.6
+    return "ID_NUMBER", 0.6
+
+
+def _type_by_cue(cue: Cue, chain: Chain) -> tuple[str, float] | None:
+    digits = chain.digits
+    n = len(digits)
+    entity = cue.entity
+    if entity not in TYPED_BY_CUE:
+        return None
+    if 13 <= n <= 19 and luhn_valid(digits) and entity not in ("BANK_ACCOUNT_NUMBER", "IBAN_CODE"):
+        return "CREDIT_CARD", 0.9
+    if entity == "US_SSN" and n == 9 and not ssn_plausible(digits):
+        return "ID_NUMBER", 0.7
+    if entity == "PHONE_NUMBER" and n > 15:
+        return None
+    if entity == "BANK_ROUTING" and n > 10:
+        return "BANK_ACCOUNT_NUMBER", 0.7
+    return entity, 0.85
+
+
+def classify_chain(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
+    """The PII type and score of one digit run, or None when it is not PII."""
+    text = chain.text
+    digits = chain.digits
+    n = len(digits)
+    before, after = text[max(0, chain.start - 20) : chain.start], text[chain.end : chain.end + 25]
+    attached = cues.attached(chain.start)
+    if attached is not None and attached.kind == "NOT_PII":
+        return None
+    reason = quantity_reason(chain.value, before, after)
+    strong_cue = attached is not None and attached.kind in SHORT_VALUES and n in SHORT_VALUES[attached.kind]
+    if reason and not (strong_cue and reason == ROUND_NUMBERS):  # "my PIN is 1000"
+        return None
+    if strong_cue:
+        assert attached is not None
+        typed = _type_by_cue(attached, chain) if n >= IDENTIFIER_DIGITS else None
+        return typed or (attached.entity, 0.85)
+    nearest = cues.nearest(chain.start)
+    cued = nearest is not None and nearest.kind not in ("NOT_PII", "NUMBER")
+    if n < IDENTIFIER_DIGITS and not read_digit_by_digit(chain, cued=cued) and not _leading_zero(chain):
+        return None
+    if nearest is not None and nearest.kind != "NOT_PII":
+        typed = _type_by_cue(nearest, chain)
+        if typed is not None:
+            return typed
+    return type_by_shape(chain, before)
+
+
+def _card_detail(chain: Chain, cues: CueIndex, card_end: int) -> bool:
+    """A 2–4 digit run shortly after a card number, with no other cue in between: its expiry or
+    security code, whose cue recognition garbled ("the x-iry date is 0, 9-27")."""
+    if not 0 <= chain.start - card_end <= CARD_DETAIL_REACH or not 2 <= len(chain.digits) <= 4:
+        return False
+    text = chain.text
+    if quantity_reason(chain.value, text[max(0, chain.start - 20) : chain.start], text[chain.end : chain.end + 25]):
+        return False
+    cue = cues.nearest(chain.start, chain.start - card_end)
+    return cue is None or cue.entity == "CREDIT_CARD"
+
+
+class DigitSequenceRecognizer(SpeechRecognizer):
+    """Every digit run that is an identifier (see the module docstring), typed by cue or shape."""
+
+    ENTITIES = (
+        "PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "BANK_ACCOUNT_NUMBER", "BANK_ROUTING", "PASSPORT_NUMBER",
+        "DRIVER_ID", "ID_NUMBER", "PIN", "POSTAL_CODE", "LICENSE_PLATE", "UK_NINO", "IBAN_CODE", "IP_ADDRESS",
+    )  # fmt: skip
+
+    def find(self, text: str, entities: frozenset[str]) -> list[tuple[str, int, int, float]]:
+        cues = cue_index(text)
+        found: list[tuple[str, int, int, float]] = []
+        card_end = -(10**9)
+        for chain in digit_chains(text):
+            typed = classify_chain(chain, cues)
+            if typed is None and _card_detail(chain, cues, card_end):
+                typed = ("CREDIT_CARD", 0.6)
+            if typed is None:
+                continue
+            entity, score = typed
+            start = chain.start
+            if entity == "PHONE_NUMBER" and (plus := _PLUS_BEFORE.search(text, max(0, start - 10), start)):
+                start = plus.start()  # "plus 44 ...": the prefix is part of the number
+            if entity == "CREDIT_CARD" and len(chain.digits) >= 12:
+                card_end = chain.end
+            found.append((entity, start, chain.end, score))
+        return found
+
+
+def classify_digit_run(run: str, before: str, after: str) -> tuple[str, float] | None:
+    """The PII type and score of ``run`` said between ``before`` and ``after`` (one run of digits)."""
+    text = before + run + after
+    chains = [c for c in digit_chains(text) if c.start <= len(before) < c.end or c.start == len(before)]
+    if not chains:
+        return None
+    return classify_chain(chains[0], cue_index(text))

@@ -1,0 +1,120 @@
+"""Street addresses and postcodes, dates of birth, passwords and usernames, as recognition writes them."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from postprocess.recognizers import (
+    DateOfBirthRecognizer,
+    PostalCodeRecognizer,
+    SecretRecognizer,
+    StreetAddressRecognizer,
+)
+from tests.unit.postprocess.recognizer_helpers import found
+
+TODAY = datetime.date(2025, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("I live at 742.\nEvergreen Terrace, Springfield.", "742.\nEvergreen Terrace, Springfield"),
+        ("address as 7, 4, 2,\nTo Evergreen Terrace, Springfield, Oregon, zip",
+         "7, 4, 2,\nTo Evergreen Terrace, Springfield, Oregon"),
+        ("Flat to 21 Kings Road, London Postcode NW16XE", "Flat to 21 Kings Road, London"),
+        ("Home address, 1518 Maple Grove Avenue, apartment 4B Columbus, Ohio\nZip",
+         "1518 Maple Grove Avenue, apartment 4B Columbus, Ohio"),
+        ("your address as seven, four, two,\nand the green terrace, spring field.",
+         "seven, four, two,\nand the green terrace, spring field"),
+        ("go to 42 Wellington Crescent\nleads LS6 to a B and", "42 Wellington Crescent\nleads"),
+        ("I live at 221B Baker Street.", "221B Baker Street"),
+    ],
+)  # fmt: skip
+def test_street_addresses_as_recognition_breaks_them(text: str, address: str) -> None:
+    assert found(StreetAddressRecognizer(), text) == [("LOCATION", address)]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("The postcode is NW1 6XE.", "NW1 6XE"),
+        ("postcode N W one, six X E", "N W one, six X E"),
+        ("42 Wellington Crescent\nleads LS6 to a B and", "LS6 to a B"),  # "2AB" heard "to a B"
+        ("Wellington Crescent, Leeds, LS6, 2b.", "LS6, 2b"),  # incomplete, after an address
+        ("Kings Road London Postcode and W16XC", "W16XC"),
+        ("Washington, DC 20500", "20500"),
+        ("Austin, Texas, 78704.", "78704"),
+        ("Oregon zip code 9, 7, 4, 7, 7", "9, 7, 4, 7, 7"),
+    ],
+)
+def test_postcodes_and_zip_codes(text: str, code: str) -> None:
+    assert found(PostalCodeRecognizer(), text) == [("POSTAL_CODE", code)]
+
+
+@pytest.mark.parametrize(
+    "text", ["room B12 at 10", "flight BA287 and the M25", "we ordered 20500 units", "in 90210 ways"]
+)
+def test_codes_that_are_not_postcodes(text: str) -> None:
+    assert found(PostalCodeRecognizer(), text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("My date of birth is July 4, 1979.", "July 4, 1979"),
+        ("And your date of birth?\nJuly 4th, 1979, I see", "July 4th, 1979"),
+        ("date of birth, the fourteenth of March, nineteen eighty five.", "fourteenth of March, nineteen eighty five"),
+        ("I was born on November second, nineteen ninety.", "November second, nineteen ninety"),
+        ("DOB 14/03/1985", "14/03/1985"),
+        ("your date on board, July 4th, 1979, I see", "July 4th, 1979"),  # the cue misheard; an old full date
+        ("I was born in 1979 in Leeds", "1979"),
+        ("Date of birth please.\nI was born February twenty second, nineteen sixty eight.",
+         "February twenty second, nineteen sixty eight"),
+    ],
+)  # fmt: skip
+def test_dates_of_birth(text: str, date: str) -> None:
+    assert found(DateOfBirthRecognizer(TODAY), text) == [("DATE_OF_BIRTH", date)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The release is on October 15th, and 4.0 in January 2025.",
+        "we met on March 3rd, 2019 in Leeds",  # a recent full date: not a birth date
+        "the offsite runs from the ninth to the eleventh of May",
+        "Registration opens on Tuesday the fourth of June.",
+    ],
+)
+def test_other_dates_are_left_alone(text: str) -> None:
+    assert found(DateOfBirthRecognizer(TODAY), text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my passcode is copper cattle 42.", [("PASSWORD", "copper cattle 42")]),
+        ("Your new temporary password is Harbor 7,\n9 lantern.", [("PASSWORD", "Harbor 7,\n9 lantern")]),
+        ("my passcode is copper kettle 42\nThank you Mr. Pemberton", [("PASSWORD", "copper kettle 42")]),
+        ("password is hardware seven nine lantern while I have you", [("PASSWORD", "hardware seven nine lantern")]),
+        ("Set a telephone password too?\nMake it dragon castle nine. Oh,", [("PASSWORD", "dragon castle nine")]),
+        ("What's your username?\nIt's S. Gallagher 7.", [("USERNAME", "S. Gallagher 7")]),
+        ("my login is jsmith84, and", [("USERNAME", "jsmith84")]),
+    ],
+)
+def test_secrets_after_their_cue(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(SecretRecognizer(), text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the password policy requires 12 characters",
+        "I forgot my password. Can you reset it?",
+        "my passcode is 4 9 2 7",  # digits only: a PIN, found by the number rules
+        "the username field is empty",
+    ],
+)
+def test_talking_about_passwords_is_not_a_password(text: str) -> None:
+    assert found(SecretRecognizer(), text) == []

@@ -1,0 +1,79 @@
+"""Codes of letters and digits: NI numbers, plates, passports, driver IDs, SWIFT codes, IBAN heads, MACs."""
+
+from __future__ import annotations
+
+import pytest
+
+from postprocess.config import EnrichmentConfig
+from postprocess.pii import find_pii_in_text
+from postprocess.recognizers import (
+    AlphanumericCodeRecognizer,
+    SpokenIbanRecognizer,
+    SwiftCodeRecognizer,
+)
+from tests.unit.postprocess.recognizer_helpers import found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It's QQ 12 34 56 C, thanks", ("UK_NINO", "QQ 12 34 56 C")),
+        ("It's Q, Q, one, two, three, four, five, six, C.", ("UK_NINO", "Q, Q, one, two, three, four, five, six, C")),
+        ("your national insurance number for the security check\nIt's QQ123456T and", ("UK_NINO", "QQ123456T")),
+        ("and your car registration? K-L-5-8-R-T-X.", ("LICENSE_PLATE", "K-L-5-8-R-T-X")),
+        ("My plate number is K-L-5, seven, R-T-X.", ("LICENSE_PLATE", "K-L-5, seven, R-T-X")),
+        ("needs your license plate. It's 7, a B, C, 1, 2, 3,", ("LICENSE_PLATE", "7, a B, C, 1, 2, 3")),
+        ("My passport is G-4-8, two, one, nine, three, seven, five.",
+         ("PASSPORT_NUMBER", "G-4-8, two, one, nine, three, seven, five")),
+        ("my driver's license number is the 55281iN4 and", ("DRIVER_ID", "55281iN4")),
+        ("driving licence number is GALLA 651215 SG9IJ.", ("DRIVER_ID", "GALLA 651215 SG9IJ")),
+        ("the policy is P C 7 7 3 4 1 9 2 0 8", ("ID_NUMBER", "P C 7 7 3 4 1 9 2 0 8")),
+    ],
+)  # fmt: skip
+def test_codes_are_typed_by_shape_or_cue(text: str, expected: tuple[str, str]) -> None:
+    assert found(AlphanumericCodeRecognizer(), text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Flight B A 2 8 7 departs at 18 40",
+        "COVID 19 changed things",
+        "we use an A4 sheet and HDMI 2 cables",
+        "I think 2 of them, OK 5",
+        "conference room B 12 at 10",
+    ],
+)
+def test_short_codes_without_a_cue_are_left_alone(text: str) -> None:
+    assert found(AlphanumericCodeRecognizer(), text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("SWIFT code N W B K G B 2 L.", "N W B K G B 2 L"),
+        ("BIC C O B A D E F F X X X please", "C O B A D E F F X X X"),
+        ("the swift code is NWBKGB2L", "NWBKGB2L"),
+        ("Swift, code, B K G B two L", "B K G B two L"),  # the start lost in recognition
+    ],
+)
+def test_swift_codes_after_their_cue(text: str, code: str) -> None:
+    assert found(SwiftCodeRecognizer(), text) == [("SWIFT_CODE", code)]
+
+
+def test_letters_without_a_swift_cue_are_not_a_swift_code() -> None:
+    assert found(SwiftCodeRecognizer(), "spelled K O W A L S K I") == []
+
+
+def test_an_iban_head_joins_the_digits_recognition_left_after_it() -> None:
+    text = "the money goes to GB2, 9, and Wbk, 6, 0, 1, 6, 1, 3, 3, 1, 9, 2, 6, 8, 1, 9, Swift"
+    assert found(SpokenIbanRecognizer(), text) == [
+        ("IBAN_CODE", "GB2, 9, and Wbk, 6, 0, 1, 6, 1, 3, 3, 1, 9, 2, 6, 8, 1, 9")
+    ]
+    # words between that cannot be a garbled bank code ("leaves"): two things said, not one IBAN
+    assert found(SpokenIbanRecognizer(), "Flight BA29 leaves, then 6, 0, 1, 6, 1, 3, 3, 1") == []
+
+
+def test_mac_addresses_are_found_by_presidio_s_recognizer_in_the_engine(warm_pii: EnrichmentConfig) -> None:
+    found = find_pii_in_text("the MAC is 00:1A:2B:3C:4D:5E, at 10:30:45 on 12-05-24", warm_pii)
+    assert [p.type for p in found] == ["MAC_ADDRESS"]

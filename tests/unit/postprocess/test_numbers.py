@@ -1,0 +1,118 @@
+"""Digit runs: identifiers whatever the cue, short values after their cue, quantities left alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from postprocess.recognizers import DigitSequenceRecognizer, quantity_reason
+from postprocess.recognizers.chains import digit_chains
+from postprocess.spoken import normalize_spoken_numbers
+
+ALL = frozenset(DigitSequenceRecognizer.ENTITIES)
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    normalized = normalize_spoken_numbers(text)
+    results = DigitSequenceRecognizer().find(normalized.text, ALL)
+    return [(kind, text[slice(*normalized.raw_span(s, e))]) for kind, s, e, _ in results]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("we keep 4,111,111,111,111,111,111 on file", "4,111,111,111,111,111,111"),  # no cue at all
+        ("The car I used was 4539, 148, 0343, 647.", "4539, 148, 0343, 647"),
+        ("it is two oh seven nine four six oh nine five eight", "two oh seven nine four six oh nine five eight"),
+        ("the code was 5 5 3. 1 2 8 4", "5 5 3. 1 2 8 4"),  # a sentence break the recognizer put inside
+        ("then 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0", "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0"),
+        ("reference 9 at 7, 6, 5, 4, 3, 2, 1", "9 at 7, 6, 5, 4, 3, 2, 1"),  # "eight" heard as "at"
+        ("mobile 0, 7, 7, double-low, 9, double-low, 1, 2, 3", "0, 7, 7, double-low, 9, double-low, 1, 2, 3"),
+        ("my plan is 7, 3, 1, 9, okay", "7, 3, 1, 9"),  # read digit by digit: a code ("PIN" misheard)
+        ("I know 0123, right", "0123"),  # starts with zero: not a quantity
+    ],
+)
+def test_identifiers_are_found_without_a_cue(text: str, value: str) -> None:
+    assert [v for _, v in found(text)] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("card 4111 1111 1111 1111", "CREDIT_CARD"),
+        ("my number 4111111111111111 thanks", "CREDIT_CARD"),  # Luhn-valid: a card whatever the cue
+        ("call me on 415 555 0199", "PHONE_NUMBER"),
+        ("plus 44 7700 900123", "PHONE_NUMBER"),
+        ("the account number is 31926819", "BANK_ACCOUNT_NUMBER"),
+        ("the routing number is 021000021", "BANK_ROUTING"),
+        ("my passport number is 531284779", "PASSPORT_NUMBER"),
+        ("the policy number is 77341920", "ID_NUMBER"),
+        ("we keep 8675309123 here", "PHONE_NUMBER"),  # ten digits: a phone number by its shape
+        ("we keep 86753091 here", "ID_NUMBER"),
+    ],
+)
+def test_long_runs_are_typed_by_their_cue_or_shape(text: str, kind: str) -> None:
+    assert [k for k, _ in found(text)] == [kind]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [
+        ("my PIN is seven three one nine", "seven three one nine", "PIN"),
+        ("the sort code is 20-00-00", "20-00-00", "BANK_ROUTING"),
+        ("The sort code is too old.\nNumber one, five and", "one, five", "BANK_ROUTING"),  # the rest was lost
+        ("And the last four of your social?\nSix six one two.", "Six six one two", "US_SSN"),
+        ("zip code nine seven four seven seven", "nine seven four seven seven", "POSTAL_CODE"),
+        ("the expiry date is oh nine slash twenty seven", "oh nine slash twenty seven", "CREDIT_CARD"),
+        ("the security code is four one seven", "four one seven", "CREDIT_CARD"),
+        ("And your staff number?\nFor 8816.", "8816", "ID_NUMBER"),
+        ("My mobile is 07700", "07700", "PHONE_NUMBER"),
+    ],
+)
+def test_short_values_right_after_their_cue(text: str, value: str, kind: str) -> None:
+    assert found(text) == [(kind, value)]
+
+
+def test_a_card_s_expiry_and_code_follow_it_even_when_their_cue_is_misheard() -> None:
+    text = "card number is 4539148034364712. The x-iry date is 0, 9-27, and the security code is 41-7"
+    assert found(text) == [("CREDIT_CARD", "4539148034364712"), ("CREDIT_CARD", "0, 9-27"), ("CREDIT_CARD", "41-7")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Revenue was four point two million dollars, up 12 percent",
+        "the enterprise tier is $1,250,000 a year",
+        "we served one hundred and twenty thousand customers",
+        "between 2019 and 2023, and from 2019 to 2023",
+        "in 2019, 2020, 2021 and 2022",
+        "the invoice of 2024-05-12",
+        "we sold 1500. 2000 more next year",
+        "it took 1234567 milliseconds",
+        "version 10.0.19045 is out",
+        "the workshops run in rooms 1 0 4, 1 0 6 and 2 12",
+        "Please read chapter 7 and page 3 1 2",
+        "the bus leaves at 7 15 from gate 23, lunch at 12 45",
+        "the meeting is at 3:30, 10:45 and 2 p.m.",
+        "the refund arrives in three to five business days, between nine and five",
+        "one two three testing one two three four",
+        "we grew from 15 to 240 employees",
+        "The total is $1,299.99 plus tax",
+    ],
+)
+def test_quantities_and_names_of_things_are_left_alone(text: str) -> None:
+    assert found(text) == []
+
+
+def test_quantity_reasons_name_the_rule() -> None:
+    assert quantity_reason("1,299", "$", "") == "an amount of money"
+    assert quantity_reason("1234567", "", " users") == "a quantity with a unit"
+    assert quantity_reason("14/03/1985", "", "") == "a date"
+    assert quantity_reason("2019-2023", "", "") == "a range of years"
+    assert quantity_reason("3,000,000", "", "") == "round numbers, decimals or years"
+    assert quantity_reason("4539148034364712", "", "") is None
+
+
+def test_runs_join_across_segments_and_sentence_breaks_only_between_short_groups() -> None:
+    assert [c.value for c in digit_chains("reach me at 415.\n5, 5, 5, 0, 1, 9")] == ["415.\n5, 5, 5, 0, 1, 9"]
+    assert [c.value for c in digit_chains("we sold 1500. 2000 more")] == ["1500", "2000"]
+    assert [c.value for c in digit_chains("room B12 on the 4th, 5551234")] == ["5551234"]
