@@ -2,7 +2,7 @@
 
 Every script of ``tests.support.pii_scripts`` is spoken by every voice (espeak-ng, noise mixed in
 by ffmpeg for the noisy voices), transcribed with offline-tiny.en exactly as ``clearscribe run``
-does (``pipeline.transcribe.load_engine``), and the script's marked spans are carried over to the
+does (``pipeline.asr.engine.load_engine``), and the script's marked spans are carried over to the
 recognised text by aligning the two word by word (numbers compared digit by digit, so "four one
 one one" in the script finds "4111" in the transcript). The result is written as text, one
 recording per block and one segment per line, PII marked ``[[TYPE:recognised text]]``::
@@ -309,7 +309,7 @@ def transcribe(wav: Path, engine: object) -> list[str]:
 
 def build(work: Path = WORK) -> Iterator[Recording]:
     """Every script read by every voice, transcribed and labelled."""
-    from pipeline.transcribe import load_engine
+    from pipeline.asr.engine import load_engine
     from shared.config import OFFLINE_MODEL, Settings
 
     work.mkdir(parents=True, exist_ok=True)

@@ -119,7 +119,7 @@ def test_a_store_made_before_versioning_is_migrated_and_keeps_its_jobs(tmp_path:
             " created_at TEXT NOT NULL, updated_at TEXT NOT NULL, attempt INTEGER NOT NULL DEFAULT 1,"
             " detail TEXT NOT NULL DEFAULT '{}');"
             "INSERT INTO jobs VALUES ('job-old', 'COMPLETE', 'a.mp4', '2026-01-01T00:00:00.000Z',"
-            " '2026-01-01T00:00:00.000Z', 1, '{\"outputs\": {\"json\": \"x.json\"}}');"
+            ' \'2026-01-01T00:00:00.000Z\', 1, \'{"outputs": {"json": "x.json"}}\');'
         )
     store = SQLiteJobStore(path)
     assert store.get_job("job-old").outputs == {"json": "x.json"}

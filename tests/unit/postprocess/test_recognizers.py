@@ -137,27 +137,38 @@ def test_introductions_without_a_name_find_nothing(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("unit", "tail"),
     [
-        "-".join(["a"] * 3000) + "xyz is here",
-        "_".join(["ab"] * 3000) + " nope",
-        "-".join(["a"] * 3000) + " at example" + "-a" * 3000,
-        " ".join(["jane dot doe at"] * 3000),
-        " ".join(["five"] * 6000),
-        "my name is " * 3000,
-        "1 " * 6000 + "dot",
-        "1, not " * 3000,
-        "A-" * 6000 + "a",
-        "GB82 West " * 3000,
+        ("a-", "xyz is here"),
+        ("ab_", " nope"),
+        ("a-", " at example" + "-a" * 50),
+        ("jane dot doe at ", ""),
+        ("five ", ""),
+        ("my name is ", ""),
+        ("1 ", "dot"),
+        ("1, not ", ""),
+        ("A-", "a"),
+        ("GB82 West ", ""),
     ],
 )
-def test_long_pathological_inputs_take_linear_time(text: str) -> None:
-    started = time.perf_counter()
+def test_long_pathological_inputs_take_linear_time(unit: str, tail: str) -> None:
+    """Eight times the input takes about eight times as long (not 64 times: no backtracking blow-up).
+    Both sizes are measured side by side, so a loaded machine slows both alike."""
     recognizers = (SpokenEmailRecognizer(), DigitSequenceRecognizer(), IntroducedNameRecognizer(),
                    SpokenIpRecognizer(), SpokenIbanRecognizer())  # fmt: skip
-    for recognizer in recognizers:
-        found(recognizer, text)
-    assert time.perf_counter() - started < 2.0
+
+    def seconds(repeats: int) -> float:
+        text = unit * repeats + tail
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            for recognizer in recognizers:
+                found(recognizer, text)
+            best = min(best, time.perf_counter() - started)
+        return best
+
+    small, large = seconds(750), seconds(6000)
+    assert large < 24 * small + 0.5, f"{small:.3f} s for 750 repeats, {large:.3f} s for 6000"
 
 
 @pytest.mark.parametrize(
