@@ -1,0 +1,1 @@
+"""Speech analysis beyond the words: who is speaking when (speaker diarization)."""
