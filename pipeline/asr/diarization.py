@@ -44,8 +44,8 @@ Limits
 * Two voices the encoder finds more than 0.9 alike (similar voices on a poor channel, or the same
   synthetic voice with another accent) come out as one speaker; one voice heard through very
   different channels (a phone call and a room microphone) may come out as two.
-* Changes of speaker are found to about 0.3 s; turns shorter than ~0.6 s ("yes", "right") often
-  go to a neighbouring speaker.
+* A change of speaker without a pause is placed to within a window hop (0.6 s); a turn shorter
+  than that ("yes", "right") may go to a neighbouring speaker.
 * The energy detector is for clean recordings; pass VAD regions for noisy ones.
 """
 
@@ -560,6 +560,8 @@ def speaker_at(start: float, end: float, turns: Sequence[SpeakerTurn]) -> str | 
 def _estimated_words(segment: TimedSegment) -> list[SpokenWord]:
     """Words without timestamps: the segment's time shared out by the length of each word."""
     tokens = segment.text.split()
+    if not tokens:
+        return []
     weights = np.array([len(t) + 1 for t in tokens], dtype=np.float64)
     edges = segment.start + (segment.end - segment.start) * np.concatenate(([0.0], np.cumsum(weights))) / weights.sum()
     return [SpokenWord(float(edges[i]), float(edges[i + 1]), f" {t}") for i, t in enumerate(tokens)]

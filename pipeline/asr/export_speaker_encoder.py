@@ -23,6 +23,7 @@ import hashlib
 import importlib.util
 import io
 import tempfile
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -97,7 +98,12 @@ def export_speaker_encoder(out: Path, *, weights: Path | None = None, wheel: Pat
     model = build_encoder(read_checkpoint(weights=weights, wheel=wheel))
     example = torch.zeros(2, 120, MEL_CHANNELS)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
+        # The TorchScript exporter is deprecated but gives a plain LSTM node and a byte-identical
+        # file on every run. Its warning about LSTM batch sizes concerns models whose initial state
+        # is an input; here the state starts at zero, as in resemblyzer, whatever the batch size.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.filterwarnings("ignore", message="Exporting a model to ONNX with a batch_size other than 1")
         staged = Path(tmp) / out.name
         torch.onnx.export(
             model,

@@ -337,3 +337,39 @@ TEST_MONOLOGUES = (
     monologue("one-british-woman", "en+f3", seed=7),
     monologue("one-caribbean-man", "en-029+m1", seed=8),
 )
+
+
+# -- conversations with voices drawn at random ----------------------------------------------------
+
+ACCENTS = ("en-us", "en", "en-gb-scotland", "en-029", "en-gb-x-rp", "en-us-nyc", "en-gb-x-gbclan", "en-gb-x-gbcwmd")
+#: espeak-ng variants grouped by how they sound; speakers of one conversation come from different
+#: groups (variants of one group are the same voice, a little lower or rougher).
+VOICE_FAMILIES = (
+    ("m1", "m3"),
+    ("m2", "m4", "m5", "m6"),
+    ("m7", "m8"),
+    ("f1", "f2", "f5"),
+    ("f3", "f4"),
+    ("klatt",),
+    ("grandma",),
+)
+
+
+def random_conversations(count: int, *, seed: int) -> tuple[Conversation, ...]:
+    """``count`` conversations of 1 to 4 speakers with voices, accents, scripts and turn orders
+    drawn at random (seeded): material the diarization was not tuned on."""
+    rng = random.Random(seed)
+    out: list[Conversation] = []
+    for n in range(count):
+        speakers = rng.choice([1, 2, 2, 3, 3, 4])
+        families = rng.sample(VOICE_FAMILIES, speakers)
+        voices = {chr(ord("A") + i): f"{rng.choice(ACCENTS)}+{rng.choice(f)}" for i, f in enumerate(families)}
+        name = f"random-{n}-" + "-".join(voices.values())
+        if speakers == 1:
+            out.append(monologue(name, voices["A"], turns=rng.randint(6, 14), seed=rng.randint(0, 999)))
+        elif speakers >= 3 and rng.random() < 0.4:
+            out.append(returning_speaker(name, voices, seed=rng.randint(0, 999)))
+        else:
+            turns, first = rng.randint(12, 30), rng.randint(0, len(LINES) - 1)
+            out.append(dialogue(name, voices, turns=turns, seed=rng.randint(0, 999), start_line=first))
+    return tuple(out)
