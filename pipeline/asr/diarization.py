@@ -11,7 +11,7 @@ How it works
 1. **Speech.** The stretches to diarize are the caller's speech regions (the VAD's, or the
    transcript's words) or, when none are given, what a simple energy detector finds: 30 ms frames
    within 35 dB of the recording's loud level, gaps under 0.3 s closed.
-2. **Embeddings.** Windows of 1.2 s every 0.6 s inside each region (a shorter region is one
+2. **Embeddings.** Windows of 1.2 s every 0.8 s inside each region (a shorter region is one
    window) go through a speaker encoder: the GE2E LSTM that the ``resemblyzer`` wheel ships,
    exported once to ONNX (``speaker_encoder.onnx``, 5.7 MB; ``pipeline.asr.export_speaker_encoder``
    regenerates it from the wheel) and run with onnxruntime — no torch. Its input is 40 mel power
@@ -19,10 +19,10 @@ How it works
    resemblyzer; each window is first brought to −30 dBFS, the loudness the encoder was trained on,
    so loudness is not mistaken for identity. The output is a 256-dimensional unit vector.
 3. **Clustering**, on each window's embedding averaged with its neighbours in the same region
-   (a 2.4 s context: single 1.2 s windows are too noisy to tell similar voices apart):
+   (2.8 s of context: single 1.2 s windows are too noisy to tell similar voices apart):
    a. *over-cluster*: average-linkage agglomerative clustering on cosine distance, cut at 0.2 —
-      tight groups of windows of one voice (recordings are clustered 20 minutes at a time, so
-      memory stays bounded on long files);
+      tight groups of windows of one voice (recordings are clustered 2000 windows — about 27
+      minutes of speech — at a time, so memory stays bounded on long files);
    b. *prune*: a group with less than 5 s of speech (or 2% of it) is not a speaker — such groups
       are stray windows (a cough, a laugh, a clipped word) and join the nearest group;
    c. *merge*: the two groups whose mean embeddings are most alike are merged while their cosine
@@ -44,7 +44,7 @@ Limits
 * Two voices the encoder finds more than 0.9 alike (similar voices on a poor channel, or the same
   synthetic voice with another accent) come out as one speaker; one voice heard through very
   different channels (a phone call and a room microphone) may come out as two.
-* A change of speaker without a pause is placed to within a window hop (0.6 s); a turn shorter
+* A change of speaker without a pause is placed to within a window hop (0.8 s); a turn shorter
   than that ("yes", "right") may go to a neighbouring speaker.
 * The energy detector is for clean recordings; pass VAD regions for noisy ones.
 """
@@ -84,7 +84,7 @@ _RMS_FLOOR = 10 ** (-80 / 20)
 
 # -- the algorithm ------------------------------------------------------------------------------
 WINDOW_SECONDS = 1.2
-HOP_SECONDS = 0.6
+HOP_SECONDS = 0.8
 #: Regions shorter than this get no window; their speech takes the nearest window's speaker.
 MIN_WINDOW_SECONDS = 0.3
 #: Windows shorter than this are too noisy to shape the clusters; they are only assigned.
@@ -98,7 +98,7 @@ MAX_SPEAKERS = 20
 REFINE_ROUNDS = 2
 CLUSTER_CHUNK_WINDOWS = 2000
 _STEP = 0.01
-_BATCH = 128
+_BATCH = 64
 
 # -- the fallback speech detector ---------------------------------------------------------------
 _ENERGY_FRAME = 0.03

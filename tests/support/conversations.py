@@ -178,6 +178,9 @@ class Score:
     accuracy: float
     #: Diarization error rate: (missed + false alarm + confusion) / reference speech, no collar.
     der: float
+    #: The confusion part of the DER: speech given to the wrong speaker (the rest is the speech
+    #: detector's: pauses inside a turn count as speech in the reference).
+    confusion: float
     reference_speakers: int
     found_speakers: int
     #: Hypothesis label -> reference speaker, as mapped.
@@ -231,6 +234,7 @@ def score_diarization(
     return Score(
         accuracy=agreed / ref_speech,
         der=(missed + false_alarm + confusion) / ref_speech,
+        confusion=confusion / ref_speech,
         reference_speakers=len(ref_labels),
         found_speakers=len(hyp_labels),
         mapping=mapping,
