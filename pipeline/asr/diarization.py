@@ -40,7 +40,8 @@ this with spectral clustering (eigengap speaker count) and other window sizes.
 Limits
 ------
 * One speaker at a time: overlapping speech goes to one of the speakers (or splits at random).
-* A speaker with less than 5 s of speech in the recording is merged into the nearest voice.
+* A speaker with less than 5 s of speech in the recording is merged into the nearest voice; at
+  most 20 speakers are told apart.
 * Two voices the encoder finds more than 0.9 alike (similar voices on a poor channel, or the same
   synthetic voice with another accent) come out as one speaker; one voice heard through very
   different channels (a phone call and a room microphone) may come out as two.
@@ -505,17 +506,9 @@ def diarize(
 # ================================================================================================
 
 
-class TimedWord(Protocol):
-    @property
-    def start(self) -> float: ...
-    @property
-    def end(self) -> float: ...
-    @property
-    def text(self) -> str: ...
-
-
-class TimedSegment(Protocol):
-    """A transcript segment; it may also have ``words`` (``TimedWord``\\s), as faster-whisper gives."""
+class TimedText(Protocol):
+    """A word or a transcript segment: times in seconds and text. A segment may also have
+    ``words`` (``TimedText``\\s), as faster-whisper gives them."""
 
     @property
     def start(self) -> float: ...
@@ -557,7 +550,7 @@ def speaker_at(start: float, end: float, turns: Sequence[SpeakerTurn]) -> str | 
     return min(turns, key=lambda turn: max(turn[0] - middle, middle - turn[1], 0.0))[2]
 
 
-def _estimated_words(segment: TimedSegment) -> list[SpokenWord]:
+def _estimated_words(segment: TimedText) -> list[SpokenWord]:
     """Words without timestamps: the segment's time shared out by the length of each word."""
     tokens = segment.text.split()
     if not tokens:
@@ -572,7 +565,7 @@ def _join_words(words: Sequence[SpokenWord]) -> str:
     return ("".join(w.text for w in words) if spaced else " ".join(w.text.strip() for w in words)).strip()
 
 
-def assign_speakers(segments: Sequence[TimedSegment], turns: Sequence[SpeakerTurn]) -> list[SpeakerSegment]:
+def assign_speakers(segments: Sequence[TimedText], turns: Sequence[SpeakerTurn]) -> list[SpeakerSegment]:
     """Each segment with the speaker who says it, split where the speaker changes.
 
     With word timestamps a segment is cut between the words where the speaker changes; without

@@ -207,19 +207,17 @@ def test_clustering_separates_noisy_embeddings_of_distinct_voices() -> None:
 # -- speakers on transcript segments ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class W:
-    start: float
-    end: float
-    text: str
+W = d.SpokenWord
 
 
 @dataclass(frozen=True)
 class Seg:
+    """Any object with start, end, text and (optionally) words will do, e.g. shared.models.Segment."""
+
     start: float
     end: float
     text: str
-    words: tuple[W, ...] = ()
+    words: tuple[d.SpokenWord, ...] = ()
 
 
 TURNS = [(0.0, 4.0, "S1"), (4.2, 7.0, "S2"), (8.0, 12.0, "S1")]
@@ -275,3 +273,12 @@ def test_without_turns_segments_have_no_speaker() -> None:
 def test_an_empty_segment_is_kept() -> None:
     [out] = d.assign_speakers([Seg(4.5, 5.0, "")], TURNS)
     assert (out.text, out.speaker) == ("", "S2")
+
+
+def test_the_transcript_model_s_segments_are_accepted() -> None:
+    from shared.models import Segment, Word
+
+    seg = Segment(
+        0, 3.0, 5.0, " Sure. Go on.", (Word(3.0, 3.6, " Sure."), Word(4.4, 4.7, " Go"), Word(4.7, 5.0, " on."))
+    )
+    assert [(o.text, o.speaker) for o in d.assign_speakers([seg], TURNS)] == [("Sure.", "S1"), ("Go on.", "S2")]
