@@ -318,8 +318,8 @@ def dialogue(name: str, voices: Mapping[str, str], *, turns: int, seed: int, sta
 
 
 def returning_speaker(name: str, voices: Mapping[str, str], *, seed: int, gap_turns: int = 14) -> Conversation:
-    """The first speaker opens, then the others talk for ``gap_turns`` turns (two minutes or
-    more), then the first speaker comes back."""
+    """The first speaker opens, then the others talk for ``gap_turns`` turns (well over a
+    minute), then the first speaker comes back."""
     first, *others = list(voices)
     middle = _turns_from_lines(others, gap_turns, seed=seed, start_line=1)
     turns = [Turn(first, LINES[0]), *middle, Turn(first, LINES[25]), Turn(others[0], LINES[26]), Turn(first, LINES[27])]
