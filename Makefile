@@ -26,6 +26,8 @@ $(VENV)/.local-installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
+	# The speaker encoder's source package, for its export check; its requirements come from [dev].
+	$(BIN)/pip install -q --no-deps resemblyzer==0.1.4
 	touch $@ $(VENV)/.local-installed
 
 cdk-cli:

@@ -1,1 +1,1 @@
-"""Speech recognition: the local engines, re-decoding, offline weights, the SageMaker inference package."""
+"""Speech: the local engines, re-decoding, offline weights, speaker diarization, the SageMaker inference package."""

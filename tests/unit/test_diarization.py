@@ -1,0 +1,284 @@
+"""Speaker diarization: speech detection, the encoder's input, clustering and turns on synthetic
+signals and embeddings, and speakers on transcript segments. Real voices: tests/e2e."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+from pipeline.asr import diarization as d
+
+SR = d.SAMPLE_RATE
+
+
+def tone(seconds: float, hz: float, level: float = 0.3) -> np.ndarray:
+    t = np.arange(round(seconds * SR)) / SR
+    return (level * np.sin(2 * np.pi * hz * t)).astype(np.float32)
+
+
+def silence(seconds: float) -> np.ndarray:
+    return np.zeros(round(seconds * SR), np.float32)
+
+
+class PitchEncoder:
+    """Stands in for the speaker encoder: a window's "voice" is its loudest mel band, so tones of
+    different pitch are different speakers and the clustering and turn logic can be checked
+    against exact answers."""
+
+    def embed(self, mels: np.ndarray) -> np.ndarray:
+        out = np.zeros((len(mels), d.ENCODER_EMBEDDING_SIZE), np.float32)
+        out[np.arange(len(mels)), mels.sum(axis=1).argmax(axis=1)] = 1.0
+        out += 0.05  # shared component: voices are alike in part, as real embeddings are
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+# -- speech detection --------------------------------------------------------------------------
+
+
+def test_speech_is_found_where_the_sound_is() -> None:
+    audio = np.concatenate([silence(1.0), tone(2.0, 300), silence(1.5), tone(1.0, 500), silence(1.0)])
+    regions = d.detect_speech(audio)
+    assert len(regions) == 2
+    (a0, b0), (a1, b1) = regions
+    assert abs(a0 - 1.0) < 0.05 and abs(b0 - 3.0) < 0.05
+    assert abs(a1 - 4.5) < 0.05 and abs(b1 - 5.5) < 0.05
+
+
+def test_short_gaps_are_closed_and_blips_dropped() -> None:
+    audio = np.concatenate([tone(1.0, 300), silence(0.15), tone(1.0, 300), silence(2.0), tone(0.06, 300), silence(1)])
+    assert len(d.detect_speech(audio)) == 1
+
+
+def test_silence_has_no_speech_and_no_turns() -> None:
+    assert d.detect_speech(silence(3.0)) == []
+    assert d.diarize(silence(3.0), encoder=PitchEncoder()) == []
+    assert d.diarize(np.zeros(0, np.float32), encoder=PitchEncoder()) == []
+
+
+# -- the encoder's input -------------------------------------------------------------------------
+
+
+def test_mel_frames_match_librosa() -> None:
+    """resemblyzer computes its input with librosa; the numpy version must give the same numbers."""
+    import librosa
+
+    rng = np.random.default_rng(0)
+    audio = (np.concatenate([tone(0.7, 220), tone(0.5, 1800)]) + 0.01 * rng.standard_normal(round(1.2 * SR))).astype(
+        np.float32
+    )
+    expected = librosa.feature.melspectrogram(y=audio, sr=SR, n_fft=400, hop_length=160, n_mels=40).T
+    got = d.mel_frames(audio)
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-6 * float(expected.max()))
+
+
+def test_mel_frames_of_a_long_recording_are_computed_in_blocks_without_seams() -> None:
+    audio = tone(100.0, 440) * np.linspace(0.1, 1.0, 100 * SR, dtype=np.float32)
+    frames = d.mel_frames(audio)
+    assert len(frames) == 100 * d.FRAMES_PER_SECOND + 1
+    band = frames[:, frames[5000].argmax()]
+    steps = np.abs(np.diff(band[100:-100])) / band[100:-101]
+    assert steps.max() < 0.01  # smooth growth across the 8192-frame block boundaries
+
+
+def test_the_shipped_encoder_gives_unit_vectors() -> None:
+    encoder = d.load_speaker_encoder()
+    mels = d.mel_frames(tone(1.2, 200) + tone(1.2, 1200, 0.1))[None, :120]
+    out = encoder.embed(np.concatenate([mels, mels * 4]))
+    assert out.shape == (2, d.ENCODER_EMBEDDING_SIZE)
+    np.testing.assert_allclose(np.linalg.norm(out, axis=1), 1.0, atol=1e-5)
+    assert (out >= 0).all()  # ReLU before the normalisation
+    with pytest.raises(ValueError, match="mels must be"):
+        encoder.embed(np.zeros((1, 120, 80), np.float32))
+
+
+# -- bad input ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("audio", "message"),
+    [
+        (np.zeros((2, 16000), np.float32), "mono"),
+        (np.zeros(16000, np.int16), "float"),
+        (np.array([0.0, np.nan], np.float32), "NaN"),
+    ],
+)
+def test_bad_audio_is_refused(audio: np.ndarray, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        d.diarize(audio, encoder=PitchEncoder())
+
+
+def test_bad_arguments_are_refused() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        d.diarize(tone(1.0, 300), speakers=0, encoder=PitchEncoder())
+    with pytest.raises(ValueError, match="ends before it starts"):
+        d.diarize(tone(1.0, 300), speech=[(0.8, 0.2)], encoder=PitchEncoder())
+
+
+# -- clustering and turns --------------------------------------------------------------------
+
+
+def conversation(*turns: tuple[str, float]) -> tuple[np.ndarray, list[tuple[float, float, str]]]:
+    """Tones for voices ("low"/"mid"/"high") with 0.5 s pauses, and where each one is."""
+    pitch = {"low": 150.0, "mid": 700.0, "high": 2500.0}
+    pieces, truth, t = [], [], 0.0
+    for voice, seconds in turns:
+        pieces += [tone(seconds, pitch[voice]), silence(0.5)]
+        truth.append((t, t + seconds, voice))
+        t += seconds + 0.5
+    return np.concatenate(pieces), truth
+
+
+def speaker_of(turns: list[d.SpeakerTurn], t: float) -> str | None:
+    return next((label for a, b, label in turns if a <= t < b), None)
+
+
+def test_voices_become_turns_labelled_by_first_appearance() -> None:
+    audio, truth = conversation(("mid", 6), ("low", 4), ("mid", 3), ("high", 7), ("low", 5))
+    turns = d.diarize(audio, encoder=PitchEncoder())
+    assert [label for *_, label in turns] == ["S1", "S2", "S1", "S3", "S2"]
+    for (a, b, _), (ta, tb, _) in zip(turns, truth, strict=True):
+        assert abs(a - ta) < 0.05 and abs(b - tb) < 0.05
+
+
+def test_a_change_of_voice_without_a_pause_is_found() -> None:
+    audio = np.concatenate([tone(6, 150), tone(6, 2500)])
+    turns = d.diarize(audio, encoder=PitchEncoder())
+    assert [label for *_, label in turns] == ["S1", "S2"]
+    assert abs(turns[0][1] - 6.0) <= d.HOP_SECONDS
+
+
+def test_one_voice_is_one_speaker() -> None:
+    audio, _ = conversation(("low", 5), ("low", 8), ("low", 2), ("low", 6))
+    assert {label for *_, label in d.diarize(audio, encoder=PitchEncoder())} == {"S1"}
+
+
+def test_a_voice_with_too_little_speech_joins_the_nearest() -> None:
+    audio, _ = conversation(("low", 20), ("high", 2.4), ("low", 20))
+    assert {label for *_, label in d.diarize(audio, encoder=PitchEncoder())} == {"S1"}
+
+
+def test_a_fixed_speaker_count_is_honoured() -> None:
+    audio, _ = conversation(("low", 8), ("mid", 8), ("high", 8))
+    assert {label for *_, label in d.diarize(audio, speakers=2, encoder=PitchEncoder())} == {"S1", "S2"}
+    assert {label for *_, label in d.diarize(audio, speakers=1, encoder=PitchEncoder())} == {"S1"}
+
+
+def test_given_speech_regions_limit_the_turns() -> None:
+    audio, _ = conversation(("low", 10), ("high", 10))
+    turns = d.diarize(audio, speech=[(1.0, 9.0), (11.0, 19.0), (30.0, 40.0)], encoder=PitchEncoder())
+    assert turns == [(1.0, 9.0, "S1"), (11.0, 19.0, "S2")]
+
+
+def test_speech_too_short_to_embed_is_one_speaker() -> None:
+    audio = np.concatenate([tone(0.2, 300), silence(1), tone(0.2, 900)])
+    turns = d.diarize(audio, speech=[(0.0, 0.2), (1.2, 1.4)], encoder=PitchEncoder())
+    assert [label for *_, label in turns] == ["S1", "S1"]
+
+
+def test_long_recordings_are_clustered_in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A voice heard in several clustering chunks is still one speaker."""
+    monkeypatch.setattr(d, "CLUSTER_CHUNK_WINDOWS", 20)
+    audio, truth = conversation(*[("low", 5), ("high", 5)] * 6)
+    turns = d.diarize(audio, encoder=PitchEncoder())
+    assert {label for *_, label in turns} == {"S1", "S2"}
+    for start, end, voice in truth:
+        assert speaker_of(turns, (start + end) / 2) == ("S1" if voice == "low" else "S2")
+
+
+def test_clustering_separates_noisy_embeddings_of_distinct_voices() -> None:
+    """Embeddings shaped like real ones: per-window noise around each voice, voices 0.6 alike."""
+    rng = np.random.default_rng(1)
+    base = d._unit(rng.standard_normal(d.ENCODER_EMBEDDING_SIZE))
+    voices = [d._unit(base + 0.8 * d._unit(rng.standard_normal(d.ENCODER_EMBEDDING_SIZE))) for _ in range(3)]
+    truth = np.repeat([0, 1, 0, 2, 1], 40)
+    noise = rng.standard_normal((len(truth), d.ENCODER_EMBEDDING_SIZE)) * 0.04
+    embeddings = d._unit(np.array([voices[v] for v in truth]) + noise).astype(np.float32)
+    spans = np.array([[i * 0.6, i * 0.6 + 1.2] for i in range(len(truth))])
+    windows = d._Windows(spans, np.repeat(np.arange(5), 40), embeddings)
+    labels = d._cluster(windows, None)
+    assert len(np.unique(labels)) == 3
+    # the same partition as the truth, whatever the label values
+    assert all(len(np.unique(labels[truth == v])) == 1 for v in range(3))
+
+
+# -- speakers on transcript segments ---------------------------------------------------------
+
+
+W = d.SpokenWord
+
+
+@dataclass(frozen=True)
+class Seg:
+    """Any object with start, end, text and (optionally) words will do, e.g. shared.models.Segment."""
+
+    start: float
+    end: float
+    text: str
+    words: tuple[d.SpokenWord, ...] = ()
+
+
+TURNS = [(0.0, 4.0, "S1"), (4.2, 7.0, "S2"), (8.0, 12.0, "S1")]
+
+
+def test_a_segment_within_one_turn_keeps_its_text_and_words() -> None:
+    seg = Seg(0.5, 3.5, " Hello there.", (W(0.5, 1.0, " Hello"), W(1.1, 3.5, " there.")))
+    [out] = d.assign_speakers([seg], TURNS)
+    assert (out.start, out.end, out.text, out.speaker) == (0.5, 3.5, " Hello there.", "S1")
+    assert [w.text for w in out.words] == [" Hello", " there."]
+
+
+def test_a_segment_is_split_between_the_words_where_the_speaker_changes() -> None:
+    words = (W(2.0, 2.8, " I"), W(2.8, 3.9, " agree."), W(4.3, 4.9, " Good,"), W(5.0, 6.5, " thanks."))
+    out = d.assign_speakers([Seg(2.0, 6.6, " I agree. Good, thanks.", words)], TURNS)
+    assert [(o.start, o.end, o.text, o.speaker) for o in out] == [
+        (2.0, 3.9, "I agree.", "S1"),
+        (4.3, 6.6, "Good, thanks.", "S2"),
+    ]
+    assert [len(o.words) for o in out] == [2, 2]
+
+
+def test_words_without_leading_spaces_are_joined_with_spaces() -> None:
+    words = (W(3.0, 3.5, "Yes"), W(3.5, 3.9, "indeed"), W(4.5, 5.0, "Right"))
+    assert [o.text for o in d.assign_speakers([Seg(3.0, 5.0, "Yes indeed Right", words)], TURNS)] == [
+        "Yes indeed",
+        "Right",
+    ]
+
+
+def test_without_word_times_the_split_is_estimated_from_word_lengths() -> None:
+    # 20 equal words over 0-8 s: 0.4 s each; S1 speaks until 4.0, S2 from 4.2.
+    text = " ".join(f"w{n:02d}" for n in range(20))
+    out = d.assign_speakers([Seg(0.0, 8.0, text)], [(0.0, 4.0, "S1"), (4.2, 8.0, "S2")])
+    assert [o.speaker for o in out] == ["S1", "S2"]
+    assert out[0].text.split() == [f"w{n:02d}" for n in range(10)]
+    assert out[1].text.split() == [f"w{n:02d}" for n in range(10, 20)]
+    assert (out[0].start, out[1].end) == (0.0, 8.0)
+    assert out[0].words == ()  # estimated times are not passed off as word timestamps
+
+
+def test_a_segment_in_a_pause_goes_to_the_nearest_speaker() -> None:
+    assert d.speaker_at(7.3, 7.5, TURNS) == "S2"
+    assert d.speaker_at(7.7, 7.9, TURNS) == "S1"
+    assert d.speaker_at(20.0, 21.0, TURNS) == "S1"
+
+
+def test_without_turns_segments_have_no_speaker() -> None:
+    [out] = d.assign_speakers([Seg(0.0, 1.0, " Hm.")], [])
+    assert out.speaker is None and out.text == " Hm."
+
+
+def test_an_empty_segment_is_kept() -> None:
+    [out] = d.assign_speakers([Seg(4.5, 5.0, "")], TURNS)
+    assert (out.text, out.speaker) == ("", "S2")
+
+
+def test_the_transcript_model_s_segments_are_accepted() -> None:
+    from shared.models import Segment, Word
+
+    seg = Segment(
+        0, 3.0, 5.0, " Sure. Go on.", (Word(3.0, 3.6, " Sure."), Word(4.4, 4.7, " Go"), Word(4.7, 5.0, " on."))
+    )
+    assert [(o.text, o.speaker) for o in d.assign_speakers([seg], TURNS)] == [("Sure.", "S1"), ("Go on.", "S2")]
