@@ -1,9 +1,10 @@
 # Set-up and everyday commands. `make demo` and `make test` do all set-up on a fresh
 # Debian machine with Python 3.11 (system packages, a virtualenv in .venv, Python deps).
+# chromium is for the HTML report's browser test (driven by Playwright, which never downloads a browser).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := espeak-ng ffmpeg binutils
+APT_PACKAGES := espeak-ng ffmpeg binutils chromium
 CDK_CLI_VERSION := 2.1148.0
 
 .PHONY: demo test lint system-deps cdk-cli bench clean
