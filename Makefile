@@ -1,10 +1,9 @@
 # Set-up and everyday commands. `make demo` and `make test` do all set-up on a fresh
 # Debian machine with Python 3.11 (system packages, a virtualenv in .venv, Python deps).
-# chromium is for the HTML report's browser test (driven by Playwright, which never downloads a browser).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := espeak-ng ffmpeg binutils chromium
+APT_PACKAGES := espeak-ng ffmpeg binutils
 CDK_CLI_VERSION := 2.1148.0
 
 .PHONY: demo test lint system-deps cdk-cli bench clean
@@ -44,6 +43,8 @@ demo: system-deps $(VENV)/.local-installed
 	@echo; echo "clean transcript (.demo/results/*/transcript.txt):"; cat .demo/results/*/transcript.txt
 
 ## test: the whole test suite (unit, integration with moto, infra with CDK, end-to-end speech)
+# chromium: the HTML report's browser test drives it with Playwright, which never downloads a browser.
+test: APT_PACKAGES += chromium
 test: system-deps $(VENV)/.dev-installed cdk-cli
 	PATH="$(CURDIR)/node_modules/.bin:$$PATH" JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 \
 		$(BIN)/python -m pytest

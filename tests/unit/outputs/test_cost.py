@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from pipeline.outputs.cost import (
     PRICE_TABLE,
     CostSettings,
-    RegionPrices,
     estimate_cloud_cost,
     poll_count,
 )
@@ -125,11 +127,17 @@ def test_settings_come_from_the_environment() -> None:
         CostSettings.from_env({**env, "PRICE_MEDIACONVERT_MINUTE_USD": "a lot"})
 
 
-def test_the_table_holds_only_confirmed_prices() -> None:
-    # No SageMaker instance or MediaConvert audio price could be confirmed on an AWS page
-    # (docs/report.md): the table must not carry one.
+def test_the_price_table_is_the_documented_one() -> None:
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "report.md").read_text(encoding="utf-8")
+    row = next(line for line in docs.splitlines() if line.startswith("| Step Functions standard"))
+    documented = {
+        region.strip(): float(price) / 1000
+        for regions, price in re.findall(r"([a-z0-9, -]+): \$([0-9.]+)", row.split("|")[2])
+        for region in regions.split(",")
+    }
+    assert documented == {region: prices.state_transition for region, prices in PRICE_TABLE.items()}
+    assert "us-east-1: $0.0000166667" in docs and "us-east-1: $0.20 per million" in docs
+    assert {r for r, p in PRICE_TABLE.items() if p.lambda_gb_second is not None} == {"us-east-1"}
+    # No SageMaker instance or MediaConvert audio price could be confirmed (the docs say why).
     assert all(not prices.endpoint_instance_hour for prices in PRICE_TABLE.values())
     assert all(prices.mediaconvert_minute is None for prices in PRICE_TABLE.values())
-    assert PRICE_TABLE["us-east-1"] == RegionPrices(
-        state_transition=0.000025, lambda_gb_second=0.0000166667, lambda_request=0.0000002
-    )
