@@ -37,6 +37,8 @@ PII_COLOURS = 8
 CHART_WIDTH, CHART_HEIGHT = 960, 260
 CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 56, 16, 12, 36
 _TICK_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400)
+#: From this many segments the chart's line is a moving average, not a line through every point.
+SMOOTH_FROM = 80
 
 
 @dataclass(frozen=True)
@@ -251,6 +253,13 @@ def _chart(segments: Sequence[SegmentView], *, span: float, timed: bool) -> dict
         return round(CHART_LEFT + min(max(share, 0.0), 1.0) * plot_w, 2)
 
     points = [{"x": x(n, seg), "y": y(seg.compound), "seg": seg} for n, seg in enumerate(segments)]
+    # With many segments a line through every point is noise: it follows a moving average instead.
+    window = 1 if count <= SMOOTH_FROM else max(3, count // 40)
+    compounds = [seg.compound for seg in segments]
+    trend = []
+    for n, point in enumerate(points):
+        around = compounds[max(0, n - window // 2) : n + window // 2 + 1]
+        trend.append((point["x"], y(sum(around) / len(around))))
     if timed:
         step = next((s for s in _TICK_STEPS if span / s <= 8), _TICK_STEPS[-1])
         ticks = [
@@ -260,6 +269,9 @@ def _chart(segments: Sequence[SegmentView], *, span: float, timed: bool) -> dict
     else:
         every = max(1, math.ceil(count / 8))
         ticks = [{"x": p["x"], "label": str(n + 1)} for n, p in enumerate(points) if n % every == 0]
+    right = CHART_WIDTH - CHART_RIGHT
+    for tick in ticks:  # a label at the right edge ends there instead of running off the chart
+        tick["anchor"] = "end" if tick["x"] > right - 24 else "middle"
     return {
         "width": CHART_WIDTH,
         "height": CHART_HEIGHT,
@@ -277,7 +289,8 @@ def _chart(segments: Sequence[SegmentView], *, span: float, timed: bool) -> dict
         "points": points,
         # Whole units, each pair led by a letter: no run of digits in the markup a leak scanner
         # could take for a card or phone number (the dots themselves carry the exact positions).
-        "line": "M" + "L".join(f"{round(p['x'])} {round(p['y'])}" for p in points),
+        "line": "M" + "L".join(f"{round(px)} {round(py)}" for px, py in trend),
+        "smoothed": window > 1,
         "radius": 4 if count <= 300 else 2.5,
         "x_label": "time (m:ss)" if timed and span < 3600 else "time (h:mm:ss)" if timed else "segment",
     }

@@ -239,6 +239,23 @@ def test_the_chart_has_no_digit_runs_a_leak_scanner_would_flag() -> None:
     assert not runs, runs[:5]
 
 
+def test_a_long_transcripts_line_is_a_moving_average_not_a_zigzag() -> None:
+    enriched = enriched_of(make_transcript(["What a wonderful success."] * 4))
+    seg = enriched["transcript"]["segments"][0]
+    enriched["transcript"]["segments"] = [
+        {**seg, "id": n, "start": n * 2.0, "end": n * 2.0 + 2, "sentiment": {"compound": 0.8 if n % 2 else -0.8}}
+        for n in range(400)
+    ]
+    page = Page(render_report(enriched))
+    (trend,) = page.with_class("trend")
+    heights = [int(pair.split()[1]) for pair in trend["d"][1:].split("L")]
+    dots = sorted({float(d["cy"]) for d in page.with_class("dot")})
+    assert len(heights) == 400 and len(dots) == 2  # every point is still drawn where it is
+    middle = (dots[0] + dots[1]) / 2
+    assert max(abs(h - middle) for h in heights[10:-10]) <= 0.1 * (dots[1] - dots[0])
+    assert "moving average" in page.all_text
+
+
 def test_times_read_as_clock_times_and_link_to_their_segment() -> None:
     enriched = enriched_of(make_transcript(["We start now.", "And we end an hour later."], seconds=1900.0))
     page = Page(render_report(enriched))
