@@ -45,6 +45,8 @@ demo: system-deps $(VENV)/.local-installed
 	@echo; echo "clean transcript (.demo/results/*/transcript.txt):"; cat .demo/results/*/transcript.txt
 
 ## test: the whole test suite (unit, integration with moto, infra with CDK, end-to-end speech)
+# chromium: the HTML report's browser test drives it with Playwright, which never downloads a browser.
+test: APT_PACKAGES += chromium
 test: system-deps $(VENV)/.dev-installed cdk-cli
 	PATH="$(CURDIR)/node_modules/.bin:$$PATH" JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 \
 		$(BIN)/python -m pytest

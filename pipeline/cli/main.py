@@ -9,7 +9,9 @@ import os
 import sys
 import traceback
 import unicodedata
+import webbrowser
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -18,7 +20,10 @@ from pipeline.local.interrupts import exit_status, interrupt_on_signals
 from pipeline.local.jobs import RunOutcome
 from pipeline.local.paths import ensure_writable_dir
 from pipeline.local.recovery import recover_interrupted
+from pipeline.local.results_index import INDEX_NAME, ResultsIndex
 from pipeline.local.terminal import Progress
+from pipeline.outputs.report import duration_text, usd
+from pipeline.outputs.writer import OUTPUT_NAMES
 from postprocess.config import EnrichmentConfig
 from shared.config import DEFAULT_MODEL, ENGINES, OFFLINE_MODEL, Settings, log_level
 from shared.errors import (
@@ -30,6 +35,7 @@ from shared.errors import (
 )
 from shared.jobstore import JobRecord
 from shared.jobstore.sqlite import SQLiteJobStore
+from shared.objectstore import LocalDirStore
 from shared.status import JobStatus
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CLOSED_PIPE = 0, 1, 2, 141
@@ -46,7 +52,9 @@ examples:
 
 Inputs: any audio or video ffmpeg can decode (mp4, mov, mkv, webm, m4a, mp3, wav, ...).
 Outputs per job under --out (default: <home>/results/<job_id>/): enriched.json,
-transcript.srt, transcript.vtt, transcript.txt, all made from the clean text.
+transcript.srt, transcript.vtt, transcript.txt and report.html (sentiment timeline,
+marked redactions, timings), all made from the clean text; --out gets an index.html
+listing its jobs, refreshed after each input.
 The same file run again reports the existing job (job ids come from the content);
 --force processes it again. Exit status: 0 if every input completed, 1 otherwise.
 A file with several audio tracks is transcribed from its default track, or from the
@@ -163,7 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
     jobs.add_argument("--json", action="store_true", help="print a JSON array")
     _add_cloud(jobs)
 
-    show = sub.add_parser("show", parents=[common], help="status, stage timings and summary of one job")
+    show = sub.add_parser(
+        "show", parents=[common], help="status, stage timings, summary and (cloud) estimated cost of one job"
+    )
     show.add_argument("job_id", metavar="JOB_ID", help="job id (a unique prefix is enough)")
     show.add_argument("--json", action="store_true", help="print the job record as JSON")
     _add_cloud(show)
@@ -172,6 +182,21 @@ def build_parser() -> argparse.ArgumentParser:
     transcript.add_argument("job_id", metavar="JOB_ID", help="job id (a unique prefix is enough)")
     transcript.add_argument("--format", choices=("txt", "json", "srt", "vtt"), default="txt")
     _add_cloud(transcript)
+
+    report = sub.add_parser(
+        "report",
+        parents=[common],
+        help="write (and open) a job's HTML report",
+        description="Write a completed job's report.html (sentiment timeline, marked redactions, stage timings and, "
+        "for cloud jobs, the estimated cost) from its enriched transcript, and print where it is. A local job's "
+        "report goes next to its enriched.json; a cloud job's (--cloud) to ./<job_id>.report.html unless --out says.",
+    )
+    report.add_argument("job_id", metavar="JOB_ID", help="job id (a unique prefix is enough)")
+    report.add_argument("--out", type=path_arg, metavar="FILE", help="write the report to this file instead")
+    report.add_argument(
+        "--open", action="store_true", help="open it in the web browser (with no display, only print the path)"
+    )
+    _add_cloud(report)
 
     submit = sub.add_parser("submit", parents=[common], help="upload videos to the deployed stack's input bucket")
     submit.add_argument("paths", nargs="+", type=path_arg, metavar="VIDEO")
@@ -305,11 +330,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         out_dir=out_dir,
         progress=Progress(quiet=args.quiet),
     )
+    index = ResultsIndex(out_dir, store, args.paths)
     all_ok = True
     for path in args.paths:
         outcome = runner.run(path, force=args.force)
         all_ok &= outcome.status is JobStatus.COMPLETE
         _report(path, outcome, as_json=args.json)
+        try:
+            index.record(outcome)
+        except ClearscribeError as exc:  # the index is a convenience: the job's own outputs are written
+            print(one_line(f"clearscribe: {out_dir / INDEX_NAME} not updated: {exc.message}"), file=sys.stderr)
+    if not args.quiet and not args.json:
+        print(f"index of {out_dir}: {index.path}")
     return EXIT_OK if all_ok else EXIT_FAILED
 
 
@@ -366,16 +398,81 @@ def cmd_show(args: argparse.Namespace) -> int:
         )
     print("stages:")
     for stage, times in record.stages.items():
-        print(f"  {stage:<13} {times.get('started_at', '')} → {times.get('ended_at', '…')}")
+        took = _stage_seconds(times)
+        took_text = f"  ({duration_text(took)})" if took is not None else ""
+        print(f"  {stage:<13} {times.get('started_at', '')} → {times.get('ended_at', '…')}{took_text}")
     if record.summary:
         print("summary:")
         for line in _describe_summary(record.summary):
             print(line)
+        cost = record.summary.get("estimated_cost")
+        if cost:
+            print(f"estimated cost: {_describe_cost(cost)}")
+            for line in cost.get("lines") or []:
+                price = "no confirmed price" if line.get("usd") is None else usd(line["usd"])
+                print(f"  {line.get('item', '?'):<18} {line.get('quantity', 0):>12,} {line.get('unit', '')}s  {price}")
     if record.outputs:
         print("outputs:")
         for fmt, uri in record.outputs.items():
             print(f"  {fmt:<4} {uri}")
     return EXIT_OK
+
+
+def _stage_seconds(times: dict[str, str]) -> float | None:
+    """How long a finished stage took."""
+    try:
+        started, ended = (datetime.fromisoformat(times[k].replace("Z", "+00:00")) for k in ("started_at", "ended_at"))
+    except (KeyError, ValueError):
+        return None
+    return max(0.0, (ended - started).total_seconds())
+
+
+def _describe_cost(cost: dict[str, Any]) -> str:
+    scope = "" if cost.get("complete") else " for the priced items (some have no confirmed price)"
+    return f"{usd(cost.get('total_usd', 0.0))}{scope}, {cost.get('region')} list prices of {cost.get('prices_as_of')}"
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipeline.outputs.report import ReportFacts, render_report
+
+    record = _find_job(_job_store(args), args.job_id)
+    json_uri = (record.outputs or {}).get("json")
+    if record.status is not JobStatus.COMPLETE or not json_uri:
+        raise OutputNotAvailableError(
+            f"job {record.job_id} has no transcript to report on (status {record.status.value})"
+        )
+    try:
+        enriched = json.loads(_read_output(json_uri).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise OutputNotAvailableError(f"{json_uri} is not an enriched transcript (not valid JSON)") from None
+    facts = ReportFacts(
+        status=record.status.value,
+        finished_at=record.updated_at,
+        cost=(record.summary or {}).get("estimated_cost"),
+    )
+    html = render_report(enriched, facts)
+    if args.out:
+        target = args.out
+    elif json_uri.startswith("s3://"):
+        target = Path(f"{record.job_id}.report.html")
+    else:
+        target = Path(json_uri).with_name(OUTPUT_NAMES["html"])
+    written = Path(LocalDirStore(target.parent).put_bytes(target.name, html.encode("utf-8"), "text/html")).absolute()
+    print(written)
+    if args.open:
+        if _has_display():
+            webbrowser.open(written.as_uri())
+        else:
+            print("no display to open a browser on; open the file above", file=sys.stderr)
+    return EXIT_OK
+
+
+def _has_display() -> bool:
+    """Whether a web browser can show a window: always on macOS and Windows; elsewhere only
+    with an X11 or Wayland display (otherwise ``webbrowser`` could start a text browser in this terminal)."""
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def cmd_transcript(args: argparse.Namespace) -> int:
@@ -424,6 +521,7 @@ COMMANDS = {
     "jobs": cmd_jobs,
     "show": cmd_show,
     "transcript": cmd_transcript,
+    "report": cmd_report,
     "submit": cmd_submit,
     "rerun": cmd_rerun,
 }

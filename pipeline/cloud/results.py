@@ -8,6 +8,8 @@ from typing import Any
 from pipeline.cloud.events import SourceObject
 from pipeline.cloud.progress import advance
 from pipeline.cloud.transcription import load_transcript
+from pipeline.outputs.cost import CostSettings, estimate_cloud_cost
+from pipeline.outputs.report import ReportFacts
 from pipeline.outputs.writer import write_outputs
 from shared.errors import EnrichmentError
 from shared.jobstore import JobStore
@@ -49,13 +51,17 @@ def write_results(
     s3: Any,
     output_bucket: str,
     store: JobStore | None = None,
+    cost_settings: CostSettings | None = None,
 ) -> dict[str, Any]:
     """Compose the enriched transcript from the raw transcript and the three findings, write
-    ``enriched.json``, ``transcript.srt``, ``transcript.vtt`` and ``transcript.txt`` under
-    ``s3://<output_bucket>/transcripts/<job_id>/`` and return ``{"outputs", "summary"}``.
+    ``enriched.json``, ``transcript.srt``, ``transcript.vtt``, ``transcript.txt`` and
+    ``report.html`` under ``s3://<output_bucket>/transcripts/<job_id>/`` and return
+    ``{"outputs", "summary"}``.
 
     With the job ``store``, the transcript's ``timings`` come from the job's stage times
-    (extraction, transcription, and enrichment up to now), as in a local run."""
+    (extraction, transcription, and enrichment up to now), as in a local run; with
+    ``cost_settings`` as well, the report and the summary (``estimated_cost``) carry the job's
+    estimated cost."""
     from postprocess.compose import compose_enriched, summarize
 
     src = source if isinstance(source, SourceObject) else SourceObject.from_dict(source)
@@ -70,10 +76,32 @@ def write_results(
         source={"uri": src.uri, "duration_seconds": transcript.duration},
         timings=_timings(store, job_id),
     )
-    outputs = write_outputs(enriched, S3ObjectStore(output_bucket, client=s3), results_prefix(job_id))
+    cost = None
+    if store is not None and cost_settings is not None:
+        cost = estimate_cloud_cost(
+            duration_seconds=transcript.duration, timings=enriched["timings"], settings=cost_settings
+        ).to_dict()
+    outputs = write_outputs(
+        enriched,
+        S3ObjectStore(output_bucket, client=s3),
+        results_prefix(job_id),
+        report=ReportFacts(status="COMPLETE", cost=cost),
+    )
     summary = summarize(enriched)
+    if cost is not None:
+        summary["estimated_cost"] = cost
     log.info("results written", extra={"job_id": job_id, "outputs": sorted(outputs)})
     return {"outputs": outputs, "summary": summary}
+
+
+def cost_settings_from_env(env: Mapping[str, str]) -> CostSettings | None:
+    """The cost estimate's settings from the function's environment; None (and a warning in the
+    log) when one is not a valid number: a wrong price setting costs the estimate, not the job."""
+    try:
+        return CostSettings.from_env(env)
+    except ValueError as exc:
+        log.warning("no cost estimate", extra={"reason": str(exc)})
+        return None
 
 
 def _timings(store: JobStore | None, job_id: str) -> dict[str, float]:

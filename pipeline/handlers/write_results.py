@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.cloud.results import write_results
+from pipeline.cloud.results import cost_settings_from_env, write_results
 from pipeline.cloud.runtime import configure_logging, runtime
 
 configure_logging()
@@ -20,4 +20,5 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         s3=rt.s3,
         output_bucket=rt.setting("OUTPUT_BUCKET"),
         store=rt.job_store,
+        cost_settings=cost_settings_from_env(rt.env),
     )

@@ -80,7 +80,7 @@ def enrich_file(
         )
         enriched["timings"]["enrich_seconds"] = round(time.perf_counter() - started, 3)
         # Captions without timestamps would be wrong: only JSON and text then.
-        formats = None if transcript.has_timestamps else ("json", "txt")
+        formats = None if transcript.has_timestamps else ("json", "txt", "html")
         outputs = write_outputs(enriched, LocalDirStore(out_dir), job_id, formats=formats)
         return JobResult(outputs=outputs, summary=summarize(enriched))
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pipeline.outputs.captions import render_srt, render_txt, render_vtt
+from pipeline.outputs.report import ReportFacts, render_report
 from shared.objectstore import ObjectStore
 
 OUTPUT_NAMES = {
@@ -14,35 +15,47 @@ OUTPUT_NAMES = {
     "srt": "transcript.srt",
     "vtt": "transcript.vtt",
     "txt": "transcript.txt",
+    "html": "report.html",
 }
 CONTENT_TYPES = {
     "json": "application/json",
     "srt": "application/x-subrip; charset=utf-8",
     "vtt": "text/vtt; charset=utf-8",
     "txt": "text/plain; charset=utf-8",
+    "html": "text/html; charset=utf-8",
 }
 
 
-def render_outputs(enriched: Mapping[str, Any]) -> dict[str, bytes]:
-    """Every output format as bytes, keyed by format name (``json``, ``srt``, ``vtt``, ``txt``)."""
+def render_outputs(
+    enriched: Mapping[str, Any], *, formats: Sequence[str] | None = None, report: ReportFacts | None = None
+) -> dict[str, bytes]:
+    """The output formats (all, or ``formats``) as bytes, keyed by format name (``json``, ``srt``,
+    ``vtt``, ``txt``, ``html``). ``report`` gives the HTML report the job's status, date and cost."""
     segments = enriched["transcript"].get("segments") or []
-    return {
-        "json": (json.dumps(enriched, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
-        "srt": render_srt(segments).encode("utf-8"),
-        "vtt": render_vtt(segments).encode("utf-8"),
-        "txt": render_txt(enriched).encode("utf-8"),
+    renderers = {
+        "json": lambda: json.dumps(enriched, ensure_ascii=False, indent=2) + "\n",
+        "srt": lambda: render_srt(segments),
+        "vtt": lambda: render_vtt(segments),
+        "txt": lambda: render_txt(enriched),
+        "html": lambda: render_report(enriched, report),
     }
+    return {fmt: render().encode("utf-8") for fmt, render in renderers.items() if formats is None or fmt in formats}
 
 
 def write_outputs(
-    enriched: Mapping[str, Any], store: ObjectStore, prefix: str, *, formats: Sequence[str] | None = None
+    enriched: Mapping[str, Any],
+    store: ObjectStore,
+    prefix: str,
+    *,
+    formats: Sequence[str] | None = None,
+    report: ReportFacts | None = None,
 ) -> dict[str, str]:
     """Write the renderings (all, or ``formats``) under ``prefix``; return ``{format: uri}``.
 
-    The JSON is written last, so a reader who finds it finds the captions too.
+    The JSON is written last, so a reader who finds it finds the captions and the report too.
     """
     wanted = [fmt for fmt in OUTPUT_NAMES if formats is None or fmt in formats]
-    rendered = render_outputs(enriched)
+    rendered = render_outputs(enriched, formats=wanted, report=report)
     base = prefix.rstrip("/")
     uris: dict[str, str] = {}
     for fmt in sorted(wanted, key=lambda f: f == "json"):

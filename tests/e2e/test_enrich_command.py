@@ -33,7 +33,8 @@ def test_a_transcript_json_gets_clean_outputs_with_captions(tmp_path: Path, home
     src.write_text(transcript.to_json())
     code, out, _ = run_cli(capsys, "enrich", str(src), "--json", "--home", str(home))
     record = json.loads(out)
-    assert code == 0 and record["status"] == "COMPLETE" and set(record["outputs"]) == {"json", "srt", "vtt", "txt"}
+    outputs = set(record["outputs"])
+    assert code == 0 and record["status"] == "COMPLETE" and outputs == {"json", "srt", "vtt", "txt", "html"}
     everything = " ".join(Path(p).read_text() for p in record["outputs"].values())
     assert not any(part.lower() in everything.lower() for part in (*NAME.split(), EMAIL.split("@")[0]))
     enriched = json.loads(Path(record["outputs"]["json"]).read_text())
@@ -41,12 +42,12 @@ def test_a_transcript_json_gets_clean_outputs_with_captions(tmp_path: Path, home
     assert enriched["transcript"]["segments"][1]["end"] == 9.0
 
 
-def test_plain_text_gets_json_and_txt_but_no_timed_captions(tmp_path: Path, home: Path, capsys) -> None:
+def test_plain_text_gets_json_txt_and_the_report_but_no_timed_captions(tmp_path: Path, home: Path, capsys) -> None:
     src = tmp_path / "notes.txt"
     src.write_text(f"my name is {NAME}\n\nthe launch went really well\n")
     code, out, _ = run_cli(capsys, "enrich", str(src), "--json", "--home", str(home))
     record = json.loads(out)
-    assert code == 0 and set(record["outputs"]) == {"json", "txt"}
+    assert code == 0 and set(record["outputs"]) == {"json", "txt", "html"}
     assert Path(record["outputs"]["txt"]).read_text().splitlines() == [
         "my name is <PERSON>",
         "the launch went really well",

@@ -141,6 +141,9 @@ def test_local_bundling_builds_a_working_package(tmp_path: Path) -> None:
     assert (asset / "pipeline" / "handlers" / "register_job.py").is_file()
     assert (asset / "shared" / "models.py").is_file()
     assert (asset / "platformdirs" / "__init__.py").is_file()
+    # WriteResults renders the HTML report: Jinja2 and the templates travel with the step functions.
+    assert (asset / "jinja2" / "__init__.py").is_file() and (asset / "markupsafe" / "__init__.py").is_file()
+    assert (asset / "pipeline" / "outputs" / "templates" / "report.html.j2").is_file()
     assert not list(asset.rglob("__pycache__"))
     assert not (asset / "tests").exists() and not (asset / "infra").exists()
 

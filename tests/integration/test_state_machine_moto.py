@@ -166,6 +166,9 @@ def workflow(monkeypatch: pytest.MonkeyPatch, synthesized: Synthesized) -> Itera
     cloud_runtime.configure()
 
 
+OUTPUT_FILES = ["enriched.json", "report.html", "transcript.srt", "transcript.txt", "transcript.vtt"]
+
+
 def output_keys(s3: Any, job_id: str) -> list[str]:
     listed = s3.list_objects_v2(Bucket=OUTPUT_BUCKET, Prefix=f"transcripts/{job_id}/").get("Contents") or []
     return sorted(obj["Key"].rsplit("/", 1)[-1] for obj in listed)
@@ -226,8 +229,8 @@ def test_happy_path_writes_clean_outputs_and_completes(workflow: Workflow) -> No
     assert request["input"] == f"s3://{WORKING_BUCKET}/audio/{job.job_id}/finance weekly-audio.m4a"
     assert request["endpoint"] == ENDPOINT and request["inference_id"] == job.job_id
 
-    # outputs: the four files, recorded on the job, all clean
-    assert output_keys(wf.s3, job.job_id) == ["enriched.json", "transcript.srt", "transcript.txt", "transcript.vtt"]
+    # outputs: the five files, recorded on the job, all clean
+    assert output_keys(wf.s3, job.job_id) == OUTPUT_FILES
     assert job.outputs == {
         fmt: f"s3://{OUTPUT_BUCKET}/transcripts/{job.job_id}/{name}"
         for fmt, name in {
@@ -235,6 +238,7 @@ def test_happy_path_writes_clean_outputs_and_completes(workflow: Workflow) -> No
             "srt": "transcript.srt",
             "vtt": "transcript.vtt",
             "txt": "transcript.txt",
+            "html": "report.html",
         }.items()
     }
     enriched = json.loads(read(wf.s3, job.outputs["json"]))
@@ -244,7 +248,7 @@ def test_happy_path_writes_clean_outputs_and_completes(workflow: Workflow) -> No
     assert len(enriched["transcript"]["segments"]) == len(SEGMENTS)
     assert enriched["pii"]["counts"].get("PERSON", 0) >= 1
     assert enriched["profanity"]["count"] >= 1
-    for fmt in ("json", "srt", "vtt", "txt"):
+    for fmt in ("json", "srt", "vtt", "txt", "html"):
         text = read(wf.s3, job.outputs[fmt])
         for marker in (PERSON, "Okonkwo", PROFANE):
             assert marker not in text, (fmt, marker)
@@ -252,6 +256,9 @@ def test_happy_path_writes_clean_outputs_and_completes(workflow: Workflow) -> No
     assert job.summary is not None
     assert job.summary["profanity_count"] == enriched["profanity"]["count"]
     assert job.summary["sentiment"]["label"] == enriched["sentiment"]["overall"]["label"]
+    cost = job.summary["estimated_cost"]  # from the recorded stage times, shown in the report too
+    assert [line["item"] for line in cost["lines"]][-1] == "state_transitions"
+    assert "Estimated AWS cost" in read(wf.s3, job.outputs["html"])
 
     # nothing said in the recording reaches a log line
     assert logs.lines, "the handlers logged nothing at DEBUG"
@@ -335,7 +342,7 @@ def test_key_with_spaces_unicode_and_plus_runs_through(workflow: Workflow, tmp_p
     assert job.status is JobStatus.COMPLETE
     assert job.source == f"s3://{INPUT_BUCKET}/{key}"
     assert wf.inference.requests[0]["input"].endswith("/Réunion d'équipe + Q&A été 2024-audio.m4a")
-    assert output_keys(wf.s3, job.job_id) == ["enriched.json", "transcript.srt", "transcript.txt", "transcript.vtt"]
+    assert output_keys(wf.s3, job.job_id) == OUTPUT_FILES
     assert_every_job_terminal(wf.store)
 
 
@@ -393,7 +400,7 @@ def test_a_failed_job_rerun_from_the_cli_completes_as_its_next_attempt(workflow:
     assert wf.mediaconvert.count("create_job") == 2
     tokens = {kw["ClientRequestToken"] for name, kw in wf.mediaconvert.calls if name == "create_job"}
     assert len(tokens) == 2  # a new MediaConvert job, not the failed one replayed
-    assert output_keys(wf.s3, job.job_id) == ["enriched.json", "transcript.srt", "transcript.txt", "transcript.vtt"]
+    assert output_keys(wf.s3, job.job_id) == OUTPUT_FILES
     # an ordinary redelivery of the original event still changes nothing
     again = wf.run(object_created_event("uploads/retry me.mp4", *_version_and_etag(wf, "uploads/retry me.mp4")))
     assert execution_states(wf.sfn, again["executionArn"])[-1] == "AlreadyRegistered"

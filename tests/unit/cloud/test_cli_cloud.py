@@ -73,3 +73,41 @@ def test_a_stack_that_does_not_exist_is_a_one_line_error(aws: None, capsys) -> N
     code, out, err = cli(capsys, "jobs", "--cloud", "--stack", "NoSuchStack")
     assert code == 1 and out == ""
     assert "NoSuchStack" in err and len(err.strip().splitlines()) == 1
+
+
+def test_show_and_report_give_a_cloud_jobs_estimated_cost(
+    stack: str, s3: Any, store: Any, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    from pipeline.outputs.cost import CostSettings, estimate_cloud_cost
+    from postprocess.compose import enrich_transcript, summarize
+    from shared.models import Segment, Transcript
+
+    transcript = Transcript(
+        language="en", duration=8.0, model="distil-large-v3", engine="transformers",
+        segments=(Segment(0, 0.0, 4.0, " The launch went really well."), Segment(1, 4.0, 8.0, " Costs are awful.")),
+    )  # fmt: skip
+    timings = {"extract_seconds": 20.0, "transcribe_seconds": 50.0, "enrich_seconds": 4.0}
+    enriched = enrich_transcript(transcript, job_id="job-cloud-3", source={"uri": "s3://in/q3.mp4",
+                                 "duration_seconds": 8.0}, timings=timings)  # fmt: skip
+    settings = CostSettings(
+        region="us-east-1", instance_type="ml.m5.xlarge", pii_memory_mb=2048, enricher_memory_mb=512
+    )
+    cost = estimate_cloud_cost(duration_seconds=8.0, timings=timings, settings=settings).to_dict()
+    key = "transcripts/job-cloud-3/enriched.json"
+    s3.put_object(Bucket=OUTPUT_BUCKET, Key=key, Body=json.dumps(enriched).encode())
+    store.create_job("job-cloud-3", "s3://in/q3.mp4")
+    for status in (JobStatus.EXTRACTING, JobStatus.TRANSCRIBING, JobStatus.ENRICHING):
+        store.transition("job-cloud-3", status)
+    store.transition("job-cloud-3", JobStatus.COMPLETE, outputs={"json": f"s3://{OUTPUT_BUCKET}/{key}"},
+                     summary={**summarize(enriched), "estimated_cost": cost})  # fmt: skip
+
+    code, out, _ = cli(capsys, "show", "job-cloud-3", "--cloud", "--stack", stack)
+    assert code == 0 and f"estimated cost: ${cost['total_usd']:.4f} for the priced items" in out
+    assert "state_transitions" in out and "no confirmed price" in out  # the endpoint's instance price
+
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = cli(capsys, "report", "job-cloud-3", "--cloud", "--stack", stack)
+    written = Path(out.strip())
+    assert code == 0 and written == tmp_path / "job-cloud-3.report.html"
+    html = written.read_text(encoding="utf-8")
+    assert "Estimated AWS cost" in html and "ml.m5.xlarge" in html and "q3.mp4" in html

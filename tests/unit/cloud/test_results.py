@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.cloud.results import mark_complete, write_results
+from pipeline.cloud.results import cost_settings_from_env, mark_complete, write_results
 from postprocess.findings import findings_to_json
 from postprocess.pii import find_pii
 from postprocess.profanity import find_profanity
@@ -51,7 +51,7 @@ def stored(s3: Any) -> tuple[str, list[dict[str, Any]]]:
     return transcript_uri, results
 
 
-def test_write_results_stores_four_clean_files_and_a_summary(s3: Any, stored: tuple[str, list[Any]]) -> None:
+def test_write_results_stores_five_clean_files_and_a_summary(s3: Any, stored: tuple[str, list[Any]]) -> None:
     transcript_uri, findings = stored
     result = write_results(
         "job-1", SOURCE, transcript_uri, list(reversed(findings)), s3=s3, output_bucket=OUTPUT_BUCKET
@@ -62,6 +62,7 @@ def test_write_results_stores_four_clean_files_and_a_summary(s3: Any, stored: tu
         "srt": prefix + "transcript.srt",
         "vtt": prefix + "transcript.vtt",
         "txt": prefix + "transcript.txt",
+        "html": prefix + "report.html",
     }
     bodies = {}
     for fmt, uri in result["outputs"].items():
@@ -74,7 +75,55 @@ def test_write_results_stores_four_clean_files_and_a_summary(s3: Any, stored: tu
     assert result["summary"]["profanity_count"] == enriched["profanity"]["count"] == 1
     assert result["summary"]["pii_counts"] == enriched["pii"]["counts"]
     assert "-->" in bodies["srt"] and bodies["vtt"].startswith("WEBVTT")
+    assert bodies["html"].startswith("<!DOCTYPE html>") and "x y.mp4" in bodies["html"]
+    head = s3.head_object(Bucket=OUTPUT_BUCKET, Key="transcripts/job-1/report.html")
+    assert head["ContentType"] == "text/html; charset=utf-8"  # a presigned URL opens it as a page
+    assert "estimated_cost" not in result["summary"]  # no stage timings, no estimate
     assert len(json.dumps(result)) < 2048  # small enough for the state
+
+
+COST_ENV = {
+    "AWS_REGION": "us-east-1",
+    "ENDPOINT_INSTANCE_TYPE": "ml.g4dn.xlarge",
+    "PII_LAMBDA_MEMORY_MB": "2048",
+    "ENRICHER_LAMBDA_MEMORY_MB": "1024",
+    "PRICE_ENDPOINT_INSTANCE_HOUR_USD": "0.9",
+    "POLL_INITIAL_SECONDS": "15",
+    "POLL_MAX_SECONDS": "300",
+}
+
+
+def test_with_the_stage_timings_the_report_and_the_summary_carry_the_estimated_cost(
+    s3: Any, stored: tuple[str, list[Any]], store: DynamoDBJobStore
+) -> None:
+    store.create_job("job-1", SOURCE["uri"])
+    for status in (JobStatus.EXTRACTING, JobStatus.TRANSCRIBING, JobStatus.ENRICHING):
+        store.transition("job-1", status)
+    transcript_uri, findings = stored
+
+    result = write_results(
+        "job-1", SOURCE, transcript_uri, findings, s3=s3, output_bucket=OUTPUT_BUCKET, store=store,
+        cost_settings=cost_settings_from_env(COST_ENV),
+    )  # fmt: skip
+
+    cost = result["summary"]["estimated_cost"]
+    lines = {line["item"]: line for line in cost["lines"]}
+    assert cost["region"] == "us-east-1" and cost["complete"] is False  # MediaConvert has no confirmed price
+    assert lines["endpoint"]["unit_price"] == 0.9 / 3600 and lines["endpoint"]["detail"] == "ml.g4dn.xlarge"
+    # Stages of well under 15 s: one status check each, so 11 + 3 × 2 transitions and 7 + 2 invocations.
+    assert lines["state_transitions"]["quantity"] == 17 and lines["lambda_requests"]["quantity"] == 9
+    assert lines["mediaconvert"]["quantity"] == 0.1 and lines["mediaconvert"]["usd"] is None
+    report = s3.get_object(Bucket=OUTPUT_BUCKET, Key="transcripts/job-1/report.html")["Body"].read().decode()
+    assert "Estimated AWS cost" in report and "Step Functions state transitions" in report
+    store.transition("job-1", JobStatus.COMPLETE, outputs=result["outputs"], summary=result["summary"])
+    assert store.get_job("job-1").summary == result["summary"]  # the record keeps it, floats and nulls too
+    assert len(json.dumps(result)) < 2048  # still small for the state
+
+
+def test_a_bad_price_setting_costs_the_estimate_not_the_job() -> None:
+    assert cost_settings_from_env({**COST_ENV, "PRICE_STATE_TRANSITION_USD": "cheap"}) is None
+    assert cost_settings_from_env({**COST_ENV, "PII_LAMBDA_MEMORY_MB": "-1"}) is None
+    assert cost_settings_from_env(COST_ENV) is not None
 
 
 def test_timings_come_from_the_job_record(s3: Any, stored: tuple[str, list[Any]], store: DynamoDBJobStore) -> None:
