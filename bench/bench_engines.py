@@ -95,7 +95,7 @@ class Timed:
 
 def transformers_engine(model_dir: Path) -> Callable[[], Callable[[Path], Transcript]]:
     def load() -> Callable[[Path], Transcript]:
-        from pipeline.sagemaker_inference import TransformersEngine
+        from pipeline.asr.inference.engine import TransformersEngine
 
         return TransformersEngine(str(model_dir), model_name="whisper-tiny.en").transcribe
 
@@ -135,7 +135,7 @@ def main() -> None:
     WORK.mkdir(exist_ok=True)
     audio, reference = speech_audio(args.minutes)
     model_dir = hf_tiny_en_from_ct2(WORK / "whisper-tiny-en-hf")
-    from pipeline.sagemaker_inference import decode_audio
+    from pipeline.asr.inference.audio import decode_audio
 
     duration = decode_audio(audio).shape[0] / 16_000
     engines = [

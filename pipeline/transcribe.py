@@ -187,7 +187,7 @@ def load_engine(engine: str, model: str, *, settings: Settings) -> SpeechEngine:
         return FasterWhisperEngine(model, settings=settings)
     if engine == "transformers":
         try:
-            from pipeline.sagemaker_inference import TransformersEngine
+            from pipeline.asr.inference.engine import TransformersEngine
         except ImportError as exc:
             raise ModelUnavailableError(
                 "engine 'transformers' needs torch and transformers (pip install 'clearscribe[inference]')"

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.sagemaker_inference import SAMPLE_RATE, decode_audio, window_bounds
+from pipeline.asr.inference.audio import SAMPLE_RATE, decode_audio, window_bounds
 from shared.errors import EmptyFileError, InvalidMediaError, MediaTooLongError, NoAudioStreamError
 from tests.support.speech import make_video_without_audio, mux_video
 

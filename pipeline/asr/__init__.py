@@ -1,0 +1,1 @@
+"""Speech recognition: the local engines, re-decoding, offline weights, the SageMaker inference package."""
