@@ -54,6 +54,12 @@ class AudioExtractionTimeout(AudioExtractionError):
     code = "AUDIO_EXTRACTION_TIMEOUT"
 
 
+class RecordingTooLongError(ClearscribeError):
+    """The recording is longer than the deployed endpoint can transcribe within its invocation timeout."""
+
+    code = "RECORDING_TOO_LONG"
+
+
 class ModelUnavailableError(ClearscribeError):
     code = "MODEL_UNAVAILABLE"
 

@@ -31,9 +31,12 @@ class JobRecord:
     error: dict[str, str] | None = None
     outputs: dict[str, str] | None = None
     summary: dict[str, Any] | None = None
+    #: The workflow execution that registered this attempt (cloud only): its retries continue the
+    #: job, and only its end may fail the job from outside (``pipeline.cloud.failures``).
+    owner: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "job_id": self.job_id,
             "status": self.status.value,
             "source": self.source,
@@ -45,6 +48,9 @@ class JobRecord:
             "outputs": self.outputs,
             "summary": self.summary,
         }
+        if self.owner is not None:
+            data["owner"] = self.owner
+        return data
 
     def listing(self) -> dict[str, Any]:
         """The short form used by ``clearscribe jobs --json``."""
@@ -70,10 +76,11 @@ class JobRecord:
             error=data.get("error"),
             outputs=data.get("outputs"),
             summary=data.get("summary"),
+            owner=data.get("owner"),
         )
 
 
-def new_record(job_id: str, source: str, *, at: str) -> JobRecord:
+def new_record(job_id: str, source: str, *, at: str, owner: str | None = None) -> JobRecord:
     """A freshly registered job: QUEUED, attempt 1."""
     return JobRecord(
         job_id=job_id,
@@ -82,12 +89,13 @@ def new_record(job_id: str, source: str, *, at: str) -> JobRecord:
         created_at=at,
         updated_at=at,
         stages={JobStatus.QUEUED.stage: {"started_at": at}},
+        owner=owner,
     )
 
 
-def restarted_record(existing: JobRecord, source: str, *, at: str) -> JobRecord:
+def restarted_record(existing: JobRecord, source: str, *, at: str, owner: str | None = None) -> JobRecord:
     """``existing`` started again as its next attempt: QUEUED, stages, error and outputs cleared."""
-    rec = new_record(existing.job_id, source, at=at)
+    rec = new_record(existing.job_id, source, at=at, owner=owner)
     rec.created_at = existing.created_at
     rec.attempt = existing.attempt + 1
     return rec
@@ -148,14 +156,15 @@ def apply_transition(
         error=error if target is JobStatus.FAILED else None,
         outputs=outputs if outputs is not None else record.outputs,
         summary=summary if summary is not None else record.summary,
+        owner=record.owner,
     )
 
 
 class JobStore(Protocol):
-    def create_job(self, job_id: str, source: str) -> tuple[JobRecord, bool]:
+    def create_job(self, job_id: str, source: str, *, owner: str | None = None) -> tuple[JobRecord, bool]:
         """Register a QUEUED job; if it exists already, return it unchanged and ``False``."""
 
-    def restart_job(self, job_id: str, source: str) -> JobRecord:
+    def restart_job(self, job_id: str, source: str, *, owner: str | None = None) -> JobRecord:
         """Start a deliberate re-run (``--force``): back to QUEUED, attempt + 1."""
 
     def transition(

@@ -70,11 +70,15 @@ class SQLiteJobStore:
             error=detail.get("error"),
             outputs=detail.get("outputs"),
             summary=detail.get("summary"),
+            owner=detail.get("owner"),
         )
 
     @staticmethod
     def _write(conn: sqlite3.Connection, rec: JobRecord) -> None:
-        detail = json.dumps({"stages": rec.stages, "error": rec.error, "outputs": rec.outputs, "summary": rec.summary})
+        fields = {"stages": rec.stages, "error": rec.error, "outputs": rec.outputs, "summary": rec.summary}
+        if rec.owner is not None:
+            fields["owner"] = rec.owner
+        detail = json.dumps(fields)
         conn.execute(
             "INSERT OR REPLACE INTO jobs (job_id, status, source, created_at, updated_at, attempt, detail)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -86,21 +90,21 @@ class SQLiteJobStore:
         return self._record(row) if row else None
 
     # -- JobStore --------------------------------------------------------------------
-    def create_job(self, job_id: str, source: str) -> tuple[JobRecord, bool]:
+    def create_job(self, job_id: str, source: str, *, owner: str | None = None) -> tuple[JobRecord, bool]:
         with self._transaction() as conn:
             existing = self._fetch(conn, job_id)
             if existing is not None:
                 return existing, False
-            rec = new_record(job_id, source, at=utc_now())
+            rec = new_record(job_id, source, at=utc_now(), owner=owner)
             self._write(conn, rec)
             return rec, True
 
-    def restart_job(self, job_id: str, source: str) -> JobRecord:
+    def restart_job(self, job_id: str, source: str, *, owner: str | None = None) -> JobRecord:
         with self._transaction() as conn:
             existing = self._fetch(conn, job_id)
             if existing is None:
                 raise JobNotFoundError(f"no job {job_id}")
-            rec = restarted_record(existing, source, at=utc_now())
+            rec = restarted_record(existing, source, at=utc_now(), owner=owner)
             self._write(conn, rec)
             return rec
 

@@ -76,7 +76,7 @@ AUDIO_TEMPLATE_SETTINGS: dict[str, Any] = {
                             "AudioSourceName": "Audio Selector 1",
                             "CodecSettings": {
                                 "Codec": "AAC",
-                                "AacSettings": {"Bitrate": 64000, "CodingMode": "CODING_MODE_1_0", "SampleRate": 16000},
+                                "AacSettings": {"Bitrate": 16000, "CodingMode": "CODING_MODE_1_0", "SampleRate": 16000},
                             },
                         }
                     ],
@@ -101,6 +101,8 @@ class FakeMediaConvert:
     )
     error_code: int = 1010
     s3: Any = None
+    #: What ``GetJob`` of a COMPLETE job reports as the output's duration.
+    duration_ms: int = 4000
     template_settings: dict[str, Any] = field(default_factory=lambda: AUDIO_TEMPLATE_SETTINGS)
     jobs: dict[str, dict[str, Any]] = field(default_factory=dict)
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
@@ -136,7 +138,7 @@ class FakeMediaConvert:
             if self.s3 is not None:
                 bucket, key = parse_s3_uri(audio_uri)
                 self.s3.put_object(Bucket=bucket, Key=key, Body=b"\x00\x00\x00\x18ftypM4A ")
-            body["OutputGroupDetails"] = [{"OutputDetails": [{"DurationInMs": 4000}]}]
+            body["OutputGroupDetails"] = [{"OutputDetails": [{"DurationInMs": self.duration_ms}]}]
         elif status == "ERROR" and job.get("missing_input"):
             body["ErrorMessage"] = (
                 "Unable to open input file [s3://...]: [Failed probe/open: [Can't read input stream]]"
