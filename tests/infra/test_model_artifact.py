@@ -10,7 +10,11 @@ import pytest
 
 from infra.model_artifact import (
     ARCHIVE_NAME,
+    BUNDLED_REQUIREMENTS,
+    DLC_PLATFORM,
+    DLC_PYTHON,
     ENTRY_POINT,
+    bundled_packages,
     code_files,
     prune_artifacts,
     stage_model_artifact,
@@ -26,6 +30,18 @@ def small_weights(path: Path, *, fill: bytes = b"\0") -> ResolvedWeights:
     (path / "model.safetensors").write_bytes(fill * 1024)
     (path / "notes.md").write_text("not shipped")
     return ResolvedWeights(path, "stand-in", "dir:" + content_digest(path))
+
+
+@pytest.fixture
+def cache(artifact_cache: Path, tmp_path: Path) -> Path:
+    """An empty artifact cache of its own that shares the session's bundled packages (no new pip run)."""
+    bundled_packages(
+        artifact_cache, requirements=BUNDLED_REQUIREMENTS, python_version=DLC_PYTHON, platform=DLC_PLATFORM
+    )
+    own = tmp_path / "cache"
+    own.mkdir()
+    (own / "packages").symlink_to(artifact_cache / "packages", target_is_directory=True)
+    return own
 
 
 def test_the_inference_code_and_the_shared_modules_it_imports_are_shipped():
@@ -45,8 +61,8 @@ def test_the_inference_code_and_the_shared_modules_it_imports_are_shipped():
     assert "shared/jobstore/__init__.py" not in shipped  # only what the package imports
 
 
-def test_the_archive_holds_weights_code_and_packages_without_requirements(artifact_cache: Path, tmp_path: Path):
-    staged = stage_model_artifact(small_weights(tmp_path / "weights"), artifact_cache)
+def test_the_archive_holds_weights_code_and_packages_without_requirements(cache: Path, tmp_path: Path):
+    staged = stage_model_artifact(small_weights(tmp_path / "weights"), cache)
 
     with tarfile.open(staged.path) as tar:
         names = tar.getnames()
@@ -58,18 +74,19 @@ def test_the_archive_holds_weights_code_and_packages_without_requirements(artifa
     assert not [n for n in names if "__pycache__" in n or n.startswith("code/packages/bin/")]
 
 
-def test_an_unchanged_model_is_staged_once_and_reused(artifact_cache: Path, tmp_path: Path):
+def test_an_unchanged_model_is_staged_once_and_reused(cache: Path, tmp_path: Path):
     weights = small_weights(tmp_path / "weights")
-    first = stage_model_artifact(weights, artifact_cache)
-    built_at = first.path.stat().st_ctime_ns
+    first = stage_model_artifact(weights, cache)
+    inode = first.path.stat().st_ino
 
-    again = stage_model_artifact(weights, artifact_cache)
-    changed = stage_model_artifact(small_weights(tmp_path / "weights", fill=b"\1"), artifact_cache)
+    again = stage_model_artifact(weights, cache)
+    changed = stage_model_artifact(small_weights(tmp_path / "weights", fill=b"\1"), cache)
 
+    assert not first.reused
     assert again.reused and again.path == first.path and again.digest == first.digest
-    assert again.path.stat().st_ctime_ns >= built_at  # touched, not rewritten: same bytes
+    assert again.path.stat().st_ino == inode  # the same file, not written again
     assert not changed.reused and changed.digest != first.digest
-    assert first.path.parent.parent == artifact_cache / "artifacts" == changed.path.parent.parent
+    assert first.path.parent.parent == cache / "artifacts" == changed.path.parent.parent
 
 
 def test_archives_are_byte_for_byte_deterministic(tmp_path: Path):
