@@ -1,13 +1,13 @@
 """MediaConvert job template for audio extraction, and the role MediaConvert runs jobs with.
 
-The output is what Whisper-family models consume without waste: one mono AAC-LC track at
-16 kHz in an MP4 (``.m4a``) container, at the constant bit rate of ``shared.contract`` (16 kb/s,
-about 7 MB per hour of media; the lowest rate that did not change the word error rate, see
-docs/benchmarks.md). Whisper resamples everything to 16 kHz mono, so 48 kHz stereo would only
-cost transfer and decode time. MediaConvert accepts only certain bit rates for each profile,
-coding mode and sample rate ("AAC output reference tables" in its user guide); the tests check
-the template against that table. The job's destination (``s3://<working>/audio/<job_id>/``) and
-input are set per job by ``pipeline.handlers.start_audio_extraction``.
+The output is what Whisper-family models consume without waste: one mono AAC-LC track at 16 kHz
+in an MP4 (``.m4a``) container, at the constant bit rate of ``shared.contract`` (28 kb/s, about
+13 MB per hour of media: lower allowed rates cost words, see docs/benchmarks.md). Whisper
+resamples everything to 16 kHz mono, so 48 kHz stereo would only cost transfer and decode time.
+MediaConvert accepts only certain bit rates for each profile, coding mode and sample rate ("AAC
+output reference tables" in its user guide); the tests check the template against that table.
+The job's destination (``s3://<working>/audio/<job_id>/``) and input are set per job by
+``pipeline.handlers.start_audio_extraction``.
 """
 
 from __future__ import annotations
