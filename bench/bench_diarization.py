@@ -223,7 +223,7 @@ def run_child(task: str, wav: Path) -> None:
     started = time.perf_counter()
     result: dict[str, float] = {}
     if task == "asr":
-        from pipeline.transcribe import FasterWhisperEngine
+        from pipeline.asr.engine import FasterWhisperEngine
         from shared.config import OFFLINE_MODEL, Settings
 
         engine = FasterWhisperEngine(OFFLINE_MODEL, settings=Settings(home=WORK, model=OFFLINE_MODEL))

@@ -32,6 +32,7 @@ import jiwer
 from bench.report import replace_section
 from pipeline.asr.offline_weights import ct2_model_dir, hf_tiny_en_from_ct2
 from shared.config import OFFLINE_MODEL, Settings
+from shared.contract import AUDIO_BITRATE_BPS
 from shared.models import Transcript
 from tests.support.scripts import MEETING, normalise_words
 from tests.support.speech import encode_like_mediaconvert, speak_to_wav
@@ -40,16 +41,23 @@ WORK = Path(__file__).with_name(".work")
 HEADING = "## Speech engines"
 
 
-def speech_audio(minutes: float) -> tuple[Path, str]:
-    """``(m4a path, reference text)``: about ``minutes`` of speech, cached in bench/.work."""
+def spoken_wav(minutes: float) -> tuple[Path, str]:
+    """``(wav, reference text)``: about ``minutes`` of espeak-ng speech of the meeting script, cached in bench/.work."""
     spoken = MEETING.spoken
     repeats = int(minutes * 150) // len(spoken.split()) + 1
     reference = " ".join([spoken] * repeats)
-    out = WORK / f"speech-{minutes:g}min-{MEETING.fingerprint}.m4a"
+    wav = WORK / f"speech-{minutes:g}min-{MEETING.fingerprint}.wav"
+    if not wav.exists():
+        speak_to_wav(reference, wav)
+    return wav, reference
+
+
+def speech_audio(minutes: float) -> tuple[Path, str]:
+    """``(m4a path, reference text)``: :func:`spoken_wav` encoded as the endpoint receives it."""
+    wav, reference = spoken_wav(minutes)
+    out = wav.with_name(f"{wav.stem}-{AUDIO_BITRATE_BPS}.m4a")
     if not out.exists():
-        wav = speak_to_wav(reference, out.with_suffix(".wav"))
         encode_like_mediaconvert(wav, out)
-        wav.unlink()
     return out, reference
 
 
@@ -95,7 +103,7 @@ class Timed:
 
 def transformers_engine(model_dir: Path) -> Callable[[], Callable[[Path], Transcript]]:
     def load() -> Callable[[Path], Transcript]:
-        from pipeline.sagemaker_inference import TransformersEngine
+        from pipeline.asr.inference.engine import TransformersEngine
 
         return TransformersEngine(str(model_dir), model_name="whisper-tiny.en").transcribe
 
@@ -135,7 +143,7 @@ def main() -> None:
     WORK.mkdir(exist_ok=True)
     audio, reference = speech_audio(args.minutes)
     model_dir = hf_tiny_en_from_ct2(WORK / "whisper-tiny-en-hf")
-    from pipeline.sagemaker_inference import decode_audio
+    from pipeline.asr.inference.audio import decode_audio
 
     duration = decode_audio(audio).shape[0] / 16_000
     engines = [

@@ -9,14 +9,18 @@ AwsSolutions checks, which fail the synthesis on any unacknowledged finding.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from typing import Any
 
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks
 
-from infra.config import AppConfig, cdk_json_context
+from infra.config import AppConfig, ConfigError, cdk_json_context
+from infra.dlc_images import UnknownDlcError
+from infra.model_artifact import ArtifactError
 from infra.model_stack import ModelStack
+from infra.model_weights import WeightsUnavailableError
 from infra.network_stack import NetworkStack
 from infra.workflow_stack import WorkflowStack
 
@@ -49,8 +53,16 @@ def build_app(context: Mapping[str, Any] | None = None, *, outdir: str | None = 
     return app
 
 
+#: Problems of the settings or of this machine: reported as one line, without a traceback.
+SETUP_ERRORS = (ConfigError, WeightsUnavailableError, ArtifactError, UnknownDlcError)
+
+
 def main() -> None:
-    build_app().synth()
+    try:
+        build_app().synth()
+    except SETUP_ERRORS as exc:
+        print(f"clearscribe: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,21 +16,6 @@ from constructs import Node
 
 PREFIX = "clearscribe:"
 CDK_JSON = Path(__file__).resolve().parents[1] / "cdk.json"
-
-DEFAULT_MEDIA_SUFFIXES = (
-    ".mp4",
-    ".mov",
-    ".m4v",
-    ".mkv",
-    ".webm",
-    ".avi",
-    ".mpg",
-    ".mpeg",
-    ".mxf",
-    ".m4a",
-    ".mp3",
-    ".wav",
-)
 
 
 def cdk_json_context() -> dict[str, Any]:
@@ -121,9 +106,10 @@ class NetworkConfig:
     max_azs: int = 2
     nat_gateways: int = 0
     flow_log_retention_days: int = 90
-    #: Interface endpoints (service short names as in ``com.amazonaws.<region>.<name>``).
-    #: SNS: the asynchronous endpoint publishes its success/error notifications.
-    interface_endpoints: tuple[str, ...] = ("sns",)
+    #: Interface endpoints (service short names as in ``com.amazonaws.<region>.<name>``). None by
+    #: default: the Lambdas in the VPC reach only S3 and DynamoDB (gateway endpoints), and SageMaker
+    #: publishes the endpoint's notifications from outside the VPC.
+    interface_endpoints: tuple[str, ...] = ()
 
     @classmethod
     def from_context(cls, node: Node) -> NetworkConfig:
@@ -142,12 +128,10 @@ class WorkflowConfig:
     """Buckets, trigger, polling and Lambda sizing of the workflow stack."""
 
     input_prefix: str = ""
-    media_suffixes: tuple[str, ...] = field(default=DEFAULT_MEDIA_SUFFIXES)
     poll_initial_seconds: int = 15
     poll_max_seconds: int = 300
     extraction_poll_budget_seconds: int = 3600
     transcription_poll_budget_seconds: int = 7200
-    invocation_timeout_seconds: int = 3600
     state_machine_timeout_minutes: int = 0  # 0: both poll budgets plus one hour
     log_retention_days: int = 90
     log_level: str = "INFO"
@@ -159,10 +143,6 @@ class WorkflowConfig:
     def __post_init__(self) -> None:
         if self.poll_max_seconds < self.poll_initial_seconds:
             raise ConfigError("poll-max-seconds must be >= poll-initial-seconds")
-        if not 1 <= self.invocation_timeout_seconds <= 3600:
-            raise ConfigError("invocation-timeout-seconds must be within [1, 3600]")
-        if not self.media_suffixes:
-            raise ConfigError("media-suffixes must not be empty")
 
     @property
     def state_machine_timeout_seconds(self) -> int:
@@ -174,7 +154,6 @@ class WorkflowConfig:
     def from_context(cls, node: Node) -> WorkflowConfig:
         return cls(
             input_prefix=_str(node, "input-prefix", "") or "",
-            media_suffixes=_str_list(node, "media-suffixes", DEFAULT_MEDIA_SUFFIXES),
             poll_initial_seconds=_int(node, "poll-initial-seconds", cls.poll_initial_seconds),
             poll_max_seconds=_int(node, "poll-max-seconds", cls.poll_max_seconds),
             extraction_poll_budget_seconds=_int(
@@ -182,9 +161,6 @@ class WorkflowConfig:
             ),
             transcription_poll_budget_seconds=_int(
                 node, "transcription-poll-budget-seconds", cls.transcription_poll_budget_seconds, minimum=1
-            ),
-            invocation_timeout_seconds=_int(
-                node, "invocation-timeout-seconds", cls.invocation_timeout_seconds, minimum=1, maximum=3600
             ),
             state_machine_timeout_minutes=_int(node, "state-machine-timeout-minutes", 0),
             log_retention_days=_int(node, "log-retention-days", cls.log_retention_days, minimum=1),

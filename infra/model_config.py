@@ -1,69 +1,101 @@
 """Settings of the model stack (the Distil-Whisper asynchronous endpoint), from CDK context.
 
-Context keys (``cdk.json`` or ``-c clearscribe:<key>=<value>``):
+Context keys (``cdk.json`` or ``-c clearscribe:<key>=<value>``); docs/model.md explains each:
 
-==================================  ==================================  =================================
-key                                 default                             meaning
-==================================  ==================================  =================================
-``clearscribe:model-id``            ``distil-whisper/distil-large-v3``  hub id (recorded in transcripts)
-``clearscribe:instance-type``       ``ml.m5.xlarge``                    endpoint instance type (CPU/GPU)
-``clearscribe:max-instances``       ``2``                               auto scaling maximum (minimum 0)
-``clearscribe:max-concurrent-``     ``1``                               requests one instance works on
+======================================  ==================================  ===============================
+key                                     default                             meaning
+======================================  ==================================  ===============================
+``clearscribe:model-id``                ``distil-whisper/distil-large-v3``  hub id, or ``offline-tiny.en``
+``clearscribe:model-revision``          ``main``                            hub branch, tag or commit
+``clearscribe:weights-dir``             none                                local HF model dir to ship
+``clearscribe:artifact-cache-dir``      per-user cache dir                  staged artifacts, converted weights
+``clearscribe:instance-type``           ``ml.g4dn.xlarge``                  endpoint instance type
+``clearscribe:max-instances``           ``2``                               auto scaling maximum (minimum 0)
+``clearscribe:autoscaling``             ``true``                            scale 0…max; ``false`` to change
+                                                                            the instance type (see docs)
+``clearscribe:max-concurrent-``         ``1``                               requests one instance works on
 ``invocations``
-``clearscribe:package-weights``     ``false``                           ship weights in model.tar.gz
-``clearscribe:weights-dir``         none                                local HF model dir to ship
-``clearscribe:wheels-dir``          none                                wheels for ``code/requirements``
-``clearscribe:transformers-         ``4.51.3``                          Hugging Face DLC versions
-version`` / ``pytorch-version``     / ``2.6.0``
-``clearscribe:raw-expiry-days``     ``7``                               expiry of audio/ and inference/
-``clearscribe:backlog-per-          ``2``                               scaling target (queued requests
-instance``                                                              per instance)
-``clearscribe:long-form-strategy``  ``sequential``                      ``sequential`` or ``chunked``
-==================================  ==================================  =================================
+``clearscribe:long-form-strategy``      GPU ``chunked``, CPU ``sequential`` see docs/model.md
+``clearscribe:batch-size``              GPU ``16``, CPU ``1``               chunks decoded together
+``clearscribe:invocation-timeout-``     ``3600``                            async ``InvocationTimeoutSeconds``
+``seconds``
+``clearscribe:max-audio-seconds``       from the instance type              longest recording accepted
+``clearscribe:transformers-version`` /  ``4.51.3`` / ``2.6.0``              Hugging Face DLC release
+``pytorch-version``
+``clearscribe:raw-expiry-days``         ``7``                               expiry of audio/ and inference/
+``clearscribe:backlog-per-instance``    ``2``                               scaling target
+======================================  ==================================  ===============================
 
-The network stack puts the endpoint in isolated subnets (no internet): there, the container cannot
-download weights or pip packages at start-up, so set ``package-weights`` with a ``weights-dir`` and
-a ``wheels-dir`` (see ``docs/model.md``), or give the VPC NAT gateways.
+The artifact is always self-contained (weights, code and PyAV inside ``model.tar.gz``) and the
+model runs with network isolation: the endpoint needs no egress at all.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
+import platformdirs
 from constructs import Node
 
 from infra.config import ConfigError, _bool, _int, _str
+from shared.config import OFFLINE_MODEL
+from shared.contract import DEFAULT_MODEL_ID
 
-DEFAULT_MODEL_ID = "distil-whisper/distil-large-v3"
 _INSTANCE_TYPE = re.compile(r"^ml\.([a-z0-9-]+)\.([a-z0-9]+)$")
 # GPU families SageMaker hosts (g: graphics/inference GPUs, p: training-class GPUs).
 _GPU_FAMILY = re.compile(r"^(g\d|p\d)")
 # Families with local NVMe instance storage: SageMaker rejects an endpoint config volume KMS key for them.
 _LOCAL_STORAGE_FAMILY = re.compile(r"^(g4dn|g5|g6|g6e|p3dn|p4d|p4de|p5|[a-z]\d[a-z]*d)$")
+STRATEGIES = ("sequential", "chunked")
+#: The async limit on ``InvocationTimeoutSeconds``.
+MAX_INVOCATION_TIMEOUT_SECONDS = 3600
+#: Share of the invocation timeout a recording may use: room for model load and decoding jitter.
+TIMEOUT_HEADROOM = 0.8
+
+#: Upper estimates of the real-time factor (processing seconds per audio second) of
+#: distil-large-v3 with the default decoding of each processor (GPU: float16, chunked, batch 16;
+#: CPU: float32, sequential, beam 5), per instance family. docs/model.md gives the sources and
+#: the reasoning; replace them by a measurement (``clearscribe:max-audio-seconds``) once you have one.
+GPU_REAL_TIME_FACTOR = {"g4dn": 0.06, "g5": 0.04, "g6": 0.04, "g6e": 0.03, "p3": 0.04, "p4d": 0.02, "p5": 0.02}
+DEFAULT_GPU_REAL_TIME_FACTOR = 0.06
+#: CPU: one real-time factor of 1.0 on 4 vCPUs, scaling with the vCPU count.
+CPU_REAL_TIME_FACTOR_4_VCPU = 1.0
+_SIZE_VCPUS = {"medium": 1, "large": 2, "xlarge": 4}
+
+
+def default_artifact_cache_dir() -> Path:
+    return Path(platformdirs.user_cache_dir("clearscribe", appauthor=False)) / "model-artifacts"
 
 
 @dataclass(frozen=True)
 class ModelConfig:
     model_id: str = DEFAULT_MODEL_ID
-    instance_type: str = "ml.m5.xlarge"
-    max_instances: int = 2
-    max_concurrent_invocations: int = 1
-    package_weights: bool = False
+    model_revision: str = "main"
     weights_dir: str | None = None
-    wheels_dir: str | None = None
+    artifact_cache_dir: str | None = None
+    instance_type: str = "ml.g4dn.xlarge"
+    max_instances: int = 2
+    #: False only while changing the instance type: SageMaker refuses that change for a variant
+    #: registered with Application Auto Scaling (docs/deploy.md, "Changing the instance type").
+    autoscaling: bool = True
+    max_concurrent_invocations: int = 1
+    long_form_strategy: str | None = None  # None: chunked on a GPU, sequential on a CPU
+    batch_size: int | None = None  # None: 16 on a GPU, 1 on a CPU
+    invocation_timeout_seconds: int = MAX_INVOCATION_TIMEOUT_SECONDS
+    max_audio_seconds: int | None = None  # None: from the instance type's estimated real-time factor
     transformers_version: str = "4.51.3"
     pytorch_version: str = "2.6.0"
     raw_expiry_days: int = 7
     backlog_per_instance: int = 2
-    long_form_strategy: str = "sequential"
     scale_in_cooldown_seconds: int = 600
     scale_out_cooldown_seconds: int = 120
-    model_server_timeout_seconds: int = 3600
+    model_server_timeout_seconds: int = MAX_INVOCATION_TIMEOUT_SECONDS
 
     def __post_init__(self) -> None:
-        match = _INSTANCE_TYPE.match(self.instance_type)
-        if not match:
+        if not _INSTANCE_TYPE.match(self.instance_type):
             raise ConfigError(f"instance-type: {self.instance_type!r} is not a SageMaker instance type (ml.*)")
         if self.max_instances < 1:
             raise ConfigError("max-instances must be at least 1")
@@ -73,14 +105,16 @@ class ModelConfig:
             raise ConfigError("raw-expiry-days must be at least 1")
         if self.backlog_per_instance < 1:
             raise ConfigError("backlog-per-instance must be at least 1")
-        if self.long_form_strategy not in ("sequential", "chunked"):
-            raise ConfigError("long-form-strategy must be 'sequential' or 'chunked'")
-        if self.package_weights and not self.weights_dir:
-            raise ConfigError(
-                "package-weights needs weights-dir: a local Hugging Face model directory, e.g. from "
-                f"`huggingface-cli download {self.model_id} --local-dir DIR`"
-            )
+        if self.long_form_strategy is not None and self.long_form_strategy not in STRATEGIES:
+            raise ConfigError(f"long-form-strategy must be one of {', '.join(STRATEGIES)}")
+        if self.batch_size is not None and self.batch_size < 1:
+            raise ConfigError("batch-size must be at least 1")
+        if not 1 <= self.invocation_timeout_seconds <= MAX_INVOCATION_TIMEOUT_SECONDS:
+            raise ConfigError(f"invocation-timeout-seconds must be within [1, {MAX_INVOCATION_TIMEOUT_SECONDS}]")
+        if self.max_audio_seconds is not None and self.max_audio_seconds < 1:
+            raise ConfigError("max-audio-seconds must be at least 1")
 
+    # -- derived -------------------------------------------------------------------------------
     @property
     def instance_family(self) -> str:
         return self.instance_type.split(".")[1]
@@ -98,22 +132,68 @@ class ModelConfig:
         """True for instance families with NVMe instance storage (no volume KMS key allowed)."""
         return bool(_LOCAL_STORAGE_FAMILY.match(self.instance_family))
 
+    @property
+    def strategy(self) -> str:
+        return self.long_form_strategy or ("chunked" if self.is_gpu else "sequential")
+
+    @property
+    def decode_batch_size(self) -> int:
+        return self.batch_size or (16 if self.is_gpu else 1)
+
+    @property
+    def is_offline_model(self) -> bool:
+        return self.model_id == OFFLINE_MODEL
+
+    @property
+    def cache_dir(self) -> Path:
+        return Path(self.artifact_cache_dir).expanduser() if self.artifact_cache_dir else default_artifact_cache_dir()
+
+    @property
+    def estimated_real_time_factor(self) -> float:
+        """Upper estimate of processing seconds per audio second on this instance type."""
+        if self.is_gpu:
+            return GPU_REAL_TIME_FACTOR.get(self.instance_family, DEFAULT_GPU_REAL_TIME_FACTOR)
+        size = self.instance_type.split(".")[2]
+        multiple = re.fullmatch(r"(\d+)xlarge", size)
+        vcpus = 4 * int(multiple.group(1)) if multiple else _SIZE_VCPUS.get(size, 4)
+        return CPU_REAL_TIME_FACTOR_4_VCPU * 4 / vcpus
+
+    @property
+    def longest_audio_seconds(self) -> int:
+        """The longest recording the endpoint is given: finishable within the invocation timeout."""
+        if self.max_audio_seconds is not None:
+            return self.max_audio_seconds
+        usable = self.invocation_timeout_seconds * TIMEOUT_HEADROOM
+        return int(math.floor(usable / self.estimated_real_time_factor / 60) * 60)
+
     @classmethod
     def from_context(cls, node: Node) -> ModelConfig:
         d = cls
+        batch = _int(node, "batch-size", 0, minimum=0, maximum=256)
+        max_audio = _int(node, "max-audio-seconds", 0, minimum=0)
         return cls(
             model_id=_str(node, "model-id", d.model_id) or d.model_id,
+            model_revision=_str(node, "model-revision", d.model_revision) or d.model_revision,
+            weights_dir=_str(node, "weights-dir", None),
+            artifact_cache_dir=_str(node, "artifact-cache-dir", None),
             instance_type=_str(node, "instance-type", d.instance_type) or d.instance_type,
             max_instances=_int(node, "max-instances", d.max_instances, minimum=1, maximum=100),
+            autoscaling=_bool(node, "autoscaling", d.autoscaling),
             max_concurrent_invocations=_int(
                 node, "max-concurrent-invocations", d.max_concurrent_invocations, minimum=1, maximum=1000
             ),
-            package_weights=_bool(node, "package-weights", d.package_weights),
-            weights_dir=_str(node, "weights-dir", None),
-            wheels_dir=_str(node, "wheels-dir", None),
+            long_form_strategy=_str(node, "long-form-strategy", None),
+            batch_size=batch or None,
+            invocation_timeout_seconds=_int(
+                node,
+                "invocation-timeout-seconds",
+                d.invocation_timeout_seconds,
+                minimum=1,
+                maximum=MAX_INVOCATION_TIMEOUT_SECONDS,
+            ),
+            max_audio_seconds=max_audio or None,
             transformers_version=_str(node, "transformers-version", d.transformers_version) or d.transformers_version,
             pytorch_version=_str(node, "pytorch-version", d.pytorch_version) or d.pytorch_version,
             raw_expiry_days=_int(node, "raw-expiry-days", d.raw_expiry_days, minimum=1),
             backlog_per_instance=_int(node, "backlog-per-instance", d.backlog_per_instance, minimum=1),
-            long_form_strategy=_str(node, "long-form-strategy", d.long_form_strategy) or d.long_form_strategy,
         )

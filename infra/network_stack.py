@@ -1,10 +1,13 @@
 """Network stack: the VPC the SageMaker endpoint and the data-handling Lambdas run in.
 
 By default there is no NAT gateway and no internet route: workloads sit in isolated subnets and
-reach S3 and DynamoDB through gateway endpoints and the few other services they call through
-interface endpoints (SNS, for the asynchronous endpoint's notifications). MediaConvert offers no
-VPC endpoint, so the two Lambdas that call it run outside the VPC unless NAT gateways are
-configured (``clearscribe:nat-gateways``), in which case they use the private egress subnets.
+reach S3 and DynamoDB through gateway endpoints (interface endpoints for other services can be
+added with ``clearscribe:interface-endpoints``; nothing in the VPC needs one by default). The
+SageMaker model runs with network isolation; it sits in the isolated subnets, or, with NAT
+gateways (``clearscribe:nat-gateways``), in the private egress subnets that route through them
+(:attr:`NetworkStack.model_subnets`). MediaConvert offers no VPC endpoint, so the two Lambdas
+that call it run outside the VPC unless NAT gateways are configured, in which case they use the
+egress subnets too.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from infra.config import NetworkConfig
-from infra.constructs.python_function import log_group_with_retention
+from infra.constructs.log_groups import log_group_with_retention
 
 HTTPS = ec2.Port.tcp(443)
 
@@ -69,6 +72,10 @@ class NetworkStack(cdk.Stack):
         #: Subnets with an internet route (only with NAT gateways), for callers of services without endpoints.
         self.egress_subnets: ec2.SubnetSelection | None = (
             ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS) if config.nat_gateways else None
+        )
+        #: Where the SageMaker model runs: the subnets that route through NAT when there is one.
+        self.model_subnets: ec2.SelectedSubnets = self.vpc.select_subnets(
+            subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS if config.nat_gateways else ec2.SubnetType.PRIVATE_ISOLATED
         )
 
         flow_logs = log_group_with_retention(

@@ -24,24 +24,16 @@ from constructs import Construct
 from infra.config import WorkflowConfig
 from infra.constructs import access
 from infra.constructs.buckets import AccessLogBucket, SecureBucket
+from infra.constructs.lambda_bundling import LambdaBundle, pii_bundle, profanity_bundle, sentiment_bundle, steps_bundle
+from infra.constructs.log_groups import log_group_with_retention
 from infra.constructs.mediaconvert import AudioExtraction
 from infra.constructs.nag import acknowledge, resource_finding
-from infra.constructs.python_function import (
-    BundledPythonFunction,
-    LambdaBundle,
-    log_group_with_retention,
-    pii_bundle,
-    profanity_bundle,
-    sentiment_bundle,
-    steps_bundle,
-)
+from infra.constructs.python_function import BundledPythonFunction
 from infra.constructs.transcription_workflow import STEP_HANDLERS, TranscriptionWorkflow, WorkflowTiming
 from infra.network_stack import NetworkStack
+from shared.contract import AUDIO_PREFIX, FINDINGS_PREFIX, INFERENCE_PREFIX, MEDIA_SUFFIXES
 
 JOB_STATUS_INDEX = "by-status"
-AUDIO_PREFIX = "audio/"
-INFERENCE_PREFIX = "inference/"
-FINDINGS_PREFIX = "findings/"
 TRANSCRIPTS_PREFIX = "transcripts/"
 #: Step functions that call MediaConvert, which has no VPC endpoint.
 MEDIACONVERT_STEPS = ("StartAudioExtraction", "CheckAudioExtraction")
@@ -54,6 +46,10 @@ class ModelResources(Protocol):
     data_key: kms.IKey
     endpoint_name: str
     endpoint_arn: str
+    instance_type: str
+    invocation_timeout_seconds: int
+    #: The longest recording the endpoint finishes within the invocation timeout.
+    max_audio_seconds: int
 
 
 def media_key_filters(prefix: str, suffixes: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -156,6 +152,8 @@ class WorkflowStack(cdk.Stack):
             "MEDIACONVERT_TEMPLATE": self.audio_extraction.template_name,
             "MEDIACONVERT_ROLE_ARN": self.audio_extraction.role.role_arn,
             "ENDPOINT_NAME": model.endpoint_name,
+            "ENDPOINT_INSTANCE_TYPE": model.instance_type,
+            "MAX_AUDIO_SECONDS": str(model.max_audio_seconds),
             "POLL_INITIAL_SECONDS": str(config.poll_initial_seconds),
             "POLL_MAX_SECONDS": str(config.poll_max_seconds),
             "EXTRACTION_POLL_BUDGET_SECONDS": str(config.extraction_poll_budget_seconds),
@@ -220,7 +218,7 @@ class WorkflowStack(cdk.Stack):
             working_bucket_name=working_bucket.bucket_name,
             timing=WorkflowTiming(
                 poll_initial_seconds=config.poll_initial_seconds,
-                invocation_timeout_seconds=config.invocation_timeout_seconds,
+                invocation_timeout_seconds=model.invocation_timeout_seconds,
                 state_machine_timeout=cdk.Duration.seconds(config.state_machine_timeout_seconds),
             ),
             log_group=state_machine_logs,
@@ -249,7 +247,7 @@ class WorkflowStack(cdk.Stack):
                 detail_type=["Object Created"],
                 detail={
                     "bucket": {"name": [self.input_bucket.bucket_name]},
-                    "object": {"key": media_key_filters(config.input_prefix, config.media_suffixes)},
+                    "object": {"key": media_key_filters(config.input_prefix, MEDIA_SUFFIXES)},
                 },
             ),
             targets=[
@@ -262,17 +260,18 @@ class WorkflowStack(cdk.Stack):
             ],
         )
 
-        # Executions that time out or are aborted never reach the MarkFailed state: the same
-        # function receives their status change, so their jobs still end FAILED.
+        # Executions that time out, are aborted or fail outside a Catch (States.Runtime, a MarkFailed
+        # that itself failed) may never record their failure: the same function receives their
+        # status change, so their jobs still end FAILED (it changes nothing for a job that has ended).
         self.unfinished_execution_rule = events.Rule(
             self,
             "UnfinishedExecutionRule",
-            description="clearscribe: mark the job of a timed-out or aborted execution FAILED",
+            description="clearscribe: mark the job of a failed, timed-out or aborted execution FAILED",
             event_pattern=events.EventPattern(
                 source=["aws.states"],
                 detail_type=["Step Functions Execution Status Change"],
                 detail={
-                    "status": ["TIMED_OUT", "ABORTED"],
+                    "status": ["FAILED", "TIMED_OUT", "ABORTED"],
                     "stateMachineArn": [self.state_machine.state_machine_arn],
                 },
             ),
@@ -317,21 +316,13 @@ class WorkflowStack(cdk.Stack):
         ):
             access.job_items(fns[state], self.job_table)
 
-        # RegisterJob checks the event's key against the bucket (URL-encoded keys, deleted objects).
-        access.read_objects(fns["RegisterJob"], self.input_bucket, self.config.input_prefix, head_missing=True)
+        # RegisterJob checks the event's key against the bucket (URL-encoded keys).
+        access.list_objects(fns["RegisterJob"], self.input_bucket, self.config.input_prefix)
 
         template = self.audio_extraction
         jobs_arn = self.format_arn(service="mediaconvert", resource="jobs", resource_name="*")
         default_queue_arn = self.format_arn(service="mediaconvert", resource="queues", resource_name="Default")
         for state in MEDIACONVERT_STEPS:
-            fns[state].add_to_role_policy(
-                iam.PolicyStatement(actions=["mediaconvert:DescribeEndpoints"], resources=["*"])
-            )
-            acknowledge(
-                self.step_functions[state].role,
-                "AwsSolutions-IAM5[Resource::*]",
-                "mediaconvert:DescribeEndpoints (account endpoint discovery) has no resource type.",
-            )
             acknowledge(
                 self.step_functions[state].role,
                 resource_finding(self, jobs_arn),
@@ -359,7 +350,7 @@ class WorkflowStack(cdk.Stack):
         )
         access.read_objects(fns["CheckAudioExtraction"], working_bucket, AUDIO_PREFIX, list_prefix=True)
 
-        access.read_objects(fns["CheckTranscription"], working_bucket, INFERENCE_PREFIX, head_missing=True)
+        access.read_objects(fns["CheckTranscription"], working_bucket, INFERENCE_PREFIX, list_prefix=True)
         for state in ("RedactPII", "FilterProfanity", "AnalyzeSentiment"):
             access.read_objects(fns[state], working_bucket, INFERENCE_PREFIX)
             access.write_objects(fns[state], working_bucket, FINDINGS_PREFIX)

@@ -78,6 +78,12 @@ class AudioExtractionTimeout(AudioExtractionError):
     code = "AUDIO_EXTRACTION_TIMEOUT"
 
 
+class RecordingTooLongError(ClearscribeError):
+    """The recording is longer than the deployed endpoint can transcribe within its invocation timeout."""
+
+    code = "RECORDING_TOO_LONG"
+
+
 class ModelUnavailableError(ClearscribeError):
     """A known model that cannot be loaded here (not cached and no hub, or broken files)."""
 

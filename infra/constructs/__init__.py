@@ -1,1 +1,2 @@
-"""Reusable constructs: secure buckets, bundled Python Lambdas, the MediaConvert template, the state machine."""
+"""Reusable constructs: secure buckets, bundled Python Lambdas, the MediaConvert template, the state
+machine, and the SageMaker endpoint (model package, role, async endpoint, scaling)."""

@@ -17,7 +17,8 @@ from constructs import IConstruct
 from infra.constructs.nag import acknowledge, resource_finding
 
 KMS_FOR_READ = ("kms:Decrypt",)
-KMS_FOR_WRITE = ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey")
+#: S3 with SSE-KMS: a PutObject needs a data key, a multipart upload also decrypts it (no kms:Encrypt).
+KMS_FOR_WRITE = ("kms:Decrypt", "kms:GenerateDataKey")
 
 
 def _add(principal: iam.IGrantable, statement: iam.PolicyStatement) -> None:
@@ -39,35 +40,28 @@ def _acknowledge_objects(principal: iam.IGrantable, resource: str, what: str) ->
     )
 
 
-def read_objects(
-    principal: iam.IGrantable,
-    bucket: s3.IBucket,
-    prefix: str = "",
-    *,
-    list_prefix: bool = False,
-    head_missing: bool = False,
-) -> None:
-    """GetObject (+ HEAD) on ``prefix*``.
-
-    ``list_prefix``: also ListBucket limited to that prefix (for ``ListObjectsV2(Prefix=…)``).
-    ``head_missing``: also unconditioned ListBucket on the bucket, which S3 requires to answer a
-    HEAD/GET of a missing key with 404 instead of 403 (pollers probe for objects not yet written).
-    """
+def read_objects(principal: iam.IGrantable, bucket: s3.IBucket, prefix: str = "", *, list_prefix: bool = False) -> None:
+    """GetObject (+ HEAD) on ``prefix*``; with ``list_prefix`` also :func:`list_objects` under it."""
     resource = bucket.arn_for_objects(f"{prefix}*")
-    _add(principal, iam.PolicyStatement(actions=["s3:GetObject", "s3:GetObjectVersion"], resources=[resource]))
+    _add(principal, iam.PolicyStatement(actions=["s3:GetObject"], resources=[resource]))
     _acknowledge_objects(principal, resource, f"read objects under '{prefix or '(any key)'}'")
-    if head_missing:
-        _add(principal, iam.PolicyStatement(actions=["s3:ListBucket"], resources=[bucket.bucket_arn]))
-    elif list_prefix:
-        _add(
-            principal,
-            iam.PolicyStatement(
-                actions=["s3:ListBucket"],
-                resources=[bucket.bucket_arn],
-                conditions={"StringLike": {"s3:prefix": [f"{prefix}*"]}},
-            ),
-        )
+    if list_prefix:
+        list_objects(principal, bucket, prefix)
     _grant_key(principal, bucket.encryption_key, KMS_FOR_READ)
+
+
+def list_objects(principal: iam.IGrantable, bucket: s3.IBucket, prefix: str) -> None:
+    """ListBucket limited to keys under ``prefix`` (an ``s3:prefix`` condition), for
+    ``ListObjectsV2(Prefix=…)`` — which is also how the steps ask whether an object exists (a HEAD
+    of a missing key would need ListBucket on the whole bucket to answer 404 instead of 403)."""
+    _add(
+        principal,
+        iam.PolicyStatement(
+            actions=["s3:ListBucket"],
+            resources=[bucket.bucket_arn],
+            conditions={"StringLike": {"s3:prefix": [f"{prefix}*"]}},
+        ),
+    )
 
 
 def write_objects(principal: iam.IGrantable, bucket: s3.IBucket, prefix: str) -> None:
@@ -79,12 +73,6 @@ def write_objects(principal: iam.IGrantable, bucket: s3.IBucket, prefix: str) ->
 
 
 def job_items(principal: iam.IGrantable, table: dynamodb.ITable) -> None:
-    """Read and conditionally write single job items (no scans, no deletes)."""
-    _add(
-        principal,
-        iam.PolicyStatement(
-            actions=["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"],
-            resources=[table.table_arn],
-        ),
-    )
+    """Read and conditionally put single job items (the job store's only calls; no scans, no deletes)."""
+    _add(principal, iam.PolicyStatement(actions=["dynamodb:GetItem", "dynamodb:PutItem"], resources=[table.table_arn]))
     _grant_key(principal, table.encryption_key, (*KMS_FOR_WRITE, "kms:DescribeKey"))

@@ -1,11 +1,13 @@
 """MediaConvert job template for audio extraction, and the role MediaConvert runs jobs with.
 
-The output is what Whisper-family models consume without waste: one mono AAC-LC track at
-16 kHz, 32 kb/s, in an MP4 (``.m4a``) container, about 14 MB per hour of media. Whisper
+The output is what Whisper-family models consume without waste: one mono AAC-LC track at 16 kHz
+in an MP4 (``.m4a``) container, at the constant bit rate of ``shared.contract`` (28 kb/s, about
+13 MB per hour of media: lower allowed rates cost words, see docs/benchmarks.md). Whisper
 resamples everything to 16 kHz mono, so 48 kHz stereo would only cost transfer and decode time.
+MediaConvert accepts only certain bit rates for each profile, coding mode and sample rate ("AAC
+output reference tables" in its user guide); the tests check the template against that table.
 The job's destination (``s3://<working>/audio/<job_id>/``) and input are set per job by
-``pipeline.handlers.start_audio_extraction``; the account's MediaConvert endpoint is discovered
-at run time.
+``pipeline.handlers.start_audio_extraction``.
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from infra.constructs import access
+from shared.contract import AUDIO_BITRATE_BPS, AUDIO_CHANNELS, AUDIO_EXTENSION, AUDIO_PREFIX, SAMPLE_RATE
 
-AUDIO_SAMPLE_RATE_HZ = 16_000
-AUDIO_BITRATE_BPS = 32_000
 AUDIO_SELECTOR = "Audio Selector 1"
+CODING_MODES = {1: "CODING_MODE_1_0", 2: "CODING_MODE_2_0"}
 
 
 def audio_extraction_settings() -> dict[str, Any]:
@@ -41,7 +43,7 @@ def audio_extraction_settings() -> dict[str, Any]:
                 "Outputs": [
                     {
                         "NameModifier": "-audio",
-                        "Extension": "m4a",
+                        "Extension": AUDIO_EXTENSION,
                         "ContainerSettings": {
                             "Container": "MP4",
                             "Mp4Settings": {"MoovPlacement": "PROGRESSIVE_DOWNLOAD"},
@@ -53,8 +55,8 @@ def audio_extraction_settings() -> dict[str, Any]:
                                     "Codec": "AAC",
                                     "AacSettings": {
                                         "CodecProfile": "LC",
-                                        "CodingMode": "CODING_MODE_1_0",
-                                        "SampleRate": AUDIO_SAMPLE_RATE_HZ,
+                                        "CodingMode": CODING_MODES[AUDIO_CHANNELS],
+                                        "SampleRate": SAMPLE_RATE,
                                         "Bitrate": AUDIO_BITRATE_BPS,
                                         "RateControlMode": "CBR",
                                         "RawFormat": "NONE",
@@ -80,7 +82,7 @@ class AudioExtraction(Construct):
         *,
         input_bucket: s3.IBucket,
         working_bucket: s3.IBucket,
-        audio_prefix: str = "audio/",
+        audio_prefix: str = AUDIO_PREFIX,
         input_prefix: str = "",
     ) -> None:
         super().__init__(scope, construct_id)

@@ -1,6 +1,7 @@
 """The clearscribe state machine (Standard workflow).
 
-RegisterJob → IsDuplicate → StartAudioExtraction → WaitForAudioExtraction ⇄ CheckAudioExtraction →
+RegisterJob → IsDuplicate → StartAudioExtraction → WaitForAudioExtraction ⇄ CheckAudioExtraction (which
+fails a recording longer than the endpoint can finish) →
 InvokeTranscription → WaitForTranscription ⇄ CheckTranscription → Enrich [RedactPII ‖ FilterProfanity ‖
 AnalyzeSentiment] → WriteResults → MarkComplete → JobComplete; any failure → MarkFailed → JobFailed.
 
@@ -23,6 +24,7 @@ from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
 from infra.constructs.nag import acknowledge
+from shared.contract import AUDIO_CONTENT_TYPE, FINDINGS_PREFIX
 
 LAMBDA_TRANSIENT_ERRORS = (
     "Lambda.ServiceException",
@@ -90,14 +92,13 @@ class TranscriptionWorkflow(Construct):
             raise ValueError(f"no function for states {sorted(missing)}")
         self.functions = dict(functions)
 
-        def invoke(state: str, payload: Mapping[str, object] | None, result_path: str | None) -> tasks.LambdaInvoke:
+        def invoke(state: str, payload: Mapping[str, object], result_path: str | None) -> tasks.LambdaInvoke:
             function = self.functions[state]
             task = tasks.LambdaInvoke(
                 self,
                 state,
                 lambda_function=function,
-                # None: the function gets the whole state (RegisterJob: the EventBridge event).
-                payload=sfn.TaskInput.from_object(dict(payload)) if payload is not None else None,
+                payload=sfn.TaskInput.from_object(dict(payload)),
                 payload_response_only=True,
                 retry_on_service_exceptions=False,
                 result_path=result_path,
@@ -121,7 +122,13 @@ class TranscriptionWorkflow(Construct):
         def on_failure(state: sfn.TaskStateBase | sfn.Parallel) -> None:
             state.add_catch(mark_failed, errors=["States.ALL"], result_path="$.error")
 
-        register_job = invoke("RegisterJob", None, "$.job")
+        # The execution's ARN makes registration idempotent per execution (a retried RegisterJob
+        # continues the job its first attempt created) and names the job's owner.
+        register_job = invoke(
+            "RegisterJob",
+            {"event": sfn.JsonPath.entire_payload, "execution": sfn.JsonPath.string_at("$$.Execution.Id")},
+            "$.job",
+        )
         already_registered = sfn.Succeed(self, "AlreadyRegistered", comment="The same source object already has a job.")
 
         start_extraction = invoke(
@@ -148,7 +155,7 @@ class TranscriptionWorkflow(Construct):
             parameters={
                 "EndpointName": endpoint_name,
                 "InputLocation": sfn.JsonPath.string_at("$.extraction.audio_uri"),
-                "ContentType": "audio/mp4",
+                "ContentType": AUDIO_CONTENT_TYPE,
                 "InvocationTimeoutSeconds": timing.invocation_timeout_seconds,
                 "InferenceId": job_id,
             },
@@ -175,7 +182,7 @@ class TranscriptionWorkflow(Construct):
             "job_id": job_id,
             "transcript_uri": sfn.JsonPath.string_at("$.inference.transcript_uri"),
             "findings_prefix": sfn.JsonPath.string_at(
-                f"States.Format('s3://{working_bucket_name}/findings/{{}}/', $.job.job_id)"
+                f"States.Format('s3://{working_bucket_name}/{FINDINGS_PREFIX}{{}}/', $.job.job_id)"
             ),
         }
         enrich = sfn.Parallel(

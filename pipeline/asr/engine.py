@@ -9,7 +9,7 @@
 * a path to a local CTranslate2 model directory (``model.bin`` + ``config.json`` …).
 
 Engine ``faster-whisper`` (default) runs CTranslate2; engine ``transformers`` runs the same
-module the SageMaker endpoint uses (``pipeline.sagemaker_inference``) on a Hugging Face model
+module the SageMaker endpoint uses (``pipeline.asr.inference``) on a Hugging Face model
 directory or hub id, or on ``offline-tiny.en`` converted once to Hugging Face format
 (``pipeline.asr.offline_weights``).
 """
@@ -215,7 +215,7 @@ def load_engine(engine: str, model: str, *, settings: Settings) -> SpeechEngine:
         return FasterWhisperEngine(model, settings=settings)
     if engine == "transformers":
         try:
-            from pipeline.sagemaker_inference import TransformersEngine
+            from pipeline.asr.inference.engine import TransformersEngine
         except ImportError as exc:
             raise ModelUnavailableError(
                 "engine 'transformers' needs torch and transformers (pip install 'clearscribe[inference]')"

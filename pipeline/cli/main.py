@@ -385,9 +385,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"status:  {record.status.value}")
     print(f"source:  {record.source}")
     print(f"created: {record.created_at}   updated: {record.updated_at}")
-    if record.runner and not record.status.is_terminal:
-        runner = record.runner
-        print(f"running: pid {runner.get('pid')} on {runner.get('host')}, last seen {runner.get('heartbeat_at')}")
+    if record.owner and not record.status.is_terminal:
+        seen = f", last seen {record.heartbeat_at}" if record.heartbeat_at else ""
+        print(f"running: {record.owner}{seen}")
     if record.error:
         print(f"error:   {record.error['code']}: {record.error['message']}")
     if record.last_rerun:

@@ -17,18 +17,10 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote_plus
 
+from shared.contract import MEDIA_SUFFIXES
 from shared.errors import EmptyFileError, InvalidMediaError
 from shared.ids import job_id_for_object
 from shared.s3uri import s3_uri
-
-#: Containers MediaConvert reads that carry an audio track (video first, then audio-only files).
-MEDIA_SUFFIXES: frozenset[str] = frozenset(
-    {
-        ".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".wmv", ".flv", ".mpg", ".mpeg",
-        ".ts", ".m2ts", ".mts", ".mxf", ".3gp", ".ogv",
-        ".m4a", ".mp3", ".wav", ".aac", ".flac", ".ogg",
-    }
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -79,7 +71,8 @@ def object_version(version_id: str | None, etag: str | None) -> str:
 
 
 def check_media_key(key: str, size: int | None = None) -> None:
-    """Raise ``InvalidMediaError`` for keys that are not media files (by suffix) or empty objects."""
+    """Raise ``InvalidMediaError`` for keys that are not media files (by suffix, ``shared.contract``
+    — the list the upload rule matches) or empty objects."""
     if not key or key.endswith("/"):
         raise InvalidMediaError("the object is a folder marker, not a media file")
     suffix = PurePosixPath(key).suffix.lower()

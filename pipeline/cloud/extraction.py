@@ -3,20 +3,24 @@
 The job is made from the deployment's job template (an audio-only output group); the input is
 the source object and the destination is overridden to ``s3://<working>/audio/<job_id>/``.
 The template is read once per container and the job's settings are sent in full, so what runs
-does not depend on how MediaConvert merges partial overrides.
+does not depend on how MediaConvert merges partial overrides. When the job completes, its
+reported duration is checked against what the deployed endpoint can finish (:class:`EndpointLimit`),
+so an over-long recording fails at once instead of timing out an hour into inference.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
 from pipeline.cloud.events import SourceObject
 from pipeline.cloud.polling import PollBudgetExhausted, PollPolicy
 from pipeline.cloud.progress import advance
-from shared.errors import AudioExtractionError, AudioExtractionTimeout
+from shared.contract import AUDIO_PREFIX
+from shared.errors import AudioExtractionError, AudioExtractionTimeout, RecordingTooLongError
 from shared.jobstore import JobStore
 from shared.log import get_logger
 from shared.s3uri import parse_s3_uri, s3_uri
@@ -29,46 +33,19 @@ FAILED = frozenset({"ERROR", "CANCELED"})
 _DEFAULT_AUDIO_SELECTORS = {"Audio Selector 1": {"DefaultSelection": "DEFAULT"}}
 _CONTAINER_EXTENSIONS = {"MP4": "mp4", "MOV": "mov", "M2TS": "m2ts", "MPEG2TS": "ts", "MXF": "mxf"}
 
-_endpoint_cache: dict[str, str | None] = {}
 _template_cache: dict[tuple[int, str], dict[str, Any]] = {}
 
 
 # -- the MediaConvert client ---------------------------------------------------------------
-def discover_endpoint(client: Any) -> str | None:
-    """The account-specific endpoint from ``DescribeEndpoints``, or ``None`` for the regional one.
-
-    Older accounts must call their account endpoint; newer ones accept the regional endpoint
-    and may reject or no longer need ``DescribeEndpoints``. The answer is cached per region for
-    the life of the container.
-    """
-    from botocore.exceptions import ClientError
-
-    region = client.meta.region_name
-    if region in _endpoint_cache:
-        return _endpoint_cache[region]
-    try:
-        endpoints = client.describe_endpoints(MaxResults=1).get("Endpoints") or []
-        url = endpoints[0]["Url"] if endpoints else None
-    except ClientError as exc:
-        log.info(
-            "mediaconvert endpoint discovery unavailable, using the regional endpoint",
-            extra={"error_code": exc.response.get("Error", {}).get("Code")},
-        )
-        url = None
-    _endpoint_cache[region] = url
-    return url
-
-
 def mediaconvert_client(region: str | None = None, endpoint_url: str | None = None) -> Any:
-    """A MediaConvert client on the endpoint this account needs (see :func:`discover_endpoint`)."""
+    """A MediaConvert client on the regional endpoint (or ``endpoint_url``).
+
+    Account-specific endpoints (``DescribeEndpoints``) are no longer needed: MediaConvert serves
+    every account on its regional endpoint, which is what boto3 calls by default.
+    """
     import boto3
 
-    session = boto3.session.Session()
-    regional = session.client("mediaconvert", region_name=region)
-    url = endpoint_url or discover_endpoint(regional)
-    if not url:
-        return regional
-    return session.client("mediaconvert", region_name=regional.meta.region_name, endpoint_url=url)
+    return boto3.session.Session().client("mediaconvert", region_name=region, endpoint_url=endpoint_url)
 
 
 # -- job settings --------------------------------------------------------------------------
@@ -82,7 +59,7 @@ def template_settings(mediaconvert: Any, template: str) -> dict[str, Any]:
 
 
 def audio_destination(working_bucket: str, job_id: str) -> str:
-    return s3_uri(working_bucket, f"audio/{job_id}/")
+    return s3_uri(working_bucket, f"{AUDIO_PREFIX}{job_id}/")
 
 
 def job_settings(template: Mapping[str, Any], source_uri: str, destination: str) -> dict[str, Any]:
@@ -152,6 +129,40 @@ def start_audio_extraction(
     }
 
 
+@dataclass(frozen=True)
+class EndpointLimit:
+    """The longest recording the deployed endpoint finishes within its invocation timeout."""
+
+    max_audio_seconds: float
+    endpoint: str = "the endpoint"  # how the error message names it (its instance type)
+
+    def check(self, duration_seconds: float | None) -> None:
+        """Raise ``RecordingTooLongError`` for a recording the endpoint cannot finish."""
+        if duration_seconds is not None and duration_seconds > self.max_audio_seconds:
+            raise RecordingTooLongError(
+                f"the recording lasts {_minutes(duration_seconds)}; {self.endpoint} finishes at most "
+                f"{_minutes(self.max_audio_seconds)} within its invocation timeout: split the recording "
+                "or deploy a faster instance type"
+            )
+
+
+def _minutes(seconds: float) -> str:
+    hours, minutes = divmod(round(seconds / 60), 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+def output_duration_seconds(job: Mapping[str, Any]) -> float | None:
+    """The duration MediaConvert reports for the job's outputs (``OutputGroupDetails[].OutputDetails[]
+    .DurationInMs``, the longest one), in seconds; None when ``GetJob`` reports none."""
+    durations = [
+        detail["DurationInMs"]
+        for group in job.get("OutputGroupDetails") or ()
+        for detail in group.get("OutputDetails") or ()
+        if isinstance(detail.get("DurationInMs"), int | float)
+    ]
+    return max(durations) / 1000 if durations else None
+
+
 def check_audio_extraction(
     job_id: str,
     extraction: Mapping[str, Any],
@@ -160,10 +171,13 @@ def check_audio_extraction(
     store: JobStore,
     poll: PollPolicy,
     s3: Any = None,
+    limit: EndpointLimit | None = None,
 ) -> dict[str, Any]:
     """One poll of the MediaConvert job.
 
-    Still running: the same dict with the next ``poll``. ``COMPLETE``: the job is marked
+    Still running: the same dict with the next ``poll``. ``COMPLETE``: ``duration_seconds`` is the
+    audio's duration as MediaConvert reports it; a recording longer than ``limit`` allows raises
+    ``RecordingTooLongError`` here, before any inference; otherwise the job is marked
     TRANSCRIBING and ``audio_uri`` is the file MediaConvert wrote (``GetJob`` does not report
     output paths, so with an ``s3`` client the destination is listed to find it; without one the
     name predicted at start is kept). ``ERROR``/``CANCELED`` raise
@@ -175,6 +189,10 @@ def check_audio_extraction(
     status = job["Status"]
     result = {**extraction, "status": status}
     if status == "COMPLETE":
+        duration = output_duration_seconds(job)
+        result["duration_seconds"] = duration
+        if limit is not None:
+            limit.check(duration)
         if s3 is not None:
             result["audio_uri"] = find_audio_output(s3, str(extraction["audio_uri"]))
         advance(store, job_id, JobStatus.TRANSCRIBING)

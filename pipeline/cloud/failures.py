@@ -125,15 +125,20 @@ def mark_failed(
     return {"job_id": job_id, "status": record.status.value, "error": failure}
 
 
-#: Execution statuses that end an execution without running its MarkFailed state.
-UNCAUGHT_STATUSES = {"TIMED_OUT": "States.Timeout", "ABORTED": "States.Aborted"}
+#: Execution statuses whose job may not have recorded its failure: timed out or aborted executions
+#: never run MarkFailed, and a FAILED one may have failed outside any Catch (``States.Runtime``,
+#: ``States.DataLimitExceeded``) or in MarkFailed itself. Value: the error name when the event has none.
+UNCAUGHT_STATUSES = {"FAILED": "States.Runtime", "TIMED_OUT": "States.Timeout", "ABORTED": "States.Aborted"}
 EXECUTION_STATUS_CHANGE = "Step Functions Execution Status Change"
 
 
 def mark_failed_after_execution_ended(event: Mapping[str, Any], store: JobStore) -> dict[str, Any]:
-    """For an EventBridge "Step Functions Execution Status Change" event: an execution that timed
-    out or was aborted never reaches MarkFailed, so its job is marked FAILED here (the job id comes
-    from the execution's input, the original S3 event). Other statuses change nothing."""
+    """For an EventBridge "Step Functions Execution Status Change" event: the job of an execution
+    that failed, timed out or was aborted is marked FAILED here, with the execution's error and
+    cause when the event carries them (the job id comes from the execution's input, the original
+    S3 event). A job that has ended already keeps its status and error (MarkFailed usually got
+    there first); a job that another execution owns (this one was a duplicate) is left alone.
+    Other statuses change nothing."""
     from pipeline.cloud.events import parse_source_event
 
     detail = event.get("detail") or {}
@@ -144,5 +149,17 @@ def mark_failed_after_execution_ended(event: Mapping[str, Any], store: JobStore)
         job_id: str | None = parse_source_event(json.loads(detail.get("input") or "{}")).job_id
     except (ValueError, errors.ClearscribeError):
         job_id = None  # not a job's execution (or RegisterJob would have rejected it too)
-    cause = f"the execution {status.lower().replace('_', ' ')}"
-    return mark_failed(job_id, {"Error": UNCAUGHT_STATUSES[status], "Cause": cause}, store)
+    execution = detail.get("executionArn")
+    if job_id is not None and execution:
+        try:
+            owner = store.get_job(job_id).owner
+        except JobNotFoundError:
+            owner = None
+        if owner is not None and owner != execution:
+            log.info("execution ended for a job it does not own; status kept", extra={"job_id": job_id})
+            return {"job_id": job_id, "status": status, "error": None}
+    error = {
+        "Error": detail.get("error") or UNCAUGHT_STATUSES[status],
+        "Cause": detail.get("cause") or f"the execution {status.lower().replace('_', ' ')}",
+    }
+    return mark_failed(job_id, error, store)

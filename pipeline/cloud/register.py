@@ -15,16 +15,16 @@ log = get_logger("clearscribe.cloud.register")
 
 
 def _object_exists(s3: Any, source: SourceObject, key: str) -> bool | None:
-    """True/False when S3 says so; None when it cannot tell (no permission, other errors)."""
-    kwargs: dict[str, Any] = {"Bucket": source.bucket, "Key": key}
-    if source.version_id:
-        kwargs["VersionId"] = source.version_id
+    """True/False when S3 says so; None when it cannot tell (no permission, other errors).
+
+    Asked with a prefix listing, which needs only ``s3:ListBucket`` under the input prefix.
+    """
     try:
-        s3.head_object(**kwargs)
-    except Exception as exc:
-        code = str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
-        return False if code in {"404", "NoSuchKey", "NotFound", "NoSuchVersion", "400"} else None
-    return True
+        listed = s3.list_objects_v2(Bucket=source.bucket, Prefix=key, MaxKeys=1).get("Contents") or []
+    except Exception:
+        return None
+    # Keys are listed in order: if ``key`` exists it comes before every longer key it prefixes.
+    return bool(listed) and listed[0]["Key"] == key
 
 
 def resolve_source_key(source: SourceObject, s3: Any) -> SourceObject:
@@ -44,23 +44,30 @@ def resolve_source_key(source: SourceObject, s3: Any) -> SourceObject:
     return source
 
 
-def register_job(event: Mapping[str, Any], store: JobStore, *, s3: Any = None) -> dict[str, Any]:
-    """Create the QUEUED job for the object in ``event``.
+def register_job(
+    event: Mapping[str, Any], store: JobStore, *, s3: Any = None, execution: str | None = None
+) -> dict[str, Any]:
+    """Create the QUEUED job for the object in ``event``, owned by ``execution`` (its ARN).
 
     Returns ``{"job_id", "duplicate", "source"}``; ``duplicate`` is true when the same object
-    version was registered before (a redelivered event), in which case nothing is changed and
-    the state machine stops. An event carrying ``"rerun": true`` (started by ``rerun_job``, never
-    by S3) restarts a job that has ended (FAILED or COMPLETE) as its next attempt; a job still
-    running is left alone. With an ``s3`` client the key is checked against the bucket
-    (:func:`resolve_source_key`).
+    version was registered before by another execution (a redelivered event), in which case
+    nothing is changed and the state machine stops. Registration is idempotent per execution: when
+    the job exists and ``execution`` owns it (a retried RegisterJob whose first attempt did create
+    it), the execution continues its job. An event carrying ``"rerun": true`` (started by
+    ``rerun_job``, never by S3) restarts a job that has ended (FAILED or COMPLETE) as its next
+    attempt; a job still running is left alone. With an ``s3`` client the key is checked against
+    the bucket (:func:`resolve_source_key`).
     """
     source = parse_source_event(event)
     if s3 is not None:
         source = resolve_source_key(source, s3)
     job_id = source.job_id
-    record, created = store.create_job(job_id, source.uri)
-    if not created and event.get("rerun") is True and record.status.is_terminal:
-        record = store.restart_job(job_id, source.uri)
+    record, created = store.create_job(job_id, source.uri, owner=execution)
+    if not created and execution is not None and record.owner == execution:
+        created = True
+        log.info("registration retried: the execution continues its job", extra={"job_id": job_id})
+    elif not created and event.get("rerun") is True and record.status.is_terminal:
+        record = store.restart_job(job_id, source.uri, owner=execution)
         created = True
         log.info("job restarted", extra={"job_id": job_id, "attempt": record.attempt})
     log.info(

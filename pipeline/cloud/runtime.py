@@ -4,9 +4,11 @@ Each handler module holds the process-wide :data:`RUNTIME`; clients and stores a
 use and kept for the life of the container. Tests replace them with :func:`configure`.
 
 Environment: ``JOB_TABLE``, ``WORKING_BUCKET``, ``OUTPUT_BUCKET``, ``MEDIACONVERT_TEMPLATE``,
-``MEDIACONVERT_ROLE_ARN``, ``MEDIACONVERT_ENDPOINT`` (optional: skips endpoint discovery),
-``ENDPOINT_NAME``, ``POLL_INITIAL_SECONDS``, ``POLL_MAX_SECONDS``,
-``EXTRACTION_POLL_BUDGET_SECONDS``, ``TRANSCRIPTION_POLL_BUDGET_SECONDS``, ``LOG_LEVEL``.
+``MEDIACONVERT_ROLE_ARN``, ``MEDIACONVERT_ENDPOINT`` (optional: another endpoint than the
+regional one), ``ENDPOINT_NAME``, ``ENDPOINT_INSTANCE_TYPE`` and ``MAX_AUDIO_SECONDS`` (the
+longest recording the endpoint finishes; optional), ``POLL_INITIAL_SECONDS``,
+``POLL_MAX_SECONDS``, ``EXTRACTION_POLL_BUDGET_SECONDS``, ``TRANSCRIPTION_POLL_BUDGET_SECONDS``,
+``LOG_LEVEL``.
 """
 
 from __future__ import annotations
@@ -14,10 +16,13 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.cloud.polling import EXTRACTION, TRANSCRIPTION, PollPolicy
 from shared.jobstore import JobStore
+
+if TYPE_CHECKING:
+    from pipeline.cloud.extraction import EndpointLimit
 
 
 def configure_logging(env: Mapping[str, str] | None = None) -> None:
@@ -92,6 +97,22 @@ class CloudRuntime:
     @property
     def extraction_poll(self) -> PollPolicy:
         return self._get("extraction_poll", lambda: PollPolicy.from_env(EXTRACTION, self.env))
+
+    @property
+    def endpoint_limit(self) -> EndpointLimit | None:
+        """What the endpoint can finish (``MAX_AUDIO_SECONDS``), or None when not configured."""
+
+        def build() -> EndpointLimit | None:
+            from pipeline.cloud.extraction import EndpointLimit
+
+            raw = self.env.get("MAX_AUDIO_SECONDS")
+            if not raw:
+                return None
+            instance_type = self.env.get("ENDPOINT_INSTANCE_TYPE")
+            endpoint = f"the {instance_type} endpoint" if instance_type else "the endpoint"
+            return EndpointLimit(float(raw), endpoint)
+
+        return self._get("endpoint_limit", build)
 
     @property
     def transcription_poll(self) -> PollPolicy:

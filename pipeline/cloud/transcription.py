@@ -26,27 +26,18 @@ log = get_logger("clearscribe.cloud.transcription")
 #: How much of a failure object is read (and kept in the job's error message).
 FAILURE_MESSAGE_BYTES = 2048
 FAILURE_MESSAGE_CHARS = 400
-_NOT_FOUND = {"404", "NoSuchKey", "NotFound"}
-_FORBIDDEN = {"403", "AccessDenied", "Forbidden"}
 
 
-def _head(s3: Any, uri: str | None) -> dict[str, Any] | None:
+def object_exists(s3: Any, uri: str | None) -> bool:
+    """Whether the object at ``uri`` exists, asked with a prefix listing: that needs only
+    ``s3:ListBucket`` under the inference prefix (a HEAD of a missing key answers 403 instead of
+    404 unless the caller may list the whole bucket)."""
     if not uri:
-        return None
+        return False
     bucket, key = parse_s3_uri(uri)
-    try:
-        return s3.head_object(Bucket=bucket, Key=key)
-    except Exception as exc:
-        code = str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
-        if code in _NOT_FOUND:
-            return None
-        if code in _FORBIDDEN:
-            # S3 answers 403 instead of 404 for a missing key when the caller may not list the bucket
-            raise PermissionError(
-                "cannot check the inference result: the role needs s3:GetObject and s3:ListBucket "
-                "on the inference output prefix"
-            ) from None
-        raise
+    listed = s3.list_objects_v2(Bucket=bucket, Prefix=key, MaxKeys=1).get("Contents") or []
+    # Keys are listed in order: if ``key`` exists it comes before every longer key it prefixes.
+    return bool(listed) and listed[0]["Key"] == key
 
 
 def load_transcript(s3: Any, uri: str) -> Transcript:
@@ -79,7 +70,7 @@ def failure_error(message: str) -> ClearscribeError:
     server), so an undecodable or non-English recording fails the job with its own code;
     anything else is a ``TranscriptionError`` carrying the (bounded) message.
     """
-    from pipeline.sagemaker_inference import read_failure
+    from pipeline.asr.inference.failures import read_failure
 
     error = read_failure(message)
     if type(error) is ClearscribeError:  # an error name this version does not know
@@ -103,7 +94,7 @@ def check_transcription(
     ``TranscriptionTimeout`` once the budget is spent.
     """
     output_location = inference["output_location"]
-    if _head(s3, output_location) is not None:
+    if object_exists(s3, output_location):
         transcript = load_transcript(s3, output_location)
         advance(store, job_id, JobStatus.ENRICHING)
         log.info(
@@ -117,7 +108,7 @@ def check_transcription(
         )
         return {**inference, "status": "COMPLETE", "transcript_uri": output_location}
     failure_location = inference.get("failure_location")
-    if _head(s3, failure_location) is not None:
+    if object_exists(s3, failure_location):
         log.warning("transcription failed", extra={"job_id": job_id})
         raise failure_error(read_failure_message(s3, failure_location))
     try:

@@ -1,4 +1,5 @@
-"""CheckAudioExtraction: ``{"job_id", "extraction"}`` → the extraction dict, polled once more."""
+"""CheckAudioExtraction: ``{"job_id", "extraction"}`` → the extraction dict, polled once more (and,
+once complete, checked against the longest recording the endpoint can finish)."""
 
 from __future__ import annotations
 
@@ -19,4 +20,5 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         store=rt.job_store,
         poll=rt.extraction_poll,
         s3=rt.s3,
+        limit=rt.endpoint_limit,
     )

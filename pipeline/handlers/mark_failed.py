@@ -1,7 +1,7 @@
 """MarkFailed: ``{"state", "error": {"Error", "Cause"}}`` → ``{"job_id", "status": "FAILED", "error"}``.
 
-Also the target of an EventBridge rule on "Step Functions Execution Status Change" (TIMED_OUT,
-ABORTED): such executions end without running the MarkFailed state.
+Also the target of an EventBridge rule on "Step Functions Execution Status Change" (FAILED,
+TIMED_OUT, ABORTED): such executions may end without their failure recorded by the MarkFailed state.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""RegisterJob: the EventBridge "Object Created" event → ``{"job_id", "duplicate", "source"}``."""
+"""RegisterJob: ``{"event": <EventBridge "Object Created">, "execution": <execution ARN>}`` →
+``{"job_id", "duplicate", "source"}``."""
 
 from __future__ import annotations
 
@@ -12,4 +13,4 @@ configure_logging()
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     rt = runtime()
-    return register_job(event, rt.job_store, s3=rt.s3)
+    return register_job(event["event"], rt.job_store, s3=rt.s3, execution=event.get("execution"))

@@ -17,6 +17,7 @@ enrichers) do different work inside the same frame, ``LocalJobs.execute``:
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -30,14 +31,14 @@ from pipeline.local import interrupts
 from pipeline.local.locks import job_lock
 from pipeline.local.terminal import Progress
 from shared.errors import ClearscribeError, JobInterruptedError, OutputNotWritableError
-from shared.jobstore import JobRecord, JobStore, utc_now
+from shared.jobstore import JobRecord, JobStore
 from shared.log import get_logger
 from shared.status import JobStatus
 
 log = get_logger("pipeline.local.jobs")
 
 #: How often a running job's record is touched; recovery treats another host's job as dead
-#: once its heartbeat is older than ``STALE_AFTER_SECONDS``.
+#: once its heartbeat is older than ``pipeline.local.recovery.STALE_AFTER_SECONDS``.
 HEARTBEAT_SECONDS = 30.0
 
 
@@ -98,8 +99,15 @@ class Attempt:
         self._jobs.progress.stage(status.stage)
 
 
-def runner_info() -> dict[str, Any]:
-    return {"pid": os.getpid(), "host": socket.gethostname(), "heartbeat_at": utc_now()}
+def local_owner() -> str:
+    """How a job record names this process as the one running it."""
+    return f"process {os.getpid()} on {socket.gethostname()}"
+
+
+def parse_local_owner(owner: str | None) -> tuple[int, str] | None:
+    """``(pid, host)`` from a record's owner written by ``local_owner``; None for anything else."""
+    match = re.fullmatch(r"process (\d+) on (.+)", owner or "")
+    return (int(match.group(1)), match.group(2)) if match else None
 
 
 def error_of(exc: BaseException) -> dict[str, str]:
@@ -146,7 +154,8 @@ class LocalJobs:
             self.progress.done()
 
     def _attempt(self, job_id: str, source: str, work: Callable[[Attempt], JobResult], *, force: bool) -> RunOutcome:
-        record, created = self.store.create_job(job_id, source)
+        owner = local_owner()
+        record, created = self.store.create_job(job_id, source, owner=owner)
         previous: JobRecord | None = None
         if not created:
             if record.status is JobStatus.COMPLETE and outputs_present(record):
@@ -154,9 +163,9 @@ class LocalJobs:
                     return self._reuse(record)
                 previous = record
             # A forced re-run, a failed or interrupted earlier attempt, or outputs removed since.
-            record = self.store.restart_job(job_id, source)
+            record = self.store.restart_job(job_id, source, owner=owner)
         try:
-            with self._heartbeat(job_id):
+            with self._heartbeat(job_id, owner):
                 result = work(Attempt(self, job_id))
             done = self.store.transition(job_id, JobStatus.COMPLETE, outputs=result.outputs, summary=result.summary)
             self.progress.stage("complete")
@@ -193,20 +202,18 @@ class LocalJobs:
         return outcome
 
     @contextmanager
-    def _heartbeat(self, job_id: str) -> Iterator[None]:
-        """Record this process as the job's runner and refresh its heartbeat until the block ends."""
-        set_runner = getattr(self.store, "set_runner", None)
-        if set_runner is None:
+    def _heartbeat(self, job_id: str, owner: str) -> Iterator[None]:
+        """Refresh the job's heartbeat every ``HEARTBEAT_SECONDS`` until the block ends."""
+        heartbeat = getattr(self.store, "heartbeat", None)
+        if heartbeat is None:
             yield
             return
-        info = runner_info()
-        set_runner(job_id, info)
         stop = threading.Event()
 
         def beat() -> None:
             while not stop.wait(HEARTBEAT_SECONDS):
                 try:
-                    set_runner(job_id, {**info, "heartbeat_at": utc_now()})
+                    heartbeat(job_id, owner)
                 except ClearscribeError:  # a busy store: the next beat will do
                     continue
 

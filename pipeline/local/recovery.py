@@ -15,6 +15,7 @@ import socket
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pipeline.local.jobs import parse_local_owner
 from pipeline.local.locks import try_job_lock
 from shared.errors import InvalidTransitionError, JobInterruptedError
 from shared.jobstore import JobRecord
@@ -33,11 +34,10 @@ def _age_seconds(stamp: str, now: datetime) -> float:
 
 
 def _runs_elsewhere(record: JobRecord, now: datetime) -> bool:
-    runner = record.runner or {}
-    if runner.get("host") in (None, socket.gethostname()):
+    owner = parse_local_owner(record.owner)
+    if owner is None or owner[1] == socket.gethostname():
         return False
-    beat = runner.get("heartbeat_at")
-    return bool(beat) and _age_seconds(beat, now) < STALE_AFTER_SECONDS
+    return bool(record.heartbeat_at) and _age_seconds(record.heartbeat_at or "", now) < STALE_AFTER_SECONDS
 
 
 def recover_interrupted(store: SQLiteJobStore, home: Path) -> list[str]:
@@ -55,8 +55,7 @@ def recover_interrupted(store: SQLiteJobStore, home: Path) -> list[str]:
             if not free:
                 live.add(record.job_id)
                 continue
-            runner = record.runner or {}
-            who = f"pid {runner['pid']} on {runner.get('host')}" if runner.get("pid") else "an earlier run"
+            who = record.owner if parse_local_owner(record.owner) else "an earlier run"
             error = JobInterruptedError(f"the clearscribe process running it ({who}) ended before it finished")
             try:
                 store.transition(record.job_id, JobStatus.FAILED, error=error.to_dict())

@@ -33,8 +33,12 @@ class JobRecord:
     summary: dict[str, Any] | None = None
     # A failed re-run of a completed job: ``{attempt, error, at}``; the job keeps its earlier result.
     last_rerun: dict[str, Any] | None = None
-    # The local process running the job: ``{pid, host, heartbeat_at}`` (None when not running).
-    runner: dict[str, Any] | None = None
+    #: What runs this attempt: the workflow execution's ARN in the cloud (its retries continue the
+    #: job, and only its end may fail the job from outside, ``pipeline.cloud.failures``), or
+    #: ``process PID on HOST`` locally (``pipeline.local.jobs``). None once the job has ended locally.
+    owner: str | None = None
+    #: When the local process running the attempt last reported in (local only).
+    heartbeat_at: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = {
@@ -51,8 +55,10 @@ class JobRecord:
         }
         if self.last_rerun:
             data["last_rerun"] = self.last_rerun
-        if self.runner:
-            data["runner"] = self.runner
+        if self.owner is not None:
+            data["owner"] = self.owner
+        if self.heartbeat_at is not None:
+            data["heartbeat_at"] = self.heartbeat_at
         return data
 
     def listing(self) -> dict[str, Any]:
@@ -80,11 +86,12 @@ class JobRecord:
             outputs=data.get("outputs"),
             summary=data.get("summary"),
             last_rerun=data.get("last_rerun"),
-            runner=data.get("runner"),
+            owner=data.get("owner"),
+            heartbeat_at=data.get("heartbeat_at"),
         )
 
 
-def new_record(job_id: str, source: str, *, at: str) -> JobRecord:
+def new_record(job_id: str, source: str, *, at: str, owner: str | None = None) -> JobRecord:
     """A freshly registered job: QUEUED, attempt 1."""
     return JobRecord(
         job_id=job_id,
@@ -93,12 +100,13 @@ def new_record(job_id: str, source: str, *, at: str) -> JobRecord:
         created_at=at,
         updated_at=at,
         stages={JobStatus.QUEUED.stage: {"started_at": at}},
+        owner=owner,
     )
 
 
-def restarted_record(existing: JobRecord, source: str, *, at: str) -> JobRecord:
+def restarted_record(existing: JobRecord, source: str, *, at: str, owner: str | None = None) -> JobRecord:
     """``existing`` started again as its next attempt: QUEUED, stages, error and outputs cleared."""
-    rec = new_record(existing.job_id, source, at=at)
+    rec = new_record(existing.job_id, source, at=at, owner=owner)
     rec.created_at = existing.created_at
     rec.attempt = existing.attempt + 1
     return rec
@@ -160,15 +168,16 @@ def apply_transition(
         outputs=outputs if outputs is not None else record.outputs,
         summary=summary if summary is not None else record.summary,
         last_rerun=record.last_rerun,
-        runner=record.runner,
+        owner=record.owner,
+        heartbeat_at=record.heartbeat_at,
     )
 
 
 class JobStore(Protocol):
-    def create_job(self, job_id: str, source: str) -> tuple[JobRecord, bool]:
+    def create_job(self, job_id: str, source: str, *, owner: str | None = None) -> tuple[JobRecord, bool]:
         """Register a QUEUED job; if it exists already, return it unchanged and ``False``."""
 
-    def restart_job(self, job_id: str, source: str) -> JobRecord:
+    def restart_job(self, job_id: str, source: str, *, owner: str | None = None) -> JobRecord:
         """Start a deliberate re-run (``--force``): back to QUEUED, attempt + 1."""
 
     def transition(

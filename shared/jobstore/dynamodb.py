@@ -1,7 +1,8 @@
 """The cloud job store: one DynamoDB table, partition key ``job_id``.
 
 Item attributes: ``job_id``, ``status``, ``source``, ``created_at``, ``updated_at``, ``attempt``,
-``stages`` (map), and when set ``error``, ``outputs``, ``summary`` (maps). The global secondary
+``stages`` (map), and when set ``error``, ``outputs``, ``summary`` (maps) and ``owner`` (the ARN
+of the execution that registered the attempt). The global secondary
 index ``by-status`` (partition key ``status``, sort key ``updated_at``, projection ALL) serves
 listings by status, newest first.
 
@@ -21,7 +22,7 @@ from shared.jobstore import JobRecord, apply_transition, check_transition, new_r
 from shared.status import JobStatus, allowed_previous
 
 STATUS_INDEX = "by-status"
-_OPTIONAL = ("error", "outputs", "summary")
+_OPTIONAL = ("error", "outputs", "summary", "owner")
 _RACE_RETRIES = 5
 
 
@@ -77,9 +78,9 @@ class DynamoDBJobStore:
         return self._record(item) if item else None
 
     # -- JobStore --------------------------------------------------------------------
-    def create_job(self, job_id: str, source: str) -> tuple[JobRecord, bool]:
+    def create_job(self, job_id: str, source: str, *, owner: str | None = None) -> tuple[JobRecord, bool]:
         now = utc_now()
-        rec = new_record(job_id, source, at=now)
+        rec = new_record(job_id, source, at=now, owner=owner)
         try:
             self.client.put_item(
                 TableName=self.table_name,
@@ -95,11 +96,11 @@ class DynamoDBJobStore:
             return existing, False
         return rec, True
 
-    def restart_job(self, job_id: str, source: str) -> JobRecord:
+    def restart_job(self, job_id: str, source: str, *, owner: str | None = None) -> JobRecord:
         existing = self._fetch(job_id)
         if existing is None:
             raise JobNotFoundError(f"no job {job_id}")
-        rec = restarted_record(existing, source, at=utc_now())
+        rec = restarted_record(existing, source, at=utc_now(), owner=owner)
         try:
             self.client.put_item(
                 TableName=self.table_name,

@@ -39,8 +39,9 @@ _MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX IF NOT EXISTS jobs_by_status_time ON jobs (status, updated_at);
     """,
-    # The process running a job (pid, host, heartbeat), to tell a live job from a killed one.
-    "ALTER TABLE jobs ADD COLUMN runner TEXT;",
+    # What runs a job (``process PID on HOST``) and when it last reported in, to tell a live job
+    # from one whose process was killed.
+    "ALTER TABLE jobs ADD COLUMN owner TEXT; ALTER TABLE jobs ADD COLUMN heartbeat_at TEXT;",
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 _COLUMNS = {"job_id", "status", "source", "created_at", "updated_at", "attempt", "detail"}
@@ -141,7 +142,8 @@ class SQLiteJobStore:
             outputs=detail.get("outputs"),
             summary=detail.get("summary"),
             last_rerun=detail.get("last_rerun"),
-            runner=json.loads(row["runner"]) if row["runner"] else None,
+            owner=row["owner"],
+            heartbeat_at=row["heartbeat_at"],
         )
 
     @staticmethod
@@ -150,8 +152,9 @@ class SQLiteJobStore:
         if rec.last_rerun:
             detail["last_rerun"] = rec.last_rerun
         conn.execute(
-            "INSERT OR REPLACE INTO jobs (job_id, status, source, created_at, updated_at, attempt, detail, runner)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO jobs"
+            " (job_id, status, source, created_at, updated_at, attempt, detail, owner, heartbeat_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 rec.job_id,
                 rec.status.value,
@@ -160,7 +163,8 @@ class SQLiteJobStore:
                 rec.updated_at,
                 rec.attempt,
                 json.dumps(detail),
-                json.dumps(rec.runner) if rec.runner else None,
+                rec.owner,
+                rec.heartbeat_at,
             ),
         )
 
@@ -175,18 +179,18 @@ class SQLiteJobStore:
         return rec
 
     # -- JobStore --------------------------------------------------------------------
-    def create_job(self, job_id: str, source: str) -> tuple[JobRecord, bool]:
+    def create_job(self, job_id: str, source: str, *, owner: str | None = None) -> tuple[JobRecord, bool]:
         with self._transaction() as conn:
             existing = self._fetch(conn, job_id)
             if existing is not None:
                 return existing, False
-            rec = new_record(job_id, source, at=utc_now())
+            rec = new_record(job_id, source, at=utc_now(), owner=owner)
             self._write(conn, rec)
             return rec, True
 
-    def restart_job(self, job_id: str, source: str) -> JobRecord:
+    def restart_job(self, job_id: str, source: str, *, owner: str | None = None) -> JobRecord:
         with self._transaction() as conn:
-            rec = restarted_record(self._fetch_existing(conn, job_id), source, at=utc_now())
+            rec = restarted_record(self._fetch_existing(conn, job_id), source, at=utc_now(), owner=owner)
             self._write(conn, rec)
             return rec
 
@@ -203,8 +207,8 @@ class SQLiteJobStore:
             current = self._fetch_existing(conn, job_id)
             check_transition(current, target)
             rec = apply_transition(current, target, at=utc_now(), error=error, outputs=outputs, summary=summary)
-            if target.is_terminal:
-                rec.runner = None
+            if target.is_terminal:  # nothing runs it any more
+                rec.owner = rec.heartbeat_at = None
             self._write(conn, rec)
             return rec
 
@@ -246,12 +250,10 @@ class SQLiteJobStore:
             rows = conn.execute(f"SELECT * FROM jobs WHERE status IN ({marks})", [s.value for s in RUNNING]).fetchall()
         return [self._record(r) for r in rows]
 
-    def set_runner(self, job_id: str, runner: dict[str, Any] | None) -> None:
-        """Record which process runs ``job_id`` (``{pid, host, heartbeat_at}``), or clear it."""
+    def heartbeat(self, job_id: str, owner: str) -> None:
+        """``owner`` is still running ``job_id`` (no effect once the job has ended or changed hands)."""
         with self._transaction() as conn:
-            conn.execute(
-                "UPDATE jobs SET runner = ? WHERE job_id = ?", (json.dumps(runner) if runner else None, job_id)
-            )
+            conn.execute("UPDATE jobs SET heartbeat_at = ? WHERE job_id = ? AND owner = ?", (utc_now(), job_id, owner))
 
     def revert_rerun(self, previous: JobRecord, attempt: int, error: dict[str, str]) -> JobRecord:
         """Put back ``previous`` (a completed attempt) after its re-run, ``attempt``, failed with ``error``.
@@ -265,6 +267,6 @@ class SQLiteJobStore:
             rec = JobRecord.from_dict(previous.to_dict())
             rec.updated_at = utc_now()
             rec.last_rerun = {"attempt": attempt, "error": error, "at": rec.updated_at}
-            rec.runner = None
+            rec.owner = rec.heartbeat_at = None
             self._write(conn, rec)
             return rec

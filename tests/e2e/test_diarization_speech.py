@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.asr.diarization import assign_speakers, diarize, load_speaker_encoder
-from pipeline.transcribe import FasterWhisperEngine
+from pipeline.asr.engine import FasterWhisperEngine
 from shared.config import OFFLINE_MODEL, Settings
 from tests.support.conversations import (
     TEST_CONVERSATIONS,

@@ -1,7 +1,8 @@
 """Workflow-stack test fixtures: a stand-in for the model stack and app builders.
 
 The stand-in exposes what :class:`infra.workflow_stack.ModelResources` asks for (a KMS-encrypted
-working bucket, its key, an endpoint name/ARN, two SNS topics) so the network and workflow stacks
+working bucket, its key, an endpoint name/ARN, its instance type, invocation timeout and longest
+recording, two SNS topics) so the network and workflow stacks
 can be synthesized and checked on their own. Bundling is skipped (``aws:cdk:bundling-stacks: []``).
 """
 
@@ -26,6 +27,7 @@ from infra.workflow_stack import WorkflowStack
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 STAND_IN_ENDPOINT_NAME = "clearscribe-stand-in-endpoint"
+STAND_IN_MAX_AUDIO_SECONDS = 2880
 SKIP_BUNDLING = {"aws:cdk:bundling-stacks": []}
 #: Context that makes every poll wait 0–1 s (for executing the definition in moto).
 FAST_POLLING = {
@@ -53,6 +55,9 @@ class StandInModelStack(cdk.Stack):
         )
         self.endpoint_name = STAND_IN_ENDPOINT_NAME
         self.endpoint_arn = self.format_arn(service="sagemaker", resource="endpoint", resource_name=self.endpoint_name)
+        self.instance_type = "ml.m5.xlarge"
+        self.invocation_timeout_seconds = 3600
+        self.max_audio_seconds = STAND_IN_MAX_AUDIO_SECONDS
         self.success_topic = sns.Topic(self, "Success", enforce_ssl=True, master_key=self.data_key)
         self.error_topic = sns.Topic(self, "Error", enforce_ssl=True, master_key=self.data_key)
         cdk.Validations.of(self).acknowledge(

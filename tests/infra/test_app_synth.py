@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 from typing import Any
 
@@ -16,19 +17,20 @@ import pytest
 
 from infra.app import build_app
 from infra.config import CDK_JSON, cdk_json_context
-from infra.constructs.nag import ACKNOWLEDGEMENTS
-from infra.constructs.python_function import (
+from infra.constructs.lambda_bundling import (
     LAMBDA_UNZIPPED_LIMIT_BYTES,
     PROJECT_ROOT,
-    BundledPythonFunction,
     BundleTooLargeError,
     LambdaBundle,
     build_bundle,
-    directory_size,
     steps_bundle,
 )
+from infra.constructs.nag import ACKNOWLEDGEMENTS
+from infra.constructs.python_function import BundledPythonFunction
+from infra.packaging import directory_size
 from tests.infra.asl import lambda_handlers
 from tests.infra.fixtures_workflow import SKIP_BUNDLING
+from tests.infra.test_mediaconvert_template import cbr_combination_is_valid
 
 STACKS = ("ClearscribeNetwork", "ClearscribeModel", "ClearscribeWorkflow")
 #: cfn-lint warnings CDK output carries by design: W3005 (DependsOn next to a GetAtt, written by
@@ -161,9 +163,12 @@ def _cdk_cli() -> str:
     return found
 
 
-def test_cdk_cli_synthesizes_all_stacks_offline_with_split_lambda_packages(tmp_path: Path) -> None:
-    """``cdk synth`` exactly as documented (cdk.json app, nag on, real local bundling), no credentials."""
+def test_cdk_cli_synthesizes_a_deployable_app_offline(tmp_path: Path, offline_model_context: dict[str, Any]) -> None:
+    """``cdk synth -c clearscribe:model-id=offline-tiny.en`` exactly as documented (cdk.json app, nag on,
+    real local bundling of every asset), with no credentials and no hub, and a TMPDIR of its own."""
     outdir = tmp_path / "cdk.out"
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
     env = {
         **os.environ,
         # cdk.json runs `python3 -m infra.app`: the interpreter of this virtual environment.
@@ -171,23 +176,53 @@ def test_cdk_cli_synthesizes_all_stacks_offline_with_split_lambda_packages(tmp_p
         "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
         "CDK_DISABLE_CLI_TELEMETRY": "true",
         "AWS_EC2_METADATA_DISABLED": "true",
+        "HF_HUB_OFFLINE": "1",
+        "TMPDIR": str(tmpdir),
     }
     for name in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         env.pop(name, None)
+    context_args = [arg for key, value in offline_model_context.items() for arg in ("-c", f"{key}={value}")]
     result = subprocess.run(
-        [_cdk_cli(), "synth", "--quiet", "--no-notices", "-o", str(outdir)],
+        [_cdk_cli(), "synth", "--quiet", "--no-notices", "-o", str(outdir), *context_args],
         cwd=PROJECT_ROOT,
         env=env,
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=1800,
         check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     for stack in STACKS:
         assert (outdir / f"{stack}.template.json").is_file()
 
+    # nothing large is left behind in TMPDIR (the model is staged in the artifact cache)
+    leftovers = [p for p in tmpdir.rglob("*") if p.is_file()]
+    assert sum(p.stat().st_size for p in leftovers) < 1024**2, [str(p) for p in leftovers][:20]
+
     workflow = json.loads((outdir / "ClearscribeWorkflow.template.json").read_text())
+    model = json.loads((outdir / "ClearscribeModel.template.json").read_text())
+    resources = [*workflow["Resources"].values(), *model["Resources"].values()]
+
+    # the AAC settings are in MediaConvert's table; the status rule catches FAILED executions
+    (job_template,) = [r for r in resources if r["Type"] == "AWS::MediaConvert::JobTemplate"]
+    aac = job_template["Properties"]["SettingsJson"]["OutputGroups"][0]["Outputs"][0]["AudioDescriptions"][0]
+    assert cbr_combination_is_valid(aac["CodecSettings"]["AacSettings"])
+    status_rules = [r for r in resources if r["Type"] == "AWS::Events::Rule" and "aws.states" in json.dumps(r)]
+    (status_rule,) = status_rules
+    assert "FAILED" in status_rule["Properties"]["EventPattern"]["detail"]["status"]
+
+    # the default endpoint is a GPU, and its artifact is self-contained
+    (config,) = [r for r in resources if r["Type"] == "AWS::SageMaker::EndpointConfig"]
+    assert config["Properties"]["ProductionVariants"][0]["InstanceType"] == "ml.g4dn.xlarge"
+    (sagemaker_model,) = [r for r in resources if r["Type"] == "AWS::SageMaker::Model"]
+    assert sagemaker_model["Properties"]["EnableNetworkIsolation"] is True
+    (artifact,) = [p for p in outdir.glob("asset.*.tar.gz")]
+    with tarfile.open(artifact) as tar:
+        names = set(tar.getnames())
+    assert {"config.json", "model.safetensors", "tokenizer.json", "preprocessor_config.json"} <= names
+    assert {"code/inference.py", "code/pipeline/asr/inference/serving.py", "code/packages/av/__init__.py"} <= names
+    assert "code/requirements.txt" not in names  # the toolkit would pip-install it, with no egress
+
     handlers = lambda_handlers(workflow)
     functions = {k: v for k, v in workflow["Resources"].items() if k in handlers}
     assets = {handlers[k]: outdir / v["Metadata"]["aws:asset:path"] for k, v in functions.items()}
@@ -200,3 +235,25 @@ def test_cdk_cli_synthesizes_all_stacks_offline_with_split_lambda_packages(tmp_p
     assert (assets["postprocess.handlers.profanity"] / "better_profanity").is_dir()
     assert (assets["postprocess.handlers.sentiment"] / "vaderSentiment").is_dir()
     assert len({assets[m] for m in handlers.values() if m.startswith("pipeline.")}) == 1
+
+
+def test_offline_with_an_uncached_model_synth_fails_with_one_line(tmp_path: Path) -> None:
+    """No hub and no cached copy: the app names the ways out in one line, without a traceback."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("HF_", "CDK_"))},
+        "HF_HUB_OFFLINE": "1",
+        "HF_HOME": str(tmp_path / "empty-hf-home"),
+        "CDK_OUTDIR": str(tmp_path / "cdk.out"),
+        "CDK_CONTEXT_JSON": json.dumps(
+            {**cdk_json_context(), "clearscribe:artifact-cache-dir": str(tmp_path / "cache")}
+        ),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "infra.app"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if line.startswith("clearscribe:")]
+    assert len(lines) == 1 and "Traceback" not in result.stderr
+    (line,) = lines
+    assert "distil-whisper/distil-large-v3@main" in line
+    assert "clearscribe:weights-dir" in line and "clearscribe:model-id=offline-tiny.en" in line

@@ -1,8 +1,10 @@
-"""The model stack: working bucket, model artifact, SageMaker model, async endpoint, scaling, role.
+"""The model stack: working bucket, self-contained model artifact, SageMaker model, async endpoint,
+scaling, role.
 
 Synthesised with the real network stack and the cdk-nag AwsSolutions checks (a failing check
 makes ``app.synth()`` raise). Two apps: the defaults in a concrete region (as ``cdk.json``
-deploys), and a GPU variant with packaged weights in an environment-agnostic stack.
+deploys, with the offline model so no hub is needed), and a CPU variant in an
+environment-agnostic stack (its model asset not built: ``aws:cdk:bundling-stacks`` is empty).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from infra.config import ConfigError, cdk_json_context
 from infra.model_config import ModelConfig
 from infra.model_stack import ModelStack
 from infra.network_stack import NetworkStack
+from tests.infra.fixtures_workflow import SKIP_BUNDLING
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
@@ -60,43 +63,35 @@ def synthesise(
 
 
 @pytest.fixture(scope="module")
-def default(tmp_path_factory: pytest.TempPathFactory) -> Synthesised:
+def default(tmp_path_factory: pytest.TempPathFactory, offline_model_context: dict[str, Any]) -> Synthesised:
     return synthesise(
         tmp_path_factory.mktemp("cdk-default"),
         config=None,
         region="us-east-1",
-        context={"clearscribe:max-instances": "3"},
+        context={**offline_model_context, "clearscribe:max-instances": "3"},
     )
 
 
 @pytest.fixture(scope="module")
-def weights_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("weights")
-    (path / "config.json").write_text('{"model_type": "whisper"}')
-    (path / "model.safetensors").write_bytes(b"\0" * 64)
-    return path
+def cpu(tmp_path_factory: pytest.TempPathFactory) -> Synthesised:
+    config = ModelConfig(instance_type="ml.m5.xlarge", max_instances=4, max_concurrent_invocations=2, raw_expiry_days=3)
+    return synthesise(tmp_path_factory.mktemp("cdk-cpu"), config=config, region=None, context=SKIP_BUNDLING)
 
 
 @pytest.fixture(scope="module")
-def gpu(tmp_path_factory: pytest.TempPathFactory, weights_dir: Path) -> Synthesised:
-    wheels = tmp_path_factory.mktemp("wheels")
-    (wheels / "av-18.1.0-cp312-cp312-manylinux_2_28_x86_64.whl").write_bytes(b"stand-in")
-    config = ModelConfig(
-        instance_type="ml.g5.xlarge",
-        max_instances=4,
-        max_concurrent_invocations=2,
-        raw_expiry_days=3,
-        package_weights=True,
-        weights_dir=str(weights_dir),
-        wheels_dir=str(wheels),
+def with_nat(tmp_path_factory: pytest.TempPathFactory) -> Synthesised:
+    return synthesise(
+        tmp_path_factory.mktemp("cdk-nat"),
+        config=None,
+        region="us-east-1",
+        context={**SKIP_BUNDLING, "clearscribe:nat-gateways": "1"},
     )
-    return synthesise(tmp_path_factory.mktemp("cdk-gpu"), config=config, region=None)
 
 
 # -- cdk-nag ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("variant", ["default", "gpu"])
+@pytest.mark.parametrize("variant", ["default", "cpu"])
 def test_cdk_nag_aws_solutions_checks_pass(variant: str, request: pytest.FixtureRequest):
     synthesised: Synthesised = request.getfixturevalue(variant)
     plugin = synthesised.report["pluginReports"][0]
@@ -107,80 +102,137 @@ def test_cdk_nag_aws_solutions_checks_pass(variant: str, request: pytest.Fixture
         assert len(suppressed["reason"]) >= 20
 
 
-def _egress_warnings(synthesised: Synthesised) -> list[Any]:
-    found = Annotations.from_stack(synthesised.model).find_warning("*", Match.string_like_regexp("cannot download"))
-    return list(found)
+# -- warnings -----------------------------------------------------------------------------------
 
 
-def test_a_default_deploy_warns_that_the_isolated_endpoint_cannot_load_its_model(default: Synthesised) -> None:
-    (warning,) = _egress_warnings(default)
-    assert "package-weights" in str(warning.entry.data) and "nat-gateways" in str(warning.entry.data)
+def _warnings(synthesised: Synthesised, pattern: str) -> list[Any]:
+    return list(Annotations.from_stack(synthesised.model).find_warning("*", Match.string_like_regexp(pattern)))
 
 
-def test_packaged_weights_and_wheels_need_no_egress_warning(gpu: Synthesised) -> None:
-    assert _egress_warnings(gpu) == []
+def test_a_cpu_instance_type_warns_with_the_longest_recording_it_can_finish(cpu: Synthesised) -> None:
+    (warning,) = _warnings(cpu, "CPU instance")
+    text = str(warning.entry.data)
+    # ml.m5.xlarge: estimated real-time factor 1.0, 80 % of the 3600 s invocation timeout → 48 min
+    assert "ml.m5.xlarge" in text and "at most 48 min" in text and "3600 s" in text
+    assert cpu.model.max_audio_seconds == 48 * 60
+
+
+def test_the_default_gpu_endpoint_needs_no_warning(default: Synthesised) -> None:
+    assert _warnings(default, ".*") == []
 
 
 # -- model --------------------------------------------------------------------------------------
 
 
-def test_model_runs_the_huggingface_dlc_for_the_stack_region(default: Synthesised):
+def test_the_default_endpoint_runs_the_gpu_dlc_for_the_stack_region(default: Synthesised):
     container = default.one("AWS::SageMaker::Model")["PrimaryContainer"]
+    (variant,) = default.one("AWS::SageMaker::EndpointConfig")["ProductionVariants"]
 
+    assert variant["InstanceType"] == "ml.g4dn.xlarge"
     assert container["Image"] == (
         "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-inference:"
-        "2.6.0-transformers4.51.3-cpu-py312-ubuntu22.04"
+        "2.6.0-transformers4.51.3-gpu-py312-cu124-ubuntu22.04"
     )
     assert container["Mode"] == "SingleModel"
-    assert "Fn::Sub" in container["ModelDataUrl"]  # the model.tar.gz file asset
 
 
-def test_serving_environment_is_set_on_the_model(default: Synthesised):
+def test_the_model_data_is_declared_a_gzip_tar_archive(default: Synthesised):
+    """CreateModel documents ModelDataUrl as needing a ``.tar.gz`` key, and CDK's file asset keys end
+    in ``.gz`` only; ModelDataSource states the compression instead (S3ModelDataSource, SageMaker API
+    reference: "If you choose Gzip and choose S3Object … S3Uri identifies an object that is a
+    gzip-compressed TAR archive")."""
+    container = default.one("AWS::SageMaker::Model")["PrimaryContainer"]
+
+    assert "ModelDataUrl" not in container
+    source = container["ModelDataSource"]["S3DataSource"]
+    assert (source["S3DataType"], source["CompressionType"]) == ("S3Object", "Gzip")
+    assert "Fn::Sub" in source["S3Uri"]  # the model.tar.gz file asset
+
+
+def test_the_model_is_self_contained_and_network_isolated(default: Synthesised):
+    model = default.one("AWS::SageMaker::Model")
+    env = model["PrimaryContainer"]["Environment"]
+
+    assert model["EnableNetworkIsolation"] is True
+    assert env["HF_HUB_OFFLINE"] == "1"
+    assert not {"HF_MODEL_ID", "CLEARSCRIBE_MODEL_ID"} & set(env)  # nothing is downloaded at start-up
+    assert env["CLEARSCRIBE_MODEL_NAME"] == "offline-tiny.en"
+
+
+def test_gpu_decoding_is_batched_chunks_and_the_limits_are_set_on_the_model(default: Synthesised):
     env = default.one("AWS::SageMaker::Model")["PrimaryContainer"]["Environment"]
 
-    assert env["CLEARSCRIBE_MODEL_ID"] == "distil-whisper/distil-large-v3"
+    assert (env["CLEARSCRIBE_STRATEGY"], env["CLEARSCRIBE_BATCH_SIZE"]) == ("chunked", "16")
+    assert int(env["CLEARSCRIBE_MAX_AUDIO_SECONDS"]) == default.model.max_audio_seconds >= 10 * 3600
     assert env["HF_TASK"] == "automatic-speech-recognition"
     assert int(env["MMS_MAX_REQUEST_SIZE"]) == 1024**3
     assert int(env["MMS_MAX_RESPONSE_SIZE"]) >= 10 * 1024**2
     assert int(env["SAGEMAKER_MODEL_SERVER_TIMEOUT"]) == 3600
     assert env["SAGEMAKER_MODEL_SERVER_WORKERS"] == "1"
     assert env["SAGEMAKER_PROGRAM"] == "inference.py"
-    assert "HF_MODEL_ID" not in env  # the toolkit would download into the model dir at start-up
 
 
-def test_model_runs_in_the_isolated_subnets_with_the_endpoint_security_group(default: Synthesised):
-    vpc_config = default.one("AWS::SageMaker::Model")["VpcConfig"]
-    isolated = default.network.vpc.select_subnets(subnet_type=cdk.aws_ec2.SubnetType.PRIVATE_ISOLATED)
+def test_cpu_decoding_is_sequential_one_at_a_time(cpu: Synthesised):
+    model = cpu.one("AWS::SageMaker::Model")
+    env = model["PrimaryContainer"]["Environment"]
+
+    assert (env["CLEARSCRIBE_STRATEGY"], env["CLEARSCRIBE_BATCH_SIZE"]) == ("sequential", "1")
+    assert env["SAGEMAKER_MODEL_SERVER_WORKERS"] == "2"
+    assert env["CLEARSCRIBE_MAX_AUDIO_SECONDS"] == str(48 * 60)
+
+
+def _model_subnet_ids(synthesised: Synthesised) -> list[str]:
+    vpc_config = synthesised.one("AWS::SageMaker::Model")["VpcConfig"]
+    network = synthesised.network
+    ids = json.dumps(vpc_config["Subnets"])
+    return [
+        network.get_logical_id(subnet.node.default_child)
+        for subnet in network.vpc.isolated_subnets + network.vpc.private_subnets + network.vpc.public_subnets
+        if network.get_logical_id(subnet.node.default_child) in ids
+    ]
+
+
+def test_without_nat_the_model_runs_in_the_isolated_subnets(default: Synthesised):
     network = default.network
+    vpc_config = default.one("AWS::SageMaker::Model")["VpcConfig"]
 
-    subnet_exports = json.dumps(vpc_config["Subnets"])
-    assert len(vpc_config["Subnets"]) == len(isolated.subnet_ids) == 2
-    for subnet in isolated.subnets:
-        assert network.get_logical_id(subnet.node.default_child) in subnet_exports
+    isolated = [network.get_logical_id(s.node.default_child) for s in network.vpc.isolated_subnets]
+    assert sorted(_model_subnet_ids(default)) == sorted(isolated) and len(isolated) == 2
     sg_id = network.get_logical_id(network.endpoint_security_group.node.default_child)
     assert sg_id in json.dumps(vpc_config["SecurityGroupIds"])
 
 
-def test_gpu_variant_uses_the_gpu_image_from_the_region_mapping(gpu: Synthesised):
-    container = gpu.one("AWS::SageMaker::Model")["PrimaryContainer"]
+def test_with_nat_the_model_runs_in_subnets_that_route_through_it(with_nat: Synthesised):
+    network = Template.from_stack(with_nat.network).to_json()["Resources"]
+    model_subnets = _model_subnet_ids(with_nat)
+    assert len(model_subnets) == 2
+    nat_gateways = {k for k, v in network.items() if v["Type"] == "AWS::EC2::NatGateway"}
+    for subnet in model_subnets:
+        (association,) = [
+            v["Properties"]
+            for v in network.values()
+            if v["Type"] == "AWS::EC2::SubnetRouteTableAssociation" and v["Properties"]["SubnetId"] == {"Ref": subnet}
+        ]
+        routes = [
+            v["Properties"]
+            for v in network.values()
+            if v["Type"] == "AWS::EC2::Route" and v["Properties"]["RouteTableId"] == association["RouteTableId"]
+        ]
+        assert any(
+            r.get("DestinationCidrBlock") == "0.0.0.0/0" and r.get("NatGatewayId", {}).get("Ref") in nat_gateways
+            for r in routes
+        ), subnet
+
+
+def test_cpu_variant_uses_the_cpu_image_from_the_region_mapping(cpu: Synthesised):
+    container = cpu.one("AWS::SageMaker::Model")["PrimaryContainer"]
     image = json.dumps(container["Image"])
 
     assert "Fn::FindInMap" in image and "AWS::URLSuffix" in image
-    assert image.endswith('/huggingface-pytorch-inference:2.6.0-transformers4.51.3-gpu-py312-cu124-ubuntu22.04"]]}')
-    mapping = gpu.template.to_json()["Mappings"]["DlcRegistries"]
+    assert image.endswith('/huggingface-pytorch-inference:2.6.0-transformers4.51.3-cpu-py312-ubuntu22.04"]]}')
+    mapping = cpu.template.to_json()["Mappings"]["DlcRegistries"]
     assert mapping["eu-west-1"]["account"] == "763104351884"
     assert mapping["af-south-1"]["account"] == "626614931356"
-
-
-def test_packaged_weights_load_offline_without_a_hub_id(gpu: Synthesised):
-    model = gpu.one("AWS::SageMaker::Model")
-    env = model["PrimaryContainer"]["Environment"]
-
-    assert env["HF_HUB_OFFLINE"] == "1"
-    assert "CLEARSCRIBE_MODEL_ID" not in env
-    assert env["CLEARSCRIBE_MODEL_NAME"] == "distil-whisper/distil-large-v3"
-    assert env["SAGEMAKER_MODEL_SERVER_WORKERS"] == "2"
-    assert model["EnableNetworkIsolation"] is True  # weights and wheels inside: no network needed
 
 
 # -- endpoint config and endpoint ---------------------------------------------------------------
@@ -200,19 +252,23 @@ def test_endpoint_config_is_asynchronous_with_outputs_in_the_working_bucket(defa
     assert notify["ErrorTopic"] == {"Ref": default.logical_id(default.model.error_topic)}
     assert "IncludeInferenceResponseIn" not in notify  # transcript text never goes to SNS
     assert props["AsyncInferenceConfig"]["ClientConfig"] == {"MaxConcurrentInvocationsPerInstance": 1}
-    assert props["KmsKeyId"] == {"Fn::GetAtt": [key, "Arn"]}
     (variant,) = props["ProductionVariants"]
-    assert variant["InstanceType"] == "ml.m5.xlarge"
     assert variant["VariantName"] == "AllTraffic"
 
 
-def test_gpu_endpoint_config_omits_the_volume_key_for_nvme_instances(gpu: Synthesised):
-    props = gpu.one("AWS::SageMaker::EndpointConfig")
+def test_gpu_endpoint_config_omits_the_volume_key_for_nvme_instances(default: Synthesised):
+    props = default.one("AWS::SageMaker::EndpointConfig")
 
-    assert props["ProductionVariants"][0]["InstanceType"] == "ml.g5.xlarge"
-    assert "KmsKeyId" not in props
-    assert props["AsyncInferenceConfig"]["ClientConfig"] == {"MaxConcurrentInvocationsPerInstance": 2}
+    assert "KmsKeyId" not in props  # g4dn has NVMe instance storage
     assert "KmsKeyId" in props["AsyncInferenceConfig"]["OutputConfig"]
+
+
+def test_cpu_endpoint_config_encrypts_the_volume_with_the_data_key(cpu: Synthesised):
+    props = cpu.one("AWS::SageMaker::EndpointConfig")
+    key = cpu.logical_id(cpu.model.data_key)
+
+    assert props["KmsKeyId"] == {"Fn::GetAtt": [key, "Arn"]}
+    assert props["AsyncInferenceConfig"]["ClientConfig"] == {"MaxConcurrentInvocationsPerInstance": 2}
 
 
 def test_endpoint_uses_the_config_and_is_exposed_to_the_workflow(default: Synthesised):
@@ -224,6 +280,7 @@ def test_endpoint_uses_the_config_and_is_exposed_to_the_workflow(default: Synthe
     stack = default.model
     assert stack.resolve(stack.endpoint_name) == {"Fn::GetAtt": [endpoint_id, "EndpointName"]}
     assert stack.resolve(stack.endpoint_arn) == {"Ref": endpoint_id}
+    assert (stack.invocation_timeout_seconds, stack.instance_type) == (3600, "ml.g4dn.xlarge")
 
 
 # -- auto scaling -------------------------------------------------------------------------------
@@ -284,6 +341,17 @@ def test_scale_from_zero_step_policy_on_backlog_without_capacity_alarm(default: 
     assert alarm["AlarmActions"] == [{"Ref": step_id}]
 
 
+def test_autoscaling_can_be_turned_off_to_change_the_instance_type(cpu: Synthesised, tmp_path: Path):
+    """SageMaker refuses an instance type change on a variant registered for auto scaling; the
+    documented way is a deploy without the scalable target first."""
+    off = synthesise(tmp_path, config=ModelConfig(autoscaling=False), region=None, context=SKIP_BUNDLING)
+
+    assert off.resources("AWS::ApplicationAutoScaling::ScalableTarget") == {}
+    assert off.resources("AWS::ApplicationAutoScaling::ScalingPolicy") == {}
+    assert _warnings(off, "autoscaling is false")
+    assert len(cpu.resources("AWS::ApplicationAutoScaling::ScalableTarget")) == 1
+
+
 # -- working bucket -----------------------------------------------------------------------------
 
 
@@ -301,9 +369,9 @@ def test_working_bucket_is_private_encrypted_logged_and_expires_raw_objects(defa
     assert rules["inference/"]["ExpirationInDays"] == 7
 
 
-def test_raw_expiry_is_configurable(gpu: Synthesised):
-    bucket_id = gpu.logical_id(gpu.model.working_bucket)
-    rules = gpu.template.to_json()["Resources"][bucket_id]["Properties"]["LifecycleConfiguration"]["Rules"]
+def test_raw_expiry_is_configurable(cpu: Synthesised):
+    bucket_id = cpu.logical_id(cpu.model.working_bucket)
+    rules = cpu.template.to_json()["Resources"][bucket_id]["Properties"]["LifecycleConfiguration"]["Rules"]
 
     assert {r.get("Prefix"): r.get("ExpirationInDays") for r in rules if r.get("Prefix")} == {
         "audio/": 3,
@@ -429,19 +497,48 @@ def test_execution_role_can_pull_the_image_publish_and_use_the_key(default: Synt
 def test_model_config_reads_cdk_context_strings():
     app = cdk.App(
         context={
-            "clearscribe:instance-type": "ml.g4dn.xlarge",
+            "clearscribe:instance-type": "ml.g5.2xlarge",
             "clearscribe:max-instances": "5",
-            "clearscribe:package-weights": "false",
             "clearscribe:raw-expiry-days": "2",
             "clearscribe:model-id": "distil-whisper/distil-medium.en",
+            "clearscribe:model-revision": "v1.0",
+            "clearscribe:batch-size": "8",
+            "clearscribe:invocation-timeout-seconds": "1800",
+            "clearscribe:max-audio-seconds": "7200",
         }
     )
 
     config = ModelConfig.from_context(app.node)
 
-    assert (config.instance_type, config.max_instances, config.raw_expiry_days) == ("ml.g4dn.xlarge", 5, 2)
-    assert config.model_id == "distil-whisper/distil-medium.en"
+    assert (config.instance_type, config.max_instances, config.raw_expiry_days) == ("ml.g5.2xlarge", 5, 2)
+    assert (config.model_id, config.model_revision) == ("distil-whisper/distil-medium.en", "v1.0")
     assert config.is_gpu and config.processor == "gpu" and config.has_local_storage
+    assert (config.strategy, config.decode_batch_size) == ("chunked", 8)
+    assert (config.invocation_timeout_seconds, config.longest_audio_seconds) == (1800, 7200)
+
+
+def test_the_defaults_are_a_gpu_with_batched_chunks():
+    config = ModelConfig.from_context(cdk.App(context=cdk_json_context()).node)
+
+    assert config.instance_type == "ml.g4dn.xlarge" and config.is_gpu
+    assert (config.strategy, config.decode_batch_size) == ("chunked", 16)
+    assert config.model_id == "distil-whisper/distil-large-v3"
+
+
+@pytest.mark.parametrize(
+    ("instance_type", "timeout", "longest"),
+    [
+        ("ml.m5.xlarge", 3600, 48 * 60),  # RTF 1.0: 80 % of the hour
+        ("ml.c5.2xlarge", 3600, 96 * 60),  # 8 vCPUs: RTF 0.5
+        ("ml.m5.large", 3600, 24 * 60),  # 2 vCPUs: RTF 2.0
+        ("ml.m5.xlarge", 900, 12 * 60),
+        ("ml.g4dn.xlarge", 3600, 800 * 60),  # RTF 0.06
+    ],
+)
+def test_the_longest_recording_follows_the_instance_and_the_timeout(instance_type: str, timeout: int, longest: int):
+    config = ModelConfig(instance_type=instance_type, invocation_timeout_seconds=timeout)
+
+    assert config.longest_audio_seconds == longest
 
 
 @pytest.mark.parametrize(
@@ -459,6 +556,7 @@ def test_instance_type_classification(instance_type: str, gpu: bool, local: bool
     config = ModelConfig(instance_type=instance_type)
 
     assert (config.is_gpu, config.has_local_storage) == (gpu, local)
+    assert config.strategy == ("chunked" if gpu else "sequential")
 
 
 @pytest.mark.parametrize(
@@ -467,8 +565,9 @@ def test_instance_type_classification(instance_type: str, gpu: bool, local: bool
         {"instance_type": "m5.xlarge"},
         {"max_instances": 0},
         {"raw_expiry_days": 0},
-        {"package_weights": True},
         {"long_form_strategy": "first-30-seconds"},
+        {"invocation_timeout_seconds": 3601},
+        {"batch_size": 0},
     ],
 )
 def test_model_config_rejects_invalid_settings(changes: dict[str, Any]):

@@ -38,10 +38,16 @@ def test_no_nat_gateway_and_no_internet_route_by_default(template: Template) -> 
     assert all(not s["Properties"].get("MapPublicIpOnLaunch") for s in subnets.values())
 
 
-def test_nat_gateways_are_configurable() -> None:
+def test_nat_gateways_are_configurable_and_then_carry_the_model() -> None:
     stack, template = synth({"clearscribe:nat-gateways": "1"})
     template.resource_count_is("AWS::EC2::NatGateway", 1)
     assert stack.egress_subnets is not None
+    assert stack.model_subnets.subnet_ids == [s.subnet_id for s in stack.vpc.private_subnets] != []
+
+
+def test_without_nat_the_model_subnets_are_the_isolated_ones(network: tuple[NetworkStack, Template]) -> None:
+    stack, _ = network
+    assert stack.model_subnets.subnet_ids == [s.subnet_id for s in stack.vpc.isolated_subnets]
 
 
 def test_subnets_use_the_availability_zones_from_context(template: Template) -> None:
@@ -66,10 +72,15 @@ def test_s3_and_dynamodb_gateway_endpoints(template: Template) -> None:
     assert "dynamodb" in services[0] and "s3" in services[1]
 
 
-def test_interface_endpoints_have_private_dns_and_accept_only_the_workloads(
-    network: tuple[NetworkStack, Template],
-) -> None:
-    stack, template = network
+def test_no_interface_endpoint_by_default(template: Template) -> None:
+    """Nothing in the VPC calls a service beyond S3 and DynamoDB: SageMaker publishes the endpoint's
+    notifications itself, so an SNS endpoint would cost per hour and AZ for nothing."""
+    template.resource_count_is("AWS::EC2::VPCEndpoint", 2)  # the two gateway endpoints
+    assert not template.find_resources("AWS::EC2::VPCEndpoint", {"Properties": {"VpcEndpointType": "Interface"}})
+
+
+def test_configured_interface_endpoints_have_private_dns_and_accept_only_the_workloads() -> None:
+    stack, template = synth({"clearscribe:interface-endpoints": '["sns"]'})
     interface = template.find_resources("AWS::EC2::VPCEndpoint", {"Properties": {"VpcEndpointType": "Interface"}})
     assert len(interface) == 1
     (endpoint,) = interface.values()

@@ -9,11 +9,17 @@ import pytest
 from aws_cdk.assertions import Match, Template
 from moto.events.models import EventPattern
 
-from infra.constructs.mediaconvert import AUDIO_SAMPLE_RATE_HZ
 from infra.constructs.transcription_workflow import LAMBDA_TRANSIENT_ERRORS, STEP_HANDLERS
 from infra.workflow_stack import media_key_filters
+from shared.contract import MEDIA_SUFFIXES
 from tests.infra.asl import definition_from_template, iter_states, lambda_handlers, state_handlers
-from tests.infra.fixtures_workflow import FAST_POLLING, STAND_IN_ENDPOINT_NAME, WorkflowApp, build_workflow_app
+from tests.infra.fixtures_workflow import (
+    FAST_POLLING,
+    STAND_IN_ENDPOINT_NAME,
+    STAND_IN_MAX_AUDIO_SECONDS,
+    WorkflowApp,
+    build_workflow_app,
+)
 
 WORKING = "working-bucket"
 RUNTIME_ENV = {
@@ -23,6 +29,8 @@ RUNTIME_ENV = {
     "MEDIACONVERT_TEMPLATE",
     "MEDIACONVERT_ROLE_ARN",
     "ENDPOINT_NAME",
+    "ENDPOINT_INSTANCE_TYPE",
+    "MAX_AUDIO_SECONDS",
     "POLL_INITIAL_SECONDS",
     "POLL_MAX_SECONDS",
     "EXTRACTION_POLL_BUDGET_SECONDS",
@@ -233,6 +241,13 @@ def test_upload_rule_matches_media_keys_as_eventbridge_sends_them(
     assert pattern.matches_event(_object_created("input-bucket", key, reason))
 
 
+@pytest.mark.parametrize("suffix", MEDIA_SUFFIXES)
+def test_upload_rule_matches_every_suffix_registration_accepts(template_json: dict[str, Any], suffix: str) -> None:
+    pattern = _pattern_for(template_json, "input-bucket")
+    for key in (f"uploads/talk{suffix}", f"uploads/TALK{suffix.upper()}"):
+        assert pattern.matches_event(_object_created("input-bucket", key)), key
+
+
 @pytest.mark.parametrize("key", ["uploads/notes.txt", "uploads/movie.mp4.json", "uploads/mp4"])
 def test_upload_rule_ignores_other_files(template_json: dict[str, Any], key: str) -> None:
     assert not _pattern_for(template_json, "input-bucket").matches_event(_object_created("input-bucket", key))
@@ -267,11 +282,13 @@ def test_upload_rule_starts_the_state_machine_with_the_event_unchanged(template_
     assert target["RetryPolicy"]["MaximumRetryAttempts"] > 0
 
 
-def test_timed_out_and_aborted_executions_reach_mark_failed(template_json: dict[str, Any]) -> None:
+def test_failed_timed_out_and_aborted_executions_reach_mark_failed(template_json: dict[str, Any]) -> None:
+    """The event's ``status`` is one of RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED (Step Functions
+    user guide, "Step Functions Execution Status Change" events): every unsuccessful end is matched."""
     rule = _rule(template_json, source="aws.states")
     pattern = rule["Properties"]["EventPattern"]
     assert pattern["detail-type"] == ["Step Functions Execution Status Change"]
-    assert sorted(pattern["detail"]["status"]) == ["ABORTED", "TIMED_OUT"]
+    assert sorted(pattern["detail"]["status"]) == ["ABORTED", "FAILED", "TIMED_OUT"]
     (state_machine_id,) = resources(template_json, "AWS::StepFunctions::StateMachine")
     assert pattern["detail"]["stateMachineArn"] == [{"Ref": state_machine_id}]
     (target,) = rule["Properties"]["Targets"]
@@ -280,21 +297,6 @@ def test_timed_out_and_aborted_executions_reach_mark_failed(template_json: dict[
 
 
 # -- MediaConvert -----------------------------------------------------------------------------
-def test_job_template_extracts_mono_16khz_low_bitrate_aac_in_mp4(template_json: dict[str, Any]) -> None:
-    (job_template,) = resources(template_json, "AWS::MediaConvert::JobTemplate").values()
-    (group,) = job_template["Properties"]["SettingsJson"]["OutputGroups"]
-    (output,) = group["Outputs"]
-    assert output["ContainerSettings"]["Container"] == "MP4"
-    assert output["Extension"] == "m4a"
-    assert "VideoDescription" not in output
-    (audio,) = output["AudioDescriptions"]
-    aac = audio["CodecSettings"]["AacSettings"]
-    assert audio["CodecSettings"]["Codec"] == "AAC"
-    assert aac["SampleRate"] == AUDIO_SAMPLE_RATE_HZ == 16000
-    assert aac["CodingMode"] == "CODING_MODE_1_0"
-    assert aac["Bitrate"] <= 64000
-
-
 def test_mediaconvert_endpoint_is_not_hard_coded(template_json: dict[str, Any]) -> None:
     text = json.dumps(template_json)
     assert "mediaconvert." not in text.lower().replace("mediaconvert.amazonaws.com", "")
@@ -320,6 +322,25 @@ def test_every_step_handler_of_the_contract_is_deployed(template_json: dict[str,
     assert sorted(lambda_handlers(template_json).values()) == sorted(STEP_HANDLERS.values())
 
 
+def test_no_iam_action_is_granted_that_no_step_calls(template_json: dict[str, Any]) -> None:
+    """The job store only gets and conditionally puts items; S3 writes need no kms:Encrypt; S3
+    listings are limited to a prefix; MediaConvert is called on its regional endpoint."""
+    actions: set[str] = set()
+    for policy in resources(template_json, "AWS::IAM::Policy").values():
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            actions |= actions_of([statement])
+            if "s3:ListBucket" in actions_of([statement]):
+                assert "s3:prefix" in statement.get("Condition", {}).get("StringLike", {}), statement
+    unused = {
+        "dynamodb:UpdateItem",
+        "dynamodb:ConditionCheckItem",
+        "kms:Encrypt",
+        "mediaconvert:DescribeEndpoints",
+        "s3:GetObjectVersion",
+    }
+    assert not unused & actions
+
+
 def test_lambdas_run_python_312_traced_with_the_runtime_environment(template_json: dict[str, Any]) -> None:
     for module, function in functions_by_module(template_json).items():
         props = function["Properties"]
@@ -328,6 +349,7 @@ def test_lambdas_run_python_312_traced_with_the_runtime_environment(template_jso
         assert props["TracingConfig"] == {"Mode": "Active"}
         assert set(props["Environment"]["Variables"]) >= RUNTIME_ENV, module
         assert props["Environment"]["Variables"]["ENDPOINT_NAME"] == STAND_IN_ENDPOINT_NAME
+        assert props["Environment"]["Variables"]["MAX_AUDIO_SECONDS"] == str(STAND_IN_MAX_AUDIO_SECONDS)
         assert "LoggingConfig" in props
 
 
@@ -375,24 +397,28 @@ def test_no_policy_grants_service_wide_actions(template_json: dict[str, Any]) ->
 @pytest.mark.parametrize(
     ("module", "allowed", "forbidden"),
     [
-        ("pipeline.handlers.register_job", {"dynamodb:PutItem"}, {"s3:PutObject", "mediaconvert:CreateJob"}),
+        (
+            "pipeline.handlers.register_job",
+            {"dynamodb:PutItem", "s3:ListBucket"},
+            {"s3:PutObject", "s3:GetObject", "mediaconvert:CreateJob"},
+        ),
         (
             "pipeline.handlers.start_audio_extraction",
-            {"mediaconvert:CreateJob", "iam:PassRole", "mediaconvert:DescribeEndpoints"},
-            {"s3:PutObject"},
+            {"mediaconvert:CreateJob", "iam:PassRole"},
+            {"s3:PutObject", "mediaconvert:DescribeEndpoints"},  # the regional endpoint needs no discovery
         ),
         ("pipeline.handlers.check_audio_extraction", {"mediaconvert:GetJob", "s3:ListBucket"}, {"s3:PutObject"}),
         (
             "pipeline.handlers.check_transcription",
-            {"s3:GetObject", "s3:ListBucket"},  # ListBucket: a missing result object is a 404, not a 403
+            {"s3:GetObject", "s3:ListBucket"},  # ListBucket: results are found by a prefix listing
             {"s3:PutObject", "mediaconvert:CreateJob"},
         ),
-        ("postprocess.handlers.pii", {"s3:GetObject", "s3:PutObject"}, {"dynamodb:PutItem", "dynamodb:UpdateItem"}),
-        ("postprocess.handlers.profanity", {"s3:PutObject"}, {"dynamodb:UpdateItem"}),
-        ("postprocess.handlers.sentiment", {"s3:PutObject"}, {"dynamodb:UpdateItem"}),
-        ("pipeline.handlers.write_results", {"s3:PutObject", "dynamodb:UpdateItem"}, {"mediaconvert:CreateJob"}),
-        ("pipeline.handlers.mark_complete", {"dynamodb:UpdateItem"}, {"s3:GetObject", "s3:PutObject"}),
-        ("pipeline.handlers.mark_failed", {"dynamodb:UpdateItem"}, {"s3:GetObject", "s3:PutObject"}),
+        ("postprocess.handlers.pii", {"s3:GetObject", "s3:PutObject"}, {"dynamodb:PutItem", "dynamodb:GetItem"}),
+        ("postprocess.handlers.profanity", {"s3:PutObject"}, {"dynamodb:PutItem"}),
+        ("postprocess.handlers.sentiment", {"s3:PutObject"}, {"dynamodb:PutItem"}),
+        ("pipeline.handlers.write_results", {"s3:PutObject", "dynamodb:PutItem"}, {"mediaconvert:CreateJob"}),
+        ("pipeline.handlers.mark_complete", {"dynamodb:PutItem"}, {"s3:GetObject", "s3:PutObject"}),
+        ("pipeline.handlers.mark_failed", {"dynamodb:PutItem"}, {"s3:GetObject", "s3:PutObject"}),
     ],
 )
 def test_each_lambda_gets_only_what_its_step_needs(
@@ -481,7 +507,8 @@ def test_states_follow_the_documented_flow(definition: dict[str, Any], states: d
 
 def test_data_flow_uses_the_agreed_paths(states: dict[str, dict[str, Any]]) -> None:
     assert states["RegisterJob"]["ResultPath"] == "$.job"
-    assert "Parameters" not in states["RegisterJob"]  # the EventBridge event itself
+    # the EventBridge event itself, and the execution that registers the job (its owner)
+    assert states["RegisterJob"]["Parameters"] == {"event.$": "$", "execution.$": "$$.Execution.Id"}
     assert states["StartAudioExtraction"]["Parameters"] == {"job_id.$": "$.job.job_id", "source.$": "$.job.source"}
     assert states["StartAudioExtraction"]["ResultPath"] == "$.extraction"
     assert states["CheckAudioExtraction"]["Parameters"] == {

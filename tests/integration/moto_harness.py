@@ -8,6 +8,7 @@
 * :class:`AsyncInference` — decides what the SageMaker async endpoint "writes" for each
   invocation (output object, failure object, or nothing).
 * :func:`run_execution` — start an execution and wait for it to finish.
+* :func:`execution_status_change` — the EventBridge event Step Functions sends when an execution ends.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ AUDIO_TEMPLATE_SETTINGS: dict[str, Any] = {
                             "AudioSourceName": "Audio Selector 1",
                             "CodecSettings": {
                                 "Codec": "AAC",
-                                "AacSettings": {"Bitrate": 64000, "CodingMode": "CODING_MODE_1_0", "SampleRate": 16000},
+                                "AacSettings": {"Bitrate": 16000, "CodingMode": "CODING_MODE_1_0", "SampleRate": 16000},
                             },
                         }
                     ],
@@ -101,6 +102,8 @@ class FakeMediaConvert:
     )
     error_code: int = 1010
     s3: Any = None
+    #: What ``GetJob`` of a COMPLETE job reports as the output's duration.
+    duration_ms: int = 4000
     template_settings: dict[str, Any] = field(default_factory=lambda: AUDIO_TEMPLATE_SETTINGS)
     jobs: dict[str, dict[str, Any]] = field(default_factory=dict)
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
@@ -136,7 +139,7 @@ class FakeMediaConvert:
             if self.s3 is not None:
                 bucket, key = parse_s3_uri(audio_uri)
                 self.s3.put_object(Bucket=bucket, Key=key, Body=b"\x00\x00\x00\x18ftypM4A ")
-            body["OutputGroupDetails"] = [{"OutputDetails": [{"DurationInMs": 4000}]}]
+            body["OutputGroupDetails"] = [{"OutputDetails": [{"DurationInMs": self.duration_ms}]}]
         elif status == "ERROR" and job.get("missing_input"):
             body["ErrorMessage"] = (
                 "Unable to open input file [s3://...]: [Failed probe/open: [Can't read input stream]]"
@@ -176,6 +179,21 @@ class FakeMediaConvert:
 
 
 # -- Lambda ------------------------------------------------------------------------------------
+def _json_rest_error() -> type:
+    from moto.core.exceptions import JsonRESTError
+
+    return JsonRESTError
+
+
+class LambdaServiceError(_json_rest_error()):  # type: ignore[misc]
+    """The Lambda service's own 500 ``ServiceException``: Step Functions names it ``Lambda.ServiceException``."""
+
+    code = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__("ServiceException", message)
+
+
 class LambdaDispatcher:
     """``LambdaSimpleBackend.invoke`` replacement: run the real handler module behind the function
     named in the invocation (a plain name or an ARN; ``modules`` maps function name → module) and
@@ -186,6 +204,9 @@ class LambdaDispatcher:
         self.modules = dict(modules)
         self.invocations: list[str] = []
         self.overrides: dict[str, Callable[[dict[str, Any], Any], Any]] = {}
+        #: module → how many of its next invocations run the handler and then fail in the Lambda
+        #: service (the result is lost: Step Functions sees ``Lambda.ServiceException`` and retries).
+        self.lost_results: dict[str, int] = {}
         self._lock = threading.Lock()
 
     def module_for(self, function_name: str) -> str:
@@ -215,12 +236,34 @@ class LambdaDispatcher:
                     "stackTrace": traceback.format_exception(exc)[-3:],
                 }
             ).encode("utf-8")
+        with self._lock:
+            lost = self.lost_results.get(module, 0) > 0
+            if lost:
+                self.lost_results[module] -= 1
+        if lost:
+            raise LambdaServiceError("the function ran; its response was lost")
         return json.dumps(result).encode("utf-8")
 
     def patch(self, monkeypatch: Any) -> None:
+        from botocore.exceptions import ClientError
         from moto.awslambda_simple.models import LambdaSimpleBackend
+        from moto.stepfunctions.parser.asl.component.common.error_name.custom_error_name import CustomErrorName
+        from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda import StateTaskLambda
 
         dispatcher = self
+        name_failure = StateTaskLambda._from_error
+
+        def lambda_service_error_names(task: Any, env: Any, ex: Exception) -> Any:
+            """Step Functions names an error of the Lambda service itself ``Lambda.<code>`` (what the
+            Retry of every Lambda task lists); moto's interpreter calls them all ``Exception``."""
+            failure = name_failure(task, env, ex)
+            if isinstance(ex, ClientError):
+                name = f"Lambda.{ex.response['Error']['Code']}"
+                failure.error_name = CustomErrorName(name)
+                failure.event_details["lambdaFunctionFailedEventDetails"]["error"] = name
+            return failure
+
+        monkeypatch.setattr(StateTaskLambda, "_from_error", lambda_service_error_names)
 
         def invoke(
             backend: Any, function_name: str, qualifier: Any, body: Any, headers: Any, response_headers: Any
@@ -309,6 +352,36 @@ def wait_for_execution(sfn: Any, execution_arn: str, *, timeout: float = 60.0) -
         if time.monotonic() > deadline:
             raise TimeoutError(f"execution still running after {timeout} s")
         time.sleep(0.05)
+
+
+def execution_status_change(described: Mapping[str, Any]) -> dict[str, Any]:
+    """The "Step Functions Execution Status Change" event for a finished execution (``describe_execution``),
+    shaped as EventBridge delivers it (detail: executionArn, stateMachineArn, name, status, input, error, cause)."""
+    detail: dict[str, Any] = {
+        "executionArn": described["executionArn"],
+        "stateMachineArn": described["stateMachineArn"],
+        "name": described["name"],
+        "status": described["status"],
+        "startDate": int(described["startDate"].timestamp() * 1000),
+        "stopDate": int(described["stopDate"].timestamp() * 1000) if described.get("stopDate") else None,
+        "input": described.get("input"),
+        "inputDetails": {"included": True},
+        "output": described.get("output"),
+        "outputDetails": None,
+    }
+    for name in ("error", "cause"):
+        if described.get(name):
+            detail[name] = described[name]
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Step Functions Execution Status Change",
+        "source": "aws.states",
+        "account": ACCOUNT,
+        "region": REGION,
+        "resources": [described["executionArn"]],
+        "detail": detail,
+    }
 
 
 def execution_states(sfn: Any, execution_arn: str) -> list[str]:

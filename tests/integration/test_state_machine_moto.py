@@ -27,7 +27,7 @@ from pipeline.cloud import extraction as cloud_extraction
 from pipeline.cloud import runtime as cloud_runtime
 from pipeline.cloud.commands import CloudResources, rerun_job, submit_video
 from postprocess.compose import load_enriched_schema
-from shared.errors import EnrichmentError
+from shared.errors import EnrichmentError, RecordingTooLongError
 from shared.ids import job_id_for_object
 from shared.jobstore.dynamodb import DynamoDBJobStore
 from shared.models import Segment, Transcript
@@ -43,6 +43,7 @@ from tests.integration.moto_harness import (
     LambdaDispatcher,
     create_job_table,
     execution_states,
+    execution_status_change,
     run_execution,
     start_execution,
     wait_for_execution,
@@ -129,6 +130,8 @@ def workflow(monkeypatch: pytest.MonkeyPatch, synthesized: Synthesized) -> Itera
         "MEDIACONVERT_TEMPLATE": "clearscribe-audio",
         "MEDIACONVERT_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/clearscribe-mediaconvert",
         "ENDPOINT_NAME": ENDPOINT,
+        "ENDPOINT_INSTANCE_TYPE": "ml.m5.xlarge",
+        "MAX_AUDIO_SECONDS": "2880",
         "POLL_INITIAL_SECONDS": "0",
         "POLL_MAX_SECONDS": "0",
         "EXTRACTION_POLL_BUDGET_SECONDS": "5",
@@ -423,3 +426,120 @@ def test_an_event_with_a_url_encoded_key_still_processes_the_stored_object(workf
     assert job.status is JobStatus.COMPLETE
     assert job.source == f"s3://{INPUT_BUCKET}/{key}"
     assert job.job_id == job_id_for_object(INPUT_BUCKET, key, stored["version-id"])
+
+
+# -- failures outside the state machine's own error handling -----------------------------------------
+@pytest.fixture(scope="module")
+def status_rule() -> Any:
+    """The synthesized rule on execution status changes, as an EventBridge pattern matcher."""
+
+    template = workflow_template_json(FAST_POLLING)
+    (rule,) = [
+        r["Properties"]["EventPattern"]
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::Events::Rule" and r["Properties"]["EventPattern"]["source"] == ["aws.states"]
+    ]
+    return rule
+
+
+def deliver_status_change(wf: Workflow, execution: dict[str, Any], rule: dict[str, Any]) -> bool:
+    """What EventBridge does when the execution ends: if the synthesized rule matches the status
+    change, invoke its target (the real MarkFailed handler). Returns whether the rule matched."""
+    from moto.events.models import EventPattern
+
+    from pipeline.handlers import mark_failed
+
+    event = execution_status_change(execution)
+    pattern = json.loads(json.dumps(rule))
+    pattern["detail"]["stateMachineArn"] = [wf.arn]
+    if not EventPattern.load(json.dumps(pattern)).matches_event(event):
+        return False
+    mark_failed.handler(event, None)
+    return True
+
+
+def test_an_execution_failing_with_states_runtime_ends_its_job_failed(
+    workflow: Workflow, status_rule: dict[str, Any]
+) -> None:
+    """A wait with no poll in its input (a step returned a malformed dict) is a States.Runtime error,
+    which no Catch takes: the execution fails without running MarkFailed."""
+    wf = workflow
+
+    def malformed(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return {"mediaconvert_job_id": "x", "audio_uri": "s3://w/a.m4a", "status": "PROGRESSING"}
+
+    wf.dispatcher.overrides["pipeline.handlers.start_audio_extraction"] = malformed
+    execution = wf.run(wf.upload("uploads/broken step.mp4"))
+    assert execution["status"] == "FAILED" and execution["error"] == "States.Runtime"
+    assert "MarkFailed" not in execution_states(wf.sfn, execution["executionArn"])
+    (job,) = wf.store.list_jobs()
+    assert job.status is JobStatus.QUEUED  # what the table says until the status change arrives
+
+    assert deliver_status_change(wf, execution, status_rule)
+    job = wf.store.get_job(job.job_id)
+    assert job.status is JobStatus.FAILED
+    assert job.error is not None and job.error["code"] == "WORKFLOW_ERROR"
+    assert_every_job_terminal(wf.store)
+
+
+def test_an_execution_whose_mark_failed_raises_ends_its_job_failed(
+    workflow: Workflow, status_rule: dict[str, Any]
+) -> None:
+    wf = workflow
+    wf.mediaconvert.statuses = ["ERROR"]
+
+    def table_unavailable(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        raise ConnectionError("could not reach DynamoDB")
+
+    wf.dispatcher.overrides["pipeline.handlers.mark_failed"] = table_unavailable
+    execution = wf.run(wf.upload("uploads/corrupt.mp4"))
+    assert execution["status"] == "FAILED"
+    assert execution_states(wf.sfn, execution["executionArn"])[-2:] == ["MarkFailed", "JobFailed"]
+    (job,) = wf.store.list_jobs()
+    assert job.status is JobStatus.EXTRACTING
+
+    del wf.dispatcher.overrides["pipeline.handlers.mark_failed"]  # the function works again
+    assert deliver_status_change(wf, execution, status_rule)
+    job = wf.store.get_job(job.job_id)
+    assert job.status is JobStatus.FAILED
+    assert job.error is not None and job.error["code"] == "AUDIO_EXTRACTION_FAILED"
+    assert "end of file hit" in job.error["message"]
+
+
+def test_a_successful_execution_is_not_delivered_to_mark_failed(
+    workflow: Workflow, status_rule: dict[str, Any]
+) -> None:
+    wf = workflow
+    execution = wf.run(wf.upload("uploads/fine.mp4"))
+    assert execution["status"] == "SUCCEEDED"
+    assert not deliver_status_change(wf, execution, status_rule)
+    assert wf.store.list_jobs()[0].status is JobStatus.COMPLETE
+
+
+def test_a_retried_register_job_continues_the_job_it_created(workflow: Workflow) -> None:
+    """The first RegisterJob ran (its conditional put created the job) but its response was lost:
+    Step Functions retries the task, and the retry continues that job instead of ending the
+    execution at AlreadyRegistered with the job stuck in QUEUED."""
+    wf = workflow
+    wf.dispatcher.lost_results["pipeline.handlers.register_job"] = 1
+    execution = wf.run(wf.upload("uploads/retried.mp4"))
+
+    assert execution["status"] == "SUCCEEDED", execution
+    states = execution_states(wf.sfn, execution["executionArn"])
+    assert wf.dispatcher.count("pipeline.handlers.register_job") == 2
+    assert "AlreadyRegistered" not in states and states[-1] == "JobComplete"
+    (job,) = wf.store.list_jobs()
+    assert job.status is JobStatus.COMPLETE and job.attempt == 1
+    assert job.owner == execution["executionArn"]
+
+
+def test_an_over_long_recording_fails_before_inference_with_its_code(workflow: Workflow) -> None:
+    wf = workflow
+    wf.mediaconvert.duration_ms = (2 * 3600 + 30 * 60) * 1000  # 2 h 30 min; the endpoint finishes 48 min
+    execution = wf.run(wf.upload("uploads/all day workshop.mp4"))
+    job_id = wf.store.list_jobs()[0].job_id
+
+    error = assert_failed(wf, execution, job_id, RecordingTooLongError.code, "extracting")
+    assert "2 h 30 min" in error["message"] and "48 min" in error["message"]
+    assert wf.inference.requests == []  # the endpoint never saw it
+    assert "InvokeTranscription" not in execution_states(wf.sfn, execution["executionArn"])

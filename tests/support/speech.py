@@ -106,8 +106,12 @@ def make_video_without_audio(out: Path, seconds: float = 2.0) -> Path:
     return out
 
 
-def encode_like_mediaconvert(source: Path, out: Path) -> Path:
-    """Mono 16 kHz AAC in an M4A container: the audio the workflow's MediaConvert template writes."""
+def encode_like_mediaconvert(source: Path, out: Path, *, bitrate_bps: int | None = None) -> Path:
+    """The audio the workflow's MediaConvert template writes: mono AAC-LC at the contract's sample
+    rate and constant bit rate (``shared.contract``), in an M4A container. ``bitrate_bps`` overrides
+    the bit rate (the bit-rate benchmark compares several)."""
+    from shared.contract import AUDIO_BITRATE_BPS, AUDIO_CHANNELS, SAMPLE_RATE
+
     subprocess.run(
         [
             ffmpeg_exe(),
@@ -119,13 +123,15 @@ def encode_like_mediaconvert(source: Path, out: Path) -> Path:
             str(source),
             "-vn",
             "-ac",
-            "1",
+            str(AUDIO_CHANNELS),
             "-ar",
-            "16000",
+            str(SAMPLE_RATE),
             "-c:a",
             "aac",
+            "-profile:a",
+            "aac_low",
             "-b:a",
-            "64k",
+            str(bitrate_bps or AUDIO_BITRATE_BPS),
             str(out),
         ],
         check=True,

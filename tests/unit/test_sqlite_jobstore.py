@@ -125,8 +125,10 @@ def test_a_store_made_before_versioning_is_migrated_and_keeps_its_jobs(tmp_path:
     assert store.get_job("job-old").outputs == {"json": "x.json"}
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    store.set_runner("job-old", {"pid": 1, "host": "h", "heartbeat_at": "2026-01-01T00:00:00.000Z"})
-    assert store.get_job("job-old").runner == {"pid": 1, "host": "h", "heartbeat_at": "2026-01-01T00:00:00.000Z"}
+    store.restart_job("job-old", "a.mp4", owner="process 1 on h")
+    store.heartbeat("job-old", "process 1 on h")
+    again = store.get_job("job-old")
+    assert again.owner == "process 1 on h" and again.heartbeat_at is not None and again.attempt == 2
 
 
 def _hammer(path: str, worker: int, jobs: int) -> None:

@@ -10,9 +10,15 @@ import pytest
 from botocore.stub import ANY, Stubber
 
 from pipeline.cloud import extraction
-from pipeline.cloud.extraction import check_audio_extraction, discover_endpoint, start_audio_extraction
+from pipeline.cloud.extraction import (
+    EndpointLimit,
+    check_audio_extraction,
+    mediaconvert_client,
+    output_duration_seconds,
+    start_audio_extraction,
+)
 from pipeline.cloud.polling import PollPolicy
-from shared.errors import AudioExtractionError, AudioExtractionTimeout, InvalidTransitionError
+from shared.errors import AudioExtractionError, AudioExtractionTimeout, InvalidTransitionError, RecordingTooLongError
 from shared.jobstore.dynamodb import DynamoDBJobStore
 from shared.status import JobStatus
 from tests.integration.moto_harness import AUDIO_TEMPLATE_SETTINGS, REGION
@@ -168,23 +174,48 @@ def test_template_without_output_group_is_an_extraction_error() -> None:
         extraction.job_settings({"Inputs": [{}]}, "s3://b/k.mp4", "s3://w/audio/j/")
 
 
-def test_endpoint_discovery_uses_the_account_endpoint_once(mediaconvert: Any) -> None:
-    extraction._endpoint_cache.clear()
-    url = "https://q1w2e3r4.mediaconvert.us-east-1.amazonaws.com"
-    with Stubber(mediaconvert) as stub:
-        stub.add_response("describe_endpoints", {"Endpoints": [{"Url": url}]}, {"MaxResults": 1})
-        assert discover_endpoint(mediaconvert) == url
-        assert discover_endpoint(mediaconvert) == url  # cached: no second call
+def test_the_client_calls_the_regional_endpoint_without_describe_endpoints() -> None:
+    client = mediaconvert_client(region="eu-west-1")
+    assert client.meta.endpoint_url == "https://mediaconvert.eu-west-1.amazonaws.com"
+    with Stubber(client) as stub:  # any DescribeEndpoints call would find no stubbed response and raise
+        stub.add_response("get_job", _job("PROGRESSING"), {"Id": "1"})
+        client.get_job(Id="1")
         stub.assert_no_pending_responses()
-    extraction._endpoint_cache.clear()
 
 
-def test_endpoint_discovery_falls_back_to_the_regional_endpoint(mediaconvert: Any) -> None:
-    extraction._endpoint_cache.clear()
+def _complete_after(duration_ms: int) -> dict[str, Any]:
+    """A COMPLETE GetJob response as MediaConvert shapes it: ``OutputGroupDetails[].OutputDetails[]``."""
+    return _job("COMPLETE", OutputGroupDetails=[{"OutputDetails": [{"DurationInMs": duration_ms}]}])
+
+
+def test_output_duration_is_read_from_the_job_output_details() -> None:
+    assert output_duration_seconds(_complete_after(5_025_500)["Job"]) == 5025.5
+    assert output_duration_seconds(_job("COMPLETE")["Job"]) is None
+
+
+def test_a_recording_the_endpoint_cannot_finish_fails_before_transcription(
+    store: DynamoDBJobStore, mediaconvert: Any
+) -> None:
+    started = _started(store, mediaconvert)
+    limit = EndpointLimit(max_audio_seconds=2880, endpoint="the ml.m5.xlarge endpoint")
+    with Stubber(mediaconvert) as stub, pytest.raises(RecordingTooLongError) as info:
+        stub.add_response("get_job", _complete_after(2 * 3600 * 1000 + 5 * 60 * 1000), {"Id": ANY})
+        check_audio_extraction("job-1", started, mediaconvert=mediaconvert, store=store, poll=POLICY, limit=limit)
+    assert info.value.code == "RECORDING_TOO_LONG"
+    assert "2 h 05 min" in info.value.message and "48 min" in info.value.message
+    assert "ml.m5.xlarge" in info.value.message
+    assert store.get_job("job-1").status is JobStatus.EXTRACTING  # never marked TRANSCRIBING
+
+
+def test_a_recording_within_the_limit_goes_on_with_its_duration(store: DynamoDBJobStore, mediaconvert: Any) -> None:
+    started = _started(store, mediaconvert)
     with Stubber(mediaconvert) as stub:
-        stub.add_client_error("describe_endpoints", service_error_code="BadRequestException", http_status_code=400)
-        assert discover_endpoint(mediaconvert) is None
-    extraction._endpoint_cache.clear()
+        stub.add_response("get_job", _complete_after(2880 * 1000), {"Id": ANY})
+        result = check_audio_extraction(
+            "job-1", started, mediaconvert=mediaconvert, store=store, poll=POLICY, limit=EndpointLimit(2880)
+        )
+    assert result["status"] == "COMPLETE" and result["duration_seconds"] == 2880
+    assert store.get_job("job-1").status is JobStatus.TRANSCRIBING
 
 
 def test_the_deployed_template_makes_a_valid_create_job_request(store: DynamoDBJobStore, mediaconvert: Any) -> None:

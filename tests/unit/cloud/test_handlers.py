@@ -36,6 +36,8 @@ ENV = {
     "POLL_INITIAL_SECONDS": "10",
     "POLL_MAX_SECONDS": "40",
     "EXTRACTION_POLL_BUDGET_SECONDS": "100",
+    "MAX_AUDIO_SECONDS": "2880",
+    "ENDPOINT_INSTANCE_TYPE": "ml.m5.xlarge",
 }
 
 
@@ -63,8 +65,10 @@ def test_runtime_builds_clients_lazily_and_once(aws: None) -> None:
 def test_handlers_carry_a_job_through_extraction(fake_mediaconvert: FakeMediaConvert, s3: Any) -> None:
     event = _event()
     s3.put_object(Bucket=INPUT_BUCKET, Key=event["detail"]["object"]["key"], Body=b"video")
-    job = register_job.handler(event, None)
+    execution = "arn:aws:states:us-east-1:123456789012:execution:ClearscribeWorkflow:first"
+    job = register_job.handler({"event": event, "execution": execution}, None)
     assert set(job) == {"job_id", "duplicate", "source"}
+    assert cloud_runtime.runtime().job_store.get_job(job["job_id"]).owner == execution
     started = start_audio_extraction.handler({"job_id": job["job_id"], "source": job["source"]}, None)
     assert set(started) == {"mediaconvert_job_id", "audio_uri", "status", "poll"}
     assert started["poll"] == {"attempt": 0, "wait_seconds": 10, "elapsed_seconds": 0}
@@ -73,8 +77,24 @@ def test_handlers_carry_a_job_through_extraction(fake_mediaconvert: FakeMediaCon
     assert polled["poll"] == {"attempt": 1, "wait_seconds": 20, "elapsed_seconds": 10}
     done = check_audio_extraction.handler({"job_id": job["job_id"], "extraction": polled}, None)
     assert done["status"] == "COMPLETE"
-    assert set(done) == set(started)
+    assert set(done) == {*started, "duration_seconds"}
+    assert done["duration_seconds"] == 4.0  # what the MediaConvert job reports
     assert cloud_runtime.runtime().job_store.get_job(job["job_id"]).status is JobStatus.TRANSCRIBING
+
+
+def test_check_audio_extraction_fails_a_recording_too_long_for_the_endpoint(
+    fake_mediaconvert: FakeMediaConvert, s3: Any
+) -> None:
+    from shared.errors import RecordingTooLongError
+
+    fake_mediaconvert.duration_ms = 3 * 3600 * 1000
+    event = _event()
+    s3.put_object(Bucket=INPUT_BUCKET, Key=event["detail"]["object"]["key"], Body=b"video")
+    job = register_job.handler({"event": event, "execution": "arn:aws:states:us-east-1:1:execution:sm:x"}, None)
+    started = start_audio_extraction.handler({"job_id": job["job_id"], "source": job["source"]}, None)
+    fake_mediaconvert.statuses = ["COMPLETE"]
+    with pytest.raises(RecordingTooLongError, match=r"ml\.m5\.xlarge endpoint finishes at most 48 min"):
+        check_audio_extraction.handler({"job_id": job["job_id"], "extraction": started}, None)
 
 
 def test_check_transcription_and_completion_handlers(fake_mediaconvert: FakeMediaConvert, s3: Any) -> None:

@@ -149,7 +149,9 @@ def _status_change(status: str) -> dict[str, Any]:
     return event
 
 
-@pytest.mark.parametrize(("status", "code"), [("TIMED_OUT", "STEP_TIMEOUT"), ("ABORTED", "EXECUTION_ABORTED")])
+@pytest.mark.parametrize(
+    ("status", "code"), [("TIMED_OUT", "STEP_TIMEOUT"), ("ABORTED", "EXECUTION_ABORTED"), ("FAILED", "WORKFLOW_ERROR")]
+)
 def test_an_execution_that_ended_without_mark_failed_fails_its_job(
     store: DynamoDBJobStore, status: str, code: str
 ) -> None:
@@ -166,7 +168,49 @@ def test_an_execution_that_ended_without_mark_failed_fails_its_job(
     assert rec.error is not None and rec.error["code"] == code
 
 
-@pytest.mark.parametrize("status", ["SUCCEEDED", "FAILED", "RUNNING"])
+def test_a_failed_execution_records_its_own_error_and_cause(store: DynamoDBJobStore) -> None:
+    from pipeline.cloud.failures import mark_failed_after_execution_ended
+
+    event = _status_change("FAILED")
+    job_id = register_job(_event(), store, execution=event["detail"]["executionArn"])["job_id"]
+    event["detail"].update(
+        error="States.DataLimitExceeded", cause="The state/task returned a result with a size exceeding the limit"
+    )
+    mark_failed_after_execution_ended(event, store)
+    rec = store.get_job(job_id)
+    assert rec.status is JobStatus.FAILED
+    assert rec.error == {"code": "WORKFLOW_ERROR", "message": event["detail"]["cause"]}
+
+
+def test_a_failed_execution_keeps_the_error_its_mark_failed_recorded(store: DynamoDBJobStore) -> None:
+    from pipeline.cloud.failures import mark_failed_after_execution_ended
+
+    job_id = register_job(_event(), store)["job_id"]
+    mark_failed(job_id, _lambda_error("AudioExtractionError", "MediaConvert said no"), store)
+    mark_failed_after_execution_ended(_status_change("FAILED"), store)
+    assert store.get_job(job_id).error == {"code": "AUDIO_EXTRACTION_FAILED", "message": "MediaConvert said no"}
+
+
+def test_the_end_of_a_duplicate_execution_leaves_the_job_of_another_alone(store: DynamoDBJobStore) -> None:
+    from pipeline.cloud.failures import mark_failed_after_execution_ended
+
+    job_id = register_job(_event(), store, execution="arn:aws:states:us-east-1:1:execution:sm:owner")["job_id"]
+    result = mark_failed_after_execution_ended(_status_change("ABORTED"), store)  # another execution's ARN
+    assert result["job_id"] == job_id and result["error"] is None
+    assert store.get_job(job_id).status is JobStatus.QUEUED
+
+
+def test_a_retried_registration_continues_the_job_of_its_execution(store: DynamoDBJobStore) -> None:
+    first = register_job(_event(), store, execution="arn:aws:states:us-east-1:1:execution:sm:a")
+    retried = register_job(_event(), store, execution="arn:aws:states:us-east-1:1:execution:sm:a")
+    other = register_job(_event(), store, execution="arn:aws:states:us-east-1:1:execution:sm:b")
+    assert (first["duplicate"], retried["duplicate"], other["duplicate"]) == (False, False, True)
+    assert retried["job_id"] == first["job_id"]
+    (job,) = store.list_jobs()
+    assert job.attempt == 1 and job.owner == "arn:aws:states:us-east-1:1:execution:sm:a"
+
+
+@pytest.mark.parametrize("status", ["SUCCEEDED", "RUNNING"])
 def test_other_execution_statuses_change_nothing(store: DynamoDBJobStore, status: str) -> None:
     from pipeline.cloud.failures import mark_failed_after_execution_ended
 
@@ -221,8 +265,8 @@ def test_without_permission_to_check_the_key_is_kept(store: DynamoDBJobStore) ->
     from botocore.exceptions import ClientError
 
     class Forbidden:
-        def head_object(self, **_: Any) -> Any:
-            raise ClientError({"Error": {"Code": "403", "Message": "Forbidden"}}, "HeadObject")
+        def list_objects_v2(self, **_: Any) -> Any:
+            raise ClientError({"Error": {"Code": "403", "Message": "Forbidden"}}, "ListObjectsV2")
 
     event = _event()
     event["detail"]["object"]["key"] = "uploads/a+b.mp4"

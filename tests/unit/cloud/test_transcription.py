@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from pipeline.asr.inference.failures import failure_body
 from pipeline.cloud.polling import PollPolicy
 from pipeline.cloud.transcription import FAILURE_MESSAGE_CHARS, check_transcription
-from pipeline.sagemaker_inference import failure_body
 from shared.errors import InvalidMediaError, TranscriptionError, TranscriptionTimeout, UnsupportedLanguageError
 from shared.jobstore.dynamodb import DynamoDBJobStore
 from shared.models import Segment, Transcript
@@ -114,8 +114,18 @@ def test_a_forbidden_check_is_an_error_not_a_pending_result(store: DynamoDBJobSt
     from botocore.exceptions import ClientError
 
     class NoListPermission:
-        def head_object(self, **_: Any) -> Any:
-            raise ClientError({"Error": {"Code": "403", "Message": "Forbidden"}}, "HeadObject")
+        def list_objects_v2(self, **_: Any) -> Any:
+            raise ClientError({"Error": {"Code": "AccessDenied", "Message": "Forbidden"}}, "ListObjectsV2")
 
-    with pytest.raises(PermissionError, match="ListBucket"):
+    with pytest.raises(ClientError, match="AccessDenied"):
         check_transcription("job-1", inference, s3=NoListPermission(), store=store, poll=POLICY)
+
+
+def test_an_object_is_found_by_its_exact_key_only(s3: Any) -> None:
+    from pipeline.cloud.transcription import object_exists
+
+    s3.put_object(Bucket=WORKING_BUCKET, Key="inference/output/job-1.out.partial", Body=b"x")
+    assert not object_exists(s3, f"s3://{WORKING_BUCKET}/inference/output/job-1.out")
+    s3.put_object(Bucket=WORKING_BUCKET, Key="inference/output/job-1.out", Body=b"x")
+    assert object_exists(s3, f"s3://{WORKING_BUCKET}/inference/output/job-1.out")
+    assert not object_exists(s3, None)

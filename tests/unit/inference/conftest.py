@@ -61,6 +61,6 @@ def short_speech_m4a(speech_dir: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def engine(tiny_en_dir: Path):
-    from pipeline.sagemaker_inference import TransformersEngine
+    from pipeline.asr.inference.engine import TransformersEngine
 
     return TransformersEngine(str(tiny_en_dir), model_name="whisper-tiny.en")

@@ -1,26 +1,18 @@
-"""The SageMaker handler functions, the failure body the workflow reads, and the packaged artifact."""
+"""The SageMaker handler functions and the failure body the workflow reads back."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
-import tarfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from infra.model_artifact import build_model_artifact
-from pipeline import sagemaker_inference as inference
-from pipeline.sagemaker_inference import (
-    InferenceFailure,
-    failure_body,
-    input_fn,
-    output_fn,
-    read_failure,
-)
+from pipeline.asr.inference import serving
+from pipeline.asr.inference.audio import SAMPLE_RATE
+from pipeline.asr.inference.failures import InferenceFailure, failure_body, read_failure
+from pipeline.asr.inference.serving import input_fn, model_fn, output_fn, predict_fn, use_bundled_packages
 from shared.errors import EmptyFileError, InvalidMediaError, TranscriptionError, UnsupportedLanguageError
 from shared.models import Segment, Transcript
 from tests.support.scripts import heard
@@ -46,7 +38,7 @@ def test_input_fn_decodes_audio_bodies(short_speech_m4a: Path, content_type: str
     audio = input_fn(short_speech_m4a.read_bytes(), content_type)
 
     assert isinstance(audio, np.ndarray) and audio.dtype == np.float32
-    assert 1.0 < audio.shape[0] / inference.SAMPLE_RATE < 6.0
+    assert 1.0 < audio.shape[0] / SAMPLE_RATE < 6.0
 
 
 def test_input_fn_refuses_non_audio_content_types(short_speech_m4a: Path):
@@ -108,86 +100,41 @@ def test_read_failure_of_an_unknown_body_is_a_transcription_error():
     assert "upstream request timeout" in restored.message
 
 
-def test_artifact_layout_is_deterministic(tmp_path: Path):
-    first = build_model_artifact(tmp_path / "a")
-    second = build_model_artifact(tmp_path / "b")
-
-    assert first.read_bytes() == second.read_bytes()
-    with tarfile.open(first) as tar:
-        names = tar.getnames()
-        requirements = tar.extractfile("code/requirements.txt").read().decode()  # type: ignore[union-attr]
-    assert names[0] == "code/inference.py"
-    assert {"code/shared/__init__.py", "code/shared/models.py", "code/shared/errors.py", "code/shared/log.py"} <= set(
-        names
-    )
-    assert not any(n.endswith(".safetensors") for n in names)
-    assert requirements.strip().startswith("av")
-
-
-def test_artifact_with_wheels_installs_offline(tmp_path: Path):
-    wheels = tmp_path / "wheels"
-    wheels.mkdir()
-    (wheels / "av-18.1.0-cp312-cp312-manylinux_2_28_x86_64.whl").write_bytes(b"stand-in wheel")
-
-    with tarfile.open(build_model_artifact(tmp_path / "out", wheels_dir=wheels)) as tar:
-        requirements = tar.extractfile("code/requirements.txt").read().decode()  # type: ignore[union-attr]
-        names = tar.getnames()
-
-    assert "code/wheels/av-18.1.0-cp312-cp312-manylinux_2_28_x86_64.whl" in names
-    assert requirements.splitlines()[:2] == ["--no-index", "--find-links /opt/ml/model/code/wheels"]
-
-
-CONTAINER_SCRIPT = r"""
-import json, os, sys
-model_dir, audio_path = sys.argv[1], sys.argv[2]
-sys.path.insert(0, os.path.join(model_dir, "code"))   # what the toolkit does
-import inference, shared.models
-assert inference.__file__.startswith(os.path.join(model_dir, "code")), inference.__file__
-assert shared.models.__file__.startswith(os.path.join(model_dir, "code")), shared.models.__file__
-model = inference.model_fn(model_dir)
-with open(audio_path, "rb") as f:
-    data = inference.input_fn(f.read(), "audio/x-audio")
-prediction = inference.predict_fn(data, model)
-sys.stdout.write(inference.output_fn(prediction, "application/json"))
-"""
-
-
 @pytest.mark.slow
-def test_packaged_artifact_serves_a_request_in_a_clean_interpreter(
-    tiny_en_dir: Path, short_speech_m4a: Path, tmp_path: Path
+def test_the_handlers_serve_a_request_on_packaged_weights(
+    tiny_en_dir: Path, short_speech_m4a: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    archive = build_model_artifact(tmp_path / "artifact", weights_dir=tiny_en_dir)
-    model_dir = tmp_path / "opt-ml-model"
-    with tarfile.open(archive) as tar:
-        tar.extractall(model_dir, filter="data")
-    assert (model_dir / "config.json").is_file() and (model_dir / "model.safetensors").is_file()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "CLEARSCRIBE_"))}
-    env.update(HF_HUB_OFFLINE="1", CLEARSCRIBE_MODEL_NAME="openai/whisper-tiny.en")
+    monkeypatch.setenv("CLEARSCRIBE_MODEL_NAME", "openai/whisper-tiny.en")
+    monkeypatch.setenv("CLEARSCRIBE_STRATEGY", "chunked")
+    monkeypatch.setenv("CLEARSCRIBE_BATCH_SIZE", "4")
 
-    # -I: no PYTHONPATH, no current directory, no user site: only code/ and installed packages.
-    result = subprocess.run(
-        [sys.executable, "-I", "-c", CONTAINER_SCRIPT, str(model_dir), str(short_speech_m4a)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    engine = model_fn(str(tiny_en_dir))
+    transcript = Transcript.from_json(
+        output_fn(predict_fn(input_fn(short_speech_m4a.read_bytes(), "audio/mp4"), engine), "application/json")
     )
 
-    assert result.returncode == 0, result.stderr[-2000:]
-    transcript = Transcript.from_json(result.stdout)
+    assert (engine.strategy, engine.batch_size, engine.device) == ("chunked", 4, "cpu")
     assert transcript.model == "openai/whisper-tiny.en" and transcript.engine == "transformers"
     assert heard(SHORT_SCRIPT, transcript.text) >= 0.75
-    assert transcript.segments[-1].end <= transcript.duration
 
 
-def test_model_fn_reports_a_missing_model_as_a_typed_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv(inference.ENV_MODEL_ID, str(tmp_path / "no-such-model"))
-
+def test_model_fn_without_packaged_weights_is_a_typed_failure(tmp_path: Path):
     with pytest.raises(InferenceFailure) as info:
-        inference.model_fn(str(tmp_path))
+        model_fn(str(tmp_path))
 
-    assert json.loads(str(info.value))["error"] == "ModelUnavailableError"
+    body = json.loads(str(info.value))
+    assert body["error"] == "ModelUnavailableError" and "no weights" in body["message"]
+
+
+def test_bundled_packages_are_appended_after_the_containers_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(sys, "path", ["/opt/conda/lib/python3.12/site-packages"])
+    assert use_bundled_packages(tmp_path) is None  # no bundled packages: nothing added
+    (tmp_path / "packages").mkdir()
+
+    assert use_bundled_packages(tmp_path) == tmp_path / "packages"
+    use_bundled_packages(tmp_path)
+    assert sys.path == ["/opt/conda/lib/python3.12/site-packages", str(tmp_path / "packages")]
+    assert (serving.CODE_DIR / "pipeline" / "asr" / "inference" / "serving.py").is_file()  # the code/ layout
 
 
 def test_invalid_media_error_is_what_the_workflow_sees_for_bad_uploads():

@@ -9,7 +9,8 @@ import jiwer
 import numpy as np
 import pytest
 
-from pipeline.sagemaker_inference import TransformersEngine, decode_audio
+from pipeline.asr.inference.audio import decode_audio
+from pipeline.asr.inference.engine import TransformersEngine
 from shared.errors import UnsupportedLanguageError
 from shared.models import Transcript
 from tests.support.scripts import MEETING, content_words, heard, sentences

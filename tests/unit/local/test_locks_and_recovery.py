@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -63,34 +64,36 @@ def test_a_lock_held_by_another_process_is_not_free_and_is_free_once_it_dies(tmp
         assert free
 
 
-def _stranded(home: Path, status: JobStatus = JobStatus.TRANSCRIBING, runner: dict | None = None) -> SQLiteJobStore:
+def _set_heartbeat(home: Path, at: str) -> None:
+    with sqlite3.connect(home / "jobs.sqlite3") as conn:
+        conn.execute("UPDATE jobs SET heartbeat_at = ? WHERE job_id = 'job-1'", (at,))
+
+
+def _stranded(home: Path, owner: str, heartbeat_at: str = "2026-01-01T00:00:00.000Z") -> SQLiteJobStore:
+    """A job left in TRANSCRIBING by ``owner``, with its extracted audio in the work dir."""
     store = SQLiteJobStore(home / "jobs.sqlite3")
-    store.create_job("job-1", "/videos/a.mp4")
+    store.create_job("job-1", "/videos/a.mp4", owner=owner)
     for step in (JobStatus.EXTRACTING, JobStatus.TRANSCRIBING):
         store.transition("job-1", step)
-        if step is status:
-            break
-    store.set_runner("job-1", runner or {"pid": 999999, "host": "this", "heartbeat_at": "2026-01-01T00:00:00.000Z"})
+    _set_heartbeat(home, heartbeat_at)
     (home / "work" / "job-1").mkdir(parents=True)
     (home / "work" / "job-1" / "audio.wav").write_bytes(b"RIFF raw audio")
     return store
 
 
 def test_a_job_whose_process_is_gone_becomes_interrupted_and_its_raw_audio_is_removed(home: Path) -> None:
-    store = _stranded(
-        home, runner={"pid": 999999, "host": socket.gethostname(), "heartbeat_at": "2026-01-01T00:00:00.000Z"}
-    )
+    store = _stranded(home, f"process 999999 on {socket.gethostname()}")
     assert recover_interrupted(store, home) == ["job-1"]
     record = store.get_job("job-1")
     assert record.status is JobStatus.FAILED and record.error["code"] == "INTERRUPTED"
-    assert "pid 999999" in record.error["message"]
-    assert record.runner is None
+    assert "process 999999" in record.error["message"]
+    assert record.owner is None and record.heartbeat_at is None
     assert not (home / "work" / "job-1").exists()
     assert recover_interrupted(store, home) == []
 
 
 def test_a_job_whose_process_still_holds_its_lock_is_left_running(home: Path) -> None:
-    store = _stranded(home)
+    store = _stranded(home, f"process 1 on {socket.gethostname()}")
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD_LOCK, str(home / "locks"), "job-1"], stdout=subprocess.PIPE, text=True
     )
@@ -106,11 +109,11 @@ def test_a_job_whose_process_still_holds_its_lock_is_left_running(home: Path) ->
 
 
 def test_another_hosts_job_is_left_alone_while_its_heartbeat_is_fresh(home: Path) -> None:
-    store = _stranded(home, runner={"pid": 1, "host": "elsewhere.example", "heartbeat_at": utc_now()})
+    store = _stranded(home, "process 1 on elsewhere.example", heartbeat_at=utc_now())
     assert recover_interrupted(store, home) == []
     assert store.get_job("job-1").status is JobStatus.TRANSCRIBING
     assert STALE_AFTER_SECONDS >= 60
-    store.set_runner("job-1", {"pid": 1, "host": "elsewhere.example", "heartbeat_at": "2000-01-01T00:00:00.000Z"})
+    _set_heartbeat(home, "2000-01-01T00:00:00.000Z")
     assert recover_interrupted(store, home) == ["job-1"]
 
 

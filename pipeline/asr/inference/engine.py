@@ -1,0 +1,313 @@
+"""The transformers engine: a Whisper / Distil-Whisper checkpoint that transcribes a whole recording.
+
+A Whisper model sees 30 s at a time; called without a long-form strategy a transformers pipeline
+returns the first 30 s only. Here long recordings are cut into windows at their quietest moments
+(progress is reported per window) and each window goes through a long-form strategy with
+timestamps:
+
+* ``sequential``: Whisper's own sliding 30 s decoding, each step continuing at the last predicted
+  timestamp, with the reference implementation's temperature fallback. Best accuracy and
+  sentence-level segment times; one step at a time. The default on a CPU.
+* ``chunked``: the pipeline cuts the audio into overlapping ``chunk_length_s`` chunks, decodes
+  ``batch_size`` of them at once and merges the texts. The default on a GPU (with float16 and
+  batches of 16); segment times are coarser.
+
+Both run the same code on any device: on a GPU only the device, the float16 weights and the batch
+size differ. English only: with a multilingual checkpoint the spoken language is detected first
+and clearly non-English audio fails with ``UnsupportedLanguageError``; English-only checkpoints
+(``*.en``) cannot tell languages apart, so no check is made for them. Transcript text never goes
+to logs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pipeline.asr.inference.audio import decode_audio, window_bounds
+from shared.contract import DEFAULT_MODEL_ID, SAMPLE_RATE, TASK
+from shared.errors import (
+    ClearscribeError,
+    EmptyFileError,
+    ModelUnavailableError,
+    TranscriptionError,
+    UnsupportedLanguageError,
+)
+from shared.log import get_logger
+from shared.models import Segment, Transcript
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = ["DEFAULT_MODEL_ID", "MODEL_ALIASES", "STRATEGIES", "TransformersEngine"]
+
+log = get_logger("clearscribe.inference")
+
+ENGINE_NAME = "transformers"
+STRATEGIES = ("sequential", "chunked")
+#: Whisper's safeguards for sequential decoding (as in the reference implementation): a 30 s step
+#: whose text is too repetitive (gzip compression ratio) or too unlikely (mean log-probability) is
+#: decoded again at a higher temperature, and a step that is probably silence is skipped. Without
+#: them one repetition loop ("one one one one …" read out from a card number) runs to the token
+#: limit and swallows the rest of the window.
+LONG_FORM_FALLBACK: dict[str, Any] = {
+    "temperature": (0.0, 0.2, 0.4, 0.6, 0.8, 1.0),
+    "compression_ratio_threshold": 1.35,  # transformers measures it on token ids, not on text
+    "logprob_threshold": -1.0,
+    "no_speech_threshold": 0.6,
+}
+DECODE_SEED = 0
+# Short names the local CLI accepts, as for faster-whisper (``--model distil-large-v3``).
+MODEL_ALIASES = {
+    name: f"distil-whisper/{name}"
+    for name in ("distil-large-v3", "distil-large-v2", "distil-medium.en", "distil-small.en")
+}
+_TIMESTAMP_TOKEN = re.compile(r"<\|\d+\.\d+\|>")
+
+
+class TransformersEngine:
+    """A transformers ASR pipeline over a Whisper / Distil-Whisper checkpoint.
+
+    ``model`` is a local Hugging Face model directory or a hub id (a short Distil-Whisper name
+    such as ``distil-large-v3`` is expanded). ``strategy`` is the long-form strategy
+    (``sequential`` or ``chunked``, see the module docstring); ``chunk_length_s`` and
+    ``batch_size`` apply to ``chunked`` (Distil-Whisper recommends 25–30 s chunks). ``num_beams``
+    is the beam width (5 as in the reference Whisper decoding and the local faster-whisper engine;
+    1 is greedy, faster). ``window_s`` is how much audio one call gets (progress is reported per
+    window; with ``chunked`` a window holds at least ``batch_size`` chunks). ``device`` ``cuda``
+    loads the weights in float16.
+    """
+
+    name = ENGINE_NAME
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        device: str = "cpu",
+        chunk_length_s: int = 30,
+        batch_size: int = 1,
+        window_s: float = 300.0,
+        strategy: str = "sequential",
+        num_beams: int = 5,
+        model_name: str | None = None,
+        min_language_probability: float = 0.5,
+        max_audio_seconds: float | None = None,
+    ) -> None:
+        if chunk_length_s <= 0 or chunk_length_s > 30:
+            raise ValueError("chunk_length_s must be in (0, 30]: Whisper sees at most 30 s at a time")
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        if num_beams < 1:
+            raise ValueError("num_beams must be at least 1")
+        if strategy not in STRATEGIES:
+            raise ValueError(f"unknown long-form strategy {strategy!r}: use one of {', '.join(STRATEGIES)}")
+        source = str(model)
+        local = Path(source).expanduser()
+        if local.is_dir():
+            if not (local / "config.json").is_file():
+                raise ModelUnavailableError(f"{local}: not a Hugging Face model directory (no config.json)")
+            source = str(local.resolve())
+            self.model_name = model_name or local.name
+        else:
+            source = MODEL_ALIASES.get(source, source)
+            self.model_name = model_name or source
+        self.device = device
+        self.strategy = strategy
+        self.num_beams = num_beams
+        self.chunk_length_s = chunk_length_s
+        self.batch_size = batch_size
+        # A window holds at least one full batch of chunks, or batching would never fill up.
+        self.window_s = max(float(window_s), float(chunk_length_s) * (batch_size if strategy == "chunked" else 1))
+        self.min_language_probability = min_language_probability
+        self.max_audio_seconds = max_audio_seconds
+        self._pipe = _load_pipeline(source, device=device)
+
+    # SpeechEngine protocol
+    def transcribe(self, audio_path: Path, *, on_progress: Callable[[float], None] | None = None) -> Transcript:
+        audio = decode_audio(Path(audio_path), max_seconds=self.max_audio_seconds)
+        return self.transcribe_array(audio, on_progress=on_progress)
+
+    def transcribe_array(self, audio: np.ndarray, *, on_progress: Callable[[float], None] | None = None) -> Transcript:
+        """Transcribe 16 kHz mono float32 samples from start to end."""
+        if audio.size == 0:
+            raise EmptyFileError("the audio holds no samples")
+        duration = audio.shape[0] / SAMPLE_RATE
+        started = time.monotonic()
+        self._check_english(audio)
+        import torch
+
+        torch.manual_seed(DECODE_SEED)  # the fallback samples: the same audio gives the same transcript
+        generate_kwargs = self._generate_kwargs()
+        segments: list[Segment] = []
+        try:
+            for lo, hi in window_bounds(audio, window_s=self.window_s):
+                offset, window_end = lo / SAMPLE_RATE, hi / SAMPLE_RATE
+                for start, end, text in self._run_window(audio[lo:hi], generate_kwargs):
+                    seg_start = round(min(offset + start, window_end), 3)
+                    seg_end = round(
+                        min(offset + (end if end is not None else hi / SAMPLE_RATE - offset), window_end), 3
+                    )
+                    segments.append(Segment(id=len(segments), start=seg_start, end=max(seg_end, seg_start), text=text))
+                if on_progress:
+                    on_progress(round(window_end, 3))
+        except ClearscribeError:
+            raise
+        except (RuntimeError, ValueError, IndexError, KeyError, TypeError) as exc:
+            raise TranscriptionError(f"speech recognition failed ({type(exc).__name__})") from exc
+        log.info(
+            "transcribed",
+            extra={
+                "audio_seconds": round(duration, 3),
+                "segments": len(segments),
+                "seconds": round(time.monotonic() - started, 3),
+                "model": self.model_name,
+            },
+        )
+        return Transcript(
+            language="en",
+            duration=round(duration, 3),
+            segments=tuple(segments),
+            model=self.model_name,
+            engine=self.name,
+        )
+
+    # -- internals ----------------------------------------------------------------------------
+    def _run_window(
+        self, samples: np.ndarray, generate_kwargs: dict[str, Any]
+    ) -> Iterator[tuple[float, float | None, str]]:
+        if self.strategy == "sequential":
+            yield from self._run_sequential(samples, generate_kwargs)
+            return
+        result = self._pipe(
+            {"raw": samples, "sampling_rate": SAMPLE_RATE},
+            return_timestamps=True,
+            generate_kwargs=generate_kwargs,
+            chunk_length_s=self.chunk_length_s,
+            batch_size=self.batch_size,
+            ignore_warning=True,
+        )
+        for chunk in result.get("chunks") or ():
+            text = str(chunk.get("text") or "").strip()
+            if not text:
+                continue
+            start, end = chunk.get("timestamp") or (None, None)
+            yield float(start or 0.0), (float(end) if end is not None else None), text
+
+    def _run_sequential(
+        self, samples: np.ndarray, generate_kwargs: dict[str, Any]
+    ) -> Iterator[tuple[float, float | None, str]]:
+        """Whisper's sequential long-form decoding through the pipeline's model and processors.
+
+        ``generate(..., return_segments=True)`` gives absolute segment times in transformers 4.4x
+        (the inference DLC) and 5.x alike; the 4.x pipeline's own long-form output does not.
+        """
+        import torch
+
+        model, extractor, tokenizer = self._pipe.model, self._pipe.feature_extractor, self._pipe.tokenizer
+        options: dict[str, Any] = {}
+        if samples.shape[0] > extractor.n_samples:  # long-form: all frames, the mask marks the real ones
+            inputs = extractor(
+                samples,
+                sampling_rate=SAMPLE_RATE,
+                return_tensors="pt",
+                truncation=False,
+                padding="longest",
+                return_attention_mask=True,
+            )
+            options["attention_mask"] = inputs.attention_mask.to(model.device)
+        else:  # up to 30 s: one padded window, decoded as the pipeline does it
+            inputs = extractor(samples, sampling_rate=SAMPLE_RATE, return_tensors="pt")
+        with torch.inference_mode():
+            output = model.generate(
+                inputs.input_features.to(model.device, dtype=model.dtype),
+                **options,
+                return_timestamps=True,
+                return_segments=True,
+                condition_on_prev_tokens=False,
+                **LONG_FORM_FALLBACK,
+                **generate_kwargs,
+            )
+        for segment in output["segments"][0]:
+            text = _TIMESTAMP_TOKEN.sub("", tokenizer.decode(segment["tokens"], skip_special_tokens=True)).strip()
+            if text:
+                yield float(segment["start"]), float(segment["end"]), text
+
+    def _generate_kwargs(self) -> dict[str, Any]:
+        options: dict[str, Any] = {"num_beams": self.num_beams}
+        if self._is_multilingual():
+            options.update(language="en", task="transcribe")
+        return options
+
+    def _is_multilingual(self) -> bool:
+        gen = self._pipe.model.generation_config
+        return bool(getattr(gen, "is_multilingual", False) and getattr(gen, "lang_to_id", None))
+
+    def _check_english(self, audio: np.ndarray) -> None:
+        if not self._is_multilingual():
+            return
+        detected = self.detect_language(audio)
+        if detected is None:
+            return
+        language, probability = detected
+        if language != "en" and probability >= self.min_language_probability:
+            raise UnsupportedLanguageError(
+                f"the recording appears to be in '{language}' (probability {probability:.2f}); "
+                f"model {self.model_name} transcribes English only"
+            )
+
+    def detect_language(self, audio: np.ndarray) -> tuple[str, float] | None:
+        """``(language code, probability)`` from the loudest 30 s of ``audio``; None if silent."""
+        import numpy as np
+        import torch
+
+        window = 30 * SAMPLE_RATE
+        starts = range(0, max(audio.shape[0] - window, 0) + 1, window)
+        loudest = max(starts, key=lambda s: float(np.mean(np.square(audio[s : s + window]))))
+        sample = audio[loudest : loudest + window]
+        if float(np.sqrt(np.mean(np.square(sample)))) < 1e-4:
+            return None
+        model, extractor = self._pipe.model, self._pipe.feature_extractor
+        gen = model.generation_config
+        features = extractor(sample, sampling_rate=SAMPLE_RATE, return_tensors="pt").input_features
+        features = features.to(model.device, dtype=model.dtype)
+        start = torch.tensor([[gen.decoder_start_token_id]], device=model.device)
+        with torch.inference_mode():
+            logits = model(input_features=features, decoder_input_ids=start).logits[0, -1]
+        codes = [token.strip("<|>") for token in gen.lang_to_id]
+        probs = logits[list(gen.lang_to_id.values())].float().softmax(-1)
+        best = int(probs.argmax())
+        return codes[best], float(probs[best])
+
+
+def _load_pipeline(source: str, *, device: str) -> Any:
+    try:
+        import torch
+        from transformers import pipeline
+    except ImportError as exc:
+        raise ModelUnavailableError(
+            "the transformers engine needs torch and transformers (pip install 'clearscribe[inference]')"
+        ) from exc
+    options: dict[str, Any] = {}
+    if device.startswith("cuda"):
+        # transformers 5 calls it ``dtype``; the 4.x of the inference DLC ``torch_dtype``.
+        options["dtype" if _transformers_major() >= 5 else "torch_dtype"] = torch.float16
+    offline = os.environ.get("HF_HUB_OFFLINE") == "1"
+    try:
+        return pipeline(TASK, model=source, device=device, **options)
+    except (OSError, ValueError, RuntimeError) as exc:
+        hint = " (HF_HUB_OFFLINE=1: only local directories or cached models load)" if offline else ""
+        raise ModelUnavailableError(
+            f"cannot load speech model {source!r} ({type(exc).__name__}){hint}: pass a local Hugging Face "
+            "Whisper model directory or a reachable hub id"
+        ) from exc
+
+
+def _transformers_major() -> int:
+    import transformers
+
+    return int(transformers.__version__.split(".")[0])

@@ -1,0 +1,55 @@
+"""Facts the deployed infrastructure and the code running in it must agree on, written once.
+
+``infra/`` builds resources from these values and ``pipeline/`` reads them at run time, so a
+change here changes both sides together: the media suffixes the upload rule matches and
+RegisterJob accepts, the shape of the audio MediaConvert writes and the endpoint decodes, the
+working-bucket prefixes the roles are scoped to, and the environment the inference container
+reads. docs/operations.md lists the suffixes; a test checks that list against this one.
+"""
+
+from __future__ import annotations
+
+#: File name suffixes of the media the cloud workflow accepts (matched case-insensitively): the
+#: containers MediaConvert reads that carry an audio track. The upload rule, RegisterJob and the
+#: docs all use this list.
+VIDEO_SUFFIXES: tuple[str, ...] = (
+    ".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".wmv", ".flv",
+    ".mpg", ".mpeg", ".ts", ".m2ts", ".mts", ".mxf", ".3gp", ".ogv",
+)  # fmt: skip
+AUDIO_SUFFIXES: tuple[str, ...] = (".m4a", ".mp3", ".wav", ".aac", ".flac", ".ogg")
+MEDIA_SUFFIXES: tuple[str, ...] = VIDEO_SUFFIXES + AUDIO_SUFFIXES
+
+# -- the extracted audio (MediaConvert writes it, the endpoint decodes it) -----------------------
+#: Whisper-family models consume 16 kHz mono; more would only cost transfer and decoding.
+SAMPLE_RATE = 16_000
+AUDIO_CHANNELS = 1
+#: AAC-LC, constant bit rate: the highest MediaConvert allows for LC 1.0 at 16 kHz. 16,000 and
+#: below raised the word error rate; 24,000 matched it overall but lost a word that 28,000 keeps
+#: (docs/benchmarks.md, "Audio bit rate"). 28 kb/s is 12.6 MB per hour of audio.
+AUDIO_BITRATE_BPS = 28_000
+AUDIO_EXTENSION = "m4a"
+AUDIO_CONTENT_TYPE = "audio/mp4"
+
+# -- the working bucket ------------------------------------------------------------------------
+AUDIO_PREFIX = "audio/"  # extracted audio, audio/<job_id>/
+INFERENCE_PREFIX = "inference/"  # raw transcripts and inference failures
+INFERENCE_OUTPUT_PATH = "inference/output"
+INFERENCE_FAILURE_PATH = "inference/failure"
+FINDINGS_PREFIX = "findings/"  # enricher findings, findings/<job_id>/
+
+# -- the speech model and the inference container -------------------------------------------------
+DEFAULT_MODEL_ID = "distil-whisper/distil-large-v3"
+TASK = "automatic-speech-recognition"
+#: The PyAV the inference package decodes with; the artifact bundles exactly this (the DLC has none).
+AV_REQUIREMENT = "av==18.1.0"
+#: Where the artifact's bundled packages live, relative to its ``code/`` directory.
+BUNDLED_PACKAGES_DIR = "packages"
+
+# Environment the inference container reads (set on the SageMaker model by the model stack).
+ENV_MODEL_NAME = "CLEARSCRIBE_MODEL_NAME"  # name recorded in every transcript
+ENV_STRATEGY = "CLEARSCRIBE_STRATEGY"  # long-form strategy: sequential | chunked
+ENV_BATCH_SIZE = "CLEARSCRIBE_BATCH_SIZE"  # chunks decoded together (chunked strategy)
+ENV_CHUNK_LENGTH = "CLEARSCRIBE_CHUNK_LENGTH_S"
+ENV_NUM_BEAMS = "CLEARSCRIBE_NUM_BEAMS"
+ENV_MAX_AUDIO_SECONDS = "CLEARSCRIBE_MAX_AUDIO_SECONDS"  # longer audio fails with MEDIA_TOO_LONG
+ENV_LOG_LEVEL = "CLEARSCRIBE_LOG_LEVEL"
