@@ -239,7 +239,7 @@ def _local_store(settings: Settings) -> SQLiteJobStore:
 
 def _job_store(args: argparse.Namespace) -> Any:
     if getattr(args, "cloud", False):
-        from pipeline.cloud.commands import open_cloud_job_store, resolve_stack
+        from pipeline.cli.cloud import open_cloud_job_store, resolve_stack
 
         return open_cloud_job_store(resolve_stack(args.stack, region=args.region))
     return _local_store(_settings(args))
@@ -263,7 +263,7 @@ def _find_job(store: Any, job_id: str) -> JobRecord:
 
 def _read_output(uri: str) -> bytes:
     if uri.startswith("s3://"):
-        from pipeline.cloud.commands import read_output
+        from pipeline.cli.cloud import read_output
 
         return read_output(uri)
     try:
@@ -490,7 +490,7 @@ def cmd_transcript(args: argparse.Namespace) -> int:
 
 
 def cmd_submit(args: argparse.Namespace) -> int:
-    from pipeline.cloud.commands import resolve_stack, submit_video
+    from pipeline.cli.cloud import resolve_stack, submit_video
 
     resources = resolve_stack(args.stack, region=args.region)
     for path in args.paths:
@@ -503,7 +503,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
 
 def cmd_rerun(args: argparse.Namespace) -> int:
-    from pipeline.cloud.commands import open_cloud_job_store, rerun_job, resolve_stack
+    from pipeline.cli.cloud import open_cloud_job_store, rerun_job, resolve_stack
 
     resources = resolve_stack(args.stack, region=args.region)
     record = _find_job(open_cloud_job_store(resources), args.job_id)

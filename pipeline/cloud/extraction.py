@@ -18,10 +18,9 @@ from typing import Any
 
 from pipeline.cloud.events import SourceObject
 from pipeline.cloud.polling import PollBudgetExhausted, PollPolicy
-from pipeline.cloud.progress import advance
 from shared.contract import AUDIO_PREFIX
 from shared.errors import AudioExtractionError, AudioExtractionTimeout, RecordingTooLongError
-from shared.jobstore import JobStore
+from shared.jobstore import JobStore, advance
 from shared.log import get_logger
 from shared.s3uri import parse_s3_uri, s3_uri
 from shared.status import JobStatus

@@ -6,13 +6,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pipeline.cloud.events import SourceObject
-from pipeline.cloud.progress import advance
 from pipeline.cloud.transcription import load_transcript
 from pipeline.outputs.cost import CostSettings, estimate_cloud_cost
 from pipeline.outputs.report import ReportFacts
 from pipeline.outputs.writer import write_outputs
 from shared.errors import EnrichmentError
-from shared.jobstore import JobStore
+from shared.jobstore import JobStore, advance
 from shared.log import get_logger
 from shared.objectstore_s3 import S3ObjectStore
 from shared.status import JobStatus

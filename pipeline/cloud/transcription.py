@@ -13,9 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from pipeline.cloud.polling import PollBudgetExhausted, PollPolicy
-from pipeline.cloud.progress import advance
 from shared.errors import ClearscribeError, TranscriptionError, TranscriptionTimeout
-from shared.jobstore import JobStore
+from shared.jobstore import JobStore, advance
 from shared.log import get_logger
 from shared.models import Transcript
 from shared.s3uri import parse_s3_uri

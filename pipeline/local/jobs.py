@@ -31,7 +31,7 @@ from pipeline.local import interrupts
 from pipeline.local.locks import job_lock
 from pipeline.local.terminal import Progress
 from shared.errors import ClearscribeError, JobInterruptedError, OutputNotWritableError
-from shared.jobstore import JobRecord, JobStore
+from shared.jobstore import JobRecord, JobStore, advance
 from shared.log import get_logger
 from shared.status import JobStatus
 
@@ -95,7 +95,7 @@ class Attempt:
         self._jobs = jobs
 
     def move(self, status: JobStatus) -> None:
-        self._jobs.store.transition(self.job_id, status)
+        advance(self._jobs.store, self.job_id, status)
         self._jobs.progress.stage(status.stage)
 
 
@@ -167,7 +167,7 @@ class LocalJobs:
         try:
             with self._heartbeat(job_id, owner):
                 result = work(Attempt(self, job_id))
-            done = self.store.transition(job_id, JobStatus.COMPLETE, outputs=result.outputs, summary=result.summary)
+            done = advance(self.store, job_id, JobStatus.COMPLETE, outputs=result.outputs, summary=result.summary)
             self.progress.stage("complete")
             return RunOutcome.from_record(done, reused=False)
         except KeyboardInterrupt:

@@ -173,6 +173,29 @@ def apply_transition(
     )
 
 
+def advance(
+    store: JobStore,
+    job_id: str,
+    target: JobStatus,
+    *,
+    outputs: dict[str, str] | None = None,
+    summary: dict[str, Any] | None = None,
+) -> JobRecord:
+    """Move ``job_id`` to ``target``: the one way every host (local run, enrich, cloud step) moves a job.
+
+    A repeat of the same move (a retried Lambda, a second call after a crash) is a no-op. Any
+    other rejected move (backwards, or out of a terminal state) raises ``InvalidTransitionError``,
+    which fails the caller rather than letting it continue silently.
+    """
+    try:
+        return store.transition(job_id, target, outputs=outputs, summary=summary)
+    except InvalidTransitionError:
+        current = store.get_job(job_id)
+        if current.status is target:
+            return current
+        raise
+
+
 class JobStore(Protocol):
     def create_job(self, job_id: str, source: str, *, owner: str | None = None) -> tuple[JobRecord, bool]:
         """Register a QUEUED job; if it exists already, return it unchanged and ``False``."""

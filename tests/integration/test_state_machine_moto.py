@@ -23,9 +23,9 @@ import pytest
 from moto import mock_aws
 
 from infra.constructs.mediaconvert import audio_extraction_settings
+from pipeline.cli.cloud import CloudResources, rerun_job, submit_video
 from pipeline.cloud import extraction as cloud_extraction
 from pipeline.cloud import runtime as cloud_runtime
-from pipeline.cloud.commands import CloudResources, rerun_job, submit_video
 from postprocess.compose import load_enriched_schema
 from shared.errors import EnrichmentError, RecordingTooLongError
 from shared.ids import job_id_for_object

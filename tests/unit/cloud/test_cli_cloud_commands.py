@@ -10,8 +10,8 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from pipeline.cloud import commands
-from pipeline.cloud.commands import CloudResources, open_cloud_job_store, read_output, resolve_stack, submit_video
+from pipeline.cli import cloud as commands
+from pipeline.cli.cloud import CloudResources, open_cloud_job_store, read_output, resolve_stack, submit_video
 from pipeline.cloud.register import register_job
 from shared.errors import InvalidMediaError
 from tests.integration.moto_harness import REGION
