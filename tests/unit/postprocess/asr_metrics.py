@@ -13,7 +13,10 @@ every redaction is an over-redaction. A value of 7 or more digits with four or m
 left visible is a leak of the kind the product must never have (how many show any digit at all is
 reported too).
 
-    python -m tests.unit.postprocess.asr_metrics [-v] [--split tuned|held-out|unseen] [CORPUS]
+    python -m tests.unit.postprocess.asr_metrics [-v] [--split tuned|held-out|unseen|dev] [CORPUS]
+
+(``tests/data/pii_asr_dev.txt`` is the development range of generated calls; the test range is
+never written out: ``python -m bench.bench_pii_asr`` reports its totals.)
 """
 
 from __future__ import annotations
@@ -165,11 +168,13 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=CORPUS_PATH)
     parser.add_argument("-v", "--verbose", action="store_true", help="list leaks and wrong redactions")
-    parser.add_argument("--split", choices=("tuned", "held-out", "unseen"), action="append", help="only this part")
+    parser.add_argument(
+        "--split", choices=("tuned", "held-out", "unseen", "dev"), action="append", help="only this part"
+    )
     args = parser.parse_args(argv)
     recordings = load_asr_corpus(args.corpus)
     find = product_finder()
-    for split in args.split or ("tuned", "held-out", "unseen"):
+    for split in args.split or list(dict.fromkeys(r.split for r in recordings)):
         part = [r for r in recordings if r.split == split]
         scores = evaluate(part, find)
         print(f"\n### {split} ({len(part)} recordings)\n")
