@@ -164,6 +164,8 @@ def _homophone_is_digit(
         return False  # a time follows: "917 at 6.45", "5 to 6.30"
     if any(w.isdigit() and len(w) >= 3 and w.endswith("00") for w in (current[-1][2], following[0])):
         return False  # "from 0 to 100": a range of round numbers
+    if re.match(r"[ \t]*\d{1,3}(?:,\d{3})+(?!\d)", raw[tokens[i][1] :]):
+        return False  # "5 to 3,000": a range up to a number written with thousands
     run_start = current[0][0]
     if re.search(r"\b(?:from|between)\W*$", raw[max(0, run_start - 12) : run_start], re.IGNORECASE):
         return False  # "from 1 to 5000"
@@ -220,6 +222,8 @@ def _parse_phrase(words: list[str], i: int) -> tuple[int, str]:
         return 2, "0" * REPEATS[word]
     if word in REPEATS and (nxt in UNITS or (nxt.isdigit() and len(nxt) == 1)):  # "double five", "double 0"
         return 2, str(UNITS.get(nxt, nxt)) * REPEATS[word]
+    if word in REPEATS and nxt.isdigit():  # "double 835": "double eight, three five" written as one group
+        return 2, nxt[0] * REPEATS[word] + nxt[1:]
     consumed, value = _parse_hundreds(words, i)
     if not consumed:
         return 0, ""

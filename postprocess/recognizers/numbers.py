@@ -27,7 +27,15 @@ from postprocess.recognizers.base import SpeechRecognizer
 from postprocess.recognizers.chains import Chain, digit_chains
 from postprocess.recognizers.cues import Cue, CueIndex, cue_index
 
-_MONEY_BEFORE = re.compile(r"(?:[$£€¥]|\b(?:usd|gbp|eur|us\$))\s*$", re.IGNORECASE)
+# Money: a currency sign or code; the pence or cents after "pounds"/"dollars" ("91 pounds 99"); an
+# amount named ("a bill of 90", "the total is 42").
+_MONEY_BEFORE = re.compile(
+    r"(?:[$£€¥]|\b(?:usd|gbp|eur|us\$)|\b(?:dollars?|pounds?|euros?|bucks|quid)[ \t,]*\n?"
+    r"|\b(?:bill|total|balance|cost|costs|price|fee|charge|amount|quote|budget|refund)[ \t]+"
+    r"(?:of|is|was|comes to)[ \t]*)"
+    r"\s*$",
+    re.IGNORECASE,
+)
 _UNIT_AFTER = re.compile(
     r"^\s*(?:%|per ?cent\b|(?:dollars?|bucks|euros?|pounds?|quid|pence|cents?|p|k|m|bn|million|billion|"
     r"thousand|hundred|years?|months?|weeks?|days?|hours?|hrs|minutes?|mins?|seconds?|secs?|milliseconds?|"
@@ -46,6 +54,10 @@ _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 _TYPED_DATE = re.compile(r"(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?:\d{2}|\d{4})|\d{4}-(?P<m>\d{2})-(?P<d>\d{2})")
 _ITEM_SPLIT = re.compile(r",[ \t]+|[.?!]+[ \t]+")
 _PLUS_BEFORE = re.compile(r"\bplus[ \t,]*$", re.IGNORECASE)
+_MONTH_BEFORE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?[ \t,]+(?:the[ \t]+)?$", re.IGNORECASE
+)
+_DATE_WORD_BEFORE = re.compile(r"\b(?:on|of|due|since|from|before|after|by|in|until|till)[ \t,]*$", re.IGNORECASE)
 # Cue kinds whose value may be shorter than an identifier, and the digit counts each allows.
 SHORT_VALUES: dict[str, range] = {
     "CARD_DETAIL": range(2, 5),
@@ -229,15 +241,40 @@ def classify_chain(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
 
 
 def _card_detail(chain: Chain, cues: CueIndex, card_end: int) -> bool:
-    """A 2–4 digit run shortly after a card number, with no other cue in between: its expiry or
-    security code, whose cue recognition garbled ("the x-iry date is 0, 9-27")."""
+    """A 2–4 digit run shortly after a card number, with no other cue in between and not the day
+    or year of a date ("due on August 20, 27"): its expiry or security code, whose cue recognition
+    garbled ("the x-iry date is 0, 9-27")."""
     if not 0 <= chain.start - card_end <= CARD_DETAIL_REACH or not 2 <= len(chain.digits) <= 4:
         return False
     text = chain.text
-    if quantity_reason(chain.value, text[max(0, chain.start - 20) : chain.start], text[chain.end : chain.end + 25]):
+    before = text[max(0, chain.start - 20) : chain.start]
+    if quantity_reason(chain.value, before, text[chain.end : chain.end + 25]) or _MONTH_BEFORE.search(before):
         return False
     cue = cues.nearest(chain.start, chain.start - card_end)
     return cue is None or cue.entity == "CREDIT_CARD"
+
+
+def _month_year_expiry(chain: Chain, cues: CueIndex, card_end: int) -> int | None:
+    """The start of a card's expiry said as a month and a year ("expires January 2026", "valid until
+    October 20, 28", "November twenty twenty six" right after a card number): the month's start, or
+    None. A month and year after a card with a date word before it ("due on August 20, 27") is a date."""
+    digits = chain.digits
+    if not (len(digits) == 2 or (len(digits) == 4 and digits.startswith("20"))):
+        return None
+    month = _MONTH_BEFORE.search(chain.text, max(0, chain.start - 20), chain.start)
+    if month is None:
+        return None
+    expiry_cue = cues.attached(month.start(), frozenset({"CARD_DETAIL"}))
+    if expiry_cue is not None:
+        return month.start()
+    after_card = 0 <= month.start() - card_end <= CARD_DETAIL_REACH
+    dated = _DATE_WORD_BEFORE.search(chain.text, max(0, month.start() - 12), month.start())
+    cue = cues.nearest(month.start(), month.start() - card_end)
+    return month.start() if after_card and not dated and (cue is None or cue.entity == "CREDIT_CARD") else None
+
+
+# A card's expiry and security code are the first runs after it, before any quantity.
+CARD_DETAILS_AFTER = 3
 
 
 class DigitSequenceRecognizer(SpeechRecognizer):
@@ -252,18 +289,28 @@ class DigitSequenceRecognizer(SpeechRecognizer):
         cues = cue_index(text)
         found: list[tuple[str, int, int, float]] = []
         card_end = -(10**9)
+        details_left = 0  # how many runs after a card number may still be its expiry or code
         for chain in digit_chains(text):
-            typed = classify_chain(chain, cues)
-            if typed is None and _card_detail(chain, cues, card_end):
+            start = chain.start
+            expiry = _month_year_expiry(chain, cues, card_end if details_left else -(10**9))
+            if expiry is not None:
+                typed: tuple[str, float] | None = ("CREDIT_CARD", 0.8)
+                start = expiry
+            else:
+                typed = classify_chain(chain, cues)
+            if typed is None and details_left and _card_detail(chain, cues, card_end):
                 typed = ("CREDIT_CARD", 0.6)
+            details_left = max(0, details_left - 1)
             if typed is None:
+                if quantity_reason(chain.value, text[max(0, start - 20) : start], text[chain.end : chain.end + 25]):
+                    details_left = 0  # a quantity: the talk has moved on from the card
                 continue
             entity, score = typed
-            start = chain.start
-            if entity == "PHONE_NUMBER" and (plus := _PLUS_BEFORE.search(text, max(0, start - 10), start)):
+            long_run = entity == "PHONE_NUMBER" or len(chain.digits) >= IDENTIFIER_DIGITS
+            if long_run and (plus := _PLUS_BEFORE.search(text, max(0, start - 10), start)):
                 start = plus.start()  # "plus 44 ...": the prefix is part of the number
             if entity == "CREDIT_CARD" and len(chain.digits) >= 12:
-                card_end = chain.end
+                card_end, details_left = chain.end, CARD_DETAILS_AFTER
             found.append((entity, start, chain.end, score))
         return found
 
