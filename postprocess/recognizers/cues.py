@@ -38,9 +38,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"three digits",
     ),
     "US_SSN": (r"social security(?: number)?", r"social", r"ssn", r"s\.? ?s\.? ?n\.?"),
-    # "sort code" as recognition also hears it ("sought code", "sort called").
+    # "sort code" as recognition also hears it ("sought code", "thought code", "short, gold").
     "BANK_ROUTING": (
-        r"(?:sort|sought|sorts|short) (?:code|called|cold|coat)",
+        r"(?:sort|sought|sorts|short|thought),? (?:code|called|cold|coat|gold)",
         r"routing(?: number)?",
         r"aba(?: number)?",
         r"transit number",
@@ -69,7 +69,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"tag number",
     ),
     "UK_NINO": (r"national insurance(?: number)?", r"n\.? ?i\.? number", r"nino"),
-    "PIN": (r"pin(?: code| number)?", r"passcode"),
+    # "PIN" as recognition also writes it ("BIN", "BIM", "P-I-N").
+    "PIN": (r"(?:pin|bin|bim|pim|[bp]-i-n)(?: code| number)?", r"passcode"),
     "POSTAL_CODE": (r"zip(?: code)?", r"post ?code", r"postal code"),
     "IBAN_CODE": (r"iban", r"i[ -]ban"),
     "SWIFT_CODE": (r"swift(?: code)?", r"bic(?: code)?"),

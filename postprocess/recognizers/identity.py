@@ -15,6 +15,7 @@ with without_unused_ml_frameworks():
 STOP_WORDS: frozenset[str] = frozenset(_SPACY_STOP_WORDS)
 
 _STRONG_CUE = (
+    r"(?:sur|last |first |family |maiden )name(?: is|'s)?|surname|"
     r"my name is|my name's|name is|names is|the name is|the name's|speaking with|speak with|spoke with|spoke to|"
     r"talking to|talking with|talk to|talked to|talked with|speaking to|spoken to|ask for|asked for|"
     r"call me|i am called|you can call me|transfer you to|connect you with|put you through to|"
@@ -23,12 +24,16 @@ _STRONG_CUE = (
     r"mr|mrs|ms|miss|dr|doctor"
 )
 # Weak cues take a capitalised name only: "thanks Callum", "hi, Calum", "no worries Siobhan".
-_WEAK_CUE = r"this is|it's|it is|i am|i'm|im|here is|here's|thanks|thank you|cheers|bye|goodbye|hi|hello|hey|no worries"
+_WEAK_CUE = (
+    r"name|this is|it's|it is|i am|i'm|im|here is|here's|thanks|thank you|cheers|bye|goodbye|hi|hello|hey|"
+    r"no worries"
+)
 _NAME_WORD = r"[A-Za-z][a-z'\-]*[A-Za-z]|[A-Z]"
 _NAME_AFTER_CUE = re.compile(
     rf"\b(?P<cue>{_STRONG_CUE}|{_WEAK_CUE})\.?[ \t,]+(?P<name>(?:{_NAME_WORD})(?:[ \t]+(?:{_NAME_WORD})){{0,2}})",
     re.IGNORECASE,
 )
+_GREETING = re.compile(r"morning|afternoon|evening|hi|hello|hey|good", re.IGNORECASE)
 _GREETING_BEFORE = re.compile(r"\b(?:hi|hello|hey|good (?:morning|afternoon|evening)|yes|yeah)[ \t,!.]*$", re.I)
 _INTRO_AFTER = re.compile(r"^[ \t,]*(?:from|calling|speaking|here|with|at|of)\b", re.IGNORECASE)
 NOT_NAMES = word_set(
@@ -53,6 +58,16 @@ _NER_NOT_NAMES = word_set(
     visa mastercard amex
     """
 )
+# The last word of an organisation's name: the NER takes some for places ("Redwood Analytics").
+ORGANISATION_WORDS = frozenset(
+    {"analytics", "bank", "society", "operations", "team", "inc", "ltd", "llc", "plc", "group", "services",
+     "solutions", "systems", "energy", "mutual", "insurance", "department", "company", "corporation", "corp",
+     "partners", "labs", "technologies", "consulting", "agency", "associates", "holdings", "industries", "pharmacy",
+     "clinic", "hospital", "surgery", "council", "centre", "center", "school", "university", "college", "office",
+     "store", "shop", "hotel", "restaurant", "cafe", "line"}
+)  # fmt: skip
+
+
 # Characters a name never holds: digits and the symbols of leetspeak ("b1tch", "sh!t", "@ss").
 _NOT_IN_NAMES = re.compile(r"[0-9@$*!#%&+=|\\/<>{}\[\]^~]")
 
@@ -97,10 +112,14 @@ def trim_name_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     return start + words[0].start(), start + words[-1].end()
 
 
-# "IT service desk, Callum MacLeod speaking": a name right before "speaking" that opens a
-# sentence or follows a comma (how call-centre agents answer).
+# "IT service desk, Callum MacLeod speaking", "Morning, Theresa Murphy here.": a name right before
+# "speaking" (or "here" ending the sentence) that opens a sentence, follows a comma or a greeting,
+# or is capitalised (how people answer the phone: "Lakeview Pharmacy Margaret Gallagher speaking").
 _NAME_BEFORE_SPEAKING = re.compile(
-    r"(?:^|(?<=[,.?!:\n])[ \t]*)(?P<name>[A-Z][a-z'\-]+(?:[ \t]+[A-Za-z][a-z'\-]+){0,2})[ \t]+speaking\b",
+    r"(?:(?:^|(?<=[,.?!:\n])[ \t]*|\b(?i:morning|afternoon|evening|hi|hello|hey)[ \t,]+)"
+    r"(?P<name>[A-Z][a-z'\-]+(?:[ \t]+[A-Za-z][a-z'\-]+){0,2})[ \t]+speaking\b"
+    r"|(?<![\w'])(?P<capitalised>[A-Z][a-z'\-]+(?:[ \t]+[A-Z][a-z'\-]+){0,2})[ \t]+speaking\b"
+    r"|(?<![\w'])(?P<here>[A-Z][a-z'\-]+(?:[ \t]+[A-Z][a-z'\-]+){0,2})[ \t]+here(?=[ \t]*[.,!?\n]|$))",
     re.MULTILINE,
 )
 
@@ -128,9 +147,14 @@ class IntroducedNameRecognizer(SpeechRecognizer):
             # after a miss, look again from the words taken for a name ("hello this is sarah")
             position = match.end() if span is not None else match.start("name")
         for match in _NAME_BEFORE_SPEAKING.finditer(text):
-            words = match.group("name").split()
-            if not any(w.lower() in STOP_WORDS | NOT_NAMES | _ADVERBS or _adverb(w) for w in words):
-                found.append(("PERSON", match.start("name"), match.end("name"), 0.8))
+            group = str(match.lastgroup)
+            words = list(re.finditer(r"\S+", match.group(group)))
+            while words and (_GREETING.fullmatch(words[0].group()) or words[0].group().lower() in ORGANISATION_WORDS):
+                words = words[1:]  # "Morning Theresa Murphy here", "Pharmacy Margaret Gallagher speaking"
+            if words and not any(
+                w.group().lower() in STOP_WORDS | NOT_NAMES | _ADVERBS or _adverb(w.group()) for w in words
+            ):
+                found.append(("PERSON", match.start(group) + words[0].start(), match.end(group), 0.8))
         return found
 
     @staticmethod

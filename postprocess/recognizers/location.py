@@ -19,7 +19,7 @@ from postprocess.recognizers.base import SpeechRecognizer
 from postprocess.recognizers.chains import code_chains, digit_chains
 from postprocess.recognizers.cues import cue_index
 from postprocess.recognizers.documents import UK_POSTCODE, trimmed
-from postprocess.recognizers.identity import STOP_WORDS
+from postprocess.recognizers.identity import ORGANISATION_WORDS, STOP_WORDS
 
 _STREET_TYPE = (
     r"(?i:(?:street|road|avenue|lane|drive|boulevard|way|court|place|terrace|close|crescent|parkway|highway|"
@@ -80,16 +80,6 @@ _ADDRESS_BEFORE = re.compile(
 _STATE_BEFORE = re.compile(rf"(?:\b(?i:{US_STATES})|\b(?:{US_STATE_CODES}))[ \t]*,?[ \t]*$")
 
 
-# The last word of an organisation's name: the NER takes some for places ("Redwood Analytics").
-_ORGANISATION_WORDS = frozenset(
-    {"analytics", "bank", "society", "operations", "team", "inc", "ltd", "llc", "plc", "group", "services",
-     "solutions", "systems", "energy", "mutual", "insurance", "department", "company", "corporation", "corp",
-     "partners", "labs", "technologies", "consulting", "agency", "associates", "holdings", "industries", "pharmacy",
-     "clinic", "hospital", "surgery", "council", "centre", "center", "school", "university", "college", "office",
-     "store", "shop", "hotel", "restaurant", "cafe", "line"}
-)  # fmt: skip
-
-
 # Words the NER takes for places in calls ("Mobile's 0, 7, 9 …" is not the town in Alabama).
 _NOT_PLACE_WORDS = frozenset({"mobile", "landline", "email", "postcode", "post", "code", "zip", "iban", "swift"})
 
@@ -104,7 +94,7 @@ def plausible_place(value: str) -> bool:
         return False
     if re.sub(r"['’]s$", "", value.strip(" .,")).lower() in _NOT_PLACE_WORDS:
         return False
-    return words[-1].lower().strip(".,") not in _ORGANISATION_WORDS
+    return words[-1].lower().strip(".,") not in ORGANISATION_WORDS
 
 
 # Words that announce an address for sure (a street with its number or type garbled may follow).

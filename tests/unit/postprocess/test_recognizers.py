@@ -121,6 +121,11 @@ def test_at_and_dot_in_ordinary_speech_are_not_emails(text: str) -> None:
         ("you're speaking with omar how can I help", "omar"),
         ("Hi, this is Linda Garcia from the Billing Department.", "Linda Garcia"),
         ("i spoke with robert wilson yesterday", "robert wilson"),
+        # recognised lines: answering the phone; "surname" heard as "so name"
+        ("Morning Theresa Murphy here.", "Theresa Murphy"),
+        ("Lake View Pharmacy Margaret Gallagher speaking, how can I help?", "Margaret Gallagher"),
+        ("So name Petrov.", "Petrov"),
+        ("My surname is Okafor.", "Okafor"),
     ],
 )
 def test_introduced_names_in_any_case(text: str, name: str) -> None:
@@ -130,7 +135,8 @@ def test_introduced_names_in_any_case(text: str, name: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["this is great thanks", "This is taking forever.", "I'm happy with the results", "it's okay we can try again",
-     "this is the best product", "my name is on the list"],
+     "this is the best product", "my name is on the list", "Everyone here. Tickets here are cheap.",
+     "The team here, thanks.", "What name is on the card?", "Generally speaking, yes."],
 )  # fmt: skip
 def test_introductions_without_a_name_find_nothing(text: str) -> None:
     assert found(IntroducedNameRecognizer(), text) == []
@@ -182,6 +188,11 @@ def test_long_pathological_inputs_take_linear_time(unit: str, tail: str) -> None
         ("The server address is 1, 9, 2, not 1, 6, 8, not 1, not 10.", "1, 9, 2, not 1, 6, 8, not 1, not 10"),
         ("the router is at 10 point 1 point 1 point 1", "10 point 1 point 1 point 1"),
         ("ping 8 dot 8 dot 4 dot 4 please", "8 dot 8 dot 4 dot 4"),
+        # "dot" heard as "not", and no word announcing an address in the segment
+        (
+            "One nine two not one six eight not seventy one not two zero",
+            "One nine two not one six eight not seventy one not two zero",
+        ),
     ],
 )
 def test_ip_addresses_read_out(text: str, address: str) -> None:
@@ -192,7 +203,7 @@ def test_ip_addresses_read_out(text: str, address: str) -> None:
     "text",
     [
         "we moved to version two dot four dot one dot three",  # a version, not an address
-        "I counted 1, 2, not 3, 4 on the board",  # "not" without an address nearby
+        "I counted 1, 2, not 3, 4 on the board",  # two groups
         "it scored 3 point 5 point 2 point 1 somehow",
         "the address is 300 dot 1 dot 1 dot 1",  # 300 is no octet
         "the ip is 192.168.1.10",  # written: presidio's own recognizer finds it
