@@ -24,6 +24,7 @@ Spans are finally split onto the segments they cover.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -59,6 +60,8 @@ BLOCK_OVERLAP = 1_000
 # The score of a residual-scan redaction (or the threshold, if higher: it is redacted by policy).
 RESIDUAL_SCORE = 0.5
 SEGMENT_SEPARATOR = "\n"
+# A word after an article or "your" is a noun, not a name ("your bill", "read me the Ivan": IBAN).
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|your|this|that)[ \t]+$", re.IGNORECASE)
 # Trimmed from the edges of a span's part in one segment (a number split across segments).
 _EDGE_CHARS = frozenset(" \t\n,;")
 
@@ -191,9 +194,11 @@ def _analyzed(text: str, normalized: NormalizedText, config: EnrichmentConfig) -
                     continue
                 start, end = trimmed
                 if source == "ner" and (
-                    _is_profane(config)(text[start:end].lower()) or not plausible_name(text[start:end])
+                    _is_profane(config)(text[start:end].lower())
+                    or not plausible_name(text[start:end])
+                    or _DETERMINER_BEFORE.search(text, max(0, start - 8), start)
                 ):
-                    continue  # a swear word, or capitals, the NER took for a name
+                    continue  # a swear word, capitals, or a noun ("your bill", "the Ivan") the NER took for a name
             if result.entity_type == "LOCATION" and source == "ner" and not plausible_place(text[start:end]):
                 continue
             spans.append(TextPii(start, end, result.entity_type, float(result.score), source))

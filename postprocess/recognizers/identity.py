@@ -64,7 +64,9 @@ ORGANISATION_WORDS = frozenset(
      "solutions", "systems", "energy", "mutual", "insurance", "department", "company", "corporation", "corp",
      "partners", "labs", "technologies", "consulting", "agency", "associates", "holdings", "industries", "pharmacy",
      "clinic", "hospital", "surgery", "council", "centre", "center", "school", "university", "college", "office",
-     "store", "shop", "hotel", "restaurant", "cafe", "line"}
+     "store", "shop", "hotel", "restaurant", "cafe", "line", "telecom", "broadband", "motors", "dental", "health",
+     "healthcare", "water", "union", "airlines", "airways", "media", "logistics", "foods", "electric", "finance",
+     "capital", "trust", "homes", "properties", "realty", "desk"}
 )  # fmt: skip
 
 

@@ -42,6 +42,7 @@ _UNIT_AFTER = re.compile(
     r"ms|kilo\w*|miles?|meters?|metres?|feet|foot|inches|kg|km|mb|gb|tb|kb|megabits?|gigabits?|bytes?|"
     r"people|persons|users|visitors|customers|clients|employees|staff|members|attendees|subscribers|"
     r"followers|views|downloads|votes|rows|records|items|units|copies|tickets|requests|calls|emails|times|"
+    r"(?:business|working|calendar|school) days|"
     r"steps|points|lines|words|pages|students|patients|cases|deaths|households|homes)\b)",
     re.IGNORECASE,
 )
@@ -49,7 +50,7 @@ _TIME_BEFORE = re.compile(r"\d[:.]\Z")
 _TIME_AFTER = re.compile(r"^(?:[:.]\d|\s*(?:a\.?m\b\.?|p\.?m\b\.?|o'clock|hrs\b|h\b))", re.IGNORECASE)
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _DECIMAL = re.compile(r"\d+\.\d+")
-_YEAR = re.compile(r"(?:19|20)\d\d")
+_YEAR = re.compile(r"(?:19|20)[ \t]?\d\d")  # "1979", or "19 79" as a spoken year is rewritten
 _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 _TYPED_DATE = re.compile(r"(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?:\d{2}|\d{4})|\d{4}-(?P<m>\d{2})-(?P<d>\d{2})")
 _ITEM_SPLIT = re.compile(r",[ \t]+|[.?!]+[ \t]+")
@@ -82,6 +83,7 @@ TYPED_BY_CUE = frozenset(
 )  # fmt: skip
 IDENTIFIER_DIGITS = 7
 ROUND_NUMBERS = "round numbers, decimals or years"
+YEARS = "years"
 CARD_DETAIL_REACH = 100  # characters after a card number where its expiry and security code follow
 
 
@@ -130,7 +132,7 @@ def quantity_reason(value: str, before: str, after: str) -> str | None:
     if all(_quantity_like(i) for i in items) or (
         len(items) == 1 and ((_THOUSANDS.fullmatch(value) and value.endswith("000")) or _DECIMAL.fullmatch(value))
     ):
-        return "years" if all(_YEAR.fullmatch(i) for i in items) else ROUND_NUMBERS
+        return YEARS if all(_YEAR.fullmatch(i) for i in items) else ROUND_NUMBERS
     groups = re.findall(r"\d+", value)
     if len(groups) == 2 and all(_YEAR.fullmatch(g) for g in groups):
         return "a range of years"
@@ -223,7 +225,7 @@ def classify_chain(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
         return None
     reason = quantity_reason(chain.value, before, after)
     strong_cue = attached is not None and attached.kind in SHORT_VALUES and n in SHORT_VALUES[attached.kind]
-    if reason and not (strong_cue and reason == ROUND_NUMBERS):  # "my PIN is 1000"
+    if reason and not (strong_cue and reason in (ROUND_NUMBERS, YEARS)):  # "my PIN is 1000", "… is 1984"
         return None
     if strong_cue:
         assert attached is not None

@@ -72,6 +72,7 @@ def test_long_runs_are_typed_by_their_cue_or_shape(text: str, kind: str) -> None
         ("B-I-N number 208032. Would you like", "208032", "PIN"),
         ("The thought code is 75, 64, 19 and", "75, 64, 19", "BANK_ROUTING"),
         ("the short, gold is 4301, I need it", "4301", "BANK_ROUTING"),
+        ("My PIN is nineteen eighty four.", "nineteen eighty four", "PIN"),  # a year, but after its cue
     ],
 )
 def test_short_values_right_after_their_cue(text: str, value: str, kind: str) -> None:
@@ -103,6 +104,7 @@ def test_a_card_s_expiry_and_code_follow_it_even_when_their_cue_is_misheard() ->
         "one two three testing one two three four",
         "we grew from 15 to 240 employees",
         "Flight you at 5 to 3,000 at 1915 from gate 32",  # "to" between a digit and thousands: a range
+        "between twenty eleven and twenty twenty four we grew from twenty eight to eight hundred employees",
         "The total is $1,299.99 plus tax",
     ],
 )
@@ -169,5 +171,8 @@ def test_a_card_s_details_are_the_first_runs_after_it_and_never_a_date() -> None
         "3, 13",
     ]
     assert found("The card is 4539148034364712. Your bill of 90, 9 is due on August 20, 27.") == [
+        ("CREDIT_CARD", "4539148034364712")
+    ]
+    assert found("The card is 4539148034364712. The refund arrives into 28 business days.") == [
         ("CREDIT_CARD", "4539148034364712")
     ]
