@@ -25,12 +25,21 @@ import sys
 from pathlib import Path
 
 from bench.report import replace_section
-from tests.support.asr_corpus import CORPUS_PATH, DEV_CORPUS_PATH, WORK, Recording, build_generated, load_asr_corpus
+from tests.support.asr_corpus import (
+    CORPUS_PATH,
+    DEV_CORPUS_PATH,
+    WORK,
+    Recording,
+    build_generated,
+    load_asr_corpus,
+    write_asr_corpus,
+)
 from tests.support.pii_generator import TEST_SEEDS, generated
 from tests.unit.postprocess.asr_metrics import LEAKED_DIGITS, LONG_DIGITS, Scores, evaluate, product_finder
 
 HEADING = "## PII on recognised speech"
 TARGETS = {"recall": 0.99, "precision": 0.95, "long_leaks": 0, "over_redactions_per_recording": 1}
+TEST_CORPUS_HEAD = ("# The test range of generated calls, built by bench.bench_pii_asr. Not to be read or tuned on.",)
 MOST_HARMFUL = ("CREDIT_CARD", "PHONE_NUMBER", "US_SSN", "PERSON", "EMAIL_ADDRESS")
 
 
@@ -77,12 +86,14 @@ def seed_range(text: str) -> range:
 
 
 def test_recordings(seeds: range, work: Path) -> list[Recording]:
-    """The test range spoken, transcribed (cached) and labelled; progress goes to stderr as counts only."""
+    """The test range spoken, transcribed (cached) and labelled; progress goes to stderr as counts
+    only. The labelled corpus is kept next to the recordings (``test-START-STOP.txt``), unread."""
     recordings = []
     for i, recording in enumerate(build_generated(generated(seeds, "test"), work), 1):
         recordings.append(recording)
         if i % 10 == 0 or i == len(seeds):
             print(f"test range: {i} of {len(seeds)} recordings ready", file=sys.stderr, flush=True)
+    write_asr_corpus(recordings, work / f"test-{seeds.start}-{seeds.stop}.txt", TEST_CORPUS_HEAD)
     return recordings
 
 
