@@ -137,7 +137,8 @@ def digit_chains(text: str) -> tuple[Chain, ...]:
 @lru_cache(maxsize=8)
 def code_chains(text: str, *, need_digit: bool = True) -> tuple[Chain, ...]:
     """Runs of capital-letter and digit groups that hold at least one letter (and one digit, if
-    ``need_digit``); words standing for spelled characters only inside a run, never at its ends."""
+    ``need_digit``); words standing for spelled characters only inside a run or, for up to two
+    single letters, right before it."""
     tokens: list[tuple[int, int]] = []
     weak: set[int] = set()
     for word in _WORD.finditer(text):
@@ -156,8 +157,8 @@ def code_chains(text: str, *, need_digit: bool = True) -> tuple[Chain, ...]:
         if not strong:
             continue
         first = strong[0]
-        if first > 0 and len(chain.group_texts[first - 1]) == 1:
-            first -= 1  # a spelled letter written lowercase before the code ("and a B123456")
+        while first > 0 and strong[0] - first < 2 and len(chain.group_texts[first - 1]) == 1:
+            first -= 1  # spelled letters written lowercase before the code ("and a B123456", "g g 2 8 4 …")
         chain = chain.part(first, strong[-1])
         code = chain.code
         if re.search(r"[A-Z]", code) and (not need_digit or re.search(r"\d", code)):

@@ -28,6 +28,8 @@ from tests.unit.postprocess.recognizer_helpers import found
         ("my driver's license number is the 55281iN4 and", ("DRIVER_ID", "55281iN4")),
         ("driving licence number is GALLA 651215 SG9IJ.", ("DRIVER_ID", "GALLA 651215 SG9IJ")),
         ("the policy is P C 7 7 3 4 1 9 2 0 8", ("ID_NUMBER", "P C 7 7 3 4 1 9 2 0 8")),
+        # recognised: the letters of an NI number written lowercase
+        ("and your national insurance number,\ng g 2 8 4 3 9 8 g", ("UK_NINO", "g g 2 8 4 3 9 8")),
     ],
 )  # fmt: skip
 def test_codes_are_typed_by_shape_or_cue(text: str, expected: tuple[str, str]) -> None:
