@@ -169,8 +169,12 @@ def _homophone_is_digit(
     run_start = current[0][0]
     if re.search(r"\b(?:from|between)\W*$", raw[max(0, run_start - 12) : run_start], re.IGNORECASE):
         return False  # "from 1 to 5000"
-    beside_single = _single_digit(current[-1][2]) or _single_digit(following[0])
-    return beside_single and left + sum(_digit_count(w) for w in following) >= HOMOPHONE_RUN_DIGITS
+    # "double" announces a digit too ("787 for double 082"); after a zero a digit is read out ("0 to 26":
+    # "oh two twenty six"), so the homophone counts as one of the run's digits.
+    beside_single = _single_digit(current[-1][2]) or _single_digit(following[0]) or following[0].lower() in REPEATS
+    after_zero = current[-1][2].lower() in ("0", *_WEAK_ZEROS, "zero")
+    digits = left + sum(_digit_count(w) for w in following) + after_zero
+    return beside_single and digits >= HOMOPHONE_RUN_DIGITS
 
 
 def _single_digit(word: str) -> bool:

@@ -89,9 +89,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"reach(?: me)?(?: on| at)?",
         r"text(?: me)?(?: on| at)?",
         r"dial",
-        r"extension",
         r"contact(?: number)?",
     ),
+    "EXTENSION": (r"extension", r"ext"),
     # "number" alone: types a long digit run as a phone number, but announces no short value.
     "NUMBER": (r"number",),
     # Not PII: numbers that name things (rooms, pages, gates) or are versions.
@@ -119,7 +119,7 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
 }
 # Cue kinds that announce card data and the entity they yield.
-ENTITY_OF_CUE = {"CARD_DETAIL": "CREDIT_CARD", "NUMBER": "PHONE_NUMBER"}
+ENTITY_OF_CUE = {"CARD_DETAIL": "CREDIT_CARD", "NUMBER": "PHONE_NUMBER", "EXTENSION": "PHONE_NUMBER"}
 
 _CUE_PATTERN = re.compile(
     "|".join(rf"(?P<{kind}>\b(?:{'|'.join(phrases)})\b)" for kind, phrases in CUES.items()),

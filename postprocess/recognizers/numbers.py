@@ -58,10 +58,11 @@ _PLUS_BEFORE = re.compile(r"\bplus[ \t,]*$", re.IGNORECASE)
 _MONTH_BEFORE = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?[ \t,]+(?:the[ \t]+)?$", re.IGNORECASE
 )
-_DATE_WORD_BEFORE = re.compile(r"\b(?:on|of|due|since|from|before|after|by|in|until|till)[ \t,]*$", re.IGNORECASE)
+_DATE_WORD_BEFORE = re.compile(r"\b(?:on|of|due|since|from|before|after|by|in)[ \t,]*$", re.IGNORECASE)
 # Cue kinds whose value may be shorter than an identifier, and the digit counts each allows.
 SHORT_VALUES: dict[str, range] = {
     "CARD_DETAIL": range(2, 5),
+    "EXTENSION": range(2, 7),
     "PHONE_NUMBER": range(4, 16),  # part of a number ("My mobile is 07700", the rest after a pause)
     "IP_ADDRESS": range(3, 13),  # "the IP address is 192.16, …": part of one, heard as a decimal
     "CREDIT_CARD": range(6, 20),
@@ -275,8 +276,10 @@ def _month_year_expiry(chain: Chain, cues: CueIndex, card_end: int) -> int | Non
     return month.start() if after_card and not dated and (cue is None or cue.entity == "CREDIT_CARD") else None
 
 
-# A card's expiry and security code are the first runs after it, before any quantity.
+# A card's expiry and security code are the first runs after it, before any quantity; a card
+# number is one when at least this many of its digits were heard.
 CARD_DETAILS_AFTER = 3
+CARD_DIGITS_HEARD = 8
 
 
 class DigitSequenceRecognizer(SpeechRecognizer):
@@ -311,7 +314,7 @@ class DigitSequenceRecognizer(SpeechRecognizer):
             long_run = entity == "PHONE_NUMBER" or len(chain.digits) >= IDENTIFIER_DIGITS
             if long_run and (plus := _PLUS_BEFORE.search(text, max(0, start - 10), start)):
                 start = plus.start()  # "plus 44 ...": the prefix is part of the number
-            if entity == "CREDIT_CARD" and len(chain.digits) >= 12:
+            if entity == "CREDIT_CARD" and len(chain.digits) >= CARD_DIGITS_HEARD:
                 card_end, details_left = chain.end, CARD_DETAILS_AFTER
             found.append((entity, start, chain.end, score))
         return found

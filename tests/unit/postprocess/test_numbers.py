@@ -30,6 +30,9 @@ def found(text: str) -> list[tuple[str, str]]:
         ("my plan is 7, 3, 1, 9, okay", "7, 3, 1, 9"),  # read digit by digit: a code ("PIN" misheard)
         ("I know 0123, right", "0123"),  # starts with zero: not a quantity
         ("Try plus 4, 4, 7, 9, 4, 6, 0, 9, 5, 8, 1, 2", "plus 4, 4, 7, 9, 4, 6, 0, 9, 5, 8, 1, 2"),
+        # "to"/"for" heard for a digit after a zero or before "double"
+        ("The number on file should be 0 to 9, 787 for double 082.", "0 to 9, 787 for double 082"),
+        ("Next I am 0 to 26. Can you confirm", "0 to 26"),
     ],
 )
 def test_identifiers_are_found_without_a_cue(text: str, value: str) -> None:
@@ -73,6 +76,7 @@ def test_long_runs_are_typed_by_their_cue_or_shape(text: str, kind: str) -> None
         ("The thought code is 75, 64, 19 and", "75, 64, 19", "BANK_ROUTING"),
         ("the short, gold is 4301, I need it", "4301", "BANK_ROUTING"),
         ("My PIN is nineteen eighty four.", "nineteen eighty four", "PIN"),  # a year, but after its cue
+        ("my direct line, extension 2 7 2. And the new address", "2 7 2", "PHONE_NUMBER"),
     ],
 )
 def test_short_values_right_after_their_cue(text: str, value: str, kind: str) -> None:
