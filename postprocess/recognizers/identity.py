@@ -30,7 +30,8 @@ _WEAK_CUE = (
 )
 _NAME_WORD = r"[A-Za-z][a-z'\-]*[A-Za-z]|[A-Z]"
 _NAME_AFTER_CUE = re.compile(
-    rf"\b(?P<cue>{_STRONG_CUE}|{_WEAK_CUE})\.?[ \t,]+(?P<name>(?:{_NAME_WORD})(?:[ \t]+(?:{_NAME_WORD})){{0,2}})",
+    rf"\b(?P<cue>{_STRONG_CUE}|{_WEAK_CUE})\.?(?P<gap>[ \t,]+|[ \t,]*\n[ \t]*)"
+    rf"(?P<name>(?:{_NAME_WORD})(?:[ \t]+(?:{_NAME_WORD})){{0,2}})",
     re.IGNORECASE,
 )
 _GREETING = re.compile(r"morning|afternoon|evening|hi|hello|hey|good", re.IGNORECASE)
@@ -116,11 +117,15 @@ def trim_name_span(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 # "IT service desk, Callum MacLeod speaking", "Morning, Theresa Murphy here.": a name right before
 # "speaking" (or "here" ending the sentence) that opens a sentence, follows a comma or a greeting,
-# or is capitalised (how people answer the phone: "Lakeview Pharmacy Margaret Gallagher speaking").
+# or is capitalised (how people answer the phone: "Lakeview Pharmacy Margaret Gallagher speaking");
+# written lowercase, when "speaking" ends the phrase ("crystalline insurance, valentine right
+# speaking, how can I help?").
 _NAME_BEFORE_SPEAKING = re.compile(
     r"(?:(?:^|(?<=[,.?!:\n])[ \t]*|\b(?i:morning|afternoon|evening|hi|hello|hey)[ \t,]+)"
-    r"(?P<name>[A-Z][a-z'\-]+(?:[ \t]+[A-Za-z][a-z'\-]+){0,2})[ \t]+speaking\b"
-    r"|(?<![\w'])(?P<capitalised>[A-Z][a-z'\-]+(?:[ \t]+[A-Z][a-z'\-]+){0,2})[ \t]+speaking\b"
+    r"(?P<name>[A-Z][a-z'\-]+(?:[ \t]+[A-Za-z][a-z'\-]+){0,2})[ \t]+(?i:speaking)\b"
+    r"|(?:^|(?<=[,.?!:\n])[ \t]*)(?P<answering>[a-z][a-z'\-]+(?:[ \t]+[A-Za-z][a-z'\-]+){0,2})"
+    r"[ \t]+speaking(?=[ \t]*[,.!?])"
+    r"|(?<![\w'])(?P<capitalised>[A-Z][a-z'\-]+(?:[ \t]+[A-Z][a-z'\-]+){0,2})[ \t]+(?i:speaking)\b"
     r"|(?<![\w'])(?P<here>[A-Z][a-z'\-]+(?:[ \t]+[A-Z][a-z'\-]+){0,2})[ \t]+here(?=[ \t]*[.,!?\n]|$))",
     re.MULTILINE,
 )
@@ -151,7 +156,9 @@ class IntroducedNameRecognizer(SpeechRecognizer):
         for match in _NAME_BEFORE_SPEAKING.finditer(text):
             group = str(match.lastgroup)
             words = list(re.finditer(r"\S+", match.group(group)))
-            while words and (_GREETING.fullmatch(words[0].group()) or words[0].group().lower() in ORGANISATION_WORDS):
+            while words and (
+                _GREETING.fullmatch(words[0].group()) or words[0].group().lower() in ORGANISATION_WORDS | STOP_WORDS
+            ):
                 words = words[1:]  # "Morning Theresa Murphy here", "Pharmacy Margaret Gallagher speaking"
             if words and not any(
                 w.group().lower() in STOP_WORDS | NOT_NAMES | _ADVERBS or _adverb(w.group()) for w in words
@@ -163,6 +170,8 @@ class IntroducedNameRecognizer(SpeechRecognizer):
     def _name_span(match: re.Match[str], text: str) -> tuple[int, int, float] | None:
         cue = match.group("cue").lower()
         strong = re.fullmatch(_WEAK_CUE, cue) is None
+        if not strong and "\n" in match.group("gap"):
+            return None  # a weak cue ends the segment: the capital after it only starts the next one
         words = list(re.finditer(r"\S+", match.group("name")))
         kept = _name_words([w.group() for w in words])
         if not kept:

@@ -124,6 +124,9 @@ def test_at_and_dot_in_ordinary_speech_are_not_emails(text: str) -> None:
         # recognised lines: answering the phone; "surname" heard as "so name"
         ("Morning Theresa Murphy here.", "Theresa Murphy"),
         ("Lake View Pharmacy Margaret Gallagher speaking, how can I help?", "Margaret Gallagher"),
+        ("Blue bell tell come, the mecca lintwist speaking, how can I help?", "mecca lintwist"),
+        ("The Northgate Building Society,\nTurgeon Chakra Speaking,", "Turgeon Chakra"),
+        ("please add my brother\nSanjay soon over as a second contact", "Sanjay"),  # the cue ends a segment
         ("So name Petrov.", "Petrov"),
         ("My surname is Okafor.", "Okafor"),
     ],
@@ -136,7 +139,8 @@ def test_introduced_names_in_any_case(text: str, name: str) -> None:
     "text",
     ["this is great thanks", "This is taking forever.", "I'm happy with the results", "it's okay we can try again",
      "this is the best product", "my name is on the list", "Everyone here. Tickets here are cheap.",
-     "The team here, thanks.", "What name is on the card?", "Generally speaking, yes."],
+     "The team here, thanks.", "What name is on the card?", "Generally speaking, yes.",
+     "thanks\nAnyway, we moved.", "Honestly, public speaking is hard."],
 )  # fmt: skip
 def test_introductions_without_a_name_find_nothing(text: str) -> None:
     assert found(IntroducedNameRecognizer(), text) == []
