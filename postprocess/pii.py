@@ -34,7 +34,12 @@ from typing import TYPE_CHECKING, Any
 from postprocess.config import FALLBACK_SPACY_MODEL, EnrichmentConfig
 from postprocess.consistency import Found, repeated_values
 from postprocess.findings import PiiFindings, PiiSpan
-from postprocess.recognizers.identity import SpelledOutRecognizer, plausible_name, trim_name_span
+from postprocess.recognizers.identity import (
+    ORGANISATION_WORDS,
+    SpelledOutRecognizer,
+    plausible_name,
+    trim_name_span,
+)
 from postprocess.recognizers.location import plausible_place
 from postprocess.residual import residual_spans
 from postprocess.spoken import NormalizedText, normalize_spoken_numbers
@@ -197,12 +202,25 @@ def _analyzed(text: str, normalized: NormalizedText, config: EnrichmentConfig) -
                     _is_profane(config)(text[start:end].lower())
                     or not plausible_name(text[start:end])
                     or _DETERMINER_BEFORE.search(text, max(0, start - 8), start)
+                    or _names_an_organisation(text, end)
                 ):
                     continue  # a swear word, capitals, or a noun ("your bill", "the Ivan") the NER took for a name
-            if result.entity_type == "LOCATION" and source == "ner" and not plausible_place(text[start:end]):
+            if (
+                result.entity_type == "LOCATION"
+                and source == "ner"
+                and (not plausible_place(text[start:end]) or _names_an_organisation(text, end))
+            ):
                 continue
             spans.append(TextPii(start, end, result.entity_type, float(result.score), source))
     return spans
+
+
+def _names_an_organisation(text: str, end: int) -> bool:
+    """True when the word at or right after ``end`` ends an organisation's name ("Oak Ridge motors",
+    "Chris Dental")."""
+    last = re.search(r"([A-Za-z]+)\W*$", text[max(0, end - 20) : end])
+    after = re.match(r"[ \t]+([A-Za-z]+)", text[end : end + 20])
+    return any(m is not None and m.group(1).lower() in ORGANISATION_WORDS for m in (last, after))
 
 
 def _from_ner(result: Any) -> bool:

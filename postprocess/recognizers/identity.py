@@ -47,6 +47,7 @@ NOT_NAMES = word_set(
     afternoon evening today tomorrow yesterday name new old first last next one two three monday
     tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december english american spanish french german locked
+    cheers perfect lovely update change receipt
     """
 )
 # Words the NER tends to take for names in transcripts (sentence-initial, capitalized by ASR).
@@ -179,8 +180,8 @@ class IntroducedNameRecognizer(SpeechRecognizer):
         start = match.start("name")
         end = start + words[len(kept) - 1].end()
         if not strong:
-            if not kept[0][0].isupper() and kept[0].lower().endswith(("ing", "ed")):
-                return None  # "I'm moving house", "I'm locked out": what someone does, not a name
+            if not kept[0][0].isupper() and kept[0].lower().endswith(("ing", "ed", "ly")):
+                return None  # "I'm moving house", "I'm locked out", "I am nearly there": not a name
             after = text[end : end + 20]
             before = text[max(0, match.start() - 20) : match.start()]
             cued = _INTRO_AFTER.match(after) or _GREETING_BEFORE.search(before)

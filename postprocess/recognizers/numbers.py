@@ -42,11 +42,14 @@ _UNIT_AFTER = re.compile(
     r"ms|kilo\w*|miles?|meters?|metres?|feet|foot|inches|kg|km|mb|gb|tb|kb|megabits?|gigabits?|bytes?|"
     r"people|persons|users|visitors|customers|clients|employees|staff|members|attendees|subscribers|"
     r"followers|views|downloads|votes|rows|records|items|units|copies|tickets|requests|calls|emails|times|"
-    r"(?:business|working|calendar|school) days|"
+    r"(?:business|working|calendar|school) days|more|extra|"
     r"steps|points|lines|words|pages|students|patients|cases|deaths|households|homes)\b)",
     re.IGNORECASE,
 )
 _TIME_BEFORE = re.compile(r"\d[:.]\Z")
+# An hour and its minutes said as two numbers ("five thirty" -> "5, 30") after a word that puts a time.
+_CLOCK = re.compile(r"(?:1[0-2]|0?[1-9])[ \t,.]+(?:[0-5]0|[0-5]5|15|45)")
+_TIME_WORD_BEFORE = re.compile(r"\b(?:at|from|to|until|till|by|after|before|around)[ \t]*$", re.IGNORECASE)
 _TIME_AFTER = re.compile(r"^(?:[:.]\d|\s*(?:a\.?m\b\.?|p\.?m\b\.?|o'clock|hrs\b|h\b))", re.IGNORECASE)
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _DECIMAL = re.compile(r"\d+\.\d+")
@@ -126,6 +129,8 @@ def quantity_reason(value: str, before: str, after: str) -> str | None:
         return "a quantity with a unit"
     if _TIME_BEFORE.search(before) or _TIME_AFTER.match(after):
         return "a time"
+    if _CLOCK.fullmatch(value) and _TIME_WORD_BEFORE.search(before):
+        return "a time"  # "open from 7 to 5, 30"
     if _TYPED_DATE.fullmatch(value) and _valid_typed_date(value):
         return "a date"
     if _IPV4.fullmatch(value):
@@ -226,7 +231,10 @@ def classify_chain(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
         return None
     reason = quantity_reason(chain.value, before, after)
     strong_cue = attached is not None and attached.kind in SHORT_VALUES and n in SHORT_VALUES[attached.kind]
-    if reason and not (strong_cue and reason in (ROUND_NUMBERS, YEARS)):  # "my PIN is 1000", "… is 1984"
+    # "my PIN is 1000", "… is 1984"; but "it expires in 2029" is a year (a passport's), not a card's expiry
+    expiry = attached is not None and attached.kind == "CARD_DETAIL"
+    overridable = (ROUND_NUMBERS,) if expiry else (ROUND_NUMBERS, YEARS)
+    if reason and not (strong_cue and reason in overridable):
         return None
     if strong_cue:
         assert attached is not None

@@ -109,6 +109,8 @@ def test_a_card_s_expiry_and_code_follow_it_even_when_their_cue_is_misheard() ->
         "we grew from 15 to 240 employees",
         "Flight you at 5 to 3,000 at 1915 from gate 32",  # "to" between a digit and thousands: a range
         "between twenty eleven and twenty twenty four we grew from twenty eight to eight hundred employees",
+        "We are open from 7 to 5, 30. We need 22 more chairs.",  # "five thirty": a time
+        "The passport is valid, it expires in 2029.",  # a year after "expires": not a card's expiry
         "The total is $1,299.99 plus tax",
     ],
 )

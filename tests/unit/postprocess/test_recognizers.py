@@ -89,6 +89,11 @@ def test_context_decides_between_phone_and_ssn_for_nine_digits() -> None:
         ("My e-mail is jain.go and mampl.com", "jain.go and mampl.com"),
         ("my email is m johnson at gmail dot com", "m johnson at gmail dot com"),
         ("My email address is www.cavenunderstoreleatgmail.com", "www.cavenunderstoreleatgmail.com"),
+        # recognised: the question repeats the cue, and the address comes after a pause
+        (
+            "What email should we use? The email on file should be\ntom underscore whitfield at hotmail dot co dot uk.",
+            "tom underscore whitfield at hotmail dot co dot uk",
+        ),
     ],
 )
 def test_emails_in_written_spoken_and_mangled_forms(text: str, address: str) -> None:
