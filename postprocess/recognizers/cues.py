@@ -69,8 +69,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"tag number",
     ),
     "UK_NINO": (r"national insurance(?: number)?", r"n\.? ?i\.? number", r"nino"),
-    # "PIN" as recognition also writes it ("BIN", "BIM", "P-I-N").
-    "PIN": (r"(?:pin|bin|bim|pim|[bp]-i-n)(?: code| number)?", r"passcode"),
+    # "PIN" as recognition also writes it ("BIN", "BIM", "DIN", "P-I-N", "V-I-M").
+    "PIN": (r"(?:pin|bin|bim|pim|din|[bpvd]-i-[nm])(?: code| number)?", r"passcode"),
     "POSTAL_CODE": (r"zip(?: code)?", r"post ?code", r"postal code"),
     "IBAN_CODE": (r"iban", r"i[ -]ban"),
     "SWIFT_CODE": (r"swift(?: code)?", r"bic(?: code)?"),
@@ -181,6 +181,13 @@ class CueIndex:
                 return cue if follows_directly(self.text[cue.end : start]) else None
             i -= 1
         return None
+
+
+def names_a_thing(cues: CueIndex, start: int) -> bool:
+    """True when the value at ``start`` follows a word that names things by number ("room", "page",
+    "flight", "version"…) in the same sentence, with fillers only between."""
+    cue = cues.attached(start)
+    return cue is not None and cue.kind == "NOT_PII" and _FILLERS.fullmatch(cues.text[cue.end : start]) is not None
 
 
 def follows_directly(between: str) -> bool:

@@ -16,7 +16,7 @@ import re
 
 from postprocess.recognizers.base import SpeechRecognizer
 from postprocess.recognizers.chains import Chain, code_chains
-from postprocess.recognizers.cues import CueIndex, cue_index
+from postprocess.recognizers.cues import CueIndex, cue_index, names_a_thing
 from postprocess.recognizers.numbers import IDENTIFIER_DIGITS, read_digit_by_digit
 
 UK_NINO = re.compile(r"[A-Z]{2}\d{6}[A-D]")
@@ -63,11 +63,19 @@ def classify_code(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
     nearest = cues.nearest(chain.start)
     if nearest is not None and nearest.kind == "UK_NINO" and NINO_NEAR_CUE.fullmatch(code):
         return "UK_NINO", 0.7
-    attached = cues.attached(chain.start)
-    if attached is not None and attached.kind == "NOT_PII":
+    if names_a_thing(cues, chain.start):
         return None
+    attached = cues.attached(chain.start)
     if attached is not None and attached.entity in CODE_LENGTHS and len(code) in CODE_LENGTHS[attached.entity]:
         return attached.entity, 0.85
+    if (
+        nearest is not None
+        and nearest.entity in CODE_LENGTHS
+        and len(code) in CODE_LENGTHS[nearest.entity]
+        and re.search(r"[A-Z]", code)
+        and not re.search(r"[.?!]\s", chain.text[nearest.end : chain.start])
+    ):
+        return nearest.entity, 0.7  # later in the cue's sentence: "registration, it's a blue Ford Focus E10 KXC"
     cued = nearest is not None and nearest.kind not in ("NOT_PII", "NUMBER")
     if digits >= IDENTIFIER_DIGITS or (digits >= 4 and read_digit_by_digit(chain, cued=cued)):
         if nearest is not None and nearest.entity in CODE_LENGTHS:

@@ -25,7 +25,7 @@ from itertools import pairwise
 
 from postprocess.recognizers.base import SpeechRecognizer
 from postprocess.recognizers.chains import Chain, digit_chains
-from postprocess.recognizers.cues import Cue, CueIndex, cue_index
+from postprocess.recognizers.cues import Cue, CueIndex, cue_index, names_a_thing
 
 # Money: a currency sign or code; the pence or cents after "pounds"/"dollars" ("91 pounds 99"); an
 # amount named ("a bill of 90", "the total is 42").
@@ -226,9 +226,9 @@ def classify_chain(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
     digits = chain.digits
     n = len(digits)
     before, after = text[max(0, chain.start - 20) : chain.start], text[chain.end : chain.end + 25]
-    attached = cues.attached(chain.start)
-    if attached is not None and attached.kind == "NOT_PII":
+    if names_a_thing(cues, chain.start):
         return None
+    attached = cues.attached(chain.start)
     reason = quantity_reason(chain.value, before, after)
     strong_cue = attached is not None and attached.kind in SHORT_VALUES and n in SHORT_VALUES[attached.kind]
     # "my PIN is 1000", "… is 1984"; but "it expires in 2029" is a year (a passport's), not a card's expiry

@@ -30,6 +30,7 @@ from tests.unit.postprocess.recognizer_helpers import found
         ("the policy is P C 7 7 3 4 1 9 2 0 8", ("ID_NUMBER", "P C 7 7 3 4 1 9 2 0 8")),
         # recognised: the letters of an NI number written lowercase
         ("and your national insurance number,\ng g 2 8 4 3 9 8 g", ("UK_NINO", "g g 2 8 4 3 9 8")),
+        ("and your car registration, it's a blue Ford Focus E10, KXC, and", ("LICENSE_PLATE", "E10, KXC")),
     ],
 )  # fmt: skip
 def test_codes_are_typed_by_shape_or_cue(text: str, expected: tuple[str, str]) -> None:

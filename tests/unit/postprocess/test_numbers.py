@@ -73,6 +73,7 @@ def test_long_runs_are_typed_by_their_cue_or_shape(text: str, kind: str) -> None
         # cue words as recognition writes them: "PIN" as "BIM", "B-I-N"; "sort code" as "thought code"
         ("and your four-digit BIM.\nIt's 7078.", "7078", "PIN"),
         ("B-I-N number 208032. Would you like", "208032", "PIN"),
+        ("for the phone banking line my DIN is 4962, how would you", "4962", "PIN"),
         ("The thought code is 75, 64, 19 and", "75, 64, 19", "BANK_ROUTING"),
         ("the short, gold is 4301, I need it", "4301", "BANK_ROUTING"),
         ("My PIN is nineteen eighty four.", "nineteen eighty four", "PIN"),  # a year, but after its cue
@@ -182,3 +183,10 @@ def test_a_card_s_details_are_the_first_runs_after_it_and_never_a_date() -> None
     assert found("The card is 4539148034364712. The refund arrives into 28 business days.") == [
         ("CREDIT_CARD", "4539148034364712")
     ]
+
+
+def test_a_word_that_names_things_keeps_its_own_sentence() -> None:
+    # recognised: a flight number, then a passport number read out after a pause
+    text = "Flight DL-2-3-7-Darts at quarter past 2 from 847 past\n3-5-3-1-6-1-7-4, Set the"
+    assert found(text) == [("ID_NUMBER", "3-5-3-1-6-1-7-4")]
+    assert found("the workshops run in rooms 1 0 4, 1 0 6 and 2 12") == []
