@@ -32,11 +32,16 @@ _UNIT_NUMBER = (
     r"(?:[0-9A-Z]{1,4}|(?i:to|too|two|for|four|one|won|the|a))(?:[ \t]+(?:[A-Z](?![a-z])|(?i:the|be|bee)\b))?"
 )
 _UNIT = rf"(?:(?i:flat|apartment|apt|unit|suite|number|no\.?)[ \t]+{_UNIT_NUMBER}[ \t]*,?[ \t]*)?"
-_HOUSE_NUMBER = r"\d{1,5}[A-Za-z]?(?:(?:[ \t]*,[ \t]*|[ \t]+)\d{1,3}){0,4}"
+_HOUSE_NUMBER = r"\d{1,5}[A-Za-z]?(?:(?:[ \t]*[,\-][ \t]*|[ \t]+)\d{1,3}){0,4}"
 _NAME_WORD = r"[A-Za-z][a-z'\-]*"
 _STREET_ADDRESS = re.compile(
     rf"(?<![\w.]){_UNIT}(?P<number>{_HOUSE_NUMBER})(?:\s*[,.]?\s+)"
-    rf"(?P<name>(?:{_NAME_WORD}[ \t]+){{1,3}}){_STREET_TYPE}"
+    rf"(?P<name>(?:{_NAME_WORD}[ \t]+){{1,3}})(?P<type>{_STREET_TYPE})"
+)
+# Street types that are no other word: a number, name words and one of these is an address even
+# written in lowercase with no cue ("It's 17-18 castle crescent, Bristol").
+_UNMISTAKABLE_STREET_TYPES = frozenset(
+    {"street", "road", "avenue", "lane", "boulevard", "crescent", "terrace", "circle", "gardens", "parkway"}
 )
 # Recognition writes a town in lowercase too ("…, spring field."): after an address cue.
 _LOWERCASE_TAIL = re.compile(r"[ \t]*,[ \t]*[a-z]{3,}(?:[ \t]+[a-z]{3,})?(?=[ \t]*[,.?!\n])")
@@ -50,7 +55,7 @@ _ADDRESS_TAIL = re.compile(
     r"[A-Z][a-z][a-z'\-]*(?:[ \t]+[A-Z][a-z][a-z'\-]*){0,2}))"
 )
 _ADDRESS_CUE = re.compile(
-    r"\b(?:live[sd]?|living|address|located|moved|based|stay(?:ing)?|send|deliver|ship|records? show)\b[^.?!]{0,30}"
+    r"\b(?:live[sd]?|living|address|located|moved|based|stay(?:ing)?|send|deliver|ship|records?,? show)\b[^.?!]{0,30}"
     r"(?:[.?!]\s+)?$",
     re.IGNORECASE,
 )
@@ -149,7 +154,11 @@ class StreetAddressRecognizer(SpeechRecognizer):
             while cued and len(words) > 1 and words[0].lower() in STOP_WORDS:
                 words = words[1:]  # "7, 4, 2, and the green terrace": words recognition slipped in
             capitalised = all(w[0].isupper() for w in words)
-            if (not cued and any(w.lower() in STOP_WORDS for w in words)) or not (capitalised or cued):
+            street_type = text[match.end() - len(match.group("type")) : match.end()].lower()
+            written_lowercase = street_type in _UNMISTAKABLE_STREET_TYPES  # "It's 64 cherry circle"
+            if (not cued and any(w.lower() in STOP_WORDS for w in words)) or not (
+                capitalised or cued or written_lowercase
+            ):
                 continue  # after a cue, recognition may have put common words in the name ("Birch was drive")
             results.append(("LOCATION", match.start(), self._tail_end(text, match.end(), cued), 0.8 if cued else 0.7))
         return results

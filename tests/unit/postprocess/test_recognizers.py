@@ -273,6 +273,13 @@ def test_international_numbers_with_plus_and_double(text: str, number: str) -> N
         ("i live at twenty two baker street in london", "twenty two baker street"),
         ("The office is at 1600 Pennsylvania Avenue, Washington.", "1600 Pennsylvania Avenue, Washington"),
         ("send it to 10 Downing St. please", "10 Downing St."),
+        # recognised lines: "address" misheard, the street written lowercase
+        ("It's 17-18 castle crescent, Bristol, what's your username?", "17-18 castle crescent, Bristol"),
+        ("My passport number is 535617409. It's 64 cherry circle tempeh.", "64 cherry circle"),
+        (
+            "I will record, show your rest as flat 10, 9 9, 7, bridge lane, livable, is",
+            "flat 10, 9 9, 7, bridge lane, livable",
+        ),
     ],
 )
 def test_street_addresses(text: str, address: str) -> None:
@@ -281,7 +288,12 @@ def test_street_addresses(text: str, address: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["we sold 3 cars on the street", "I walked 5 miles down the road", "we need 2 more days to finish the Road"],
+    [
+        "we sold 3 cars on the street",
+        "I walked 5 miles down the road",
+        "we need 2 more days to finish the Road",
+        "and 2 big trucks drive here",
+    ],
 )
 def test_a_number_and_a_street_word_are_not_an_address(text: str) -> None:
     assert found(StreetAddressRecognizer(), text) == []
