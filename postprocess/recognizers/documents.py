@@ -6,7 +6,8 @@ Read out, such a code comes back as capitals and digit groups in any grouping ("
 run is typed by its shape where the shape is distinctive — a National Insurance number (two
 letters, six digits, a letter A–D), a current UK plate (two letters, two digits, three letters) —
 else by the cue right before it ("passport number", "driving licence", "plate", "policy
-number"…), and a run holding 7 or more digits is an ID_NUMBER whatever precedes it. UK postcodes
+number"…), and a run holding 7 or more digits, or spelled character by character with six or
+more letters and digits, is an ID_NUMBER whatever precedes it. UK postcodes
 are left to ``location.PostalCodeRecognizer``, IBANs to ``finance``.
 """
 
@@ -33,6 +34,9 @@ CODE_LENGTHS: dict[str, range] = {
     "ID_NUMBER": range(5, 21),
     "BANK_ACCOUNT_NUMBER": range(6, 21),
 }
+# Letters and digits spelled one by one, this many or more, are a code whatever was heard around
+# them ("with cold D-D-U-T-D-D-N-3": a SWIFT code and its cue misheard).
+SPELLED_CODE = 6
 # Sentence words that are capitals but not part of a code.
 _WORDS = frozenset({"I", "A", "OK", "AM", "PM"})
 
@@ -77,7 +81,8 @@ def classify_code(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
     ):
         return nearest.entity, 0.7  # later in the cue's sentence: "registration, it's a blue Ford Focus E10 KXC"
     cued = nearest is not None and nearest.kind not in ("NOT_PII", "NUMBER")
-    if digits >= IDENTIFIER_DIGITS or (digits >= 4 and read_digit_by_digit(chain, cued=cued)):
+    spelled = len(code) >= SPELLED_CODE and all(len(g) == 1 for g in chain.group_texts)
+    if digits >= IDENTIFIER_DIGITS or (digits >= 4 and read_digit_by_digit(chain, cued=cued)) or spelled:
         if nearest is not None and nearest.entity in CODE_LENGTHS:
             return nearest.entity, 0.8
         return "ID_NUMBER", 0.6
