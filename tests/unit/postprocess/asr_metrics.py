@@ -30,10 +30,11 @@ from pathlib import Path
 
 from tests.support.asr_corpus import CORPUS_PATH, Recording, load_asr_corpus, units
 
-# Pieces of a value that identify nothing on their own.
+# Pieces of a value that identify nothing on their own (words that join its characters or
+# announce them: "plus 4 4 …", "9, 1, number 8, 1, …", "double" left over from "double oh").
 CONNECTORS = frozenset(
     {"dot", "not", "at", "and", "the", "of", "underscore", "dash", "hyphen", "slash", "point", "is", "to", "com",
-     "net", "org", "co", "uk", "it", "its", "my", "or"}
+     "net", "org", "co", "uk", "it", "its", "my", "or", "plus", "number", "double", "triple"}
 )  # fmt: skip
 LONG_DIGITS = 7
 LEAKED_DIGITS = 4
