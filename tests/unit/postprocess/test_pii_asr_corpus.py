@@ -1,8 +1,10 @@
-"""PII redaction on real recognition output (``tests/data/pii_asr_corpus.txt``), and how it is labelled.
+"""PII redaction on real recognition output, how it is labelled, and how the generated calls are made.
 
-The targets asserted here are the ones the tuned part meets; the held-out and unseen parts are
-reported by ``python -m bench.bench_pii_asr`` (docs/benchmarks.md) and guarded against
-regressions only.
+Two corpora: the scripted calls (``tests/data/pii_asr_corpus.txt``; the targets asserted are the
+ones its tuned part meets, its other parts guarded against regressions) and the development range
+of generated calls (``tests/data/pii_asr_dev.txt``; guarded against regressions). The figures
+that count come from the test range, which ``python -m bench.bench_pii_asr`` builds and reports
+(docs/benchmarks.md) and no test reads.
 """
 
 from __future__ import annotations
@@ -16,7 +18,14 @@ import pytest
 from postprocess.config import EnrichmentConfig
 from postprocess.recognizers import luhn_valid
 from postprocess.spoken import normalize_spoken_numbers
-from tests.support.asr_corpus import LabelledSegment, label_transcript, load_asr_corpus, mark_segment, parse_segment
+from tests.support.asr_corpus import (
+    DEV_CORPUS_PATH,
+    LabelledSegment,
+    label_transcript,
+    load_asr_corpus,
+    mark_segment,
+    parse_segment,
+)
 from tests.support.pii_generator import (
     DEV_SEEDS,
     FIRST_NAMES,
@@ -52,6 +61,30 @@ def scores(warm_pii: EnrichmentConfig) -> dict[str, Scores]:
     find = product_finder()
     splits = ("tuned", "held-out", "unseen")
     return {split: evaluate([r for r in recordings if r.split == split], find) for split in splits}
+
+
+@pytest.fixture(scope="module")
+def development(warm_pii: EnrichmentConfig) -> Scores:
+    return evaluate(load_asr_corpus(DEV_CORPUS_PATH), product_finder())
+
+
+def test_the_development_range_is_recognition_of_every_seed_in_many_voices() -> None:
+    recordings, calls = load_asr_corpus(DEV_CORPUS_PATH), generated(DEV_SEEDS)
+    assert [(r.script, r.voice) for r in recordings] == [(c.script.name, c.voice.name) for c in calls]
+    assert {r.split for r in recordings} == {"dev"} and len({c.voice.voice for c in calls}) >= 10
+    kinds = Counter(kind for r in recordings for s in r.segments for kind, _, _ in s.spans)
+    for kind in SPOKEN_TYPES:
+        assert kinds[kind] >= 10, kind
+    assert sum(not r.has_pii for r in recordings) == len([s for s in DEV_SEEDS if s % 6 == 0])
+
+
+def test_the_development_range_does_not_regress(development: Scores) -> None:
+    assert development.long_leaks == 0
+    assert development.caught / development.expected >= 0.87
+    assert development.precision >= 0.92
+    assert development.over_redactions <= development.clean_recordings and development.most_over_redactions <= 2
+    for kind, least in (("CREDIT_CARD", 0.93), ("PHONE_NUMBER", 0.98), ("US_SSN", 0.98), ("PERSON", 0.88)):
+        assert development.by_type[kind].recall >= least, (kind, development.by_type[kind].leaks)
 
 
 def test_the_corpus_is_real_recognition_of_many_voices_with_every_kind_of_pii() -> None:
