@@ -16,7 +16,7 @@ import re
 from postprocess.recognizers.base import SpeechRecognizer
 
 _PASSWORD_CUE = re.compile(
-    r"\b(?:pass ?words?|pass ?codes?|pass ?phrases?|memorable (?:word|phrase)|secret (?:word|phrase)|"
+    r"\b(?:pass ?words?|(?:pass|past|pest) ?codes?|pass ?phrases?|memorable (?:word|phrase)|secret (?:word|phrase)|"
     r"security (?:word|phrase|answer))\b",
     re.IGNORECASE,
 )

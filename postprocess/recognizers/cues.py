@@ -69,8 +69,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"tag number",
     ),
     "UK_NINO": (r"national insurance(?: number)?", r"n\.? ?i\.? number", r"nino"),
-    # "PIN" as recognition also writes it ("BIN", "BIM", "DIN", "P-I-N", "V-I-M").
-    "PIN": (r"(?:pin|bin|bim|pim|din|[bpvd]-i-[nm])(?: code| number)?", r"passcode"),
+    # "PIN" as recognition also writes it ("BIN", "BIM", "DIN", "P-I-N", "V-I-M", "the end is").
+    "PIN": (r"(?:pin|bin|bim|pim|din|[bpvd]-i-[nm])(?: code| number)?", r"passcode", r"(?:the|my) end(?=,? is\b)"),
     "POSTAL_CODE": (r"zip(?: code)?", r"post ?code", r"postal code"),
     "IBAN_CODE": (r"iban", r"i[ -]ban"),
     "SWIFT_CODE": (r"swift(?: code)?", r"bic(?: code)?"),

@@ -105,6 +105,7 @@ def test_other_dates_are_left_alone(text: str) -> None:
         ("What's your username?\nIt's S. Gallagher 7.", [("USERNAME", "S. Gallagher 7")]),
         ("my login is jsmith84, and", [("USERNAME", "jsmith84")]),
         ("sort code 194976,\nI've reset it to sunrise harbor.", [("PASSWORD", "sunrise harbor")]),  # no noun
+        ("The pest code is Pelican Tiger.", [("PASSWORD", "Pelican Tiger")]),  # "passcode" misheard
     ],
 )
 def test_secrets_after_their_cue(text: str, expected: list[tuple[str, str]]) -> None:

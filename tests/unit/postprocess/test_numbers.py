@@ -74,6 +74,7 @@ def test_long_runs_are_typed_by_their_cue_or_shape(text: str, kind: str) -> None
         ("and your four-digit BIM.\nIt's 7078.", "7078", "PIN"),
         ("B-I-N number 208032. Would you like", "208032", "PIN"),
         ("for the phone banking line my DIN is 4962, how would you", "4962", "PIN"),
+        ("The end is 75939.", "75939", "PIN"),  # "the PIN is"
         ("The thought code is 75, 64, 19 and", "75, 64, 19", "BANK_ROUTING"),
         ("the short, gold is 4301, I need it", "4301", "BANK_ROUTING"),
         ("My PIN is nineteen eighty four.", "nineteen eighty four", "PIN"),  # a year, but after its cue
@@ -111,6 +112,7 @@ def test_a_card_s_expiry_and_code_follow_it_even_when_their_cue_is_misheard() ->
         "Flight you at 5 to 3,000 at 1915 from gate 32",  # "to" between a digit and thousands: a range
         "between twenty eleven and twenty twenty four we grew from twenty eight to eight hundred employees",
         "We are open from 7 to 5, 30. We need 22 more chairs.",  # "five thirty": a time
+        "The end is near. The end is at 5 pm. In the end it took 2 weeks.",
         "The passport is valid, it expires in 2029.",  # a year after "expires": not a card's expiry
         "The total is $1,299.99 plus tax",
     ],
