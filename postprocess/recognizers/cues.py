@@ -92,6 +92,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"contact(?: number)?",
     ),
     "EXTENSION": (r"extension", r"ext"),
+    # The last digits of a card, a social or an account ("the last four are 3391"): typed by the
+    # cue before it that says whose digits they are.
+    "LAST_DIGITS": (r"last (?:[3-6]|three|four|five|six)(?: digits| numbers)?", r"(?:ending|ends) (?:in|with)"),
     # "number" alone: types a long digit run as a phone number, but announces no short value.
     "NUMBER": (r"number",),
     # Not PII: numbers that name things (rooms, pages, gates) or are versions.

@@ -58,6 +58,7 @@ _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 _TYPED_DATE = re.compile(r"(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?:\d{2}|\d{4})|\d{4}-(?P<m>\d{2})-(?P<d>\d{2})")
 _ITEM_SPLIT = re.compile(r",[ \t]+|[.?!]+[ \t]+")
 _PLUS_BEFORE = re.compile(r"\bplus[ \t,]*$", re.IGNORECASE)
+_LAST_BEFORE = re.compile(r"\blast[ \t]+$", re.IGNORECASE)
 _MONTH_BEFORE = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?[ \t,]+(?:the[ \t]+)?$", re.IGNORECASE
 )
@@ -66,6 +67,7 @@ _DATE_WORD_BEFORE = re.compile(r"\b(?:on|of|due|since|from|before|after|by|in)[ 
 SHORT_VALUES: dict[str, range] = {
     "CARD_DETAIL": range(2, 5),
     "EXTENSION": range(2, 7),
+    "LAST_DIGITS": range(3, 7),
     "PHONE_NUMBER": range(4, 16),  # part of a number ("My mobile is 07700", the rest after a pause)
     "IP_ADDRESS": range(3, 13),  # "the IP address is 192.16, …": part of one, heard as a decimal
     "CREDIT_CARD": range(6, 20),
@@ -220,6 +222,24 @@ def _type_by_cue(cue: Cue, chain: Chain) -> tuple[str, float] | None:
     return entity, 0.85
 
 
+# How far before "the last four" the cue that says whose digits they are may be.
+LAST_DIGITS_OWNER_REACH = 150
+_LAST_DIGIT_OWNERS = frozenset({"US_SSN", "CREDIT_CARD", "CARD_DETAIL", "BANK_ACCOUNT_NUMBER", "PHONE_NUMBER"})
+
+
+def _owner_of_last_digits(cues: CueIndex, last: Cue) -> str:
+    """The type of "the last four" digits: of the social, card, account or phone named just before."""
+    owner = cues.nearest(last.start, LAST_DIGITS_OWNER_REACH, _LAST_DIGIT_OWNERS)
+    return owner.entity if owner is not None else "ID_NUMBER"
+
+
+def _without_count(chain: Chain) -> Chain:
+    """The chain without the count of "the last 4, 6612" that normalization glued to it."""
+    if len(chain.groups) > 1 and chain.group_texts[0] in "3456" and _LAST_BEFORE.search(chain.text, 0, chain.start):
+        return chain.part(1, len(chain.groups) - 1)
+    return chain
+
+
 def classify_chain(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
     """The PII type and score of one digit run, or None when it is not PII."""
     text = chain.text
@@ -238,6 +258,8 @@ def classify_chain(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
         return None
     if strong_cue:
         assert attached is not None
+        if attached.kind == "LAST_DIGITS":
+            return _owner_of_last_digits(cues, attached), 0.85
         typed = _type_by_cue(attached, chain) if n >= IDENTIFIER_DIGITS else None
         return typed or (attached.entity, 0.85)
     nearest = cues.nearest(chain.start)
@@ -303,7 +325,7 @@ class DigitSequenceRecognizer(SpeechRecognizer):
         found: list[tuple[str, int, int, float]] = []
         card_end = -(10**9)
         details_left = 0  # how many runs after a card number may still be its expiry or code
-        for chain in digit_chains(text):
+        for chain in map(_without_count, digit_chains(text)):
             start = chain.start
             expiry = _month_year_expiry(chain, cues, card_end if details_left else -(10**9))
             if expiry is not None:

@@ -75,6 +75,10 @@ def test_long_runs_are_typed_by_their_cue_or_shape(text: str, kind: str) -> None
         ("B-I-N number 208032. Would you like", "208032", "PIN"),
         ("for the phone banking line my DIN is 4962, how would you", "4962", "PIN"),
         ("The end is 75939.", "75939", "PIN"),  # "the PIN is"
+        # the last digits of whatever was named before them
+        ("the card ending in 4712", "4712", "CREDIT_CARD"),
+        ("my account ends with 5521, and", "5521", "BANK_ACCOUNT_NUMBER"),
+        ("The last four are 3391, and", "3391", "ID_NUMBER"),
         ("The thought code is 75, 64, 19 and", "75, 64, 19", "BANK_ROUTING"),
         ("the short, gold is 4301, I need it", "4301", "BANK_ROUTING"),
         ("My PIN is nineteen eighty four.", "nineteen eighty four", "PIN"),  # a year, but after its cue
@@ -113,6 +117,7 @@ def test_a_card_s_expiry_and_code_follow_it_even_when_their_cue_is_misheard() ->
         "between twenty eleven and twenty twenty four we grew from twenty eight to eight hundred employees",
         "We are open from 7 to 5, 30. We need 22 more chairs.",  # "five thirty": a time
         "The end is near. The end is at 5 pm. In the end it took 2 weeks.",
+        "the meeting ending in 5 minutes; the last 3 days were long, the last four years too",
         "The passport is valid, it expires in 2029.",  # a year after "expires": not a card's expiry
         "The total is $1,299.99 plus tax",
     ],
@@ -192,3 +197,10 @@ def test_a_word_that_names_things_keeps_its_own_sentence() -> None:
     text = "Flight DL-2-3-7-Darts at quarter past 2 from 847 past\n3-5-3-1-6-1-7-4, Set the"
     assert found(text) == [("ID_NUMBER", "3-5-3-1-6-1-7-4")]
     assert found("the workshops run in rooms 1 0 4, 1 0 6 and 2 12") == []
+
+
+def test_the_last_four_of_a_social_named_in_the_question() -> None:
+    # recognised: the count "four" glued to the digits that follow it
+    assert [(kind, value[-4:]) for kind, value in found("And the last four of your social?\nLast four, 6612.")] == [
+        ("US_SSN", "6612")
+    ]
