@@ -35,6 +35,7 @@ HOMOPHONES = {"to": "2", "too": "2", "for": "4", "at": "8", "ate": "8", "or": "0
 # What recognition writes for "oh" after "double"/"triple" ("double-low", "double or", "double all").
 ZERO_AFTER_REPEAT = frozenset({"oh", "o", "or", "all", "low", "owe", "old", "ow", "zero"})
 HOMOPHONE_RUN_DIGITS = 4
+LONG_RUN_DIGITS = 7
 # "oh"/"o" are zero only next to other number words; "and" only inside "two hundred and twelve".
 _WEAK_ZEROS = {"oh", "o"}
 _TOKEN = re.compile(r"[A-Za-z]+|\d+")
@@ -174,7 +175,14 @@ def _homophone_is_digit(
     beside_single = _single_digit(current[-1][2]) or _single_digit(following[0]) or following[0].lower() in REPEATS
     after_zero = current[-1][2].lower() in ("0", *_WEAK_ZEROS, "zero")
     digits = left + sum(_digit_count(w) for w in following) + after_zero
-    return beside_single and digits >= HOMOPHONE_RUN_DIGITS
+    if beside_single:
+        return digits >= HOMOPHONE_RUN_DIGITS
+    # Between two groups of digits: no range goes up to a number starting with zero, nor spans
+    # seven digits or more between numbers that are not years ("652 781 to 06548 7117").
+    sides = (current[-1][2], following[0])
+    groups = all(w.isdigit() and len(w) >= 2 for w in sides)
+    years = any(re.fullmatch(r"(?:19|20)\d\d", w) for w in sides)
+    return groups and not years and (following[0].startswith("0") or digits >= LONG_RUN_DIGITS)
 
 
 def _single_digit(word: str) -> bool:

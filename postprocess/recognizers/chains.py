@@ -5,7 +5,8 @@ A value read out comes back in any grouping: "4539 1480 3436 4712", "4, 5, 3, 9,
 ``digit_chains`` and ``code_chains`` find such runs in text whose spoken numbers were already
 rewritten into digits (``postprocess.spoken``): groups joined by spaces, commas, dashes, slashes,
 brackets, a dot between digits, or quotes (digits read in pairs come back as feet and inches:
-"6'5", 3'9""); across a sentence break when one side is a short group, neither is a round number
+"6'5", 3'9""), or a word recognition put between the groups ("6, 98, I'm 4, 7", "did 1, 6",
+"9, 1, number 8"); across a sentence break when one side is a short group, neither is a round number
 and the first is not the year of a date (so "we sold 1500. 2000 more" and "on August 2025. 9965
 passed" stay two numbers, "495. 66938325. 15" is one).
 """
@@ -29,8 +30,12 @@ _NOT_CODE = re.compile(r"\d+(?:st|nd|rd|th|am|pm|s)", re.IGNORECASE)  # "21st", 
 _WEAK_CODE = frozenset({"to", "too", "for", *"abcdefghijklmnopqrstuvwxyz"})
 WEAK_TOKENS = {"to": "2", "too": "2", "for": "4"}
 _QUOTES = r"['\"’”]{0,2}"
+# Words recognition puts between the groups of a value read out: a pause ("um", "so"), a word it
+# heard for one ("I'm", "did", "pre-" for "nine" or "three"), "number" repeated.
+_FILLER = r"(?i:i'?m|did|so|um|uh|er|number|pre-?)"
 _HARD_GAP = re.compile(
-    rf"{_QUOTES}(?:\s*(?:[,\-–—/(]|\)[ \t]*[\-–]?)?\s*|\.|\s*[,\-]?\s*(?:dash|hyphen|slash)\s*[,\-]?\s*)"
+    rf"{_QUOTES}(?:\s*(?:[,\-–—/(]|\)[ \t]*[\-–]?)?\s*|\.|\s*[,\-]?\s*(?:dash|hyphen|slash)\s*[,\-]?\s*"
+    rf"|[ \t]*,?[ \t]*{_FILLER}[ \t]*,?[ \t]*)"
 )
 _SOFT_GAP = re.compile(rf"{_QUOTES}[ \t]*[,.?!]*[.?!][ \t\n]+")
 # A year that ends a date ("… on August 2025."): the sentence ends there, whatever follows.

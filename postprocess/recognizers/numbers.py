@@ -53,6 +53,7 @@ _TIME_WORD_BEFORE = re.compile(r"\b(?:at|from|to|until|till|by|after|before|arou
 _TIME_AFTER = re.compile(r"^(?:[:.]\d|\s*(?:a\.?m\b\.?|p\.?m\b\.?|o'clock|hrs\b|h\b))", re.IGNORECASE)
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _DECIMAL = re.compile(r"\d+\.\d+")
+_AMOUNT = re.compile(r"\d{1,3}(?:,\d{3})*(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?")
 _YEAR = re.compile(r"(?:19|20)[ \t]?\d\d")  # "1979", or "19 79" as a spoken year is rewritten
 _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 _TYPED_DATE = re.compile(r"(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?:\d{2}|\d{4})|\d{4}-(?P<m>\d{2})-(?P<d>\d{2})")
@@ -114,9 +115,21 @@ def _quantity_like(item: str) -> bool:
     digits = re.sub(r"\D", "", item)
     if _YEAR.fullmatch(item):
         return True
-    if _DECIMAL.fullmatch(item) or (_THOUSANDS.fullmatch(item) and digits.endswith("000")):
+    if _said_decimal(item) or (_THOUSANDS.fullmatch(item) and digits.endswith("000")):
         return True
     return item.isdigit() and len(item) >= 3 and item.endswith("00") and not item.startswith("0")
+
+
+def _said_decimal(item: str) -> bool:
+    """A decimal as people say one: "4.5", "19.99", "3.141"; not "9.09750157" (digits read out,
+    a dot put in by recognition)."""
+    return _DECIMAL.fullmatch(item) is not None and len(item.partition(".")[2]) <= 3
+
+
+def _decimal_artifacts(items: list[str]) -> bool:
+    """Three or more numbers, some written as decimals, with eight or more digits in all: digit
+    groups read out that recognition wrote as decimals ("6.58, 6.04, 9.78, 7.4595")."""
+    return len(items) >= 3 and any("." in i for i in items) and _digit_count(items) >= IDENTIFIER_DIGITS + 1
 
 
 def quantity_reason(value: str, before: str, after: str) -> str | None:
@@ -124,8 +137,10 @@ def quantity_reason(value: str, before: str, after: str) -> str | None:
     around it (a currency sign before, a unit after)."""
     items = [i for i in _ITEM_SPLIT.split(value) if i]
     # A currency sign is about the first number of a list, a unit about the last: the rest of a
-    # long run is still an identifier ("$4. 3, 9, 1, 4, 8, 0, …": a card after a misheard "4").
-    if _MONEY_BEFORE.search(before) and _digit_count(items[1:]) < IDENTIFIER_DIGITS:
+    # long run is still an identifier ("$4. 3, 9, 1, 4, 8, 0, …": a card after a misheard "4"), and
+    # so is an "amount" with more than one dot ("$4.0489.0869.059317").
+    amount = _AMOUNT.fullmatch(items[0]) is not None
+    if _MONEY_BEFORE.search(before) and amount and _digit_count(items[1:]) < IDENTIFIER_DIGITS:
         return "an amount of money"
     if _UNIT_AFTER.match(after) and _digit_count(items[:-1]) < IDENTIFIER_DIGITS:
         return "a quantity with a unit"
@@ -137,8 +152,10 @@ def quantity_reason(value: str, before: str, after: str) -> str | None:
         return "a date"
     if _IPV4.fullmatch(value):
         return None
+    if _decimal_artifacts(items):
+        return None
     if all(_quantity_like(i) for i in items) or (
-        len(items) == 1 and ((_THOUSANDS.fullmatch(value) and value.endswith("000")) or _DECIMAL.fullmatch(value))
+        len(items) == 1 and ((_THOUSANDS.fullmatch(value) and value.endswith("000")) or _said_decimal(value))
     ):
         return YEARS if all(_YEAR.fullmatch(i) for i in items) else ROUND_NUMBERS
     groups = re.findall(r"\d+", value)
@@ -292,8 +309,8 @@ def _month_year_expiry(chain: Chain, cues: CueIndex, card_end: int) -> int | Non
     October 20, 28", "November twenty twenty six" right after a card number): the month's start, or
     None. A month and year after a card with a date word before it ("due on August 20, 27") is a date."""
     digits = chain.digits
-    if not (len(digits) == 2 or (len(digits) == 4 and digits.startswith("20"))):
-        return None
+    if not (len(digits) == 2 or (4 <= len(digits) <= 6 and digits.startswith("20"))):
+        return None  # "26", "2026", "20 26", "2020, 8" ("twenty twenty eight")
     month = _MONTH_BEFORE.search(chain.text, max(0, chain.start - 20), chain.start)
     if month is None:
         return None

@@ -33,6 +33,13 @@ def found(text: str) -> list[tuple[str, str]]:
         # "to"/"for" heard for a digit after a zero or before "double"
         ("The number on file should be 0 to 9, 787 for double 082.", "0 to 9, 787 for double 082"),
         ("Next I am 0 to 26. Can you confirm", "0 to 26"),
+        # digit groups recognition wrote as decimals and money, or with words it put between them
+        ("Sure, 6.58, 6.04, 9.78, 7.4595, lovely order.", "6.58, 6.04, 9.78, 7.4595"),
+        ("And the number, $4.0489.0869.059317.", "4.0489.0869.059317"),
+        ("It's 9.09750157 What can't", "9.09750157"),
+        ("Okay, 6, 98, I'm 4, 7, I'm 0, 0, 2, and", "6, 98, I'm 4, 7, I'm 0, 0, 2"),
+        ("It's plus 6, 1, 4, 6, 2, 4, did 1, 6, 3, 7, did I", "plus 6, 1, 4, 6, 2, 4, did 1, 6, 3, 7"),
+        ("How would you like to pay 652 781 to 06548 7117.", "652 781 to 06548 7117"),  # "to": a digit
     ],
 )
 def test_identifiers_are_found_without_a_cue(text: str, value: str) -> None:
@@ -118,6 +125,7 @@ def test_a_card_s_expiry_and_code_follow_it_even_when_their_cue_is_misheard() ->
         "We are open from 7 to 5, 30. We need 22 more chairs.",  # "five thirty": a time
         "The end is near. The end is at 5 pm. In the end it took 2 weeks.",
         "the meeting ending in 5 minutes; the last 3 days were long, the last four years too",
+        "it costs $1.50, $2.75 and 4.99, pages 120 to 135, and 2019 to 2023; rates of 1.5, 2.25 and 3.75 percent",
         "The passport is valid, it expires in 2029.",  # a year after "expires": not a card's expiry
         "The total is $1,299.99 plus tax",
     ],
