@@ -42,10 +42,12 @@ _UNIT_AFTER = re.compile(
     r"ms|kilo\w*|miles?|meters?|metres?|feet|foot|inches|kg|km|mb|gb|tb|kb|megabits?|gigabits?|bytes?|"
     r"people|persons|users|visitors|customers|clients|employees|staff|members|attendees|subscribers|"
     r"followers|views|downloads|votes|rows|records|items|units|copies|tickets|requests|calls|emails|times|"
-    r"(?:business|working|calendar|school) days|more|extra|"
+    r"(?:business|working|calendar|school) days|"
     r"steps|points|lines|words|pages|students|patients|cases|deaths|households|homes)\b)",
     re.IGNORECASE,
 )
+# "22 more chairs": a count, said in the same sentence as what it counts.
+_MORE_AFTER = re.compile(r"^[ \t]+(?:more|extra)[ \t]+[a-z]", re.IGNORECASE)
 _TIME_BEFORE = re.compile(r"\d[:.]\Z")
 # An hour and its minutes said as two numbers ("five thirty" -> "5, 30") after a word that puts a time.
 _CLOCK = re.compile(r"(?:1[0-2]|0?[1-9])[ \t,.]+(?:[0-5]0|[0-5]5|15|45)")
@@ -91,6 +93,7 @@ TYPED_BY_CUE = frozenset(
 IDENTIFIER_DIGITS = 7
 ROUND_NUMBERS = "round numbers, decimals or years"
 YEARS = "years"
+A_DATE = "a date"
 CARD_DETAIL_REACH = 100  # characters after a card number where its expiry and security code follow
 
 
@@ -142,14 +145,14 @@ def quantity_reason(value: str, before: str, after: str) -> str | None:
     amount = _AMOUNT.fullmatch(items[0]) is not None
     if _MONEY_BEFORE.search(before) and amount and _digit_count(items[1:]) < IDENTIFIER_DIGITS:
         return "an amount of money"
-    if _UNIT_AFTER.match(after) and _digit_count(items[:-1]) < IDENTIFIER_DIGITS:
+    if (_UNIT_AFTER.match(after) or _MORE_AFTER.match(after)) and _digit_count(items[:-1]) < IDENTIFIER_DIGITS:
         return "a quantity with a unit"
     if _TIME_BEFORE.search(before) or _TIME_AFTER.match(after):
         return "a time"
     if _CLOCK.fullmatch(value) and _TIME_WORD_BEFORE.search(before):
         return "a time"  # "open from 7 to 5, 30"
     if _TYPED_DATE.fullmatch(value) and _valid_typed_date(value):
-        return "a date"
+        return A_DATE
     if _IPV4.fullmatch(value):
         return None
     if _decimal_artifacts(items):
@@ -268,9 +271,10 @@ def classify_chain(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
     attached = cues.attached(chain.start)
     reason = quantity_reason(chain.value, before, after)
     strong_cue = attached is not None and attached.kind in SHORT_VALUES and n in SHORT_VALUES[attached.kind]
-    # "my PIN is 1000", "… is 1984"; but "it expires in 2029" is a year (a passport's), not a card's expiry
+    # "my PIN is 1000", "… is 1984"; "it expires 1-2-13" is the card's expiry, but "it expires in
+    # 2029" is a year (a passport's)
     expiry = attached is not None and attached.kind == "CARD_DETAIL"
-    overridable = (ROUND_NUMBERS,) if expiry else (ROUND_NUMBERS, YEARS)
+    overridable = (ROUND_NUMBERS, A_DATE) if expiry else (ROUND_NUMBERS, YEARS)
     if reason and not (strong_cue and reason in overridable):
         return None
     if strong_cue:

@@ -89,6 +89,12 @@ def test_long_runs_are_typed_by_their_cue_or_shape(text: str, kind: str) -> None
         ("The thought code is 75, 64, 19 and", "75, 64, 19", "BANK_ROUTING"),
         ("the short, gold is 4301, I need it", "4301", "BANK_ROUTING"),
         ("My PIN is nineteen eighty four.", "nineteen eighty four", "PIN"),  # a year, but after its cue
+        ("OK, so it's 4641, and it expires\n1-2-13. Orientation is in room", "1-2-13", "CREDIT_CARD"),  # a date
+        (
+            "back number home is one eight hundred nine six two three two nine six\nmore mile",
+            "one eight hundred nine six two three two nine six",  # "more" on the next line counts nothing
+            "PHONE_NUMBER",
+        ),
         ("my direct line, extension 2 7 2. And the new address", "2 7 2", "PHONE_NUMBER"),
     ],
 )
