@@ -22,8 +22,11 @@ _LOCAL_SEP = r"(?:[ \t]+(?:dot|period|underscore|dash|hyphen)[ \t]+|[._\-])"
 _AT = r"(?P<at>[ \t]*@[ \t]*|,?[ \t]+(?:at|and)[ \t]+)"
 _LABEL = r"[a-z0-9]+(?:-+[a-z0-9]+)*"
 _DOT = r"(?:[ \t]+(?:dot|period)[ \t]+|\.)"
+# A spoken domain may be words before its "dot" ("jackson family dot net", "temple mail dot com").
+_SPOKEN_DOT = r"[ \t]+(?:dot|period)[ \t]+"
 _EMAIL = re.compile(
-    rf"(?<![\w@.%+\-])(?P<local>{_LOCAL_WORD}(?:{_LOCAL_SEP}{_LOCAL_WORD})*){_AT}(?P<domain>{_LABEL}(?:{_DOT}{_LABEL})+)",
+    rf"(?<![\w@.%+\-'’])(?P<local>{_LOCAL_WORD}(?:{_LOCAL_SEP}{_LOCAL_WORD})*){_AT}"
+    rf"(?P<domain>{_LABEL}(?:{_DOT}{_LABEL})+|{_LABEL}(?:[ \t]+{_LABEL}){{1,2}}(?:{_SPOKEN_DOT}{_LABEL})+)",
     re.IGNORECASE,
 )
 _DOMAIN_LABEL = re.compile(_LABEL, re.IGNORECASE)

@@ -140,8 +140,16 @@ def _adverb(word: str) -> bool:
     return len(word) >= 7 and word.lower().endswith("ally")
 
 
+# "My name is Julian Pham, that's PHM": the name spelled (as heard) right after it.
+_SPELLING_AFTER = re.compile(
+    r"[ \t]*,?[ \t]*(?i:that's|that is|spelled|spelt)[ \t,]+(?P<letters>[A-Z](?:[\-. ]?[A-Z]){1,15})(?![\w\-])"
+)
+_NOT_SPELLINGS = frozenset({"OK", "AM", "PM", "US", "UK", "ID", "IT", "TV", "I", "A"})
+
+
 class IntroducedNameRecognizer(SpeechRecognizer):
-    """Person names right after an introduction cue, or right before "speaking", in any letter case."""
+    """Person names right after an introduction cue, or right before "speaking", in any letter case,
+    and the spelling that follows a name ("…, that's P-H-A-M")."""
 
     ENTITIES = ("PERSON",)
 
@@ -152,6 +160,9 @@ class IntroducedNameRecognizer(SpeechRecognizer):
             span = self._name_span(match, text)
             if span is not None:
                 found.append(("PERSON", *span))
+                spelling = _SPELLING_AFTER.match(text, span[1])
+                if spelling and re.sub(r"\W", "", spelling.group("letters")) not in _NOT_SPELLINGS:
+                    found.append(("PERSON", spelling.start("letters"), spelling.end("letters"), span[2]))
             # after a miss, look again from the words taken for a name ("hello this is sarah")
             position = match.end() if span is not None else match.start("name")
         for match in _NAME_BEFORE_SPEAKING.finditer(text):

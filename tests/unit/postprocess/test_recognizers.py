@@ -94,6 +94,7 @@ def test_context_decides_between_phone_and_ssn_for_nine_digits() -> None:
             "What email should we use? The email on file should be\ntom underscore whitfield at hotmail dot co dot uk.",
             "tom underscore whitfield at hotmail dot co dot uk",
         ),
+        ("Alpha Dot Jackson 48 at Jackson family dot net all lower case.", "48 at Jackson family dot net"),
     ],
 )
 def test_emails_in_written_spoken_and_mangled_forms(text: str, address: str) -> None:
@@ -111,6 +112,7 @@ def test_emails_in_written_spoken_and_mangled_forms(text: str, address: str) -> 
         "cats and dogs.com are fun",
         "my email is down again",
         "at least we tried dot com",
+        "I'm at home dot com, then at the big office dot net",
     ],
 )
 def test_at_and_dot_in_ordinary_speech_are_not_emails(text: str) -> None:
@@ -130,6 +132,7 @@ def test_at_and_dot_in_ordinary_speech_are_not_emails(text: str) -> None:
         ("Morning Theresa Murphy here.", "Theresa Murphy"),
         ("Lake View Pharmacy Margaret Gallagher speaking, how can I help?", "Margaret Gallagher"),
         ("Blue bell tell come, the mecca lintwist speaking, how can I help?", "mecca lintwist"),
+        ("Morning, I'm a Gomez here.", "Gomez"),
         ("The Northgate Building Society,\nTurgeon Chakra Speaking,", "Turgeon Chakra"),
         ("please add my brother\nSanjay soon over as a second contact", "Sanjay"),  # the cue ends a segment
         ("So name Petrov.", "Petrov"),
@@ -333,3 +336,12 @@ def test_a_short_code_without_a_card_word_is_not_card_data() -> None:
 def test_a_runaway_card_number_is_found_when_card_was_misheard() -> None:
     text = "My current number is 4111, 1111, 1111, 1111, 1111, 1111, 1111, 1111."
     assert found(DigitSequenceRecognizer(), text) == [("CREDIT_CARD", text[21:-1])]
+
+
+def test_a_name_spelled_right_after_it_is_the_name() -> None:
+    # recognised: "Pham" spelled out, written as capitals
+    assert found(IntroducedNameRecognizer(), "My name is Julian Pham, that's PHM, and I'm calling") == [
+        ("PERSON", "Julian Pham"),
+        ("PERSON", "PHM"),
+    ]
+    assert found(IntroducedNameRecognizer(), "My name is Dylan Adams, that's OK.") == [("PERSON", "Dylan Adams")]
