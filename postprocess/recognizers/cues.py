@@ -69,8 +69,13 @@ CUES: dict[str, tuple[str, ...]] = {
         r"tag number",
     ),
     "UK_NINO": (r"national insurance(?: number)?", r"n\.? ?i\.? number", r"nino"),
-    # "PIN" as recognition also writes it ("BIN", "BIM", "DIN", "P-I-N", "V-I-M", "the end is").
-    "PIN": (r"(?:pin|bin|bim|pim|din|[bpvd]-i-[nm])(?: code| number)?", r"passcode", r"(?:the|my) end(?=,? is\b)"),
+    # "PIN" as recognition also writes it ("BIN", "BIM", "DIN", "P-I-N", "B.I.N.", "V-I-M", "the end
+    # is", "the IN is", "the iron is").
+    "PIN": (
+        r"(?:pin|bin|bim|pim|din|[bpvd][-.]i[-.][nm]\.?)(?: code| number)?",
+        r"passcode",
+        r"(?:the|my|your) (?:end|in|iron)(?=,? is\b)",
+    ),
     "POSTAL_CODE": (r"zip(?: code)?", r"post ?code", r"postal code"),
     "IBAN_CODE": (r"iban", r"i[ -]ban"),
     "SWIFT_CODE": (r"swift(?: code)?", r"bic(?: code)?"),
@@ -164,6 +169,7 @@ class CueIndex:
         self.text = text
         self.cues = [Cue(str(m.lastgroup), m.start(), m.end()) for m in _CUE_PATTERN.finditer(text)]
         self._ends = [c.end for c in self.cues]
+        self._starts = [c.start for c in self.cues]
 
     def nearest(self, start: int, window: int = 70, kinds: frozenset[str] | None = None) -> Cue | None:
         """The cue ending closest before ``start`` (within ``window`` characters), of ``kinds`` if given."""
@@ -184,6 +190,18 @@ class CueIndex:
                 return cue if follows_directly(self.text[cue.end : start]) else None
             i -= 1
         return None
+
+    def announced_after(self, end: int) -> Cue | None:
+        """The cue that names the value ending at ``end`` right after it ("It's 88035, the pin.",
+        "…, that's my social"): the next cue, within a few words of the value in its sentence."""
+        i = bisect_right(self._starts, end)
+        if i < len(self.cues) and _NAMED_AFTER.fullmatch(self.text[end : self.cues[i].start]):
+            return self.cues[i]
+        return None
+
+
+# Between a value and the cue that names it after it: "…, the pin", "… is my PIN", "…, that's my social".
+_NAMED_AFTER = re.compile(r"[ \t]*,?[ \t]*(?:(?:that's|that is|is|was)[ \t]+)?(?:the|my|your)[ \t]+", re.IGNORECASE)
 
 
 def names_a_thing(cues: CueIndex, start: int) -> bool:

@@ -54,8 +54,11 @@ _CLOCK = re.compile(r"(?:1[0-2]|0?[1-9])[ \t,.]+(?:[0-5]0|[0-5]5|15|45)")
 _TIME_WORD_BEFORE = re.compile(r"\b(?:at|from|to|until|till|by|after|before|around)[ \t]*$", re.IGNORECASE)
 _TIME_AFTER = re.compile(r"^(?:[:.]\d|\s*(?:a\.?m\b\.?|p\.?m\b\.?|o'clock|hrs\b|h\b))", re.IGNORECASE)
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_PRICE = re.compile(r"\d{1,3}(?:,\d{3})+\.\d{2}")
 _DECIMAL = re.compile(r"\d+\.\d+")
-_AMOUNT = re.compile(r"\d{1,3}(?:,\d{3})*(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?")
+# What follows a currency sign when it is money: "1,250", "19.99", "1500" (recognition writes
+# larger amounts with thousands separators; "$20359960" is digits read out).
+_AMOUNT = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,4}(?:\.\d{1,2})?")
 _YEAR = re.compile(r"(?:19|20)[ \t]?\d\d")  # "1979", or "19 79" as a spoken year is rewritten
 _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 _TYPED_DATE = re.compile(r"(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?:\d{2}|\d{4})|\d{4}-(?P<m>\d{2})-(?P<d>\d{2})")
@@ -114,11 +117,16 @@ def ssn_plausible(digits: str) -> bool:
 
 
 def _quantity_like(item: str) -> bool:
-    """A number as people say quantities: round ("3,000", "1500"), a year, a decimal, thousands."""
+    """A number as people say quantities: round ("3,000", "1500"), a year, a decimal, thousands
+    and pence ("13,656.89": nobody writes an identifier that way), round thousands one after
+    another ("2,000 28,000")."""
     digits = re.sub(r"\D", "", item)
     if _YEAR.fullmatch(item):
         return True
-    if _said_decimal(item) or (_THOUSANDS.fullmatch(item) and digits.endswith("000")):
+    if _said_decimal(item) or (_THOUSANDS.fullmatch(item) and digits.endswith("000")) or _PRICE.fullmatch(item):
+        return True
+    parts = item.split()
+    if len(parts) > 1 and all(_THOUSANDS.fullmatch(p) and p.endswith("000") for p in parts):
         return True
     return item.isdigit() and len(item) >= 3 and item.endswith("00") and not item.startswith("0")
 
@@ -283,6 +291,9 @@ def classify_chain(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
             return _owner_of_last_digits(cues, attached), 0.85
         typed = _type_by_cue(attached, chain) if n >= IDENTIFIER_DIGITS else None
         return typed or (attached.entity, 0.85)
+    named = cues.announced_after(chain.end)  # "It's 88035, the pin."
+    if named is not None and named.kind != "LAST_DIGITS" and n in SHORT_VALUES.get(named.kind, ()):
+        return named.entity, 0.8
     nearest = cues.nearest(chain.start)
     cued = nearest is not None and nearest.kind not in ("NOT_PII", "NUMBER")
     if n < IDENTIFIER_DIGITS and not read_digit_by_digit(chain, cued=cued) and not _leading_zero(chain):

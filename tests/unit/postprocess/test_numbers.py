@@ -82,6 +82,9 @@ def test_long_runs_are_typed_by_their_cue_or_shape(text: str, kind: str) -> None
         ("B-I-N number 208032. Would you like", "208032", "PIN"),
         ("for the phone banking line my DIN is 4962, how would you", "4962", "PIN"),
         ("The end is 75939.", "75939", "PIN"),  # "the PIN is"
+        ("Set the iron for foam banking.\nThe iron is 878187.", "878187", "PIN"),
+        ("For security, your PM, please.\nIt's 88035, the pin.", "88035", "PIN"),  # the cue after the value
+        ("And your national insurance number is $20359960 What", "20359960", "UK_NINO"),  # "$": no amount
         # the last digits of whatever was named before them
         ("the card ending in 4712", "4712", "CREDIT_CARD"),
         ("my account ends with 5521, and", "5521", "BANK_ACCOUNT_NUMBER"),
@@ -130,6 +133,11 @@ def test_a_card_s_expiry_and_code_follow_it_even_when_their_cue_is_misheard() ->
         "between twenty eleven and twenty twenty four we grew from twenty eight to eight hundred employees",
         "We are open from 7 to 5, 30. We need 22 more chairs.",  # "five thirty": a time
         "The end is near. The end is at 5 pm. In the end it took 2 weeks.",
+        "We sold 45, the pin was lost. Chapter 12, the account of it.",
+        # recognised: amounts with thousands and pence, round thousands in a row, a time before a pause
+        "You will have 13,656.89 as you are on April 2026. It was 15,195.50 on the 10th",
+        "we ordered 2,000 28,000 at 85,000",
+        "The appointment is on the 5th of May at 1020.\n577 departure at half past 4",
         "the meeting ending in 5 minutes; the last 3 days were long, the last four years too",
         "it costs $1.50, $2.75 and 4.99, pages 120 to 135, and 2019 to 2023; rates of 1.5, 2.25 and 3.75 percent",
         "The passport is valid, it expires in 2029.",  # a year after "expires": not a card's expiry
