@@ -44,6 +44,12 @@ def test_a_part_is_a_whole_word_not_a_piece_of_another_word() -> None:
     ]
 
 
+def test_a_name_word_spelled_out_is_found() -> None:
+    # recognised: "My name is Tenide Cox." "That's C-O-X."
+    text = "My name is Tenide Cox.\nThat's C-O-X. The cocks crowed, c o x, and an ox."
+    assert repeats(text, [("PERSON", "Tenide Cox")]) == [("PERSON", "C-O-X"), ("PERSON", "c o x")]
+
+
 def test_names_heard_differently_are_found_by_sound() -> None:
     text = (
         "IT desk, Callum MacLeod speaking. Hi, Calum. Thanks Calam. The column is wide. "
