@@ -27,7 +27,8 @@ from bench.report import replace_section
 from pipeline.asr.engine import FasterWhisperEngine
 from pipeline.asr.inference.audio import decode_audio
 from pipeline.asr.inference.decoding import CHUNK_VAD, Decoded, merge_spans, total, uncovered
-from shared.config import OFFLINE_MODEL, STRATEGIES, Settings
+from shared.config import OFFLINE_MODEL, Settings
+from shared.contract import STRATEGIES
 from tests.support.scripts import MEETING, heard, sentences
 from tests.support.speech import mix_noise, speak_to_wav
 

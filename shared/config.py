@@ -13,15 +13,14 @@ from pathlib import Path
 
 import platformdirs
 
+from shared.contract import STRATEGIES
 from shared.errors import ConfigInvalidError
 
 DEFAULT_MODEL = "distil-large-v3"
 OFFLINE_MODEL = "offline-tiny.en"
 #: Local speech engines: CTranslate2, or the SageMaker inference module (transformers).
 ENGINES = ("faster-whisper", "transformers")
-#: How an engine decodes the speech it finds: 30 s chunks each on its own, in batches; or Whisper's
-#: sequential decoding (docs/model.md). The same names as the endpoint's ``CLEARSCRIBE_STRATEGY``.
-STRATEGIES = ("chunked", "sequential")
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 

@@ -32,8 +32,8 @@ from pipeline.asr.inference.decoding import (
     to_transcript,
 )
 from pipeline.asr.offline_weights import ct2_model_dir, offline_transformers_weights
-from shared.config import ENGINES, OFFLINE_MODEL, STRATEGIES, Settings
-from shared.contract import SAMPLE_RATE
+from shared.config import ENGINES, OFFLINE_MODEL, Settings
+from shared.contract import SAMPLE_RATE, STRATEGIES
 from shared.errors import (
     ClearscribeError,
     ConfigInvalidError,

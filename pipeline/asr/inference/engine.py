@@ -42,7 +42,7 @@ from pipeline.asr.inference.decoding import (
     to_transcript,
 )
 from pipeline.asr.inference.vad import detect_speech
-from shared.contract import DEFAULT_MODEL_ID, SAMPLE_RATE, TASK
+from shared.contract import DEFAULT_MODEL_ID, SAMPLE_RATE, STRATEGIES, TASK
 from shared.errors import (
     ClearscribeError,
     EmptyFileError,
@@ -61,7 +61,6 @@ __all__ = ["DEFAULT_MODEL_ID", "MODEL_ALIASES", "STRATEGIES", "TransformersEngin
 log = get_logger("clearscribe.inference")
 
 ENGINE_NAME = "transformers"
-STRATEGIES = ("sequential", "chunked")
 #: Whisper's safeguards for sequential decoding (as in the reference implementation): a 30 s step
 #: whose text is too repetitive (gzip compression ratio) or too unlikely (mean log-probability) is
 #: decoded again at a higher temperature, and a step that is probably silence is skipped. Without
