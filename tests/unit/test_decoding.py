@@ -3,6 +3,8 @@ sentence segments. Engines plug in here; these tests use stand-ins for their thr
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -83,11 +85,14 @@ def test_speech_pieces_too_short_to_decode_alone_join_their_neighbour() -> None:
 
 
 def test_speech_is_grouped_into_chunks_whisper_can_take() -> None:
-    speech = [(0.0, 10.0), (11.0, 25.0), (26.0, 31.0), (40.0, 70.0), (71.0, 72.0)]
+    # padded pieces overlap their neighbours; one piece is longer than Whisper takes at once
+    speech = [(0.0, 10.2), (9.8, 25.0), (26.0, 31.0), (40.0, 70.0), (69.9, 72.0), (71.5, 75.0)]
     chunks = chunk_spans(speech)
-    assert chunks == [(0.0, 25.0), (26.0, 31.0), (40.0, 70.0), (71.0, 72.0)]
+    assert chunks == [(0.0, 25.0), (26.0, 31.0), (40.0, 70.0), (70.0, 75.0)]
     assert all(end - start <= CHUNK_SECONDS for start, end in chunks)
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(chunks))
     assert subtract_spans(speech, chunks) == []
+    assert chunk_spans([(0.0, 65.0)]) == [(0.0, 30.0), (30.0, 60.0), (60.0, 65.0)]
 
 
 def test_a_decode_may_not_write_more_than_speech_can_hold() -> None:

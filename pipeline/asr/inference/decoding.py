@@ -45,6 +45,8 @@ model artifact with the rest of the inference package.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -208,14 +210,22 @@ def total(spans: Iterable[Span]) -> float:
 
 
 def chunk_spans(speech: Sequence[Span], *, max_seconds: float = CHUNK_SECONDS) -> list[Span]:
-    """Speech pieces grouped in order into chunks no longer than ``max_seconds`` (start of the
-    first piece to end of the last); a piece longer than that is a chunk of its own."""
+    """The detector's speech pieces grouped in order into chunks no longer than ``max_seconds``
+    (start of the first piece to end of the last); a longer piece is cut into pieces that fit.
+    Pieces may overlap (the detector pads them); chunks never do."""
     chunks: list[Span] = []
-    for start, end in merge_spans(speech):
-        if chunks and end - chunks[-1][0] <= max_seconds:
-            chunks[-1] = (chunks[-1][0], end)
-        else:
-            chunks.append((start, end))
+    for start, end in sorted(speech):
+        if chunks:
+            start = max(start, chunks[-1][1])
+            if end <= start:
+                continue
+            if end - chunks[-1][0] <= max_seconds:
+                chunks[-1] = (chunks[-1][0], end)
+                continue
+        while end - start > max_seconds:
+            chunks.append((start, start + max_seconds))
+            start += max_seconds
+        chunks.append((start, end))
     return chunks
 
 
@@ -339,10 +349,11 @@ def decode_windows(
     result = Decoding()
     for offset, audio in windows:
         duration = audio.shape[0] / SAMPLE_RATE
-        speech = merge_spans(detect(audio, CHUNK_VAD)) if audio.size else []
+        pieces = detect(audio, CHUNK_VAD) if audio.size else []
+        speech = merge_spans(pieces)
         segments: list[Decoded] = []
         if speech:
-            segments = [s for s in decode_window(audio, speech) if s.text.strip()]
+            segments = [s for s in decode_window(audio, pieces) if s.text.strip()]
             again = stretches_to_redecode(segments, speech, duration)
             if again:
                 segments = redecode(segments, audio, again, speech, detect, decode_clips)
@@ -353,9 +364,18 @@ def decode_windows(
             result.covered_seconds += total(speech) - total(subtract_spans(speech, covering_spans(segments)))
         result.segments.extend(s.shifted(offset) for s in segments)
         result.duration = offset + duration
+        del audio
+        release_freed_memory()
         if on_progress:
             on_progress(round(result.duration, 3))
     return result
+
+
+def release_freed_memory() -> None:
+    """Hand the memory a window's decoding freed back to the operating system (glibc keeps freed
+    blocks of the heap otherwise, and the process's footprint ratchets up window by window)."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def split_sentences(segment: Decoded) -> list[Decoded]:
