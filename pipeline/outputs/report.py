@@ -381,13 +381,12 @@ def _notices(transcript: Mapping[str, Any]) -> tuple[list[str], str | None]:
             notes.append(text or ", ".join(f"{k}: {v}" for k, v in warning.items()))
         else:
             notes.append(str(warning))
-    coverage = transcript.get("coverage")
-    if isinstance(coverage, Mapping):
-        share = coverage.get("share", coverage.get("ratio"))
-        coverage = share if share is not None else ", ".join(f"{k}: {v}" for k, v in coverage.items())
-    if isinstance(coverage, int | float) and not isinstance(coverage, bool):
-        coverage = f"{coverage:.0%}" if coverage <= 1 else f"{coverage:g}%"
-    return notes, (str(coverage) if coverage not in (None, "") else None)
+    speech, covered = transcript.get("speech_seconds"), transcript.get("covered_seconds")
+    if speech is None or covered is None:
+        return notes, None
+    speech, covered = _number(speech), _number(covered)
+    share = f"{covered / speech:.0%}" if speech > 0 else "no speech detected"
+    return notes, f"{share} ({duration_text(covered)} of {duration_text(speech)} of speech)" if speech > 0 else share
 
 
 def _share(time_share: Mapping[str, Any]) -> list[dict[str, Any]]:
