@@ -123,11 +123,11 @@ def _name_words(raw: str, found: Sequence[Found]) -> Iterable[Found]:
     inside = re.compile(alternation, re.IGNORECASE)
     for token in _GLUED.finditer(raw):
         word = token.group().rstrip(".,;:!?\"')").lstrip("\"'(")
-        part = inside.search(word)
-        if part and re.search(r"[A-Za-z]", word):
+        hit = inside.search(word)
+        if hit and re.search(r"[A-Za-z]", word):
             start = token.start() + token.group().index(word)
             kind = "EMAIL_ADDRESS" if "@" in word or host_shaped(word) else "PERSON"
-            out.append(_like(parts[part.group().lower()], start, start + len(word), kind))
+            out.append(_like(parts[hit.group().lower()], start, start + len(word), kind))
     return out
 
 

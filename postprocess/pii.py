@@ -111,7 +111,7 @@ def pii_analyzer(spacy_model: str) -> AnalyzerEngine:
         labels_to_ignore=["ORG", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY", "PERCENT"],
     )
     nlp_engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": model}], ner_model_configuration=ner_config)
-    nlp_engine.nlp = {"en": ner_pipeline(spacy, model)}
+    nlp_engine.nlp = {"en": ner_pipeline(spacy, model)}  # type: ignore[assignment]  # presidio types it None
     registry = RecognizerRegistry(
         recognizers=[
             *speech_recognizers(),
@@ -149,7 +149,7 @@ def _context_kept_by_recognizers() -> Any:
         def __init__(self) -> None:
             super().__init__(0.0, 0.0, 0, 0)
 
-        def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):  # type: ignore[no-untyped-def]
+        def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
             return raw_results
 
     return RecognizerContextOnly()

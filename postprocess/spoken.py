@@ -149,7 +149,7 @@ def _homophone_is_digit(
     """Whether ``tokens[i]`` ("to", "for", "at") stands for a digit: between digits, next to a
     single digit, inside a run of at least ``HOMOPHONE_RUN_DIGITS`` digits."""
     left = sum(_digit_count(w) for _, _, w in current)
-    following = []
+    following: list[str] = []
     end = tokens[i][1]
     for token in tokens[i + 1 :]:
         after_repeat = bool(following) and following[-1].lower() in REPEATS and token[2].lower() in ZERO_AFTER_REPEAT

@@ -91,7 +91,7 @@ class Settings:
         )
 
     def with_(self, **changes: object) -> Settings:
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
 
     @property
     def jobs_db(self) -> Path:

@@ -9,6 +9,8 @@ reads. docs/operations.md lists the suffixes; a test checks that list against th
 
 from __future__ import annotations
 
+from typing import Final
+
 #: File name suffixes of the media the cloud workflow accepts (matched case-insensitively): the
 #: containers MediaConvert reads that carry an audio track. The upload rule, RegisterJob and the
 #: docs all use this list.
@@ -39,7 +41,7 @@ FINDINGS_PREFIX = "findings/"  # enricher findings, findings/<job_id>/
 
 # -- the speech model and the inference container -------------------------------------------------
 DEFAULT_MODEL_ID = "distil-whisper/distil-large-v3"
-TASK = "automatic-speech-recognition"
+TASK: Final = "automatic-speech-recognition"
 #: The PyAV the inference package decodes with; the artifact bundles exactly this (the DLC has none).
 AV_REQUIREMENT = "av==18.1.0"
 #: The Silero VAD the inference package detects speech with (on torch); bundled likewise.

@@ -243,7 +243,11 @@ def load_engine(engine: str, model: str, *, settings: Settings) -> SpeechEngine:
             raise ModelUnavailableError(
                 "engine 'transformers' needs torch and transformers (pip install 'clearscribe[inference]')"
             ) from exc
-        options = {"strategy": settings.strategy, "batch_size": settings.batch_size, "num_beams": settings.beam_size}
+        options: dict[str, Any] = {
+            "strategy": settings.strategy,
+            "batch_size": settings.batch_size,
+            "num_beams": settings.beam_size,
+        }
         if model == OFFLINE_MODEL:  # the same weights, converted once from CTranslate2 to HF format
             return TransformersEngine(
                 str(offline_transformers_weights(settings.home)), model_name=OFFLINE_MODEL, **options

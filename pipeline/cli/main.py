@@ -104,8 +104,8 @@ def path_arg(raw: str) -> Path:
     return Path(raw)
 
 
-def _common_options() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+def _common_options() -> CommandLineParser:
+    common = CommandLineParser(add_help=False)
     common.add_argument(
         "--home",
         type=path_arg,

@@ -139,7 +139,7 @@ def _timed(groups: list[list[TimedWord]]) -> list[Cue]:
     """Cues from word groups: one followed within :data:`MIN_CUE_SECONDS` by the next is joined to
     it when the text fits; then each is shown for at least :data:`MIN_CUE_SECONDS` where the next
     one leaves room, at most :data:`MAX_CUE_SECONDS`, and never overlapping."""
-    spans = [[g[0].start, max(w.end for w in g), [w.text for w in g]] for g in groups]
+    spans: list[list[Any]] = [[g[0].start, max(w.end for w in g), [w.text for w in g]] for g in groups]
     merged: list[list[Any]] = []
     for span in spans:
         if merged:

@@ -114,7 +114,7 @@ def cued_email_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     cues = list(_EMAIL_CUE.finditer(text))
     for index, cue in enumerate(cues):
-        words = []
+        words: list[re.Match[str]] = []
         breaks = 0
         for word in re.finditer(r"\S+", text[cue.end() : cue.end() + 160]):
             if len(words) >= _CUE_WORDS:

@@ -85,7 +85,7 @@ def _secret_after(
     if text.startswith("\n", stop) and (text[:stop].rstrip().endswith(",") or re.match(r"\n[a-z0-9]", text[stop:])):
         more = _VALUE.match(text, stop + 1, min(len(text), stop + 81))  # the secret goes on after a pause
         stop = more.end() if more else stop
-    words = []
+    words: list[re.Match[str]] = []
     for word in re.finditer(r"\S+", text[start:stop]):
         if word.group().lower().strip(",") in _ENDS_SECRET or len(words) == _MAX_WORDS[kind]:
             break

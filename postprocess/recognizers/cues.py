@@ -217,4 +217,4 @@ def follows_directly(between: str) -> bool:
     if _FILLERS.fullmatch(between):
         return True
     across = _ACROSS_SENTENCE.fullmatch(between)
-    return bool(across) and _FILLERS.fullmatch(across.group("open")) is not None
+    return across is not None and _FILLERS.fullmatch(across.group("open")) is not None

@@ -20,7 +20,9 @@ _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 class VersionAwareIpRecognizer(IpRecognizer):
     """presidio's IP recognizer, minus dotted version numbers ("version 1.2.3.4")."""
 
-    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+    def analyze(  # type: ignore[override]  # presidio types nlp_artifacts as NlpArtifacts; None is passed
+        self, text: str, entities: list[str], nlp_artifacts: Any = None
+    ) -> list[RecognizerResult]:
         found = super().analyze(text, entities, nlp_artifacts)
         return [r for r in found if not _VERSION_BEFORE.search(text[max(0, r.start - 20) : r.start])]
 
