@@ -196,7 +196,7 @@ def test_sentiment_labels_follow_what_was_said(batch: dict[str, Any]) -> None:
 
 
 def test_every_output_validates_against_the_published_schema(batch: dict[str, Any]) -> None:
-    schema = json.loads(Path("docs/schema/enriched-transcript.v1.json").read_text())
+    schema = json.loads(Path("postprocess/enriched-transcript.v1.json").read_text())
     for record in batch["by_name"].values():
         if record["status"] == "COMPLETE":
             jsonschema.validate(_enriched(record), schema)
