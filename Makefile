@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 APT_PACKAGES := espeak-ng ffmpeg binutils
 CDK_CLI_VERSION := 2.1148.0
 
-.PHONY: demo test lint typecheck system-deps cdk-cli bench clean
+.PHONY: demo test unit lint typecheck system-deps cdk-cli bench clean
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -50,6 +50,10 @@ test: APT_PACKAGES += chromium
 test: system-deps $(VENV)/.dev-installed cdk-cli
 	PATH="$(CURDIR)/node_modules/.bin:$$PATH" JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 \
 		$(BIN)/python -m pytest
+
+## unit: the unit tier alone (seconds; no programs, network, models or AWS)
+unit: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest -m unit -q
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

@@ -37,7 +37,7 @@ TARGETS = {"warm_total": 3.0, "cold_start": 4.0, "peak_mb": 600.0, "profanity_sp
 def benchmark_transcript(words: int, seed: int = 11) -> Transcript:
     """About ``words`` words of call-like speech: the PII corpus sentences (spoken and written
     PII, hard negatives) and the profanity corpus lines, shuffled, one segment each, ~2.5 words/s."""
-    from tests.unit.postprocess.corpus_metrics import load_corpus
+    from tests.support.corpus_metrics import load_corpus
 
     sentences = [s.text for s in load_corpus(PII_CORPUS)]
     sentences += [
@@ -166,7 +166,7 @@ def presidio_default_analyzer() -> Any:
 
 
 def measure_presidio_default(transcript: Transcript, repeats: int) -> dict[str, Any]:
-    from tests.unit.postprocess.corpus_metrics import evaluate, load_corpus, overall_precision, pii_predictor
+    from tests.support.corpus_metrics import evaluate, load_corpus, overall_precision, pii_predictor
 
     started = time.perf_counter()
     analyzer = presidio_default_analyzer()

@@ -13,7 +13,7 @@ speech (espeak-ng voices transcribed by offline-tiny.en as ``clearscribe run`` d
   reads it, nobody tunes on it;
 - **scripted**: the fixed scripts of ``tests/data/pii_asr_corpus.txt``, all parts (all read).
 
-``tests.unit.postprocess.asr_metrics`` says how each figure is counted.
+``tests.support.asr_metrics`` says how each figure is counted.
 
     python -m bench.bench_pii_asr [--write docs/benchmarks.md] [--test-seeds 100000:100150]
 """
@@ -34,8 +34,8 @@ from tests.support.asr_corpus import (
     load_asr_corpus,
     write_asr_corpus,
 )
+from tests.support.asr_metrics import LEAKED_DIGITS, LONG_DIGITS, Scores, evaluate, product_finder
 from tests.support.pii_generator import TEST_SEEDS, generated
-from tests.unit.postprocess.asr_metrics import LEAKED_DIGITS, LONG_DIGITS, Scores, evaluate, product_finder
 
 HEADING = "## PII on recognised speech"
 TARGETS = {"recall": 0.99, "precision": 0.95, "long_leaks": 0, "over_redactions_per_recording": 1}

@@ -1,4 +1,5 @@
-"""Test-wide fixtures: a temporary clearscribe home, and speech fixtures made with espeak-ng."""
+"""Test-wide fixtures: a temporary clearscribe home, the enrichment settings and one presidio engine per
+session."""
 
 from __future__ import annotations
 
@@ -7,10 +8,32 @@ from pathlib import Path
 
 import pytest
 
+from postprocess.config import EnrichmentConfig
+
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 # Nothing in the tests may reach a model hub.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+#: The test tiers, by folder. A test may name another tier with a marker (a unit file's one test that
+#: starts a process is ``@pytest.mark.integration``); ``make unit`` runs ``-m unit``.
+TIERS = ("unit", "integration", "e2e", "infra", "sandbox")
+
+
+def tier_of(item: pytest.Item) -> str:
+    named = [tier for tier in TIERS if item.get_closest_marker(tier)]
+    if named:
+        return named[0]
+    parts = Path(str(item.path)).relative_to(Path(__file__).parent).parts
+    return parts[0] if parts[0] in TIERS else "unit"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        tier = tier_of(item)
+        if not item.get_closest_marker(tier):
+            item.add_marker(tier)
 
 
 @pytest.fixture
@@ -19,3 +42,17 @@ def home(tmp_path: Path) -> Path:
     path = tmp_path / "home"
     path.mkdir()
     return path
+
+
+@pytest.fixture(scope="session")
+def config() -> EnrichmentConfig:
+    return EnrichmentConfig()
+
+
+@pytest.fixture(scope="session")
+def warm_pii(config: EnrichmentConfig) -> EnrichmentConfig:
+    """The default config with its presidio engine built (once per session)."""
+    from postprocess.pii import pii_analyzer
+
+    pii_analyzer(config.spacy_model)
+    return config

@@ -38,9 +38,9 @@ from packaging.tags import sys_tags
 from packaging.utils import canonicalize_name
 
 from tests.infra.conftest import ModelAssembly
+from tests.integration.inference.conftest import LONG_SCRIPT
 from tests.support.scripts import heard
 from tests.support.speech import encode_like_mediaconvert, speak_to_wav
-from tests.unit.inference.conftest import LONG_SCRIPT
 
 pytestmark = pytest.mark.slow
 

@@ -150,6 +150,7 @@ def test_an_unknown_model_fails_before_any_file_is_touched(capsys: pytest.Captur
     assert not SQLiteJobStore(home / "jobs.sqlite3").list_jobs()
 
 
+@pytest.mark.integration
 def test_a_closed_pipe_ends_the_listing_quietly(home: Path) -> None:
     for n in range(400):
         _complete_job(home, f"job-{n:04d}", {"txt": "/nowhere.txt"})
@@ -205,6 +206,7 @@ def test_a_store_locked_by_another_program_is_not_a_traceback(
     assert code == 1 and "STORE_BUSY" in one_error_line(err)
 
 
+@pytest.mark.integration
 def test_an_input_this_user_may_not_read_is_permission_denied(tmp_path_factory: pytest.TempPathFactory) -> None:
     # root reads everything: as root, run the command as the unprivileged user "nobody".
     shared_dir = Path(tempfile.mkdtemp(prefix="clearscribe-perm-"))

@@ -9,6 +9,8 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
+
 from pipeline.local.locks import job_lock, lock_path, try_job_lock
 from pipeline.local.recovery import STALE_AFTER_SECONDS, recover_interrupted
 from shared.jobstore import utc_now
@@ -49,6 +51,7 @@ def test_a_waiter_gets_the_job_after_the_holder_deleted_the_file(tmp_path: Path)
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.integration
 def test_a_lock_held_by_another_process_is_not_free_and_is_free_once_it_dies(tmp_path: Path) -> None:
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD_LOCK, str(tmp_path), "job-1"], stdout=subprocess.PIPE, text=True
@@ -92,6 +95,7 @@ def test_a_job_whose_process_is_gone_becomes_interrupted_and_its_raw_audio_is_re
     assert recover_interrupted(store, home) == []
 
 
+@pytest.mark.integration
 def test_a_job_whose_process_still_holds_its_lock_is_left_running(home: Path) -> None:
     store = _stranded(home, f"process 1 on {socket.gethostname()}")
     holder = subprocess.Popen(

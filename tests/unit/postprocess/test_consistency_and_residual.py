@@ -18,7 +18,7 @@ from postprocess.pii import find_pii, find_pii_in_text
 from postprocess.residual import residual_spans
 from postprocess.sentiment import score_sentiment
 from postprocess.spoken import normalize_spoken_numbers
-from tests.unit.postprocess.conftest import make_transcript
+from tests.support.transcripts import make_transcript
 
 
 def repeats(text: str, found: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -81,6 +81,7 @@ def test_years_and_round_numbers_are_not_parts() -> None:
     assert digit_parts("1 000 000 1979") == {"10000001979"}
 
 
+@pytest.mark.integration
 def test_a_value_found_in_one_segment_is_redacted_in_every_other(warm_pii: EnrichmentConfig) -> None:
     transcript = make_transcript(["My name is Priya Raman.", "Thanks Priya, and Raman is spelled how?", "priya"])
     raw = [s.text for s in transcript.segments]
@@ -129,6 +130,7 @@ def test_what_was_found_is_not_scanned_again() -> None:
     assert visible([(5, 30)], text) == []
 
 
+@pytest.mark.integration
 def test_residual_redactions_are_counted_in_the_enriched_transcript(warm_pii: EnrichmentConfig) -> None:
     # a phone number scored below a strict threshold: the recognizers drop it, the scan catches it
     config = replace(warm_pii, pii_score_threshold=0.95)
@@ -148,6 +150,7 @@ def test_residual_redactions_are_counted_in_the_enriched_transcript(warm_pii: En
     )
 
 
+@pytest.mark.integration
 def test_the_scan_can_be_switched_off(warm_pii: EnrichmentConfig) -> None:
     text = "I'll give you the number, 4 1 5 5 5 5 0 1 9 9, ok?"
     strict = replace(warm_pii, pii_score_threshold=0.95)

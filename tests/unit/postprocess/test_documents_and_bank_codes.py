@@ -79,6 +79,7 @@ def test_an_iban_head_joins_the_digits_recognition_left_after_it() -> None:
     assert found(SpokenIbanRecognizer(), "Flight BA29 leaves, then 6, 0, 1, 6, 1, 3, 3, 1") == []
 
 
+@pytest.mark.integration
 def test_mac_addresses_are_found_by_presidio_s_recognizer_in_the_engine(warm_pii: EnrichmentConfig) -> None:
     found = find_pii_in_text("the MAC is 00:1A:2B:3C:4D:5E, at 10:30:45 on 12-05-24", warm_pii)
     assert [p.type for p in found] == ["MAC_ADDRESS"]

@@ -9,7 +9,7 @@ import pytest
 from postprocess.config import EnrichmentConfig
 from postprocess.findings import ProfanityFindings
 from postprocess.profanity import apply_censor, find_profanity
-from tests.unit.postprocess.conftest import make_transcript
+from tests.support.transcripts import make_transcript
 
 
 def test_spans_are_by_segment_and_hold_no_words() -> None:

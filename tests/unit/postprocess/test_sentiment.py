@@ -7,7 +7,7 @@ import pytest
 from postprocess.findings import SentimentFindings
 from postprocess.sentiment import compound_of, label_for, score_sentiment, split_sentences
 from shared.models import Segment, Transcript
-from tests.unit.postprocess.conftest import make_transcript
+from tests.support.transcripts import make_transcript
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,7 @@ from postprocess.findings import (
 from postprocess.pii import find_pii
 from postprocess.profanity import find_profanity
 from postprocess.sentiment import score_sentiment
-from tests.unit.postprocess.conftest import make_transcript
+from tests.support.transcripts import make_transcript
 
 CALL = [
     "Hello, my name is Sarah Connor and this is bullshit.",

@@ -15,8 +15,8 @@ from pipeline.asr.inference.failures import InferenceFailure, failure_body, read
 from pipeline.asr.inference.serving import input_fn, model_fn, output_fn, predict_fn, use_bundled_packages
 from shared.errors import EmptyFileError, InvalidMediaError, TranscriptionError, UnsupportedLanguageError
 from shared.models import Segment, Transcript
+from tests.integration.inference.conftest import SHORT_SCRIPT
 from tests.support.scripts import heard
-from tests.unit.inference.conftest import SHORT_SCRIPT
 
 TRANSCRIPT = Transcript(
     language="en",

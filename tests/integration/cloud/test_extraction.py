@@ -21,8 +21,8 @@ from pipeline.cloud.polling import PollPolicy
 from shared.errors import AudioExtractionError, AudioExtractionTimeout, InvalidTransitionError, RecordingTooLongError
 from shared.jobstore.dynamodb import DynamoDBJobStore
 from shared.status import JobStatus
+from tests.integration.cloud.conftest import INPUT_BUCKET, WORKING_BUCKET
 from tests.integration.moto_harness import AUDIO_TEMPLATE_SETTINGS, REGION
-from tests.unit.cloud.conftest import INPUT_BUCKET, WORKING_BUCKET
 
 TEMPLATE = "clearscribe-audio-extract"
 ROLE = "arn:aws:iam::123456789012:role/clearscribe-mediaconvert"

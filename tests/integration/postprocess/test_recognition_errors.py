@@ -15,7 +15,7 @@ from postprocess.config import EnrichmentConfig
 from postprocess.findings import ProfanityFindings
 from postprocess.pii import find_pii
 from postprocess.sentiment import score_sentiment
-from tests.unit.postprocess.conftest import make_transcript
+from tests.support.transcripts import make_transcript
 
 
 def clean(texts: list[str], config: EnrichmentConfig) -> dict:

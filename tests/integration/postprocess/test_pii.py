@@ -13,7 +13,7 @@ from postprocess.findings import PiiFindings
 from postprocess.pii import TextPii, find_pii, find_pii_in_text, merge_overlaps, resolve_spacy_model
 from postprocess.recognizers import offline_suffix_extractor, valid_domain_end
 from shared.errors import EnrichmentError
-from tests.unit.postprocess.conftest import make_transcript
+from tests.support.transcripts import make_transcript
 
 CALL = [
     "Hi, my name is John Smith and I'm calling about my order.",

@@ -26,6 +26,7 @@ from tests.support.asr_corpus import (
     mark_segment,
     parse_segment,
 )
+from tests.support.asr_metrics import Scores, evaluate, product_finder
 from tests.support.pii_generator import (
     DEV_SEEDS,
     FIRST_NAMES,
@@ -46,7 +47,6 @@ from tests.support.pii_generator import (
 )
 from tests.support.pii_scripts import SCRIPTS, VOICES
 from tests.support.scripts import Script
-from tests.unit.postprocess.asr_metrics import Scores, evaluate, product_finder
 
 SPOKEN_TYPES = (
     "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "BANK_ACCOUNT_NUMBER", "BANK_ROUTING",

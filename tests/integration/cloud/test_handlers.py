@@ -22,9 +22,9 @@ from pipeline.handlers import runtime as cloud_runtime
 from shared.errors import TranscriptionError
 from shared.models import Segment, Transcript
 from shared.status import JobStatus
+from tests.integration.cloud.conftest import INPUT_BUCKET, OUTPUT_BUCKET, TABLE, WORKING_BUCKET
 from tests.integration.moto_harness import FakeMediaConvert
 from tests.support.lambda_context import FakeLambdaContext
-from tests.unit.cloud.conftest import INPUT_BUCKET, OUTPUT_BUCKET, TABLE, WORKING_BUCKET
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 ENV = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from postprocess.config import EnrichmentConfig
-from tests.unit.postprocess.corpus_metrics import (
+from tests.support.corpus_metrics import (
     EntityScore,
     evaluate,
     load_corpus,

@@ -4,7 +4,7 @@ Each line is one ASR-style sentence; ``[[TYPE:text]]`` marks an expected span. A
 correct when it overlaps an expected span of the same type. Character coverage says how much of
 the expected characters the same-type predictions hide (what a leak would lower).
 
-Run ``python -m tests.unit.postprocess.corpus_metrics`` to print the table.
+Run ``python -m tests.support.corpus_metrics`` to print the table.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tests.support.asr_corpus import LabelledSegment, parse_segment
 
-CORPUS_PATH = Path(__file__).resolve().parents[2] / "data" / "pii_corpus.txt"
+CORPUS_PATH = Path(__file__).resolve().parents[1] / "data" / "pii_corpus.txt"
 # One sentence and its expected spans, marked up as in the recognised-speech corpus.
 LabelledSentence = LabelledSegment
 

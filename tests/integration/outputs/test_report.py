@@ -17,8 +17,8 @@ from pipeline.outputs.report import ReportFacts, clock, render_report, source_na
 from postprocess.compose import enrich_transcript
 from postprocess.config import EnrichmentConfig
 from shared.models import Segment, Transcript
-from tests.unit.postprocess.conftest import make_transcript
-from tests.unit.postprocess.corpus_metrics import load_corpus
+from tests.support.corpus_metrics import load_corpus
+from tests.support.transcripts import make_transcript
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>"\'&'
 HOSTILE_FILE = "<iframe srcdoc=x>&quot;<b>call"  # a file name has no "/"

@@ -12,8 +12,8 @@ from pipeline.local.jobs import RunOutcome
 from pipeline.local.results_index import ResultsIndex
 from shared.jobstore.sqlite import SQLiteJobStore
 from shared.status import JobStatus
+from tests.integration.outputs.test_report import Page
 from tests.unit.local.test_cli_errors import one_error_line, run_cli
-from tests.unit.outputs.test_report import Page
 
 CALL = "Hi, this is Bartholomew Quinteros. The new release is wonderful.\nBut the invoices are a terrible mess."
 STANDUP = "Quick standup today.\nEverything is on track and the team is happy."

@@ -17,7 +17,7 @@ from shared.jobstore import JobRecord, stage_timings
 from shared.jobstore.dynamodb import DynamoDBJobStore
 from shared.models import Segment, Transcript
 from shared.status import JobStatus
-from tests.unit.cloud.conftest import INPUT_BUCKET, OUTPUT_BUCKET, WORKING_BUCKET
+from tests.integration.cloud.conftest import INPUT_BUCKET, OUTPUT_BUCKET, WORKING_BUCKET
 
 NAME = "Bartholomew Quinteros"
 TRANSCRIPT = Transcript(

@@ -14,8 +14,8 @@ from shared.errors import InvalidMediaError, TranscriptionError, TranscriptionTi
 from shared.jobstore.dynamodb import DynamoDBJobStore
 from shared.models import Segment, Transcript
 from shared.status import JobStatus
+from tests.integration.cloud.conftest import WORKING_BUCKET
 from tests.integration.moto_harness import CapturedLogs
-from tests.unit.cloud.conftest import WORKING_BUCKET
 
 POLICY = PollPolicy(15, 300, 7200)
 SECRET_WORDS = "Priyanka Vasquez-Oduya"

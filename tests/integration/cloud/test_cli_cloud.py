@@ -11,8 +11,8 @@ import pytest
 
 from pipeline.cli.main import main
 from shared.status import JobStatus
+from tests.integration.cloud.conftest import INPUT_BUCKET, OUTPUT_BUCKET, TABLE
 from tests.integration.moto_harness import REGION
-from tests.unit.cloud.conftest import INPUT_BUCKET, OUTPUT_BUCKET, TABLE
 
 STACK = "ClearscribeWorkflow"
 

@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from shared.objectstore_s3 import S3ObjectStore
-from tests.unit.cloud.conftest import OUTPUT_BUCKET
+from tests.integration.cloud.conftest import OUTPUT_BUCKET
 
 
 def test_put_get_exists_and_uri_under_a_prefix(s3: Any) -> None:

@@ -13,8 +13,8 @@ from pipeline.asr.inference.audio import decode_audio
 from pipeline.asr.inference.engine import TransformersEngine
 from shared.errors import UnsupportedLanguageError
 from shared.models import Transcript
+from tests.integration.inference.conftest import LONG_SCRIPT
 from tests.support.scripts import MEETING, content_words, heard, sentences
-from tests.unit.inference.conftest import LONG_SCRIPT
 
 pytestmark = pytest.mark.slow
 
@@ -181,10 +181,9 @@ def test_speech_the_first_pass_loses_is_decoded_again_clip_by_clip(
 ):
     # The shared decoding policy, here on the transformers engine: a first pass with no words over
     # speech is decoded again; if that gives nothing either, the transcript says so.
-    from tests.unit.inference.conftest import SHORT_SCRIPT
+    from tests.integration.inference.conftest import SHORT_SCRIPT
 
     monkeypatch.setattr(engine, "_decode_window", lambda samples, speech: [])
-    monkeypatch.setattr(engine, "num_beams", 1)
 
     repaired = engine.transcribe(short_speech_m4a)
 

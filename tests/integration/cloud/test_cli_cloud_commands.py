@@ -14,8 +14,8 @@ from pipeline.cli import cloud as commands
 from pipeline.cli.cloud import CloudResources, open_cloud_job_store, read_output, resolve_stack, submit_video
 from pipeline.cloud.register import register_job
 from shared.errors import InvalidMediaError
+from tests.integration.cloud.conftest import INPUT_BUCKET, OUTPUT_BUCKET, TABLE
 from tests.integration.moto_harness import REGION
-from tests.unit.cloud.conftest import INPUT_BUCKET, OUTPUT_BUCKET, TABLE
 
 ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:clearscribe"
 EVENTS = Path(__file__).resolve().parents[2] / "events"

@@ -13,7 +13,7 @@ every redaction is an over-redaction. A value of 7 or more digits with four or m
 left visible is a leak of the kind the product must never have (how many show any digit at all is
 reported too).
 
-    python -m tests.unit.postprocess.asr_metrics [-v] [--split tuned|held-out|unseen|dev] [CORPUS]
+    python -m tests.support.asr_metrics [-v] [--split tuned|held-out|unseen|dev] [CORPUS]
 
 (``tests/data/pii_asr_dev.txt`` is the development range of generated calls; the test range is
 never written out: ``python -m bench.bench_pii_asr`` reports its totals.)

@@ -1,25 +1,8 @@
-"""Fixtures for the enricher tests: one presidio engine per session, small real-shaped transcripts."""
+"""Small transcripts shaped like real ASR output, for the enricher and output tests."""
 
 from __future__ import annotations
 
-import pytest
-
-from postprocess.config import EnrichmentConfig
 from shared.models import Segment, Transcript, Word
-
-
-@pytest.fixture(scope="session")
-def config() -> EnrichmentConfig:
-    return EnrichmentConfig()
-
-
-@pytest.fixture(scope="session")
-def warm_pii(config: EnrichmentConfig) -> EnrichmentConfig:
-    """The default config with its presidio engine built (once per session)."""
-    from postprocess.pii import pii_analyzer
-
-    pii_analyzer(config.spacy_model)
-    return config
 
 
 def words_of(text: str, start: float, end: float) -> tuple[Word, ...]:

@@ -1,1 +1,0 @@
-"""Tests of the SageMaker inference module and the transformers engine."""
