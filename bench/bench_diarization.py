@@ -5,7 +5,7 @@ the test conversations, the one-speaker recordings, and conversations with voice
 speaker counts (1–4) drawn at random — material the thresholds were not chosen on. Every
 approach gets the same speech regions (the energy detector) and the same encoder:
 
-* ``chosen``: ``pipeline.asr.diarization.diarize`` — 1.2 s windows every 0.8 s, context-averaged
+* ``chosen``: ``pipeline.asr.inference.diarization.diarize`` — 1.2 s windows every 0.8 s, context-averaged
   embeddings, agglomerative over-clustering, pruning, merging of groups more than 0.9 alike;
 * ``spectral``: the same embeddings, pruning and refinement, but the groups and their number come
   from spectral clustering (top-20% neighbour affinity, normalised Laplacian, largest eigengap,
@@ -45,7 +45,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.report import replace_section
-from pipeline.asr import diarization as d
+from pipeline.asr.inference import diarization as d
 from tests.support.conversations import (
     TEST_CONVERSATIONS,
     TEST_MONOLOGUES,

@@ -59,6 +59,8 @@ ENV_CHUNK_LENGTH = "CLEARSCRIBE_CHUNK_LENGTH_S"
 ENV_NUM_BEAMS = "CLEARSCRIBE_NUM_BEAMS"
 ENV_MAX_AUDIO_SECONDS = "CLEARSCRIBE_MAX_AUDIO_SECONDS"  # longer audio fails with MEDIA_TOO_LONG
 ENV_LOG_LEVEL = "CLEARSCRIBE_LOG_LEVEL"
+#: Speaker labels: off, auto or a number of speakers (``shared.speakers``); the same name as a local run's.
+ENV_SPEAKERS = "CLEARSCRIBE_SPEAKERS"
 
 # -- polling (the check Lambdas compute the waits; the stack sets these, cdk.json overrides) -----
 POLL_INITIAL_SECONDS = 15

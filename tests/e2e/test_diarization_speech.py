@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.asr.diarization import assign_speakers, diarize, load_speaker_encoder
 from pipeline.asr.engine import FasterWhisperEngine
+from pipeline.asr.inference.diarization import assign_speakers, diarize, load_speaker_encoder
 from shared.config import OFFLINE_MODEL, Settings
 from tests.support.conversations import (
     TEST_CONVERSATIONS,

@@ -54,12 +54,16 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
+
+from shared.errors import ClearscribeError, ModelUnavailableError, TranscriptionError
+from shared.models import Segment, Transcript, Word
+from shared.speakers import MAX_SPEAKERS, SpeakerSetting, anonymous_speakers
 
 if TYPE_CHECKING:
     import onnxruntime
@@ -95,7 +99,6 @@ OVERCLUSTER_DISTANCE = 0.2
 SAME_SPEAKER_SIMILARITY = 0.9
 MIN_SPEAKER_SECONDS = 5.0
 MIN_SPEAKER_SHARE = 0.02
-MAX_SPEAKERS = 20
 REFINE_ROUNDS = 2
 CLUSTER_CHUNK_WINDOWS = 2000
 _STEP = 0.01
@@ -488,13 +491,52 @@ def diarize(
     Silence and recordings without speech give no turns.
     """
     audio = _check_audio(audio)
-    if speakers is not None and speakers < 1:
-        raise ValueError(f"speakers must be at least 1, got {speakers}")
+    _check_speakers(speakers)
     duration = len(audio) / SAMPLE_RATE
     regions = _check_regions(detect_speech(audio) if speech is None else speech, duration)
     if not regions:
         return []
-    windows = _embed_windows(audio, regions, encoder or load_speaker_encoder())
+    return _label_windows(regions, _embed_windows(audio, regions, encoder or load_speaker_encoder()), speakers)
+
+
+def diarize_windows(
+    windows: Iterable[tuple[float, np.ndarray]],
+    *,
+    speakers: int | None = None,
+    encoder: SpeakerEncoder | None = None,
+) -> list[SpeakerTurn]:
+    """Speaker turns of a recording given as consecutive ``(offset seconds, samples)`` windows (as
+    ``pipeline.asr.inference.audio.stream_audio`` and ``array_windows`` cut them): the speech of
+    each window is found and embedded as it arrives, so memory holds one window of audio and the
+    embeddings (1 KB per 0.8 s of speech); the speakers are found over all windows together.
+    Otherwise as :func:`diarize`, with the speech detector applied window by window.
+    """
+    _check_speakers(speakers)
+    encoder = encoder or load_speaker_encoder()
+    regions: list[Region] = []
+    parts: list[_Windows] = []
+    for offset, samples in windows:
+        samples = _check_audio(samples)
+        local = _check_regions(detect_speech(samples), len(samples) / SAMPLE_RATE)
+        embedded = _embed_windows(samples, local, encoder)
+        parts.append(_Windows(embedded.spans + offset, embedded.region + len(regions), embedded.embeddings))
+        regions += [(offset + start, offset + end) for start, end in local]
+    if not regions:
+        return []
+    joined = _Windows(
+        np.concatenate([p.spans for p in parts]),
+        np.concatenate([p.region for p in parts]),
+        np.concatenate([p.embeddings for p in parts]),
+    )
+    return _label_windows(regions, joined, speakers)
+
+
+def _check_speakers(speakers: int | None) -> None:
+    if speakers is not None and not 1 <= speakers <= MAX_SPEAKERS:
+        raise ValueError(f"speakers must be from 1 to {MAX_SPEAKERS}, got {speakers}")
+
+
+def _label_windows(regions: Sequence[Region], windows: _Windows, speakers: int | None) -> list[SpeakerTurn]:
     if len(windows.spans) == 0:  # only blips too short to embed: one voice as far as anyone can tell
         return _join([(start, end, 0) for start, end in regions])
     labels = _smooth(_cluster(windows, speakers), windows.region)
@@ -523,6 +565,7 @@ class SpokenWord:
     start: float
     end: float
     text: str
+    probability: float | None = None
 
 
 @dataclass(frozen=True)
@@ -574,7 +617,10 @@ def assign_speakers(segments: Sequence[TimedText], turns: Sequence[SpeakerTurn])
     """
     out: list[SpeakerSegment] = []
     for segment in segments:
-        timed = [SpokenWord(float(w.start), float(w.end), str(w.text)) for w in getattr(segment, "words", ()) or ()]
+        timed = [
+            SpokenWord(float(w.start), float(w.end), str(w.text), getattr(w, "probability", None))
+            for w in getattr(segment, "words", ()) or ()
+        ]
         words = timed or _estimated_words(segment)
         if not words:
             speaker = speaker_at(segment.start, segment.end, turns)
@@ -601,3 +647,53 @@ def assign_speakers(segments: Sequence[TimedText], turns: Sequence[SpeakerTurn])
                 )
             )
     return out
+
+
+# ================================================================================================
+# Speakers on a transcript
+# ================================================================================================
+
+
+def with_speakers(transcript: Transcript, turns: Sequence[SpeakerTurn]) -> Transcript:
+    """``transcript`` with a speaker on every segment, segments split where the speaker changes
+    (:func:`assign_speakers`), and the turns kept as ``speaker_turns``. Labels are renumbered by
+    ``shared.speakers.anonymous_speakers`` (``S1`` is the first to say a word); segment ids are
+    renumbered from 0."""
+    pieces = assign_speakers(transcript.segments, turns)
+    segments = tuple(
+        Segment(
+            id=i,
+            start=p.start,
+            end=p.end,
+            text=p.text,
+            words=tuple(Word(w.start, w.end, w.text, w.probability) for w in p.words),
+            speaker=p.speaker,
+        )
+        for i, p in enumerate(pieces)
+    )
+    return anonymous_speakers(replace(transcript, segments=segments, speaker_turns=tuple(turns)))
+
+
+def label_speakers(
+    transcript: Transcript,
+    windows: Iterable[tuple[float, np.ndarray]],
+    setting: SpeakerSetting,
+    *,
+    encoder: SpeakerEncoder | None = None,
+) -> Transcript:
+    """The transcript of the audio in ``windows`` with its speakers (:func:`diarize_windows`,
+    :func:`with_speakers`), or unchanged when ``setting`` is off. The one way the local runner and
+    the inference endpoint label speakers."""
+    if not setting.enabled:
+        return transcript
+    try:
+        turns = diarize_windows(windows, speakers=setting.count, encoder=encoder)
+    except ClearscribeError:
+        raise
+    except ImportError as exc:
+        raise ModelUnavailableError(
+            f"speaker labels need onnxruntime and scipy ({exc.name} is missing): pip install 'clearscribe[local]'"
+        ) from exc
+    except Exception as exc:  # onnxruntime's own failures derive from Exception only
+        raise TranscriptionError(f"telling the speakers apart failed ({type(exc).__name__})") from exc
+    return with_speakers(transcript, turns)
