@@ -44,6 +44,10 @@ TASK = "automatic-speech-recognition"
 AV_REQUIREMENT = "av==18.1.0"
 #: The Silero VAD the inference package detects speech with (on torch); bundled likewise.
 SILERO_VAD_REQUIREMENT = "silero-vad==6.2.3"
+#: What speaker diarization runs on (the ONNX speaker encoder, the clustering); bundled likewise,
+#: the same versions the local install tests with.
+ONNXRUNTIME_REQUIREMENT = "onnxruntime==1.32.0"
+SCIPY_REQUIREMENT = "scipy==1.17.1"
 #: Where the artifact's bundled packages live, relative to its ``code/`` directory.
 BUNDLED_PACKAGES_DIR = "packages"
 

@@ -164,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=speaker_setting,
         metavar="N|auto",
         help="label who says what: auto finds the number of speakers, N (1-20) is how many there are "
-        f"(default: $CLEARSCRIBE_SPEAKERS or {DEFAULT_SPEAKERS}; it adds about a fifth to the transcription time)",
+        f"(default: $CLEARSCRIBE_SPEAKERS or {DEFAULT_SPEAKERS}: it adds more than 15%% to the transcription time)",
     )
     speakers.add_argument(
         "--no-speakers",
