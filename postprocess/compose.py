@@ -262,9 +262,10 @@ def _segment_dict(clean: CleanSegment, sentiments: Mapping[int, Any]) -> dict[st
 
 def _speakers(transcript: Transcript, cleaned: Sequence[CleanSegment], sentiment: SentimentFindings) -> dict[str, Any]:
     """``{"speakers": [...]}`` when the transcript's speakers were labelled (an empty list when
-    none spoke), else nothing: per speaker, ``S1`` first, the seconds they talk (their turns, or
-    their segments' durations when the transcript has no turns), the words of their clean text and
-    their sentiment (``postprocess.sentiment.speaker_sentiment``)."""
+    none spoke), else nothing. Per speaker (labelled by ``anonymous_speakers``), ``S1`` first: the
+    seconds they talk (their turns, or their segments' durations when the transcript has no
+    turns), the words of their clean text and their sentiment
+    (``postprocess.sentiment.speaker_sentiment``)."""
     if not transcript.speakers_labelled:
         return {}
     from postprocess.sentiment import speaker_sentiment
@@ -281,7 +282,7 @@ def _speakers(transcript: Transcript, cleaned: Sequence[CleanSegment], sentiment
     for start, end, speaker in transcript.speaker_turns or ():
         talk[speaker] = talk.get(speaker, 0.0) + max(end - start, 0.0)
     scores = speaker_sentiment(transcript, sentiment)
-    ordered = sorted(set(talk) | set(words) | set(scores), key=_speaker_order)
+    ordered = sorted(set(talk) | set(words) | set(scores), key=lambda label: int(label[1:]))  # S2 before S10
     return {
         "speakers": [
             {
@@ -296,12 +297,6 @@ def _speakers(transcript: Transcript, cleaned: Sequence[CleanSegment], sentiment
             for speaker in ordered
         ]
     }
-
-
-def _speaker_order(label: str) -> tuple[int, str]:
-    """``S2`` before ``S10``."""
-    digits = label.lstrip("S")
-    return (int(digits), label) if digits.isdigit() else (1 << 30, label)
 
 
 def _coverage(transcript: Transcript) -> dict[str, Any]:
@@ -355,8 +350,7 @@ def enriched_to_json(enriched: Mapping[str, Any]) -> bytes:
 
 def summarize(enriched: Mapping[str, Any]) -> dict[str, Any]:
     """A small summary of an enriched transcript (for job status and Step Functions state), with
-    the speech coverage, the recognition warnings and the speakers (at most 20) when the
-    transcript carries them."""
+    the speech coverage, the recognition warnings and the speakers when the transcript carries them."""
     overall = enriched["sentiment"]["overall"]
     transcript = enriched["transcript"]
     summary = {

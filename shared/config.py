@@ -13,7 +13,7 @@ from pathlib import Path
 
 import platformdirs
 
-from shared.contract import STRATEGIES
+from shared.contract import ENV_SPEAKERS, STRATEGIES
 from shared.errors import ConfigInvalidError
 from shared.speakers import DEFAULT_SPEAKER_SETTING, DEFAULT_SPEAKERS, SpeakerSetting
 
@@ -56,12 +56,12 @@ def strategy(environ: Mapping[str, str]) -> str:
 
 
 def speakers(environ: Mapping[str, str]) -> SpeakerSetting:
-    """``CLEARSCRIBE_SPEAKERS``, checked (default ``off``, ``shared.speakers``)."""
-    raw = environ.get("CLEARSCRIBE_SPEAKERS", "").strip() or DEFAULT_SPEAKERS
+    """``CLEARSCRIBE_SPEAKERS`` (the endpoint's variable too), checked (default ``off``, ``shared.speakers``)."""
+    raw = environ.get(ENV_SPEAKERS, "").strip() or DEFAULT_SPEAKERS
     try:
         return SpeakerSetting.parse(raw)
     except ValueError as exc:
-        raise ConfigInvalidError(f"CLEARSCRIBE_SPEAKERS: {exc}") from None
+        raise ConfigInvalidError(f"{ENV_SPEAKERS}: {exc}") from None
 
 
 def default_home(environ: Mapping[str, str] | None = None) -> Path:

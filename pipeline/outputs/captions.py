@@ -84,14 +84,15 @@ def segment_words(segment: Mapping[str, Any]) -> list[TimedWord]:
             step = span * weight / sum(weights)
             words.append(TimedWord(at, at + step, token))
             at += step
-    return [TimedWord(p.start, p.end, p.text, speaker) for word in words for p in _fitting(word)]
+    width = CAPTION_LINE_WIDTH - len(speaker_prefix(speaker))  # a word alone fits after the prefix
+    return [TimedWord(p.start, p.end, p.text, speaker) for word in words for p in _fitting(word, width)]
 
 
-def _fitting(word: TimedWord) -> list[TimedWord]:
-    """A word longer than a caption line, cut into line-long pieces sharing its time."""
-    if len(word.text) <= CAPTION_LINE_WIDTH:
+def _fitting(word: TimedWord, width: int = CAPTION_LINE_WIDTH) -> list[TimedWord]:
+    """A word longer than ``width``, cut into pieces that long sharing its time."""
+    if len(word.text) <= width:
         return [word]
-    pieces = textwrap.wrap(word.text, CAPTION_LINE_WIDTH, break_long_words=True)
+    pieces = textwrap.wrap(word.text, width, break_long_words=True)
     step = (word.end - word.start) / len(pieces)
     return [TimedWord(word.start + i * step, word.start + (i + 1) * step, p) for i, p in enumerate(pieces)]
 

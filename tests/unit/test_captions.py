@@ -173,6 +173,14 @@ def test_the_speaker_prefix_counts_in_the_line_width() -> None:
     assert all(len(line) <= CAPTION_LINE_WIDTH for line in labelled.lines)
 
 
+def test_a_word_too_long_for_a_line_is_cut_to_fit_after_the_speaker() -> None:
+    word = "https://example.com/a/very/long/address/indeed"  # 47 characters
+    cues = caption_cues([{**timed(0.0, [(0.0, 3.0, word)]), "speaker": "S12"}])
+    lines = [line for cue in cues for line in cue.lines]
+    assert all(len(line) <= CAPTION_LINE_WIDTH for line in lines) and lines[0].startswith("S12: ")
+    assert "".join(lines).replace("S12: ", "") == word
+
+
 def test_txt_lines_start_with_their_speaker() -> None:
     enriched = {"transcript": {"text": "ignored", "segments": TURNS}}
     assert render_txt(enriched).splitlines() == ["S1: How are you?", "S2: Fine, thanks.", "S1: Good."]

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from pipeline.asr.inference import diarization as d
+from shared.models import Word
 
 SR = d.SAMPLE_RATE
 
@@ -222,7 +223,7 @@ def test_clustering_separates_noisy_embeddings_of_distinct_voices() -> None:
 # -- speakers on transcript segments ---------------------------------------------------------
 
 
-W = d.SpokenWord
+W = Word
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,7 @@ class Seg:
     start: float
     end: float
     text: str
-    words: tuple[d.SpokenWord, ...] = ()
+    words: tuple[Word, ...] = ()
 
 
 TURNS = [(0.0, 4.0, "S1"), (4.2, 7.0, "S2"), (8.0, 12.0, "S1")]
@@ -291,7 +292,7 @@ def test_an_empty_segment_is_kept() -> None:
 
 
 def test_the_transcript_model_s_segments_are_accepted() -> None:
-    from shared.models import Segment, Word
+    from shared.models import Segment
 
     seg = Segment(
         0, 3.0, 5.0, " Sure. Go on.", (Word(3.0, 3.6, " Sure."), Word(4.4, 4.7, " Go"), Word(4.7, 5.0, " on."))
@@ -303,7 +304,7 @@ def test_the_transcript_model_s_segments_are_accepted() -> None:
 
 
 def test_a_transcript_gets_speakers_split_segments_and_turns() -> None:
-    from shared.models import Segment, Transcript, Word
+    from shared.models import Segment, Transcript
 
     words = (
         Word(2.0, 2.8, " I", 0.9),

@@ -4,7 +4,10 @@
 ``[(start, end, "S1"), (start, end, "S2"), …]`` in seconds, labels numbered in order of first
 appearance. Labels are anonymous: they say that two stretches have the same voice, never whose.
 ``assign_speakers(segments, turns)`` puts those labels on timestamped transcript segments and
-splits a segment where the speaker changes inside it.
+splits a segment where the speaker changes inside it. ``diarize_windows`` does what ``diarize``
+does over audio given window by window (memory holds one window), and ``label_speakers`` —
+``diarize_windows`` then ``with_speakers`` on a ``shared.models.Transcript`` — is what the local
+runner and the inference endpoint call when speaker labels are on.
 
 How it works
 ------------
@@ -62,15 +65,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from shared.errors import ClearscribeError, ModelUnavailableError, TranscriptionError
-from shared.models import Segment, Transcript, Word
+from shared.models import Segment, SpeakerTurn, Transcript, Word
 from shared.speakers import MAX_SPEAKERS, SpeakerSetting, anonymous_speakers
 
 if TYPE_CHECKING:
     import onnxruntime
 
 SAMPLE_RATE = 16_000
-#: A speaker turn: ``(start, end, label)`` in seconds.
-SpeakerTurn = tuple[float, float, str]
 #: A stretch of speech: ``(start, end)`` in seconds.
 Region = tuple[float, float]
 
@@ -561,21 +562,13 @@ class TimedText(Protocol):
 
 
 @dataclass(frozen=True)
-class SpokenWord:
-    start: float
-    end: float
-    text: str
-    probability: float | None = None
-
-
-@dataclass(frozen=True)
 class SpeakerSegment:
     start: float
     end: float
     text: str
     #: ``S1``, ``S2``, …; ``None`` when there are no turns at all (no speech found).
     speaker: str | None
-    words: tuple[SpokenWord, ...] = ()
+    words: tuple[Word, ...] = ()
 
 
 def speaker_at(start: float, end: float, turns: Sequence[SpeakerTurn]) -> str | None:
@@ -593,17 +586,17 @@ def speaker_at(start: float, end: float, turns: Sequence[SpeakerTurn]) -> str | 
     return min(turns, key=lambda turn: max(turn[0] - middle, middle - turn[1], 0.0))[2]
 
 
-def _estimated_words(segment: TimedText) -> list[SpokenWord]:
+def _estimated_words(segment: TimedText) -> list[Word]:
     """Words without timestamps: the segment's time shared out by the length of each word."""
     tokens = segment.text.split()
     if not tokens:
         return []
     weights = np.array([len(t) + 1 for t in tokens], dtype=np.float64)
     edges = segment.start + (segment.end - segment.start) * np.concatenate(([0.0], np.cumsum(weights))) / weights.sum()
-    return [SpokenWord(float(edges[i]), float(edges[i + 1]), f" {t}") for i, t in enumerate(tokens)]
+    return [Word(float(edges[i]), float(edges[i + 1]), f" {t}") for i, t in enumerate(tokens)]
 
 
-def _join_words(words: Sequence[SpokenWord]) -> str:
+def _join_words(words: Sequence[Word]) -> str:
     spaced = all(w.text[:1].isspace() for w in words[1:])
     return ("".join(w.text for w in words) if spaced else " ".join(w.text.strip() for w in words)).strip()
 
@@ -618,7 +611,7 @@ def assign_speakers(segments: Sequence[TimedText], turns: Sequence[SpeakerTurn])
     out: list[SpeakerSegment] = []
     for segment in segments:
         timed = [
-            SpokenWord(float(w.start), float(w.end), str(w.text), getattr(w, "probability", None))
+            Word(float(w.start), float(w.end), str(w.text), getattr(w, "probability", None))
             for w in getattr(segment, "words", ()) or ()
         ]
         words = timed or _estimated_words(segment)
@@ -627,7 +620,7 @@ def assign_speakers(segments: Sequence[TimedText], turns: Sequence[SpeakerTurn])
             out.append(SpeakerSegment(segment.start, segment.end, segment.text, speaker))
             continue
         labels = [speaker_at(w.start, w.end, turns) for w in words]
-        runs: list[tuple[str | None, list[SpokenWord]]] = []
+        runs: list[tuple[str | None, list[Word]]] = []
         for word, label in zip(words, labels, strict=True):
             if runs and runs[-1][0] == label:
                 runs[-1][1].append(word)
@@ -666,7 +659,7 @@ def with_speakers(transcript: Transcript, turns: Sequence[SpeakerTurn]) -> Trans
             start=p.start,
             end=p.end,
             text=p.text,
-            words=tuple(Word(w.start, w.end, w.text, w.probability) for w in p.words),
+            words=p.words,
             speaker=p.speaker,
         )
         for i, p in enumerate(pieces)
