@@ -19,7 +19,7 @@ SPEAKERS_AUTO = "auto"
 #: The default everywhere: diarization costs more than 15% of the ASR time on the benchmark
 #: (docs/benchmarks.md, "Speaker diarization"), so it is asked for, not paid for by every job.
 DEFAULT_SPEAKERS = SPEAKERS_OFF
-#: The most speakers diarization tells apart (``pipeline.asr.inference.diarization.MAX_SPEAKERS``).
+#: The most speakers diarization tells apart (with ``auto`` it merges the closest voices beyond it).
 MAX_SPEAKERS = 20
 
 
@@ -39,13 +39,9 @@ class SpeakerSetting:
             return cls(enabled=False)
         if text == SPEAKERS_AUTO:
             return cls(enabled=True)
-        try:
-            count = int(text)
-        except ValueError:
-            count = 0
-        if not 1 <= count <= MAX_SPEAKERS or not text.isdigit():
+        if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_SPEAKERS):
             raise ValueError(f"{raw!r} is not a speaker setting: use off, auto or a number from 1 to {MAX_SPEAKERS}")
-        return cls(enabled=True, count=count)
+        return cls(enabled=True, count=int(text))
 
     def __str__(self) -> str:
         if not self.enabled:

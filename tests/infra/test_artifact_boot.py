@@ -208,22 +208,32 @@ def test_every_bundled_package_fits_the_container(model_dir: Path) -> None:
         assert any(_fits_dlc(t) for t in tags), f"bundled {name} {tags} does not install on the DLC's CPython 3.12"
 
 
-def packages_for_this_interpreter(model_dir: Path, cache: Path) -> None:
-    """``code/packages`` replaced by the same requirements installed for the interpreter running
-    the test (see the module docstring), after checking they are the same distributions and versions."""
-    shipped = model_dir / "code" / "packages"
+def bootable_here(model_dir: Path, cache: Path, target: Path) -> Path:
+    """A copy of the unpacked artifact (weights linked, ``code/`` copied) whose ``code/packages`` are
+    the same requirements installed for the interpreter running the test (see the module
+    docstring), after checking they are the same distributions at the same versions."""
     here = f"{sys.version_info.major}.{sys.version_info.minor}"
     local, _ = bundled_packages(cache, requirements=BUNDLED_REQUIREMENTS, python_version=here, platform=DLC_PLATFORM)
+    shipped = model_dir / "code" / "packages"
     versions = {name: version for name, (version, _) in _wheels(shipped).items()}
     assert {name: version for name, (version, _) in _wheels(local).items()} == versions
-    shutil.rmtree(shipped)
-    shipped.symlink_to(local, target_is_directory=True)
+    target.mkdir()
+    for entry in model_dir.iterdir():
+        if entry.name != "code":
+            (target / entry.name).symlink_to(entry)
+    shutil.copytree(
+        model_dir / "code",
+        target / "code",
+        ignore=lambda folder, _: ["packages"] if folder == str(model_dir / "code") else [],
+    )
+    (target / "code" / "packages").symlink_to(local, target_is_directory=True)
+    return target
 
 
 def test_the_synthesized_artifact_boots_offline_and_transcribes(
     model_assembly: ModelAssembly, model_dir: Path, artifact_cache: Path, tmp_path: Path
 ) -> None:
-    packages_for_this_interpreter(model_dir, artifact_cache)
+    model_dir = bootable_here(model_dir, artifact_cache, tmp_path / "opt-ml-model")
     speech = encode_like_mediaconvert(speak_to_wav(LONG_SCRIPT, tmp_path / "talk.wav"), tmp_path / "talk.m4a")
     stand_in = dlc_stand_in(tmp_path / "dlc-site-packages")
     code = model_dir / "code"

@@ -119,6 +119,8 @@ def model_fn(model_dir: str, context: Any = None) -> LoadedModel:
             from pipeline.asr.inference.diarization import load_speaker_encoder
 
             try:
+                import scipy.cluster.hierarchy  # noqa: F401  (the clustering; imported on first use)
+
                 load_speaker_encoder()
             except ImportError as exc:
                 raise ModelUnavailableError(f"speaker labels need {exc.name}, which the artifact lacks") from exc
