@@ -281,6 +281,30 @@ def test_a_segment_in_a_pause_goes_to_the_nearest_speaker() -> None:
     assert d.speaker_at(20.0, 21.0, TURNS) == "S1"
 
 
+def test_the_speaker_of_a_stretch_is_the_one_who_talks_most_in_it_or_the_nearest() -> None:
+    """The indexed lookup against its definition, on random turns and stretches."""
+
+    def by_definition(start: float, end: float, turns: list[d.SpeakerTurn]) -> str:
+        overlap: dict[str, float] = {}
+        for a, b, label in turns:
+            if min(b, end) - max(a, start) > 0:
+                overlap[label] = overlap.get(label, 0.0) + min(b, end) - max(a, start)
+        if overlap:
+            return max(overlap, key=lambda label: overlap[label])
+        middle = (start + end) / 2
+        return min(turns, key=lambda turn: max(turn[0] - middle, middle - turn[1], 0.0))[2]
+
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        gaps = rng.uniform(0.0, 2.0, 20)
+        lengths = rng.uniform(0.1, 5.0, 20)
+        starts = np.cumsum(gaps + np.concatenate(([0.0], lengths[:-1])))
+        turns = [(float(a), float(a + n), f"S{rng.integers(1, 4)}") for a, n in zip(starts, lengths, strict=True)]
+        for start in rng.uniform(-2.0, starts[-1] + 6.0, 20):
+            end = float(start + rng.uniform(0.0, 1.5))
+            assert d.speaker_at(float(start), end, turns) == by_definition(float(start), end, turns)
+
+
 def test_without_turns_segments_have_no_speaker() -> None:
     [out] = d.assign_speakers([Seg(0.0, 1.0, " Hm.")], [])
     assert out.speaker is None and out.text == " Hm."

@@ -55,6 +55,7 @@ Limits
 
 from __future__ import annotations
 
+import bisect
 import functools
 import os
 from collections.abc import Iterable, Sequence
@@ -573,17 +574,34 @@ class SpeakerSegment:
 
 def speaker_at(start: float, end: float, turns: Sequence[SpeakerTurn]) -> str | None:
     """The speaker who talks most during ``[start, end]``; in a pause, the nearest one."""
-    if not turns:
-        return None
-    overlap: dict[str, float] = {}
-    for a, b, label in turns:
-        shared = min(b, end) - max(a, start)
-        if shared > 0:
-            overlap[label] = overlap.get(label, 0.0) + shared
-    if overlap:
-        return max(overlap, key=lambda label: overlap[label])
-    middle = (start + end) / 2
-    return min(turns, key=lambda turn: max(turn[0] - middle, middle - turn[1], 0.0))[2]
+    return _Turns(turns).speaker_at(start, end)
+
+
+class _Turns:
+    """Turns in time order, for finding who speaks when in O(log n) (a long recording has
+    thousands of turns and tens of thousands of words)."""
+
+    def __init__(self, turns: Sequence[SpeakerTurn]) -> None:
+        self.turns = sorted(turns, key=lambda turn: (turn[0], turn[1]))
+        self.starts = [a for a, _, _ in self.turns]
+        # The latest end up to each turn: never decreasing, even if turns overlapped.
+        self.reach = list(np.maximum.accumulate([b for _, b, _ in self.turns])) if self.turns else []
+
+    def speaker_at(self, start: float, end: float) -> str | None:
+        if not self.turns:
+            return None
+        first = bisect.bisect_right(self.reach, start)  # turns before it all end by ``start``
+        last = bisect.bisect_left(self.starts, end)  # turns from it all start at ``end`` or later
+        overlap: dict[str, float] = {}
+        for a, b, label in self.turns[first:last]:
+            shared = min(b, end) - max(a, start)
+            if shared > 0:
+                overlap[label] = overlap.get(label, 0.0) + shared
+        if overlap:
+            return max(overlap, key=lambda label: overlap[label])
+        middle = (start + end) / 2
+        near = self.turns[max(first - 1, 0) : last + 1]
+        return min(near, key=lambda turn: max(turn[0] - middle, middle - turn[1], 0.0))[2]
 
 
 def _estimated_words(segment: TimedText) -> list[Word]:
@@ -609,6 +627,7 @@ def assign_speakers(segments: Sequence[TimedText], turns: Sequence[SpeakerTurn])
     The pieces keep the segment's start and end at its outer edges and the words' times inside.
     """
     out: list[SpeakerSegment] = []
+    index = _Turns(turns)
     for segment in segments:
         timed = [
             Word(float(w.start), float(w.end), str(w.text), getattr(w, "probability", None))
@@ -616,10 +635,10 @@ def assign_speakers(segments: Sequence[TimedText], turns: Sequence[SpeakerTurn])
         ]
         words = timed or _estimated_words(segment)
         if not words:
-            speaker = speaker_at(segment.start, segment.end, turns)
+            speaker = index.speaker_at(segment.start, segment.end)
             out.append(SpeakerSegment(segment.start, segment.end, segment.text, speaker))
             continue
-        labels = [speaker_at(w.start, w.end, turns) for w in words]
+        labels = [index.speaker_at(w.start, w.end) for w in words]
         runs: list[tuple[str | None, list[Word]]] = []
         for word, label in zip(words, labels, strict=True):
             if runs and runs[-1][0] == label:
