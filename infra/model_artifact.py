@@ -4,10 +4,11 @@ Layout (what the toolkit expects under ``/opt/ml/model``)::
 
     config.json, *.safetensors, tokenizer and processor files     the weights (infra/model_weights.py)
     code/inference.py            one line: re-exports model_fn, input_fn, predict_fn, output_fn
-    code/pipeline/asr/inference/ the inference package, whole (and the __init__.py above it)
+    code/pipeline/asr/inference/ the inference package, whole (and the __init__.py above it), with
+                                 the speaker encoder (speaker_encoder.onnx) diarization runs
     code/shared/…                the modules of ``shared/`` the package imports (found by reading its imports)
-    code/packages/…              what the DLC lacks (PyAV, silero-vad), installed for the DLC's Python 3.12 on
-                                 manylinux x86_64; the package appends it to sys.path
+    code/packages/…              what the DLC lacks (PyAV, silero-vad, onnxruntime, scipy), installed for the
+                                 DLC's Python 3.12 on manylinux x86_64; the package appends it to sys.path
 
 There is no ``code/requirements.txt``: the toolkit would pip-install it at start-up, which fails
 without egress. With weights and packages inside, the model runs with network isolation.
@@ -40,7 +41,14 @@ from pathlib import Path
 
 from infra.model_weights import ResolvedWeights, resolve_weights
 from infra.packaging import pip_install_for_platform
-from shared.contract import AV_REQUIREMENT, BUNDLED_PACKAGES_DIR, DEFAULT_MODEL_ID, SILERO_VAD_REQUIREMENT
+from shared.contract import (
+    AV_REQUIREMENT,
+    BUNDLED_PACKAGES_DIR,
+    DEFAULT_MODEL_ID,
+    ONNXRUNTIME_REQUIREMENT,
+    SCIPY_REQUIREMENT,
+    SILERO_VAD_REQUIREMENT,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 INFERENCE_PACKAGE = "pipeline.asr.inference"
@@ -52,9 +60,12 @@ ARCHIVE_NAME = "model.tar.gz"
 DLC_PYTHON = "3.12"
 DLC_PLATFORM = "manylinux_2_28_x86_64"
 #: What the DLC lacks; installed without dependencies (the DLC provides numpy, torch, transformers,
-#: and packaging, which silero-vad also needs).
-BUNDLED_REQUIREMENTS = (AV_REQUIREMENT, SILERO_VAD_REQUIREMENT)
-BUILDER_VERSION = "2"  # bump when the layout changes, so staged archives are rebuilt
+#: and packaging, which silero-vad also needs; onnxruntime's other requirements are for its tools,
+#: not for running a model).
+BUNDLED_REQUIREMENTS = (AV_REQUIREMENT, SILERO_VAD_REQUIREMENT, ONNXRUNTIME_REQUIREMENT, SCIPY_REQUIREMENT)
+#: Files of the inference package that are not Python but ship with it (the speaker encoder).
+PACKAGE_DATA = ("*.onnx",)
+BUILDER_VERSION = "3"  # bump when the layout changes, so staged archives are rebuilt
 KEEP_ARTIFACTS = 3
 _MTIME = 1_700_000_000
 
@@ -92,10 +103,13 @@ def _imported_modules(path: Path) -> set[str]:
 
 
 def code_files() -> list[tuple[str, Path]]:
-    """``(path under code/, source file)`` of the inference package and its project imports."""
+    """``(path under code/, source file)`` of the inference package (its data files included) and
+    its project imports."""
     package_dir = REPO_ROOT.joinpath(*INFERENCE_PACKAGE.split("."))
     pending = sorted(package_dir.glob("*.py"))
-    files: dict[str, Path] = {}
+    files: dict[str, Path] = {
+        data.relative_to(REPO_ROOT).as_posix(): data for pattern in PACKAGE_DATA for data in package_dir.glob(pattern)
+    }
     while pending:
         path = pending.pop()
         rel = path.relative_to(REPO_ROOT).as_posix()

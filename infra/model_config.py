@@ -24,10 +24,13 @@ key                                     default                             mean
 ``pytorch-version``
 ``clearscribe:raw-expiry-days``         ``7``                               expiry of audio/ and inference/
 ``clearscribe:backlog-per-instance``    ``2``                               scaling target
+``clearscribe:speakers``                ``off``                             speaker labels: off, auto or N
+                                                                            (1-20), as ``run --speakers``
 ======================================  ==================================  ===============================
 
-The artifact is always self-contained (weights, code and PyAV inside ``model.tar.gz``) and the
-model runs with network isolation: the endpoint needs no egress at all.
+The artifact is always self-contained (weights, code, the speaker encoder and the packages the
+container lacks inside ``model.tar.gz``) and the model runs with network isolation: the endpoint
+needs no egress at all.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from constructs import Node
 from infra.config import ConfigError, context_bool, context_int, context_str
 from shared.config import OFFLINE_MODEL
 from shared.contract import DEFAULT_MODEL_ID
+from shared.speakers import DEFAULT_SPEAKERS, SpeakerSetting
 
 _INSTANCE_TYPE = re.compile(r"^ml\.([a-z0-9-]+)\.([a-z0-9]+)$")
 # GPU families SageMaker hosts (g: graphics/inference GPUs, p: training-class GPUs).
@@ -64,6 +68,9 @@ DEFAULT_GPU_REAL_TIME_FACTOR = 0.06
 #: CPU: one real-time factor of 1.0 on 4 vCPUs, scaling with the vCPU count.
 CPU_REAL_TIME_FACTOR_4_VCPU = 1.0
 _SIZE_VCPUS = {"medium": 1, "large": 2, "xlarge": 4}
+#: Speaker diarization's processing seconds per audio second (on the CPU whatever the instance):
+#: 8.4 s for a 10.2-minute conversation on 2 busy cores (docs/benchmarks.md), rounded up.
+DIARIZATION_REAL_TIME_FACTOR = 0.02
 
 
 def default_artifact_cache_dir() -> Path:
@@ -93,8 +100,14 @@ class ModelConfig:
     scale_in_cooldown_seconds: int = 600
     scale_out_cooldown_seconds: int = 120
     model_server_timeout_seconds: int = MAX_INVOCATION_TIMEOUT_SECONDS
+    #: Speaker labels (``shared.speakers``): ``off``, ``auto`` or a number of speakers.
+    speakers: str = DEFAULT_SPEAKERS
 
     def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "speakers", str(SpeakerSetting.parse(self.speakers)))
+        except ValueError as exc:
+            raise ConfigError(f"speakers: {exc}") from None
         if not _INSTANCE_TYPE.match(self.instance_type):
             raise ConfigError(f"instance-type: {self.instance_type!r} is not a SageMaker instance type (ml.*)")
         if self.max_instances < 1:
@@ -149,14 +162,20 @@ class ModelConfig:
         return Path(self.artifact_cache_dir).expanduser() if self.artifact_cache_dir else default_artifact_cache_dir()
 
     @property
+    def labels_speakers(self) -> bool:
+        return SpeakerSetting.parse(self.speakers).enabled
+
+    @property
     def estimated_real_time_factor(self) -> float:
-        """Upper estimate of processing seconds per audio second on this instance type."""
+        """Upper estimate of processing seconds per audio second on this instance type, speaker
+        diarization included when it is on."""
+        diarization = DIARIZATION_REAL_TIME_FACTOR if self.labels_speakers else 0.0
         if self.is_gpu:
-            return GPU_REAL_TIME_FACTOR.get(self.instance_family, DEFAULT_GPU_REAL_TIME_FACTOR)
+            return GPU_REAL_TIME_FACTOR.get(self.instance_family, DEFAULT_GPU_REAL_TIME_FACTOR) + diarization
         size = self.instance_type.split(".")[2]
         multiple = re.fullmatch(r"(\d+)xlarge", size)
         vcpus = 4 * int(multiple.group(1)) if multiple else _SIZE_VCPUS.get(size, 4)
-        return CPU_REAL_TIME_FACTOR_4_VCPU * 4 / vcpus
+        return CPU_REAL_TIME_FACTOR_4_VCPU * 4 / vcpus + diarization
 
     @property
     def longest_audio_seconds(self) -> int:
@@ -197,4 +216,5 @@ class ModelConfig:
             pytorch_version=context_str(node, "pytorch-version", d.pytorch_version) or d.pytorch_version,
             raw_expiry_days=context_int(node, "raw-expiry-days", d.raw_expiry_days, minimum=1),
             backlog_per_instance=context_int(node, "backlog-per-instance", d.backlog_per_instance, minimum=1),
+            speakers=context_str(node, "speakers", d.speakers) or d.speakers,
         )

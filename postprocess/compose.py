@@ -20,6 +20,7 @@ from postprocess.config import EnrichmentConfig
 from postprocess.findings import PiiFindings, ProfanityFindings, SentimentFindings, load_findings
 from postprocess.profanity import CENSOR
 from shared.models import Segment, Transcript, Word
+from shared.speakers import anonymous_speakers
 
 __all__ = [
     "ENRICHED_SCHEMA_PATH",
@@ -185,8 +186,10 @@ def compose_enriched(
     config: EnrichmentConfig | None = None,
 ) -> dict[str, Any]:
     """The enriched transcript (schema_version "1", see ``ENRICHED_SCHEMA_PATH``): clean text and
-    segments, PII and profanity positions in the clean text, sentiment, model and timings."""
+    segments (with their speakers), PII and profanity positions in the clean text, sentiment,
+    model and timings, and the speakers when they were labelled."""
     config = config or EnrichmentConfig.from_env()
+    transcript = anonymous_speakers(transcript)
     replacements = replacements_by_segment(pii, profanity, config)
     cleaned = [clean_segment(s, replacements.get(s.id, [])) for s in transcript.segments]
     by_segment = {s.segment: s for s in sentiment.segments}
@@ -233,6 +236,7 @@ def compose_enriched(
         },
         "redaction": {"placeholder_style": config.placeholder_style},
         "timings": {str(k): round(float(v), 3) for k, v in sorted((timings or {}).items())},
+        **_speakers(transcript, cleaned, sentiment),
     }
 
 
@@ -251,7 +255,48 @@ def _segment_dict(clean: CleanSegment, sentiments: Mapping[int, Any]) -> dict[st
     }
     if clean.words is not None:
         data["words"] = [_word_dict(w) for w in clean.words]
+    if segment.speaker is not None:
+        data["speaker"] = segment.speaker
     return data
+
+
+def _speakers(transcript: Transcript, cleaned: Sequence[CleanSegment], sentiment: SentimentFindings) -> dict[str, Any]:
+    """``{"speakers": [...]}`` when the transcript's speakers were labelled (an empty list when
+    none spoke), else nothing. Per speaker (labelled by ``anonymous_speakers``), ``S1`` first: the
+    seconds they talk (their turns, or their segments' durations when the transcript has no
+    turns), the words of their clean text and their sentiment
+    (``postprocess.sentiment.speaker_sentiment``)."""
+    if not transcript.speakers_labelled:
+        return {}
+    from postprocess.sentiment import speaker_sentiment
+
+    talk: dict[str, float] = {}
+    words: dict[str, int] = {}
+    for clean in cleaned:
+        speaker = clean.segment.speaker
+        if speaker is None:
+            continue
+        words[speaker] = words.get(speaker, 0) + len(clean.text.split())
+        if transcript.speaker_turns is None:
+            talk[speaker] = talk.get(speaker, 0.0) + max(clean.segment.end - clean.segment.start, 0.0)
+    for start, end, speaker in transcript.speaker_turns or ():
+        talk[speaker] = talk.get(speaker, 0.0) + max(end - start, 0.0)
+    scores = speaker_sentiment(transcript, sentiment)
+    ordered = sorted(set(talk) | set(words) | set(scores), key=lambda label: int(label[1:]))  # S2 before S10
+    return {
+        "speakers": [
+            {
+                "id": speaker,
+                "talk_seconds": round(talk.get(speaker, 0.0), 3),
+                "words": words.get(speaker, 0),
+                "sentiment": {
+                    "compound": round(scores.get(speaker, (0.0, "neutral"))[0], 4),
+                    "label": scores.get(speaker, (0.0, "neutral"))[1],
+                },
+            }
+            for speaker in ordered
+        ]
+    }
 
 
 def _coverage(transcript: Transcript) -> dict[str, Any]:
@@ -305,7 +350,7 @@ def enriched_to_json(enriched: Mapping[str, Any]) -> bytes:
 
 def summarize(enriched: Mapping[str, Any]) -> dict[str, Any]:
     """A small summary of an enriched transcript (for job status and Step Functions state), with
-    the speech coverage and the recognition warnings when the transcript carries them."""
+    the speech coverage, the recognition warnings and the speakers when the transcript carries them."""
     overall = enriched["sentiment"]["overall"]
     transcript = enriched["transcript"]
     summary = {
@@ -320,6 +365,8 @@ def summarize(enriched: Mapping[str, Any]) -> dict[str, Any]:
         summary["covered_seconds"] = transcript["covered_seconds"]
     if transcript.get("warnings"):
         summary["warnings"] = [dict(w) for w in transcript["warnings"]]
+    if "speakers" in enriched:
+        summary["speakers"] = [dict(s) for s in enriched["speakers"]]
     return summary
 
 

@@ -1,4 +1,5 @@
-"""Sentiment with VADER: per segment (sentence level), overall (duration-weighted), share of time.
+"""Sentiment with VADER: per segment (sentence level), overall and per speaker (duration-weighted),
+share of time.
 
 VADER is made for sentences: a segment is split into sentences, each scored, and the segment's
 compound is their mean. Labels follow VADER's documented thresholds (compound >= 0.05 positive,
@@ -100,6 +101,30 @@ def score_sentiment(transcript: Transcript, config: EnrichmentConfig | None = No
         overall_label=label_for(overall),
         time_share=share,
     )
+
+
+def speaker_sentiment(transcript: Transcript, findings: SentimentFindings) -> dict[str, tuple[float, SentimentLabel]]:
+    """Each speaker's ``(compound, label)``: the mean of the compounds of the segments they say,
+    weighted as the overall score is (by duration, or by words without timestamps), so a
+    speaker's score and the overall one come from the same per-segment scores. Speakers without
+    segments score 0.0, neutral; segments without a speaker are left out."""
+    timed = transcript.has_timestamps
+    compound = {s.segment: s.compound for s in findings.segments}
+    sums: dict[str, list[float]] = {}
+    for segment in transcript.segments:
+        if segment.speaker is None:
+            continue
+        weight = segment_weight(segment, timed)
+        total = sums.setdefault(segment.speaker, [0.0, 0.0])
+        total[0] += weight * compound.get(segment.id, 0.0)
+        total[1] += weight
+    speakers = {label for *_, label in transcript.speaker_turns or ()} | set(sums)
+    out: dict[str, tuple[float, SentimentLabel]] = {}
+    for speaker in speakers:
+        weighted, weight = sums.get(speaker, (0.0, 0.0))
+        score = weighted / weight if weight else 0.0
+        out[speaker] = (score, label_for(score))
+    return out
 
 
 def _compounds(segments: Sequence[Segment]) -> list[tuple[Segment, float]]:

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import platformdirs
 
-from shared.contract import STRATEGIES
+from shared.contract import ENV_SPEAKERS, STRATEGIES
 from shared.errors import ConfigInvalidError
+from shared.speakers import DEFAULT_SPEAKER_SETTING, DEFAULT_SPEAKERS, SpeakerSetting
 
 DEFAULT_MODEL = "distil-large-v3"
 OFFLINE_MODEL = "offline-tiny.en"
@@ -54,6 +55,15 @@ def strategy(environ: Mapping[str, str]) -> str:
     return raw
 
 
+def speakers(environ: Mapping[str, str]) -> SpeakerSetting:
+    """``CLEARSCRIBE_SPEAKERS`` (the endpoint's variable too), checked (default ``off``, ``shared.speakers``)."""
+    raw = environ.get(ENV_SPEAKERS, "").strip() or DEFAULT_SPEAKERS
+    try:
+        return SpeakerSetting.parse(raw)
+    except ValueError as exc:
+        raise ConfigInvalidError(f"{ENV_SPEAKERS}: {exc}") from None
+
+
 def default_home(environ: Mapping[str, str] | None = None) -> Path:
     """``$CLEARSCRIBE_HOME``, else the per-user data dir (e.g. ``~/.local/share/clearscribe``)."""
     env = (os.environ if environ is None else environ).get("CLEARSCRIBE_HOME")
@@ -74,6 +84,7 @@ class Settings:
     compute_type: str = "int8"
     cpu_threads: int = 0  # 0: one per core
     language: str | None = "en"
+    speakers: SpeakerSetting = DEFAULT_SPEAKER_SETTING
 
     @classmethod
     def from_env(cls, home: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
@@ -88,6 +99,7 @@ class Settings:
             strategy=strategy(env),
             batch_size=env_int(env, "CLEARSCRIBE_BATCH_SIZE", cls.batch_size, minimum=1),
             cpu_threads=env_int(env, "CLEARSCRIBE_CPU_THREADS", cls.cpu_threads, minimum=0),
+            speakers=speakers(env),
         )
 
     def with_(self, **changes: object) -> Settings:

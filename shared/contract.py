@@ -46,6 +46,10 @@ TASK: Final = "automatic-speech-recognition"
 AV_REQUIREMENT = "av==18.1.0"
 #: The Silero VAD the inference package detects speech with (on torch); bundled likewise.
 SILERO_VAD_REQUIREMENT = "silero-vad==6.2.3"
+#: What speaker diarization runs on (the ONNX speaker encoder, the clustering); bundled likewise,
+#: the same versions the local install tests with.
+ONNXRUNTIME_REQUIREMENT = "onnxruntime==1.32.0"
+SCIPY_REQUIREMENT = "scipy==1.17.1"
 #: Where the artifact's bundled packages live, relative to its ``code/`` directory.
 BUNDLED_PACKAGES_DIR = "packages"
 
@@ -61,6 +65,8 @@ ENV_CHUNK_LENGTH = "CLEARSCRIBE_CHUNK_LENGTH_S"
 ENV_NUM_BEAMS = "CLEARSCRIBE_NUM_BEAMS"
 ENV_MAX_AUDIO_SECONDS = "CLEARSCRIBE_MAX_AUDIO_SECONDS"  # longer audio fails with MEDIA_TOO_LONG
 ENV_LOG_LEVEL = "CLEARSCRIBE_LOG_LEVEL"
+#: Speaker labels: off, auto or a number of speakers (``shared.speakers``); the same name as a local run's.
+ENV_SPEAKERS = "CLEARSCRIBE_SPEAKERS"
 
 # -- polling (the check Lambdas compute the waits; the stack sets these, cdk.json overrides) -----
 POLL_INITIAL_SECONDS = 15

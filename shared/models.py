@@ -1,7 +1,8 @@
 """The transcript data model shared by every host (local engine, SageMaker inference module).
 
 A ``Transcript`` is what speech recognition produces: language, duration, the full text,
-timestamped segments and optionally timestamped words, and how much of the detected speech its
+timestamped segments (with the speaker who says each, when speakers were labelled) and optionally
+timestamped words, who spoke when (``speaker_turns``), and how much of the detected speech its
 segments cover (``speech_seconds``, ``covered_seconds``; ``warnings`` name what speech stayed
 without words). It is raw (it may hold PII and profanity) and must never be logged;
 ``postprocess`` turns it into the clean, enriched form.
@@ -29,6 +30,12 @@ class Segment:
     end: float
     text: str
     words: tuple[Word, ...] = ()
+    #: Who says it: ``S1``, ``S2``, … in order of first appearance; None without speaker labels.
+    speaker: str | None = None
+
+
+#: A speaker turn: ``(start, end, speaker)``, seconds and a label such as ``S1``.
+SpeakerTurn = tuple[float, float, str]
 
 
 #: The code of the warning a transcript carries for detected speech that has no words.
@@ -68,6 +75,9 @@ class Transcript:
     speech_seconds: float | None = None
     covered_seconds: float | None = None
     warnings: tuple[TranscriptWarning, ...] = ()
+    #: Who spoke when, from the audio (``pipeline.asr.inference.diarization``); None when speakers
+    #: were not labelled (then no segment has a speaker).
+    speaker_turns: tuple[SpeakerTurn, ...] | None = None
 
     def __post_init__(self) -> None:
         if not self.text:
@@ -81,8 +91,14 @@ class Transcript:
                 del seg["words"]
             else:
                 seg["words"] = list(seg["words"])
+            if seg["speaker"] is None:
+                del seg["speaker"]
         data["segments"] = list(data["segments"])
         data["warnings"] = list(data["warnings"])
+        if self.speaker_turns is None:
+            del data["speaker_turns"]
+        else:
+            data["speaker_turns"] = [{"start": a, "end": b, "speaker": label} for a, b, label in self.speaker_turns]
         return data
 
     def to_json(self) -> str:
@@ -105,9 +121,11 @@ class Transcript:
                     )
                     for w in s.get("words") or ()
                 ),
+                speaker=None if s.get("speaker") is None else str(s["speaker"]),
             )
             for i, s in enumerate(data.get("segments") or ())
         )
+        turns = data.get("speaker_turns")
         return cls(
             language=str(data.get("language") or "en"),
             duration=float(data.get("duration") or (segments[-1].end if segments else 0.0)),
@@ -126,6 +144,9 @@ class Transcript:
                 )
                 for w in data.get("warnings") or ()
             ),
+            speaker_turns=None
+            if turns is None
+            else tuple((float(t["start"]), float(t["end"]), str(t["speaker"])) for t in turns),
         )
 
     @classmethod
@@ -142,6 +163,11 @@ class Transcript:
     @property
     def has_timestamps(self) -> bool:
         return any(s.end > 0 for s in self.segments)
+
+    @property
+    def speakers_labelled(self) -> bool:
+        """Whether speakers were labelled (turns found, or any segment carrying a speaker)."""
+        return self.speaker_turns is not None or any(s.speaker for s in self.segments)
 
     @property
     def word_count(self) -> int:

@@ -47,6 +47,7 @@ def container_environment(config: ModelConfig, *, region: str) -> dict[str, str]
         contract.ENV_STRATEGY: config.strategy,
         contract.ENV_BATCH_SIZE: str(config.decode_batch_size),
         contract.ENV_MAX_AUDIO_SECONDS: str(config.longest_audio_seconds),
+        contract.ENV_SPEAKERS: config.speakers,
         contract.ENV_LOG_LEVEL: "INFO",
     }
 

@@ -28,7 +28,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from pipeline.asr.diarization import (
+from pipeline.asr.inference.diarization import (
     ENCODER_EMBEDDING_SIZE,
     ENCODER_HIDDEN_SIZE,
     ENCODER_LAYERS,

@@ -36,6 +36,7 @@ from shared.errors import (
 from shared.jobstore import JobRecord
 from shared.jobstore.sqlite import SQLiteJobStore
 from shared.objectstore import LocalDirStore
+from shared.speakers import DEFAULT_SPEAKERS, SPEAKERS_OFF, SpeakerSetting
 from shared.status import JobStatus
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CLOSED_PIPE = 0, 1, 2, 141
@@ -59,6 +60,8 @@ The same file run again reports the existing job (job ids come from the content)
 --force processes it again. Exit status: 0 if every input completed, 1 otherwise.
 A file with several audio tracks is transcribed from its default track, or from the
 first non-silent one when the default is silent.
+--speakers auto (or N) labels who says what: segments and captions get S1, S2, ... (never
+names) and enriched.json talk time, words and sentiment per speaker; off by default.
 
 models: {OFFLINE_MODEL} (bundled tiny.en weights, offline, either engine), {DEFAULT_MODEL}
 (default; needs a Hugging Face hub or a local cache), any faster-whisper model name, or a
@@ -96,6 +99,13 @@ def positive_int(raw: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{raw!r} must be 1 or more")
     return value
+
+
+def speaker_setting(raw: str) -> SpeakerSetting:
+    try:
+        return SpeakerSetting.parse(raw)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def path_arg(raw: str) -> Path:
@@ -147,6 +157,21 @@ def build_parser() -> argparse.ArgumentParser:
         choices=ENGINES,
         default="faster-whisper",
         help="speech engine (transformers: the SageMaker inference module, needs clearscribe[inference])",
+    )
+    speakers = run.add_mutually_exclusive_group()
+    speakers.add_argument(
+        "--speakers",
+        type=speaker_setting,
+        metavar="N|auto",
+        help="label who says what: auto finds the number of speakers, N (1-20) is how many there are "
+        f"(default: $CLEARSCRIBE_SPEAKERS or {DEFAULT_SPEAKERS}: it adds more than 15%% to the transcription time)",
+    )
+    speakers.add_argument(
+        "--no-speakers",
+        dest="speakers",
+        action="store_const",
+        const=SpeakerSetting.parse(SPEAKERS_OFF),
+        help="no speaker labels",
     )
     run.add_argument("--ffmpeg", help="ffmpeg binary to use (default: $CLEARSCRIBE_FFMPEG, else the bundled one)")
     run.add_argument("--force", action="store_true", help="process again even if the job completed before")
@@ -218,7 +243,9 @@ def build_parser() -> argparse.ArgumentParser:
 # -- helpers ----------------------------------------------------------------------------
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env(home=args.home).with_(
-        model=getattr(args, "model", None), ffmpeg=getattr(args, "ffmpeg", None)
+        model=getattr(args, "model", None),
+        ffmpeg=getattr(args, "ffmpeg", None),
+        speakers=getattr(args, "speakers", None),
     )
 
 
@@ -293,9 +320,30 @@ def _describe_summary(summary: dict[str, Any] | None) -> list[str]:
     speech, covered = summary.get("speech_seconds"), summary.get("covered_seconds")
     if speech:
         lines.append(f"  speech:     {speech:.1f} s detected, {covered or 0:.1f} s of it with words")
+    if "speakers" in summary:
+        lines += _describe_speakers(summary["speakers"])
     for warning in summary.get("warnings") or []:
         span = f"{clock(warning.get('start', 0))}–{clock(warning.get('end', 0))}"
         lines.append(one_line(f"  WARNING:    {span} {warning.get('code', '')}: {warning.get('message', '')}"))
+    return lines
+
+
+def _describe_speakers(speakers: list[dict[str, Any]]) -> list[str]:
+    """One line per speaker: talk time (and its share), words, sentiment."""
+    if not speakers:
+        return ["  speakers:   none found"]
+    total = sum(float(s.get("talk_seconds") or 0.0) for s in speakers)
+    lines = [f"  speakers:   {len(speakers)}"]
+    for speaker in speakers:
+        talk = float(speaker.get("talk_seconds") or 0.0)
+        share = f" ({talk / total:.0%})" if total else ""
+        sentiment = speaker.get("sentiment") or {}
+        lines.append(
+            one_line(
+                f"    {speaker.get('id', '?'):<4} talks {duration_text(talk)}{share}, {speaker.get('words', 0)} words, "
+                f"sentiment {sentiment.get('label', '?')} ({sentiment.get('compound', 0):+.2f})"
+            )
+        )
     return lines
 
 

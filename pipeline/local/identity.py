@@ -2,10 +2,10 @@
 
 A local job id comes from the input's content and from everything that changes its outputs:
 what is done to it (``run`` transcribes media, ``enrich`` reads a transcript file), the speech
-engine, the model and its decoding settings, the enrichment settings, and the clearscribe
-version. The same file run again with the same settings reports the existing job; with another
-``--model``, ``--engine`` or PII setting it is a new job. Limits (size, duration) and where the
-outputs go do not change the outputs, so they are not part of it.
+engine, the model and its decoding settings, the speaker setting, the enrichment settings, and the
+clearscribe version. The same file run again with the same settings reports the existing job; with
+another ``--model``, ``--engine``, ``--speakers`` or PII setting it is a new job. Limits (size,
+duration) and where the outputs go do not change the outputs, so they are not part of it.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ def output_settings(
             "batch_size": settings.batch_size,
             "compute_type": settings.compute_type,
             "language": settings.language,
+            "speakers": str(settings.speakers),
         }
     return data
 

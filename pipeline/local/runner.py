@@ -1,7 +1,8 @@
 """The local runner: one input file through the whole pipeline, recorded in the job store.
 
 The stages are the same as the cloud workflow's (extract → transcribe → enrich → write); here
-they run in-process: ffmpeg for extraction, a local speech engine, the same enrichers.
+they run in-process: ffmpeg for extraction, a local speech engine (and, when asked for, the
+endpoint's speaker diarization, during TRANSCRIBING), the same enrichers.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.asr.engine import SpeechEngine
+from pipeline.asr.inference.audio import stream_audio
+from pipeline.asr.inference.decoding import WINDOW_SECONDS
+from pipeline.asr.inference.diarization import label_speakers
 from pipeline.local.identity import local_job_id, output_settings
 from pipeline.local.jobs import Attempt, JobResult, LocalJobs, RunOutcome
 from pipeline.local.media import extract_audio, probe_media, resolve_ffmpeg
@@ -30,8 +34,9 @@ from shared.status import JobStatus
 class LocalRunner:
     """Runs inputs one after another with one speech engine, loaded on first use.
 
-    ``engine_name`` and ``enrichment`` are part of each job's identity (see
-    ``pipeline.local.identity``): the same file with another engine or PII setting is another job.
+    ``engine_name``, ``enrichment`` and ``settings.speakers`` are part of each job's identity (see
+    ``pipeline.local.identity``): the same file with another engine, speaker or PII setting is
+    another job.
     """
 
     def __init__(
@@ -103,6 +108,13 @@ class LocalRunner:
                 work / "audio.wav", on_progress=lambda done: self.progress.audio("transcribing", done, duration)
             )
             timings["transcribe_seconds"] = round(time.perf_counter() - started, 3)
+            if self.settings.speakers.enabled:
+                self.progress.stage("telling the speakers apart")
+                started = time.perf_counter()
+                transcript = label_speakers(
+                    transcript, stream_audio(work / "audio.wav", window_s=WINDOW_SECONDS), self.settings.speakers
+                )
+                timings["diarize_seconds"] = round(time.perf_counter() - started, 3)
         finally:
             # The extracted audio is raw (it holds the PII): it never outlives the attempt.
             shutil.rmtree(work, ignore_errors=True)

@@ -9,6 +9,10 @@ Caption cues are cut from the words' times to broadcast norms: at most :data:`MA
 sentence or clause where it can, and before it grows too long. Segments without word times
 (a transcript from text, an engine without them) get word times spread over the segment by
 length. The segments of the enriched JSON stay as they are.
+
+With speaker labels a cue never holds two speakers: a change of speaker ends it, and its text
+starts with the speaker (``S1: …``, counted in the line width); WebVTT cues also carry the
+speaker as a voice tag (``<v S1>``), and each line of the plain text starts with its segment's.
 """
 
 from __future__ import annotations
@@ -32,13 +36,15 @@ class TimedWord:
     start: float
     end: float
     text: str
+    speaker: str | None = None
 
 
 @dataclass(frozen=True)
 class Cue:
     start: float
     end: float
-    lines: tuple[str, ...]
+    lines: tuple[str, ...]  # the first starts with the speaker's prefix, when there is a speaker
+    speaker: str | None = None
 
     @property
     def text(self) -> str:
@@ -66,6 +72,7 @@ def segment_words(segment: Mapping[str, Any]) -> list[TimedWord]:
         for w in segment.get("words") or ()
     ]
     own = [w for w in own if w.text]
+    speaker = segment.get("speaker")
     if own and " ".join(w.text for w in own) == text:
         words = own
     else:
@@ -77,27 +84,33 @@ def segment_words(segment: Mapping[str, Any]) -> list[TimedWord]:
             step = span * weight / sum(weights)
             words.append(TimedWord(at, at + step, token))
             at += step
-    return [piece for word in words for piece in _fitting(word)]
+    width = CAPTION_LINE_WIDTH - len(speaker_prefix(speaker))  # a word alone fits after the prefix
+    return [TimedWord(p.start, p.end, p.text, speaker) for word in words for p in _fitting(word, width)]
 
 
-def _fitting(word: TimedWord) -> list[TimedWord]:
-    """A word longer than a caption line, cut into line-long pieces sharing its time."""
-    if len(word.text) <= CAPTION_LINE_WIDTH:
+def _fitting(word: TimedWord, width: int = CAPTION_LINE_WIDTH) -> list[TimedWord]:
+    """A word longer than ``width``, cut into pieces that long sharing its time."""
+    if len(word.text) <= width:
         return [word]
-    pieces = textwrap.wrap(word.text, CAPTION_LINE_WIDTH, break_long_words=True)
+    pieces = textwrap.wrap(word.text, width, break_long_words=True)
     step = (word.end - word.start) / len(pieces)
     return [TimedWord(word.start + i * step, word.start + (i + 1) * step, p) for i, p in enumerate(pieces)]
 
 
-def _lines(words: Sequence[str]) -> tuple[str, ...] | None:
-    """``words`` on at most :data:`MAX_LINES` lines of :data:`CAPTION_LINE_WIDTH` characters,
-    balanced (the break that makes the longer line shortest); None when they do not fit."""
-    text = " ".join(words)
+def speaker_prefix(speaker: str | None) -> str:
+    """What a caption line or a text line starts with for ``speaker``: ``"S1: "`` (or nothing)."""
+    return f"{speaker}: " if speaker else ""
+
+
+def _lines(words: Sequence[str], prefix: str = "") -> tuple[str, ...] | None:
+    """``prefix`` and ``words`` on at most :data:`MAX_LINES` lines of :data:`CAPTION_LINE_WIDTH`
+    characters, balanced (the break that makes the longer line shortest); None when they do not fit."""
+    text = prefix + " ".join(words)
     if len(text) <= CAPTION_LINE_WIDTH:
         return (text,)
     best: tuple[str, str] | None = None
     for i in range(1, len(words)):
-        top, bottom = " ".join(words[:i]), " ".join(words[i:])
+        top, bottom = prefix + " ".join(words[:i]), " ".join(words[i:])
         fits = len(top) <= CAPTION_LINE_WIDTH and len(bottom) <= CAPTION_LINE_WIDTH
         if fits and (best is None or max(len(top), len(bottom)) < max(len(best[0]), len(best[1]))):
             best = (top, bottom)
@@ -115,9 +128,11 @@ def caption_cues(segments: Iterable[Mapping[str, Any]]) -> list[Cue]:
     for word in words:
         if current:
             pause = word.start - current[-1].end >= PAUSE_SECONDS
+            turn = word.speaker != current[0].speaker
             too_long = max(word.end, current[-1].end) - current[0].start > MAX_CUE_SECONDS
-            if pause or too_long or _lines([w.text for w in [*current, word]]) is None:
-                rest = [] if pause else _carry(current)
+            prefix = speaker_prefix(current[0].speaker)
+            if pause or turn or too_long or _lines([w.text for w in [*current, word]], prefix) is None:
+                rest = [] if pause or turn else _carry(current)
                 groups.append(current[: len(current) - len(rest)])
                 current = rest
         current.append(word)
@@ -139,25 +154,29 @@ def _timed(groups: list[list[TimedWord]]) -> list[Cue]:
     """Cues from word groups: one followed within :data:`MIN_CUE_SECONDS` by the next is joined to
     it when the text fits; then each is shown for at least :data:`MIN_CUE_SECONDS` where the next
     one leaves room, at most :data:`MAX_CUE_SECONDS`, and never overlapping."""
-    spans: list[list[Any]] = [[g[0].start, max(w.end for w in g), [w.text for w in g]] for g in groups]
+    spans: list[list[Any]] = [[g[0].start, max(w.end for w in g), [w.text for w in g], g[0].speaker] for g in groups]
     merged: list[list[Any]] = []
     for span in spans:
         if merged:
             last = merged[-1]
             cramped = span[0] - last[0] < MIN_CUE_SECONDS  # the last cue cannot stay up for a second
             joined = [*last[2], *span[2]]
-            if cramped and span[1] - last[0] <= MAX_CUE_SECONDS and _lines(joined) is not None:
-                merged[-1] = [last[0], max(last[1], span[1]), joined]
+            same_speaker = span[3] == last[3]
+            fits = _lines(joined, speaker_prefix(last[3])) is not None
+            if cramped and same_speaker and span[1] - last[0] <= MAX_CUE_SECONDS and fits:
+                merged[-1] = [last[0], max(last[1], span[1]), joined, last[3]]
                 continue
         merged.append(span)
     cues: list[Cue] = []
-    for i, (start, end, texts) in enumerate(merged):
+    for i, (start, end, texts, speaker) in enumerate(merged):
         if cues:
             start = max(start, cues[-1].end)
         following = merged[i + 1][0] if i + 1 < len(merged) else float("inf")
         end = min(max(end, start + MIN_CUE_SECONDS), start + MAX_CUE_SECONDS)
         end = max(min(end, following), start + 0.001)
-        cues.append(Cue(round(start, 3), round(end, 3), _lines(texts) or tuple(texts)))
+        prefix = speaker_prefix(speaker)
+        lines = _lines(texts, prefix) or (prefix + " ".join(texts),)
+        cues.append(Cue(round(start, 3), round(end, 3), lines, speaker))
     return cues
 
 
@@ -170,17 +189,22 @@ def render_srt(segments: Iterable[Mapping[str, Any]]) -> str:
 
 
 def render_vtt(segments: Iterable[Mapping[str, Any]]) -> str:
+    """WebVTT; a cue with a speaker is one voice span, ``<v S1>S1: …`` (the tag for players that
+    style voices, the prefix for those that show only text)."""
     blocks = [
-        f"{_timestamp(cue.start, '.')} --> {_timestamp(cue.end, '.')}\n{cue.text}\n" for cue in caption_cues(segments)
+        f"{_timestamp(cue.start, '.')} --> {_timestamp(cue.end, '.')}\n"
+        f"{f'<v {cue.speaker}>' if cue.speaker else ''}{cue.text}\n"
+        for cue in caption_cues(segments)
     ]
     return "WEBVTT\n\n" + "\n".join(blocks)
 
 
 def render_txt(enriched: Mapping[str, Any]) -> str:
-    """The clean transcript, one segment per line."""
+    """The clean transcript, one segment per line (after its speaker, ``S1: ``, when it has one)."""
     segments = enriched["transcript"].get("segments") or []
-    lines = [" ".join(str(s.get("text", "")).split()) for s in segments]
-    lines = [ln for ln in lines if ln]
+    lines = [
+        speaker_prefix(s.get("speaker")) + text for s in segments if (text := " ".join(str(s.get("text", "")).split()))
+    ]
     if not lines and enriched["transcript"].get("text"):
         lines = [enriched["transcript"]["text"]]
     return "\n".join(lines) + ("\n" if lines else "")

@@ -430,6 +430,31 @@ def _page_assets(*, script: bool) -> dict[str, Any]:
     return {"css": css, "js": js, "csp": policy}
 
 
+def _speakers(enriched: Mapping[str, Any], segments: Sequence[SegmentView]) -> list[tuple[str, str]]:
+    """``(speaker, what to say about them)``: talk time, words and sentiment from ``speakers[]``,
+    else (a transcript labelled elsewhere) how many segments each has."""
+    listed = enriched.get("speakers")
+    if isinstance(listed, list):
+        out = []
+        for speaker in listed:
+            sentiment = speaker.get("sentiment") or {}
+            compound = _number(sentiment.get("compound"))
+            out.append(
+                (
+                    str(speaker.get("id", "")),
+                    f"talks {duration_text(_number(speaker.get('talk_seconds')))}, "
+                    f"{int(_number(speaker.get('words')))} words, {_label(compound, sentiment.get('label'))} "
+                    f"{signed(compound)}",
+                )
+            )
+        return out
+    counts: dict[str, int] = {}
+    for seg in segments:
+        if seg.speaker:
+            counts[seg.speaker] = counts.get(seg.speaker, 0) + 1
+    return [(speaker, f"{count} segment{'s' if count != 1 else ''}") for speaker, count in sorted(counts.items())]
+
+
 def render_report(enriched: Mapping[str, Any], facts: ReportFacts | None = None) -> str:
     """The report of one enriched transcript (schema version 1) as a self-contained HTML page."""
     facts = facts or ReportFacts()
@@ -446,10 +471,7 @@ def render_report(enriched: Mapping[str, Any], facts: ReportFacts | None = None)
     overall = sentiment.get("overall") or {}
     overall_compound = _number(overall.get("compound"))
     pii = enriched.get("pii") or {}
-    speakers: dict[str, int] = {}
-    for seg in segments:
-        if seg.speaker:
-            speakers[seg.speaker] = speakers.get(seg.speaker, 0) + 1
+    speakers = _speakers(enriched, segments)
     warnings, coverage = _notices(transcript)
     model = enriched.get("model") or {}
     context = {
@@ -472,7 +494,7 @@ def render_report(enriched: Mapping[str, Any], facts: ReportFacts | None = None)
         "residual": int(_number(pii.get("residual_redactions"))),
         "profanity": int(_number((enriched.get("profanity") or {}).get("count"))),
         "placeholder_style": str((enriched.get("redaction") or {}).get("placeholder_style", "typed")),
-        "speakers": sorted(speakers.items()),
+        "speakers": speakers,
         "warnings": warnings,
         "coverage": coverage,
         "timings": _timings(enriched, duration),

@@ -202,6 +202,12 @@ def test_every_output_validates_against_the_published_schema(batch: dict[str, An
             jsonschema.validate(_enriched(record), schema)
 
 
+def test_speakers_are_not_labelled_unless_asked_for(batch: dict[str, Any]) -> None:
+    enriched = _enriched(batch["by_name"]["meeting.mp4"])
+    assert "speakers" not in enriched and "diarize_seconds" not in enriched["timings"]
+    assert not [s for s in enriched["transcript"]["segments"] if "speaker" in s]
+
+
 def test_captions_carry_the_clean_text_in_readable_cues(batch: dict[str, Any]) -> None:
     record = batch["by_name"]["meeting.mp4"]
     srt = Path(record["outputs"]["srt"]).read_text()

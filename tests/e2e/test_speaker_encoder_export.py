@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.asr import diarization as d
 from pipeline.asr.export_speaker_encoder import export_speaker_encoder, installed_checkpoint, read_checkpoint
+from pipeline.asr.inference import diarization as d
 from tests.support.conversations import TEST_CONVERSATIONS, speak_conversation
 
 pytestmark = pytest.mark.slow

@@ -57,9 +57,15 @@ class ModelAssembly:
 
 @pytest.fixture(scope="session")
 def model_assembly(tmp_path_factory: pytest.TempPathFactory, offline_model_context: dict[str, Any]) -> ModelAssembly:
-    """All three stacks from cdk.json's context with the offline model; only the model stack's
-    asset is built (the Lambda packages are checked by test_app_synth)."""
+    """All three stacks from cdk.json's context with the offline model and speaker labels on (so
+    the endpoint runs everything it can run); only the model stack's asset is built (the Lambda
+    packages are checked by test_app_synth)."""
     outdir = tmp_path_factory.mktemp("cdk-model")
-    context = {**cdk_json_context(), **offline_model_context, "aws:cdk:bundling-stacks": ["ClearscribeModel"]}
+    context = {
+        **cdk_json_context(),
+        **offline_model_context,
+        "clearscribe:speakers": "auto",
+        "aws:cdk:bundling-stacks": ["ClearscribeModel"],
+    }
     build_app(context, outdir=str(outdir)).synth()
     return ModelAssembly(outdir, json.loads((outdir / "ClearscribeModel.template.json").read_text()))

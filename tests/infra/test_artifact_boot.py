@@ -11,10 +11,13 @@ check proves the block holds. It calls ``model_fn``/``input_fn``/``predict_fn``/
 ``code/inference.py`` with the model's environment exactly as synthesized, on real speech encoded
 like the MediaConvert template, and the transcript must say what was spoken.
 
-The bundled PyAV is built for the container's CPython 3.12; this machine's interpreter is 3.11.
-PyAV publishes ``abi3`` wheels (stable ABI from CPython 3.11 on), so the one archive serves both:
-the test checks that the bundled wheel's tag fits CPython 3.12 on manylinux as well as the
-interpreter running it, and fails — rather than testing something else — if that stops holding.
+The bundled packages are built for the container's CPython 3.12; this machine's interpreter is
+3.11. Every bundled wheel with compiled code is checked to install on the container (CPython 3.12,
+manylinux x86_64, glibc ≤ 2.35). To boot here, the same pinned requirements are then installed for
+this interpreter and put in place of ``code/packages`` — checked to be the same distributions at
+the same versions — since only PyAV has a stable-ABI wheel that serves both; everything else (the
+code, the speaker encoder, the weights, the environment) is the synthesized artifact's own. The
+model stack is synthesized with speaker labels on, so the boot tells speakers apart too.
 """
 
 from __future__ import annotations
@@ -34,9 +37,9 @@ from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
-from packaging.tags import sys_tags
 from packaging.utils import canonicalize_name
 
+from infra.model_artifact import BUNDLED_REQUIREMENTS, DLC_PLATFORM, bundled_packages
 from tests.infra.conftest import ModelAssembly
 from tests.integration.inference.conftest import LONG_SCRIPT
 from tests.support.scripts import heard
@@ -158,21 +161,29 @@ model = inference.model_fn(model_dir)
 with open(audio_path, "rb") as f:
     data = inference.input_fn(f.read(), "audio/mp4")
 body = inference.output_fn(inference.predict_fn(data, model), "application/json")
-modules = {name: sys.modules[name].__file__ for name in ("av", "torch", "transformers", "pipeline", "shared.models")}
+modules = {name: sys.modules[name].__file__
+           for name in ("av", "onnxruntime", "scipy", "torch", "transformers", "pipeline", "shared.models")}
 print(json.dumps({"transcript": json.loads(body), "modules": modules,
                   "project_installed": importlib.util.find_spec("postprocess") is not None,
-                  "strategy": model.strategy, "batch_size": model.batch_size}))
+                  "strategy": model.engine.strategy, "batch_size": model.engine.batch_size}))
 """
 
 
-def _wheel_tags(packages: Path, name: str) -> list[str]:
-    (wheel,) = packages.glob(f"{name}-*.dist-info/WHEEL")
-    return [line.split(":", 1)[1].strip() for line in wheel.read_text().splitlines() if line.startswith("Tag:")]
+def _wheels(packages: Path) -> dict[str, tuple[str, list[str]]]:
+    """``{distribution: (version, wheel tags)}`` of what is installed in ``packages``."""
+    found = {}
+    for wheel in packages.glob("*.dist-info/WHEEL"):
+        name, version = wheel.parent.name.removesuffix(".dist-info").rsplit("-", 1)
+        tags = [line.split(":", 1)[1].strip() for line in wheel.read_text().splitlines() if line.startswith("Tag:")]
+        found[canonicalize_name(name)] = (version, tags)
+    return found
 
 
 def _fits_dlc(tag: str) -> bool:
-    """Whether a wheel tag installs on the DLC: CPython 3.12, manylinux x86_64 with glibc ≤ 2.35."""
+    """Whether a wheel tag installs on the DLC: pure Python, or CPython 3.12, manylinux x86_64 with glibc ≤ 2.35."""
     interpreter, abi, platform = tag.split("-")
+    if abi == "none" and platform == "any":
+        return True
     version = re.fullmatch(r"cp3(\d+)", interpreter)
     glibc = re.fullmatch(r"manylinux_2_(\d+)_x86_64", platform.replace("manylinux2014", "manylinux_2_17"))
     return bool(
@@ -189,17 +200,40 @@ def model_dir(model_assembly: ModelAssembly, tmp_path_factory: pytest.TempPathFa
     return target
 
 
-def test_the_bundled_pyav_fits_the_container_and_this_interpreter(model_dir: Path) -> None:
-    tags = _wheel_tags(model_dir / "code" / "packages", "av")
-    here = {str(t) for t in sys_tags()}
+def test_every_bundled_package_fits_the_container(model_dir: Path) -> None:
+    wheels = _wheels(model_dir / "code" / "packages")
 
-    assert any(_fits_dlc(t) for t in tags), f"bundled PyAV {tags} does not install on the DLC's CPython 3.12"
-    assert set(tags) & here, f"bundled PyAV {tags} cannot be loaded by this interpreter: the boot test cannot run it"
+    assert set(wheels) == {canonicalize_name(Requirement(r).name) for r in BUNDLED_REQUIREMENTS}
+    for name, (_, tags) in wheels.items():
+        assert any(_fits_dlc(t) for t in tags), f"bundled {name} {tags} does not install on the DLC's CPython 3.12"
+
+
+def bootable_here(model_dir: Path, cache: Path, target: Path) -> Path:
+    """A copy of the unpacked artifact (weights linked, ``code/`` copied) whose ``code/packages`` are
+    the same requirements installed for the interpreter running the test (see the module
+    docstring), after checking they are the same distributions at the same versions."""
+    here = f"{sys.version_info.major}.{sys.version_info.minor}"
+    local, _ = bundled_packages(cache, requirements=BUNDLED_REQUIREMENTS, python_version=here, platform=DLC_PLATFORM)
+    shipped = model_dir / "code" / "packages"
+    versions = {name: version for name, (version, _) in _wheels(shipped).items()}
+    assert {name: version for name, (version, _) in _wheels(local).items()} == versions
+    target.mkdir()
+    for entry in model_dir.iterdir():
+        if entry.name != "code":
+            (target / entry.name).symlink_to(entry)
+    shutil.copytree(
+        model_dir / "code",
+        target / "code",
+        ignore=lambda folder, _: ["packages"] if folder == str(model_dir / "code") else [],
+    )
+    (target / "code" / "packages").symlink_to(local, target_is_directory=True)
+    return target
 
 
 def test_the_synthesized_artifact_boots_offline_and_transcribes(
-    model_assembly: ModelAssembly, model_dir: Path, tmp_path: Path
+    model_assembly: ModelAssembly, model_dir: Path, artifact_cache: Path, tmp_path: Path
 ) -> None:
+    model_dir = bootable_here(model_dir, artifact_cache, tmp_path / "opt-ml-model")
     speech = encode_like_mediaconvert(speak_to_wav(LONG_SCRIPT, tmp_path / "talk.wav"), tmp_path / "talk.m4a")
     stand_in = dlc_stand_in(tmp_path / "dlc-site-packages")
     code = model_dir / "code"
@@ -220,7 +254,8 @@ def test_the_synthesized_artifact_boots_offline_and_transcribes(
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(result.stdout.strip().splitlines()[-1])
     modules = report["modules"]
-    assert modules["av"].startswith(str(code / "packages")), modules["av"]  # PyAV from the artifact
+    for bundled in ("av", "onnxruntime", "scipy"):  # from the artifact's packages, not the container's
+        assert modules[bundled].startswith(str(code / "packages")), modules[bundled]
     assert modules["pipeline"].startswith(str(code)) and modules["shared.models"].startswith(str(code))
     assert modules["torch"].startswith(str(stand_in)) and modules["transformers"].startswith(str(stand_in))
     assert report["project_installed"] is False
@@ -230,3 +265,7 @@ def test_the_synthesized_artifact_boots_offline_and_transcribes(
     assert transcript["duration"] > 60
     assert heard(LONG_SCRIPT, transcript["text"]) >= 0.85
     assert heard("the yellow submarine leaves at midnight", transcript["segments"][-1]["text"]) >= 0.5
+    # Speaker labels were on: one voice, one speaker, on every segment and in the turns.
+    assert container_env["CLEARSCRIBE_SPEAKERS"] == "auto"
+    assert {s["speaker"] for s in transcript["segments"]} == {"S1"}
+    assert {t["speaker"] for t in transcript["speaker_turns"]} == {"S1"}

@@ -52,10 +52,13 @@ def test_the_inference_code_and_the_shared_modules_it_imports_are_shipped():
         "pipeline/asr/__init__.py",
         "pipeline/asr/inference/serving.py",
         "pipeline/asr/inference/failures.py",
+        "pipeline/asr/inference/diarization.py",
+        "pipeline/asr/inference/speaker_encoder.onnx",
         "shared/__init__.py",
         "shared/contract.py",
         "shared/errors.py",
         "shared/models.py",
+        "shared/speakers.py",
     } <= set(shipped)
     assert not [rel for rel in shipped if rel.startswith(("pipeline/cloud", "pipeline/handlers", "postprocess"))]
     assert "shared/jobstore/__init__.py" not in shipped  # only what the package imports
@@ -69,7 +72,8 @@ def test_the_archive_holds_weights_code_and_packages_without_requirements(cache:
         entry = tar.extractfile("code/inference.py").read()  # type: ignore[union-attr]
     assert names[0] == "code/inference.py" and entry == ENTRY_POINT
     assert {"config.json", "model.safetensors"} <= set(names) and "notes.md" not in names
-    assert "code/packages/av/__init__.py" in names
+    assert {f"code/packages/{name}/__init__.py" for name in ("av", "silero_vad", "onnxruntime", "scipy")} <= set(names)
+    assert "code/pipeline/asr/inference/speaker_encoder.onnx" in names
     assert not [n for n in names if n.endswith("requirements.txt")]  # the toolkit would pip-install it
     assert not [n for n in names if "__pycache__" in n or n.startswith("code/packages/bin/")]
 

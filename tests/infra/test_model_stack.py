@@ -170,6 +170,7 @@ def test_gpu_decoding_is_batched_chunks_and_the_limits_are_set_on_the_model(defa
     assert int(env["SAGEMAKER_MODEL_SERVER_TIMEOUT"]) == 3600
     assert env["SAGEMAKER_MODEL_SERVER_WORKERS"] == "1"
     assert env["SAGEMAKER_PROGRAM"] == "inference.py"
+    assert env["CLEARSCRIBE_SPEAKERS"] == "off"  # the same default as a local run
 
 
 def test_cpu_decoding_is_sequential_one_at_a_time(cpu: Synthesised):
@@ -517,6 +518,27 @@ def test_model_config_reads_cdk_context_strings():
     assert (config.invocation_timeout_seconds, config.longest_audio_seconds) == (1800, 7200)
 
 
+@pytest.mark.parametrize(
+    ("value", "stored"), [("auto", "auto"), (" Auto ", "auto"), ("3", "3"), (2, "2"), ("off", "off")]
+)
+def test_the_speakers_context_key_is_read_and_checked(value: object, stored: str):
+    config = ModelConfig.from_context(cdk.App(context={"clearscribe:speakers": value}).node)
+
+    assert config.speakers == stored and config.labels_speakers == (stored != "off")
+    with pytest.raises(ConfigError, match="speakers"):
+        ModelConfig.from_context(cdk.App(context={"clearscribe:speakers": "everyone"}).node)
+
+
+def test_labelling_speakers_leaves_room_for_diarization_in_the_longest_recording():
+    plain, labelled = (
+        ModelConfig(instance_type="ml.g4dn.xlarge"),
+        ModelConfig(instance_type="ml.g4dn.xlarge", speakers="auto"),
+    )
+
+    assert labelled.estimated_real_time_factor > plain.estimated_real_time_factor
+    assert labelled.longest_audio_seconds < plain.longest_audio_seconds
+
+
 def test_the_defaults_are_a_gpu_with_batched_chunks():
     config = ModelConfig.from_context(cdk.App(context=cdk_json_context()).node)
 
@@ -568,6 +590,9 @@ def test_instance_type_classification(instance_type: str, gpu: bool, local: bool
         {"long_form_strategy": "first-30-seconds"},
         {"invocation_timeout_seconds": 3601},
         {"batch_size": 0},
+        {"speakers": "many"},
+        {"speakers": "0"},
+        {"speakers": "21"},
     ],
 )
 def test_model_config_rejects_invalid_settings(changes: dict[str, Any]):

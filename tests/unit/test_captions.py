@@ -3,6 +3,7 @@ no overlaps, every clean word once and in order; SRT/VTT syntax; the plain-text 
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from hypothesis import given, settings
@@ -17,6 +18,7 @@ from pipeline.outputs.captions import (
     render_srt,
     render_txt,
     render_vtt,
+    speaker_prefix,
 )
 
 
@@ -86,6 +88,7 @@ word_text = st.text(alphabet="abcdefghij<>,.", min_size=1, max_size=14)
 @st.composite
 def transcripts(draw: st.DrawFn) -> list[dict[str, Any]]:
     segments, at = [], 0.0
+    speakers = draw(st.booleans())
     for _ in range(draw(st.integers(1, 6))):
         words = []
         for _ in range(draw(st.integers(1, 30))):
@@ -96,8 +99,16 @@ def transcripts(draw: st.DrawFn) -> list[dict[str, Any]]:
         segment = timed(words[0][0], words)
         if draw(st.booleans()):
             del segment["words"]  # no word times: spread over the segment
+        if speakers:
+            segment["speaker"] = draw(st.sampled_from(["S1", "S2", "S3", "S12"]))
         segments.append(segment)
     return segments
+
+
+def spoken(cue: Any) -> str:
+    """A cue's words, without its speaker prefix."""
+    text = " ".join(cue.lines)
+    return text.removeprefix(speaker_prefix(cue.speaker))
 
 
 @settings(max_examples=200, deadline=None)
@@ -105,8 +116,15 @@ def transcripts(draw: st.DrawFn) -> list[dict[str, Any]]:
 def test_every_cue_keeps_to_the_norms(segments: list[dict[str, Any]]) -> None:
     cues = caption_cues(segments)
 
-    assert " ".join(" ".join(c.lines) for c in cues) == " ".join(s["text"] for s in segments)
+    assert " ".join(spoken(c) for c in cues) == " ".join(s["text"] for s in segments)
+    said_by = [(s.get("speaker"), s["text"].split()) for s in segments]
+    words_of = [speaker for speaker, words in said_by for _ in words]
+    n = 0
     for i, cue in enumerate(cues):
+        assert cue.lines[0].startswith(speaker_prefix(cue.speaker))
+        count = len(spoken(cue).split())
+        assert set(words_of[n : n + count]) == {cue.speaker}, "a cue holds words of another speaker"
+        n += count
         assert 1 <= len(cue.lines) <= MAX_LINES
         assert all(len(line) <= CAPTION_LINE_WIDTH for line in cue.lines)
         assert 0 < cue.end - cue.start <= MAX_CUE_SECONDS + 1e-9
@@ -114,6 +132,58 @@ def test_every_cue_keeps_to_the_norms(segments: list[dict[str, Any]]) -> None:
             assert cue.end <= cues[i + 1].start, "cues overlap"
             if cue.end - cue.start < MIN_CUE_SECONDS - 1e-6:  # only where the next cue leaves no room
                 assert cue.end == cues[i + 1].start
+
+
+TURNS = [
+    {**timed(0.0, [(0.0, 0.4, "How"), (0.4, 0.6, "are"), (0.6, 0.9, "you?")]), "speaker": "S1"},
+    {**timed(1.0, [(1.0, 1.3, "Fine,"), (1.3, 1.6, "thanks.")]), "speaker": "S2"},
+    {**timed(1.7, [(1.7, 2.0, "Good.")]), "speaker": "S1"},
+]
+
+
+def test_a_change_of_speaker_ends_a_cue_even_without_a_pause() -> None:
+    cues = caption_cues(TURNS)
+    assert [(c.speaker, c.text) for c in cues] == [
+        ("S1", "S1: How are you?"),
+        ("S2", "S2: Fine, thanks."),
+        ("S1", "S1: Good."),
+    ]
+    assert all(a.end <= b.start for a, b in itertools.pairwise(cues))
+
+
+def test_srt_cues_start_with_the_speaker_and_vtt_cues_carry_a_voice_tag() -> None:
+    srt = render_srt(TURNS).strip().split("\n\n")
+    assert [block.splitlines()[2] for block in srt] == ["S1: How are you?", "S2: Fine, thanks.", "S1: Good."]
+    vtt = render_vtt(TURNS).split("\n\n")[1:]
+    assert [block.splitlines()[1] for block in vtt if block] == [
+        "<v S1>S1: How are you?",
+        "<v S2>S2: Fine, thanks.",
+        "<v S1>S1: Good.",
+    ]
+
+
+def test_the_speaker_prefix_counts_in_the_line_width() -> None:
+    # 40 characters of words: on one line alone, on two after "S1: ".
+    text = "aaaa bbbb cccc dddd eeee ffff gggg hhhhh"
+    words = [(0.3 * i, 0.3 * i + 0.3, w) for i, w in enumerate(text.split())]
+    (alone,) = caption_cues([timed(0.0, words)])
+    (labelled,) = caption_cues([{**timed(0.0, words), "speaker": "S1"}])
+    assert alone.lines == (text,)
+    assert len(labelled.lines) == 2 and labelled.lines[0].startswith("S1: ")
+    assert all(len(line) <= CAPTION_LINE_WIDTH for line in labelled.lines)
+
+
+def test_a_word_too_long_for_a_line_is_cut_to_fit_after_the_speaker() -> None:
+    word = "https://example.com/a/very/long/address/indeed"  # 47 characters
+    cues = caption_cues([{**timed(0.0, [(0.0, 3.0, word)]), "speaker": "S12"}])
+    lines = [line for cue in cues for line in cue.lines]
+    assert all(len(line) <= CAPTION_LINE_WIDTH for line in lines) and lines[0].startswith("S12: ")
+    assert "".join(lines).replace("S12: ", "") == word
+
+
+def test_txt_lines_start_with_their_speaker() -> None:
+    enriched = {"transcript": {"text": "ignored", "segments": TURNS}}
+    assert render_txt(enriched).splitlines() == ["S1: How are you?", "S2: Fine, thanks.", "S1: Good."]
 
 
 def test_txt_is_one_clean_segment_per_line() -> None:

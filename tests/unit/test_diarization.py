@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from pipeline.asr import diarization as d
+from pipeline.asr.inference import diarization as d
+from shared.models import Word
 
 SR = d.SAMPLE_RATE
 
@@ -111,8 +112,10 @@ def test_bad_audio_is_refused(audio: np.ndarray, message: str) -> None:
 
 
 def test_bad_arguments_are_refused() -> None:
-    with pytest.raises(ValueError, match="at least 1"):
+    with pytest.raises(ValueError, match="from 1 to 20"):
         d.diarize(tone(1.0, 300), speakers=0, encoder=PitchEncoder())
+    with pytest.raises(ValueError, match="from 1 to 20"):
+        d.diarize_windows([(0.0, tone(1.0, 300))], speakers=21, encoder=PitchEncoder())
     with pytest.raises(ValueError, match="ends before it starts"):
         d.diarize(tone(1.0, 300), speech=[(0.8, 0.2)], encoder=PitchEncoder())
 
@@ -188,6 +191,19 @@ def test_long_recordings_are_clustered_in_chunks(monkeypatch: pytest.MonkeyPatch
         assert speaker_of(turns, (start + end) / 2) == ("S1" if voice == "low" else "S2")
 
 
+def test_windows_of_a_recording_give_its_turns_at_its_times() -> None:
+    """The streaming form finds the same voices as the whole recording, at the recording's times,
+    a voice that returns in a later window keeping its label."""
+    audio, truth = conversation(("low", 6), ("high", 6), ("low", 6), ("high", 6), ("low", 6))
+    cut = round(truth[2][1] * SR) + SR // 4  # in the pause after the third turn
+    windows = [(0.0, audio[:cut]), (cut / SR, audio[cut:])]
+    turns = d.diarize_windows(windows, encoder=PitchEncoder())
+    assert [label for *_, label in turns] == ["S1", "S2", "S1", "S2", "S1"]
+    for (a, b, _), (ta, tb, _) in zip(turns, truth, strict=True):
+        assert abs(a - ta) < 0.05 and abs(b - tb) < 0.05
+    assert d.diarize_windows([(0.0, silence(3.0)), (3.0, silence(2.0))], encoder=PitchEncoder()) == []
+
+
 def test_clustering_separates_noisy_embeddings_of_distinct_voices() -> None:
     """Embeddings shaped like real ones: per-window noise around each voice, voices 0.6 alike."""
     rng = np.random.default_rng(1)
@@ -207,7 +223,7 @@ def test_clustering_separates_noisy_embeddings_of_distinct_voices() -> None:
 # -- speakers on transcript segments ---------------------------------------------------------
 
 
-W = d.SpokenWord
+W = Word
 
 
 @dataclass(frozen=True)
@@ -217,7 +233,7 @@ class Seg:
     start: float
     end: float
     text: str
-    words: tuple[d.SpokenWord, ...] = ()
+    words: tuple[Word, ...] = ()
 
 
 TURNS = [(0.0, 4.0, "S1"), (4.2, 7.0, "S2"), (8.0, 12.0, "S1")]
@@ -265,6 +281,30 @@ def test_a_segment_in_a_pause_goes_to_the_nearest_speaker() -> None:
     assert d.speaker_at(20.0, 21.0, TURNS) == "S1"
 
 
+def test_the_speaker_of_a_stretch_is_the_one_who_talks_most_in_it_or_the_nearest() -> None:
+    """The indexed lookup against its definition, on random turns and stretches."""
+
+    def by_definition(start: float, end: float, turns: list[d.SpeakerTurn]) -> str:
+        overlap: dict[str, float] = {}
+        for a, b, label in turns:
+            if min(b, end) - max(a, start) > 0:
+                overlap[label] = overlap.get(label, 0.0) + min(b, end) - max(a, start)
+        if overlap:
+            return max(overlap, key=lambda label: overlap[label])
+        middle = (start + end) / 2
+        return min(turns, key=lambda turn: max(turn[0] - middle, middle - turn[1], 0.0))[2]
+
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        gaps = rng.uniform(0.0, 2.0, 20)
+        lengths = rng.uniform(0.1, 5.0, 20)
+        starts = np.cumsum(gaps + np.concatenate(([0.0], lengths[:-1])))
+        turns = [(float(a), float(a + n), f"S{rng.integers(1, 4)}") for a, n in zip(starts, lengths, strict=True)]
+        for start in rng.uniform(-2.0, starts[-1] + 6.0, 20):
+            end = float(start + rng.uniform(0.0, 1.5))
+            assert d.speaker_at(float(start), end, turns) == by_definition(float(start), end, turns)
+
+
 def test_without_turns_segments_have_no_speaker() -> None:
     [out] = d.assign_speakers([Seg(0.0, 1.0, " Hm.")], [])
     assert out.speaker is None and out.text == " Hm."
@@ -276,9 +316,67 @@ def test_an_empty_segment_is_kept() -> None:
 
 
 def test_the_transcript_model_s_segments_are_accepted() -> None:
-    from shared.models import Segment, Word
+    from shared.models import Segment
 
     seg = Segment(
         0, 3.0, 5.0, " Sure. Go on.", (Word(3.0, 3.6, " Sure."), Word(4.4, 4.7, " Go"), Word(4.7, 5.0, " on."))
     )
     assert [(o.text, o.speaker) for o in d.assign_speakers([seg], TURNS)] == [("Sure.", "S1"), ("Go on.", "S2")]
+
+
+# -- speakers on a transcript ---------------------------------------------------------------------
+
+
+def test_a_transcript_gets_speakers_split_segments_and_turns() -> None:
+    from shared.models import Segment, Transcript
+
+    words = (
+        Word(2.0, 2.8, " I", 0.9),
+        Word(2.8, 3.9, " agree.", 0.8),
+        Word(4.3, 4.9, " Good,"),
+        Word(5.0, 6.5, " thanks."),
+    )
+    transcript = Transcript(
+        "en",
+        12.0,
+        (Segment(0, 0.5, 1.5, "Hello."), Segment(1, 2.0, 6.6, "I agree. Good, thanks.", words)),
+        "m",
+    )
+    # The diarizer's numbering starts elsewhere; labels follow who says a word first.
+    turns = [(0.0, 4.0, "S2"), (4.2, 7.0, "S1"), (8.0, 12.0, "S3")]
+
+    out = d.with_speakers(transcript, turns)
+
+    assert [(s.id, s.text, s.speaker) for s in out.segments] == [
+        (0, "Hello.", "S1"),
+        (1, "I agree.", "S1"),
+        (2, "Good, thanks.", "S2"),
+    ]
+    assert [w.probability for w in out.segments[1].words] == [0.9, 0.8]  # words keep what they had
+    assert out.speaker_turns == ((0.0, 4.0, "S1"), (4.2, 7.0, "S2"), (8.0, 12.0, "S3"))  # S3: no words
+    assert out.text == "Hello. I agree. Good, thanks."
+
+
+def test_speaker_labelling_off_leaves_the_transcript_alone() -> None:
+    from shared.models import Segment, Transcript
+    from shared.speakers import SpeakerSetting
+
+    transcript = Transcript("en", 2.0, (Segment(0, 0.0, 2.0, " Hi."),), "m")
+    windows = [(0.0, tone(2.0, 300))]
+    assert d.label_speakers(transcript, windows, SpeakerSetting.parse("off"), encoder=PitchEncoder()) is transcript
+    labelled = d.label_speakers(transcript, windows, SpeakerSetting.parse("auto"), encoder=PitchEncoder())
+    assert [s.speaker for s in labelled.segments] == ["S1"] and labelled.speaker_turns
+
+
+def test_a_failing_encoder_is_a_transcription_error() -> None:
+    from shared.errors import TranscriptionError
+    from shared.models import Segment, Transcript
+    from shared.speakers import SpeakerSetting
+
+    class Broken:
+        def embed(self, mels: np.ndarray) -> np.ndarray:
+            raise RuntimeError("the model file is damaged")
+
+    transcript = Transcript("en", 2.0, (Segment(0, 0.0, 2.0, " Hi."),), "m")
+    with pytest.raises(TranscriptionError, match="speakers apart"):
+        d.label_speakers(transcript, [(0.0, tone(2.0, 300))], SpeakerSetting.parse("2"), encoder=Broken())

@@ -2,19 +2,24 @@
 ``output_fn`` (re-exported by the artifact's ``code/inference.py``).
 
 The artifact is self-contained: ``model_fn`` loads the weights packaged next to ``code/`` and the
-packages the container lacks (PyAV) are bundled under ``code/packages/``, which importing this
-module appends to ``sys.path`` (after the container's own packages, which win). The endpoint
-needs no network at all. Settings come from the model's environment (``shared.contract``).
+packages the container lacks (PyAV, silero-vad, onnxruntime, scipy) are bundled under
+``code/packages/``, which importing this module appends to ``sys.path`` (after the container's own
+packages, which win). The endpoint needs no network at all. Settings come from the model's
+environment (``shared.contract``). With speaker labels on (``CLEARSCRIBE_SPEAKERS``), the same
+invocation that transcribes also tells the speakers apart (:mod:`.diarization`, on the CPU): the
+transcript it returns has a speaker on every segment and the speaker turns.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.asr.inference.audio import decode_audio
+from pipeline.asr.inference.audio import array_windows, decode_audio
+from pipeline.asr.inference.decoding import WINDOW_SECONDS
 from pipeline.asr.inference.engine import TransformersEngine
 from pipeline.asr.inference.failures import reported
 from shared.contract import (
@@ -24,15 +29,17 @@ from shared.contract import (
     ENV_MAX_AUDIO_SECONDS,
     ENV_MODEL_NAME,
     ENV_NUM_BEAMS,
+    ENV_SPEAKERS,
     ENV_STRATEGY,
 )
-from shared.errors import InvalidMediaError, ModelUnavailableError
+from shared.errors import ConfigInvalidError, InvalidMediaError, ModelUnavailableError
 from shared.models import Transcript
+from shared.speakers import DEFAULT_SPEAKERS, SpeakerSetting
 
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["input_fn", "model_fn", "output_fn", "predict_fn"]
+__all__ = ["LoadedModel", "input_fn", "model_fn", "output_fn", "predict_fn"]
 
 AUDIO_CONTENT_TYPES = frozenset(
     {
@@ -80,15 +87,25 @@ def _env_number(name: str, default: float | None) -> float | None:
     return float(raw) if raw else default
 
 
-def model_fn(model_dir: str, context: Any = None) -> TransformersEngine:
-    """Load the engine on the weights packaged in ``model_dir`` (GPU in float16 when there is one)."""
+@dataclass(frozen=True)
+class LoadedModel:
+    """What ``model_fn`` loads once per worker: the speech engine and the speaker setting."""
+
+    engine: TransformersEngine
+    speakers: SpeakerSetting
+
+
+def model_fn(model_dir: str, context: Any = None) -> LoadedModel:
+    """Load the engine on the weights packaged in ``model_dir`` (GPU in float16 when there is one),
+    and the speaker encoder when speakers are labelled (so a missing package fails at start-up)."""
     try:
         import torch
 
+        speakers = _speaker_setting()
         packaged = Path(model_dir)
         if not (packaged / "config.json").is_file():
             raise ModelUnavailableError(f"{packaged}: the model artifact holds no weights (no config.json)")
-        return TransformersEngine(
+        engine = TransformersEngine(
             str(packaged),
             device="cuda" if torch.cuda.is_available() else "cpu",
             chunk_length_s=int(_env_number(ENV_CHUNK_LENGTH, 30) or 30),
@@ -98,8 +115,26 @@ def model_fn(model_dir: str, context: Any = None) -> TransformersEngine:
             model_name=os.environ.get(ENV_MODEL_NAME) or packaged.name,
             max_audio_seconds=_env_number(ENV_MAX_AUDIO_SECONDS, None),
         )
+        if speakers.enabled:
+            from pipeline.asr.inference.diarization import load_speaker_encoder
+
+            try:
+                import scipy.cluster.hierarchy  # noqa: F401  (the clustering; imported on first use)
+
+                load_speaker_encoder()
+            except ImportError as exc:
+                raise ModelUnavailableError(f"speaker labels need {exc.name}, which the artifact lacks") from exc
+        return LoadedModel(engine, speakers)
     except Exception as exc:
         raise reported(exc) from exc
+
+
+def _speaker_setting() -> SpeakerSetting:
+    raw = os.environ.get(ENV_SPEAKERS) or DEFAULT_SPEAKERS
+    try:
+        return SpeakerSetting.parse(raw)
+    except ValueError as exc:
+        raise ConfigInvalidError(f"{ENV_SPEAKERS}: {exc}") from None
 
 
 def input_fn(request_body: bytes | str, request_content_type: str | None, context: Any = None) -> np.ndarray:
@@ -117,9 +152,13 @@ def input_fn(request_body: bytes | str, request_content_type: str | None, contex
         raise reported(exc) from exc
 
 
-def predict_fn(data: np.ndarray, model: TransformersEngine, context: Any = None) -> Transcript:
+def predict_fn(data: np.ndarray, model: LoadedModel, context: Any = None) -> Transcript:
+    """The transcript of ``data``, with its speakers when they are labelled."""
     try:
-        return model.transcribe_array(data)
+        from pipeline.asr.inference.diarization import label_speakers
+
+        transcript = model.engine.transcribe_array(data)
+        return label_speakers(transcript, array_windows(data, window_s=WINDOW_SECONDS), model.speakers)
     except Exception as exc:
         raise reported(exc) from exc
 

@@ -183,3 +183,39 @@ def test_mark_complete_on_a_failed_job_is_refused(store: DynamoDBJobStore) -> No
     with pytest.raises(InvalidTransitionError):
         mark_complete("job-1", {}, {}, store)
     assert store.get_job("job-1").status is JobStatus.FAILED
+
+
+def test_speakers_from_the_endpoint_reach_the_enriched_transcript_and_the_captions(s3: Any) -> None:
+    """The endpoint's transcript with speakers goes through the enrichers (reading it from S3, as
+    their Lambdas do) and WriteResults: labels, speakers[], S1: cues and the summary come out."""
+    from dataclasses import replace
+
+    from pipeline.cloud.enrichment import run_enricher
+    from postprocess.config import EnrichmentConfig
+
+    labelled = replace(
+        TRANSCRIPT,
+        segments=(replace(TRANSCRIPT.segments[0], speaker="S1"), replace(TRANSCRIPT.segments[1], speaker="S2")),
+        speaker_turns=((0.0, 2.9, "S1"), (3.1, 5.8, "S2")),
+    )
+    transcript_uri = f"s3://{WORKING_BUCKET}/inference/output/job-2.out"
+    s3.put_object(Bucket=WORKING_BUCKET, Key="inference/output/job-2.out", Body=labelled.to_json().encode())
+    prefix = f"s3://{WORKING_BUCKET}/findings/job-2/"
+    findings = [
+        run_enricher("job-2", transcript_uri, prefix, name, find, EnrichmentConfig(), s3=s3)  # type: ignore[arg-type]
+        for name, find in (("pii", find_pii), ("profanity", find_profanity), ("sentiment", score_sentiment))
+    ]
+
+    result = write_results("job-2", SOURCE, transcript_uri, findings, s3=s3, output_bucket=OUTPUT_BUCKET)
+
+    def body(fmt: str) -> str:
+        key = result["outputs"][fmt].removeprefix(f"s3://{OUTPUT_BUCKET}/")
+        return s3.get_object(Bucket=OUTPUT_BUCKET, Key=key)["Body"].read().decode()
+
+    enriched = json.loads(body("json"))
+    assert [s["speaker"] for s in enriched["transcript"]["segments"]] == ["S1", "S2"]
+    assert [(s["id"], s["talk_seconds"]) for s in enriched["speakers"]] == [("S1", 2.9), ("S2", 2.7)]
+    assert enriched["speakers"][1]["sentiment"]["label"] == "positive"
+    assert [s["id"] for s in result["summary"]["speakers"]] == ["S1", "S2"]
+    assert "S2: Otherwise" in body("srt") and "<v S1>S1: " in body("vtt")
+    assert NAME not in body("srt") and NAME not in body("json")

@@ -12,9 +12,17 @@ import pytest
 from pipeline.asr.inference import serving
 from pipeline.asr.inference.audio import SAMPLE_RATE
 from pipeline.asr.inference.failures import InferenceFailure, failure_body, read_failure
-from pipeline.asr.inference.serving import input_fn, model_fn, output_fn, predict_fn, use_bundled_packages
+from pipeline.asr.inference.serving import (
+    LoadedModel,
+    input_fn,
+    model_fn,
+    output_fn,
+    predict_fn,
+    use_bundled_packages,
+)
 from shared.errors import EmptyFileError, InvalidMediaError, TranscriptionError, UnsupportedLanguageError
 from shared.models import Segment, Transcript
+from shared.speakers import SpeakerSetting
 from tests.integration.inference.conftest import SHORT_SCRIPT
 from tests.support.scripts import heard
 
@@ -107,15 +115,39 @@ def test_the_handlers_serve_a_request_on_packaged_weights(
     monkeypatch.setenv("CLEARSCRIBE_MODEL_NAME", "openai/whisper-tiny.en")
     monkeypatch.setenv("CLEARSCRIBE_STRATEGY", "chunked")
     monkeypatch.setenv("CLEARSCRIBE_BATCH_SIZE", "4")
+    monkeypatch.setenv("CLEARSCRIBE_SPEAKERS", "auto")
 
-    engine = model_fn(str(tiny_en_dir))
+    model = model_fn(str(tiny_en_dir))
     transcript = Transcript.from_json(
-        output_fn(predict_fn(input_fn(short_speech_m4a.read_bytes(), "audio/mp4"), engine), "application/json")
+        output_fn(predict_fn(input_fn(short_speech_m4a.read_bytes(), "audio/mp4"), model), "application/json")
     )
 
+    engine = model.engine
     assert (engine.strategy, engine.batch_size, engine.device) == ("chunked", 4, "cpu")
     assert transcript.model == "openai/whisper-tiny.en" and transcript.engine == "transformers"
     assert heard(SHORT_SCRIPT, transcript.text) >= 0.75
+    # The same invocation told the speakers apart: one voice, on every segment and in the turns.
+    assert {s.speaker for s in transcript.segments} == {"S1"}
+    assert transcript.speaker_turns and {label for *_, label in transcript.speaker_turns} == {"S1"}
+
+
+@pytest.mark.parametrize("value", ["lots", "0", "21"])
+def test_a_bad_speaker_setting_fails_at_model_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str):
+    monkeypatch.setenv("CLEARSCRIBE_SPEAKERS", value)
+    with pytest.raises(InferenceFailure) as info:
+        model_fn(str(tmp_path))
+
+    body = json.loads(str(info.value))
+    assert body["error"] == "ConfigInvalidError" and "CLEARSCRIBE_SPEAKERS" in body["message"]
+
+
+def test_without_speaker_labels_the_transcript_is_returned_as_decoded():
+    class Decoded:
+        def transcribe_array(self, audio: np.ndarray) -> Transcript:
+            return TRANSCRIPT
+
+    model = LoadedModel(Decoded(), SpeakerSetting.parse("off"))  # type: ignore[arg-type]
+    assert predict_fn(np.zeros(SAMPLE_RATE, np.float32), model) is TRANSCRIPT
 
 
 def test_model_fn_without_packaged_weights_is_a_typed_failure(tmp_path: Path):

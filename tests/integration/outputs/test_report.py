@@ -285,9 +285,25 @@ def test_speakers_and_recognition_warnings_show_only_when_the_transcript_has_the
     labelled["transcript"]["speech_seconds"] = 200.0
     labelled["transcript"]["covered_seconds"] = 194.0
     page = Page(render_report(labelled))
-    assert len(page.with_class("speaker")) == 2 and "SPEAKER_2" in page.all_text
+    assert len(page.with_class("speaker")) == 2 and "SPEAKER_2 (1 segment)" in page.all_text
     assert "1:04–1:10: speech with no words" in page.all_text
     assert "97% (3 min 14 s of 3 min 20 s of speech)" in page.all_text
+
+
+def test_each_speaker_s_talk_time_words_and_sentiment_are_in_the_header() -> None:
+    enriched = enriched_of(make_transcript(["This is awful.", "Glad to help, truly wonderful."]))
+    for segment, who in zip(enriched["transcript"]["segments"], ("S1", "S2"), strict=True):
+        segment["speaker"] = who
+    enriched["speakers"] = [
+        {"id": "S1", "talk_seconds": 95.0, "words": 3, "sentiment": {"compound": -0.47, "label": "negative"}},
+        {"id": "S2", "talk_seconds": 4.0, "words": 4, "sentiment": {"compound": 0.8, "label": "positive"}},
+    ]
+    text = Page(render_report(enriched)).all_text
+    assert (
+        "S1 (talks 1 min 35 s, 3 words, negative −0.47)" in text
+        or "S1 (talks 1 min 35 s, 3 words, negative -0.47)" in text
+    )
+    assert "S2 (talks 4.0 s, 4 words, positive +0.80)" in text
 
 
 def test_the_cost_section_is_there_only_with_a_cost() -> None:

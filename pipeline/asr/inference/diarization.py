@@ -4,7 +4,10 @@
 ``[(start, end, "S1"), (start, end, "S2"), …]`` in seconds, labels numbered in order of first
 appearance. Labels are anonymous: they say that two stretches have the same voice, never whose.
 ``assign_speakers(segments, turns)`` puts those labels on timestamped transcript segments and
-splits a segment where the speaker changes inside it.
+splits a segment where the speaker changes inside it. ``diarize_windows`` does what ``diarize``
+does over audio given window by window (memory holds one window), and ``label_speakers`` —
+``diarize_windows`` then ``with_speakers`` on a ``shared.models.Transcript`` — is what the local
+runner and the inference endpoint call when speaker labels are on.
 
 How it works
 ------------
@@ -52,21 +55,24 @@ Limits
 
 from __future__ import annotations
 
+import bisect
 import functools
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from shared.errors import ClearscribeError, ModelUnavailableError, TranscriptionError
+from shared.models import Segment, SpeakerTurn, Transcript, Word
+from shared.speakers import MAX_SPEAKERS, SpeakerSetting, anonymous_speakers
+
 if TYPE_CHECKING:
     import onnxruntime
 
 SAMPLE_RATE = 16_000
-#: A speaker turn: ``(start, end, label)`` in seconds.
-SpeakerTurn = tuple[float, float, str]
 #: A stretch of speech: ``(start, end)`` in seconds.
 Region = tuple[float, float]
 
@@ -95,7 +101,6 @@ OVERCLUSTER_DISTANCE = 0.2
 SAME_SPEAKER_SIMILARITY = 0.9
 MIN_SPEAKER_SECONDS = 5.0
 MIN_SPEAKER_SHARE = 0.02
-MAX_SPEAKERS = 20
 REFINE_ROUNDS = 2
 CLUSTER_CHUNK_WINDOWS = 2000
 _STEP = 0.01
@@ -488,13 +493,52 @@ def diarize(
     Silence and recordings without speech give no turns.
     """
     audio = _check_audio(audio)
-    if speakers is not None and speakers < 1:
-        raise ValueError(f"speakers must be at least 1, got {speakers}")
+    _check_speakers(speakers)
     duration = len(audio) / SAMPLE_RATE
     regions = _check_regions(detect_speech(audio) if speech is None else speech, duration)
     if not regions:
         return []
-    windows = _embed_windows(audio, regions, encoder or load_speaker_encoder())
+    return _label_windows(regions, _embed_windows(audio, regions, encoder or load_speaker_encoder()), speakers)
+
+
+def diarize_windows(
+    windows: Iterable[tuple[float, np.ndarray]],
+    *,
+    speakers: int | None = None,
+    encoder: SpeakerEncoder | None = None,
+) -> list[SpeakerTurn]:
+    """Speaker turns of a recording given as consecutive ``(offset seconds, samples)`` windows (as
+    ``pipeline.asr.inference.audio.stream_audio`` and ``array_windows`` cut them): the speech of
+    each window is found and embedded as it arrives, so memory holds one window of audio and the
+    embeddings (1 KB per 0.8 s of speech); the speakers are found over all windows together.
+    Otherwise as :func:`diarize`, with the speech detector applied window by window.
+    """
+    _check_speakers(speakers)
+    encoder = encoder or load_speaker_encoder()
+    regions: list[Region] = []
+    parts: list[_Windows] = []
+    for offset, samples in windows:
+        samples = _check_audio(samples)
+        local = _check_regions(detect_speech(samples), len(samples) / SAMPLE_RATE)
+        embedded = _embed_windows(samples, local, encoder)
+        parts.append(_Windows(embedded.spans + offset, embedded.region + len(regions), embedded.embeddings))
+        regions += [(offset + start, offset + end) for start, end in local]
+    if not regions:
+        return []
+    joined = _Windows(
+        np.concatenate([p.spans for p in parts]),
+        np.concatenate([p.region for p in parts]),
+        np.concatenate([p.embeddings for p in parts]),
+    )
+    return _label_windows(regions, joined, speakers)
+
+
+def _check_speakers(speakers: int | None) -> None:
+    if speakers is not None and not 1 <= speakers <= MAX_SPEAKERS:
+        raise ValueError(f"speakers must be from 1 to {MAX_SPEAKERS}, got {speakers}")
+
+
+def _label_windows(regions: Sequence[Region], windows: _Windows, speakers: int | None) -> list[SpeakerTurn]:
     if len(windows.spans) == 0:  # only blips too short to embed: one voice as far as anyone can tell
         return _join([(start, end, 0) for start, end in regions])
     labels = _smooth(_cluster(windows, speakers), windows.region)
@@ -519,48 +563,58 @@ class TimedText(Protocol):
 
 
 @dataclass(frozen=True)
-class SpokenWord:
-    start: float
-    end: float
-    text: str
-
-
-@dataclass(frozen=True)
 class SpeakerSegment:
     start: float
     end: float
     text: str
     #: ``S1``, ``S2``, …; ``None`` when there are no turns at all (no speech found).
     speaker: str | None
-    words: tuple[SpokenWord, ...] = ()
+    words: tuple[Word, ...] = ()
 
 
 def speaker_at(start: float, end: float, turns: Sequence[SpeakerTurn]) -> str | None:
     """The speaker who talks most during ``[start, end]``; in a pause, the nearest one."""
-    if not turns:
-        return None
-    overlap: dict[str, float] = {}
-    for a, b, label in turns:
-        shared = min(b, end) - max(a, start)
-        if shared > 0:
-            overlap[label] = overlap.get(label, 0.0) + shared
-    if overlap:
-        return max(overlap, key=lambda label: overlap[label])
-    middle = (start + end) / 2
-    return min(turns, key=lambda turn: max(turn[0] - middle, middle - turn[1], 0.0))[2]
+    return _Turns(turns).speaker_at(start, end)
 
 
-def _estimated_words(segment: TimedText) -> list[SpokenWord]:
+class _Turns:
+    """Turns in time order, for finding who speaks when in O(log n) (a long recording has
+    thousands of turns and tens of thousands of words)."""
+
+    def __init__(self, turns: Sequence[SpeakerTurn]) -> None:
+        self.turns = sorted(turns, key=lambda turn: (turn[0], turn[1]))
+        self.starts = [a for a, _, _ in self.turns]
+        # The latest end up to each turn: never decreasing, even if turns overlapped.
+        self.reach = list(np.maximum.accumulate([b for _, b, _ in self.turns])) if self.turns else []
+
+    def speaker_at(self, start: float, end: float) -> str | None:
+        if not self.turns:
+            return None
+        first = bisect.bisect_right(self.reach, start)  # turns before it all end by ``start``
+        last = bisect.bisect_left(self.starts, end)  # turns from it all start at ``end`` or later
+        overlap: dict[str, float] = {}
+        for a, b, label in self.turns[first:last]:
+            shared = min(b, end) - max(a, start)
+            if shared > 0:
+                overlap[label] = overlap.get(label, 0.0) + shared
+        if overlap:
+            return max(overlap, key=lambda label: overlap[label])
+        middle = (start + end) / 2
+        near = self.turns[max(first - 1, 0) : last + 1]
+        return min(near, key=lambda turn: max(turn[0] - middle, middle - turn[1], 0.0))[2]
+
+
+def _estimated_words(segment: TimedText) -> list[Word]:
     """Words without timestamps: the segment's time shared out by the length of each word."""
     tokens = segment.text.split()
     if not tokens:
         return []
     weights = np.array([len(t) + 1 for t in tokens], dtype=np.float64)
     edges = segment.start + (segment.end - segment.start) * np.concatenate(([0.0], np.cumsum(weights))) / weights.sum()
-    return [SpokenWord(float(edges[i]), float(edges[i + 1]), f" {t}") for i, t in enumerate(tokens)]
+    return [Word(float(edges[i]), float(edges[i + 1]), f" {t}") for i, t in enumerate(tokens)]
 
 
-def _join_words(words: Sequence[SpokenWord]) -> str:
+def _join_words(words: Sequence[Word]) -> str:
     spaced = all(w.text[:1].isspace() for w in words[1:])
     return ("".join(w.text for w in words) if spaced else " ".join(w.text.strip() for w in words)).strip()
 
@@ -573,15 +627,19 @@ def assign_speakers(segments: Sequence[TimedText], turns: Sequence[SpeakerTurn])
     The pieces keep the segment's start and end at its outer edges and the words' times inside.
     """
     out: list[SpeakerSegment] = []
+    index = _Turns(turns)
     for segment in segments:
-        timed = [SpokenWord(float(w.start), float(w.end), str(w.text)) for w in getattr(segment, "words", ()) or ()]
+        timed = [
+            Word(float(w.start), float(w.end), str(w.text), getattr(w, "probability", None))
+            for w in getattr(segment, "words", ()) or ()
+        ]
         words = timed or _estimated_words(segment)
         if not words:
-            speaker = speaker_at(segment.start, segment.end, turns)
+            speaker = index.speaker_at(segment.start, segment.end)
             out.append(SpeakerSegment(segment.start, segment.end, segment.text, speaker))
             continue
-        labels = [speaker_at(w.start, w.end, turns) for w in words]
-        runs: list[tuple[str | None, list[SpokenWord]]] = []
+        labels = [index.speaker_at(w.start, w.end) for w in words]
+        runs: list[tuple[str | None, list[Word]]] = []
         for word, label in zip(words, labels, strict=True):
             if runs and runs[-1][0] == label:
                 runs[-1][1].append(word)
@@ -601,3 +659,53 @@ def assign_speakers(segments: Sequence[TimedText], turns: Sequence[SpeakerTurn])
                 )
             )
     return out
+
+
+# ================================================================================================
+# Speakers on a transcript
+# ================================================================================================
+
+
+def with_speakers(transcript: Transcript, turns: Sequence[SpeakerTurn]) -> Transcript:
+    """``transcript`` with a speaker on every segment, segments split where the speaker changes
+    (:func:`assign_speakers`), and the turns kept as ``speaker_turns``. Labels are renumbered by
+    ``shared.speakers.anonymous_speakers`` (``S1`` is the first to say a word); segment ids are
+    renumbered from 0."""
+    pieces = assign_speakers(transcript.segments, turns)
+    segments = tuple(
+        Segment(
+            id=i,
+            start=p.start,
+            end=p.end,
+            text=p.text,
+            words=p.words,
+            speaker=p.speaker,
+        )
+        for i, p in enumerate(pieces)
+    )
+    return anonymous_speakers(replace(transcript, segments=segments, speaker_turns=tuple(turns)))
+
+
+def label_speakers(
+    transcript: Transcript,
+    windows: Iterable[tuple[float, np.ndarray]],
+    setting: SpeakerSetting,
+    *,
+    encoder: SpeakerEncoder | None = None,
+) -> Transcript:
+    """The transcript of the audio in ``windows`` with its speakers (:func:`diarize_windows`,
+    :func:`with_speakers`), or unchanged when ``setting`` is off. The one way the local runner and
+    the inference endpoint label speakers."""
+    if not setting.enabled:
+        return transcript
+    try:
+        turns = diarize_windows(windows, speakers=setting.count, encoder=encoder)
+    except ClearscribeError:
+        raise
+    except ImportError as exc:
+        raise ModelUnavailableError(
+            f"speaker labels need onnxruntime and scipy ({exc.name} is missing): pip install 'clearscribe[local]'"
+        ) from exc
+    except Exception as exc:  # onnxruntime's own failures derive from Exception only
+        raise TranscriptionError(f"telling the speakers apart failed ({type(exc).__name__})") from exc
+    return with_speakers(transcript, turns)
