@@ -13,7 +13,7 @@ from postprocess.config import EnrichmentConfig
 from postprocess.findings import PiiFindings, ProfanityFindings
 from postprocess.sentiment import score_sentiment
 from shared.models import Transcript
-from tests.unit.postprocess.conftest import make_transcript
+from tests.support.transcripts import make_transcript
 
 SOURCE = {"uri": "/tmp/call.mp4", "duration_seconds": 20.0}
 
@@ -111,6 +111,7 @@ def test_the_summary_carries_the_speakers() -> None:
     assert summary["speakers"][0]["sentiment"]["label"] == "negative"
 
 
+@pytest.mark.integration
 def test_a_value_said_by_one_speaker_is_redacted_when_the_other_repeats_it(warm_pii: EnrichmentConfig) -> None:
     transcript = spoken_by(
         make_transcript(
