@@ -65,6 +65,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from shared.contract import SAMPLE_RATE
 from shared.errors import ClearscribeError, ModelUnavailableError, TranscriptionError
 from shared.models import Segment, SpeakerTurn, Transcript, Word
 from shared.speakers import MAX_SPEAKERS, SpeakerSetting, anonymous_speakers
@@ -72,7 +73,6 @@ from shared.speakers import MAX_SPEAKERS, SpeakerSetting, anonymous_speakers
 if TYPE_CHECKING:
     import onnxruntime
 
-SAMPLE_RATE = 16_000
 #: A stretch of speech: ``(start, end)`` in seconds.
 Region = tuple[float, float]
 
