@@ -131,7 +131,7 @@ def pii_analyzer(spacy_model: str) -> AnalyzerEngine:
 
 def ner_pipeline(spacy: Any, model: str) -> Any:
     """The spaCy pipeline reduced to what NER needs. In the en_core_web_* small pipelines the NER
-    embeds its own token encoder, so the shared ``tok2vec`` is dropped too (about 40% faster)."""
+    embeds its own token encoder, so the shared ``tok2vec`` is dropped too (docs/benchmarks.md)."""
     nlp = spacy.load(model, exclude=list(UNUSED_SPACY_PIPES))
     if "tok2vec" in nlp.pipe_names and "ner" in nlp.pipe_names:
         listens = any(node.name == "tok2vec-listener" for node in nlp.get_pipe("ner").model.walk())

@@ -2,7 +2,7 @@
 
 better-profanity scans text word by word and compares each word (and each word joined with its
 next words, with and without the separators) against every entry of its word list through a
-per-character variant matcher, which costs ~1 ms per word. ``ProfanityCensor`` keeps the scan
+per-character variant matcher, slow on long transcripts. ``ProfanityCensor`` keeps the scan
 exactly as better-profanity does it (same word characters, same joins, same quirks) but answers
 "is this a listed word?" with one dictionary lookup: every listed word is indexed by a key in
 which all characters a variant may substitute for each other collapse to one, and only the few
