@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -215,13 +215,14 @@ class TransformersEngine:
         )
         decoded: list[Decoded] = []
         for (start, end), result in zip(spans, results, strict=True):
+            text = str(result.get("text") or "").strip()
+            chunks = [chunk for chunk in result.get("chunks") or () if str(chunk.get("text") or "").strip()]
+            spaced = spaced_as_in(text, [str(chunk["text"]) for chunk in chunks])
             words = tuple(
-                Word(start + float(lo or 0.0), start + float(hi if hi is not None else (lo or 0.0)), _spaced(text))
-                for chunk in result.get("chunks") or ()
-                if (text := str(chunk.get("text") or "")).strip()
+                Word(start + float(lo or 0.0), start + float(hi if hi is not None else (lo or 0.0)), word)
+                for chunk, word in zip(chunks, spaced, strict=True)
                 for lo, hi in [chunk.get("timestamp") or (None, None)]
             )
-            text = str(result.get("text") or "").strip()
             if text:
                 decoded.append(Decoded(start, end, text, 0.0, words))
         return decoded
@@ -313,9 +314,22 @@ class TransformersEngine:
         return codes[best], float(probs[best])
 
 
-def _spaced(word: str) -> str:
-    """A word as the policy joins words: with its leading space (the pipeline keeps them, as a rule)."""
-    return word if word[:1].isspace() else f" {word}"
+def spaced_as_in(text: str, words: Sequence[str]) -> list[str]:
+    """``words`` (the pipeline's word chunks) each with a leading space exactly where ``text`` (the
+    decoded text they come from) has one, so that joining them gives ``text`` back: chunk texts do
+    not reliably keep the space, and a space added before every chunk would write an address as
+    "margaret .wilson .com". A chunk not found in order in ``text`` gets a space."""
+    out: list[str] = []
+    cursor = 0
+    for word in words:
+        bare = word.strip()
+        at = text.find(bare, cursor)
+        if at < 0:
+            out.append(f" {bare}")
+            continue
+        out.append(f" {bare}" if at == 0 or text[at - 1].isspace() else bare)
+        cursor = at + len(bare)
+    return out
 
 
 def _load_pipeline(source: str, *, device: str) -> Any:
