@@ -115,7 +115,8 @@ def main() -> None:
     body = (
         f"`python -m bench.bench_redecode` — the MEETING script ({len(sentences(MEETING.spoken))} sentences, a card "
         f"number read out digit by digit) spoken by {len(VOICES)} espeak-ng voices at 130–185 words per minute, "
-        f"one with pink noise; offline-tiny.en (int8, beam 5, batches of 8), {os.cpu_count()} cores, Python "
+        f"one with pink noise; offline-tiny.en (int8, beam 5, batches of {Settings.batch_size}), "
+        f"{os.cpu_count()} cores, Python "
         f"{platform.python_version()}. The first pass is the engine's decoder alone; the policy adds the "
         "re-decoding of troubled and uncovered stretches (the time column includes the first pass and the "
         "voice activity detection).\n\n"
