@@ -14,6 +14,9 @@ from typing import Any
 
 from constructs import Node
 
+from postprocess.config import EnrichmentConfig
+from shared import contract
+
 PREFIX = "clearscribe:"
 CDK_JSON = Path(__file__).resolve().parents[1] / "cdk.json"
 
@@ -31,7 +34,7 @@ def _raw(node: Node, key: str) -> Any:
     return node.try_get_context(PREFIX + key)
 
 
-def _bool(node: Node, key: str, default: bool) -> bool:
+def context_bool(node: Node, key: str, default: bool) -> bool:
     value = _raw(node, key)
     if value is None:
         return default
@@ -45,7 +48,7 @@ def _bool(node: Node, key: str, default: bool) -> bool:
     raise ConfigError(f"{PREFIX}{key}: expected a boolean, got {value!r}")
 
 
-def _int(node: Node, key: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:
+def context_int(node: Node, key: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:
     value = _raw(node, key)
     if value is None:
         return default
@@ -58,14 +61,14 @@ def _int(node: Node, key: str, default: int, *, minimum: int = 0, maximum: int |
     return number
 
 
-def _str(node: Node, key: str, default: str | None) -> str | None:
+def context_str(node: Node, key: str, default: str | None) -> str | None:
     value = _raw(node, key)
     if value is None or value == "":
         return default
     return str(value)
 
 
-def _str_list(node: Node, key: str, default: Sequence[str]) -> tuple[str, ...]:
+def context_str_list(node: Node, key: str, default: Sequence[str]) -> tuple[str, ...]:
     value = _raw(node, key)
     if value is None:
         return tuple(default)
@@ -91,9 +94,9 @@ class AppConfig:
     @classmethod
     def from_context(cls, node: Node) -> AppConfig:
         return cls(
-            nag=_bool(node, "nag", cls.nag),
-            account=_str(node, "account", None),
-            region=_str(node, "region", None),
+            nag=context_bool(node, "nag", cls.nag),
+            account=context_str(node, "account", None),
+            region=context_str(node, "region", None),
         )
 
 
@@ -114,12 +117,14 @@ class NetworkConfig:
     @classmethod
     def from_context(cls, node: Node) -> NetworkConfig:
         return cls(
-            cidr=_str(node, "vpc-cidr", cls.cidr) or cls.cidr,
-            availability_zones=_str_list(node, "availability-zones", ()),
-            max_azs=_int(node, "max-azs", cls.max_azs, minimum=1, maximum=6),
-            nat_gateways=_int(node, "nat-gateways", cls.nat_gateways, minimum=0, maximum=6),
-            flow_log_retention_days=_int(node, "flow-log-retention-days", cls.flow_log_retention_days, minimum=1),
-            interface_endpoints=_str_list(node, "interface-endpoints", cls.interface_endpoints),
+            cidr=context_str(node, "vpc-cidr", cls.cidr) or cls.cidr,
+            availability_zones=context_str_list(node, "availability-zones", ()),
+            max_azs=context_int(node, "max-azs", cls.max_azs, minimum=1, maximum=6),
+            nat_gateways=context_int(node, "nat-gateways", cls.nat_gateways, minimum=0, maximum=6),
+            flow_log_retention_days=context_int(
+                node, "flow-log-retention-days", cls.flow_log_retention_days, minimum=1
+            ),
+            interface_endpoints=context_str_list(node, "interface-endpoints", cls.interface_endpoints),
         )
 
 
@@ -128,10 +133,10 @@ class WorkflowConfig:
     """Buckets, trigger, polling and Lambda sizing of the workflow stack."""
 
     input_prefix: str = ""
-    poll_initial_seconds: int = 15
-    poll_max_seconds: int = 300
-    extraction_poll_budget_seconds: int = 3600
-    transcription_poll_budget_seconds: int = 7200
+    poll_initial_seconds: int = contract.POLL_INITIAL_SECONDS
+    poll_max_seconds: int = contract.POLL_MAX_SECONDS
+    extraction_poll_budget_seconds: int = contract.EXTRACTION_POLL_BUDGET_SECONDS
+    transcription_poll_budget_seconds: int = contract.TRANSCRIPTION_POLL_BUDGET_SECONDS
     state_machine_timeout_minutes: int = 0  # 0: both poll budgets plus one hour
     log_retention_days: int = 90
     log_level: str = "INFO"
@@ -139,10 +144,17 @@ class WorkflowConfig:
     pii_memory_mb: int = 2048
     enricher_memory_mb: int = 1024
     step_memory_mb: int = 1024
+    #: The enrichment settings of the enricher functions, as the environment variables a local
+    #: run reads (``CLEARSCRIBE_PII_*``); only the keys that are set, the rest take the defaults.
+    enrichment_environment: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if self.poll_max_seconds < self.poll_initial_seconds:
             raise ConfigError("poll-max-seconds must be >= poll-initial-seconds")
+        try:
+            EnrichmentConfig.from_env(dict(self.enrichment_environment))
+        except ValueError as exc:
+            raise ConfigError(f"enrichment setting: {exc}") from None
 
     @property
     def state_machine_timeout_seconds(self) -> int:
@@ -153,20 +165,47 @@ class WorkflowConfig:
     @classmethod
     def from_context(cls, node: Node) -> WorkflowConfig:
         return cls(
-            input_prefix=_str(node, "input-prefix", "") or "",
-            poll_initial_seconds=_int(node, "poll-initial-seconds", cls.poll_initial_seconds),
-            poll_max_seconds=_int(node, "poll-max-seconds", cls.poll_max_seconds),
-            extraction_poll_budget_seconds=_int(
+            input_prefix=context_str(node, "input-prefix", "") or "",
+            poll_initial_seconds=context_int(node, "poll-initial-seconds", cls.poll_initial_seconds),
+            poll_max_seconds=context_int(node, "poll-max-seconds", cls.poll_max_seconds),
+            extraction_poll_budget_seconds=context_int(
                 node, "extraction-poll-budget-seconds", cls.extraction_poll_budget_seconds, minimum=1
             ),
-            transcription_poll_budget_seconds=_int(
+            transcription_poll_budget_seconds=context_int(
                 node, "transcription-poll-budget-seconds", cls.transcription_poll_budget_seconds, minimum=1
             ),
-            state_machine_timeout_minutes=_int(node, "state-machine-timeout-minutes", 0),
-            log_retention_days=_int(node, "log-retention-days", cls.log_retention_days, minimum=1),
-            log_level=(_str(node, "log-level", cls.log_level) or cls.log_level).upper(),
-            retain_data=_bool(node, "retain-data", cls.retain_data),
-            pii_memory_mb=_int(node, "pii-memory-mb", cls.pii_memory_mb, minimum=128, maximum=10240),
-            enricher_memory_mb=_int(node, "enricher-memory-mb", cls.enricher_memory_mb, minimum=128, maximum=10240),
-            step_memory_mb=_int(node, "step-memory-mb", cls.step_memory_mb, minimum=128, maximum=10240),
+            state_machine_timeout_minutes=context_int(node, "state-machine-timeout-minutes", 0),
+            log_retention_days=context_int(node, "log-retention-days", cls.log_retention_days, minimum=1),
+            log_level=(context_str(node, "log-level", cls.log_level) or cls.log_level).upper(),
+            retain_data=context_bool(node, "retain-data", cls.retain_data),
+            pii_memory_mb=context_int(node, "pii-memory-mb", cls.pii_memory_mb, minimum=128, maximum=10240),
+            enricher_memory_mb=context_int(
+                node, "enricher-memory-mb", cls.enricher_memory_mb, minimum=128, maximum=10240
+            ),
+            step_memory_mb=context_int(node, "step-memory-mb", cls.step_memory_mb, minimum=128, maximum=10240),
+            enrichment_environment=enrichment_environment(node),
         )
+
+
+#: List-valued enrichment settings (comma lists in the environment, lists or comma lists in context).
+_LIST_SETTINGS = ("CLEARSCRIBE_PII_ENTITIES", "CLEARSCRIBE_PROFANITY_ALLOW", "CLEARSCRIBE_PROFANITY_DENY")
+
+
+def enrichment_context_key(variable: str) -> str:
+    """``CLEARSCRIBE_PII_ENTITIES`` → ``pii-entities`` (the context key is ``clearscribe:pii-entities``)."""
+    return variable.removeprefix("CLEARSCRIBE_").lower().replace("_", "-")
+
+
+def enrichment_environment(node: Node) -> tuple[tuple[str, str], ...]:
+    """The ``clearscribe:pii-*`` / ``profanity-*`` context keys as the enrichers' environment: the
+    variables of ``shared.contract.ENV_ENRICHMENT`` that a local run reads, lists as comma lists."""
+    env = []
+    for name in contract.ENV_ENRICHMENT:
+        key = enrichment_context_key(name)
+        if name in _LIST_SETTINGS:
+            items = context_str_list(node, key, ())
+            if items:
+                env.append((name, ",".join(items)))
+        elif (value := context_str(node, key, None)) is not None:
+            env.append((name, value))
+    return tuple(env)

@@ -40,7 +40,7 @@ from pathlib import Path
 import platformdirs
 from constructs import Node
 
-from infra.config import ConfigError, _bool, _int, _str
+from infra.config import ConfigError, context_bool, context_int, context_str
 from shared.config import OFFLINE_MODEL
 from shared.contract import DEFAULT_MODEL_ID
 
@@ -169,22 +169,22 @@ class ModelConfig:
     @classmethod
     def from_context(cls, node: Node) -> ModelConfig:
         d = cls
-        batch = _int(node, "batch-size", 0, minimum=0, maximum=256)
-        max_audio = _int(node, "max-audio-seconds", 0, minimum=0)
+        batch = context_int(node, "batch-size", 0, minimum=0, maximum=256)
+        max_audio = context_int(node, "max-audio-seconds", 0, minimum=0)
         return cls(
-            model_id=_str(node, "model-id", d.model_id) or d.model_id,
-            model_revision=_str(node, "model-revision", d.model_revision) or d.model_revision,
-            weights_dir=_str(node, "weights-dir", None),
-            artifact_cache_dir=_str(node, "artifact-cache-dir", None),
-            instance_type=_str(node, "instance-type", d.instance_type) or d.instance_type,
-            max_instances=_int(node, "max-instances", d.max_instances, minimum=1, maximum=100),
-            autoscaling=_bool(node, "autoscaling", d.autoscaling),
-            max_concurrent_invocations=_int(
+            model_id=context_str(node, "model-id", d.model_id) or d.model_id,
+            model_revision=context_str(node, "model-revision", d.model_revision) or d.model_revision,
+            weights_dir=context_str(node, "weights-dir", None),
+            artifact_cache_dir=context_str(node, "artifact-cache-dir", None),
+            instance_type=context_str(node, "instance-type", d.instance_type) or d.instance_type,
+            max_instances=context_int(node, "max-instances", d.max_instances, minimum=1, maximum=100),
+            autoscaling=context_bool(node, "autoscaling", d.autoscaling),
+            max_concurrent_invocations=context_int(
                 node, "max-concurrent-invocations", d.max_concurrent_invocations, minimum=1, maximum=1000
             ),
-            long_form_strategy=_str(node, "long-form-strategy", None),
+            long_form_strategy=context_str(node, "long-form-strategy", None),
             batch_size=batch or None,
-            invocation_timeout_seconds=_int(
+            invocation_timeout_seconds=context_int(
                 node,
                 "invocation-timeout-seconds",
                 d.invocation_timeout_seconds,
@@ -192,8 +192,9 @@ class ModelConfig:
                 maximum=MAX_INVOCATION_TIMEOUT_SECONDS,
             ),
             max_audio_seconds=max_audio or None,
-            transformers_version=_str(node, "transformers-version", d.transformers_version) or d.transformers_version,
-            pytorch_version=_str(node, "pytorch-version", d.pytorch_version) or d.pytorch_version,
-            raw_expiry_days=_int(node, "raw-expiry-days", d.raw_expiry_days, minimum=1),
-            backlog_per_instance=_int(node, "backlog-per-instance", d.backlog_per_instance, minimum=1),
+            transformers_version=context_str(node, "transformers-version", d.transformers_version)
+            or d.transformers_version,
+            pytorch_version=context_str(node, "pytorch-version", d.pytorch_version) or d.pytorch_version,
+            raw_expiry_days=context_int(node, "raw-expiry-days", d.raw_expiry_days, minimum=1),
+            backlog_per_instance=context_int(node, "backlog-per-instance", d.backlog_per_instance, minimum=1),
         )

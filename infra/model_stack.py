@@ -26,7 +26,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from infra.config import _bool
+from infra.config import context_bool
 from infra.constructs.async_endpoint import VARIANT_NAME, AsyncEndpoint
 from infra.constructs.buckets import AccessLogBucket, SecureBucket
 from infra.constructs.endpoint_role import EndpointRole
@@ -58,7 +58,9 @@ class ModelStack(cdk.Stack):
         kwargs.setdefault("description", "clearscribe: recorded video to clean, enriched transcripts (model)")
         super().__init__(scope, construct_id, **kwargs)
         self.config = config = config or ModelConfig.from_context(self.node)
-        removal = cdk.RemovalPolicy.RETAIN if _bool(self.node, "retain-data", True) else cdk.RemovalPolicy.DESTROY
+        removal = (
+            cdk.RemovalPolicy.RETAIN if context_bool(self.node, "retain-data", True) else cdk.RemovalPolicy.DESTROY
+        )
         #: What the workflow's duration guard and InvokeTranscription use.
         self.invocation_timeout_seconds = config.invocation_timeout_seconds
         self.max_audio_seconds = config.longest_audio_seconds

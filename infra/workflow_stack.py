@@ -31,6 +31,7 @@ from infra.constructs.nag import acknowledge, resource_finding
 from infra.constructs.python_function import BundledPythonFunction
 from infra.constructs.transcription_workflow import STEP_HANDLERS, TranscriptionWorkflow, WorkflowTiming
 from infra.network_stack import NetworkStack
+from shared import contract
 from shared.contract import AUDIO_PREFIX, FINDINGS_PREFIX, INFERENCE_PREFIX, MEDIA_SUFFIXES
 
 JOB_STATUS_INDEX = "by-status"
@@ -146,19 +147,23 @@ class WorkflowStack(cdk.Stack):
 
         # -- step functions ------------------------------------------------------------------
         environment = {
-            "JOB_TABLE": self.job_table.table_name,
-            "WORKING_BUCKET": working_bucket.bucket_name,
-            "OUTPUT_BUCKET": self.output_bucket.bucket_name,
-            "MEDIACONVERT_TEMPLATE": self.audio_extraction.template_name,
-            "MEDIACONVERT_ROLE_ARN": self.audio_extraction.role.role_arn,
-            "ENDPOINT_NAME": model.endpoint_name,
-            "ENDPOINT_INSTANCE_TYPE": model.instance_type,
-            "MAX_AUDIO_SECONDS": str(model.max_audio_seconds),
-            "POLL_INITIAL_SECONDS": str(config.poll_initial_seconds),
-            "POLL_MAX_SECONDS": str(config.poll_max_seconds),
-            "EXTRACTION_POLL_BUDGET_SECONDS": str(config.extraction_poll_budget_seconds),
-            "TRANSCRIPTION_POLL_BUDGET_SECONDS": str(config.transcription_poll_budget_seconds),
-            "LOG_LEVEL": config.log_level,
+            contract.ENV_JOB_TABLE: self.job_table.table_name,
+            contract.ENV_WORKING_BUCKET: working_bucket.bucket_name,
+            contract.ENV_OUTPUT_BUCKET: self.output_bucket.bucket_name,
+            contract.ENV_MEDIACONVERT_TEMPLATE: self.audio_extraction.template_name,
+            contract.ENV_MEDIACONVERT_ROLE_ARN: self.audio_extraction.role.role_arn,
+            contract.ENV_ENDPOINT_NAME: model.endpoint_name,
+            contract.ENV_ENDPOINT_INSTANCE_TYPE: model.instance_type,
+            contract.ENV_ENDPOINT_MAX_AUDIO_SECONDS: str(model.max_audio_seconds),
+            contract.ENV_POLL_INITIAL_SECONDS: str(config.poll_initial_seconds),
+            contract.ENV_POLL_MAX_SECONDS: str(config.poll_max_seconds),
+            contract.ENV_EXTRACTION_POLL_BUDGET_SECONDS: str(config.extraction_poll_budget_seconds),
+            contract.ENV_TRANSCRIPTION_POLL_BUDGET_SECONDS: str(config.transcription_poll_budget_seconds),
+            contract.ENV_PII_MEMORY_MB: str(config.pii_memory_mb),
+            contract.ENV_ENRICHER_MEMORY_MB: str(config.enricher_memory_mb),
+            contract.ENV_LAMBDA_LOG_LEVEL: config.log_level,
+            # The enrichers read the same settings as a local run (only the ones set in context).
+            **dict(config.enrichment_environment),
         }
         sizing: dict[str, tuple[LambdaBundle, int, int]] = {
             # state: (bundle, memory MB, timeout s)
@@ -182,6 +187,10 @@ class WorkflowStack(cdk.Stack):
                 if state in MEDIACONVERT_STEPS and network.egress_subnets is not None
                 else network.workload_subnets
             )
+            # The function's own trace segments go to X-Ray from inside it: without a route out
+            # (no NAT, no xray interface endpoint) Powertools' tracer is switched off there; the
+            # invocation segments that Lambda records itself are kept either way.
+            traces_leave = not in_vpc or network.egress_subnets is not None or "xray" in network.interface_endpoints
             self.step_functions[state] = BundledPythonFunction(
                 self,
                 f"{state}Fn",
@@ -190,7 +199,7 @@ class WorkflowStack(cdk.Stack):
                 description=f"clearscribe {state} ({handler_module})",
                 memory_mb=memory_mb,
                 timeout=cdk.Duration.seconds(timeout_s),
-                environment=environment,
+                environment=environment if traces_leave else {**environment, "POWERTOOLS_TRACE_DISABLED": "true"},
                 vpc=network.vpc if in_vpc else None,
                 subnets=subnets if in_vpc else None,
                 security_group=network.lambda_security_group if in_vpc else None,

@@ -152,3 +152,15 @@ class InvalidTransitionError(ClearscribeError):
     """A status change that would go backwards or leave a terminal state."""
 
     code = "INVALID_TRANSITION"
+
+
+def error_classes() -> dict[str, type[ClearscribeError]]:
+    """Every error class by its name (the Step Functions error name): ``ClearscribeError`` and all
+    its subclasses, wherever they are defined."""
+    found: dict[str, type[ClearscribeError]] = {}
+    pending: list[type[ClearscribeError]] = [ClearscribeError]
+    while pending:
+        cls = pending.pop()
+        found[cls.__name__] = cls
+        pending.extend(cls.__subclasses__())
+    return found

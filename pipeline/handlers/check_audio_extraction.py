@@ -5,17 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from pipeline.cloud.extraction import check_audio_extraction
-from pipeline.cloud.runtime import configure_logging, runtime
+from pipeline.handlers.events import CheckAudioExtractionEvent
+from pipeline.handlers.runtime import logger, runtime, tracer
 
-configure_logging()
 
-
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler(capture_response=False)
+@event_parser(model=CheckAudioExtractionEvent)
+def handler(event: CheckAudioExtractionEvent, context: LambdaContext) -> dict[str, Any]:
+    logger.append_keys(job_id=event.job_id)
     rt = runtime()
     return check_audio_extraction(
-        event["job_id"],
-        event["extraction"],
+        event.job_id,
+        event.extraction,
         mediaconvert=rt.mediaconvert,
         store=rt.job_store,
         poll=rt.extraction_poll,

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.cloud.runtime import configure_logging, runtime
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from pipeline.cloud.transcription import check_transcription
+from pipeline.handlers.events import CheckTranscriptionEvent
+from pipeline.handlers.runtime import logger, runtime, tracer
 
-configure_logging()
 
-
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler(capture_response=False)
+@event_parser(model=CheckTranscriptionEvent)
+def handler(event: CheckTranscriptionEvent, context: LambdaContext) -> dict[str, Any]:
+    logger.append_keys(job_id=event.job_id)
     rt = runtime()
-    return check_transcription(
-        event["job_id"], event["inference"], s3=rt.s3, store=rt.job_store, poll=rt.transcription_poll
-    )
+    return check_transcription(event.job_id, event.inference, s3=rt.s3, store=rt.job_store, poll=rt.transcription_poll)

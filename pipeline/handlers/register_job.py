@@ -5,12 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from pipeline.cloud.register import register_job
-from pipeline.cloud.runtime import configure_logging, runtime
+from pipeline.handlers.events import RegisterJobEvent
+from pipeline.handlers.runtime import logger, runtime, tracer
 
-configure_logging()
 
-
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler(capture_response=False)
+@event_parser(model=RegisterJobEvent)
+def handler(event: RegisterJobEvent, context: LambdaContext) -> dict[str, Any]:
     rt = runtime()
-    return register_job(event["event"], rt.job_store, s3=rt.s3, execution=event.get("execution"))
+    result = register_job(event.event, rt.job_store, s3=rt.s3, execution=event.execution)
+    logger.append_keys(job_id=result["job_id"])
+    logger.info("job registered", extra={"duplicate": result["duplicate"]})
+    return result

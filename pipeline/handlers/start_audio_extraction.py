@@ -4,21 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from pipeline.cloud.extraction import start_audio_extraction
-from pipeline.cloud.runtime import configure_logging, runtime
+from pipeline.handlers.events import StartAudioExtractionEvent
+from pipeline.handlers.runtime import logger, runtime, tracer
+from shared import contract
 
-configure_logging()
 
-
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler(capture_response=False)
+@event_parser(model=StartAudioExtractionEvent)
+def handler(event: StartAudioExtractionEvent, context: LambdaContext) -> dict[str, Any]:
+    logger.append_keys(job_id=event.job_id)
     rt = runtime()
     return start_audio_extraction(
-        event["job_id"],
-        event["source"],
+        event.job_id,
+        event.source,
         mediaconvert=rt.mediaconvert,
-        template=rt.setting("MEDIACONVERT_TEMPLATE"),
-        role_arn=rt.setting("MEDIACONVERT_ROLE_ARN"),
-        working_bucket=rt.setting("WORKING_BUCKET"),
+        template=rt.setting(contract.ENV_MEDIACONVERT_TEMPLATE),
+        role_arn=rt.setting(contract.ENV_MEDIACONVERT_ROLE_ARN),
+        working_bucket=rt.setting(contract.ENV_WORKING_BUCKET),
         store=rt.job_store,
         poll=rt.extraction_poll,
     )

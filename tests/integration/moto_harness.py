@@ -30,6 +30,7 @@ from infra.sandbox.sagemaker import AsyncInvocation, AsyncResult, runtime_patche
 from shared.jobstore.dynamodb import STATUS_INDEX
 from shared.log import JsonFormatter
 from shared.s3uri import parse_s3_uri
+from tests.support.lambda_context import FakeLambdaContext
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -226,7 +227,7 @@ class LambdaDispatcher:
         event = json.loads(body) if body else {}
         handler = self.overrides.get(module) or importlib.import_module(module).handler
         try:
-            result = handler(event, None)
+            result = handler(event, FakeLambdaContext())
         except Exception as exc:
             response_headers["x-amz-function-error"] = "Unhandled"
             return json.dumps(error_document(exc)).encode("utf-8")

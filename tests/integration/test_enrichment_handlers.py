@@ -12,9 +12,12 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from pipeline.handlers import analyze_sentiment, filter_profanity, redact_pii
+from pipeline.handlers import runtime as cloud_runtime
 from postprocess.compose import compose_enriched, enrich_transcript, enriched_to_json
 from postprocess.findings import PiiFindings, ProfanityFindings, SentimentFindings, load_findings
 from shared.models import Segment, Transcript, Word
+from tests.support.lambda_context import FakeLambdaContext
 
 BUCKET = "clearscribe-work"
 TEXTS = [
@@ -72,7 +75,9 @@ def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         client = boto3.client("s3", region_name="us-east-1")
         client.create_bucket(Bucket=BUCKET)
         client.put_object(Bucket=BUCKET, Key="jobs/job-1/transcript.json", Body=call_transcript().to_json().encode())
+        cloud_runtime.configure(s3=client)
         yield client
+        cloud_runtime.configure()
 
 
 EVENT = {
@@ -82,10 +87,13 @@ EVENT = {
 }
 
 
+HANDLERS = {"pii": "redact_pii", "profanity": "filter_profanity", "sentiment": "analyze_sentiment"}
+
+
 @pytest.mark.parametrize("enricher", ["pii", "profanity", "sentiment"])
 def test_handler_writes_findings_and_returns_a_small_pointer(s3: Any, logs: CapturedLogs, enricher: str) -> None:
-    module = importlib.import_module(f"postprocess.handlers.{enricher}")
-    result = module.handler(dict(EVENT), None)
+    module = importlib.import_module(f"pipeline.handlers.{HANDLERS[enricher]}")
+    result = module.handler(dict(EVENT), FakeLambdaContext())
     assert result["enricher"] == enricher
     assert result["findings_uri"] == f"s3://{BUCKET}/findings/job-1/{enricher}.json"
     assert len(json.dumps(result)) < 1024
@@ -97,19 +105,22 @@ def test_handler_writes_findings_and_returns_a_small_pointer(s3: Any, logs: Capt
 
 
 def test_handler_summaries(s3: Any) -> None:
-    from postprocess.handlers import pii, profanity, sentiment
-
-    assert pii.handler(dict(EVENT), None)["summary"]["counts"] == {
+    assert redact_pii.handler(dict(EVENT), FakeLambdaContext())["summary"]["counts"] == {
         "CREDIT_CARD": 1, "EMAIL_ADDRESS": 1, "PERSON": 1, "PHONE_NUMBER": 1,
     }  # fmt: skip
-    assert profanity.handler(dict(EVENT), None)["summary"] == {"count": 1}
-    assert sentiment.handler(dict(EVENT), None)["summary"]["label"] in ("positive", "neutral", "negative")
+    assert filter_profanity.handler(dict(EVENT), FakeLambdaContext())["summary"] == {"count": 1}
+    assert analyze_sentiment.handler(dict(EVENT), FakeLambdaContext())["summary"]["label"] in (
+        "positive",
+        "neutral",
+        "negative",
+    )
 
 
 def test_parallel_results_merge_into_the_same_enriched_transcript(s3: Any) -> None:
-    from postprocess.handlers import pii, profanity, sentiment
 
-    results = [h.handler(dict(EVENT), None) for h in (sentiment, pii, profanity)]  # any order
+    results = [
+        h.handler(dict(EVENT), FakeLambdaContext()) for h in (analyze_sentiment, redact_pii, filter_profanity)
+    ]  # any order
     loaded = {type(f): f for f in (load_findings(r, s3_client=s3) for r in results)}
     transcript = call_transcript()
     source = {"uri": "s3://in/call.mp4", "duration_seconds": 20.0}
@@ -122,7 +133,6 @@ def test_parallel_results_merge_into_the_same_enriched_transcript(s3: Any) -> No
 
 
 def test_load_findings_reads_an_s3_uri(s3: Any) -> None:
-    from postprocess.handlers import profanity
 
-    result = profanity.handler(dict(EVENT), None)
+    result = filter_profanity.handler(dict(EVENT), FakeLambdaContext())
     assert load_findings(result["findings_uri"], s3_client=s3) == load_findings(result, s3_client=s3)

@@ -33,7 +33,7 @@ from infra.sandbox.executions import (
 from infra.sandbox.templates import definition_from_template, lambda_handlers
 from pipeline.cli.cloud import CloudResources, rerun_job, submit_video
 from pipeline.cloud import extraction as cloud_extraction
-from pipeline.cloud import runtime as cloud_runtime
+from pipeline.handlers import runtime as cloud_runtime
 from postprocess.compose import load_enriched_schema
 from shared.errors import EnrichmentError, RecordingTooLongError
 from shared.ids import job_id_for_object
@@ -50,6 +50,7 @@ from tests.integration.moto_harness import (
     LambdaDispatcher,
     create_job_table,
 )
+from tests.support.lambda_context import FakeLambdaContext
 
 INPUT_BUCKET = "clearscribe-input"
 WORKING_BUCKET = "clearscribe-working"
@@ -304,7 +305,7 @@ def test_inference_failure_object_fails_the_job(workflow: Workflow) -> None:
     job_id = wf.store.list_jobs()[0].job_id
     error = assert_failed(wf, execution, job_id, "TRANSCRIPTION_FAILED", "transcribing")
     assert "CUDA out of memory" in error["message"]
-    assert wf.dispatcher.count("postprocess.handlers.pii") == 0
+    assert wf.dispatcher.count("pipeline.handlers.redact_pii") == 0
 
 
 def test_inference_that_never_answers_times_out(workflow: Workflow) -> None:
@@ -368,7 +369,7 @@ def test_an_enricher_raising_fails_the_job_without_outputs(workflow: Workflow) -
     def broken_profanity(event: dict[str, Any], context: Any) -> dict[str, Any]:
         raise EnrichmentError("profanity word list could not be loaded")
 
-    wf.dispatcher.overrides["postprocess.handlers.profanity"] = broken_profanity
+    wf.dispatcher.overrides["pipeline.handlers.filter_profanity"] = broken_profanity
     execution = wf.run(wf.upload("uploads/meeting.mov"))
     job_id = wf.store.list_jobs()[0].job_id
     error = assert_failed(wf, execution, job_id, "ENRICHMENT_FAILED", "enriching")
@@ -456,7 +457,7 @@ def deliver_status_change(wf: Workflow, execution: dict[str, Any], rule: dict[st
     pattern["detail"]["stateMachineArn"] = [wf.arn]
     if not EventPattern.load(json.dumps(pattern)).matches_event(event):
         return False
-    mark_failed.handler(event, None)
+    mark_failed.handler(event, FakeLambdaContext())
     return True
 
 

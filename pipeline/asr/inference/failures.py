@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from shared.errors import ClearscribeError, TranscriptionError
+from shared.errors import ClearscribeError, TranscriptionError, error_classes
 from shared.log import get_logger
 
 log = get_logger("clearscribe.inference")
@@ -39,19 +39,6 @@ def reported(error: Exception) -> InferenceFailure:
     return InferenceFailure(error)
 
 
-_ERROR_TYPES: dict[str, type[ClearscribeError]] = {}
-
-
-def _error_types() -> dict[str, type[ClearscribeError]]:
-    if not _ERROR_TYPES:
-        pending: list[type[ClearscribeError]] = [ClearscribeError]
-        while pending:
-            cls = pending.pop()
-            _ERROR_TYPES[cls.__name__] = cls
-            pending.extend(cls.__subclasses__())
-    return _ERROR_TYPES
-
-
 def read_failure(body: bytes | str) -> ClearscribeError:
     """The typed error from an async-inference failure object (``inference/failure/…``).
 
@@ -63,7 +50,7 @@ def read_failure(body: bytes | str) -> ClearscribeError:
     found = _find_failure(text)
     if found is None:
         return TranscriptionError(f"the inference endpoint failed: {text.strip()[:300]}")
-    cls = _error_types().get(str(found.get("error")), ClearscribeError)
+    cls = error_classes().get(str(found.get("error")), ClearscribeError)
     error = cls(str(found.get("message") or ""))
     if cls is ClearscribeError and found.get("code"):
         error.code = str(found["code"])

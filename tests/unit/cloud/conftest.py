@@ -9,7 +9,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from pipeline.cloud import runtime as cloud_runtime
+from pipeline.handlers import runtime as cloud_runtime
 from shared.jobstore.dynamodb import DynamoDBJobStore
 from tests.integration.moto_harness import REGION, create_job_table
 

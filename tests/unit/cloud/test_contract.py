@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import aws_cdk as cdk
 import pytest
 
+from infra.config import ConfigError, WorkflowConfig
 from pipeline.cloud.events import check_media_key
+from postprocess.config import EnrichmentConfig
+from shared import contract
 from shared.contract import AUDIO_SUFFIXES, MEDIA_SUFFIXES, VIDEO_SUFFIXES
 from shared.errors import InvalidMediaError
 
@@ -43,3 +47,32 @@ def test_registration_accepts_every_listed_suffix_in_any_case(suffix: str) -> No
 def test_registration_refuses_what_is_not_listed(key: str) -> None:
     with pytest.raises(InvalidMediaError):
         check_media_key(key)
+
+
+def test_every_enrichment_variable_the_stack_can_set_is_one_a_run_reads() -> None:
+    values = {
+        "CLEARSCRIBE_PII_ENTITIES": "PERSON",
+        "CLEARSCRIBE_PII_SCORE_THRESHOLD": "0.9",
+        "CLEARSCRIBE_PII_PLACEHOLDER": "mask",
+        "CLEARSCRIBE_PII_MASK": "###",
+        "CLEARSCRIBE_PII_RESIDUAL_SCAN": "off",
+        "CLEARSCRIBE_PROFANITY_ALLOW": "hell",
+        "CLEARSCRIBE_PROFANITY_DENY": "blimey",
+    }
+    assert set(values) == set(contract.ENV_ENRICHMENT)
+    default = EnrichmentConfig.from_env({})
+    for name, value in values.items():
+        assert EnrichmentConfig.from_env({name: value}) != default, name
+
+
+def test_enrichment_context_keys_become_the_enrichers_environment() -> None:
+    app = cdk.App(
+        context={"clearscribe:pii-entities": ["PERSON", "EMAIL_ADDRESS"], "clearscribe:pii-placeholder": "mask"}
+    )
+    config = WorkflowConfig.from_context(app.node)
+    assert dict(config.enrichment_environment) == {
+        "CLEARSCRIBE_PII_ENTITIES": "PERSON,EMAIL_ADDRESS",
+        "CLEARSCRIBE_PII_PLACEHOLDER": "mask",
+    }
+    with pytest.raises(ConfigError, match="enrichment setting"):
+        WorkflowConfig.from_context(cdk.App(context={"clearscribe:pii-placeholder": "stars"}).node)

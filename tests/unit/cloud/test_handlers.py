@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from pipeline.cloud import extraction as cloud_extraction
-from pipeline.cloud import runtime as cloud_runtime
 from pipeline.cloud.polling import PollPolicy
 from pipeline.handlers import (
     check_audio_extraction,
@@ -19,10 +18,12 @@ from pipeline.handlers import (
     register_job,
     start_audio_extraction,
 )
+from pipeline.handlers import runtime as cloud_runtime
 from shared.errors import TranscriptionError
 from shared.models import Segment, Transcript
 from shared.status import JobStatus
 from tests.integration.moto_harness import FakeMediaConvert
+from tests.support.lambda_context import FakeLambdaContext
 from tests.unit.cloud.conftest import INPUT_BUCKET, OUTPUT_BUCKET, TABLE, WORKING_BUCKET
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
@@ -66,16 +67,16 @@ def test_handlers_carry_a_job_through_extraction(fake_mediaconvert: FakeMediaCon
     event = _event()
     s3.put_object(Bucket=INPUT_BUCKET, Key=event["detail"]["object"]["key"], Body=b"video")
     execution = "arn:aws:states:us-east-1:123456789012:execution:ClearscribeWorkflow:first"
-    job = register_job.handler({"event": event, "execution": execution}, None)
+    job = register_job.handler({"event": event, "execution": execution}, FakeLambdaContext())
     assert set(job) == {"job_id", "duplicate", "source"}
     assert cloud_runtime.runtime().job_store.get_job(job["job_id"]).owner == execution
-    started = start_audio_extraction.handler({"job_id": job["job_id"], "source": job["source"]}, None)
+    started = start_audio_extraction.handler({"job_id": job["job_id"], "source": job["source"]}, FakeLambdaContext())
     assert set(started) == {"mediaconvert_job_id", "audio_uri", "status", "poll"}
     assert started["poll"] == {"attempt": 0, "wait_seconds": 10, "elapsed_seconds": 0}
-    polled = check_audio_extraction.handler({"job_id": job["job_id"], "extraction": started}, None)
+    polled = check_audio_extraction.handler({"job_id": job["job_id"], "extraction": started}, FakeLambdaContext())
     assert polled["status"] == "PROGRESSING"
     assert polled["poll"] == {"attempt": 1, "wait_seconds": 20, "elapsed_seconds": 10}
-    done = check_audio_extraction.handler({"job_id": job["job_id"], "extraction": polled}, None)
+    done = check_audio_extraction.handler({"job_id": job["job_id"], "extraction": polled}, FakeLambdaContext())
     assert done["status"] == "COMPLETE"
     assert set(done) == {*started, "duration_seconds"}
     assert done["duration_seconds"] == 4.0  # what the MediaConvert job reports
@@ -90,11 +91,13 @@ def test_check_audio_extraction_fails_a_recording_too_long_for_the_endpoint(
     fake_mediaconvert.duration_ms = 3 * 3600 * 1000
     event = _event()
     s3.put_object(Bucket=INPUT_BUCKET, Key=event["detail"]["object"]["key"], Body=b"video")
-    job = register_job.handler({"event": event, "execution": "arn:aws:states:us-east-1:1:execution:sm:x"}, None)
-    started = start_audio_extraction.handler({"job_id": job["job_id"], "source": job["source"]}, None)
+    job = register_job.handler(
+        {"event": event, "execution": "arn:aws:states:us-east-1:1:execution:sm:x"}, FakeLambdaContext()
+    )
+    started = start_audio_extraction.handler({"job_id": job["job_id"], "source": job["source"]}, FakeLambdaContext())
     fake_mediaconvert.statuses = ["COMPLETE"]
     with pytest.raises(RecordingTooLongError, match=r"ml\.m5\.xlarge endpoint finishes at most 48 min"):
-        check_audio_extraction.handler({"job_id": job["job_id"], "extraction": started}, None)
+        check_audio_extraction.handler({"job_id": job["job_id"], "extraction": started}, FakeLambdaContext())
 
 
 def test_check_transcription_and_completion_handlers(fake_mediaconvert: FakeMediaConvert, s3: Any) -> None:
@@ -108,14 +111,16 @@ def test_check_transcription_and_completion_handlers(fake_mediaconvert: FakeMedi
         "status": "IN_PROGRESS",
         "poll": {"attempt": 0, "wait_seconds": 0, "elapsed_seconds": 0},
     }
-    pending = check_transcription.handler({"job_id": "job-1", "inference": inference}, None)
+    pending = check_transcription.handler({"job_id": "job-1", "inference": inference}, FakeLambdaContext())
     assert pending["status"] == "IN_PROGRESS" and pending["poll"]["attempt"] == 1
     transcript = Transcript("en", 1.0, (Segment(0, 0.0, 1.0, "hello"),), "m")
     s3.put_object(Bucket=WORKING_BUCKET, Key="out/job-1.out", Body=transcript.to_json().encode())
-    done = check_transcription.handler({"job_id": "job-1", "inference": pending}, None)
+    done = check_transcription.handler({"job_id": "job-1", "inference": pending}, FakeLambdaContext())
     assert done["transcript_uri"] == inference["output_location"]
     assert set(done) == {"output_location", "failure_location", "status", "poll", "transcript_uri"}
-    result = mark_complete.handler({"job_id": "job-1", "outputs": {"json": "s3://o/j"}, "summary": {"words": 1}}, None)
+    result = mark_complete.handler(
+        {"job_id": "job-1", "outputs": {"json": "s3://o/j"}, "summary": {"words": 1}}, FakeLambdaContext()
+    )
     assert result == {"job_id": "job-1", "status": "COMPLETE"}
 
 
@@ -126,11 +131,15 @@ def test_mark_failed_handler_shapes(fake_mediaconvert: FakeMediaConvert) -> None
         "Error": "TranscriptionError",
         "Cause": json.dumps({"errorMessage": "endpoint failed", "errorType": "TranscriptionError"}),
     }
-    result = mark_failed.handler({"state": {"job": {"job_id": "job-1"}, "error": error}, "error": error}, None)
+    result = mark_failed.handler(
+        {"state": {"job": {"job_id": "job-1"}, "error": error}, "error": error}, FakeLambdaContext()
+    )
     assert result == {
         "job_id": "job-1",
         "status": "FAILED",
         "error": {"code": TranscriptionError.code, "message": "endpoint failed"},
     }
-    unregistered = mark_failed.handler({"state": _event(), "error": {"Error": "InvalidMediaError"}}, None)
+    unregistered = mark_failed.handler(
+        {"state": _event(), "error": {"Error": "InvalidMediaError"}}, FakeLambdaContext()
+    )
     assert unregistered["job_id"] is None and unregistered["status"] == "FAILED"

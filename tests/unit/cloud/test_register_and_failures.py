@@ -15,6 +15,7 @@ from shared.errors import InvalidMediaError
 from shared.ids import job_id_for_object
 from shared.jobstore.dynamodb import DynamoDBJobStore
 from shared.status import JobStatus
+from tests.support.lambda_context import FakeLambdaContext
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 
@@ -155,13 +156,13 @@ def _status_change(status: str) -> dict[str, Any]:
 def test_an_execution_that_ended_without_mark_failed_fails_its_job(
     store: DynamoDBJobStore, status: str, code: str
 ) -> None:
-    from pipeline.cloud import runtime as cloud_runtime
     from pipeline.handlers import mark_failed as mark_failed_handler
+    from pipeline.handlers import runtime as cloud_runtime
 
     job_id = register_job(_event(), store)["job_id"]
     store.transition(job_id, JobStatus.EXTRACTING)
     cloud_runtime.configure(job_store=store)
-    result = mark_failed_handler.handler(_status_change(status), None)
+    result = mark_failed_handler.handler(_status_change(status), FakeLambdaContext())
     assert result["job_id"] == job_id
     rec = store.get_job(job_id)
     assert rec.status is JobStatus.FAILED

@@ -1,14 +1,14 @@
-"""Lambda handlers of the enrichment Parallel state: one per enricher.
+"""Enrich: one branch of the Parallel state per enricher (PII, profanity, sentiment).
 
-Each reads the transcript from ``event["transcript_uri"]``, runs one finder, writes the findings
-to ``<findings_prefix><enricher>.json`` and returns a pointer and a small summary (Step
-Functions state stays far below 256 KB). Logs carry ids, counts and durations only.
+Each reads the transcript from ``transcript_uri``, runs one finder, writes the findings to
+``<findings_prefix><enricher>.json`` and returns a pointer and a small summary (Step Functions
+state stays far below 256 KB). Logs carry ids, counts and durations only.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from postprocess.config import EnrichmentConfig
@@ -18,7 +18,7 @@ from shared.models import Transcript
 from shared.s3uri import read_s3_bytes, write_s3_bytes
 
 Finder = Callable[[Transcript, EnrichmentConfig], Findings]
-logger = get_logger("clearscribe.postprocess.handlers")
+log = get_logger("clearscribe.cloud.enrichment")
 
 
 def findings_uri(prefix: str, enricher: EnricherName) -> str:
@@ -27,21 +27,25 @@ def findings_uri(prefix: str, enricher: EnricherName) -> str:
 
 
 def run_enricher(
-    event: Mapping[str, Any], enricher: EnricherName, find: Finder, config: EnrichmentConfig, s3_client: Any = None
+    job_id: str,
+    transcript_uri: str,
+    findings_prefix: str,
+    enricher: EnricherName,
+    find: Finder,
+    config: EnrichmentConfig,
+    *,
+    s3: Any,
 ) -> dict[str, Any]:
     """Read the transcript, find, write the findings; return ``{enricher, findings_uri, summary}``."""
     started = time.perf_counter()
-    client = s3_client or _s3_client()
-    transcript = Transcript.from_json(read_s3_bytes(str(event["transcript_uri"]), client))
+    transcript = Transcript.from_json(read_s3_bytes(transcript_uri, s3))
     findings = find(transcript, config)
-    uri = write_s3_bytes(
-        findings_uri(str(event["findings_prefix"]), enricher), findings_to_json(findings), "application/json", client
-    )
+    uri = write_s3_bytes(findings_uri(findings_prefix, enricher), findings_to_json(findings), "application/json", s3)
     summary = findings.summary()
-    logger.info(
+    log.info(
         "enrichment finished",
         extra={
-            "job_id": event.get("job_id"),
+            "job_id": job_id,
             "enricher": enricher,
             "segments": len(transcript.segments),
             "seconds": round(time.perf_counter() - started, 3),
@@ -49,9 +53,3 @@ def run_enricher(
         },
     )
     return {"enricher": enricher, "findings_uri": uri, "summary": summary}
-
-
-def _s3_client() -> Any:
-    import boto3
-
-    return boto3.client("s3")

@@ -1,0 +1,131 @@
+"""What the Lambda handlers share: one logger, one tracer, settings and lazily built clients.
+
+* ``logger`` is Powertools' ``Logger`` for the ``clearscribe`` logger hierarchy: every module's
+  ``shared.log.get_logger`` records come out through it as JSON, with the Lambda request id and
+  the job id as keys; its level comes from ``LOG_LEVEL`` (every function gets it from the stack).
+  The event is never logged: it may name files, and findings summaries are all a log may hold.
+* ``tracer`` is Powertools' ``Tracer`` (X-Ray is on for every function; Powertools switches it
+  off outside Lambda).
+* :class:`CloudRuntime` holds the settings (the function's environment, names in
+  ``shared.contract``) and the clients, built on first use and kept for the life of the
+  container. Tests replace them with :func:`configure`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Mapping
+from functools import cached_property
+from typing import Any, TypeVar
+
+from aws_lambda_powertools import Logger, Tracer
+
+from pipeline.cloud.extraction import EndpointLimit, mediaconvert_client
+from pipeline.cloud.polling import EXTRACTION, TRANSCRIPTION, PollPolicy
+from postprocess.config import EnrichmentConfig
+from shared import contract
+from shared.jobstore import JobStore
+from shared.jobstore.dynamodb import DynamoDBJobStore
+from shared.log import DEFAULT_HANDLER_NAME
+
+logger = Logger(service=contract.SERVICE_NAME, log_uncaught_exceptions=False)
+tracer = Tracer(service=contract.SERVICE_NAME)
+# Powertools' handler replaces the plain JSON one of shared.log, which a module imported before
+# this one may have installed (outside Lambda, e.g. in tests).
+for _handler in list(logging.getLogger(contract.SERVICE_NAME).handlers):
+    if _handler.get_name() == DEFAULT_HANDLER_NAME:
+        logging.getLogger(contract.SERVICE_NAME).removeHandler(_handler)
+
+T = TypeVar("T")
+
+
+class CloudRuntime:
+    """Settings and clients of one Lambda container (everything built on first use)."""
+
+    def __init__(self, env: Mapping[str, str] | None = None, **overrides: Any) -> None:
+        self._env = env
+        self._cache: dict[str, Any] = dict(overrides)
+
+    @property
+    def env(self) -> Mapping[str, str]:
+        return os.environ if self._env is None else self._env
+
+    def setting(self, name: str) -> str:
+        value = self.env.get(name)
+        if not value:
+            raise RuntimeError(f"environment variable {name} is not set")
+        return value
+
+    def _get(self, name: str, build: Callable[[], T]) -> T:
+        if name not in self._cache:
+            self._cache[name] = build()
+        value: T = self._cache[name]
+        return value
+
+    def _boto3_client(self, service: str) -> Any:
+        import boto3  # in the Lambda runtime; imported here so the module loads without it
+
+        return boto3.client(service)
+
+    @property
+    def s3(self) -> Any:
+        return self._get("s3", lambda: self._boto3_client("s3"))
+
+    @property
+    def dynamodb(self) -> Any:
+        return self._get("dynamodb", lambda: self._boto3_client("dynamodb"))
+
+    @property
+    def mediaconvert(self) -> Any:
+        endpoint = self.env.get(contract.ENV_MEDIACONVERT_ENDPOINT) or None
+        return self._get("mediaconvert", lambda: mediaconvert_client(endpoint_url=endpoint))
+
+    @property
+    def job_store(self) -> JobStore:
+        return self._get(
+            "job_store", lambda: DynamoDBJobStore(self.setting(contract.ENV_JOB_TABLE), client=self.dynamodb)
+        )
+
+    @property
+    def extraction_poll(self) -> PollPolicy:
+        return self._get("extraction_poll", lambda: PollPolicy.from_env(EXTRACTION, self.env))
+
+    @property
+    def transcription_poll(self) -> PollPolicy:
+        return self._get("transcription_poll", lambda: PollPolicy.from_env(TRANSCRIPTION, self.env))
+
+    @property
+    def endpoint_limit(self) -> EndpointLimit | None:
+        """What the endpoint can finish (``MAX_AUDIO_SECONDS``), or None when not configured."""
+
+        def build() -> EndpointLimit | None:
+            raw = self.env.get(contract.ENV_ENDPOINT_MAX_AUDIO_SECONDS)
+            if not raw:
+                return None
+            instance_type = self.env.get(contract.ENV_ENDPOINT_INSTANCE_TYPE)
+            endpoint = f"the {instance_type} endpoint" if instance_type else "the endpoint"
+            return EndpointLimit(float(raw), endpoint)
+
+        return self._get("endpoint_limit", build)
+
+    @cached_property
+    def enrichment(self) -> EnrichmentConfig:
+        """The enrichment settings (``CLEARSCRIBE_PII_*``, the same variables as a local run)."""
+        cached: EnrichmentConfig | None = self._cache.get("enrichment")
+        return cached if cached is not None else EnrichmentConfig.from_env(self.env)
+
+
+RUNTIME = CloudRuntime()
+
+
+def configure(env: Mapping[str, str] | None = None, **overrides: Any) -> CloudRuntime:
+    """Start over with new settings and/or injected clients (``s3=…``, ``mediaconvert=…``,
+    ``job_store=…``); returns the runtime every handler now uses."""
+    global RUNTIME
+    RUNTIME = CloudRuntime(env, **overrides)
+    return RUNTIME
+
+
+def runtime() -> CloudRuntime:
+    return RUNTIME
