@@ -17,11 +17,8 @@ the process is stopped and the invocation fails with ``Sandbox.Timedout``.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import select
-import subprocess
 import sys
 import threading
 import time
@@ -30,6 +27,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from infra.sandbox.worker import EXITED, LATE, Worker
 
 #: Credentials every emulated function gets (moto accepts any).
 SANDBOX_CREDENTIALS = {
@@ -121,9 +120,7 @@ class LambdaFunction:
         self.invocations = 0
         self.cold_starts = 0
         self._lock = threading.Lock()
-        self._process: subprocess.Popen[bytes] | None = None
-        self._requests: Any = None
-        self._responses: Any = None
+        self._worker: Worker | None = None
 
     def environment(self) -> dict[str, str]:
         """The process environment: the template's variables, then what Lambda itself sets."""
@@ -153,33 +150,12 @@ class LambdaFunction:
         return env
 
     def _start(self) -> None:
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        to_child, from_parent = os.pipe()
-        to_parent, from_child = os.pipe()
-        log = self.log_path.open("ab")
-        try:
-            self._process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "infra.sandbox.lambda_worker",
-                    self.config.handler,
-                    str(to_child),
-                    str(from_child),
-                ],
-                env=self.environment(),
-                cwd=self.workdir,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=log,
-                pass_fds=(to_child, from_child),
-            )
-        finally:
-            log.close()
-            os.close(to_child)
-            os.close(from_child)
-        self._requests = os.fdopen(from_parent, "wb")
-        self._responses = os.fdopen(to_parent, "rb")
+        handler = self.config.handler
+
+        def argv(request_fd: int, response_fd: int) -> list[str]:
+            return [sys.executable, "-m", "infra.sandbox.lambda_worker", handler, str(request_fd), str(response_fd)]
+
+        self._worker = Worker(argv, env=self.environment(), cwd=self.workdir, log_path=self.log_path)
         self.cold_starts += 1
 
     def stop(self) -> None:
@@ -187,61 +163,36 @@ class LambdaFunction:
             self._stop()
 
     def _stop(self) -> None:
-        if self._process is None:
-            return
-        for stream in (self._requests, self._responses):
-            with contextlib.suppress(OSError):
-                stream.close()
-        if self._process.poll() is None:
-            self._process.kill()
-        self._process.wait()
-        self._process = None
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None
 
     def invoke(self, event: Any) -> tuple[bytes, bool]:
         """Run the handler on ``event``: ``(payload, is_function_error)``."""
         with self._lock:
             self.invocations += 1
-            if self._process is None or self._process.poll() is not None:
+            if self._worker is None or not self._worker.alive:
                 self._stop()
                 self._start()
+            assert self._worker is not None
             request_id = str(uuid.uuid4())
-            deadline = time.time() + self.config.timeout_seconds
-            request = {"event": event, "request_id": request_id, "deadline": deadline, "function_arn": self.config.arn}
-            try:
-                self._requests.write(json.dumps(request).encode("utf-8") + b"\n")
-                self._requests.flush()
-            except BrokenPipeError:
-                pass
-            line = self._read_line(deadline)
-            if line is None:
+            timeout = self.config.timeout_seconds
+            deadline = time.time() + timeout
+            self._worker.send(
+                {"event": event, "request_id": request_id, "deadline": deadline, "function_arn": self.config.arn}
+            )
+            answer = self._worker.receive(timeout)
+            if answer == LATE:
                 self._stop()
-                message = f"{request_id} Task timed out after {self.config.timeout_seconds:.2f} seconds"
-                return _function_error("Sandbox.Timedout", message), True
-            if not line:
+                return _function_error(
+                    "Sandbox.Timedout", f"{request_id} Task timed out after {timeout:.2f} seconds"
+                ), True
+            if answer == EXITED or not isinstance(answer, dict):
                 self._stop()
                 return _function_error("Runtime.ExitError", f"RequestId: {request_id} Runtime exited"), True
-            answer = json.loads(line)
             if "error" in answer:
                 return json.dumps(answer["error"]).encode("utf-8"), True
-            return answer["payload"].encode("utf-8"), False
-
-    def _read_line(self, deadline: float) -> bytes | None:
-        """The worker's answer, ``b""`` if it died, None if the deadline passed first."""
-        fd = self._responses.fileno()
-        buffer = b""
-        while True:
-            remaining = deadline - time.time()
-            if remaining <= 0:
-                return None
-            ready, _, _ = select.select([fd], [], [], remaining)
-            if not ready:
-                return None
-            chunk = os.read(fd, 1 << 16)
-            if not chunk:
-                return b""
-            buffer += chunk
-            if buffer.endswith(b"\n"):
-                return buffer
+            return str(answer["payload"]).encode("utf-8"), False
 
 
 def _function_error(error_type: str, message: str) -> bytes:

@@ -20,12 +20,9 @@ inference output (``IncludeInferenceResponseIn`` is not set).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import queue
-import select
-import subprocess
 import sys
 import tarfile
 import threading
@@ -38,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from infra.sandbox.inference_container import dlc_stand_in, offline
+from infra.sandbox.worker import LATE, Worker
 
 DEFAULT_INVOCATION_TIMEOUT_SECONDS = 900
 DEFAULT_REQUEST_TTL_SECONDS = 6 * 3600
@@ -87,9 +85,7 @@ class InferenceContainer:
         self.log_path = log_path
         self.scratch = scratch
         self.starts = 0
-        self._process: subprocess.Popen[bytes] | None = None
-        self._requests: Any = None
-        self._responses: Any = None
+        self._worker: Worker | None = None
 
     @property
     def code_dir(self) -> Path:
@@ -99,87 +95,54 @@ class InferenceContainer:
     def start(self) -> None:
         """Start the worker and wait until the model is loaded; ``EndpointError`` if it fails."""
         program = self.environment.get("SAGEMAKER_PROGRAM", "inference.py")
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        to_child, from_parent = os.pipe()
-        to_parent, from_child = os.pipe()
         worker = Path(__file__).with_name("toolkit_worker.py")
-        argv = [sys.executable, "-I", "-S", "-c", _LAUNCHER, str(worker), str(self.code_dir), str(self.site_dir),
-                str(self.model_dir), program, str(to_child), str(from_child)]  # fmt: skip
+        paths = [str(worker), str(self.code_dir), str(self.site_dir), str(self.model_dir), program]
+
+        def argv(request_fd: int, response_fd: int) -> list[str]:
+            return offline([sys.executable, "-I", "-S", "-c", _LAUNCHER, *paths, str(request_fd), str(response_fd)])
+
         env = {"PATH": os.environ.get("PATH", ""), "HOME": str(self.scratch), **self.environment}
-        log = self.log_path.open("ab")
-        try:
-            self._process = subprocess.Popen(
-                offline(argv),
-                env=env,
-                cwd=self.scratch,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=log,
-                pass_fds=(to_child, from_child),
-            )
-        finally:
-            log.close()
-            os.close(to_child)
-            os.close(from_child)
-        self._requests = os.fdopen(from_parent, "wb")
-        self._responses = os.fdopen(to_parent, "rb")
+        self._worker = Worker(argv, env=env, cwd=self.scratch, log_path=self.log_path)
         self.starts += 1
-        line = _read_line(self._responses, time.monotonic() + STARTUP_TIMEOUT_SECONDS)
-        ready = json.loads(line) if line else {"ready": False, "error": "the container exited while starting"}
-        if not ready.get("ready"):
+        ready = self._worker.receive(STARTUP_TIMEOUT_SECONDS)
+        if not isinstance(ready, dict) or not ready.get("ready"):
             self.stop()
-            raise EndpointError(f"the model did not load: {ready.get('error')} (log: {self.log_path})")
+            reason = ready.get("error") if isinstance(ready, dict) else f"the container {ready} while starting"
+            raise EndpointError(f"the model did not load: {reason} (log: {self.log_path})")
 
     def invoke(self, body: Path, content_type: str | None, accept: str | None, timeout: float) -> tuple[bool, bytes]:
         """``(succeeded, response body)``; ``InvocationTimeout`` when ``timeout`` seconds pass first."""
-        if self._process is None or self._process.poll() is not None:
+        if self._worker is None or not self._worker.alive:
             self.stop()
             self.start()
+        assert self._worker is not None
         response_path = self.scratch / f"{uuid.uuid4().hex}.response"
-        request = {"body_path": str(body), "response_path": str(response_path), "content_type": content_type,
-                   "accept": accept}  # fmt: skip
-        self._requests.write(json.dumps(request).encode("utf-8") + b"\n")
-        self._requests.flush()
-        line = _read_line(self._responses, time.monotonic() + timeout)
-        if line is None:
+        self._worker.send(
+            {
+                "body_path": str(body),
+                "response_path": str(response_path),
+                "content_type": content_type,
+                "accept": accept,
+            }
+        )
+        answer = self._worker.receive(timeout)
+        if answer == LATE:
             self.stop()
             raise InvocationTimeout()
-        if not line:
+        if not isinstance(answer, dict):
             self.stop()
             return False, json.dumps(
                 {"code": 500, "type": "InternalServerException", "message": "the model server worker died"}
             ).encode("utf-8")
-        answer = json.loads(line)
         try:
             return bool(answer.get("ok")), response_path.read_bytes()
         finally:
             response_path.unlink(missing_ok=True)
 
     def stop(self) -> None:
-        if self._process is None:
-            return
-        for stream in (self._requests, self._responses):
-            with contextlib.suppress(OSError):
-                stream.close()
-        if self._process.poll() is None:
-            self._process.kill()
-        self._process.wait()
-        self._process = None
-
-
-def _read_line(stream: Any, deadline: float) -> bytes | None:
-    """One line from ``stream``: ``b""`` at end of file, None if ``deadline`` (monotonic) passes first."""
-    fd = stream.fileno()
-    buffer = b""
-    while not buffer.endswith(b"\n"):
-        remaining = deadline - time.monotonic()
-        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
-            return None
-        chunk = os.read(fd, 1 << 16)
-        if not chunk:
-            return b""
-        buffer += chunk
-    return buffer
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None
 
 
 def _split_s3(uri: str) -> tuple[str, str]:
