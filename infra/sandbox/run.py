@@ -248,11 +248,16 @@ class Sandbox:
         from botocore.exceptions import ClientError
 
         from pipeline.local.media import resolve_ffmpeg
+        from shared.errors import AudioExtractionError
 
+        try:
+            ffmpeg = resolve_ffmpeg(self.ffmpeg)
+        except AudioExtractionError as exc:
+            raise SandboxError(f"MediaConvert cannot be emulated: {exc}") from None
         self.mediaconvert = MediaConvertEmulator(
             s3=self.client("s3"),
             workdir=self.workdir / "mediaconvert",
-            ffmpeg=resolve_ffmpeg(self.ffmpeg),
+            ffmpeg=ffmpeg,
             region=self.region,
             account=self.account,
         )
