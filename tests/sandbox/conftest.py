@@ -4,11 +4,15 @@
 polls) with the test session's artifact cache, so the model archive is built at most once across
 sessions. ``sandbox_run`` stands the deployment up, uploads every recording of
 ``tests.sandbox.recordings`` and keeps what came of each, with the sandbox still running for the
-query-side tests.
+query-side tests. ``local_transcripts`` is what ``clearscribe run`` makes of the same spoken
+recordings on this machine.
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +23,7 @@ import pytest
 from infra.sandbox.run import InputReport, Leftovers, Sandbox, run_inputs
 from infra.sandbox.synth import synthesize
 from infra.sandbox.templates import CloudAssembly
-from tests.sandbox.recordings import make_recordings
+from tests.sandbox.recordings import SPOKEN, make_recordings
 
 
 @pytest.fixture(scope="session")
@@ -45,9 +49,34 @@ class SandboxRun:
 
 
 @pytest.fixture(scope="session")
-def sandbox_run(sandbox_assembly: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxRun]:
+def sandbox_inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return make_recordings(tmp_path_factory.mktemp("sandbox-inputs"))
+
+
+@pytest.fixture(scope="session")
+def local_transcripts(sandbox_inputs: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Spoken recording name → the clean TXT of ``clearscribe run`` on it (same offline model)."""
+    root = tmp_path_factory.mktemp("local-run")
+    exe = Path(sys.executable).with_name("clearscribe")
+    paths = [str(sandbox_inputs[s.name]) for s in SPOKEN]
+    proc = subprocess.run(
+        [str(exe), "run", *paths, "--model", "offline-tiny.en", "--home", str(root / "home"), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    records = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+    return {s.name: Path(r["outputs"]["txt"]).read_text(encoding="utf-8") for s, r in zip(SPOKEN, records, strict=True)}
+
+
+@pytest.fixture(scope="session")
+def sandbox_run(
+    sandbox_assembly: Path, sandbox_inputs: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SandboxRun]:
     root = tmp_path_factory.mktemp("sandbox-run")
-    inputs = make_recordings(root / "inputs")
+    inputs = sandbox_inputs
     with Sandbox(CloudAssembly(sandbox_assembly), root / "deployment") as sandbox:
         reports = run_inputs(sandbox, list(inputs.values()), root / "out", timeout=900)
         yield SandboxRun(
