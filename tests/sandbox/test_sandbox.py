@@ -15,11 +15,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import av
 import jiwer
 import jsonschema
 import pytest
 from botocore.exceptions import ClientError
 
+from infra.sandbox.mediaconvert import plan_outputs
 from infra.sandbox.templates import CloudAssembly
 from shared import contract
 from tests.sandbox.conftest import SandboxRun
@@ -229,3 +231,28 @@ def test_the_sandbox_reads_its_settings_from_the_templates(sandbox_run: SandboxR
         env = function.environment()
         assert {k: env[k] for k in template_vars} == function.config.variables
         assert not {k for k in env if k.startswith("CLEARSCRIBE_") and k not in template_vars}
+
+
+def test_mediaconvert_wrote_the_audio_its_settings_describe(sandbox_run: SandboxRun, tmp_path: Path) -> None:
+    sandbox = sandbox_run.sandbox
+    mediaconvert, s3 = sandbox.client("mediaconvert"), sandbox.client("s3")
+    completed = mediaconvert.list_jobs(Status="COMPLETE")["Jobs"]
+    assert len(completed) == len(SPOKEN)
+    for job in completed:
+        aac = job["Settings"]["OutputGroups"][0]["Outputs"][0]["AudioDescriptions"][0]["CodecSettings"]["AacSettings"]
+        ((output,),) = plan_outputs(job["Settings"])
+        bucket, _, key = output.uri[len("s3://") :].partition("/")
+        assert key.endswith(f".{contract.AUDIO_EXTENSION}")
+        local = tmp_path / Path(key).name
+        s3.download_file(bucket, key, str(local))
+        with av.open(str(local)) as container:
+            assert container.format.name.startswith("mov,mp4") and not container.streams.video
+            (stream,) = container.streams.audio
+            assert stream.codec_context.name == "aac" and stream.codec_context.profile == "LC"
+            assert stream.rate == aac["SampleRate"] and stream.channels == 1
+            duration_ms = float(stream.duration * stream.time_base) * 1000
+            bitrate = 8 * sum(packet.size for packet in container.demux(stream)) / (duration_ms / 1000)
+        # CBR: what was written averages the setting (ffmpeg's own encoder alone overshoots by up to 25 %).
+        assert abs(bitrate - aac["Bitrate"]) <= 0.1 * aac["Bitrate"], bitrate
+        (details,) = job["OutputGroupDetails"][0]["OutputDetails"]
+        assert abs(details["DurationInMs"] - duration_ms) <= 50
