@@ -6,7 +6,8 @@ Run as ``python -m infra.sandbox.lambda_worker HANDLER REQUEST_FD RESPONSE_FD`` 
 imports the handler module at start (the init phase), calls ``handler(event, context)`` once per
 request, serializes the result as JSON and reports an exception as a function error
 ``{"errorType", "errorMessage", "stackTrace"}``. Requests and responses are JSON lines on their
-own file descriptors, so whatever the function prints goes to its log, as in CloudWatch.
+own file descriptors, so whatever the function prints goes to its log, as in CloudWatch, and so
+does the error of an invocation the function did not catch.
 """
 
 from __future__ import annotations
@@ -59,7 +60,10 @@ def invoke(handler: Any, request: dict[str, Any]) -> dict[str, Any]:
     try:
         result = handler(request["event"], context)
     except Exception as exc:
-        return {"error": error_document(exc)}
+        # The runtime logs what the function did not catch, as in CloudWatch: "[ERROR] Type: message".
+        document = error_document(exc)
+        print(f"[ERROR] {document['errorType']}: {document['errorMessage']}", file=sys.stderr, flush=True)
+        return {"error": document}
     try:
         return {"payload": json.dumps(result)}
     except (TypeError, ValueError) as exc:

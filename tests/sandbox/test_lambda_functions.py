@@ -1,6 +1,6 @@
 """An emulated Lambda function on its own (``infra.sandbox.lambdas``): its process gets the
 template's environment and nothing of the caller's, its timeout is enforced as Lambda enforces
-it, and an exception comes back as Lambda's function error document."""
+it, and an exception comes back as Lambda's function error document and is logged."""
 
 from __future__ import annotations
 
@@ -84,4 +84,5 @@ def test_an_exception_is_a_function_error_and_the_container_stays_warm(function:
     assert failed
     error = json.loads(payload)
     assert error["errorType"] == "ValueError" and error["errorMessage"] == "no such job"
+    assert "[ERROR] ValueError: no such job" in function.log_path.read_text(encoding="utf-8")
     assert not function.invoke({})[1] and function.cold_starts == 1
