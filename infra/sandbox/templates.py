@@ -284,21 +284,6 @@ def lambda_handlers(template: Mapping[str, Any]) -> dict[str, str]:
     return handlers
 
 
-def definition_string_from_template(
-    template: Mapping[str, Any],
-    stack_logical_prefix: str | None = None,
-    *,
-    region: str = DEFAULT_REGION,
-    account: str = DEFAULT_ACCOUNT,
-    function_arns: Mapping[str, str] | None = None,
-    values: Mapping[str, Any] | None = None,
-) -> str:
-    """The state machine's resolved ``DefinitionString`` (a JSON string)."""
-    logical_id = state_machine_logical_id(template, stack_logical_prefix)
-    resolver = Resolver(template, region=region, account=account, function_arns=function_arns, values=values)
-    return str(resolver.resolve(template["Resources"][logical_id]["Properties"]["DefinitionString"]))
-
-
 def definition_from_template(
     template: Mapping[str, Any],
     stack_logical_prefix: str | None = None,
@@ -310,11 +295,9 @@ def definition_from_template(
 ) -> dict[str, Any]:
     """The state machine definition as a dict, with every intrinsic resolved. Each Lambda ARN
     names its function by logical id unless ``function_arns`` says otherwise."""
-    return json.loads(
-        definition_string_from_template(
-            template, stack_logical_prefix, region=region, account=account, function_arns=function_arns, values=values
-        )
-    )
+    logical_id = state_machine_logical_id(template, stack_logical_prefix)
+    resolver = Resolver(template, region=region, account=account, function_arns=function_arns, values=values)
+    return json.loads(str(resolver.resolve(template["Resources"][logical_id]["Properties"]["DefinitionString"])))
 
 
 def iter_states(definition: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
