@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 APT_PACKAGES := espeak-ng ffmpeg binutils
 CDK_CLI_VERSION := 2.1148.0
 
-.PHONY: demo sandbox test lint system-deps cdk-cli bench clean
+.PHONY: demo sandbox test lint typecheck system-deps cdk-cli bench clean
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -59,6 +59,10 @@ test: system-deps $(VENV)/.dev-installed cdk-cli
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## typecheck: mypy over the shipped packages (settings in pyproject.toml)
+typecheck: $(VENV)/.dev-installed
+	$(BIN)/mypy
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.bench_pipeline

@@ -25,7 +25,7 @@ import platform
 import time
 from pathlib import Path
 
-from bench.bench_engines import WORK, faster_whisper_product, spoken_wav, word_error_rate
+from bench.bench_engines import WORK, spoken_wav, word_error_rate
 from bench.report import replace_section
 from pipeline.asr.offline_weights import hf_tiny_en_from_ct2
 from shared.contract import AUDIO_BITRATE_BPS
@@ -58,8 +58,11 @@ def main() -> None:
             f"(chunked, batches of 16) with beam width {args.beams}"
         )
     else:
-        transcribe = faster_whisper_product()
-        decoding = "faster-whisper with the product settings (int8, beam 5, VAD, re-decoding)"
+        from pipeline.asr.engine import FasterWhisperEngine
+        from shared.config import OFFLINE_MODEL, Settings
+
+        transcribe = FasterWhisperEngine(OFFLINE_MODEL, settings=Settings(home=WORK, model=OFFLINE_MODEL)).transcribe
+        decoding = "faster-whisper with the product settings (int8, beam 5, chunked in batches of 8, re-decoding)"
     rows = []
     duration = 0.0
     for bitrate in bitrates:
@@ -68,7 +71,7 @@ def main() -> None:
         transcript = transcribe(audio)
         seconds = time.perf_counter() - started
         duration = transcript.duration
-        wer = word_error_rate(reference, transcript)
+        wer = word_error_rate(reference, transcript.text)
         size_per_hour = audio.stat().st_size / transcript.duration * 3600 / 1e6
         print(f"{bitrate} bit/s: WER {wer:.1%}, {size_per_hour:.1f} MB per hour, transcribed in {seconds:.0f} s")
         chosen = " (chosen)" if bitrate == AUDIO_BITRATE_BPS else ""

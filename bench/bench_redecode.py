@@ -1,15 +1,16 @@
-"""How often fallback sampling loses the end of a recording, before and after re-decoding.
+"""What the coverage check and the clip re-decoding recover, on the local engine.
 
-The local engine fixes the random seed of its fallback sampling (``pipeline.asr.engine``), so
-one recording is one draw. This benchmark draws many: for each seed it runs the first pass
-(faster-whisper, offline-tiny.en, as ``clearscribe run`` does), then re-decodes the stretches
-that fell back (``pipeline.asr.redecode``), and checks both transcripts on the MEETING script — its
-card number read out digit by digit is what sends decoding into fallback.
+The MEETING script (its card number read out digit by digit is what sends decoding into loops)
+is spoken by several espeak-ng voices at several speeds, one with noise. For each recording and
+each strategy, the engine's first pass alone (``FasterWhisperEngine._decode_window``) is compared
+with the whole decoding policy (``FasterWhisperEngine.transcribe``: troubled and uncovered
+stretches decoded again clip by clip, ``pipeline/asr/inference/decoding.py``):
 
-A run "lost the ending" when the script's last sentence is not heard in the transcript's last two
-segments (the measure of the end-to-end test).
+* lost the ending: the script's last sentence is not heard in the last two segments;
+* speech without words: detected speech no word is near (gaps of a second or more);
+* WER against the script (numbers and e-mail addresses in one form, as in the engines benchmark).
 
-    python -m bench.bench_redecode [--seeds 30] [--write docs/benchmarks.md]
+    python -m bench.bench_redecode [--write docs/benchmarks.md]
 """
 
 from __future__ import annotations
@@ -24,85 +25,102 @@ from pathlib import Path
 from bench.bench_engines import comparable_words
 from bench.report import replace_section
 from pipeline.asr.engine import FasterWhisperEngine
-from pipeline.asr.redecode import SAMPLE_RATE, Decoded, redecode_troubled
+from pipeline.asr.inference.audio import decode_audio
+from pipeline.asr.inference.decoding import CHUNK_VAD, Decoded, merge_spans, total, uncovered
 from shared.config import OFFLINE_MODEL, Settings
+from shared.contract import STRATEGIES
 from tests.support.scripts import MEETING, heard, sentences
-from tests.support.speech import speak_to_wav
+from tests.support.speech import mix_noise, speak_to_wav
 
 WORK = Path(__file__).with_name(".work")
-HEADING = "## Re-decoding after fallback"
+HEADING = "## Coverage and re-decoding"
+#: (voice, words per minute, pink noise amplitude)
+VOICES = (
+    ("en-us", 150, 0.0),
+    ("en-gb-x-rp", 130, 0.0),
+    ("en-gb-scotland", 160, 0.0),
+    ("en-029", 140, 0.0),
+    ("en-us+f3", 175, 0.0),
+    ("en+m3", 185, 0.0),
+    ("en-us", 160, 0.04),
+)
 
 
-def lost_ending(decoded: list[Decoded]) -> bool:
-    tail = " ".join(seg.text for seg in decoded[-2:])
-    return heard(sentences(MEETING.spoken)[-1], tail) < 0.75
+def recording(voice: str, wpm: int, noise: float) -> Path:
+    wav = WORK / f"meeting-{MEETING.fingerprint}-{voice}-{wpm}{'-noise' if noise else ''}.wav"
+    if not wav.exists():
+        clean = speak_to_wav(MEETING.spoken, wav.with_suffix(".clean.wav"), voice=voice, words_per_minute=wpm)
+        if noise:
+            mix_noise(clean, wav, amplitude=noise)
+            clean.unlink()
+        else:
+            clean.rename(wav)
+    return wav
 
 
-def word_error_rate(decoded: list[Decoded]) -> float:
+def lost_ending(texts: list[str]) -> bool:
+    return heard(sentences(MEETING.spoken)[-1], " ".join(texts[-2:])) < 0.75
+
+
+def word_error_rate(text: str) -> float:
     import jiwer
 
-    hypothesis = " ".join(comparable_words(" ".join(seg.text for seg in decoded)))
-    return jiwer.wer(" ".join(comparable_words(MEETING.spoken)), hypothesis)
+    return jiwer.wer(" ".join(comparable_words(MEETING.spoken)), " ".join(comparable_words(text)))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seeds", type=int, default=30)
     parser.add_argument("--write", type=Path, help=f"update the '{HEADING}' section of this markdown file")
     args = parser.parse_args()
-
-    import ctranslate2
-    from faster_whisper import decode_audio
-
     WORK.mkdir(exist_ok=True)
-    wav = WORK / f"meeting-{MEETING.fingerprint}.wav"
-    if not wav.exists():
-        speak_to_wav(MEETING.spoken, wav)
-    audio = decode_audio(str(wav), sampling_rate=SAMPLE_RATE)
-    duration = audio.shape[0] / SAMPLE_RATE
-    engine = FasterWhisperEngine(OFFLINE_MODEL, settings=Settings(home=WORK, model=OFFLINE_MODEL))
 
-    lost = {"first pass": 0, "re-decoded": 0}
-    wers: dict[str, list[float]] = {"first pass": [], "re-decoded": []}
-    fell_back = 0
-    first_times: list[float] = []
-    redecode_times: list[float] = []
-    for seed in range(args.seeds):
-        ctranslate2.set_random_seed(seed)
-        started = time.perf_counter()
-        first, _ = engine._decode(audio, duration=duration)
-        first_times.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        repaired = first
-        if any(seg.fell_back for seg in first):
-            fell_back += 1
-            repaired = redecode_troubled(first, audio, duration, lambda clips: engine._decode_clips(audio, clips))
-            redecode_times.append(time.perf_counter() - started)
-        for name, decoded in (("first pass", first), ("re-decoded", repaired)):
-            lost[name] += lost_ending(decoded)
-            wers[name].append(word_error_rate(decoded))
-        print(
-            f"seed {seed}: first pass {'LOST THE ENDING' if lost_ending(first) else 'complete'}, "
-            f"re-decoded {'LOST THE ENDING' if lost_ending(repaired) else 'complete'}",
-            flush=True,
+    rows = []
+    for strategy in STRATEGIES:
+        engine = FasterWhisperEngine(
+            OFFLINE_MODEL, settings=Settings(home=WORK, model=OFFLINE_MODEL, strategy=strategy)
         )
-
-    med = statistics.median
-    rows = [
-        f"| {name} | {lost[name]} of {args.seeds} | {med(wers[name]):.1%} | {max(wers[name]):.1%} |"
-        for name in ("first pass", "re-decoded")
-    ]
-    redecode = f"{med(redecode_times):.1f} s" if redecode_times else "—"
+        stats: dict[str, list[float]] = {k: [] for k in ("lost1", "lost2", "gap1", "gap2", "wer1", "wer2", "t1", "t2")}
+        speech_total = 0.0
+        for voice, wpm, noise in VOICES:
+            wav = recording(voice, wpm, noise)
+            audio = decode_audio(wav)
+            speech = merge_spans(engine._speech(audio, CHUNK_VAD))
+            started = time.perf_counter()
+            first: list[Decoded] = engine._decode_window(audio, speech)
+            stats["t1"].append(time.perf_counter() - started)
+            started = time.perf_counter()
+            final = engine.transcribe(wav)
+            stats["t2"].append(time.perf_counter() - started)
+            speech_total += total(speech)
+            stats["lost1"].append(lost_ending([s.text for s in first]))
+            stats["lost2"].append(lost_ending([s.text for s in final.segments]))
+            stats["gap1"].append(total(uncovered(speech, first)))
+            stats["gap2"].append(sum(w.end - w.start for w in final.warnings))
+            stats["wer1"].append(word_error_rate(" ".join(s.text for s in first)))
+            stats["wer2"].append(word_error_rate(final.text))
+            print(
+                f"{strategy} {voice} {wpm}{' noise' if noise else ''}: first pass WER {stats['wer1'][-1]:.1%}, "
+                f"{stats['gap1'][-1]:.1f} s without words; policy WER {stats['wer2'][-1]:.1%}, "
+                f"{stats['gap2'][-1]:.1f} s without words",
+                flush=True,
+            )
+        med = statistics.median
+        n = len(VOICES)
+        for label, k in (("first pass", "1"), ("with re-decoding", "2")):
+            rows.append(
+                f"| {strategy} | {label} | {int(sum(stats['lost' + k]))} of {n} | "
+                f"{sum(stats['gap' + k]):.1f} s of {speech_total:.0f} s | {med(stats['wer' + k]):.1%} | "
+                f"{max(stats['wer' + k]):.1%} | {sum(stats['t' + k]):.1f} s |"
+            )
     body = (
-        f"`python -m bench.bench_redecode --seeds {args.seeds}` — the MEETING script ({duration:.0f} s of "
-        f"espeak-ng speech, a card number read out digit by digit), offline-tiny.en (int8, beam 5, VAD), "
-        f"one run per random seed, {os.cpu_count()} cores, Python {platform.python_version()}.\n\n"
-        "| transcript | lost the last sentence | median WER | worst WER |\n"
-        "|---|---:|---:|---:|\n" + "\n".join(rows) + "\n\n"
-        f"The first pass fell back to sampling in {fell_back} of {args.seeds} runs. First pass: median "
-        f"{med(first_times):.1f} s; re-decoding the stretches that fell back: median {redecode}. WER is "
-        "against the script as spoken, numbers and e-mail addresses in one form (as in the engines "
-        "benchmark).\n"
+        f"`python -m bench.bench_redecode` — the MEETING script ({len(sentences(MEETING.spoken))} sentences, a card "
+        f"number read out digit by digit) spoken by {len(VOICES)} espeak-ng voices at 130–185 words per minute, "
+        f"one with pink noise; offline-tiny.en (int8, beam 5, batches of 8), {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}. The first pass is the engine's decoder alone; the policy adds the "
+        "re-decoding of troubled and uncovered stretches (the time column includes the first pass and the "
+        "voice activity detection).\n\n"
+        "| strategy | transcript | lost the last sentence | speech without words | median WER | worst WER | "
+        "time, all recordings |\n|---|---|---:|---:|---:|---:|---:|\n" + "\n".join(rows) + "\n"
     )
     print(body)
     if args.write:

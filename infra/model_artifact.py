@@ -6,7 +6,7 @@ Layout (what the toolkit expects under ``/opt/ml/model``)::
     code/inference.py            one line: re-exports model_fn, input_fn, predict_fn, output_fn
     code/pipeline/asr/inference/ the inference package, whole (and the __init__.py above it)
     code/shared/…                the modules of ``shared/`` the package imports (found by reading its imports)
-    code/packages/…              what the DLC lacks (PyAV), installed for the DLC's Python 3.12 on
+    code/packages/…              what the DLC lacks (PyAV, silero-vad), installed for the DLC's Python 3.12 on
                                  manylinux x86_64; the package appends it to sys.path
 
 There is no ``code/requirements.txt``: the toolkit would pip-install it at start-up, which fails
@@ -40,7 +40,7 @@ from pathlib import Path
 
 from infra.model_weights import ResolvedWeights, resolve_weights
 from infra.packaging import pip_install_for_platform
-from shared.contract import AV_REQUIREMENT, BUNDLED_PACKAGES_DIR, DEFAULT_MODEL_ID
+from shared.contract import AV_REQUIREMENT, BUNDLED_PACKAGES_DIR, DEFAULT_MODEL_ID, SILERO_VAD_REQUIREMENT
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 INFERENCE_PACKAGE = "pipeline.asr.inference"
@@ -51,8 +51,9 @@ ARCHIVE_NAME = "model.tar.gz"
 #: Interpreter and platform of the Hugging Face inference DLC (py312, Ubuntu 22.04 x86_64).
 DLC_PYTHON = "3.12"
 DLC_PLATFORM = "manylinux_2_28_x86_64"
-#: What the DLC lacks; installed without dependencies (the DLC provides numpy, torch, transformers).
-BUNDLED_REQUIREMENTS = (AV_REQUIREMENT,)
+#: What the DLC lacks; installed without dependencies (the DLC provides numpy, torch, transformers,
+#: and packaging, which silero-vad also needs).
+BUNDLED_REQUIREMENTS = (AV_REQUIREMENT, SILERO_VAD_REQUIREMENT)
 BUILDER_VERSION = "2"  # bump when the layout changes, so staged archives are rebuilt
 KEEP_ARTIFACTS = 3
 _MTIME = 1_700_000_000

@@ -23,6 +23,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 #: Files of a Hugging Face Whisper checkpoint the inference container loads.
 WEIGHT_SUFFIXES = (".json", ".txt", ".safetensors", ".model", ".tiktoken")
@@ -73,7 +74,7 @@ def hub_snapshot(model_id: str, revision: str) -> ResolvedWeights:
     """The cached snapshot of ``model_id@revision``, downloaded first if it is not cached."""
     from huggingface_hub import constants, snapshot_download
 
-    options = {
+    options: dict[str, Any] = {
         "revision": revision,
         "allow_patterns": HUB_ALLOW_PATTERNS,
         "ignore_patterns": HUB_IGNORE_PATTERNS,

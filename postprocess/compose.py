@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -219,6 +219,7 @@ def compose_enriched(
         "transcript": {
             "text": SEGMENT_SEPARATOR.join(texts),
             "segments": [_segment_dict(c, by_segment) for c in cleaned],
+            **_coverage(transcript),
         },
         "pii": {
             "counts": dict(sorted(counts.items())),
@@ -251,6 +252,17 @@ def _segment_dict(clean: CleanSegment, sentiments: Mapping[int, Any]) -> dict[st
     if clean.words is not None:
         data["words"] = [_word_dict(w) for w in clean.words]
     return data
+
+
+def _coverage(transcript: Transcript) -> dict[str, Any]:
+    """Speech and covered seconds and the recognition warnings, when the engine measured them."""
+    if transcript.speech_seconds is None:
+        return {}
+    return {
+        "speech_seconds": transcript.speech_seconds,
+        "covered_seconds": transcript.covered_seconds or 0.0,
+        "warnings": [asdict(w) for w in transcript.warnings],
+    }
 
 
 def _word_dict(word: Word) -> dict[str, Any]:
@@ -292,15 +304,23 @@ def enriched_to_json(enriched: Mapping[str, Any]) -> bytes:
 
 
 def summarize(enriched: Mapping[str, Any]) -> dict[str, Any]:
-    """A small summary of an enriched transcript (for job status and Step Functions state)."""
+    """A small summary of an enriched transcript (for job status and Step Functions state), with
+    the speech coverage and the recognition warnings when the transcript carries them."""
     overall = enriched["sentiment"]["overall"]
-    return {
+    transcript = enriched["transcript"]
+    summary = {
         "duration_seconds": enriched["source"]["duration_seconds"],
-        "words": len(enriched["transcript"]["text"].split()),
+        "words": len(transcript["text"].split()),
         "pii_counts": dict(enriched["pii"]["counts"]),
         "profanity_count": enriched["profanity"]["count"],
         "sentiment": {"compound": overall["compound"], "label": overall["label"]},
     }
+    if "speech_seconds" in transcript:
+        summary["speech_seconds"] = transcript["speech_seconds"]
+        summary["covered_seconds"] = transcript["covered_seconds"]
+    if transcript.get("warnings"):
+        summary["warnings"] = [dict(w) for w in transcript["warnings"]]
+    return summary
 
 
 def load_enriched_schema() -> dict[str, Any]:

@@ -119,15 +119,29 @@ def _name_words(raw: str, found: Sequence[Found]) -> Iterable[Found]:
         for m in re.finditer(rf"(?<![\w.@\-])(?:{alternation})(?!\w)(?![.@_\-]\w)", raw, re.IGNORECASE)
     ]  # a word of its own; a word inside a glued token is handled with the token
     out += _sounding_like(raw, parts)
+    out += _spelled(raw, parts)
     inside = re.compile(alternation, re.IGNORECASE)
     for token in _GLUED.finditer(raw):
         word = token.group().rstrip(".,;:!?\"')").lstrip("\"'(")
-        part = inside.search(word)
-        if part and re.search(r"[A-Za-z]", word):
+        hit = inside.search(word)
+        if hit and re.search(r"[A-Za-z]", word):
             start = token.start() + token.group().index(word)
             kind = "EMAIL_ADDRESS" if "@" in word or host_shaped(word) else "PERSON"
-            out.append(_like(parts[part.group().lower()], start, start + len(word), kind))
+            out.append(_like(parts[hit.group().lower()], start, start + len(word), kind))
     return out
+
+
+def _spelled(raw: str, parts: dict[str, Found]) -> list[Found]:
+    """A name word spelled out letter by letter ("That's C-O-X." after "Tendai Cox")."""
+    spellings = {r"(?:[ \t]*[\-.,][ \t]*|[ \t]+)".join(part): part for part in parts}  # a separator between letters
+    pattern = re.compile(
+        "|".join(rf"(?<![A-Za-z])(?:{letters})(?![A-Za-z])" for letters in sorted(spellings, key=len, reverse=True)),
+        re.IGNORECASE,
+    )
+    return [
+        _like(parts[re.sub(r"[^a-z]", "", m.group().lower())], m.start(), m.end(), "PERSON")
+        for m in pattern.finditer(raw)
+    ]
 
 
 def soundex(word: str) -> str:

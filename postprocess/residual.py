@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from postprocess.recognizers.chains import digit_chains
 from postprocess.recognizers.contact import host_shaped
-from postprocess.recognizers.cues import cue_index
+from postprocess.recognizers.cues import cue_index, names_a_thing
 from postprocess.recognizers.numbers import IDENTIFIER_DIGITS, quantity_reason, type_by_shape
 from postprocess.spoken import normalize_spoken_numbers
 
@@ -81,8 +81,7 @@ def _long_digit_runs(visible: str, entities: frozenset[str]) -> Iterable[Residua
         before, after = text[max(0, chain.start - 20) : chain.start], text[chain.end : chain.end + 25]
         if quantity_reason(chain.value, before, after):
             continue
-        attached = cues.attached(chain.start)
-        if attached is not None and attached.kind == "NOT_PII":
+        if names_a_thing(cues, chain.start):
             continue
         kind, _ = type_by_shape(chain, before)
         kind = kind if kind in entities else "ID_NUMBER"

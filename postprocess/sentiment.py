@@ -46,7 +46,7 @@ def sentiment_analyzer() -> SentimentIntensityAnalyzer:
             self.lexicon.update(SWEAR_VALENCES)
 
         @staticmethod
-        def _special_idioms_check(valence, words_and_emoticons, i):  # type: ignore[no-untyped-def]
+        def _special_idioms_check(valence, words_and_emoticons, i):
             # VADER reads "the shit" as slang praise (+3); in calls it is the opposite.
             if i > 0 and words_and_emoticons[i].lower() == "shit" and words_and_emoticons[i - 1].lower() == "the":
                 return valence

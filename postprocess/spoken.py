@@ -35,6 +35,7 @@ HOMOPHONES = {"to": "2", "too": "2", "for": "4", "at": "8", "ate": "8", "or": "0
 # What recognition writes for "oh" after "double"/"triple" ("double-low", "double or", "double all").
 ZERO_AFTER_REPEAT = frozenset({"oh", "o", "or", "all", "low", "owe", "old", "ow", "zero"})
 HOMOPHONE_RUN_DIGITS = 4
+LONG_RUN_DIGITS = 7
 # "oh"/"o" are zero only next to other number words; "and" only inside "two hundred and twelve".
 _WEAK_ZEROS = {"oh", "o"}
 _TOKEN = re.compile(r"[A-Za-z]+|\d+")
@@ -148,7 +149,7 @@ def _homophone_is_digit(
     """Whether ``tokens[i]`` ("to", "for", "at") stands for a digit: between digits, next to a
     single digit, inside a run of at least ``HOMOPHONE_RUN_DIGITS`` digits."""
     left = sum(_digit_count(w) for _, _, w in current)
-    following = []
+    following: list[str] = []
     end = tokens[i][1]
     for token in tokens[i + 1 :]:
         after_repeat = bool(following) and following[-1].lower() in REPEATS and token[2].lower() in ZERO_AFTER_REPEAT
@@ -164,11 +165,24 @@ def _homophone_is_digit(
         return False  # a time follows: "917 at 6.45", "5 to 6.30"
     if any(w.isdigit() and len(w) >= 3 and w.endswith("00") for w in (current[-1][2], following[0])):
         return False  # "from 0 to 100": a range of round numbers
+    if re.match(r"[ \t]*\d{1,3}(?:,\d{3})+(?!\d)", raw[tokens[i][1] :]):
+        return False  # "5 to 3,000": a range up to a number written with thousands
     run_start = current[0][0]
     if re.search(r"\b(?:from|between)\W*$", raw[max(0, run_start - 12) : run_start], re.IGNORECASE):
         return False  # "from 1 to 5000"
-    beside_single = _single_digit(current[-1][2]) or _single_digit(following[0])
-    return beside_single and left + sum(_digit_count(w) for w in following) >= HOMOPHONE_RUN_DIGITS
+    # "double" announces a digit too ("787 for double 082"); after a zero a digit is read out ("0 to 26":
+    # "oh two twenty six"), so the homophone counts as one of the run's digits.
+    beside_single = _single_digit(current[-1][2]) or _single_digit(following[0]) or following[0].lower() in REPEATS
+    after_zero = current[-1][2].lower() in ("0", *_WEAK_ZEROS, "zero")
+    digits = left + sum(_digit_count(w) for w in following) + after_zero
+    if beside_single:
+        return digits >= HOMOPHONE_RUN_DIGITS
+    # Between two groups of digits: no range goes up to a number starting with zero, nor spans
+    # seven digits or more between numbers that are not years ("652 781 to 06548 7117").
+    sides = (current[-1][2], following[0])
+    groups = all(w.isdigit() and len(w) >= 2 for w in sides)
+    years = any(re.fullmatch(r"(?:19|20)\d\d", w) for w in sides)
+    return groups and not years and (following[0].startswith("0") or digits >= LONG_RUN_DIGITS)
 
 
 def _single_digit(word: str) -> bool:
@@ -220,6 +234,8 @@ def _parse_phrase(words: list[str], i: int) -> tuple[int, str]:
         return 2, "0" * REPEATS[word]
     if word in REPEATS and (nxt in UNITS or (nxt.isdigit() and len(nxt) == 1)):  # "double five", "double 0"
         return 2, str(UNITS.get(nxt, nxt)) * REPEATS[word]
+    if word in REPEATS and nxt.isdigit():  # "double 835": "double eight, three five" written as one group
+        return 2, nxt[0] * REPEATS[word] + nxt[1:]
     consumed, value = _parse_hundreds(words, i)
     if not consumed:
         return 0, ""

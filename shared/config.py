@@ -13,12 +13,14 @@ from pathlib import Path
 
 import platformdirs
 
+from shared.contract import STRATEGIES
 from shared.errors import ConfigInvalidError
 
 DEFAULT_MODEL = "distil-large-v3"
 OFFLINE_MODEL = "offline-tiny.en"
 #: Local speech engines: CTranslate2, or the SageMaker inference module (transformers).
 ENGINES = ("faster-whisper", "transformers")
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -44,6 +46,14 @@ def log_level(environ: Mapping[str, str]) -> str:
     return raw
 
 
+def strategy(environ: Mapping[str, str]) -> str:
+    """``CLEARSCRIBE_STRATEGY``, checked (default ``chunked``)."""
+    raw = environ.get("CLEARSCRIBE_STRATEGY", "").strip().lower() or Settings.strategy
+    if raw not in STRATEGIES:
+        raise ConfigInvalidError(f"CLEARSCRIBE_STRATEGY={raw!r} is not one of {', '.join(STRATEGIES)}")
+    return raw
+
+
 def default_home(environ: Mapping[str, str] | None = None) -> Path:
     """``$CLEARSCRIBE_HOME``, else the per-user data dir (e.g. ``~/.local/share/clearscribe``)."""
     env = (os.environ if environ is None else environ).get("CLEARSCRIBE_HOME")
@@ -59,6 +69,8 @@ class Settings:
     max_duration_seconds: int = 6 * 3600
     extract_timeout_seconds: int = 3600
     beam_size: int = 5
+    strategy: str = "chunked"
+    batch_size: int = 4
     compute_type: str = "int8"
     cpu_threads: int = 0  # 0: one per core
     language: str | None = "en"
@@ -73,11 +85,13 @@ class Settings:
             max_bytes=env_int(env, "CLEARSCRIBE_MAX_BYTES", cls.max_bytes, minimum=1),
             max_duration_seconds=env_int(env, "CLEARSCRIBE_MAX_DURATION", cls.max_duration_seconds, minimum=1),
             beam_size=env_int(env, "CLEARSCRIBE_BEAM_SIZE", cls.beam_size, minimum=1),
+            strategy=strategy(env),
+            batch_size=env_int(env, "CLEARSCRIBE_BATCH_SIZE", cls.batch_size, minimum=1),
             cpu_threads=env_int(env, "CLEARSCRIBE_CPU_THREADS", cls.cpu_threads, minimum=0),
         )
 
     def with_(self, **changes: object) -> Settings:
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
 
     @property
     def jobs_db(self) -> Path:

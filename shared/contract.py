@@ -9,6 +9,8 @@ reads. docs/operations.md lists the suffixes; a test checks that list against th
 
 from __future__ import annotations
 
+from typing import Final
+
 #: File name suffixes of the media the cloud workflow accepts (matched case-insensitively): the
 #: containers MediaConvert reads that carry an audio track. The upload rule, RegisterJob and the
 #: docs all use this list.
@@ -39,15 +41,21 @@ FINDINGS_PREFIX = "findings/"  # enricher findings, findings/<job_id>/
 
 # -- the speech model and the inference container -------------------------------------------------
 DEFAULT_MODEL_ID = "distil-whisper/distil-large-v3"
-TASK = "automatic-speech-recognition"
+TASK: Final = "automatic-speech-recognition"
 #: The PyAV the inference package decodes with; the artifact bundles exactly this (the DLC has none).
 AV_REQUIREMENT = "av==18.1.0"
+#: The Silero VAD the inference package detects speech with (on torch); bundled likewise.
+SILERO_VAD_REQUIREMENT = "silero-vad==6.2.3"
 #: Where the artifact's bundled packages live, relative to its ``code/`` directory.
 BUNDLED_PACKAGES_DIR = "packages"
 
+#: How the engines decode the speech they find: 30 s chunks each on its own, in batches (``chunked``),
+#: or Whisper's sequential decoding (``sequential``); docs/model.md. The local CLI uses the same names.
+STRATEGIES: tuple[str, ...] = ("chunked", "sequential")
+
 # Environment the inference container reads (set on the SageMaker model by the model stack).
 ENV_MODEL_NAME = "CLEARSCRIBE_MODEL_NAME"  # name recorded in every transcript
-ENV_STRATEGY = "CLEARSCRIBE_STRATEGY"  # long-form strategy: sequential | chunked
+ENV_STRATEGY = "CLEARSCRIBE_STRATEGY"  # how speech is decoded: one of STRATEGIES
 ENV_BATCH_SIZE = "CLEARSCRIBE_BATCH_SIZE"  # chunks decoded together (chunked strategy)
 ENV_CHUNK_LENGTH = "CLEARSCRIBE_CHUNK_LENGTH_S"
 ENV_NUM_BEAMS = "CLEARSCRIBE_NUM_BEAMS"

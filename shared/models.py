@@ -1,8 +1,10 @@
 """The transcript data model shared by every host (local engine, SageMaker inference module).
 
 A ``Transcript`` is what speech recognition produces: language, duration, the full text,
-timestamped segments and optionally timestamped words. It is raw (it may hold PII and
-profanity) and must never be logged; ``postprocess`` turns it into the clean, enriched form.
+timestamped segments and optionally timestamped words, and how much of the detected speech its
+segments cover (``speech_seconds``, ``covered_seconds``; ``warnings`` name what speech stayed
+without words). It is raw (it may hold PII and profanity) and must never be logged;
+``postprocess`` turns it into the clean, enriched form.
 """
 
 from __future__ import annotations
@@ -29,6 +31,30 @@ class Segment:
     words: tuple[Word, ...] = ()
 
 
+#: The code of the warning a transcript carries for detected speech that has no words.
+SPEECH_NOT_TRANSCRIBED = "SPEECH_NOT_TRANSCRIBED"
+
+
+@dataclass(frozen=True)
+class TranscriptWarning:
+    """Something the transcript's reader must know: ``code``, a message (never transcript text) and
+    the stretch of the recording it is about, in seconds."""
+
+    code: str
+    message: str
+    start: float
+    end: float
+
+    @classmethod
+    def untranscribed_speech(cls, start: float, end: float) -> TranscriptWarning:
+        return cls(
+            SPEECH_NOT_TRANSCRIBED,
+            f"{end - start:.1f} s of detected speech gave no words, even decoded again on its own",
+            round(start, 3),
+            round(end, 3),
+        )
+
+
 @dataclass(frozen=True)
 class Transcript:
     language: str
@@ -37,6 +63,11 @@ class Transcript:
     model: str
     engine: str = "faster-whisper"
     text: str = field(default="")
+    #: Seconds the voice activity detector called speech, and how many of them segments cover
+    #: (None: not measured, e.g. a transcript read from text).
+    speech_seconds: float | None = None
+    covered_seconds: float | None = None
+    warnings: tuple[TranscriptWarning, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.text:
@@ -51,6 +82,7 @@ class Transcript:
             else:
                 seg["words"] = list(seg["words"])
         data["segments"] = list(data["segments"])
+        data["warnings"] = list(data["warnings"])
         return data
 
     def to_json(self) -> str:
@@ -83,6 +115,17 @@ class Transcript:
             model=str(data.get("model") or "unknown"),
             engine=str(data.get("engine") or "unknown"),
             text=str(data.get("text") or ""),
+            speech_seconds=_optional_float(data.get("speech_seconds")),
+            covered_seconds=_optional_float(data.get("covered_seconds")),
+            warnings=tuple(
+                TranscriptWarning(
+                    code=str(w.get("code") or ""),
+                    message=str(w.get("message") or ""),
+                    start=float(w.get("start") or 0.0),
+                    end=float(w.get("end") or 0.0),
+                )
+                for w in data.get("warnings") or ()
+            ),
         )
 
     @classmethod
@@ -103,6 +146,10 @@ class Transcript:
     @property
     def word_count(self) -> int:
         return len(self.text.split())
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def join_segment_texts(texts: Any) -> str:

@@ -191,8 +191,8 @@ class TranscriptionWorkflow(Construct):
             result_path="$.findings",
             comment="PII redaction, profanity masking and sentiment, each writing findings to S3",
         )
-        for state in ("RedactPII", "FilterProfanity", "AnalyzeSentiment"):
-            enrich.branch(invoke(state, enricher_payload, None))
+        for enricher in ("RedactPII", "FilterProfanity", "AnalyzeSentiment"):
+            enrich.branch(invoke(enricher, enricher_payload, None))
 
         write_results = invoke(
             "WriteResults",

@@ -19,18 +19,32 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from pipeline.asr.inference.audio import stream_audio
+from pipeline.asr.inference.decoding import (
+    WINDOW_SECONDS,
+    Decoded,
+    VadSettings,
+    chunk_spans,
+    decode_windows,
+    max_new_tokens,
+    to_transcript,
+)
 from pipeline.asr.offline_weights import ct2_model_dir, offline_transformers_weights
-from pipeline.asr.redecode import SAMPLE_RATE, Decoded, redecode_troubled
 from shared.config import ENGINES, OFFLINE_MODEL, Settings
-from shared.errors import ModelNotFoundError, ModelUnavailableError, TranscriptionError
-from shared.models import Segment, Transcript, Word
+from shared.contract import SAMPLE_RATE, STRATEGIES
+from shared.errors import (
+    ClearscribeError,
+    ConfigInvalidError,
+    ModelNotFoundError,
+    ModelUnavailableError,
+    TranscriptionError,
+)
+from shared.models import Transcript, Word
 
 if TYPE_CHECKING:
     import numpy as np
-
-DECODE_SEED = 0
 
 
 class SpeechEngine(Protocol):
@@ -100,13 +114,23 @@ def _hub_offline() -> bool:
 
 
 class FasterWhisperEngine:
-    """faster-whisper (CTranslate2) with Silero VAD, so silence yields no invented words."""
+    """faster-whisper (CTranslate2) under the shared decoding policy (``pipeline.asr.inference.decoding``).
+
+    The audio is read in windows; in each, Silero VAD finds the speech, and the speech is decoded
+    in 30 s chunks, each on its own, ``Settings.batch_size`` at a time (strategy ``chunked``,
+    faster-whisper's ``BatchedInferencePipeline``), or with Whisper's sequential decoding of the
+    speech faster-whisper's own VAD keeps (``sequential``). Troubled or uncovered stretches are decoded again clip
+    by clip. Decoding never samples (temperature 0): CTranslate2's sampler cannot be re-seeded per
+    recording, and without sampling the same audio gives the same words in any process.
+    """
 
     name = "faster-whisper"
 
     def __init__(self, model: str, *, settings: Settings) -> None:
-        from faster_whisper import WhisperModel
+        from faster_whisper import BatchedInferencePipeline, WhisperModel
 
+        if settings.strategy not in STRATEGIES:
+            raise ConfigInvalidError(f"unknown strategy {settings.strategy!r}: use one of {', '.join(STRATEGIES)}")
         source, self.model_name = resolve_model_dir(model)
         self._settings = settings
         threads = settings.cpu_threads or os.cpu_count() or 1
@@ -130,84 +154,83 @@ class FasterWhisperEngine:
                 f"model {model!r} is not available here and could not be downloaded ({type(exc).__name__}): "
                 f"use --model {OFFLINE_MODEL} (bundled, works offline) or --model /path/to/ctranslate2-model"
             ) from exc
+        self._batched = BatchedInferencePipeline(self._model)
         english_only = self.model_name.endswith(".en") or self.model_name.startswith("distil-")
         self._language = "en" if english_only else settings.language
 
     def transcribe(self, audio_path: Path, *, on_progress: Callable[[float], None] | None = None) -> Transcript:
-        import ctranslate2
-        from faster_whisper import decode_audio
-
         try:
-            audio = decode_audio(str(audio_path), sampling_rate=SAMPLE_RATE)
-            duration = audio.shape[0] / SAMPLE_RATE
-            # Fallback decoding samples; a fixed seed makes the same recording give the same transcript.
-            ctranslate2.set_random_seed(DECODE_SEED)
-            first_pass, language = self._decode(audio, on_progress=on_progress, duration=duration)
-            decoded = (
-                redecode_troubled(first_pass, audio, duration, lambda clips: self._decode_clips(audio, clips))
-                if any(seg.fell_back for seg in first_pass)
-                else first_pass
+            decoding = decode_windows(
+                stream_audio(audio_path, window_s=WINDOW_SECONDS),
+                detect=self._speech,
+                decode_window=self._decode_window,
+                decode_clips=self._decode_clips,
+                on_progress=on_progress,
             )
+        except ClearscribeError:
+            raise
         except (RuntimeError, ValueError, OSError) as exc:
             raise TranscriptionError(f"speech recognition failed ({type(exc).__name__})") from exc
-        if on_progress:
-            on_progress(duration)
-        segments = tuple(
-            Segment(id=i, start=round(d.start, 3), end=round(d.end, 3), text=d.text, words=d.words)
-            for i, d in enumerate(decoded)
-        )
-        return Transcript(
-            language=language or self._language or "en",
-            duration=round(duration, 3),
-            segments=segments,
-            model=self.model_name,
-            engine=self.name,
-        )
+        return to_transcript(decoding, language=self._language or "en", model=self.model_name, engine=self.name)
 
-    def _decode(
-        self,
-        audio: np.ndarray,
-        *,
-        on_progress: Callable[[float], None] | None = None,
-        duration: float = 0.0,
-        offset: float = 0.0,
-        clip_timestamps: list[float] | None = None,
-    ) -> tuple[list[Decoded], str | None]:
-        """Decode ``audio`` (the speech VAD finds, or only ``clip_timestamps``); times + ``offset``."""
-        # A clip is one short stretch of speech: decoded whole, without timestamps, it becomes one
-        # segment spanning the clip, and no decode can seek past its end.
-        options = (
-            {"clip_timestamps": clip_timestamps, "vad_filter": False, "without_timestamps": True}
-            if clip_timestamps
-            else {"vad_filter": True}
+    # -- the decoding policy's seams ------------------------------------------------------------
+    def _speech(self, audio: np.ndarray, vad: VadSettings) -> list[tuple[float, float]]:
+        """Silero VAD (faster-whisper's, on onnxruntime) with the policy's settings."""
+        from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+        options = VadOptions(
+            threshold=vad.threshold,
+            min_speech_duration_ms=vad.min_speech_ms,
+            max_speech_duration_s=vad.max_speech_s,
+            min_silence_duration_ms=vad.min_silence_ms,
+            speech_pad_ms=vad.speech_pad_ms,
         )
-        segments_iter, info = self._model.transcribe(
-            audio,
-            language=self._language,
-            beam_size=self._settings.beam_size,
-            condition_on_previous_text=False,
-            **options,
-        )
-        decoded: list[Decoded] = []
-        for seg in segments_iter:
-            text = seg.text.strip()
-            if text:
-                words = tuple(
-                    Word(round(offset + w.start, 3), round(offset + w.end, 3), w.word, w.probability)
-                    for w in (seg.words or ())
-                )
-                decoded.append(Decoded(offset + seg.start, offset + seg.end, text, seg.temperature, words))
-            if on_progress:
-                on_progress(min(seg.end, duration))
-        return decoded, info.language
+        return [
+            (int(c["start"]) / SAMPLE_RATE, int(c["end"]) / SAMPLE_RATE)
+            for c in get_speech_timestamps(audio, options, sampling_rate=SAMPLE_RATE)
+        ]
+
+    def _decode_window(self, audio: np.ndarray, speech: list[tuple[float, float]]) -> list[Decoded]:
+        """The first pass over one window (see the class docstring)."""
+        options = self._options()
+        if self._settings.strategy == "chunked":
+            return self._decode_pieces(audio, chunk_spans(speech))
+        segments, _ = self._model.transcribe(audio, vad_filter=True, **options)
+        return [self._decoded(seg) for seg in segments]
 
     def _decode_clips(self, audio: np.ndarray, clips: list[tuple[float, float]]) -> list[Decoded]:
-        """Decode each clip on its own, so no decode runs past the end of its clip."""
-        first = int(clips[0][0] * SAMPLE_RATE)
-        stretch = audio[first : int(clips[-1][1] * SAMPLE_RATE)]
-        offset = first / SAMPLE_RATE
-        bounds = [round(t - offset, 3) for clip in clips for t in clip]
-        return self._decode(stretch, offset=offset, clip_timestamps=bounds)[0]
+        """Each clip decoded whole and on its own."""
+        return self._decode_pieces(audio, clips)
+
+    def _decode_pieces(self, audio: np.ndarray, spans: list[tuple[float, float]]) -> list[Decoded]:
+        """Each ``(start, end)`` piece of ``audio`` (at most 30 s) decoded on its own, without
+        timestamps (one segment per piece) but with word times, ``batch_size`` at a time."""
+        if not spans:
+            return []
+        segments, _ = self._batched.transcribe(
+            audio,
+            clip_timestamps=[{"start": start, "end": end} for start, end in spans],
+            vad_filter=False,
+            batch_size=self._settings.batch_size,
+            without_timestamps=True,
+            max_new_tokens=max_new_tokens(spans),
+            **self._options(),
+        )
+        return [self._decoded(seg) for seg in segments]
+
+    def _options(self) -> dict[str, Any]:
+        return {
+            "language": self._language,
+            "beam_size": self._settings.beam_size,
+            "temperature": 0.0,
+            "condition_on_previous_text": False,
+            "word_timestamps": True,
+        }
+
+    @staticmethod
+    def _decoded(seg: Any) -> Decoded:
+        words = tuple(Word(float(w.start), float(w.end), w.word, float(w.probability)) for w in (seg.words or ()))
+        return Decoded(float(seg.start), float(seg.end), seg.text.strip(), float(seg.temperature or 0.0), words)
 
 
 def load_engine(engine: str, model: str, *, settings: Settings) -> SpeechEngine:
@@ -220,7 +243,14 @@ def load_engine(engine: str, model: str, *, settings: Settings) -> SpeechEngine:
             raise ModelUnavailableError(
                 "engine 'transformers' needs torch and transformers (pip install 'clearscribe[inference]')"
             ) from exc
+        options: dict[str, Any] = {
+            "strategy": settings.strategy,
+            "batch_size": settings.batch_size,
+            "num_beams": settings.beam_size,
+        }
         if model == OFFLINE_MODEL:  # the same weights, converted once from CTranslate2 to HF format
-            return TransformersEngine(str(offline_transformers_weights(settings.home)), model_name=OFFLINE_MODEL)
-        return TransformersEngine(model)
+            return TransformersEngine(
+                str(offline_transformers_weights(settings.home)), model_name=OFFLINE_MODEL, **options
+            )
+        return TransformersEngine(model, **options)
     raise ModelNotFoundError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")

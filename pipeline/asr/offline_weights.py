@@ -31,7 +31,7 @@ _CT2_DTYPES = {0: np.float32, 1: np.int8, 2: np.int16, 3: np.int32, 4: np.float1
 _MARKER = ".clearscribe-converted"
 
 # openai/whisper-tiny.en architecture (the CT2 spec carries the tensors, not these numbers).
-_TINY_EN = {
+_TINY_EN: dict[str, Any] = {
     "vocab_size": 51864,
     "num_mel_bins": 80,
     "d_model": 384,
@@ -160,7 +160,7 @@ def hf_tiny_en_from_ct2(out_dir: Path) -> Path:
         return out_dir
 
     import torch
-    from transformers import (
+    from transformers import (  # type: ignore[attr-defined]  # WhisperTokenizerFast is exported lazily
         GenerationConfig,
         WhisperConfig,
         WhisperFeatureExtractor,

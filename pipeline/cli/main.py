@@ -22,7 +22,7 @@ from pipeline.local.paths import ensure_writable_dir
 from pipeline.local.recovery import recover_interrupted
 from pipeline.local.results_index import INDEX_NAME, ResultsIndex
 from pipeline.local.terminal import Progress
-from pipeline.outputs.report import duration_text, usd
+from pipeline.outputs.report import clock, duration_text, usd
 from pipeline.outputs.writer import OUTPUT_NAMES
 from postprocess.config import EnrichmentConfig
 from shared.config import DEFAULT_MODEL, ENGINES, OFFLINE_MODEL, Settings, log_level
@@ -104,8 +104,8 @@ def path_arg(raw: str) -> Path:
     return Path(raw)
 
 
-def _common_options() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+def _common_options() -> CommandLineParser:
+    common = CommandLineParser(add_help=False)
     common.add_argument(
         "--home",
         type=path_arg,
@@ -302,12 +302,19 @@ def _describe_summary(summary: dict[str, Any] | None) -> list[str]:
     pii = summary.get("pii_counts") or {}
     pii_text = ", ".join(f"{k} {v}" for k, v in sorted(pii.items())) or "none"
     sentiment = summary.get("sentiment") or {}
-    return [
+    lines = [
         f"  audio:      {summary.get('duration_seconds', 0):.1f} s, {summary.get('words', 0)} words",
         f"  PII:        {pii_text}",
         f"  profanity:  {summary.get('profanity_count', 0)}",
         f"  sentiment:  {sentiment.get('label', '?')} ({sentiment.get('compound', 0):+.2f})",
     ]
+    speech, covered = summary.get("speech_seconds"), summary.get("covered_seconds")
+    if speech:
+        lines.append(f"  speech:     {speech:.1f} s detected, {covered or 0:.1f} s of it with words")
+    for warning in summary.get("warnings") or []:
+        span = f"{clock(warning.get('start', 0))}–{clock(warning.get('end', 0))}"
+        lines.append(one_line(f"  WARNING:    {span} {warning.get('code', '')}: {warning.get('message', '')}"))
+    return lines
 
 
 def _report(path: Path, outcome: RunOutcome, *, as_json: bool) -> None:

@@ -107,7 +107,7 @@ def check_transcription(
         )
         return {**inference, "status": "COMPLETE", "transcript_uri": output_location}
     failure_location = inference.get("failure_location")
-    if object_exists(s3, failure_location):
+    if failure_location and object_exists(s3, failure_location):
         log.warning("transcription failed", extra={"job_id": job_id})
         raise failure_error(read_failure_message(s3, failure_location))
     try:

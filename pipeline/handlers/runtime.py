@@ -66,7 +66,7 @@ class CloudRuntime:
     def _boto3_client(self, service: str) -> Any:
         import boto3  # in the Lambda runtime; imported here so the module loads without it
 
-        return boto3.client(service)
+        return boto3.client(service)  # type: ignore[call-overload]  # any service by name
 
     @property
     def s3(self) -> Any:

@@ -45,6 +45,8 @@ def output_settings(
             "engine": engine,
             "model": str(model.resolve()) if model.is_dir() else settings.model,
             "beam_size": settings.beam_size,
+            "strategy": settings.strategy,
+            "batch_size": settings.batch_size,
             "compute_type": settings.compute_type,
             "language": settings.language,
         }

@@ -156,7 +156,7 @@ def _number(value: Any, default: float = 0.0) -> float:
 def _segment_ranges(segments: Sequence[Mapping[str, Any]]) -> list[tuple[int, int, int]]:
     """``(start, end, index)`` of each non-empty segment's text in ``transcript.text`` (the clean
     segment texts joined by one space, as the enriched transcript defines it)."""
-    ranges = []
+    ranges: list[tuple[int, int, int]] = []
     offset = 0
     for index, segment in enumerate(segments):
         text = str(segment.get("text") or "")
@@ -252,17 +252,19 @@ def _chart(segments: Sequence[SegmentView], *, span: float, timed: bool) -> dict
         share = ((seg.start + seg.end) / 2 / span) if timed else (n + 0.5) / max(count, 1)
         return round(CHART_LEFT + min(max(share, 0.0), 1.0) * plot_w, 2)
 
-    points = [{"x": x(n, seg), "y": y(seg.compound), "seg": seg} for n, seg in enumerate(segments)]
+    points: list[dict[str, Any]] = [
+        {"x": x(n, seg), "y": y(seg.compound), "seg": seg} for n, seg in enumerate(segments)
+    ]
     # With many segments a line through every point is noise: it follows a moving average instead.
     window = 1 if count <= SMOOTH_FROM else max(3, count // 40)
     compounds = [seg.compound for seg in segments]
-    trend = []
+    trend: list[tuple[float, float]] = []
     for n, point in enumerate(points):
         around = compounds[max(0, n - window // 2) : n + window // 2 + 1]
         trend.append((point["x"], y(sum(around) / len(around))))
     if timed:
         step = next((s for s in _TICK_STEPS if span / s <= 8), _TICK_STEPS[-1])
-        ticks = [
+        ticks: list[dict[str, Any]] = [
             {"x": round(CHART_LEFT + t / span * plot_w, 2), "label": clock(t, hours=span >= 3600)}
             for t in range(0, int(span) + 1, step)
         ]
@@ -381,13 +383,12 @@ def _notices(transcript: Mapping[str, Any]) -> tuple[list[str], str | None]:
             notes.append(text or ", ".join(f"{k}: {v}" for k, v in warning.items()))
         else:
             notes.append(str(warning))
-    coverage = transcript.get("coverage")
-    if isinstance(coverage, Mapping):
-        share = coverage.get("share", coverage.get("ratio"))
-        coverage = share if share is not None else ", ".join(f"{k}: {v}" for k, v in coverage.items())
-    if isinstance(coverage, int | float) and not isinstance(coverage, bool):
-        coverage = f"{coverage:.0%}" if coverage <= 1 else f"{coverage:g}%"
-    return notes, (str(coverage) if coverage not in (None, "") else None)
+    speech, covered = transcript.get("speech_seconds"), transcript.get("covered_seconds")
+    if speech is None or covered is None:
+        return notes, None
+    speech, covered = _number(speech), _number(covered)
+    share = f"{covered / speech:.0%}" if speech > 0 else "no speech detected"
+    return notes, f"{share} ({duration_text(covered)} of {duration_text(speech)} of speech)" if speech > 0 else share
 
 
 def _share(time_share: Mapping[str, Any]) -> list[dict[str, Any]]:

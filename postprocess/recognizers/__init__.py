@@ -18,6 +18,8 @@ words that announce a value are in ``cues``, the digit and code runs in ``chains
 - ``dates``: dates of birth.
 - ``credentials``: passwords and usernames after their cue.
 - ``network``: IP addresses written and read out (MAC addresses: presidio's ``MacAddressRecognizer``).
+- ``ner``: spaCy's NER for names and places, minus what it takes for them in calls (nouns,
+  companies, capitals).
 """
 
 from __future__ import annotations

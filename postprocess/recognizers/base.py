@@ -18,7 +18,7 @@ def recognizer_result(
 ) -> RecognizerResult:
     """A presidio result credited to ``recognizer`` (presidio's bookkeeping needs its name and id)."""
     metadata = {
-        RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name,
+        RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name,  # type: ignore[has-type]
         RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id,
     }
     return RecognizerResult(entity, start, end, score, recognition_metadata=metadata)

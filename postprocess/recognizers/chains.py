@@ -4,8 +4,11 @@ A value read out comes back in any grouping: "4539 1480 3436 4712", "4, 5, 3, 9,
 5, 5, 5, 0, 1, 9" (a sentence break the recognizer inserted), "G-4-8, 2, 1, 9", "QQ 12 34 56 C".
 ``digit_chains`` and ``code_chains`` find such runs in text whose spoken numbers were already
 rewritten into digits (``postprocess.spoken``): groups joined by spaces, commas, dashes, slashes,
-brackets or a dot between digits; across a sentence break only when both sides are short groups
-(so "we sold 1500. 2000 more" stays two numbers).
+brackets, a dot between digits, or quotes (digits read in pairs come back as feet and inches:
+"6'5", 3'9""), or a word recognition put between the groups ("6, 98, I'm 4, 7", "did 1, 6",
+"9, 1, number 8"); across a sentence break when one side is a short group, neither is a round number
+and the first is neither the year of a date nor a time (so "we sold 1500. 2000 more", "on August
+2025. 9965 passed" and "at 1020. 577 departs" stay two numbers, "495. 66938325. 15" is one).
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-_DIGIT_GROUP = re.compile(r"(?<![A-Za-z0-9'])\d+(?![A-Za-z0-9'])")
+# A quote next to digits does not glue them to a word: recognition writes digits read in pairs
+# as feet and inches ("sixty five thirty nine" -> 6'5", 3'9").
+_DIGIT_GROUP = re.compile(r"(?<![A-Za-z0-9])\d+(?![A-Za-z0-9])")
 # A code token: capitals (at most five), digits, capitals and digits mixed ("GB82", "NW1", "6XE"),
 # letters of any case and digits ("55281iN4", "2b"; not "21st", "10am" or "1990s"); or, only
 # between two of those (or a single letter right before one), a word recognition wrote for a
@@ -24,8 +29,25 @@ _STRONG_CODE = re.compile(r"[A-Z]{1,5}|\d+|[A-Z0-9]*(?:[A-Z]\d|\d[A-Z])[A-Z0-9]*
 _NOT_CODE = re.compile(r"\d+(?:st|nd|rd|th|am|pm|s)", re.IGNORECASE)  # "21st", "10am", "1990s"
 _WEAK_CODE = frozenset({"to", "too", "for", *"abcdefghijklmnopqrstuvwxyz"})
 WEAK_TOKENS = {"to": "2", "too": "2", "for": "4"}
-_HARD_GAP = re.compile(r"\s*(?:[,\-–—/(]|\)[ \t]*[\-–]?)?\s*|\.|\s*[,\-]?\s*(?:dash|hyphen|slash)\s*[,\-]?\s*")
-_SOFT_GAP = re.compile(r"[ \t]*[,.?!]*[.?!][ \t\n]+")
+_QUOTES = r"['\"’”]{0,2}"
+# Words recognition puts between the groups of a value read out: a pause ("um", "so"), a word it
+# heard for one ("I'm", "did", "pre-" for "nine" or "three"), "number" repeated.
+_FILLER = r"(?i:i'?m|did|so|um|uh|er|number|pre-?)"
+_HARD_GAP = re.compile(
+    rf"{_QUOTES}(?:\s*(?:[,\-–—/(]|\)[ \t]*[\-–]?)?\s*|\.|\s*[,\-]?\s*(?:dash|hyphen|slash)\s*[,\-]?\s*"
+    rf"|[ \t]*,?[ \t]*{_FILLER}[ \t]*,?[ \t]*)"
+)
+_SOFT_GAP = re.compile(rf"{_QUOTES}[ \t]*[,.?!]*[.?!][ \t\n]+")
+# A year that ends a date ("… on August 2025."): the sentence ends there, whatever follows.
+_DATE_BEFORE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?[ \t]+(?:\d{1,2}(?:st|nd|rd|th)?,?[ \t]+)?$",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+# A time ("the meeting is at 1020."), not a number to reach someone at ("reach me at 415.").
+_TIME_BEFORE = re.compile(
+    r"(?<!\bme )(?<!\bus )(?<!\bhim )(?<!\bher )\b(?:at|until|till|by|from)[ \t]+$", re.IGNORECASE
+)
 _PREFIX = re.compile(r"(?:\+|\()[ \t]*$")
 SHORT_GROUP = 4
 
@@ -70,10 +92,20 @@ class Chain:
         return Chain(self.text, groups[0][0], groups[-1][1], groups, soft)
 
 
-def _short(token: str) -> bool:
+def _round(token: str) -> bool:
     digits = re.sub(r"\D", "", token)
-    round_number = len(digits) >= 3 and digits.endswith("00")
-    return len(token) <= SHORT_GROUP and not round_number
+    return len(digits) >= 3 and digits.endswith("00")
+
+
+def _joins_across_sentences(text: str, previous: tuple[int, int], start: int, end: int) -> bool:
+    """Whether two groups a sentence break separates are one value: at least one of them short,
+    neither a round number, and the first not the year of a date."""
+    first, second = text[previous[0] : previous[1]], text[start:end]
+    if _round(first) or _round(second) or not (len(first) <= SHORT_GROUP or len(second) <= SHORT_GROUP):
+        return False
+    dated = _YEAR.fullmatch(first) and _DATE_BEFORE.search(text, max(0, previous[0] - 20), previous[0])
+    timed = _TIME_BEFORE.search(text, max(0, previous[0] - 10), previous[0])  # "… at 1020." "577 departs"
+    return not (dated or timed)
 
 
 def _build(text: str, tokens: list[tuple[int, int]]) -> list[Chain]:
@@ -86,8 +118,7 @@ def _build(text: str, tokens: list[tuple[int, int]]) -> list[Chain]:
             if _HARD_GAP.fullmatch(gap):
                 groups.append((start, end))
                 continue
-            previous = text[groups[-1][0] : groups[-1][1]]
-            if _SOFT_GAP.fullmatch(gap) and _short(previous) and _short(text[start:end]):
+            if _SOFT_GAP.fullmatch(gap) and _joins_across_sentences(text, groups[-1], start, end):
                 soft.append(len(groups))
                 groups.append((start, end))
                 continue
@@ -116,7 +147,8 @@ def digit_chains(text: str) -> tuple[Chain, ...]:
 @lru_cache(maxsize=8)
 def code_chains(text: str, *, need_digit: bool = True) -> tuple[Chain, ...]:
     """Runs of capital-letter and digit groups that hold at least one letter (and one digit, if
-    ``need_digit``); words standing for spelled characters only inside a run, never at its ends."""
+    ``need_digit``); words standing for spelled characters only inside a run or, for up to two
+    single letters, right before it."""
     tokens: list[tuple[int, int]] = []
     weak: set[int] = set()
     for word in _WORD.finditer(text):
@@ -135,8 +167,8 @@ def code_chains(text: str, *, need_digit: bool = True) -> tuple[Chain, ...]:
         if not strong:
             continue
         first = strong[0]
-        if first > 0 and len(chain.group_texts[first - 1]) == 1:
-            first -= 1  # a spelled letter written lowercase before the code ("and a B123456")
+        while first > 0 and strong[0] - first < 2 and len(chain.group_texts[first - 1]) == 1:
+            first -= 1  # spelled letters written lowercase before the code ("and a B123456", "g g 2 8 4 …")
         chain = chain.part(first, strong[-1])
         code = chain.code
         if re.search(r"[A-Z]", code) and (not need_digit or re.search(r"\d", code)):

@@ -22,8 +22,11 @@ _LOCAL_SEP = r"(?:[ \t]+(?:dot|period|underscore|dash|hyphen)[ \t]+|[._\-])"
 _AT = r"(?P<at>[ \t]*@[ \t]*|,?[ \t]+(?:at|and)[ \t]+)"
 _LABEL = r"[a-z0-9]+(?:-+[a-z0-9]+)*"
 _DOT = r"(?:[ \t]+(?:dot|period)[ \t]+|\.)"
+# A spoken domain may be words before its "dot" ("jackson family dot net", "temple mail dot com").
+_SPOKEN_DOT = r"[ \t]+(?:dot|period)[ \t]+"
 _EMAIL = re.compile(
-    rf"(?<![\w@.%+\-])(?P<local>{_LOCAL_WORD}(?:{_LOCAL_SEP}{_LOCAL_WORD})*){_AT}(?P<domain>{_LABEL}(?:{_DOT}{_LABEL})+)",
+    rf"(?<![\w@.%+\-'’])(?P<local>{_LOCAL_WORD}(?:{_LOCAL_SEP}{_LOCAL_WORD})*){_AT}"
+    rf"(?P<domain>{_LABEL}(?:{_DOT}{_LABEL})+|{_LABEL}(?:[ \t]+{_LABEL}){{1,2}}(?:{_SPOKEN_DOT}{_LABEL})+)",
     re.IGNORECASE,
 )
 _DOMAIN_LABEL = re.compile(_LABEL, re.IGNORECASE)
@@ -45,6 +48,8 @@ _EMAIL_CUE = re.compile(
     re.IGNORECASE,
 )
 _CUE_WORDS = 12
+# Words between an email cue and the address ("the email on file should be …").
+_LEADING_FILLERS = word_set("at is me on by to file should would will be it it's the please that's")
 _CUE_BREAKS = 3  # sentence breaks recognition put inside an address ("John. Smith. An example.com.")
 # A token ending in a top-level domain joined by dashes or dots, as recognition writes "dot com"
 # misheard ("…-temple-mail-not-com"), or a spoken "dot com" / "not com".
@@ -104,10 +109,12 @@ def _address_end(words: list[re.Match[str]]) -> int:
 def cued_email_spans(text: str) -> list[tuple[int, int]]:
     """After an email cue, the words up to the last one that ends an address (within twelve words,
     across at most three sentence breaks, not past an "or"): what recognition made of an address
-    read out."""
+    read out. A cue repeated before the address ("What email should we use? The email on file
+    should be …") leaves the span to the later one."""
     spans = []
-    for cue in _EMAIL_CUE.finditer(text):
-        words = []
+    cues = list(_EMAIL_CUE.finditer(text))
+    for index, cue in enumerate(cues):
+        words: list[re.Match[str]] = []
         breaks = 0
         for word in re.finditer(r"\S+", text[cue.end() : cue.end() + 160]):
             if len(words) >= _CUE_WORDS:
@@ -127,13 +134,15 @@ def cued_email_spans(text: str) -> list[tuple[int, int]]:
             if re.search(r"[.?!]$", word.group()) and text.startswith("\n", cue.end() + word.end()):
                 first = i + 1  # "… an email for the bills." | "tom underscore …": the address starts after the pause
         while first < last and (
-            words[first].group().lower().strip(",") in ("at", "is", "me", "on", "by", "to")
-            or not re.search(r"\w", words[first].group())
+            words[first].group().lower().strip(",") in _LEADING_FILLERS or not re.search(r"\w", words[first].group())
         ):
             first += 1
         end_token = words[last].group()
         end = cue.end() + words[last].start() + len(end_token.rstrip(".,;:!?\"')"))
-        spans.append((cue.end() + words[first].start(), end))
+        start = cue.end() + words[first].start()
+        if index + 1 < len(cues) and start <= cues[index + 1].start() < end:
+            continue
+        spans.append((start, end))
     return spans
 
 

@@ -3,8 +3,10 @@
 A password can be any words ("copper kettle forty two" comes back as "copper cattle 42"), so
 only the cue tells it apart: what follows "password", "passcode", "passphrase", "memorable word"
 (or the answer that follows "… set a telephone password?" "Make it dragon castle nine.") up to the
-end of the sentence, at most six words, is a PASSWORD; what follows "username", "user ID",
-"login" is a USERNAME. A passcode of digits only is a PIN (``numbers``).
+end of the sentence, at most six words, is a PASSWORD, and so is what a thing was reset to ("I've
+reset it to maple syrup sunrise": the noun is often in another sentence, or misheard); what
+follows "username", "user ID", "login" is a USERNAME. A passcode of digits only is a PIN
+(``numbers``).
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ import re
 from postprocess.recognizers.base import SpeechRecognizer
 
 _PASSWORD_CUE = re.compile(
-    r"\b(?:pass ?words?|pass ?codes?|pass ?phrases?|memorable (?:word|phrase)|secret (?:word|phrase)|"
+    r"\b(?:pass ?words?|(?:pass|past|pest) ?codes?|pass ?phrases?|memorable (?:word|phrase)|secret (?:word|phrase)|"
     r"security (?:word|phrase|answer))\b",
     re.IGNORECASE,
 )
+# "I've reset it to maple syrup sunrise": what a credential is reset to, with no noun before.
+_RESET_TO = re.compile(r"\b(?:re-?set|changed) (?:it|that|this|them) to\b", re.IGNORECASE)
 _USERNAME_CUE = re.compile(r"\b(?:user ?names?|user id|login(?: id| name)?|log-in|screen ?name|handle)\b", re.I)
 # Between the cue and the secret: "is", "will be", ":" … in the same sentence, or the end of a
 # question and an answer opener ("… password too? Make it …").
@@ -62,9 +66,14 @@ _ENDS_SECRET = frozenset(
 _MAX_WORDS = {"PASSWORD": 6, "USERNAME": 4}
 
 
-def _secret_after(text: str, end: int, kind: str) -> tuple[int, int] | None:
+_DIRECTLY = re.compile(r"[ \t,:]*")
+
+
+def _secret_after(
+    text: str, end: int, kind: str, leads: tuple[re.Pattern[str], ...] = (_SAME_SENTENCE, _NEXT_SENTENCE)
+) -> tuple[int, int] | None:
     value = None
-    for lead_pattern in (_SAME_SENTENCE, _NEXT_SENTENCE):
+    for lead_pattern in leads:
         lead = lead_pattern.match(text, end, min(len(text), end + 90))
         if lead is not None:
             value = _VALUE.match(text, lead.end(), min(len(text), lead.end() + 80))
@@ -76,7 +85,7 @@ def _secret_after(text: str, end: int, kind: str) -> tuple[int, int] | None:
     if text.startswith("\n", stop) and (text[:stop].rstrip().endswith(",") or re.match(r"\n[a-z0-9]", text[stop:])):
         more = _VALUE.match(text, stop + 1, min(len(text), stop + 81))  # the secret goes on after a pause
         stop = more.end() if more else stop
-    words = []
+    words: list[re.Match[str]] = []
     for word in re.finditer(r"\S+", text[start:stop]):
         if word.group().lower().strip(",") in _ENDS_SECRET or len(words) == _MAX_WORDS[kind]:
             break
@@ -102,4 +111,8 @@ class SecretRecognizer(SpeechRecognizer):
                 if kind == "PASSWORD" and re.fullmatch(r"[\d\s,\-]+", value):
                     continue  # digits only: a PIN
                 found.append((kind, span[0], span[1], 0.85))
+        for match in _RESET_TO.finditer(text):
+            span = _secret_after(text, match.end(), "PASSWORD", (_DIRECTLY,))
+            if span is not None and not re.fullmatch(r"[\d\s,\-]+", text[span[0] : span[1]]):
+                found.append(("PASSWORD", span[0], span[1], 0.7))
         return found

@@ -38,9 +38,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"three digits",
     ),
     "US_SSN": (r"social security(?: number)?", r"social", r"ssn", r"s\.? ?s\.? ?n\.?"),
-    # "sort code" as recognition also hears it ("sought code", "sort called").
+    # "sort code" as recognition also hears it ("sought code", "thought code", "short, gold").
     "BANK_ROUTING": (
-        r"(?:sort|sought|sorts|short) (?:code|called|cold|coat)",
+        r"(?:sort|sought|sorts|short|thought),? (?:code|called|cold|coat|gold)",
         r"routing(?: number)?",
         r"aba(?: number)?",
         r"transit number",
@@ -69,7 +69,13 @@ CUES: dict[str, tuple[str, ...]] = {
         r"tag number",
     ),
     "UK_NINO": (r"national insurance(?: number)?", r"n\.? ?i\.? number", r"nino"),
-    "PIN": (r"pin(?: code| number)?", r"passcode"),
+    # "PIN" as recognition also writes it ("BIN", "BIM", "DIN", "P-I-N", "B.I.N.", "V-I-M", "the end
+    # is", "the IN is", "the iron is").
+    "PIN": (
+        r"(?:pin|bin|bim|pim|din|[bpvd][-.]i[-.][nm]\.?)(?: code| number)?",
+        r"passcode",
+        r"(?:the|my|your) (?:end|in|iron)(?=,? is\b)",
+    ),
     "POSTAL_CODE": (r"zip(?: code)?", r"post ?code", r"postal code"),
     "IBAN_CODE": (r"iban", r"i[ -]ban"),
     "SWIFT_CODE": (r"swift(?: code)?", r"bic(?: code)?"),
@@ -88,9 +94,12 @@ CUES: dict[str, tuple[str, ...]] = {
         r"reach(?: me)?(?: on| at)?",
         r"text(?: me)?(?: on| at)?",
         r"dial",
-        r"extension",
         r"contact(?: number)?",
     ),
+    "EXTENSION": (r"extension", r"ext"),
+    # The last digits of a card, a social or an account ("the last four are 3391"): typed by the
+    # cue before it that says whose digits they are.
+    "LAST_DIGITS": (r"last (?:[3-6]|three|four|five|six)(?: digits| numbers)?", r"(?:ending|ends) (?:in|with)"),
     # "number" alone: types a long digit run as a phone number, but announces no short value.
     "NUMBER": (r"number",),
     # Not PII: numbers that name things (rooms, pages, gates) or are versions.
@@ -118,7 +127,7 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
 }
 # Cue kinds that announce card data and the entity they yield.
-ENTITY_OF_CUE = {"CARD_DETAIL": "CREDIT_CARD", "NUMBER": "PHONE_NUMBER"}
+ENTITY_OF_CUE = {"CARD_DETAIL": "CREDIT_CARD", "NUMBER": "PHONE_NUMBER", "EXTENSION": "PHONE_NUMBER"}
 
 _CUE_PATTERN = re.compile(
     "|".join(rf"(?P<{kind}>\b(?:{'|'.join(phrases)})\b)" for kind, phrases in CUES.items()),
@@ -160,6 +169,7 @@ class CueIndex:
         self.text = text
         self.cues = [Cue(str(m.lastgroup), m.start(), m.end()) for m in _CUE_PATTERN.finditer(text)]
         self._ends = [c.end for c in self.cues]
+        self._starts = [c.start for c in self.cues]
 
     def nearest(self, start: int, window: int = 70, kinds: frozenset[str] | None = None) -> Cue | None:
         """The cue ending closest before ``start`` (within ``window`` characters), of ``kinds`` if given."""
@@ -181,6 +191,25 @@ class CueIndex:
             i -= 1
         return None
 
+    def announced_after(self, end: int) -> Cue | None:
+        """The cue that names the value ending at ``end`` right after it ("It's 88035, the pin.",
+        "…, that's my social"): the next cue, within a few words of the value in its sentence."""
+        i = bisect_right(self._starts, end)
+        if i < len(self.cues) and _NAMED_AFTER.fullmatch(self.text[end : self.cues[i].start]):
+            return self.cues[i]
+        return None
+
+
+# Between a value and the cue that names it after it: "…, the pin", "… is my PIN", "…, that's my social".
+_NAMED_AFTER = re.compile(r"[ \t]*,?[ \t]*(?:(?:that's|that is|is|was)[ \t]+)?(?:the|my|your)[ \t]+", re.IGNORECASE)
+
+
+def names_a_thing(cues: CueIndex, start: int) -> bool:
+    """True when the value at ``start`` follows a word that names things by number ("room", "page",
+    "flight", "version"…) in the same sentence, with fillers only between."""
+    cue = cues.attached(start)
+    return cue is not None and cue.kind == "NOT_PII" and _FILLERS.fullmatch(cues.text[cue.end : start]) is not None
+
 
 def follows_directly(between: str) -> bool:
     """True when ``between`` (the text from a cue to a value) holds fillers only, or ends the cue's
@@ -188,4 +217,4 @@ def follows_directly(between: str) -> bool:
     if _FILLERS.fullmatch(between):
         return True
     across = _ACROSS_SENTENCE.fullmatch(between)
-    return bool(across) and _FILLERS.fullmatch(across.group("open")) is not None
+    return across is not None and _FILLERS.fullmatch(across.group("open")) is not None

@@ -9,8 +9,8 @@ Dates in general are not PII (meetings, deadlines, releases), so a date is a DAT
   meetings such a date is far more often a birth date than anything else.
 
 Forms: "July 4th, 1979", "July 4, 19 79" (spoken years rewritten as "19 79"), "the fourteenth of
-March, 1985", "4 July 1979", "March 1985" (after a cue), "14/03/1985", "1985-03-14", and "born in
-1979", "born 1968".
+March, 1985", "4 July 1979", "March 1985" (after a cue), "14/03/1985", "1985-03-14", "born in
+1979", "born 1968", and after a cue any run of four to eight digits ("born on 2.7. 0.3. 1966").
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import datetime
 import re
 
 from postprocess.recognizers.base import SpeechRecognizer
+from postprocess.recognizers.chains import digit_chains
 from postprocess.recognizers.cues import follows_directly
 
 ADULT_YEARS = 16
@@ -61,6 +62,16 @@ def _year(match: re.Match[str]) -> int | None:
     return int(re.sub(r"\D", "", years[-1])) if years else None
 
 
+def _with_year(text: str, match: re.Match[str]) -> re.Match[str]:
+    """The date from its month on when the year follows the day after the month ("1 April 10th, 1952":
+    recognition heard a number before the month), else the match itself."""
+    if _year(match) is not None:
+        return match
+    month = re.search(_MONTH, match.group(), re.IGNORECASE)
+    again = _DATE.match(text, match.start() + month.start()) if month else None
+    return again if again is not None and _year(again) is not None and again.end() > match.end() else match
+
+
 def _full(match: re.Match[str]) -> bool:
     """Day, month and year all present."""
     if match.group("typed_year") or match.group("iso_year"):
@@ -84,16 +95,22 @@ class DateOfBirthRecognizer(SpeechRecognizer):
         cue_ends = [m.end() for m in _BIRTH_CUE.finditer(text)]
         found = []
         for match in _DATE.finditer(text):
-            cued = any(
-                0 <= match.start() - end <= _CUE_REACH and follows_directly(text[end : match.start()])
-                for end in cue_ends
-            )
-            year = _year(match)
-            old_full_date = _full(match) and year is not None and 1900 <= year <= self._latest_adult_year
+            cued = self._cued(text, cue_ends, match.start())
+            whole = _with_year(text, match)
+            year = _year(whole)
+            old_full_date = _full(whole) and year is not None and 1900 <= year <= self._latest_adult_year
             if cued or old_full_date:
                 start = match.start()
                 if text[start : start + 4].lower() == "the ":
                     start += 4
-                found.append(("DATE_OF_BIRTH", start, match.end(), 0.9 if cued else 0.6))
+                found.append(("DATE_OF_BIRTH", start, whole.end(), 0.9 if cued else 0.6))
         found += [("DATE_OF_BIRTH", m.start("year"), m.end("year"), 0.85) for m in _BORN_IN_YEAR.finditer(text)]
+        for chain in digit_chains(text):  # "born on 2.7. 0.3. 1966": a date written in digits, any grouping
+            taken = any(s < chain.end and chain.start < e for _, s, e, _ in found)
+            if 4 <= len(chain.digits) <= 8 and not taken and self._cued(text, cue_ends, chain.start):
+                found.append(("DATE_OF_BIRTH", chain.start, chain.end, 0.85))
         return found
+
+    @staticmethod
+    def _cued(text: str, cue_ends: list[int], start: int) -> bool:
+        return any(0 <= start - end <= _CUE_REACH and follows_directly(text[end:start]) for end in cue_ends)

@@ -6,7 +6,8 @@ Read out, such a code comes back as capitals and digit groups in any grouping ("
 run is typed by its shape where the shape is distinctive — a National Insurance number (two
 letters, six digits, a letter A–D), a current UK plate (two letters, two digits, three letters) —
 else by the cue right before it ("passport number", "driving licence", "plate", "policy
-number"…), and a run holding 7 or more digits is an ID_NUMBER whatever precedes it. UK postcodes
+number"…), and a run holding 7 or more digits, or spelled character by character with six or
+more letters and digits, is an ID_NUMBER whatever precedes it. UK postcodes
 are left to ``location.PostalCodeRecognizer``, IBANs to ``finance``.
 """
 
@@ -16,7 +17,7 @@ import re
 
 from postprocess.recognizers.base import SpeechRecognizer
 from postprocess.recognizers.chains import Chain, code_chains
-from postprocess.recognizers.cues import CueIndex, cue_index
+from postprocess.recognizers.cues import CueIndex, cue_index, names_a_thing
 from postprocess.recognizers.numbers import IDENTIFIER_DIGITS, read_digit_by_digit
 
 UK_NINO = re.compile(r"[A-Z]{2}\d{6}[A-D]")
@@ -33,6 +34,9 @@ CODE_LENGTHS: dict[str, range] = {
     "ID_NUMBER": range(5, 21),
     "BANK_ACCOUNT_NUMBER": range(6, 21),
 }
+# Letters and digits spelled one by one, this many or more, are a code whatever was heard around
+# them ("with cold D-D-U-T-D-D-N-3": a SWIFT code and its cue misheard).
+SPELLED_CODE = 6
 # Sentence words that are capitals but not part of a code.
 _WORDS = frozenset({"I", "A", "OK", "AM", "PM"})
 
@@ -63,13 +67,22 @@ def classify_code(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
     nearest = cues.nearest(chain.start)
     if nearest is not None and nearest.kind == "UK_NINO" and NINO_NEAR_CUE.fullmatch(code):
         return "UK_NINO", 0.7
-    attached = cues.attached(chain.start)
-    if attached is not None and attached.kind == "NOT_PII":
+    if names_a_thing(cues, chain.start):
         return None
+    attached = cues.attached(chain.start)
     if attached is not None and attached.entity in CODE_LENGTHS and len(code) in CODE_LENGTHS[attached.entity]:
         return attached.entity, 0.85
+    if (
+        nearest is not None
+        and nearest.entity in CODE_LENGTHS
+        and len(code) in CODE_LENGTHS[nearest.entity]
+        and re.search(r"[A-Z]", code)
+        and not re.search(r"[.?!]\s", chain.text[nearest.end : chain.start])
+    ):
+        return nearest.entity, 0.7  # later in the cue's sentence: "registration, it's a blue Ford Focus E10 KXC"
     cued = nearest is not None and nearest.kind not in ("NOT_PII", "NUMBER")
-    if digits >= IDENTIFIER_DIGITS or (digits >= 4 and read_digit_by_digit(chain, cued=cued)):
+    spelled = len(code) >= SPELLED_CODE and all(len(g) == 1 for g in chain.group_texts)
+    if digits >= IDENTIFIER_DIGITS or (digits >= 4 and read_digit_by_digit(chain, cued=cued)) or spelled:
         if nearest is not None and nearest.entity in CODE_LENGTHS:
             return nearest.entity, 0.8
         return "ID_NUMBER", 0.6

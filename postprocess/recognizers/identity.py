@@ -15,6 +15,7 @@ with without_unused_ml_frameworks():
 STOP_WORDS: frozenset[str] = frozenset(_SPACY_STOP_WORDS)
 
 _STRONG_CUE = (
+    r"(?:sur|last |first |family |maiden )name(?: is|'s)?|surname|"
     r"my name is|my name's|name is|names is|the name is|the name's|speaking with|speak with|spoke with|spoke to|"
     r"talking to|talking with|talk to|talked to|talked with|speaking to|spoken to|ask for|asked for|"
     r"call me|i am called|you can call me|transfer you to|connect you with|put you through to|"
@@ -23,12 +24,17 @@ _STRONG_CUE = (
     r"mr|mrs|ms|miss|dr|doctor"
 )
 # Weak cues take a capitalised name only: "thanks Callum", "hi, Calum", "no worries Siobhan".
-_WEAK_CUE = r"this is|it's|it is|i am|i'm|im|here is|here's|thanks|thank you|cheers|bye|goodbye|hi|hello|hey|no worries"
+_WEAK_CUE = (
+    r"name|this is|it's|it is|i am|i'm|im|here is|here's|thanks|thank you|cheers|bye|goodbye|hi|hello|hey|"
+    r"no worries"
+)
 _NAME_WORD = r"[A-Za-z][a-z'\-]*[A-Za-z]|[A-Z]"
 _NAME_AFTER_CUE = re.compile(
-    rf"\b(?P<cue>{_STRONG_CUE}|{_WEAK_CUE})\.?[ \t,]+(?P<name>(?:{_NAME_WORD})(?:[ \t]+(?:{_NAME_WORD})){{0,2}})",
+    rf"\b(?P<cue>{_STRONG_CUE}|{_WEAK_CUE})\.?(?P<gap>[ \t,]+|[ \t,]*\n[ \t]*)"
+    rf"(?P<name>(?:{_NAME_WORD})(?:[ \t]+(?:{_NAME_WORD})){{0,2}})",
     re.IGNORECASE,
 )
+_GREETING = re.compile(r"morning|afternoon|evening|hi|hello|hey|good", re.IGNORECASE)
 _GREETING_BEFORE = re.compile(r"\b(?:hi|hello|hey|good (?:morning|afternoon|evening)|yes|yeah)[ \t,!.]*$", re.I)
 _INTRO_AFTER = re.compile(r"^[ \t,]*(?:from|calling|speaking|here|with|at|of)\b", re.IGNORECASE)
 NOT_NAMES = word_set(
@@ -41,6 +47,7 @@ NOT_NAMES = word_set(
     afternoon evening today tomorrow yesterday name new old first last next one two three monday
     tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december english american spanish french german locked
+    cheers perfect lovely update change receipt
     """
 )
 # Words the NER tends to take for names in transcripts (sentence-initial, capitalized by ASR).
@@ -53,6 +60,18 @@ _NER_NOT_NAMES = word_set(
     visa mastercard amex
     """
 )
+# The last word of an organisation's name: the NER takes some for places ("Redwood Analytics").
+ORGANISATION_WORDS = frozenset(
+    {"analytics", "bank", "society", "operations", "team", "inc", "ltd", "llc", "plc", "group", "services",
+     "solutions", "systems", "energy", "mutual", "insurance", "department", "company", "corporation", "corp",
+     "partners", "labs", "technologies", "consulting", "agency", "associates", "holdings", "industries", "pharmacy",
+     "clinic", "hospital", "surgery", "council", "centre", "center", "school", "university", "college", "office",
+     "store", "shop", "hotel", "restaurant", "cafe", "line", "telecom", "broadband", "motors", "dental", "health",
+     "healthcare", "water", "union", "airlines", "airways", "media", "logistics", "foods", "electric", "finance",
+     "capital", "trust", "homes", "properties", "realty", "desk"}
+)  # fmt: skip
+
+
 # Characters a name never holds: digits and the symbols of leetspeak ("b1tch", "sh!t", "@ss").
 _NOT_IN_NAMES = re.compile(r"[0-9@$*!#%&+=|\\/<>{}\[\]^~]")
 
@@ -97,10 +116,18 @@ def trim_name_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     return start + words[0].start(), start + words[-1].end()
 
 
-# "IT service desk, Callum MacLeod speaking": a name right before "speaking" that opens a
-# sentence or follows a comma (how call-centre agents answer).
+# "IT service desk, Callum MacLeod speaking", "Morning, Theresa Murphy here.": a name right before
+# "speaking" (or "here" ending the sentence) that opens a sentence, follows a comma or a greeting,
+# or is capitalised (how people answer the phone: "Lakeview Pharmacy Margaret Gallagher speaking");
+# written lowercase, when "speaking" ends the phrase ("crystalline insurance, valentine right
+# speaking, how can I help?").
 _NAME_BEFORE_SPEAKING = re.compile(
-    r"(?:^|(?<=[,.?!:\n])[ \t]*)(?P<name>[A-Z][a-z'\-]+(?:[ \t]+[A-Za-z][a-z'\-]+){0,2})[ \t]+speaking\b",
+    r"(?:(?:^|(?<=[,.?!:\n])[ \t]*|\b(?i:morning|afternoon|evening|hi|hello|hey)[ \t,]+)"
+    r"(?P<name>[A-Z][a-z'\-]+(?:[ \t]+[A-Za-z][a-z'\-]+){0,2})[ \t]+(?i:speaking)\b"
+    r"|(?:^|(?<=[,.?!:\n])[ \t]*)(?P<answering>[a-z][a-z'\-]+(?:[ \t]+[A-Za-z][a-z'\-]+){0,2})"
+    r"[ \t]+speaking(?=[ \t]*[,.!?])"
+    r"|(?<![\w'])(?P<capitalised>[A-Z][a-z'\-]+(?:[ \t]+[A-Z][a-z'\-]+){0,2})[ \t]+(?i:speaking)\b"
+    r"|(?<![\w'])(?P<here>[A-Z][a-z'\-]+(?:[ \t]+[A-Z][a-z'\-]+){0,2})[ \t]+here(?=[ \t]*[.,!?\n]|$))",
     re.MULTILINE,
 )
 
@@ -113,8 +140,16 @@ def _adverb(word: str) -> bool:
     return len(word) >= 7 and word.lower().endswith("ally")
 
 
+# "My name is Julian Pham, that's PHM": the name spelled (as heard) right after it.
+_SPELLING_AFTER = re.compile(
+    r"[ \t]*,?[ \t]*(?i:that's|that is|spelled|spelt)[ \t,]+(?P<letters>[A-Z](?:[\-. ]?[A-Z]){1,15})(?![\w\-])"
+)
+_NOT_SPELLINGS = frozenset({"OK", "AM", "PM", "US", "UK", "ID", "IT", "TV", "I", "A"})
+
+
 class IntroducedNameRecognizer(SpeechRecognizer):
-    """Person names right after an introduction cue, or right before "speaking", in any letter case."""
+    """Person names right after an introduction cue, or right before "speaking", in any letter case,
+    and the spelling that follows a name ("…, that's P-H-A-M")."""
 
     ENTITIES = ("PERSON",)
 
@@ -125,18 +160,31 @@ class IntroducedNameRecognizer(SpeechRecognizer):
             span = self._name_span(match, text)
             if span is not None:
                 found.append(("PERSON", *span))
+                spelling = _SPELLING_AFTER.match(text, span[1])
+                if spelling and re.sub(r"\W", "", spelling.group("letters")) not in _NOT_SPELLINGS:
+                    found.append(("PERSON", spelling.start("letters"), spelling.end("letters"), span[2]))
             # after a miss, look again from the words taken for a name ("hello this is sarah")
             position = match.end() if span is not None else match.start("name")
         for match in _NAME_BEFORE_SPEAKING.finditer(text):
-            words = match.group("name").split()
-            if not any(w.lower() in STOP_WORDS | NOT_NAMES | _ADVERBS or _adverb(w) for w in words):
-                found.append(("PERSON", match.start("name"), match.end("name"), 0.8))
+            group = str(match.lastgroup)
+            words = list(re.finditer(r"\S+", match.group(group)))
+            while words and (
+                _GREETING.fullmatch(words[0].group()) or words[0].group().lower() in ORGANISATION_WORDS | STOP_WORDS
+            ):
+                words = words[1:]  # "Morning Theresa Murphy here", "Pharmacy Margaret Gallagher speaking"
+            if words and not any(
+                w.group().lower() in STOP_WORDS | NOT_NAMES | _ADVERBS or _adverb(w.group()) for w in words
+            ):
+                # scored above the NER, whose result for the same span presidio would keep instead
+                found.append(("PERSON", match.start(group) + words[0].start(), match.end(group), 0.9))
         return found
 
     @staticmethod
     def _name_span(match: re.Match[str], text: str) -> tuple[int, int, float] | None:
         cue = match.group("cue").lower()
         strong = re.fullmatch(_WEAK_CUE, cue) is None
+        if not strong and "\n" in match.group("gap"):
+            return None  # a weak cue ends the segment: the capital after it only starts the next one
         words = list(re.finditer(r"\S+", match.group("name")))
         kept = _name_words([w.group() for w in words])
         if not kept:
@@ -144,8 +192,8 @@ class IntroducedNameRecognizer(SpeechRecognizer):
         start = match.start("name")
         end = start + words[len(kept) - 1].end()
         if not strong:
-            if not kept[0][0].isupper() and kept[0].lower().endswith(("ing", "ed")):
-                return None  # "I'm moving house", "I'm locked out": what someone does, not a name
+            if not kept[0][0].isupper() and kept[0].lower().endswith(("ing", "ed", "ly")):
+                return None  # "I'm moving house", "I'm locked out", "I am nearly there": not a name
             after = text[end : end + 20]
             before = text[max(0, match.start() - 20) : match.start()]
             cued = _INTRO_AFTER.match(after) or _GREETING_BEFORE.search(before)

@@ -19,7 +19,7 @@ from postprocess.recognizers.base import SpeechRecognizer
 from postprocess.recognizers.chains import code_chains, digit_chains
 from postprocess.recognizers.cues import cue_index
 from postprocess.recognizers.documents import UK_POSTCODE, trimmed
-from postprocess.recognizers.identity import STOP_WORDS
+from postprocess.recognizers.identity import ORGANISATION_WORDS, STOP_WORDS
 
 _STREET_TYPE = (
     r"(?i:(?:street|road|avenue|lane|drive|boulevard|way|court|place|terrace|close|crescent|parkway|highway|"
@@ -32,11 +32,16 @@ _UNIT_NUMBER = (
     r"(?:[0-9A-Z]{1,4}|(?i:to|too|two|for|four|one|won|the|a))(?:[ \t]+(?:[A-Z](?![a-z])|(?i:the|be|bee)\b))?"
 )
 _UNIT = rf"(?:(?i:flat|apartment|apt|unit|suite|number|no\.?)[ \t]+{_UNIT_NUMBER}[ \t]*,?[ \t]*)?"
-_HOUSE_NUMBER = r"\d{1,5}[A-Za-z]?(?:(?:[ \t]*,[ \t]*|[ \t]+)\d{1,3}){0,4}"
+_HOUSE_NUMBER = r"\d{1,5}[A-Za-z]?(?:(?:[ \t]*[,\-][ \t]*|[ \t]+)\d{1,3}){0,4}"
 _NAME_WORD = r"[A-Za-z][a-z'\-]*"
 _STREET_ADDRESS = re.compile(
     rf"(?<![\w.]){_UNIT}(?P<number>{_HOUSE_NUMBER})(?:\s*[,.]?\s+)"
-    rf"(?P<name>(?:{_NAME_WORD}[ \t]+){{1,3}}){_STREET_TYPE}"
+    rf"(?P<name>(?:{_NAME_WORD}[ \t]+){{1,3}})(?P<type>{_STREET_TYPE})"
+)
+# Street types that are no other word: a number, name words and one of these is an address even
+# written in lowercase with no cue ("It's 17-18 castle crescent, Bristol").
+_UNMISTAKABLE_STREET_TYPES = frozenset(
+    {"street", "road", "avenue", "lane", "boulevard", "crescent", "terrace", "circle", "gardens", "parkway"}
 )
 # Recognition writes a town in lowercase too ("…, spring field."): after an address cue.
 _LOWERCASE_TAIL = re.compile(r"[ \t]*,[ \t]*[a-z]{3,}(?:[ \t]+[a-z]{3,})?(?=[ \t]*[,.?!\n])")
@@ -50,7 +55,7 @@ _ADDRESS_TAIL = re.compile(
     r"[A-Z][a-z][a-z'\-]*(?:[ \t]+[A-Z][a-z][a-z'\-]*){0,2}))"
 )
 _ADDRESS_CUE = re.compile(
-    r"\b(?:live[sd]?|living|address|located|moved|based|stay(?:ing)?|send|deliver|ship|records? show)\b[^.?!]{0,30}"
+    r"\b(?:live[sd]?|living|address|located|moved|based|stay(?:ing)?|send|deliver|ship|records?,? show)\b[^.?!]{0,30}"
     r"(?:[.?!]\s+)?$",
     re.IGNORECASE,
 )
@@ -80,16 +85,6 @@ _ADDRESS_BEFORE = re.compile(
 _STATE_BEFORE = re.compile(rf"(?:\b(?i:{US_STATES})|\b(?:{US_STATE_CODES}))[ \t]*,?[ \t]*$")
 
 
-# The last word of an organisation's name: the NER takes some for places ("Redwood Analytics").
-_ORGANISATION_WORDS = frozenset(
-    {"analytics", "bank", "society", "operations", "team", "inc", "ltd", "llc", "plc", "group", "services",
-     "solutions", "systems", "energy", "mutual", "insurance", "department", "company", "corporation", "corp",
-     "partners", "labs", "technologies", "consulting", "agency", "associates", "holdings", "industries", "pharmacy",
-     "clinic", "hospital", "surgery", "council", "centre", "center", "school", "university", "college", "office",
-     "store", "shop", "hotel", "restaurant", "cafe", "line"}
-)  # fmt: skip
-
-
 # Words the NER takes for places in calls ("Mobile's 0, 7, 9 …" is not the town in Alabama).
 _NOT_PLACE_WORDS = frozenset({"mobile", "landline", "email", "postcode", "post", "code", "zip", "iban", "swift"})
 
@@ -104,7 +99,7 @@ def plausible_place(value: str) -> bool:
         return False
     if re.sub(r"['’]s$", "", value.strip(" .,")).lower() in _NOT_PLACE_WORDS:
         return False
-    return words[-1].lower().strip(".,") not in _ORGANISATION_WORDS
+    return words[-1].lower().strip(".,") not in ORGANISATION_WORDS
 
 
 # Words that announce an address for sure (a street with its number or type garbled may follow).
@@ -159,7 +154,11 @@ class StreetAddressRecognizer(SpeechRecognizer):
             while cued and len(words) > 1 and words[0].lower() in STOP_WORDS:
                 words = words[1:]  # "7, 4, 2, and the green terrace": words recognition slipped in
             capitalised = all(w[0].isupper() for w in words)
-            if (not cued and any(w.lower() in STOP_WORDS for w in words)) or not (capitalised or cued):
+            street_type = text[match.end() - len(match.group("type")) : match.end()].lower()
+            written_lowercase = street_type in _UNMISTAKABLE_STREET_TYPES  # "It's 64 cherry circle"
+            if (not cued and any(w.lower() in STOP_WORDS for w in words)) or not (
+                capitalised or cued or written_lowercase
+            ):
                 continue  # after a cue, recognition may have put common words in the name ("Birch was drive")
             results.append(("LOCATION", match.start(), self._tail_end(text, match.end(), cued), 0.8 if cued else 0.7))
         return results

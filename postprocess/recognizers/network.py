@@ -20,7 +20,9 @@ _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 class VersionAwareIpRecognizer(IpRecognizer):
     """presidio's IP recognizer, minus dotted version numbers ("version 1.2.3.4")."""
 
-    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+    def analyze(  # type: ignore[override]  # presidio types nlp_artifacts as NlpArtifacts; None is passed
+        self, text: str, entities: list[str], nlp_artifacts: Any = None
+    ) -> list[RecognizerResult]:
         found = super().analyze(text, entities, nlp_artifacts)
         return [r for r in found if not _VERSION_BEFORE.search(text[max(0, r.start - 20) : r.start])]
 
@@ -34,10 +36,11 @@ _IP_CONTEXT = re.compile(r"\b(?:ip|i\.?p\.?|address|server|host|router|gateway|s
 class SpokenIpRecognizer(SpeechRecognizer):
     """IPv4 addresses read out: "1 9 2 dot 1 6 8 dot 1 dot 10", "10 point 0 point 0 point 2 54".
 
-    Four groups of at most three digits (each at most 255) joined by "dot", "point" or a dot.
-    "Not" (a common mishearing of "dot") and "point" count only near a word such as "IP",
-    "address" or "server"; dotted version numbers are left alone. An address read digit by digit
-    with no dots at all ("1-9-2-0-1-6-8-…") is a long digit run, redacted by the number rules.
+    Four groups of at most three digits (each at most 255) joined by "dot", "not" (a common
+    mishearing of "dot": no speech has four numbers joined by it), "point" or a dot. "Point" counts
+    only near a word such as "IP", "address" or "server"; dotted version numbers are left alone.
+    An address read digit by digit with no dots at all ("1-9-2-0-1-6-8-…") is a long digit run,
+    redacted by the number rules.
     """
 
     ENTITIES = ("IP_ADDRESS",)
@@ -58,8 +61,7 @@ class SpokenIpRecognizer(SpeechRecognizer):
                 int(groups[3]) > 255 and not (context and int(groups[3][:-1]) <= 255)
             ):
                 continue  # near "IP", "server"…, a last group over 255 may end in a word heard as a digit
-            loose = re.search(r"\b(?:not|point)\b", match.group(), re.IGNORECASE)
-            if loose and not context:
-                continue
+            if re.search(r"\bpoint\b", match.group(), re.IGNORECASE) and not context:
+                continue  # "1 point 5 point 3 point 2": an IP only near a word that announces one
             results.append(("IP_ADDRESS", match.start(), match.end(), 0.85 if context else 0.7))
         return results

@@ -25,30 +25,55 @@ from itertools import pairwise
 
 from postprocess.recognizers.base import SpeechRecognizer
 from postprocess.recognizers.chains import Chain, digit_chains
-from postprocess.recognizers.cues import Cue, CueIndex, cue_index
+from postprocess.recognizers.cues import Cue, CueIndex, cue_index, names_a_thing
 
-_MONEY_BEFORE = re.compile(r"(?:[$£€¥]|\b(?:usd|gbp|eur|us\$))\s*$", re.IGNORECASE)
+# Money: a currency sign or code; the pence or cents after "pounds"/"dollars" ("91 pounds 99"); an
+# amount named ("a bill of 90", "the total is 42").
+_MONEY_BEFORE = re.compile(
+    r"(?:[$£€¥]|\b(?:usd|gbp|eur|us\$)|\b(?:dollars?|pounds?|euros?|bucks|quid)[ \t,]*\n?"
+    r"|\b(?:bill|total|balance|cost|costs|price|fee|charge|amount|quote|budget|refund)[ \t]+"
+    r"(?:of|is|was|comes to)[ \t]*)"
+    r"\s*$",
+    re.IGNORECASE,
+)
 _UNIT_AFTER = re.compile(
     r"^\s*(?:%|per ?cent\b|(?:dollars?|bucks|euros?|pounds?|quid|pence|cents?|p|k|m|bn|million|billion|"
     r"thousand|hundred|years?|months?|weeks?|days?|hours?|hrs|minutes?|mins?|seconds?|secs?|milliseconds?|"
     r"ms|kilo\w*|miles?|meters?|metres?|feet|foot|inches|kg|km|mb|gb|tb|kb|megabits?|gigabits?|bytes?|"
     r"people|persons|users|visitors|customers|clients|employees|staff|members|attendees|subscribers|"
     r"followers|views|downloads|votes|rows|records|items|units|copies|tickets|requests|calls|emails|times|"
+    r"(?:business|working|calendar|school) days|"
     r"steps|points|lines|words|pages|students|patients|cases|deaths|households|homes)\b)",
     re.IGNORECASE,
 )
+# "22 more chairs": a count, said in the same sentence as what it counts.
+_MORE_AFTER = re.compile(r"^[ \t]+(?:more|extra)[ \t]+[a-z]", re.IGNORECASE)
 _TIME_BEFORE = re.compile(r"\d[:.]\Z")
+# An hour and its minutes said as two numbers ("five thirty" -> "5, 30") after a word that puts a time.
+_CLOCK = re.compile(r"(?:1[0-2]|0?[1-9])[ \t,.]+(?:[0-5]0|[0-5]5|15|45)")
+_TIME_WORD_BEFORE = re.compile(r"\b(?:at|from|to|until|till|by|after|before|around)[ \t]*$", re.IGNORECASE)
 _TIME_AFTER = re.compile(r"^(?:[:.]\d|\s*(?:a\.?m\b\.?|p\.?m\b\.?|o'clock|hrs\b|h\b))", re.IGNORECASE)
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_PRICE = re.compile(r"\d{1,3}(?:,\d{3})+\.\d{2}")
 _DECIMAL = re.compile(r"\d+\.\d+")
-_YEAR = re.compile(r"(?:19|20)\d\d")
+# What follows a currency sign when it is money: "1,250", "19.99", "1500" (recognition writes
+# larger amounts with thousands separators; "$20359960" is digits read out).
+_AMOUNT = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,4}(?:\.\d{1,2})?")
+_YEAR = re.compile(r"(?:19|20)[ \t]?\d\d")  # "1979", or "19 79" as a spoken year is rewritten
 _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 _TYPED_DATE = re.compile(r"(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?:\d{2}|\d{4})|\d{4}-(?P<m>\d{2})-(?P<d>\d{2})")
 _ITEM_SPLIT = re.compile(r",[ \t]+|[.?!]+[ \t]+")
 _PLUS_BEFORE = re.compile(r"\bplus[ \t,]*$", re.IGNORECASE)
+_LAST_BEFORE = re.compile(r"\blast[ \t]+$", re.IGNORECASE)
+_MONTH_BEFORE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?[ \t,]+(?:the[ \t]+)?$", re.IGNORECASE
+)
+_DATE_WORD_BEFORE = re.compile(r"\b(?:on|of|due|since|from|before|after|by|in)[ \t,]*$", re.IGNORECASE)
 # Cue kinds whose value may be shorter than an identifier, and the digit counts each allows.
 SHORT_VALUES: dict[str, range] = {
     "CARD_DETAIL": range(2, 5),
+    "EXTENSION": range(2, 7),
+    "LAST_DIGITS": range(3, 7),
     "PHONE_NUMBER": range(4, 16),  # part of a number ("My mobile is 07700", the rest after a pause)
     "IP_ADDRESS": range(3, 13),  # "the IP address is 192.16, …": part of one, heard as a decimal
     "CREDIT_CARD": range(6, 20),
@@ -70,6 +95,8 @@ TYPED_BY_CUE = frozenset(
 )  # fmt: skip
 IDENTIFIER_DIGITS = 7
 ROUND_NUMBERS = "round numbers, decimals or years"
+YEARS = "years"
+A_DATE = "a date"
 CARD_DETAIL_REACH = 100  # characters after a card number where its expiry and security code follow
 
 
@@ -90,13 +117,30 @@ def ssn_plausible(digits: str) -> bool:
 
 
 def _quantity_like(item: str) -> bool:
-    """A number as people say quantities: round ("3,000", "1500"), a year, a decimal, thousands."""
+    """A number as people say quantities: round ("3,000", "1500"), a year, a decimal, thousands
+    and pence ("13,656.89": nobody writes an identifier that way), round thousands one after
+    another ("2,000 28,000")."""
     digits = re.sub(r"\D", "", item)
     if _YEAR.fullmatch(item):
         return True
-    if _DECIMAL.fullmatch(item) or (_THOUSANDS.fullmatch(item) and digits.endswith("000")):
+    if _said_decimal(item) or (_THOUSANDS.fullmatch(item) and digits.endswith("000")) or _PRICE.fullmatch(item):
+        return True
+    parts = item.split()
+    if len(parts) > 1 and all(_THOUSANDS.fullmatch(p) and p.endswith("000") for p in parts):
         return True
     return item.isdigit() and len(item) >= 3 and item.endswith("00") and not item.startswith("0")
+
+
+def _said_decimal(item: str) -> bool:
+    """A decimal as people say one: "4.5", "19.99", "3.141"; not "9.09750157" (digits read out,
+    a dot put in by recognition)."""
+    return _DECIMAL.fullmatch(item) is not None and len(item.partition(".")[2]) <= 3
+
+
+def _decimal_artifacts(items: list[str]) -> bool:
+    """Three or more numbers, some written as decimals, with eight or more digits in all: digit
+    groups read out that recognition wrote as decimals ("6.58, 6.04, 9.78, 7.4595")."""
+    return len(items) >= 3 and any("." in i for i in items) and _digit_count(items) >= IDENTIFIER_DIGITS + 1
 
 
 def quantity_reason(value: str, before: str, after: str) -> str | None:
@@ -104,21 +148,27 @@ def quantity_reason(value: str, before: str, after: str) -> str | None:
     around it (a currency sign before, a unit after)."""
     items = [i for i in _ITEM_SPLIT.split(value) if i]
     # A currency sign is about the first number of a list, a unit about the last: the rest of a
-    # long run is still an identifier ("$4. 3, 9, 1, 4, 8, 0, …": a card after a misheard "4").
-    if _MONEY_BEFORE.search(before) and _digit_count(items[1:]) < IDENTIFIER_DIGITS:
+    # long run is still an identifier ("$4. 3, 9, 1, 4, 8, 0, …": a card after a misheard "4"), and
+    # so is an "amount" with more than one dot ("$4.0489.0869.059317").
+    amount = _AMOUNT.fullmatch(items[0]) is not None
+    if _MONEY_BEFORE.search(before) and amount and _digit_count(items[1:]) < IDENTIFIER_DIGITS:
         return "an amount of money"
-    if _UNIT_AFTER.match(after) and _digit_count(items[:-1]) < IDENTIFIER_DIGITS:
+    if (_UNIT_AFTER.match(after) or _MORE_AFTER.match(after)) and _digit_count(items[:-1]) < IDENTIFIER_DIGITS:
         return "a quantity with a unit"
     if _TIME_BEFORE.search(before) or _TIME_AFTER.match(after):
         return "a time"
+    if _CLOCK.fullmatch(value) and _TIME_WORD_BEFORE.search(before):
+        return "a time"  # "open from 7 to 5, 30"
     if _TYPED_DATE.fullmatch(value) and _valid_typed_date(value):
-        return "a date"
+        return A_DATE
     if _IPV4.fullmatch(value):
         return None
+    if _decimal_artifacts(items):
+        return None
     if all(_quantity_like(i) for i in items) or (
-        len(items) == 1 and ((_THOUSANDS.fullmatch(value) and value.endswith("000")) or _DECIMAL.fullmatch(value))
+        len(items) == 1 and ((_THOUSANDS.fullmatch(value) and value.endswith("000")) or _said_decimal(value))
     ):
-        return "years" if all(_YEAR.fullmatch(i) for i in items) else ROUND_NUMBERS
+        return YEARS if all(_YEAR.fullmatch(i) for i in items) else ROUND_NUMBERS
     groups = re.findall(r"\d+", value)
     if len(groups) == 2 and all(_YEAR.fullmatch(g) for g in groups):
         return "a range of years"
@@ -200,23 +250,50 @@ def _type_by_cue(cue: Cue, chain: Chain) -> tuple[str, float] | None:
     return entity, 0.85
 
 
+# How far before "the last four" the cue that says whose digits they are may be.
+LAST_DIGITS_OWNER_REACH = 150
+_LAST_DIGIT_OWNERS = frozenset({"US_SSN", "CREDIT_CARD", "CARD_DETAIL", "BANK_ACCOUNT_NUMBER", "PHONE_NUMBER"})
+
+
+def _owner_of_last_digits(cues: CueIndex, last: Cue) -> str:
+    """The type of "the last four" digits: of the social, card, account or phone named just before."""
+    owner = cues.nearest(last.start, LAST_DIGITS_OWNER_REACH, _LAST_DIGIT_OWNERS)
+    return owner.entity if owner is not None else "ID_NUMBER"
+
+
+def _without_count(chain: Chain) -> Chain:
+    """The chain without the count of "the last 4, 6612" that normalization glued to it."""
+    if len(chain.groups) > 1 and chain.group_texts[0] in "3456" and _LAST_BEFORE.search(chain.text, 0, chain.start):
+        return chain.part(1, len(chain.groups) - 1)
+    return chain
+
+
 def classify_chain(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
     """The PII type and score of one digit run, or None when it is not PII."""
     text = chain.text
     digits = chain.digits
     n = len(digits)
     before, after = text[max(0, chain.start - 20) : chain.start], text[chain.end : chain.end + 25]
-    attached = cues.attached(chain.start)
-    if attached is not None and attached.kind == "NOT_PII":
+    if names_a_thing(cues, chain.start):
         return None
+    attached = cues.attached(chain.start)
     reason = quantity_reason(chain.value, before, after)
     strong_cue = attached is not None and attached.kind in SHORT_VALUES and n in SHORT_VALUES[attached.kind]
-    if reason and not (strong_cue and reason == ROUND_NUMBERS):  # "my PIN is 1000"
+    # "my PIN is 1000", "… is 1984"; "it expires 1-2-13" is the card's expiry, but "it expires in
+    # 2029" is a year (a passport's)
+    expiry = attached is not None and attached.kind == "CARD_DETAIL"
+    overridable = (ROUND_NUMBERS, A_DATE) if expiry else (ROUND_NUMBERS, YEARS)
+    if reason and not (strong_cue and reason in overridable):
         return None
     if strong_cue:
         assert attached is not None
+        if attached.kind == "LAST_DIGITS":
+            return _owner_of_last_digits(cues, attached), 0.85
         typed = _type_by_cue(attached, chain) if n >= IDENTIFIER_DIGITS else None
         return typed or (attached.entity, 0.85)
+    named = cues.announced_after(chain.end)  # "It's 88035, the pin."
+    if named is not None and named.kind != "LAST_DIGITS" and n in SHORT_VALUES.get(named.kind, ()):
+        return named.entity, 0.8
     nearest = cues.nearest(chain.start)
     cued = nearest is not None and nearest.kind not in ("NOT_PII", "NUMBER")
     if n < IDENTIFIER_DIGITS and not read_digit_by_digit(chain, cued=cued) and not _leading_zero(chain):
@@ -229,15 +306,42 @@ def classify_chain(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
 
 
 def _card_detail(chain: Chain, cues: CueIndex, card_end: int) -> bool:
-    """A 2–4 digit run shortly after a card number, with no other cue in between: its expiry or
-    security code, whose cue recognition garbled ("the x-iry date is 0, 9-27")."""
+    """A 2–4 digit run shortly after a card number, with no other cue in between and not the day
+    or year of a date ("due on August 20, 27"): its expiry or security code, whose cue recognition
+    garbled ("the x-iry date is 0, 9-27")."""
     if not 0 <= chain.start - card_end <= CARD_DETAIL_REACH or not 2 <= len(chain.digits) <= 4:
         return False
     text = chain.text
-    if quantity_reason(chain.value, text[max(0, chain.start - 20) : chain.start], text[chain.end : chain.end + 25]):
+    before = text[max(0, chain.start - 20) : chain.start]
+    if quantity_reason(chain.value, before, text[chain.end : chain.end + 25]) or _MONTH_BEFORE.search(before):
         return False
     cue = cues.nearest(chain.start, chain.start - card_end)
     return cue is None or cue.entity == "CREDIT_CARD"
+
+
+def _month_year_expiry(chain: Chain, cues: CueIndex, card_end: int) -> int | None:
+    """The start of a card's expiry said as a month and a year ("expires January 2026", "valid until
+    October 20, 28", "November twenty twenty six" right after a card number): the month's start, or
+    None. A month and year after a card with a date word before it ("due on August 20, 27") is a date."""
+    digits = chain.digits
+    if not (len(digits) == 2 or (4 <= len(digits) <= 6 and digits.startswith("20"))):
+        return None  # "26", "2026", "20 26", "2020, 8" ("twenty twenty eight")
+    month = _MONTH_BEFORE.search(chain.text, max(0, chain.start - 20), chain.start)
+    if month is None:
+        return None
+    expiry_cue = cues.attached(month.start(), frozenset({"CARD_DETAIL"}))
+    if expiry_cue is not None:
+        return month.start()
+    after_card = 0 <= month.start() - card_end <= CARD_DETAIL_REACH
+    dated = _DATE_WORD_BEFORE.search(chain.text, max(0, month.start() - 12), month.start())
+    cue = cues.nearest(month.start(), month.start() - card_end)
+    return month.start() if after_card and not dated and (cue is None or cue.entity == "CREDIT_CARD") else None
+
+
+# A card's expiry and security code are the first runs after it, before any quantity; a card
+# number is one when at least this many of its digits were heard.
+CARD_DETAILS_AFTER = 3
+CARD_DIGITS_HEARD = 8
 
 
 class DigitSequenceRecognizer(SpeechRecognizer):
@@ -252,18 +356,28 @@ class DigitSequenceRecognizer(SpeechRecognizer):
         cues = cue_index(text)
         found: list[tuple[str, int, int, float]] = []
         card_end = -(10**9)
-        for chain in digit_chains(text):
-            typed = classify_chain(chain, cues)
-            if typed is None and _card_detail(chain, cues, card_end):
+        details_left = 0  # how many runs after a card number may still be its expiry or code
+        for chain in map(_without_count, digit_chains(text)):
+            start = chain.start
+            expiry = _month_year_expiry(chain, cues, card_end if details_left else -(10**9))
+            if expiry is not None:
+                typed: tuple[str, float] | None = ("CREDIT_CARD", 0.8)
+                start = expiry
+            else:
+                typed = classify_chain(chain, cues)
+            if typed is None and details_left and _card_detail(chain, cues, card_end):
                 typed = ("CREDIT_CARD", 0.6)
+            details_left = max(0, details_left - 1)
             if typed is None:
+                if quantity_reason(chain.value, text[max(0, start - 20) : start], text[chain.end : chain.end + 25]):
+                    details_left = 0  # a quantity: the talk has moved on from the card
                 continue
             entity, score = typed
-            start = chain.start
-            if entity == "PHONE_NUMBER" and (plus := _PLUS_BEFORE.search(text, max(0, start - 10), start)):
+            long_run = entity == "PHONE_NUMBER" or len(chain.digits) >= IDENTIFIER_DIGITS
+            if long_run and (plus := _PLUS_BEFORE.search(text, max(0, start - 10), start)):
                 start = plus.start()  # "plus 44 ...": the prefix is part of the number
-            if entity == "CREDIT_CARD" and len(chain.digits) >= 12:
-                card_end = chain.end
+            if entity == "CREDIT_CARD" and len(chain.digits) >= CARD_DIGITS_HEARD:
+                card_end, details_left = chain.end, CARD_DETAILS_AFTER
             found.append((entity, start, chain.end, score))
         return found
 

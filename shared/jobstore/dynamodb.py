@@ -165,7 +165,7 @@ class DynamoDBJobStore:
         if status is None:
             records = _newest_first(self._scan())
             return records[:limit] if limit is not None else records
-        records: list[JobRecord] = []
+        records = []
         kwargs: dict[str, Any] = {
             "TableName": self.table_name,
             "IndexName": STATUS_INDEX,

@@ -4,6 +4,7 @@ real enrichers, a real SQLite store — through the installed console script."""
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
 import re
@@ -195,18 +196,25 @@ def test_sentiment_labels_follow_what_was_said(batch: dict[str, Any]) -> None:
 
 
 def test_every_output_validates_against_the_published_schema(batch: dict[str, Any]) -> None:
-    schema = json.loads(Path("docs/schema/enriched-transcript.v1.json").read_text())
+    schema = json.loads(Path("postprocess/enriched-transcript.v1.json").read_text())
     for record in batch["by_name"].values():
         if record["status"] == "COMPLETE":
             jsonschema.validate(_enriched(record), schema)
 
 
-def test_captions_carry_the_clean_segments(batch: dict[str, Any]) -> None:
+def test_captions_carry_the_clean_text_in_readable_cues(batch: dict[str, Any]) -> None:
     record = batch["by_name"]["meeting.mp4"]
     srt = Path(record["outputs"]["srt"]).read_text()
     vtt = Path(record["outputs"]["vtt"]).read_text()
     assert all(f"<{kind}>" in srt + vtt for kind in expected_placeholder_types()) and vtt.startswith("WEBVTT")
-    assert srt.count(" --> ") == len(_enriched(record)["transcript"]["segments"])
+    cues = [block.splitlines() for block in srt.strip().split("\n\n")]
+    times = [re.findall(r"(\d+):(\d+):(\d+),(\d+)", cue[1]) for cue in cues]
+    seconds = [[int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000 for h, m, s, ms in pair] for pair in times]
+    assert all(1 <= len(cue[2:]) <= 2 and all(len(line) <= 42 for line in cue[2:]) for cue in cues)
+    assert all(0 < end - start <= 7 for start, end in seconds)
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(seconds)), "cues overlap"
+    clean = _enriched(record)["transcript"]["text"]
+    assert " ".join(line for cue in cues for line in cue[2:]) == clean
 
 
 def test_running_the_same_file_again_reports_the_existing_job(batch: dict[str, Any], tmp_path: Path) -> None:

@@ -1,19 +1,30 @@
-"""The recognised-speech PII corpus: build it from spoken scripts, label it, read it back.
+"""The recognised-speech PII corpora: build them from spoken scripts, label them, read them back.
 
-Every script of ``tests.support.pii_scripts`` is spoken by every voice (espeak-ng, noise mixed in
-by ffmpeg for the noisy voices), transcribed with offline-tiny.en exactly as ``clearscribe run``
-does (``pipeline.asr.engine.load_engine``), and the script's marked spans are carried over to the
-recognised text by aligning the two word by word (numbers compared digit by digit, so "four one
-one one" in the script finds "4111" in the transcript). The result is written as text, one
-recording per block and one segment per line, PII marked ``[[TYPE:recognised text]]``::
+Scripts are spoken by espeak-ng voices (noise mixed in by ffmpeg for some), transcribed with
+offline-tiny.en exactly as ``clearscribe run`` does (``pipeline.asr.engine.load_engine``), and
+each script's marked spans are carried over to the recognised text by aligning the two word by
+word (numbers compared digit by digit, so "four one one one" in the script finds "4111" in the
+transcript). A corpus is written as text, one recording per block and one segment per line, PII
+marked ``[[TYPE:recognised text]]``::
 
     ## us-bank-call us-m-160 tuned
     Hi Daniel, my name is [[PERSON:Margaret Thornton]] and I'm calling about ...
 
-Regenerate (about an hour for the 132 recordings on two cores; recordings and transcripts are
-cached under ``bench/.work/pii-asr``, so relabelling after a change here takes seconds)::
+Two corpora are built this way:
 
-    python -m tests.support.asr_corpus [--out tests/data/pii_asr_corpus.txt]
+- ``tests/data/pii_asr_corpus.txt``: the fixed scripts of ``tests.support.pii_scripts``, each
+  read by every voice there (parts *tuned*, *held-out*, *unseen*);
+- generated calls (``tests.support.pii_generator``), one recording per seed: the development
+  range is committed as ``tests/data/pii_asr_dev.txt``; the test range is built by
+  ``bench.bench_pii_asr`` into ``bench/.work`` and never written out value by value.
+
+Recordings and transcripts are cached under ``bench/.work/pii-asr`` by the text spoken and the
+voice (name, variant, speed, noise), so nothing is transcribed twice and relabelling after a
+change here takes seconds. A fresh build takes about 7 s of recognition per minute-long call on
+two cores::
+
+    python -m tests.support.asr_corpus                 # the fixed scripts (about an hour)
+    python -m tests.support.asr_corpus --generated dev # the development range (about 20 minutes)
 
 The labels come from the alignment alone (the tuned part was also read through by eye). A label
 covers the recognised units from the first to the last that match the spoken value — exactly, as
@@ -25,6 +36,7 @@ longer there to leak.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import subprocess
@@ -33,16 +45,18 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 
+from tests.support.pii_generator import DEV_SEEDS, Generated, generated
 from tests.support.pii_scripts import SCRIPTS, VOICES, PiiScript, Split, Voice, recording_split
 from tests.support.scripts import Script
 from tests.support.speech import ffmpeg_exe, speak_to_wav
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS_PATH = ROOT / "tests" / "data" / "pii_asr_corpus.txt"
+DEV_CORPUS_PATH = ROOT / "tests" / "data" / "pii_asr_dev.txt"
 WORK = ROOT / "bench" / ".work" / "pii-asr"
 _SCRIPT_MARK = re.compile(r"\{([A-Z_]+):([^}]*)\}")
 _CORPUS_MARK = re.compile(r"\[\[([A-Z_]+):(.+?)\]\]")
-_HEADER = re.compile(r"^## (?P<script>\S+) (?P<voice>\S+) (?P<split>tuned|held-out|unseen)$")
+_HEADER = re.compile(r"^## (?P<script>\S+) (?P<voice>\S+) (?P<split>tuned|held-out|unseen|dev|test)$")
 
 
 # -- the corpus as data ---------------------------------------------------------------------------
@@ -123,12 +137,22 @@ def load_asr_corpus(path: Path = CORPUS_PATH) -> list[Recording]:
     return recordings
 
 
-def write_asr_corpus(recordings: Iterable[Recording], path: Path = CORPUS_PATH) -> None:
-    head = [
-        "# PII in recognised speech: espeak-ng voices reading tests/support/pii_scripts.py, transcribed by",
-        "# offline-tiny.en as `clearscribe run` does. One block per recording, one segment per line,",
-        "# [[TYPE:text]] marks a labelled span. Regenerate with `python -m tests.support.asr_corpus`.",
-    ]
+CORPUS_HEAD = (
+    "# PII in recognised speech: espeak-ng voices reading tests/support/pii_scripts.py, transcribed by",
+    "# offline-tiny.en as `clearscribe run` does. One block per recording, one segment per line,",
+    "# [[TYPE:text]] marks a labelled span. Regenerate with `python -m tests.support.asr_corpus`.",
+)
+DEV_CORPUS_HEAD = (
+    "# PII in recognised speech: the development range of generated calls (tests/support/pii_generator.py),",
+    "# one seed each, read by espeak-ng voices and transcribed by offline-tiny.en as `clearscribe run` does.",
+    "# One block per recording (seed, voice-speed[-noise]), one segment per line, [[TYPE:text]] marks a",
+    "# labelled span. Regenerate with `python -m tests.support.asr_corpus --generated dev`.",
+)
+
+
+def write_asr_corpus(
+    recordings: Iterable[Recording], path: Path = CORPUS_PATH, head: Iterable[str] = CORPUS_HEAD
+) -> None:
     blocks = []
     for recording in recordings:
         lines = [f"## {recording.script} {recording.voice} {recording.split}"]
@@ -276,13 +300,20 @@ def _spans_per_segment(
 
 
 # -- making the recordings ------------------------------------------------------------------------
+def recording_key(spoken: str, voice: Voice) -> str:
+    """What a recording is cached by: the text spoken and everything about the voice."""
+    what = json.dumps([spoken, voice.voice, voice.words_per_minute, voice.noise, voice.noise_amplitude])
+    return hashlib.sha256(what.encode("utf-8")).hexdigest()[:16]
+
+
 def record(script: PiiScript, voice: Voice, work: Path = WORK) -> Path:
-    """The script spoken by the voice as a WAV file (cached by script and voice)."""
-    wav = work / f"{script.name}-{script.script.fingerprint}-{voice.name}.wav"
+    """The script spoken by the voice as a WAV file (cached by the text spoken and the voice)."""
+    spoken = script.script.spoken
+    wav = work / f"{script.name}-{voice.name}-{recording_key(spoken, voice)}.wav"
     if wav.exists():
         return wav
     clean = wav.with_suffix(".clean.wav")
-    speak_to_wav(script.script.spoken, clean, voice=voice.voice, words_per_minute=voice.words_per_minute)
+    speak_to_wav(spoken, clean, voice=voice.voice, words_per_minute=voice.words_per_minute)
     if not voice.noise:
         clean.rename(wav)
         return wav
@@ -307,30 +338,56 @@ def transcribe(wav: Path, engine: object) -> list[str]:
     return texts
 
 
-def build(work: Path = WORK) -> Iterator[Recording]:
-    """Every script read by every voice, transcribed and labelled."""
+def recognition_engine(work: Path = WORK) -> object:
+    """The speech engine ``clearscribe run`` uses by default, with the offline tiny.en weights."""
     from pipeline.asr.engine import load_engine
     from shared.config import OFFLINE_MODEL, Settings
 
     work.mkdir(parents=True, exist_ok=True)
-    engine = load_engine("faster-whisper", OFFLINE_MODEL, settings=Settings(home=work))
+    return load_engine("faster-whisper", OFFLINE_MODEL, settings=Settings(home=work))
+
+
+def recognised(script: PiiScript, voice: Voice, split: Split, engine: object, work: Path = WORK) -> Recording:
+    """One script read by one voice, transcribed and labelled."""
+    segments = transcribe(record(script, voice, work), engine)
+    labelled = label_transcript(script.script, segments)
+    return Recording(script.name, voice.name, split, tuple(labelled))
+
+
+def build(work: Path = WORK) -> Iterator[Recording]:
+    """Every fixed script read by every voice, transcribed and labelled."""
+    engine = recognition_engine(work)
     for script in SCRIPTS:
         for voice in VOICES:
-            segments = transcribe(record(script, voice, work), engine)
-            labelled = label_transcript(script.script, segments)
-            yield Recording(script.name, voice.name, recording_split(script, voice), tuple(labelled))
+            yield recognised(script, voice, recording_split(script, voice), engine, work)
+
+
+def build_generated(calls: Iterable[Generated], work: Path = WORK) -> Iterator[Recording]:
+    """Every generated call read by its voice, transcribed and labelled (the engine is loaded
+    only if something is not cached yet)."""
+    engine: object | None = None
+    for call in calls:
+        wav = record(call.script, call.voice, work)
+        if engine is None and not wav.with_suffix(".segments.json").exists():
+            engine = recognition_engine(work)
+        yield recognised(call.script, call.voice, call.split, engine, work)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Build the recognised-speech PII corpus.")
-    parser.add_argument("--out", type=Path, default=CORPUS_PATH)
+    parser = argparse.ArgumentParser(description="Build a recognised-speech PII corpus.")
+    parser.add_argument("--generated", choices=("dev",), help="build the generated development range instead")
+    parser.add_argument("--out", type=Path, help="where to write it (default: its file under tests/data)")
     parser.add_argument("--work", type=Path, default=WORK, help="where recordings and transcripts are cached")
     args = parser.parse_args(argv)
+    if args.generated:
+        recordings_iter, out, head = build_generated(generated(DEV_SEEDS), args.work), DEV_CORPUS_PATH, DEV_CORPUS_HEAD
+    else:
+        recordings_iter, out, head = build(args.work), CORPUS_PATH, CORPUS_HEAD
     recordings = []
-    for recording in build(args.work):
+    for recording in recordings_iter:
         print(recording.name, recording.split, sum(len(s.spans) for s in recording.segments), "spans", flush=True)
         recordings.append(recording)
-    write_asr_corpus(recordings, args.out)
+    write_asr_corpus(recordings, args.out or out, head)
     return 0
 
 

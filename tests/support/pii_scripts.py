@@ -21,7 +21,7 @@ from typing import Literal
 
 from tests.support.scripts import Script
 
-Split = Literal["tuned", "held-out", "unseen"]
+Split = Literal["tuned", "held-out", "unseen", "dev", "test"]
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Voice:
     voice: str
     words_per_minute: int
     split: Split
-    noise: Literal["", "pink", "brown"] = ""
+    noise: Literal["", "pink", "brown", "white"] = ""
     noise_amplitude: float = 0.0
 
 

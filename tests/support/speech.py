@@ -44,6 +44,17 @@ def speak_to_wav(text: str, out: Path, *, voice: str = "en-us", words_per_minute
     return out
 
 
+def mix_noise(clean: Path, out: Path, *, color: str = "pink", amplitude: float = 0.04, seed: int = 7) -> Path:
+    """``clean`` speech with ``color`` noise (ffmpeg ``anoisesrc``: white, pink, brown …) mixed in."""
+    noise = f"anoisesrc=color={color}:amplitude={amplitude}:sample_rate=22050:seed={seed}"
+    subprocess.run(
+        [ffmpeg_exe(), "-nostdin", "-v", "error", "-y", "-i", str(clean), "-f", "lavfi", "-i", noise,
+         "-filter_complex", "[0:a][1:a]amix=inputs=2:duration=first:normalize=0", str(out)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return out
+
+
 def mux_video(audio: Path, out: Path, *, size: str = "320x240", video: bool = True, audio_codec: str = "aac") -> Path:
     """Mux ``audio`` with a generated colour video track into ``out`` (container from the suffix)."""
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,12 +1,16 @@
-"""Audio for the inference engine: any container PyAV reads, decoded to 16 kHz mono float32.
+"""Audio for the speech engines: any container PyAV reads, decoded to 16 kHz mono float32.
 
 PyAV needs no ffmpeg binary. The endpoint receives what the MediaConvert template writes (mono
 16 kHz AAC-LC in an M4A container, ``shared.contract``); locally any audio or video file works.
+:func:`stream_audio` decodes a file window by window, so memory holds a few minutes of samples
+whatever the recording's length; :func:`decode_audio` decodes it whole (a request body).
+Windows are cut at the quietest moment near their end (:func:`window_bounds`), between words.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +27,7 @@ from shared.errors import (
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["SAMPLE_RATE", "decode_audio", "window_bounds"]
+__all__ = ["SAMPLE_RATE", "array_windows", "decode_audio", "stream_audio", "window_bounds"]
 
 
 def decode_audio(source: bytes | bytearray | Path | str, *, max_seconds: float | None = None) -> np.ndarray:
@@ -35,16 +39,75 @@ def decode_audio(source: bytes | bytearray | Path | str, *, max_seconds: float |
     """
     import numpy as np
 
+    pieces = list(_decoded_pieces(source, max_seconds=max_seconds))
+    audio = np.concatenate(pieces).astype(np.float32, copy=False) if pieces else np.zeros(0, np.float32)
+    if audio.size == 0:
+        raise EmptyFileError(f"{_label(source)}: the audio track holds no samples")
+    return audio
+
+
+def stream_audio(
+    source: bytes | bytearray | Path | str,
+    *,
+    window_s: float,
+    search_s: float = 10.0,
+    max_seconds: float | None = None,
+) -> Iterator[tuple[float, np.ndarray]]:
+    """``(offset in seconds, samples)`` windows of at most ``window_s`` seconds covering the whole
+    audio, decoded as they are needed and cut as :func:`window_bounds` cuts them. Errors as
+    :func:`decode_audio`."""
+    import numpy as np
+
+    window = max(int(window_s * SAMPLE_RATE), 1)
+    buffered: list[np.ndarray] = []
+    size = 0
+    offset = 0
+    for piece in _decoded_pieces(source, max_seconds=max_seconds):
+        buffered.append(piece)
+        size += piece.shape[0]
+        if size <= window + int(search_s * SAMPLE_RATE):
+            continue
+        samples = np.concatenate(buffered)
+        while samples.shape[0] > window:
+            cut = _quiet_cut(samples, window=window, search_s=search_s)
+            yield offset / SAMPLE_RATE, samples[:cut].copy()
+            offset += cut
+            samples = samples[cut:]
+        buffered, size = [samples], samples.shape[0]
+    rest = np.concatenate(buffered).astype(np.float32, copy=False) if buffered else np.zeros(0, np.float32)
+    if offset == 0 and rest.size == 0:
+        raise EmptyFileError(f"{_label(source)}: the audio track holds no samples")
+    while rest.shape[0] > window:  # no more input: what is left may still hold two windows
+        cut = _quiet_cut(rest, window=window, search_s=search_s)
+        yield offset / SAMPLE_RATE, rest[:cut].copy()
+        offset += cut
+        rest = rest[cut:]
+    if rest.size:
+        yield offset / SAMPLE_RATE, rest
+
+
+def array_windows(audio: np.ndarray, *, window_s: float, search_s: float = 10.0) -> Iterator[tuple[float, np.ndarray]]:
+    """``(offset in seconds, samples)`` windows of decoded ``audio``, cut as :func:`stream_audio` cuts."""
+    for lo, hi in window_bounds(audio, window_s=window_s, search_s=search_s):
+        yield lo / SAMPLE_RATE, audio[lo:hi]
+
+
+def _label(source: bytes | bytearray | Path | str) -> str:
+    return f"{len(source)} bytes" if isinstance(source, bytes | bytearray) else Path(source).name
+
+
+def _decoded_pieces(source: bytes | bytearray | Path | str, *, max_seconds: float | None) -> Iterator[np.ndarray]:
+    """The samples of the first audio stream, frame by frame, as 16 kHz mono float32 arrays."""
     try:
         import av
     except ImportError as exc:  # pragma: no cover - depends on the host image
         raise ModelUnavailableError("audio decoding needs PyAV (pip install av)") from exc
 
+    label = _label(source)
     if isinstance(source, bytes | bytearray):
         if not source:
             raise EmptyFileError("the request body is empty: send the audio bytes")
         handle: Any = io.BytesIO(bytes(source))
-        label = f"{len(source)} bytes"
     else:
         path = Path(source)
         if not path.is_file():
@@ -52,9 +115,7 @@ def decode_audio(source: bytes | bytearray | Path | str, *, max_seconds: float |
         if path.stat().st_size == 0:
             raise EmptyFileError(f"{path.name}: the file is empty")
         handle = str(path)
-        label = path.name
 
-    pieces: list[np.ndarray] = []
     try:
         with av.open(handle, mode="r") as container:
             if not container.streams.audio:
@@ -70,20 +131,16 @@ def decode_audio(source: bytes | bytearray | Path | str, *, max_seconds: float |
             decoded = 0
             for frame in container.decode(stream):
                 for out in resampler.resample(frame):
-                    pieces.append(out.to_ndarray().reshape(-1))
                     decoded += out.samples
+                    yield out.to_ndarray().reshape(-1)
                 if max_seconds is not None and decoded > max_seconds * SAMPLE_RATE:
                     raise MediaTooLongError(f"{label}: the audio exceeds the limit of {max_seconds:.0f} s")
             for out in resampler.resample(None):
-                pieces.append(out.to_ndarray().reshape(-1))
+                yield out.to_ndarray().reshape(-1)
     except ClearscribeError:
         raise
     except (av.FFmpegError, ValueError, EOFError) as exc:
         raise InvalidMediaError(f"{label}: not decodable audio ({type(exc).__name__})") from exc
-    audio = np.concatenate(pieces).astype(np.float32, copy=False) if pieces else np.zeros(0, np.float32)
-    if audio.size == 0:
-        raise EmptyFileError(f"{label}: the audio track holds no samples")
-    return audio
 
 
 def window_bounds(
@@ -93,22 +150,27 @@ def window_bounds(
     ``frame_s`` frame within the last ``search_s`` seconds before the limit (between words, not
     inside one). Returns ``[(start, end), …]`` sample indices covering the whole array.
     """
-    import numpy as np
-
     n = int(audio.shape[0])
     window = max(int(window_s * SAMPLE_RATE), 1)
-    frame = max(int(frame_s * SAMPLE_RATE), 1)
-    search = min(max(int(search_s * SAMPLE_RATE), frame), window)
     bounds: list[tuple[int, int]] = []
     start = 0
     while n - start > window:
-        limit = start + window
-        lo = limit - search
-        frames = (limit - lo) // frame
-        region = audio[lo : lo + frames * frame].reshape(frames, frame)
-        quietest = int(np.argmin(np.sqrt(np.mean(np.square(region, dtype=np.float64), axis=1))))
-        cut = lo + quietest * frame + frame // 2
+        cut = start + _quiet_cut(audio[start:], window=window, search_s=search_s, frame_s=frame_s)
         bounds.append((start, cut))
         start = cut
     bounds.append((start, n))
     return bounds
+
+
+def _quiet_cut(audio: np.ndarray, *, window: int, search_s: float, frame_s: float = 0.1) -> int:
+    """Where to end a window of at most ``window`` samples at the start of ``audio``: the middle of
+    the quietest ``frame_s`` frame within the last ``search_s`` seconds before the limit."""
+    import numpy as np
+
+    frame = max(int(frame_s * SAMPLE_RATE), 1)
+    search = min(max(int(search_s * SAMPLE_RATE), frame), window)
+    lo = window - search
+    frames = (window - lo) // frame
+    region = audio[lo : lo + frames * frame].reshape(frames, frame)
+    quietest = int(np.argmin(np.sqrt(np.mean(np.square(region, dtype=np.float64), axis=1))))
+    return lo + quietest * frame + frame // 2

@@ -1,22 +1,24 @@
 """The transformers engine: a Whisper / Distil-Whisper checkpoint that transcribes a whole recording.
 
-A Whisper model sees 30 s at a time; called without a long-form strategy a transformers pipeline
-returns the first 30 s only. Here long recordings are cut into windows at their quietest moments
-(progress is reported per window) and each window goes through a long-form strategy with
-timestamps:
+It follows the shared decoding policy (:mod:`.decoding`), as the local faster-whisper engine does:
+the audio in windows of a few minutes cut at quiet moments (progress is reported per window),
+Silero VAD (:mod:`.vad`) finding the speech in each, a first pass, then every troubled or uncovered
+stretch decoded again clip by clip, and the speech still without words reported. The first pass
+uses one of two strategies:
 
-* ``sequential``: Whisper's own sliding 30 s decoding, each step continuing at the last predicted
-  timestamp, with the reference implementation's temperature fallback. Best accuracy and
-  sentence-level segment times; one step at a time. The default on a CPU.
-* ``chunked``: the pipeline cuts the audio into overlapping ``chunk_length_s`` chunks, decodes
-  ``batch_size`` of them at once and merges the texts. The default on a GPU (with float16 and
-  batches of 16); segment times are coarser.
+* ``chunked``: the speech cut into chunks of at most 30 s, each decoded on its own (short-form,
+  with word timestamps), ``batch_size`` chunks at a time. A runaway costs at most its chunk.
+  The default on a GPU (float16, batches of 16).
+* ``sequential``: Whisper's own sliding 30 s decoding over the window, each step continuing at the
+  last predicted timestamp, with the reference implementation's temperature fallback.
+  Sentence-level segment times, no word times; one step at a time. The default on a CPU.
 
 Both run the same code on any device: on a GPU only the device, the float16 weights and the batch
-size differ. English only: with a multilingual checkpoint the spoken language is detected first
-and clearly non-English audio fails with ``UnsupportedLanguageError``; English-only checkpoints
-(``*.en``) cannot tell languages apart, so no check is made for them. Transcript text never goes
-to logs.
+size differ. Every ``generate`` call starts from the same torch seed, so the fallback's sampling
+gives the same words for the same audio whatever ran before. English only: with a multilingual
+checkpoint the spoken language is detected first and clearly non-English audio fails with
+``UnsupportedLanguageError``; English-only checkpoints (``*.en``) cannot tell languages apart, so no
+check is made for them. Transcript text never goes to logs.
 """
 
 from __future__ import annotations
@@ -24,12 +26,23 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.asr.inference.audio import decode_audio, window_bounds
-from shared.contract import DEFAULT_MODEL_ID, SAMPLE_RATE, TASK
+from pipeline.asr.inference.audio import array_windows, stream_audio
+from pipeline.asr.inference.decoding import (
+    DECODE_SEED,
+    WINDOW_SECONDS,
+    Decoded,
+    chunk_spans,
+    decode_windows,
+    max_new_tokens,
+    to_transcript,
+)
+from pipeline.asr.inference.vad import detect_speech
+from shared.contract import DEFAULT_MODEL_ID, SAMPLE_RATE, STRATEGIES, TASK
 from shared.errors import (
     ClearscribeError,
     EmptyFileError,
@@ -38,7 +51,7 @@ from shared.errors import (
     UnsupportedLanguageError,
 )
 from shared.log import get_logger
-from shared.models import Segment, Transcript
+from shared.models import Transcript, Word
 
 if TYPE_CHECKING:
     import numpy as np
@@ -48,7 +61,6 @@ __all__ = ["DEFAULT_MODEL_ID", "MODEL_ALIASES", "STRATEGIES", "TransformersEngin
 log = get_logger("clearscribe.inference")
 
 ENGINE_NAME = "transformers"
-STRATEGIES = ("sequential", "chunked")
 #: Whisper's safeguards for sequential decoding (as in the reference implementation): a 30 s step
 #: whose text is too repetitive (gzip compression ratio) or too unlikely (mean log-probability) is
 #: decoded again at a higher temperature, and a step that is probably silence is skipped. Without
@@ -60,7 +72,6 @@ LONG_FORM_FALLBACK: dict[str, Any] = {
     "logprob_threshold": -1.0,
     "no_speech_threshold": 0.6,
 }
-DECODE_SEED = 0
 # Short names the local CLI accepts, as for faster-whisper (``--model distil-large-v3``).
 MODEL_ALIASES = {
     name: f"distil-whisper/{name}"
@@ -73,11 +84,12 @@ class TransformersEngine:
     """A transformers ASR pipeline over a Whisper / Distil-Whisper checkpoint.
 
     ``model`` is a local Hugging Face model directory or a hub id (a short Distil-Whisper name
-    such as ``distil-large-v3`` is expanded). ``strategy`` is the long-form strategy
-    (``sequential`` or ``chunked``, see the module docstring); ``chunk_length_s`` and
-    ``batch_size`` apply to ``chunked`` (Distil-Whisper recommends 25–30 s chunks). ``num_beams``
-    is the beam width (5 as in the reference Whisper decoding and the local faster-whisper engine;
-    1 is greedy, faster). ``window_s`` is how much audio one call gets (progress is reported per
+    such as ``distil-large-v3`` is expanded). ``strategy`` is the first pass's strategy
+    (``sequential`` or ``chunked``, see the module docstring); ``chunk_length_s`` is the longest
+    chunk ``chunked`` groups speech into (Distil-Whisper recommends 25–30 s), ``batch_size`` how
+    many chunks (and clips decoded again) go through the model at once. ``num_beams`` is the beam
+    width (5 as in the reference Whisper decoding and the local faster-whisper engine; 1 is
+    greedy, faster). ``window_s`` is how much audio is decoded at a time (progress is reported per
     window; with ``chunked`` a window holds at least ``batch_size`` chunks). ``device`` ``cuda``
     loads the weights in float16.
     """
@@ -91,7 +103,7 @@ class TransformersEngine:
         device: str = "cpu",
         chunk_length_s: int = 30,
         batch_size: int = 1,
-        window_s: float = 300.0,
+        window_s: float = WINDOW_SECONDS,
         strategy: str = "sequential",
         num_beams: int = 5,
         model_name: str | None = None,
@@ -129,78 +141,92 @@ class TransformersEngine:
 
     # SpeechEngine protocol
     def transcribe(self, audio_path: Path, *, on_progress: Callable[[float], None] | None = None) -> Transcript:
-        audio = decode_audio(Path(audio_path), max_seconds=self.max_audio_seconds)
-        return self.transcribe_array(audio, on_progress=on_progress)
+        """Transcribe an audio or video file, decoded window by window (memory holds one window)."""
+        windows = stream_audio(Path(audio_path), window_s=self.window_s, max_seconds=self.max_audio_seconds)
+        first = next(windows)  # the first window, for the language check (an empty file has raised)
+        self._check_english(first[1])
+        return self._transcribe_windows(chain([first], windows), on_progress=on_progress)
 
     def transcribe_array(self, audio: np.ndarray, *, on_progress: Callable[[float], None] | None = None) -> Transcript:
         """Transcribe 16 kHz mono float32 samples from start to end."""
         if audio.size == 0:
             raise EmptyFileError("the audio holds no samples")
-        duration = audio.shape[0] / SAMPLE_RATE
-        started = time.monotonic()
         self._check_english(audio)
-        import torch
+        return self._transcribe_windows(array_windows(audio, window_s=self.window_s), on_progress=on_progress)
 
-        torch.manual_seed(DECODE_SEED)  # the fallback samples: the same audio gives the same transcript
-        generate_kwargs = self._generate_kwargs()
-        segments: list[Segment] = []
+    def _transcribe_windows(
+        self, windows: Iterable[tuple[float, np.ndarray]], *, on_progress: Callable[[float], None] | None
+    ) -> Transcript:
+        started = time.monotonic()
         try:
-            for lo, hi in window_bounds(audio, window_s=self.window_s):
-                offset, window_end = lo / SAMPLE_RATE, hi / SAMPLE_RATE
-                for start, end, text in self._run_window(audio[lo:hi], generate_kwargs):
-                    seg_start = round(min(offset + start, window_end), 3)
-                    seg_end = round(
-                        min(offset + (end if end is not None else hi / SAMPLE_RATE - offset), window_end), 3
-                    )
-                    segments.append(Segment(id=len(segments), start=seg_start, end=max(seg_end, seg_start), text=text))
-                if on_progress:
-                    on_progress(round(window_end, 3))
+            decoding = decode_windows(
+                windows,
+                detect=detect_speech,
+                decode_window=self._decode_window,
+                decode_clips=self._decode_clips,
+                on_progress=on_progress,
+            )
         except ClearscribeError:
             raise
         except (RuntimeError, ValueError, IndexError, KeyError, TypeError) as exc:
             raise TranscriptionError(f"speech recognition failed ({type(exc).__name__})") from exc
+        transcript = to_transcript(decoding, language="en", model=self.model_name, engine=self.name)
         log.info(
             "transcribed",
             extra={
-                "audio_seconds": round(duration, 3),
-                "segments": len(segments),
+                "audio_seconds": transcript.duration,
+                "segments": len(transcript.segments),
+                "speech_seconds": transcript.speech_seconds,
+                "covered_seconds": transcript.covered_seconds,
                 "seconds": round(time.monotonic() - started, 3),
                 "model": self.model_name,
             },
         )
-        return Transcript(
-            language="en",
-            duration=round(duration, 3),
-            segments=tuple(segments),
-            model=self.model_name,
-            engine=self.name,
-        )
+        return transcript
 
-    # -- internals ----------------------------------------------------------------------------
-    def _run_window(
-        self, samples: np.ndarray, generate_kwargs: dict[str, Any]
-    ) -> Iterator[tuple[float, float | None, str]]:
+    # -- the decoding policy's seams --------------------------------------------------------------
+    def _decode_window(self, samples: np.ndarray, speech: list[tuple[float, float]]) -> list[Decoded]:
+        """The first pass over one window (see the module docstring)."""
         if self.strategy == "sequential":
-            yield from self._run_sequential(samples, generate_kwargs)
-            return
-        result = self._pipe(
-            {"raw": samples, "sampling_rate": SAMPLE_RATE},
-            return_timestamps=True,
-            generate_kwargs=generate_kwargs,
-            chunk_length_s=self.chunk_length_s,
-            batch_size=self.batch_size,
-            ignore_warning=True,
-        )
-        for chunk in result.get("chunks") or ():
-            text = str(chunk.get("text") or "").strip()
-            if not text:
-                continue
-            start, end = chunk.get("timestamp") or (None, None)
-            yield float(start or 0.0), (float(end) if end is not None else None), text
+            return list(self._run_sequential(samples, self._generate_kwargs()))
+        return self._decode_pieces(samples, chunk_spans(speech, max_seconds=self.chunk_length_s))
 
-    def _run_sequential(
-        self, samples: np.ndarray, generate_kwargs: dict[str, Any]
-    ) -> Iterator[tuple[float, float | None, str]]:
+    def _decode_clips(self, samples: np.ndarray, clips: list[tuple[float, float]]) -> list[Decoded]:
+        """Each clip decoded whole and on its own."""
+        return self._decode_pieces(samples, clips)
+
+    def _decode_pieces(self, samples: np.ndarray, spans: list[tuple[float, float]]) -> list[Decoded]:
+        """Each ``(start, end)`` piece of ``samples`` (at most 30 s) decoded on its own with word
+        timestamps, ``batch_size`` at a time; one segment per piece that has words."""
+        import torch
+
+        if not spans:
+            return []
+        inputs = [
+            {"raw": samples[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)], "sampling_rate": SAMPLE_RATE}
+            for start, end in spans
+        ]
+        torch.manual_seed(DECODE_SEED)
+        results = self._pipe(
+            inputs,
+            batch_size=self.batch_size,
+            return_timestamps="word",
+            generate_kwargs={**self._generate_kwargs(), "max_new_tokens": max_new_tokens(spans)},
+        )
+        decoded: list[Decoded] = []
+        for (start, end), result in zip(spans, results, strict=True):
+            words = tuple(
+                Word(start + float(lo or 0.0), start + float(hi if hi is not None else (lo or 0.0)), _spaced(text))
+                for chunk in result.get("chunks") or ()
+                if (text := str(chunk.get("text") or "")).strip()
+                for lo, hi in [chunk.get("timestamp") or (None, None)]
+            )
+            text = str(result.get("text") or "").strip()
+            if text:
+                decoded.append(Decoded(start, end, text, 0.0, words))
+        return decoded
+
+    def _run_sequential(self, samples: np.ndarray, generate_kwargs: dict[str, Any]) -> Iterator[Decoded]:
         """Whisper's sequential long-form decoding through the pipeline's model and processors.
 
         ``generate(..., return_segments=True)`` gives absolute segment times in transformers 4.4x
@@ -222,6 +248,8 @@ class TransformersEngine:
             options["attention_mask"] = inputs.attention_mask.to(model.device)
         else:  # up to 30 s: one padded window, decoded as the pipeline does it
             inputs = extractor(samples, sampling_rate=SAMPLE_RATE, return_tensors="pt")
+        duration = samples.shape[0] / SAMPLE_RATE
+        torch.manual_seed(DECODE_SEED)
         with torch.inference_mode():
             output = model.generate(
                 inputs.input_features.to(model.device, dtype=model.dtype),
@@ -235,7 +263,8 @@ class TransformersEngine:
         for segment in output["segments"][0]:
             text = _TIMESTAMP_TOKEN.sub("", tokenizer.decode(segment["tokens"], skip_special_tokens=True)).strip()
             if text:
-                yield float(segment["start"]), float(segment["end"]), text
+                start = min(float(segment["start"]), duration)
+                yield Decoded(start, max(start, min(float(segment["end"]), duration)), text)
 
     def _generate_kwargs(self) -> dict[str, Any]:
         options: dict[str, Any] = {"num_beams": self.num_beams}
@@ -282,6 +311,11 @@ class TransformersEngine:
         probs = logits[list(gen.lang_to_id.values())].float().softmax(-1)
         best = int(probs.argmax())
         return codes[best], float(probs[best])
+
+
+def _spaced(word: str) -> str:
+    """A word as the policy joins words: with its leading space (the pipeline keeps them, as a rule)."""
+    return word if word[:1].isspace() else f" {word}"
 
 
 def _load_pipeline(source: str, *, device: str) -> Any:

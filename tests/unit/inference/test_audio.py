@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.asr.inference.audio import SAMPLE_RATE, decode_audio, window_bounds
+from pipeline.asr.inference.audio import SAMPLE_RATE, array_windows, decode_audio, stream_audio, window_bounds
 from shared.errors import EmptyFileError, InvalidMediaError, MediaTooLongError, NoAudioStreamError
 from tests.support.speech import make_video_without_audio, mux_video
 
@@ -86,3 +86,26 @@ def test_short_audio_is_one_window():
     audio = np.zeros(5 * SAMPLE_RATE, dtype=np.float32)
 
     assert window_bounds(audio, window_s=300) == [(0, audio.shape[0])]
+
+
+def test_a_file_streamed_window_by_window_is_the_file_decoded_whole(long_speech_m4a: Path):
+    whole = decode_audio(long_speech_m4a)
+
+    streamed = list(stream_audio(long_speech_m4a, window_s=20.0, search_s=5.0))
+
+    assert len(streamed) >= 4 and all(w.shape[0] <= 20 * SAMPLE_RATE for _, w in streamed)
+    assert [(o, w.shape[0]) for o, w in streamed] == [
+        (o, w.shape[0]) for o, w in array_windows(whole, window_s=20.0, search_s=5.0)
+    ]
+    assert np.array_equal(np.concatenate([w for _, w in streamed]), whole)
+    assert [o for o, _ in streamed][1:] == list(itertools.accumulate(w.shape[0] / SAMPLE_RATE for _, w in streamed))[
+        :-1
+    ]
+
+
+def test_streaming_reports_bad_input_like_decoding_whole(tmp_path: Path, long_speech_m4a: Path):
+    (tmp_path / "empty.m4a").write_bytes(b"")
+    with pytest.raises(EmptyFileError):
+        list(stream_audio(tmp_path / "empty.m4a", window_s=10))
+    with pytest.raises(MediaTooLongError):
+        list(stream_audio(long_speech_m4a, window_s=10, max_seconds=30))

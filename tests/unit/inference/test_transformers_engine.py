@@ -174,3 +174,27 @@ def test_the_same_audio_gives_the_same_transcript(engine: TransformersEngine, ca
     # The digit run fails the checks at temperature 0, so the fallback samples; the seed makes it repeatable.
     audio, _, _ = card_read_out
     assert engine.transcribe(audio).segments == engine.transcribe(audio).segments
+
+
+def test_speech_the_first_pass_loses_is_decoded_again_clip_by_clip(
+    engine: TransformersEngine, short_speech_m4a: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # The shared decoding policy, here on the transformers engine: a first pass with no words over
+    # speech is decoded again; if that gives nothing either, the transcript says so.
+    from tests.unit.inference.conftest import SHORT_SCRIPT
+
+    monkeypatch.setattr(engine, "_decode_window", lambda samples, speech: [])
+    monkeypatch.setattr(engine, "num_beams", 1)
+
+    repaired = engine.transcribe(short_speech_m4a)
+
+    assert heard(SHORT_SCRIPT, repaired.text) >= 0.9 and repaired.warnings == ()
+    assert repaired.segments[0].words, "clips are decoded with word times"
+    assert repaired.covered_seconds >= 0.95 * repaired.speech_seconds > 2
+
+    monkeypatch.setattr(engine, "_decode_clips", lambda samples, clips: [])
+    lost = engine.transcribe(short_speech_m4a)
+
+    assert lost.segments == () and lost.covered_seconds == 0
+    assert [w.code for w in lost.warnings] == ["SPEECH_NOT_TRANSCRIBED"]
+    assert lost.warnings[0].end - lost.warnings[0].start == pytest.approx(lost.speech_seconds, abs=0.01)

@@ -118,8 +118,7 @@ def hostile_enriched() -> dict[str, Any]:
                     "sentiment": {"compound": -0.6, "label": HOSTILE},
                 },
             ],
-            "warnings": [HOSTILE, {"start": 4.0, "end": 6.0, "message": HOSTILE}],
-            "coverage": HOSTILE,
+            "warnings": [HOSTILE, {"start": 4.0, "end": 6.0, "message": HOSTILE}, {"code": HOSTILE}],
         },
         "pii": {
             "counts": {"PERSON": 1, HOSTILE: 1},
@@ -283,10 +282,12 @@ def test_speakers_and_recognition_warnings_show_only_when_the_transcript_has_the
     for segment, who in zip(labelled["transcript"]["segments"], ("SPEAKER_1", "SPEAKER_2"), strict=True):
         segment["speaker"] = who
     labelled["transcript"]["warnings"] = [{"start": 64.0, "end": 70.5, "message": "speech with no words"}]
-    labelled["transcript"]["coverage"] = 0.97
+    labelled["transcript"]["speech_seconds"] = 200.0
+    labelled["transcript"]["covered_seconds"] = 194.0
     page = Page(render_report(labelled))
     assert len(page.with_class("speaker")) == 2 and "SPEAKER_2" in page.all_text
-    assert "1:04–1:10: speech with no words" in page.all_text and "97%" in page.all_text
+    assert "1:04–1:10: speech with no words" in page.all_text
+    assert "97% (3 min 14 s of 3 min 20 s of speech)" in page.all_text
 
 
 def test_the_cost_section_is_there_only_with_a_cost() -> None:

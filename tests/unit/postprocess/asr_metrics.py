@@ -13,7 +13,10 @@ every redaction is an over-redaction. A value of 7 or more digits with four or m
 left visible is a leak of the kind the product must never have (how many show any digit at all is
 reported too).
 
-    python -m tests.unit.postprocess.asr_metrics [-v] [--split tuned|held-out|unseen] [CORPUS]
+    python -m tests.unit.postprocess.asr_metrics [-v] [--split tuned|held-out|unseen|dev] [CORPUS]
+
+(``tests/data/pii_asr_dev.txt`` is the development range of generated calls; the test range is
+never written out: ``python -m bench.bench_pii_asr`` reports its totals.)
 """
 
 from __future__ import annotations
@@ -27,10 +30,11 @@ from pathlib import Path
 
 from tests.support.asr_corpus import CORPUS_PATH, Recording, load_asr_corpus, units
 
-# Pieces of a value that identify nothing on their own.
+# Pieces of a value that identify nothing on their own (words that join its characters or
+# announce them: "plus 4 4 …", "9, 1, number 8, 1, …", "double" left over from "double oh").
 CONNECTORS = frozenset(
     {"dot", "not", "at", "and", "the", "of", "underscore", "dash", "hyphen", "slash", "point", "is", "to", "com",
-     "net", "org", "co", "uk", "it", "its", "my", "or"}
+     "net", "org", "co", "uk", "it", "its", "my", "or", "plus", "number", "double", "triple"}
 )  # fmt: skip
 LONG_DIGITS = 7
 LEAKED_DIGITS = 4
@@ -165,11 +169,13 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=CORPUS_PATH)
     parser.add_argument("-v", "--verbose", action="store_true", help="list leaks and wrong redactions")
-    parser.add_argument("--split", choices=("tuned", "held-out", "unseen"), action="append", help="only this part")
+    parser.add_argument(
+        "--split", choices=("tuned", "held-out", "unseen", "dev"), action="append", help="only this part"
+    )
     args = parser.parse_args(argv)
     recordings = load_asr_corpus(args.corpus)
     find = product_finder()
-    for split in args.split or ("tuned", "held-out", "unseen"):
+    for split in args.split or list(dict.fromkeys(r.split for r in recordings)):
         part = [r for r in recordings if r.split == split]
         scores = evaluate(part, find)
         print(f"\n### {split} ({len(part)} recordings)\n")

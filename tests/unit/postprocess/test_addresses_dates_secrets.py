@@ -72,6 +72,9 @@ def test_codes_that_are_not_postcodes(text: str) -> None:
         ("I was born in 1979 in Leeds", "1979"),
         ("Date of birth please.\nI was born February twenty second, nineteen sixty eight.",
          "February twenty second, nineteen sixty eight"),
+        # recognised lines: a number heard before the month; a date written in digits and dots
+        ("and your date of birth.\n1 April 10th, 1952. It's speed", "1 April 10th, 1952"),
+        ("of birth, please. I was born on 2.7. 0.3. 1966. Can I get a call back number?", "2.7. 0.3. 1966"),
     ],
 )  # fmt: skip
 def test_dates_of_birth(text: str, date: str) -> None:
@@ -101,6 +104,8 @@ def test_other_dates_are_left_alone(text: str) -> None:
         ("Set a telephone password too?\nMake it dragon castle nine. Oh,", [("PASSWORD", "dragon castle nine")]),
         ("What's your username?\nIt's S. Gallagher 7.", [("USERNAME", "S. Gallagher 7")]),
         ("my login is jsmith84, and", [("USERNAME", "jsmith84")]),
+        ("sort code 194976,\nI've reset it to sunrise harbor.", [("PASSWORD", "sunrise harbor")]),  # no noun
+        ("The pest code is Pelican Tiger.", [("PASSWORD", "Pelican Tiger")]),  # "passcode" misheard
     ],
 )
 def test_secrets_after_their_cue(text: str, expected: list[tuple[str, str]]) -> None:

@@ -28,6 +28,10 @@ from tests.unit.postprocess.recognizer_helpers import found
         ("my driver's license number is the 55281iN4 and", ("DRIVER_ID", "55281iN4")),
         ("driving licence number is GALLA 651215 SG9IJ.", ("DRIVER_ID", "GALLA 651215 SG9IJ")),
         ("the policy is P C 7 7 3 4 1 9 2 0 8", ("ID_NUMBER", "P C 7 7 3 4 1 9 2 0 8")),
+        # recognised: the letters of an NI number written lowercase
+        ("and your national insurance number,\ng g 2 8 4 3 9 8 g", ("UK_NINO", "g g 2 8 4 3 9 8")),
+        ("and your car registration, it's a blue Ford Focus E10, KXC, and", ("LICENSE_PLATE", "E10, KXC")),
+        ("Iron B-S-7-0, with cold D-D-U-T-D-D-N-3, it's", ("ID_NUMBER", "D-D-U-T-D-D-N-3")),  # spelled: a code
     ],
 )  # fmt: skip
 def test_codes_are_typed_by_shape_or_cue(text: str, expected: tuple[str, str]) -> None:
@@ -42,6 +46,7 @@ def test_codes_are_typed_by_shape_or_cue(text: str, expected: tuple[str, str]) -
         "we use an A4 sheet and HDMI 2 cables",
         "I think 2 of them, OK 5",
         "conference room B 12 at 10",
+        "COVID-19 and the M-2-5 and an A-4 sheet, B-B-C 1",
     ],
 )
 def test_short_codes_without_a_cue_are_left_alone(text: str) -> None:

@@ -29,6 +29,17 @@ def found(text: str) -> list[tuple[str, str]]:
         ("mobile 0, 7, 7, double-low, 9, double-low, 1, 2, 3", "0, 7, 7, double-low, 9, double-low, 1, 2, 3"),
         ("my plan is 7, 3, 1, 9, okay", "7, 3, 1, 9"),  # read digit by digit: a code ("PIN" misheard)
         ("I know 0123, right", "0123"),  # starts with zero: not a quantity
+        ("Try plus 4, 4, 7, 9, 4, 6, 0, 9, 5, 8, 1, 2", "plus 4, 4, 7, 9, 4, 6, 0, 9, 5, 8, 1, 2"),
+        # "to"/"for" heard for a digit after a zero or before "double"
+        ("The number on file should be 0 to 9, 787 for double 082.", "0 to 9, 787 for double 082"),
+        ("Next I am 0 to 26. Can you confirm", "0 to 26"),
+        # digit groups recognition wrote as decimals and money, or with words it put between them
+        ("Sure, 6.58, 6.04, 9.78, 7.4595, lovely order.", "6.58, 6.04, 9.78, 7.4595"),
+        ("And the number, $4.0489.0869.059317.", "4.0489.0869.059317"),
+        ("It's 9.09750157 What can't", "9.09750157"),
+        ("Okay, 6, 98, I'm 4, 7, I'm 0, 0, 2, and", "6, 98, I'm 4, 7, I'm 0, 0, 2"),
+        ("It's plus 6, 1, 4, 6, 2, 4, did 1, 6, 3, 7, did I", "plus 6, 1, 4, 6, 2, 4, did 1, 6, 3, 7"),
+        ("How would you like to pay 652 781 to 06548 7117.", "652 781 to 06548 7117"),  # "to": a digit
     ],
 )
 def test_identifiers_are_found_without_a_cue(text: str, value: str) -> None:
@@ -66,6 +77,28 @@ def test_long_runs_are_typed_by_their_cue_or_shape(text: str, kind: str) -> None
         ("the security code is four one seven", "four one seven", "CREDIT_CARD"),
         ("And your staff number?\nFor 8816.", "8816", "ID_NUMBER"),
         ("My mobile is 07700", "07700", "PHONE_NUMBER"),
+        # cue words as recognition writes them: "PIN" as "BIM", "B-I-N"; "sort code" as "thought code"
+        ("and your four-digit BIM.\nIt's 7078.", "7078", "PIN"),
+        ("B-I-N number 208032. Would you like", "208032", "PIN"),
+        ("for the phone banking line my DIN is 4962, how would you", "4962", "PIN"),
+        ("The end is 75939.", "75939", "PIN"),  # "the PIN is"
+        ("Set the iron for foam banking.\nThe iron is 878187.", "878187", "PIN"),
+        ("For security, your PM, please.\nIt's 88035, the pin.", "88035", "PIN"),  # the cue after the value
+        ("And your national insurance number is $20359960 What", "20359960", "UK_NINO"),  # "$": no amount
+        # the last digits of whatever was named before them
+        ("the card ending in 4712", "4712", "CREDIT_CARD"),
+        ("my account ends with 5521, and", "5521", "BANK_ACCOUNT_NUMBER"),
+        ("The last four are 3391, and", "3391", "ID_NUMBER"),
+        ("The thought code is 75, 64, 19 and", "75, 64, 19", "BANK_ROUTING"),
+        ("the short, gold is 4301, I need it", "4301", "BANK_ROUTING"),
+        ("My PIN is nineteen eighty four.", "nineteen eighty four", "PIN"),  # a year, but after its cue
+        ("OK, so it's 4641, and it expires\n1-2-13. Orientation is in room", "1-2-13", "CREDIT_CARD"),  # a date
+        (
+            "back number home is one eight hundred nine six two three two nine six\nmore mile",
+            "one eight hundred nine six two three two nine six",  # "more" on the next line counts nothing
+            "PHONE_NUMBER",
+        ),
+        ("my direct line, extension 2 7 2. And the new address", "2 7 2", "PHONE_NUMBER"),
     ],
 )
 def test_short_values_right_after_their_cue(text: str, value: str, kind: str) -> None:
@@ -96,6 +129,18 @@ def test_a_card_s_expiry_and_code_follow_it_even_when_their_cue_is_misheard() ->
         "the refund arrives in three to five business days, between nine and five",
         "one two three testing one two three four",
         "we grew from 15 to 240 employees",
+        "Flight you at 5 to 3,000 at 1915 from gate 32",  # "to" between a digit and thousands: a range
+        "between twenty eleven and twenty twenty four we grew from twenty eight to eight hundred employees",
+        "We are open from 7 to 5, 30. We need 22 more chairs.",  # "five thirty": a time
+        "The end is near. The end is at 5 pm. In the end it took 2 weeks.",
+        "We sold 45, the pin was lost. Chapter 12, the account of it.",
+        # recognised: amounts with thousands and pence, round thousands in a row, a time before a pause
+        "You will have 13,656.89 as you are on April 2026. It was 15,195.50 on the 10th",
+        "we ordered 2,000 28,000 at 85,000",
+        "The appointment is on the 5th of May at 1020.\n577 departure at half past 4",
+        "the meeting ending in 5 minutes; the last 3 days were long, the last four years too",
+        "it costs $1.50, $2.75 and 4.99, pages 120 to 135, and 2019 to 2023; rates of 1.5, 2.25 and 3.75 percent",
+        "The passport is valid, it expires in 2029.",  # a year after "expires": not a card's expiry
         "The total is $1,299.99 plus tax",
     ],
 )
@@ -112,7 +157,72 @@ def test_quantity_reasons_name_the_rule() -> None:
     assert quantity_reason("4539148034364712", "", "") is None
 
 
-def test_runs_join_across_segments_and_sentence_breaks_only_between_short_groups() -> None:
+def test_runs_join_across_segments_and_sentence_breaks_only_next_to_a_short_group() -> None:
     assert [c.value for c in digit_chains("reach me at 415.\n5, 5, 5, 0, 1, 9")] == ["415.\n5, 5, 5, 0, 1, 9"]
     assert [c.value for c in digit_chains("we sold 1500. 2000 more")] == ["1500", "2000"]
     assert [c.value for c in digit_chains("room B12 on the 4th, 5551234")] == ["5551234"]
+    # recognised lines: a card read out with pauses; a date's year before a build number read out
+    assert [c.value for c in digit_chains("Number 495. 66938325. 15 27.")] == ["495. 66938325. 15 27"]
+    assert [c.value for c in digit_chains("is new on August 2025.\n9965 past at")] == ["2025", "9965"]
+
+
+def test_digits_read_in_pairs_come_back_as_feet_and_inches_and_are_one_run() -> None:
+    # "sixty five thirty nine, thirty nine eleven, …" as recognition wrote it
+    assert found("Sure, it's 6'5\", 3'9\", 1'1\", 5'8\".") == [("ID_NUMBER", "6'5\", 3'9\", 1'1\", 5'8")]
+    assert found("I'm 5'8\" tall") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expiry"),
+    [
+        ("and it expires January 2026, set a telephone password", "January 2026"),
+        ("valid until October 20, 28. Do you have a reference?", "October 20, 28"),
+        (
+            "the current number is four nine eight seven seven zero eight nine three zero nine one six\n"
+            "the next pirate is November twenty twenty six and the security code is one eight zero",
+            "November twenty twenty six",  # "expiry" garbled: the month and year right after the card
+        ),
+    ],
+)
+def test_a_card_s_expiry_said_as_a_month_and_a_year(text: str, expiry: str) -> None:
+    assert expiry in [v for kind, v in found(text) if kind == "CREDIT_CARD"]
+
+
+def test_a_month_and_a_year_is_a_date_unless_it_is_a_card_s_expiry() -> None:
+    assert found("we launch in January 2026 and again on October 20, 28") == []
+    assert found("The card is 4539148034364712. The bill is due on August 20, 27.") == [
+        ("CREDIT_CARD", "4539148034364712")
+    ]
+
+
+def test_a_card_s_details_are_the_first_runs_after_it_and_never_a_date() -> None:
+    text = "The card is 4539148034364712.\nBetween 2010 and 2020 for we grew from 33 to 812 employees."
+    assert found(text) == [("CREDIT_CARD", "4539148034364712")]
+    text = (
+        "Sure, it's three, seven, oh, eight.\n1, 6, 8, 2, 0, 7, 1, 2, 7, 3, 4, 3, and it expires 3, 13. Your bill "
+        "on 91 pounds\n90, 9 is due on August 20, 27."
+    )
+    assert [v for _, v in found(text)] == [
+        "three, seven, oh, eight.\n1, 6, 8, 2, 0, 7, 1, 2, 7, 3, 4, 3",
+        "3, 13",
+    ]
+    assert found("The card is 4539148034364712. Your bill of 90, 9 is due on August 20, 27.") == [
+        ("CREDIT_CARD", "4539148034364712")
+    ]
+    assert found("The card is 4539148034364712. The refund arrives into 28 business days.") == [
+        ("CREDIT_CARD", "4539148034364712")
+    ]
+
+
+def test_a_word_that_names_things_keeps_its_own_sentence() -> None:
+    # recognised: a flight number, then a passport number read out after a pause
+    text = "Flight DL-2-3-7-Darts at quarter past 2 from 847 past\n3-5-3-1-6-1-7-4, Set the"
+    assert found(text) == [("ID_NUMBER", "3-5-3-1-6-1-7-4")]
+    assert found("the workshops run in rooms 1 0 4, 1 0 6 and 2 12") == []
+
+
+def test_the_last_four_of_a_social_named_in_the_question() -> None:
+    # recognised: the count "four" glued to the digits that follow it
+    assert [(kind, value[-4:]) for kind, value in found("And the last four of your social?\nLast four, 6612.")] == [
+        ("US_SSN", "6612")
+    ]

@@ -122,6 +122,14 @@ def test_empty_transcript_has_no_findings(warm_pii: EnrichmentConfig) -> None:
         ("i talked to john yesterday about it", ["john"]),
         ("Email me when you can.", []),
         ("Hi, this is Sarah Connor from Customer Support.", ["Sarah Connor"]),
+        # recognised lines: nouns after "your"/"the" the NER takes for names ("Ivan": "IBAN")
+        ("Your bill of 43 dollars is due on July 20 27", []),
+        ("Can you read me the Ivan? My account is abroad.", []),
+        ("Hello, thank you for calling Bluemail Telecom. This is Amnis speaking.", ["Amnis"]),
+        ("Good afternoon, Oak Ridge motors. Hi, you've reached Chris Dental.", []),  # companies
+        ("I am nearly at 29. No worries, the ticket is closed. Perfect. Cheers.", []),
+        # the NER's result for the same span is checked before presidio keeps one of the two
+        ("Morning, I'm a Gomez here.", ["Gomez"]),
     ],
 )
 def test_person_spans_lose_common_words_the_ner_adds(warm_pii: EnrichmentConfig, text: str, names: list[str]) -> None:

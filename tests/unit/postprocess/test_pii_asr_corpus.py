@@ -1,18 +1,49 @@
-"""PII redaction on real recognition output (``tests/data/pii_asr_corpus.txt``), and how it is labelled.
+"""PII redaction on real recognition output, how it is labelled, and how the generated calls are made.
 
-The targets asserted here are the ones the tuned part meets; the held-out and unseen parts are
-reported by ``python -m bench.bench_pii_asr`` (docs/benchmarks.md) and guarded against
-regressions only.
+Two corpora: the scripted calls (``tests/data/pii_asr_corpus.txt``; the targets asserted are the
+ones its tuned part meets, its other parts guarded against regressions) and the development range
+of generated calls (``tests/data/pii_asr_dev.txt``; guarded against regressions). The figures
+that count come from the test range, which ``python -m bench.bench_pii_asr`` builds and reports
+(docs/benchmarks.md) and no test reads.
 """
 
 from __future__ import annotations
 
+import random
+import re
 from collections import Counter
 
 import pytest
 
 from postprocess.config import EnrichmentConfig
-from tests.support.asr_corpus import LabelledSegment, label_transcript, load_asr_corpus, mark_segment, parse_segment
+from postprocess.recognizers import luhn_valid
+from postprocess.spoken import normalize_spoken_numbers
+from tests.support.asr_corpus import (
+    DEV_CORPUS_PATH,
+    LabelledSegment,
+    label_transcript,
+    load_asr_corpus,
+    mark_segment,
+    parse_segment,
+)
+from tests.support.pii_generator import (
+    DEV_SEEDS,
+    FIRST_NAMES,
+    LAST_NAMES,
+    TEST_ONLY_VOICES,
+    TEST_SEEDS,
+    Generated,
+    Say,
+    aba_routing,
+    aba_valid,
+    card_number,
+    generate,
+    generated,
+    iban,
+    iban_valid,
+    number_words,
+    year_words,
+)
 from tests.support.pii_scripts import SCRIPTS, VOICES
 from tests.support.scripts import Script
 from tests.unit.postprocess.asr_metrics import Scores, evaluate, product_finder
@@ -30,6 +61,30 @@ def scores(warm_pii: EnrichmentConfig) -> dict[str, Scores]:
     find = product_finder()
     splits = ("tuned", "held-out", "unseen")
     return {split: evaluate([r for r in recordings if r.split == split], find) for split in splits}
+
+
+@pytest.fixture(scope="module")
+def development(warm_pii: EnrichmentConfig) -> Scores:
+    return evaluate(load_asr_corpus(DEV_CORPUS_PATH), product_finder())
+
+
+def test_the_development_range_is_recognition_of_every_seed_in_many_voices() -> None:
+    recordings, calls = load_asr_corpus(DEV_CORPUS_PATH), generated(DEV_SEEDS)
+    assert [(r.script, r.voice) for r in recordings] == [(c.script.name, c.voice.name) for c in calls]
+    assert {r.split for r in recordings} == {"dev"} and len({c.voice.voice for c in calls}) >= 10
+    kinds = Counter(kind for r in recordings for s in r.segments for kind, _, _ in s.spans)
+    for kind in SPOKEN_TYPES:
+        assert kinds[kind] >= 10, kind
+    assert sum(not r.has_pii for r in recordings) == len([s for s in DEV_SEEDS if s % 6 == 0])
+
+
+def test_the_development_range_does_not_regress(development: Scores) -> None:
+    assert development.long_leaks <= 6  # values read out so garbled that no run of 7 digits is left
+    assert development.caught / development.expected >= 0.87
+    assert development.precision >= 0.92
+    assert development.over_redactions <= development.clean_recordings and development.most_over_redactions <= 2
+    for kind, least in (("CREDIT_CARD", 0.92), ("PHONE_NUMBER", 0.97), ("US_SSN", 0.96), ("PERSON", 0.9)):
+        assert development.by_type[kind].recall >= least, (kind, development.by_type[kind].leaks)
 
 
 def test_the_corpus_is_real_recognition_of_many_voices_with_every_kind_of_pii() -> None:
@@ -87,3 +142,69 @@ def test_spans_are_carried_onto_recognised_text_by_alignment() -> None:
         "the card is [[CREDIT_CARD:4539148, 0, 1480]]. Bye [[PERSON:Calum]].",
     ]
     assert all(isinstance(s, LabelledSegment) for s in labelled)
+
+
+# -- the generated corpus ---------------------------------------------------------------------------
+def _spoken_values(calls: list[Generated], kind: str) -> list[str]:
+    return [value for call in calls for k, value in call.script.script.secrets if k == kind]
+
+
+def _digits(spoken: str) -> str:
+    return re.sub(r"\D", "", normalize_spoken_numbers(spoken).text)
+
+
+def test_a_seed_always_gives_the_same_call_and_voice() -> None:
+    assert generate(7) == generate(7)
+    assert generate(7).script.script.marked != generate(8).script.script.marked
+
+
+def test_the_development_and_test_ranges_never_meet() -> None:
+    assert not set(DEV_SEEDS) & set(TEST_SEEDS)
+    assert generate(TEST_SEEDS.start).split == "test" and generate(DEV_SEEDS.start).split == "dev"
+
+
+def test_the_test_range_draws_voices_and_names_the_development_range_never_uses() -> None:
+    dev, test = generated(DEV_SEEDS), generated(TEST_SEEDS)
+    dev_voices = {c.voice.voice for c in dev}
+    assert not dev_voices & set(TEST_ONLY_VOICES)
+    assert {c.voice.voice for c in test} & set(TEST_ONLY_VOICES)
+    held_back = {name for i, name in enumerate(FIRST_NAMES) if i % 3 == 2} - set(LAST_NAMES)
+    dev_names = {word for value in _spoken_values(dev, "PERSON") for word in value.split()}
+    test_names = {word for value in _spoken_values(test, "PERSON") for word in value.split()}
+    assert not dev_names & held_back and test_names & held_back
+    assert len(dev_voices) >= 10 and any(c.voice.noise for c in dev)
+    assert {c.voice.words_per_minute for c in dev} <= set(range(130, 201))
+
+
+def test_generated_card_numbers_are_luhn_valid_in_every_way_they_are_read() -> None:
+    numbers = [_digits(v) for v in _spoken_values(generated(DEV_SEEDS), "CREDIT_CARD")]
+    whole = [n for n in numbers if len(n) >= 13]
+    assert len(whole) >= 30
+    assert all(luhn_valid(n) for n in whole), [n for n in whole if not luhn_valid(n)]
+
+
+def test_generated_bank_codes_carry_valid_check_digits() -> None:
+    rng = random.Random(1)
+    assert all(aba_valid(aba_routing(rng)) for _ in range(200))
+    assert all(iban_valid(iban(rng)) for _ in range(200))
+    assert iban_valid("GB82WEST12345698765432") and not iban_valid("GB83WEST12345698765432")
+    assert aba_valid("021000021") and not aba_valid("021000022")
+    brands = {card_number(rng)[0] for _ in range(300)}
+    assert {"Visa", "Mastercard", "American Express"} <= brands
+
+
+def test_numbers_are_said_as_people_say_them() -> None:
+    assert number_words(212) == "two hundred twelve"
+    assert number_words(1250, british=True) == "one thousand two hundred and fifty"
+    assert year_words(1979) == "nineteen seventy nine" and year_words(2003) == "two thousand and three"
+    assert Say("oh", doubles=True).digits("07700") == "oh double seven double oh"
+    assert Say(pairs=True).group("4539") == "forty five thirty nine"
+    assert _digits(Say(pairs=True).grouped("4539148034364712", (4, 4, 4, 4))) == "4539148034364712"
+
+
+def test_scripts_without_pii_are_full_of_harmless_numbers() -> None:
+    meetings = [c for c in generated(DEV_SEEDS) if not c.script.has_pii]
+    assert len(meetings) >= 20
+    for call in meetings:
+        assert call.script.script.secrets == []
+        assert len(re.findall(r"\b(?:one|two|three|four|five|six|seven|eight|nine)\b", call.script.script.spoken)) >= 8

@@ -89,6 +89,12 @@ def test_context_decides_between_phone_and_ssn_for_nine_digits() -> None:
         ("My e-mail is jain.go and mampl.com", "jain.go and mampl.com"),
         ("my email is m johnson at gmail dot com", "m johnson at gmail dot com"),
         ("My email address is www.cavenunderstoreleatgmail.com", "www.cavenunderstoreleatgmail.com"),
+        # recognised: the question repeats the cue, and the address comes after a pause
+        (
+            "What email should we use? The email on file should be\ntom underscore whitfield at hotmail dot co dot uk.",
+            "tom underscore whitfield at hotmail dot co dot uk",
+        ),
+        ("Alpha Dot Jackson 48 at Jackson family dot net all lower case.", "48 at Jackson family dot net"),
     ],
 )
 def test_emails_in_written_spoken_and_mangled_forms(text: str, address: str) -> None:
@@ -106,6 +112,7 @@ def test_emails_in_written_spoken_and_mangled_forms(text: str, address: str) -> 
         "cats and dogs.com are fun",
         "my email is down again",
         "at least we tried dot com",
+        "I'm at home dot com, then at the big office dot net",
     ],
 )
 def test_at_and_dot_in_ordinary_speech_are_not_emails(text: str) -> None:
@@ -121,6 +128,15 @@ def test_at_and_dot_in_ordinary_speech_are_not_emails(text: str) -> None:
         ("you're speaking with omar how can I help", "omar"),
         ("Hi, this is Linda Garcia from the Billing Department.", "Linda Garcia"),
         ("i spoke with robert wilson yesterday", "robert wilson"),
+        # recognised lines: answering the phone; "surname" heard as "so name"
+        ("Morning Theresa Murphy here.", "Theresa Murphy"),
+        ("Lake View Pharmacy Margaret Gallagher speaking, how can I help?", "Margaret Gallagher"),
+        ("Blue bell tell come, the mecca lintwist speaking, how can I help?", "mecca lintwist"),
+        ("Morning, I'm a Gomez here.", "Gomez"),
+        ("The Northgate Building Society,\nTurgeon Chakra Speaking,", "Turgeon Chakra"),
+        ("please add my brother\nSanjay soon over as a second contact", "Sanjay"),  # the cue ends a segment
+        ("So name Petrov.", "Petrov"),
+        ("My surname is Okafor.", "Okafor"),
     ],
 )
 def test_introduced_names_in_any_case(text: str, name: str) -> None:
@@ -130,7 +146,9 @@ def test_introduced_names_in_any_case(text: str, name: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["this is great thanks", "This is taking forever.", "I'm happy with the results", "it's okay we can try again",
-     "this is the best product", "my name is on the list"],
+     "this is the best product", "my name is on the list", "Everyone here. Tickets here are cheap.",
+     "The team here, thanks.", "What name is on the card?", "Generally speaking, yes.",
+     "thanks\nAnyway, we moved.", "Honestly, public speaking is hard."],
 )  # fmt: skip
 def test_introductions_without_a_name_find_nothing(text: str) -> None:
     assert found(IntroducedNameRecognizer(), text) == []
@@ -182,6 +200,11 @@ def test_long_pathological_inputs_take_linear_time(unit: str, tail: str) -> None
         ("The server address is 1, 9, 2, not 1, 6, 8, not 1, not 10.", "1, 9, 2, not 1, 6, 8, not 1, not 10"),
         ("the router is at 10 point 1 point 1 point 1", "10 point 1 point 1 point 1"),
         ("ping 8 dot 8 dot 4 dot 4 please", "8 dot 8 dot 4 dot 4"),
+        # "dot" heard as "not", and no word announcing an address in the segment
+        (
+            "One nine two not one six eight not seventy one not two zero",
+            "One nine two not one six eight not seventy one not two zero",
+        ),
     ],
 )
 def test_ip_addresses_read_out(text: str, address: str) -> None:
@@ -192,7 +215,7 @@ def test_ip_addresses_read_out(text: str, address: str) -> None:
     "text",
     [
         "we moved to version two dot four dot one dot three",  # a version, not an address
-        "I counted 1, 2, not 3, 4 on the board",  # "not" without an address nearby
+        "I counted 1, 2, not 3, 4 on the board",  # two groups
         "it scored 3 point 5 point 2 point 1 somehow",
         "the address is 300 dot 1 dot 1 dot 1",  # 300 is no octet
         "the ip is 192.168.1.10",  # written: presidio's own recognizer finds it
@@ -253,6 +276,13 @@ def test_international_numbers_with_plus_and_double(text: str, number: str) -> N
         ("i live at twenty two baker street in london", "twenty two baker street"),
         ("The office is at 1600 Pennsylvania Avenue, Washington.", "1600 Pennsylvania Avenue, Washington"),
         ("send it to 10 Downing St. please", "10 Downing St."),
+        # recognised lines: "address" misheard, the street written lowercase
+        ("It's 17-18 castle crescent, Bristol, what's your username?", "17-18 castle crescent, Bristol"),
+        ("My passport number is 535617409. It's 64 cherry circle tempeh.", "64 cherry circle"),
+        (
+            "I will record, show your rest as flat 10, 9 9, 7, bridge lane, livable, is",
+            "flat 10, 9 9, 7, bridge lane, livable",
+        ),
     ],
 )
 def test_street_addresses(text: str, address: str) -> None:
@@ -261,7 +291,12 @@ def test_street_addresses(text: str, address: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["we sold 3 cars on the street", "I walked 5 miles down the road", "we need 2 more days to finish the Road"],
+    [
+        "we sold 3 cars on the street",
+        "I walked 5 miles down the road",
+        "we need 2 more days to finish the Road",
+        "and 2 big trucks drive here",
+    ],
 )
 def test_a_number_and_a_street_word_are_not_an_address(text: str) -> None:
     assert found(StreetAddressRecognizer(), text) == []
@@ -301,3 +336,12 @@ def test_a_short_code_without_a_card_word_is_not_card_data() -> None:
 def test_a_runaway_card_number_is_found_when_card_was_misheard() -> None:
     text = "My current number is 4111, 1111, 1111, 1111, 1111, 1111, 1111, 1111."
     assert found(DigitSequenceRecognizer(), text) == [("CREDIT_CARD", text[21:-1])]
+
+
+def test_a_name_spelled_right_after_it_is_the_name() -> None:
+    # recognised: "Pham" spelled out, written as capitals
+    assert found(IntroducedNameRecognizer(), "My name is Julian Pham, that's PHM, and I'm calling") == [
+        ("PERSON", "Julian Pham"),
+        ("PERSON", "PHM"),
+    ]
+    assert found(IntroducedNameRecognizer(), "My name is Dylan Adams, that's OK.") == [("PERSON", "Dylan Adams")]

@@ -15,6 +15,7 @@ from postprocess.spoken import UNITS, normalize_spoken_numbers
         ("two hundred and twelve five five five oh one nine nine", "212 5 5 5 0 1 9 9"),
         ("double five triple oh", "55 000"),
         ("7, 7, double 0, 9", "7, 7, 00, 9"),
+        ("a visa for 169, double 835, 972", "a visa for 169, 8835, 972"),  # "double eight, three five"
         ("0 to 0, 7, 9", "0 2 0, 7, 9"),  # "oh two oh" written with a homophone
         ("from 0 to 100 people", "from 0 to 100 people"),  # "to" between a digit and a number stays
         ("nineteen eighty four", "19 84"),
