@@ -66,7 +66,7 @@ class EventRule:
     def matches(self, event: Mapping[str, Any]) -> bool:
         from moto.events.models import EventPattern
 
-        return self.enabled and EventPattern.load(json.dumps(self.pattern)).matches_event(dict(event))
+        return self.enabled and EventPattern.load(json.dumps(self.pattern)).matches_event(dict(event))  # type: ignore[arg-type]
 
     @property
     def target_arns(self) -> list[str]:

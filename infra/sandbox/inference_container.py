@@ -48,7 +48,9 @@ socket.create_connection = _refuse
 def unshare_works() -> bool:
     """Whether this machine lets a process have a network namespace of its own."""
     found = shutil.which("unshare")
-    return bool(found) and subprocess.run([found, "-n", "true"], capture_output=True, check=False).returncode == 0
+    if found is None:
+        return False
+    return subprocess.run([found, "-n", "true"], capture_output=True, check=False).returncode == 0
 
 
 def offline(argv: list[str]) -> list[str]:

@@ -57,7 +57,7 @@ def invoke_patches(invoke: InvokeFn) -> list[tuple[Any, str, Any]]:
     def lambda_service_error_names(task: Any, env: Any, ex: Exception) -> Any:
         """A Lambda service error (not a function error) is ``Lambda.<code>`` in Step Functions,
         the name the Retry of every Lambda task lists."""
-        failure = name_failure(task, env, ex)
+        failure: Any = name_failure(task, env, ex)
         if isinstance(ex, ClientError):
             name = f"Lambda.{ex.response['Error']['Code']}"
             failure.error_name = CustomErrorName(name)

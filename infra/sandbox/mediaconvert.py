@@ -290,6 +290,7 @@ class MediaConvertEmulator:
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mediaconvert")
         self._server: ThreadingHTTPServer | None = None
+        self._host = ""
         self._thread: threading.Thread | None = None
         self._processes: dict[str, subprocess.Popen[bytes]] = {}
 
@@ -483,8 +484,7 @@ class MediaConvertEmulator:
     def endpoint_url(self) -> str:
         if self._server is None:
             raise RuntimeError("the emulator is not serving")
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{self._host}:{self._server.server_port}"
 
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> str:
         """Start answering on ``host:port`` (a free port by default); returns the endpoint URL."""
@@ -493,6 +493,7 @@ class MediaConvertEmulator:
         class Handler(_ApiHandler):
             service = emulator
 
+        self._host = host
         self._server = ThreadingHTTPServer((host, port), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="mediaconvert-api", daemon=True)
@@ -534,7 +535,7 @@ def _audio_bitrate(path: Path) -> float:
     with av.open(str(path)) as container:
         (stream,) = container.streams.audio
         bits = 8 * sum(packet.size for packet in container.demux(stream))
-        seconds = float(stream.duration * stream.time_base) if stream.duration else 0.0
+        seconds = float(stream.duration * stream.time_base) if stream.duration and stream.time_base else 0.0
     return bits / seconds if seconds > 0 else 0.0
 
 
@@ -609,8 +610,8 @@ class _ApiHandler(BaseHTTPRequestHandler):
         elif operation == "CancelJob":
             result = service.cancel_job(path_args["id"])
         else:
-            status = (parse_qs(query).get("status") or [None])[0]
-            result = service.list_jobs(status)
+            statuses = parse_qs(query).get("status")
+            result = service.list_jobs(statuses[0] if statuses else None)
         return to_wire(output_shape, result) if output_shape is not None else {}
 
     def _reply(self, status: int, body: Mapping[str, Any], *, error_type: str | None = None) -> None:

@@ -517,7 +517,7 @@ class Sandbox:
         if not self.notifications_queue:
             return []
         sqs = self.client("sqs")
-        found = []
+        found: list[dict[str, Any]] = []
         while True:
             batch = sqs.receive_message(QueueUrl=self.notifications_queue, MaxNumberOfMessages=10).get("Messages", [])
             if not batch:
@@ -545,7 +545,7 @@ class Sandbox:
         if self._saved_config:
             from moto.core.config import default_user_config
 
-            default_user_config.update(self._saved_config)
+            default_user_config.update(self._saved_config)  # type: ignore[typeddict-item]
             self._saved_config = {}
         for name, level in self._saved_levels.items():
             logging.getLogger(name).setLevel(level)

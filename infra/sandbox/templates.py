@@ -435,9 +435,10 @@ class CloudAssembly:
 
     def stack_with(self, resource_type: str) -> str:
         """The name of the stack that holds a resource of ``resource_type``."""
-        (found,) = {r.stack for r in self.resources(resource_type)} or {None}
-        if found is None:
-            raise TemplateError(f"no stack holds a {resource_type}")
+        stacks = {r.stack for r in self.resources(resource_type)}
+        if len(stacks) != 1:
+            raise TemplateError(f"expected one stack holding a {resource_type}, found {sorted(stacks)}")
+        (found,) = stacks
         return found
 
     def file_asset(self, s3_uri: str) -> Path:

@@ -64,9 +64,8 @@ def main(argv: list[str]) -> int:
             accept = JSON
         try:
             with open(request["body_path"], "rb") as fh:
-                body = fh.read()
-            if content_type.split(";")[0].strip() in UTF8_TYPES:
-                body = body.decode("utf-8")
+                raw = fh.read()
+            body: bytes | str = raw.decode("utf-8") if content_type.split(";")[0].strip() in UTF8_TYPES else raw
             data = module.input_fn(body, content_type)
             prediction = module.predict_fn(data, model)
             response = module.output_fn(prediction, accept)

@@ -57,7 +57,8 @@ class CloudResources:
 def _client(service: str, region: str | None, endpoint_url: str | None = None) -> Any:
     import boto3
 
-    return boto3.session.Session(region_name=region).client(service, endpoint_url=endpoint_url or None)
+    session: Any = boto3.session.Session(region_name=region)
+    return session.client(service, endpoint_url=endpoint_url or None)
 
 
 def resolve_stack(

@@ -23,6 +23,7 @@ from botocore.exceptions import ClientError
 
 from infra.sandbox.mediaconvert import plan_outputs
 from infra.sandbox.templates import CloudAssembly
+from postprocess.compose import load_enriched_schema
 from shared import contract
 from tests.sandbox.conftest import SandboxRun
 from tests.sandbox.recordings import SPOKEN, Spoken
@@ -30,7 +31,6 @@ from tests.support.scripts import normalise_words
 
 pytestmark = pytest.mark.slow
 
-SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "schema" / "enriched-transcript.v1.json"
 STAGES = ("queued", "extracting", "transcribing", "enriching")
 NUMBER_WORDS = "zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|hundred|thousand"
 #: Word error rate of the sandbox's clean transcript against the local run's on the same file: the
@@ -53,7 +53,7 @@ def test_a_spoken_recording_completes_with_every_output_downloaded(sandbox_run: 
     for path in report.outputs.values():
         assert Path(path).is_relative_to(sandbox_run.out_dir / report.job_id) and Path(path).stat().st_size > 0
     enriched = _enriched(report)
-    jsonschema.validate(enriched, json.loads(SCHEMA.read_text(encoding="utf-8")))
+    jsonschema.validate(enriched, load_enriched_schema())
     assert enriched["job_id"] == report.job_id
 
 
