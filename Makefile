@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 APT_PACKAGES := espeak-ng ffmpeg binutils
 CDK_CLI_VERSION := 2.1148.0
 
-.PHONY: demo test unit lint typecheck system-deps cdk-cli bench clean
+.PHONY: demo sandbox test unit lint typecheck system-deps cdk-cli bench clean
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -43,6 +43,11 @@ demo: system-deps $(VENV)/.local-installed
 	$(BIN)/python -m demo.make_video .demo/quarterly-review.mp4
 	$(BIN)/clearscribe run .demo/quarterly-review.mp4 --model offline-tiny.en --home .demo/home --out .demo/results
 	@echo; echo "clean transcript (.demo/results/*/transcript.txt):"; cat .demo/results/*/transcript.txt
+
+## sandbox: the demo recording through the synthesized AWS workflow, on this machine (docs/operations.md)
+sandbox: system-deps $(VENV)/.dev-installed cdk-cli
+	$(BIN)/python -m demo.make_video .demo/quarterly-review.mp4
+	$(BIN)/clearscribe-sandbox .demo/quarterly-review.mp4 --out .demo/sandbox
 
 ## test: the whole test suite (unit, integration with moto, infra with CDK, end-to-end speech)
 # chromium: the HTML report's browser test drives it with Playwright, which never downloads a browser.

@@ -22,6 +22,7 @@ from infra.model_artifact import ArtifactError
 from infra.model_stack import ModelStack
 from infra.model_weights import WeightsUnavailableError
 from infra.network_stack import NetworkStack
+from infra.stack_names import MODEL_STACK, NETWORK_STACK, WORKFLOW_STACK
 from infra.workflow_stack import WorkflowStack
 
 __all__ = ["build_app", "cdk_json_context", "main", "stack_environment"]
@@ -41,10 +42,10 @@ def build_app(context: Mapping[str, Any] | None = None, *, outdir: str | None = 
     env = stack_environment(config)
     description = "clearscribe: recorded video to clean, enriched transcripts"
 
-    network = NetworkStack(app, "ClearscribeNetwork", env=env, description=f"{description} (network)")
-    model = ModelStack(app, "ClearscribeModel", network=network, env=env)
+    network = NetworkStack(app, NETWORK_STACK, env=env, description=f"{description} (network)")
+    model = ModelStack(app, MODEL_STACK, network=network, env=env)
     workflow = WorkflowStack(
-        app, "ClearscribeWorkflow", network=network, model=model, env=env, description=f"{description} (workflow)"
+        app, WORKFLOW_STACK, network=network, model=model, env=env, description=f"{description} (workflow)"
     )
     for stack in (network, model, workflow):
         cdk.Tags.of(stack).add("project", "clearscribe")

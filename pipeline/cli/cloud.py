@@ -1,5 +1,8 @@
 """What the CLI does against a deployed stack: find its resources, submit a video, read jobs
-and outputs (``clearscribe submit|jobs|show|transcript --cloud --stack NAME``)."""
+and outputs (``clearscribe submit|jobs|show|transcript --cloud --stack NAME``).
+
+``endpoint_url`` sends every AWS call to another endpoint than AWS's (the sandbox's,
+``clearscribe-sandbox --serve``); boto3 also honours ``AWS_ENDPOINT_URL`` by itself."""
 
 from __future__ import annotations
 
@@ -44,17 +47,25 @@ class CloudResources:
     table_name: str
     state_machine_arn: str
     region: str | None = None
+    endpoint_url: str | None = None
+
+    def client(self, service: str) -> Any:
+        """A boto3 client for ``service`` in the stack's region (and endpoint, if overridden)."""
+        return _client(service, self.region, self.endpoint_url)
 
 
-def _session(region: str | None) -> Any:
+def _client(service: str, region: str | None, endpoint_url: str | None = None) -> Any:
     import boto3
 
-    return boto3.session.Session(region_name=region)
+    session: Any = boto3.session.Session(region_name=region)
+    return session.client(service, endpoint_url=endpoint_url or None)
 
 
-def resolve_stack(stack_name: str, region: str | None = None, *, client: Any = None) -> CloudResources:
+def resolve_stack(
+    stack_name: str, region: str | None = None, *, client: Any = None, endpoint_url: str | None = None
+) -> CloudResources:
     """The resources of a deployed workflow stack, from its CloudFormation outputs."""
-    client = client or _session(region).client("cloudformation")
+    client = client or _client("cloudformation", region, endpoint_url)
     stacks = client.describe_stacks(StackName=stack_name)["Stacks"]
     outputs = {o["OutputKey"]: o["OutputValue"] for o in stacks[0].get("Outputs") or []}
     missing = [key for key in OUTPUT_KEYS.values() if key not in outputs]
@@ -63,6 +74,7 @@ def resolve_stack(stack_name: str, region: str | None = None, *, client: Any = N
     return CloudResources(
         **{field: outputs[key] for field, key in OUTPUT_KEYS.items()},
         region=region or client.meta.region_name,
+        endpoint_url=endpoint_url,
     )
 
 
@@ -83,7 +95,7 @@ def submit_video(
     key = object_key_for(path, key_prefix)
     size = path.stat().st_size
     check_media_key(key, size)
-    client = client or _session(resources.region).client("s3")
+    client = client or resources.client("s3")
     content_type = _CONTENT_TYPES.get(PurePosixPath(key).suffix.lower(), "application/octet-stream")
     if size <= MULTIPART_THRESHOLD:
         with path.open("rb") as fh:
@@ -122,9 +134,8 @@ def rerun_job(
     """Run a job again from its source object (the same object version): starts an execution
     with an ``Object Created`` event marked ``"rerun": true``; RegisterJob restarts the job as its
     next attempt if it has ended. Returns ``{"job_id", "execution_arn"}``."""
-    session = _session(resources.region)
-    s3 = s3 or session.client("s3")
-    sfn = sfn or session.client("stepfunctions")
+    s3 = s3 or resources.client("s3")
+    sfn = sfn or resources.client("stepfunctions")
     source = open_cloud_job_store(resources, client=dynamodb).get_job(job_id).source
     bucket, key = parse_s3_uri(source)
     version_id, etag = _version_of_job(s3, bucket, key, job_id)
@@ -158,9 +169,9 @@ def _version_of_job(s3: Any, bucket: str, key: str, job_id: str) -> tuple[str | 
 
 def open_cloud_job_store(resources: CloudResources, *, client: Any = None) -> DynamoDBJobStore:
     """The deployed job table as a ``JobStore`` (for ``jobs``/``show`` with ``--cloud``)."""
-    return DynamoDBJobStore(resources.table_name, client=client or _session(resources.region).client("dynamodb"))
+    return DynamoDBJobStore(resources.table_name, client=client or resources.client("dynamodb"))
 
 
-def read_output(uri: str, *, client: Any = None, region: str | None = None) -> bytes:
+def read_output(uri: str, *, client: Any = None, region: str | None = None, endpoint_url: str | None = None) -> bytes:
     """The bytes of an output (``s3://…``) recorded on a job."""
-    return read_s3_bytes(uri, client or _session(region).client("s3"))
+    return read_s3_bytes(uri, client or _client("s3", region, endpoint_url))

@@ -129,6 +129,16 @@ def _add_cloud(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cloud", action="store_true", help="read the deployed stack instead of the local store")
     parser.add_argument("--stack", default="ClearscribeWorkflow", help="workflow stack name (with --cloud)")
     parser.add_argument("--region", help="AWS region (with --cloud; default: from the AWS config)")
+    _add_endpoint_url(parser)
+
+
+def _add_endpoint_url(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--endpoint-url",
+        metavar="URL",
+        help="send the AWS calls to this endpoint instead of AWS, e.g. the one clearscribe-sandbox --serve prints "
+        "(default: $AWS_ENDPOINT_URL, else AWS)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -228,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     submit.add_argument("--stack", default="ClearscribeWorkflow", help="workflow stack name")
     submit.add_argument("--region", help="AWS region (default: from the AWS config)")
     submit.add_argument("--json", action="store_true", help="print one JSON object per upload")
+    _add_endpoint_url(submit)
     rerun = sub.add_parser(
         "rerun",
         parents=[common],
@@ -237,6 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     rerun.add_argument("--stack", default="ClearscribeWorkflow", help="workflow stack name")
     rerun.add_argument("--region", help="AWS region (default: from the AWS config)")
     rerun.add_argument("--json", action="store_true", help="print the started execution as JSON")
+    _add_endpoint_url(rerun)
     return parser
 
 
@@ -266,10 +278,16 @@ def _local_store(settings: Settings) -> SQLiteJobStore:
 
 def _job_store(args: argparse.Namespace) -> Any:
     if getattr(args, "cloud", False):
-        from pipeline.cli.cloud import open_cloud_job_store, resolve_stack
+        from pipeline.cli.cloud import open_cloud_job_store
 
-        return open_cloud_job_store(resolve_stack(args.stack, region=args.region))
+        return open_cloud_job_store(_resolve_stack(args))
     return _local_store(_settings(args))
+
+
+def _resolve_stack(args: argparse.Namespace) -> Any:
+    from pipeline.cli.cloud import resolve_stack
+
+    return resolve_stack(args.stack, region=args.region, endpoint_url=args.endpoint_url)
 
 
 def _find_job(store: Any, job_id: str) -> JobRecord:
@@ -288,11 +306,11 @@ def _find_job(store: Any, job_id: str) -> JobRecord:
         raise JobNotFoundError(f"no job {job_id!r} (clearscribe jobs lists them)") from None
 
 
-def _read_output(uri: str) -> bytes:
+def _read_output(uri: str, args: argparse.Namespace) -> bytes:
     if uri.startswith("s3://"):
         from pipeline.cli.cloud import read_output
 
-        return read_output(uri)
+        return read_output(uri, region=args.region, endpoint_url=args.endpoint_url)
     try:
         return Path(uri).read_bytes()
     except FileNotFoundError:
@@ -497,7 +515,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             f"job {record.job_id} has no transcript to report on (status {record.status.value})"
         )
     try:
-        enriched = json.loads(_read_output(json_uri).decode("utf-8"))
+        enriched = json.loads(_read_output(json_uri, args).decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise OutputNotAvailableError(f"{json_uri} is not an enriched transcript (not valid JSON)") from None
     facts = ReportFacts(
@@ -539,15 +557,15 @@ def cmd_transcript(args: argparse.Namespace) -> int:
             f"job {record.job_id} has no {args.format} output (its transcript has no timestamps); "
             f"it has: {', '.join(sorted(record.outputs))}"
         )
-    data = _read_output(record.outputs[args.format])
+    data = _read_output(record.outputs[args.format], args)
     sys.stdout.write(data.decode("utf-8"))
     return EXIT_OK
 
 
 def cmd_submit(args: argparse.Namespace) -> int:
-    from pipeline.cli.cloud import resolve_stack, submit_video
+    from pipeline.cli.cloud import submit_video
 
-    resources = resolve_stack(args.stack, region=args.region)
+    resources = _resolve_stack(args)
     for path in args.paths:
         result = submit_video(path, resources)
         if args.json:
@@ -558,9 +576,9 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
 
 def cmd_rerun(args: argparse.Namespace) -> int:
-    from pipeline.cli.cloud import open_cloud_job_store, rerun_job, resolve_stack
+    from pipeline.cli.cloud import open_cloud_job_store, rerun_job
 
-    resources = resolve_stack(args.stack, region=args.region)
+    resources = _resolve_stack(args)
     record = _find_job(open_cloud_job_store(resources), args.job_id)
     result = rerun_job(record.job_id, resources)
     if args.json:

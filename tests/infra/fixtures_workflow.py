@@ -99,7 +99,7 @@ def build_workflow_app(
 
 
 def workflow_template_json(context: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The synthesized workflow template (for :func:`tests.infra.asl.definition_from_template`).
+    """The synthesized workflow template (for :func:`infra.sandbox.templates.definition_from_template`).
 
     ``workflow_template_json(FAST_POLLING)`` gives a definition whose first transcription wait is 0 s
     and whose Lambdas are configured for 0–1 s poll waits.

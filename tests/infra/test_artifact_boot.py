@@ -9,7 +9,9 @@ nothing else (no PyAV: that must come from the artifact). The process runs in a 
 namespace of its own (``unshare -n``), so nothing it does can reach a hub or an index; a negative
 check proves the block holds. It calls ``model_fn``/``input_fn``/``predict_fn``/``output_fn`` of
 ``code/inference.py`` with the model's environment exactly as synthesized, on real speech encoded
-like the MediaConvert template, and the transcript must say what was spoken.
+like the MediaConvert template, and the transcript must say what was spoken. The stand-in and
+the network block are the sandbox's (``infra.sandbox.inference_container``), which serves the
+endpoint the same way.
 
 The bundled packages are built for the container's CPython 3.12; this machine's interpreter is
 3.11. Every bundled wheel with compiled code is checked to install on the container (CPython 3.12,
@@ -22,7 +24,6 @@ model stack is synthesized with speaker labels on, so the boot tells speakers ap
 
 from __future__ import annotations
 
-import importlib.metadata
 import json
 import os
 import re
@@ -40,6 +41,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from infra.model_artifact import BUNDLED_REQUIREMENTS, DLC_PLATFORM, bundled_packages
+from infra.sandbox.inference_container import dlc_stand_in, offline
 from tests.infra.conftest import ModelAssembly
 from tests.integration.inference.conftest import LONG_SCRIPT
 from tests.support.scripts import heard
@@ -47,36 +49,8 @@ from tests.support.speech import encode_like_mediaconvert, speak_to_wav
 
 pytestmark = pytest.mark.slow
 
-#: What the Hugging Face PyTorch inference container provides (and this venv stands in for).
-DLC_DISTRIBUTIONS = ("torch", "transformers", "numpy")
-
 
 # -- the network block -----------------------------------------------------------------------------
-def _unshare_works() -> bool:
-    found = shutil.which("unshare")
-    return bool(found) and subprocess.run([found, "-n", "true"], capture_output=True, check=False).returncode == 0
-
-
-_SOCKET_GUARD = """
-import socket
-def _refuse(*args, **kwargs):
-    raise OSError("network access is blocked in this test")
-socket.socket.connect = _refuse
-socket.socket.connect_ex = _refuse
-socket.getaddrinfo = _refuse
-socket.create_connection = _refuse
-"""
-
-
-def offline(argv: list[str]) -> list[str]:
-    """``argv`` (a ``python -c SCRIPT …`` command) with all network access blocked: in a network
-    namespace of its own where this machine allows it, else with sockets refused in the interpreter."""
-    if _unshare_works():
-        return ["unshare", "-n", "--", *argv]
-    script = argv.index("-c") + 1
-    return [*argv[:script], _SOCKET_GUARD + argv[script], *argv[script + 1 :]]
-
-
 @pytest.fixture
 def local_server() -> Iterator[int]:
     """A TCP server on 127.0.0.1 of this test's own network (accepts until the test ends)."""
@@ -111,44 +85,6 @@ def test_the_network_block_holds(local_server: int) -> None:
     assert outside.returncode == 0 and outside.stdout.strip() == "connected"
     assert inside.returncode != 0 and "connected" not in inside.stdout
     assert "Error" in inside.stderr
-
-
-# -- the container stand-in ------------------------------------------------------------------------
-def _closure(names: tuple[str, ...]) -> list[importlib.metadata.Distribution]:
-    """The installed distributions ``names`` need (their requirements, recursively, markers applied)."""
-    seen: dict[str, importlib.metadata.Distribution] = {}
-    pending = list(names)
-    while pending:
-        name = canonicalize_name(pending.pop())
-        if name in seen:
-            continue
-        try:
-            dist = importlib.metadata.distribution(name)
-        except importlib.metadata.PackageNotFoundError:
-            continue
-        seen[name] = dist
-        for raw in dist.requires or ():
-            requirement = Requirement(raw)
-            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
-                pending.append(requirement.name)
-    return list(seen.values())
-
-
-def dlc_stand_in(target: Path) -> Path:
-    """A directory of links to the top-level modules (and metadata) of torch, transformers, numpy and
-    their dependencies, as installed here: the container's packages, without anything the artifact
-    must bring."""
-    target.mkdir()
-    for dist in _closure(DLC_DISTRIBUTIONS):
-        assert canonicalize_name(dist.metadata["Name"]) != "av", "the stand-in must not provide PyAV"
-        site = Path(str(dist.locate_file("")))
-        for top in {Path(str(f)).parts[0] for f in dist.files or () if not str(f).startswith("..")}:
-            if top in {"__pycache__", "bin"}:  # (dist-info kept: transformers reads package metadata)
-                continue
-            source = site / top
-            if source.exists() and not (target / top).exists():
-                (target / top).symlink_to(source)
-    return target
 
 
 # -- the boot ----------------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from infra.sandbox.templates import definition_from_template
 from pipeline.outputs.cost import FIXED_INVOCATIONS, FIXED_TRANSITIONS, TRANSITIONS_PER_POLL
-from tests.infra.asl import definition_from_template
 from tests.infra.fixtures_workflow import workflow_template_json
 
 

@@ -10,9 +10,9 @@ from aws_cdk.assertions import Match, Template
 from moto.events.models import EventPattern
 
 from infra.constructs.transcription_workflow import LAMBDA_TRANSIENT_ERRORS, STEP_HANDLERS
+from infra.sandbox.templates import definition_from_template, iter_states, lambda_handlers, state_handlers
 from infra.workflow_stack import media_key_filters
 from shared.contract import MEDIA_SUFFIXES
-from tests.infra.asl import definition_from_template, iter_states, lambda_handlers, state_handlers
 from tests.infra.fixtures_workflow import (
     FAST_POLLING,
     STAND_IN_ENDPOINT_NAME,

@@ -1,14 +1,15 @@
-"""moto stand-ins for the AWS side of the workflow (tests only).
+"""Scripted stand-ins for the AWS side of the workflow, run in-process under moto (tests only).
 
 * :func:`create_job_table` — the job table exactly as deployed (``job_id`` key, ``by-status`` GSI).
-* :class:`FakeMediaConvert` — moto has no MediaConvert: a scripted client with the same calls.
+* :class:`FakeMediaConvert` — a scripted client with MediaConvert's calls (the sandbox has the
+  emulator that transcodes for real: ``infra.sandbox.mediaconvert``).
 * :class:`LambdaDispatcher` — runs the real handler modules in-process when moto's Step Functions
-  interpreter invokes a Lambda (patches ``LambdaSimpleBackend.invoke``).
+  interpreter invokes a Lambda (through the sandbox's ``invoke_patches``), with scripted overrides.
 * :class:`CapturedLogs` — every log line, as shipped, for leak checks.
 * :class:`AsyncInference` — decides what the SageMaker async endpoint "writes" for each
   invocation (output object, failure object, or nothing).
-* :func:`run_execution` — start an execution and wait for it to finish.
-* :func:`execution_status_change` — the EventBridge event Step Functions sends when an execution ends.
+
+Starting and waiting for executions, and the status-change event, are ``infra.sandbox.executions``.
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ import itertools
 import json
 import logging
 import threading
-import time
-import traceback
-import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from infra.sandbox.lambda_worker import error_document
+from infra.sandbox.lambdas import function_name_of, invoke_patches
+from infra.sandbox.sagemaker import AsyncInvocation, AsyncResult, runtime_patches
 from shared.jobstore.dynamodb import STATUS_INDEX
 from shared.log import JsonFormatter
 from shared.s3uri import parse_s3_uri
@@ -196,10 +197,9 @@ class LambdaServiceError(_json_rest_error()):  # type: ignore[misc]
 
 
 class LambdaDispatcher:
-    """``LambdaSimpleBackend.invoke`` replacement: run the real handler module behind the function
-    named in the invocation (a plain name or an ARN; ``modules`` maps function name → module) and
-    return its JSON result, or a Lambda function error document (``errorType`` = the exception
-    class name, as the Lambda Python runtime reports it) when it raises."""
+    """Runs the real handler module behind the function named in an invocation (a plain name or
+    an ARN; ``modules`` maps function name → module) in this process and returns its JSON result,
+    or a Lambda function error document when it raises."""
 
     def __init__(self, modules: Mapping[str, str]) -> None:
         self.modules = dict(modules)
@@ -211,7 +211,7 @@ class LambdaDispatcher:
         self._lock = threading.Lock()
 
     def module_for(self, function_name: str) -> str:
-        name = function_name.split(":function:")[-1].split(":")[0]
+        name = function_name_of(function_name)
         if name not in self.modules:
             raise KeyError(f"no handler module for Lambda function {name!r}")
         return self.modules[name]
@@ -230,13 +230,7 @@ class LambdaDispatcher:
             result = handler(event, FakeLambdaContext())
         except Exception as exc:
             response_headers["x-amz-function-error"] = "Unhandled"
-            return json.dumps(
-                {
-                    "errorType": type(exc).__name__,
-                    "errorMessage": str(exc),
-                    "stackTrace": traceback.format_exception(exc)[-3:],
-                }
-            ).encode("utf-8")
+            return json.dumps(error_document(exc)).encode("utf-8")
         with self._lock:
             lost = self.lost_results.get(module, 0) > 0
             if lost:
@@ -246,32 +240,8 @@ class LambdaDispatcher:
         return json.dumps(result).encode("utf-8")
 
     def patch(self, monkeypatch: Any) -> None:
-        from botocore.exceptions import ClientError
-        from moto.awslambda_simple.models import LambdaSimpleBackend
-        from moto.stepfunctions.parser.asl.component.common.error_name.custom_error_name import CustomErrorName
-        from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda import StateTaskLambda
-
-        dispatcher = self
-        name_failure = StateTaskLambda._from_error
-
-        def lambda_service_error_names(task: Any, env: Any, ex: Exception) -> Any:
-            """Step Functions names an error of the Lambda service itself ``Lambda.<code>`` (what the
-            Retry of every Lambda task lists); moto's interpreter calls them all ``Exception``."""
-            failure = name_failure(task, env, ex)
-            if isinstance(ex, ClientError):
-                name = f"Lambda.{ex.response['Error']['Code']}"
-                failure.error_name = CustomErrorName(name)
-                failure.event_details["lambdaFunctionFailedEventDetails"]["error"] = name
-            return failure
-
-        monkeypatch.setattr(StateTaskLambda, "_from_error", lambda_service_error_names)
-
-        def invoke(
-            backend: Any, function_name: str, qualifier: Any, body: Any, headers: Any, response_headers: Any
-        ) -> bytes:
-            return dispatcher.invoke(function_name, body, response_headers)
-
-        monkeypatch.setattr(LambdaSimpleBackend, "invoke", invoke)
+        for target, name, value in invoke_patches(self.invoke):
+            monkeypatch.setattr(target, name, value)
 
 
 # -- SageMaker asynchronous inference -------------------------------------------------------------
@@ -304,91 +274,15 @@ class AsyncInference:
         return f"s3://{self.bucket}/{output_key}", f"s3://{self.bucket}/{failure_key}"
 
     def patch(self, monkeypatch: Any) -> None:
-        from moto.sagemakerruntime.models import SageMakerRuntimeBackend
-        from moto.sagemakerruntime.responses import SageMakerRuntimeResponse
-        from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service import (
-            StateTaskService,
-        )
+        def handle(invocation: AsyncInvocation) -> AsyncResult:
+            output, failure = self.invoke(invocation.endpoint_name, invocation.input_location, invocation.inference_id)
+            return AsyncResult(invocation.inference_id or "", output, failure)
 
-        monkeypatch.setitem(
-            StateTaskService._SERVICE_NAME_SFN_TO_BOTO_OVERRIDES, "sagemakerruntime", "sagemaker-runtime"
-        )
-        inference = self
-        current_id: dict[str, str | None] = {"id": None}
-
-        original = SageMakerRuntimeResponse.invoke_endpoint_async
-
-        def response_invoke(response: Any) -> Any:
-            current_id["id"] = response.headers.get("X-Amzn-SageMaker-Inference-Id")
-            return original(response)
-
-        def backend_invoke(backend: Any, endpoint_name: str, input_location: str) -> tuple[str, str]:
-            return inference.invoke(endpoint_name, input_location, current_id["id"])
-
-        monkeypatch.setattr(SageMakerRuntimeResponse, "invoke_endpoint_async", response_invoke)
-        monkeypatch.setattr(SageMakerRuntimeBackend, "invoke_endpoint_async", backend_invoke)
-
-
-# -- executions -------------------------------------------------------------------------------------
-def run_execution(
-    sfn: Any, state_machine_arn: str, payload: Mapping[str, Any], *, timeout: float = 60.0
-) -> dict[str, Any]:
-    """Start an execution and wait for it to finish; returns ``describe_execution``."""
-    return wait_for_execution(sfn, start_execution(sfn, state_machine_arn, payload), timeout=timeout)
-
-
-def start_execution(sfn: Any, state_machine_arn: str, payload: Mapping[str, Any]) -> str:
-    """Start an execution with a unique name (as EventBridge does); returns its ARN."""
-    name = f"exec-{uuid.uuid4().hex}"
-    return sfn.start_execution(stateMachineArn=state_machine_arn, name=name, input=json.dumps(payload))["executionArn"]
-
-
-def wait_for_execution(sfn: Any, execution_arn: str, *, timeout: float = 60.0) -> dict[str, Any]:
-    """Poll ``describe_execution`` until the execution is no longer RUNNING."""
-    deadline = time.monotonic() + timeout
-    while True:
-        described = sfn.describe_execution(executionArn=execution_arn)
-        if described["status"] != "RUNNING":
-            return described
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"execution still running after {timeout} s")
-        time.sleep(0.05)
-
-
-def execution_status_change(described: Mapping[str, Any]) -> dict[str, Any]:
-    """The "Step Functions Execution Status Change" event for a finished execution (``describe_execution``),
-    shaped as EventBridge delivers it (detail: executionArn, stateMachineArn, name, status, input, error, cause)."""
-    detail: dict[str, Any] = {
-        "executionArn": described["executionArn"],
-        "stateMachineArn": described["stateMachineArn"],
-        "name": described["name"],
-        "status": described["status"],
-        "startDate": int(described["startDate"].timestamp() * 1000),
-        "stopDate": int(described["stopDate"].timestamp() * 1000) if described.get("stopDate") else None,
-        "input": described.get("input"),
-        "inputDetails": {"included": True},
-        "output": described.get("output"),
-        "outputDetails": None,
-    }
-    for name in ("error", "cause"):
-        if described.get(name):
-            detail[name] = described[name]
-    return {
-        "version": "0",
-        "id": str(uuid.uuid4()),
-        "detail-type": "Step Functions Execution Status Change",
-        "source": "aws.states",
-        "account": ACCOUNT,
-        "region": REGION,
-        "resources": [described["executionArn"]],
-        "detail": detail,
-    }
-
-
-def execution_states(sfn: Any, execution_arn: str) -> list[str]:
-    """Names of the states entered, in order."""
-    events = sfn.get_execution_history(executionArn=execution_arn, maxResults=1000)["events"]
-    return [e["stateEnteredEventDetails"]["name"] for e in events if "stateEnteredEventDetails" in e]
+        for target, name, value in runtime_patches(handle):
+            if isinstance(target, dict):
+                monkeypatch.setitem(target, name, value)
+            else:
+                monkeypatch.setattr(target, name, value)
 
 
 # -- logs ---------------------------------------------------------------------------------------------

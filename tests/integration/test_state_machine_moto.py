@@ -1,7 +1,7 @@
 """The workflow end to end in moto's Step Functions interpreter.
 
 The definition is the one the workflow stack synthesizes (CDK, with zero-second polling), with
-its CloudFormation intrinsics resolved (``tests.infra.asl``). moto executes it; every Lambda task
+its CloudFormation intrinsics resolved (``infra.sandbox.templates``). moto executes it; every Lambda task
 runs the real handler in-process (``LambdaDispatcher``), the enrichers run for real (presidio,
 profanity, VADER) on a small transcript, MediaConvert is a scripted fake client and the
 SageMaker asynchronous endpoint writes its output or failure object to moto S3 as the scenario
@@ -23,6 +23,14 @@ import pytest
 from moto import mock_aws
 
 from infra.constructs.mediaconvert import audio_extraction_settings
+from infra.sandbox.executions import (
+    execution_states,
+    execution_status_change,
+    run_execution,
+    start_execution,
+    wait_for_execution,
+)
+from infra.sandbox.templates import definition_from_template, lambda_handlers
 from pipeline.cli.cloud import CloudResources, rerun_job, submit_video
 from pipeline.cloud import extraction as cloud_extraction
 from pipeline.handlers import runtime as cloud_runtime
@@ -32,7 +40,6 @@ from shared.ids import job_id_for_object
 from shared.jobstore.dynamodb import DynamoDBJobStore
 from shared.models import Segment, Transcript
 from shared.status import JobStatus
-from tests.infra.asl import definition_from_template, lambda_handlers
 from tests.infra.fixtures_workflow import FAST_POLLING, STAND_IN_ENDPOINT_NAME, workflow_template_json
 from tests.integration.moto_harness import (
     ACCOUNT,
@@ -42,11 +49,6 @@ from tests.integration.moto_harness import (
     FakeMediaConvert,
     LambdaDispatcher,
     create_job_table,
-    execution_states,
-    execution_status_change,
-    run_execution,
-    start_execution,
-    wait_for_execution,
 )
 from tests.support.lambda_context import FakeLambdaContext
 

@@ -1,0 +1,98 @@
+"""EventBridge as the workflow uses it: the event S3 sends, and the rules that route it.
+
+S3 buckets with EventBridge enabled (``NotificationConfiguration.EventBridgeConfiguration`` in the
+template) send an "Object Created" event for every new object: :func:`object_created_event` builds
+it as the S3 user guide documents it ("Amazon S3 events delivered to EventBridge": the key as
+stored, not URL-encoded). :class:`EventRule` is an ``AWS::Events::Rule`` of the templates; its
+pattern is matched with moto's implementation of EventBridge's pattern language (prefix, suffix,
+``equals-ignore-case``, ``wildcard`` …), and an event it matches goes, unchanged, to each target.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from infra.sandbox.templates import CloudAssembly
+
+
+def object_created_event(
+    bucket: str,
+    key: str,
+    *,
+    size: int,
+    etag: str,
+    version_id: str | None,
+    region: str,
+    account: str,
+    reason: str = "PutObject",
+) -> dict[str, Any]:
+    """The "Object Created" event S3 sends to EventBridge for a new object."""
+    obj: dict[str, Any] = {"key": key, "size": size, "etag": etag.strip('"'), "sequencer": f"{time.time_ns():016X}"}
+    if version_id and version_id != "null":
+        obj["version-id"] = version_id
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Object Created",
+        "source": "aws.s3",
+        "account": account,
+        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "region": region,
+        "resources": [f"arn:aws:s3:::{bucket}"],
+        "detail": {
+            "version": "0",
+            "bucket": {"name": bucket},
+            "object": obj,
+            "request-id": uuid.uuid4().hex[:16].upper(),
+            "requester": account,
+            "source-ip-address": "127.0.0.1",
+            "reason": reason,
+        },
+    }
+
+
+@dataclass(frozen=True)
+class EventRule:
+    name: str
+    pattern: Mapping[str, Any]
+    targets: tuple[Mapping[str, Any], ...]
+    enabled: bool = True
+
+    def matches(self, event: Mapping[str, Any]) -> bool:
+        from moto.events.models import EventPattern
+
+        return self.enabled and EventPattern.load(json.dumps(self.pattern)).matches_event(dict(event))  # type: ignore[arg-type]
+
+    @property
+    def target_arns(self) -> list[str]:
+        return [str(target["Arn"]) for target in self.targets]
+
+
+def event_rules(assembly: CloudAssembly) -> list[EventRule]:
+    """The rules of the assembly (on the default event bus)."""
+    return [
+        EventRule(
+            name=rule.name,
+            pattern=rule.properties.get("EventPattern") or {},
+            targets=tuple(rule.properties.get("Targets") or ()),
+            enabled=rule.properties.get("State", "ENABLED") == "ENABLED",
+        )
+        for rule in assembly.resources("AWS::Events::Rule")
+        if rule.properties.get("EventBusName", "default") == "default"
+    ]
+
+
+def eventbridge_buckets(assembly: CloudAssembly) -> set[str]:
+    """The buckets that send their object events to EventBridge."""
+    return {
+        bucket.name
+        for bucket in assembly.resources("AWS::S3::Bucket")
+        if ((bucket.properties.get("NotificationConfiguration") or {}).get("EventBridgeConfiguration") or {}).get(
+            "EventBridgeEnabled"
+        )
+    }

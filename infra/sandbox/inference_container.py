@@ -1,0 +1,100 @@
+"""The SageMaker Hugging Face inference container, stood in for on this machine.
+
+The model artifact is unpacked into a directory of its own (the container's ``/opt/ml/model``)
+and served by a worker process (:mod:`infra.sandbox.toolkit_worker`) that does what the
+inference toolkit does with ``code/inference.py``: put ``code/`` first on ``sys.path``, import
+the module ``SAGEMAKER_PROGRAM`` names, load the model with ``model_fn(model_dir)`` once, then
+answer each request with ``input_fn`` → ``predict_fn`` → ``output_fn``.
+
+The worker runs as the container would:
+
+* **Only the container's packages.** The interpreter starts with no site packages and no
+  environment (``-I -S``); its path is the artifact's ``code/`` and :func:`dlc_stand_in`, links to
+  what the Deep Learning Container provides (torch, transformers, numpy and their
+  dependencies) and nothing else — not this project, not PyAV. What the artifact lacks fails
+  here as it would on the endpoint.
+* **Exactly the model's environment** (``PrimaryContainer.Environment`` of the template).
+* **No network** (the model runs with network isolation): in a network namespace of its own
+  (``unshare -n``) where this machine allows it, else with sockets refused in the interpreter.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import shutil
+import subprocess
+from functools import cache
+from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+#: What the Hugging Face PyTorch inference container provides.
+DLC_DISTRIBUTIONS = ("torch", "transformers", "numpy")
+
+#: Python source that refuses every socket connection (prepended to a ``-c`` script).
+SOCKET_GUARD = """
+import socket
+def _refuse(*args, **kwargs):
+    raise OSError("network access is blocked: the model runs with network isolation")
+socket.socket.connect = _refuse
+socket.socket.connect_ex = _refuse
+socket.getaddrinfo = _refuse
+socket.create_connection = _refuse
+"""
+
+
+@cache
+def unshare_works() -> bool:
+    """Whether this machine lets a process have a network namespace of its own."""
+    found = shutil.which("unshare")
+    if found is None:
+        return False
+    return subprocess.run([found, "-n", "true"], capture_output=True, check=False).returncode == 0
+
+
+def offline(argv: list[str]) -> list[str]:
+    """``argv`` (a ``python … -c SCRIPT …`` command) with all network access blocked: in a network
+    namespace of its own where this machine allows it, else with sockets refused in the interpreter."""
+    if unshare_works():
+        return ["unshare", "-n", "--", *argv]
+    script = argv.index("-c") + 1
+    return [*argv[:script], SOCKET_GUARD + argv[script], *argv[script + 1 :]]
+
+
+def _closure(names: tuple[str, ...]) -> list[importlib.metadata.Distribution]:
+    """The installed distributions ``names`` need (their requirements, recursively, markers applied)."""
+    seen: dict[str, importlib.metadata.Distribution] = {}
+    pending = list(names)
+    while pending:
+        name = canonicalize_name(pending.pop())
+        if name in seen:
+            continue
+        try:
+            dist = importlib.metadata.distribution(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        seen[name] = dist
+        for raw in dist.requires or ():
+            requirement = Requirement(raw)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                pending.append(requirement.name)
+    return list(seen.values())
+
+
+def dlc_stand_in(target: Path) -> Path:
+    """A directory of links to the top-level modules (and metadata) of torch, transformers, numpy
+    and their dependencies, as installed here: the container's packages, without anything the
+    artifact must bring (PyAV included)."""
+    target.mkdir(parents=True)
+    for dist in _closure(DLC_DISTRIBUTIONS):
+        if canonicalize_name(dist.metadata["Name"]) == "av":
+            raise RuntimeError("the container stand-in must not provide PyAV: the artifact brings it")
+        site = Path(str(dist.locate_file("")))
+        for top in {Path(str(f)).parts[0] for f in dist.files or () if not str(f).startswith("..")}:
+            if top in {"__pycache__", "bin"}:  # (dist-info kept: transformers reads package metadata)
+                continue
+            source = site / top
+            if source.exists() and not (target / top).exists():
+                (target / top).symlink_to(source)
+    return target

@@ -1,0 +1,71 @@
+"""The recordings the sandbox tests upload: two spoken scripts in different voices, with PII and
+profanity, and the inputs AWS must turn away."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.support.scripts import Script
+from tests.support.speech import make_speech_video, make_video_without_audio
+
+#: Read by a male voice at 150 words a minute.
+PLANNING = Script(
+    "Hello and welcome to the weekly planning call for the mobile team. "
+    "My name is {PERSON:Margaret Wilson} and I run the release process. "
+    "You can email me at {EMAIL_ADDRESS:margaret dot wilson at example dot com}. "
+    "My phone number is {PHONE_NUMBER:five five five, three one four, two seven six eight}."
+    "\n\n"
+    "I am really happy with the progress. The team did an excellent job and I love the new screens."
+    "\n\n"
+    "The crash on Friday was terrible, and honestly the rollback was a {PROFANITY:shit} show. "
+    "That is everything for today, and the final word of this call is pineapple."
+)
+#: Read by a female voice at 165 words a minute.
+SUPPORT_REVIEW = Script(
+    "Good afternoon everyone, this is the support review for the northern region. "
+    "I am {PERSON:Daniel Brooks} and I look after the escalations desk. "
+    "If anything comes up, call me on {PHONE_NUMBER:seven seven zero, four eight one, nine two three six}."
+    "\n\n"
+    "The customer from Leeds was furious, and frankly the old billing portal is {PROFANITY:crap}. "
+    "Still, the new release fixed most of the complaints and people are delighted."
+    "\n\n"
+    "Please send the summary to {EMAIL_ADDRESS:daniel dot brooks at example dot com} before Thursday. "
+    "That is all for today, and the last word of this review is lighthouse."
+)
+
+
+@dataclass(frozen=True)
+class Spoken:
+    name: str
+    script: Script
+    voice: str
+    words_per_minute: int
+
+
+SPOKEN = (
+    Spoken("weekly planning.mp4", PLANNING, "en-us", 150),
+    Spoken("support review (northern region).mov", SUPPORT_REVIEW, "en+f3", 165),
+)
+
+
+def make_recordings(folder: Path) -> dict[str, Path]:
+    """The spoken recordings and the unwanted inputs, by name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    made = {s.name: make_speech_video(s.script.spoken, folder / s.name, voice=s.voice,
+                                      words_per_minute=s.words_per_minute) for s in SPOKEN}  # fmt: skip
+    text = folder / "meeting notes.mp4"
+    text.write_text("Agenda: budget, hiring, the launch date. This is a text file, not a video.\n", encoding="utf-8")
+    empty = folder / "empty upload.mp4"
+    empty.write_bytes(b"")
+    unsupported = folder / "minutes.docx"
+    unsupported.write_bytes(b"PK\x03\x04 not a recording")
+    made.update(
+        {
+            "text": text,
+            "no audio": make_video_without_audio(folder / "screen capture without sound.mp4"),
+            "empty": empty,
+            "unsupported": unsupported,
+        }
+    )
+    return made
