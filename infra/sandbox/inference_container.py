@@ -16,18 +16,56 @@ The worker runs as the container would:
 * **Exactly the model's environment** (``PrimaryContainer.Environment`` of the template).
 * **No network** (the model runs with network isolation): in a network namespace of its own
   (``unshare -n``) where this machine allows it, else with sockets refused in the interpreter.
+
+The artifact's ``code/packages`` are built for the container's CPython (3.12). On another
+interpreter the compiled ones cannot load, so :func:`packages_for_this_interpreter` installs the
+same distributions at the same versions for the interpreter at hand (checked) and the worker uses
+them in their place; the code, the weights and the environment stay the artifact's own.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
+import os
 import shutil
 import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+
+
+def shipped_distributions(packages: Path) -> dict[str, str]:
+    """``{distribution: version}`` installed in ``packages`` (the artifact's ``code/packages``)."""
+    found: dict[str, str] = {}
+    for info in packages.glob("*.dist-info"):
+        name, version = info.name.removesuffix(".dist-info").rsplit("-", 1)
+        found[canonicalize_name(name)] = version
+    return found
+
+
+def packages_for_this_interpreter(packages: Path, cache_dir: Path) -> Path:
+    """``packages`` when this interpreter is the container's CPython, else the same distributions
+    at the same versions installed for this interpreter (built once into ``cache_dir``)."""
+    from infra.model_artifact import DLC_PLATFORM, DLC_PYTHON, bundled_packages
+
+    here = f"{sys.version_info.major}.{sys.version_info.minor}"
+    if here == DLC_PYTHON:
+        return packages
+    shipped = shipped_distributions(packages)
+    requirements = sorted(f"{name}=={version}" for name, version in shipped.items())
+    local, _ = bundled_packages(cache_dir, requirements=requirements, python_version=here, platform=DLC_PLATFORM)
+    if shipped_distributions(local) != shipped:
+        raise RuntimeError(f"the packages for Python {here} differ from the artifact's: {sorted(shipped)}")
+    return local
+
+
+def default_cache_dir() -> Path:
+    """Where the sandbox keeps what it builds once (packages for this interpreter)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "clearscribe" / "sandbox"
+
 
 #: What the Hugging Face PyTorch inference container provides.
 DLC_DISTRIBUTIONS = ("torch", "transformers", "numpy")

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import shutil
 import sys
 import tarfile
 import threading
@@ -34,7 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from infra.sandbox.inference_container import dlc_stand_in, offline
+from infra.sandbox.inference_container import default_cache_dir, dlc_stand_in, offline, packages_for_this_interpreter
 from infra.sandbox.worker import LATE, Worker
 
 DEFAULT_INVOCATION_TIMEOUT_SECONDS = 900
@@ -210,6 +211,12 @@ class AsyncEndpoint:
         else:
             raise EndpointError(f"model data of {self.name} is not a gzip-compressed tar object")
         archive.unlink()
+        shipped = model_dir / "code" / "packages"
+        if shipped.is_dir():  # compiled for the container's CPython: the same, built for this one
+            local = packages_for_this_interpreter(shipped, default_cache_dir())
+            if local != shipped:
+                shutil.rmtree(shipped)
+                shipped.symlink_to(local, target_is_directory=True)
         scratch = self.workdir / "scratch"
         scratch.mkdir()
         self.container = InferenceContainer(

@@ -40,8 +40,8 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from infra.model_artifact import BUNDLED_REQUIREMENTS, DLC_PLATFORM, bundled_packages
-from infra.sandbox.inference_container import dlc_stand_in, offline
+from infra.model_artifact import BUNDLED_REQUIREMENTS
+from infra.sandbox.inference_container import dlc_stand_in, offline, packages_for_this_interpreter
 from tests.infra.conftest import ModelAssembly
 from tests.integration.inference.conftest import LONG_SCRIPT
 from tests.support.scripts import heard
@@ -147,12 +147,9 @@ def test_every_bundled_package_fits_the_container(model_dir: Path) -> None:
 def bootable_here(model_dir: Path, cache: Path, target: Path) -> Path:
     """A copy of the unpacked artifact (weights linked, ``code/`` copied) whose ``code/packages`` are
     the same requirements installed for the interpreter running the test (see the module
-    docstring), after checking they are the same distributions at the same versions."""
-    here = f"{sys.version_info.major}.{sys.version_info.minor}"
-    local, _ = bundled_packages(cache, requirements=BUNDLED_REQUIREMENTS, python_version=here, platform=DLC_PLATFORM)
-    shipped = model_dir / "code" / "packages"
-    versions = {name: version for name, (version, _) in _wheels(shipped).items()}
-    assert {name: version for name, (version, _) in _wheels(local).items()} == versions
+    docstring; ``packages_for_this_interpreter`` checks they are the same distributions at the
+    same versions)."""
+    local = packages_for_this_interpreter(model_dir / "code" / "packages", cache)
     target.mkdir()
     for entry in model_dir.iterdir():
         if entry.name != "code":
