@@ -34,6 +34,7 @@ from pathlib import Path
 
 import jiwer
 
+from bench.bench_pipeline import MEMORY_TARGET_MB
 from bench.report import replace_section
 from pipeline.asr.offline_weights import hf_tiny_en_from_ct2
 from shared.config import OFFLINE_MODEL, Settings
@@ -45,6 +46,9 @@ WORK = Path(__file__).with_name(".work")
 HEADING = "## Speech engines"
 #: WER may grow by at most this much (absolute) for chunked decoding to be the default.
 WER_TOLERANCE = 0.005
+#: The engine's own peak may use what a whole run may (bench_pipeline's target) minus what the
+#: enrichment adds on top of it (spaCy and presidio: about 100 MB, docs/benchmarks.md "Enrichment").
+ENGINE_MEMORY_MB = MEMORY_TARGET_MB - 100
 #: (engine, strategy, batch size)
 CONFIGS = (
     ("faster-whisper", "sequential", 1),
@@ -186,13 +190,21 @@ def main() -> None:
     ]
     fw = {c: s for c, s in stats.items() if c[0] == "faster-whisper"}
     fw_seq = fw[("faster-whisper", "sequential", 1)]
-    eligible = [c for c, s in fw.items() if c[1] == "chunked" and s["wer"] <= fw_seq["wer"] + WER_TOLERANCE]
+    eligible = [
+        c
+        for c, s in fw.items()
+        if c[1] == "chunked" and s["wer"] <= fw_seq["wer"] + WER_TOLERANCE and s["peak"] <= ENGINE_MEMORY_MB
+    ]
     fastest = min(eligible, key=lambda c: fw[c]["transcribe"]) if eligible else None
     verdict = (
         f"chunked decoding, batch {fastest[2]}: WER {fw[fastest]['wer']:.1%} against {fw_seq['wer']:.1%} sequential "
-        f"(allowed: +{WER_TOLERANCE * 100:.1f} points), {fw_seq['transcribe'] / fw[fastest]['transcribe']:.2f}× faster"
+        f"(allowed: +{WER_TOLERANCE * 100:.1f} points), "
+        f"{fw_seq['transcribe'] / fw[fastest]['transcribe']:.2f}× faster, "
+        f"the fastest whose peak memory leaves room for the enrichment within the {MEMORY_TARGET_MB} MB of a run "
+        f"(engine ≤ {ENGINE_MEMORY_MB} MB)"
         if fastest
-        else "none: every chunked configuration lost more than the allowed WER, sequential stays the default"
+        else "none: every chunked configuration lost more than the allowed WER or needs too much memory, "
+        "sequential stays the default"
     )
     ts = stats[("transformers", "sequential", 1)]
     tc = stats[("transformers", "chunked", 4)]

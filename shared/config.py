@@ -80,7 +80,7 @@ class Settings:
     extract_timeout_seconds: int = 3600
     beam_size: int = 5
     strategy: str = "chunked"
-    batch_size: int = 4
+    batch_size: int = 1
     compute_type: str = "int8"
     cpu_threads: int = 0  # 0: one per core
     language: str | None = "en"
