@@ -95,8 +95,18 @@ class Attempt:
         self._jobs = jobs
 
     def move(self, status: JobStatus) -> None:
+        raise_if_interrupted()
         advance(self._jobs.store, self.job_id, status)
         self._jobs.progress.stage(status.stage)
+
+
+def raise_if_interrupted() -> None:
+    """Raise the interrupt a library swallowed: a signal that arrived while native code ran a Python
+    callback may have been caught there and never reached this code (see ``interrupts``). Checked
+    at every stage boundary, so an interrupted job never goes on to the next stage."""
+    signum = interrupts.pending()
+    if signum is not None:
+        raise interrupts.Interrupted(signum)
 
 
 def local_owner() -> str:
@@ -167,6 +177,7 @@ class LocalJobs:
         try:
             with self._heartbeat(job_id, owner):
                 result = work(Attempt(self, job_id))
+            raise_if_interrupted()
             done = advance(self.store, job_id, JobStatus.COMPLETE, outputs=result.outputs, summary=result.summary)
             self.progress.stage("complete")
             return RunOutcome.from_record(done, reused=False)
