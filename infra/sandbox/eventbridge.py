@@ -35,24 +35,32 @@ def object_created_event(
     obj: dict[str, Any] = {"key": key, "size": size, "etag": etag.strip('"'), "sequencer": f"{time.time_ns():016X}"}
     if version_id and version_id != "null":
         obj["version-id"] = version_id
+    detail = {
+        "version": "0",
+        "bucket": {"name": bucket},
+        "object": obj,
+        "request-id": uuid.uuid4().hex[:16].upper(),
+        "requester": account,
+        "source-ip-address": "127.0.0.1",
+        "reason": reason,
+    }
+    return envelope("Object Created", "aws.s3", [f"arn:aws:s3:::{bucket}"], detail, region=region, account=account)
+
+
+def envelope(
+    detail_type: str, source: str, resources: list[str], detail: dict[str, Any], *, region: str, account: str
+) -> dict[str, Any]:
+    """An event as EventBridge delivers it: ``detail`` in the envelope every event shares."""
     return {
         "version": "0",
         "id": str(uuid.uuid4()),
-        "detail-type": "Object Created",
-        "source": "aws.s3",
+        "detail-type": detail_type,
+        "source": source,
         "account": account,
         "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "region": region,
-        "resources": [f"arn:aws:s3:::{bucket}"],
-        "detail": {
-            "version": "0",
-            "bucket": {"name": bucket},
-            "object": obj,
-            "request-id": uuid.uuid4().hex[:16].upper(),
-            "requester": account,
-            "source-ip-address": "127.0.0.1",
-            "reason": reason,
-        },
+        "resources": resources,
+        "detail": detail,
     }
 
 

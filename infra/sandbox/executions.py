@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from infra.sandbox.eventbridge import envelope
 from infra.sandbox.templates import DEFAULT_ACCOUNT, DEFAULT_REGION
 
 TERMINAL = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
@@ -68,14 +69,11 @@ def execution_status_change(
     for name in ("error", "cause"):
         if described.get(name):
             detail[name] = described[name]
-    return {
-        "version": "0",
-        "id": str(uuid.uuid4()),
-        "detail-type": "Step Functions Execution Status Change",
-        "source": "aws.states",
-        "account": account,
-        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "region": region,
-        "resources": [described["executionArn"]],
-        "detail": detail,
-    }
+    return envelope(
+        "Step Functions Execution Status Change",
+        "aws.states",
+        [described["executionArn"]],
+        detail,
+        region=region,
+        account=account,
+    )
