@@ -18,12 +18,14 @@ from pipeline.asr.inference.decoding import (
     covering_spans,
     decode_windows,
     max_new_tokens,
+    repetition_loops,
     split_sentences,
     stretches_to_redecode,
     subtract_spans,
     to_transcript,
     troubled_stretches,
     uncovered,
+    without_loops,
 )
 from shared.contract import SAMPLE_RATE
 from shared.models import SPEECH_NOT_TRANSCRIBED, Transcript, Word
@@ -55,6 +57,86 @@ def test_a_troubled_stretch_never_reaches_past_the_window() -> None:
 def test_a_repetition_loop_is_troubled_however_it_was_decoded() -> None:
     assert compression_ratio(RUNAWAY) > 2.4 and seg(0, 30, RUNAWAY).troubled
     assert not seg(0, 5, "My phone number is 555 314 2768.").troubled
+
+
+GOOD_TEXT = (
+    "The team did an excellent job, and I love the new design. Now let us talk about the release on Friday. "
+    "Please remember that support tickets must never contain private details. Last week, a customer read out "
+    "the card number "
+)
+
+
+def test_a_loop_inside_a_chunk_of_good_text_is_troubled_though_the_whole_compresses_little() -> None:
+    chunk = GOOD_TEXT + "4111, " + "1, " * 40 + "Hello and welcome to the weekly planning meeting."
+    assert compression_ratio(chunk) < 2.4  # Whisper's own check misses it
+    assert seg(0, 30, chunk).troubled
+    assert seg(0, 30, GOOD_TEXT + "4-" + "1-" * 30).troubled
+
+
+@pytest.mark.parametrize(
+    "spoken",
+    [
+        "4-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1",  # a card number read digit by digit
+        "1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1",
+        "four one one one one one one one one one one one one one one one",
+        "no, no, no, no, no, no, no, no",
+        "1111111111111111",
+    ],
+)
+def test_a_number_read_out_is_not_a_loop(spoken: str) -> None:
+    assert not repetition_loops(GOOD_TEXT + spoken + ". Thanks.")
+    assert not seg(0, 30, GOOD_TEXT + spoken + ". Thanks.").troubled
+
+
+def test_a_loop_is_cut_out_and_the_words_around_it_keep_their_times() -> None:
+    before = [word(0.0, 0.4, " The"), word(0.4, 0.9, " card"), word(0.9, 1.4, " number"), word(1.5, 1.8, " 4")]
+    loop = [word(1.8 + i * 0.01, 1.81 + i * 0.01, "-1") for i in range(40)]
+    after = [word(9.0, 9.4, " Please"), word(9.4, 9.9, " remember.")]
+    decoded = seg(0.0, 10.0, "", words=[*before, *loop, *after])
+    decoded = seg(0.0, 10.0, "".join(w.text for w in decoded.words).strip(), words=decoded.words)
+
+    trimmed = without_loops(decoded)
+
+    assert trimmed is not None and not trimmed.troubled
+    assert trimmed.text == "The card number 4-1 Please remember."
+    assert trimmed.words == (*before, loop[0], *after)
+    assert uncovered([(0.0, 10.0)], [trimmed]) == [(2.31, 8.5)]  # the loop stood for speech: uncovered
+
+
+def test_a_word_a_loop_runs_into_keeps_its_part_before_the_loop() -> None:
+    runaway = word(1.5, 10.0, " 4-" + "1-" * 60)
+    trimmed = without_loops(
+        seg(0.0, 10.0, "The card number 4-" + "1-" * 60, words=[word(0.0, 1.4, " The card number"), runaway])
+    )
+    assert trimmed is not None and trimmed.text == "The card number 4-1-"
+    assert without_loops(seg(0.0, 10.0, "1. " * 40)) == seg(0.0, 10.0, "1.")
+    assert without_loops(seg(0.0, 10.0, " 1-" * 40, words=[word(0.0, 10.0, "1-" * 40)])) is not None
+    assert without_loops(seg(0.0, 10.0, "ok", words=[word(0.0, 10.0, " ok")])) == seg(
+        0.0, 10.0, "ok", words=[word(0.0, 10.0, " ok")]
+    )
+
+
+def test_a_clip_that_loops_again_keeps_its_good_words_and_the_loop_speech_is_reported() -> None:
+    def clip_decode(audio, pieces):
+        out = []
+        for s, e in pieces:  # every decode loops a second into its piece
+            words = [
+                word(s, s + 1.0, " Card"),
+                *[word(s + 1.0 + i / 100, s + 1.01 + i / 100, " one") for i in range(30)],
+            ]
+            out.append(seg(s, e, "".join(w.text for w in words).strip(), words=words))
+        return out
+
+    engine = Engine(lambda audio, speech: [], clip_decode)
+
+    decoding = decode_windows(
+        windows(8.0), detect=engine.detect, decode_window=engine.decode_window, decode_clips=engine.decode_clips
+    )
+
+    assert all(not repetition_loops(s.text) for s in decoding.segments)
+    assert decoding.segments[0].text == "Card one"
+    assert len(engine.clip_calls) == 2  # the speech the loop stood for is decoded once more on its own
+    assert decoding.gaps and decoding.covered_seconds < decoding.speech_seconds
 
 
 def test_speech_no_word_is_near_is_uncovered_once_it_lasts_a_second() -> None:

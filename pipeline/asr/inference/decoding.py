@@ -13,18 +13,24 @@ decoder and a clip decoder — and :func:`decode_windows` does the rest the same
 3. **First pass.** The engine's decoder turns the window into segments.
 4. **What is decoded again.** Two kinds of stretch (:func:`stretches_to_redecode`):
 
-   * *troubled* segments — their decode fell back to sampling, or their text is a repetition loop
-     (compression ratio above :data:`MAX_COMPRESSION_RATIO`, Whisper's own check): a read-out
-     number ("one one one one …") turns into "1. 1. 1." up to the end of its window, and the
-     speech after it is lost. The stretch runs to the next good segment.
+   * *troubled* segments — their decode fell back to sampling, or their text is a repetition loop:
+     a read-out number ("one one one one …") turns into "1. 1. 1." up to the end of its window,
+     and the speech after it is lost. Two checks find loops: Whisper's own (the whole text's
+     compression ratio above :data:`MAX_COMPRESSION_RATIO`), and a run of one short piece of text
+     repeated :data:`LOOP_REPEATS` times in a row (:func:`repetition_loops`), which a loop inside
+     a 30 s chunk of otherwise good text escapes the first check with. The stretch runs to the
+     next good segment.
    * *uncovered speech* — detected speech that no word (or, without word times, no segment) is
      near, for at least :data:`MIN_UNCOVERED_SECONDS`: a decode that stopped early, skipped a
      window as "no speech", or yielded nothing at all.
 
    Each such stretch is cut at short pauses into clips of at most :data:`CLIP_MAX_SECONDS`
    (:data:`CLIP_VAD`), and every clip is decoded whole, on its own: a runaway costs at most its
-   clip, never the speech after it. Speech a clip's own decode left without words (it stopped
-   early) is decoded once more, on its own.
+   clip, never the speech after it. A clip decoded into a loop again (greedy and beam decoding
+   are deterministic, and a weak model may loop on the same digits every time) keeps its text
+   around the loop and loses the loop's run (:func:`without_loops`): how many of the repeats were
+   spoken cannot be told. Speech a clip's own decode left without words (it stopped early, or its
+   loop was cut out) is decoded once more, on its own.
 5. **Coverage.** Speech still without words afterwards is reported, never dropped silently:
    ``speech_seconds`` and ``covered_seconds`` of the transcript, and a ``SPEECH_NOT_TRANSCRIBED``
    warning per uncovered stretch (:func:`to_transcript`).
@@ -47,6 +53,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import re
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -81,6 +88,12 @@ MIN_UNCOVERED_SECONDS = 1.0
 COVER_MARGIN_SECONDS = 0.5
 #: Whisper's repetition check: gzip-compressed text this many times smaller than itself is a loop.
 MAX_COMPRESSION_RATIO = 2.4
+#: One piece of text (at most :data:`LOOP_UNIT_CHARS` characters) repeated this many times in a row
+#: is a decoding loop. Speech holds shorter runs: a card number read digit by digit
+#: ("4-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1") repeats one digit 15 times.
+LOOP_REPEATS = 20
+LOOP_UNIT_CHARS = 20
+_LOOP = re.compile(rf"(.{{1,{LOOP_UNIT_CHARS}}}?)\1{{{LOOP_REPEATS - 1},}}", re.DOTALL)
 #: Pauses this long split a stretch decoded again into clips; clips are at most this long.
 CLIP_PAUSE_MS = 300
 CLIP_MAX_SECONDS = 15.0
@@ -133,7 +146,9 @@ class Decoded:
     @property
     def troubled(self) -> bool:
         """It fell back to sampling, or its text repeats itself like a decoding loop."""
-        return self.fell_back or compression_ratio(self.text) > MAX_COMPRESSION_RATIO
+        return (
+            self.fell_back or compression_ratio(self.text) > MAX_COMPRESSION_RATIO or bool(repetition_loops(self.text))
+        )
 
     def shifted(self, offset: float) -> Decoded:
         if not offset:
@@ -172,6 +187,44 @@ def compression_ratio(text: str) -> float:
     """Whisper's repetition measure: the text's length over its zlib-compressed length."""
     raw = text.encode("utf-8")
     return len(raw) / len(zlib.compress(raw)) if raw else 0.0
+
+
+def repetition_loops(text: str) -> list[Span]:
+    """Character spans of ``text`` that are a decoding loop: each from the end of a short piece's
+    first occurrence to the end of its run of at least :data:`LOOP_REPEATS` repeats."""
+    return [(float(m.start() + len(m.group(1))), float(m.end())) for m in _LOOP.finditer(text)]
+
+
+def without_loops(segment: Decoded) -> Decoded | None:
+    """``segment`` without the repeats of its repetition loops (the first occurrence stays): words
+    inside a loop are dropped, a word a loop runs into is cut where it starts, and the words left
+    keep their times, so the speech the loop stood for is left uncovered. None if nothing but the
+    loop was decoded."""
+    words = [w for w in segment.words if w.text]
+    if not words:
+        loops = repetition_loops(segment.text)
+        if not loops:
+            return segment
+        kept_text = "".join(segment.text[int(a) : int(b)] for a, b in _complement(loops, len(segment.text)))
+        return replace(segment, text=kept_text.strip()) if kept_text.strip() else None
+    joined = "".join(w.text for w in words)  # word texts carry their own leading space
+    loops = repetition_loops(joined)
+    if not loops:
+        return segment
+    kept: list[Word] = []
+    end = 0
+    for w in words:
+        start, end = end, end + len(w.text)
+        left = "".join(joined[int(a) : int(b)] for a, b in subtract_spans([(start, end)], loops))
+        if left.strip():  # a word the loop runs into keeps its part before the loop
+            kept.append(w if left == w.text else replace(w, text=left))
+    if not kept:
+        return None
+    return replace(segment, end=max(w.end for w in kept), text=_join_words(kept), words=tuple(kept))
+
+
+def _complement(spans: Sequence[Span], length: int) -> list[Span]:
+    return subtract_spans([(0.0, float(length))], spans)
 
 
 # -- spans -------------------------------------------------------------------------------------
@@ -316,7 +369,8 @@ def redecode(
     """``segments`` with each stretch decoded again clip by clip: troubled segments are replaced,
     good ones kept. Speech a clip's words still leave uncovered (a decode that stopped inside its
     clip) is decoded once more on its own; clips that gave nothing are not repeated (decoding is
-    deterministic: they would give nothing again). Segments are kept within the window."""
+    deterministic: they would give nothing again). A clip's repetition loops are cut out
+    (:func:`without_loops`). Segments are kept within the window."""
     duration = audio.shape[0] / SAMPLE_RATE
     kept = [s for s in segments if not s.troubled]
     tried: list[Span] = []
@@ -330,7 +384,8 @@ def redecode(
             if not any(abs(piece[0] - s) < 0.01 and abs(piece[1] - e) < 0.01 for s, e in tried)
         ]
         if pieces:
-            kept.extend(s for s in decode_clips(audio, pieces) if s.text.strip())
+            trimmed = (without_loops(s) for s in decode_clips(audio, pieces) if s.text.strip())
+            kept.extend(s for s in trimmed if s is not None and s.text.strip())
             tried.extend(pieces)
     kept.sort(key=lambda s: (s.start, s.end))
     return [replace(s, start=min(s.start, duration), end=min(s.end, duration)) for s in kept if s.start < duration]

@@ -7,8 +7,9 @@ stretch decoded again clip by clip, and the speech still without words reported.
 uses one of two strategies:
 
 * ``chunked``: the speech cut into chunks of at most 30 s, each decoded on its own (short-form,
-  with word timestamps), ``batch_size`` chunks at a time. A runaway costs at most its chunk.
-  The default on a GPU (float16, batches of 16).
+  with word timestamps), ``batch_size`` chunks at a time. A runaway costs at most its chunk, and
+  a decode stops as soon as its tokens loop (:func:`stop_at_loops`) instead of running to its
+  token budget. The default on a GPU (float16, batches of 16).
 * ``sequential``: Whisper's own sliding 30 s decoding over the window, each step continuing at the
   last predicted timestamp, with the reference implementation's temperature fallback.
   Sentence-level segment times, no word times; one step at a time. The default on a CPU.
@@ -34,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline.asr.inference.audio import array_windows, stream_audio
 from pipeline.asr.inference.decoding import (
     DECODE_SEED,
+    LOOP_REPEATS,
     WINDOW_SECONDS,
     Decoded,
     chunk_spans,
@@ -78,6 +80,8 @@ MODEL_ALIASES = {
     for name in ("distil-large-v3", "distil-large-v2", "distil-medium.en", "distil-small.en")
 }
 _TIMESTAMP_TOKEN = re.compile(r"<\|\d+\.\d+\|>")
+#: The longest run of tokens a decode is watched for repeating (" 1" "," is two).
+LOOP_UNIT_TOKENS = 4
 
 
 class TransformersEngine:
@@ -211,7 +215,11 @@ class TransformersEngine:
             inputs,
             batch_size=self.batch_size,
             return_timestamps="word",
-            generate_kwargs={**self._generate_kwargs(), "max_new_tokens": max_new_tokens(spans)},
+            generate_kwargs={
+                **self._generate_kwargs(),
+                "max_new_tokens": max_new_tokens(spans),
+                "stopping_criteria": stop_at_loops(),
+            },
         )
         decoded: list[Decoded] = []
         for (start, end), result in zip(spans, results, strict=True):
@@ -312,6 +320,28 @@ class TransformersEngine:
         probs = logits[list(gen.lang_to_id.values())].float().softmax(-1)
         best = int(probs.argmax())
         return codes[best], float(probs[best])
+
+
+def stop_at_loops() -> Any:
+    """A stopping criterion that ends a decode once its last tokens are one run of up to
+    :data:`LOOP_UNIT_TOKENS` tokens repeated :data:`~.decoding.LOOP_REPEATS` times: a decoding
+    loop, which would otherwise run to the token budget (most of a batch's time at beam 5). The
+    text it leaves ends in the loop, which the decoding policy then cuts out."""
+    import torch
+    from transformers import StoppingCriteria, StoppingCriteriaList
+
+    class StopAtLoops(StoppingCriteria):
+        def __call__(self, input_ids: torch.Tensor, scores: torch.Tensor, **kwargs: Any) -> torch.Tensor:
+            rows, length = input_ids.shape
+            looping = torch.zeros(rows, dtype=torch.bool, device=input_ids.device)
+            for unit in range(1, LOOP_UNIT_TOKENS + 1):
+                if length < unit * LOOP_REPEATS:
+                    break
+                tail = input_ids[:, -unit * LOOP_REPEATS :].reshape(rows, LOOP_REPEATS, unit)
+                looping |= (tail == tail[:, -1:, :]).all(dim=2).all(dim=1)
+            return looping
+
+    return StoppingCriteriaList([StopAtLoops()])
 
 
 def spaced_as_in(text: str, words: Sequence[str]) -> list[str]:

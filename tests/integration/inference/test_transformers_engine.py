@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from pipeline.asr.inference.audio import decode_audio
-from pipeline.asr.inference.engine import TransformersEngine
+from pipeline.asr.inference.decoding import LOOP_REPEATS, repetition_loops
+from pipeline.asr.inference.engine import TransformersEngine, stop_at_loops
 from shared.errors import UnsupportedLanguageError
 from shared.models import Transcript
 from tests.integration.inference.conftest import LONG_SCRIPT
@@ -174,6 +175,38 @@ def test_the_same_audio_gives_the_same_transcript(engine: TransformersEngine, ca
     # The digit run fails the checks at temperature 0, so the fallback samples; the seed makes it repeatable.
     audio, _, _ = card_read_out
     assert engine.transcribe(audio).segments == engine.transcribe(audio).segments
+
+
+def test_the_chunked_path_cuts_a_digit_loop_out_and_keeps_the_speech_after_it(tiny_en_dir: Path, card_read_out):
+    # tiny.en decodes this card number into "4-1-1-1-..." loops on every try, in the first pass
+    # (inside a chunk of good text, where the compression ratio misses it) and clip by clip.
+    audio, spoken, after = card_read_out
+    chunked = TransformersEngine(str(tiny_en_dir), strategy="chunked", batch_size=2)
+
+    transcript = chunked.transcribe(audio)
+
+    assert not repetition_loops(transcript.text)
+    assert heard(after, transcript.text) >= 0.8
+    tail = " ".join(s.text for s in transcript.segments[-2:])
+    assert heard(spoken[-1], tail) >= 0.75
+    card = next(s for s in transcript.segments if "card" in s.text.lower())
+    # what was not transcribed is said, and it lies between the card cue and the speech after it
+    assert all(card.start <= w.start for w in transcript.warnings)
+    assert transcript.covered_seconds <= transcript.speech_seconds
+
+
+def test_a_decode_stops_once_its_tokens_loop() -> None:
+    import torch
+
+    stop = stop_at_loops()
+    prompt = [50257, 50362, 314, 1101, 257]
+    loop = [*prompt, 604, *([12, 16] * LOOP_REPEATS)]  # " 4" then "-" "1" over and over
+    card = [*prompt, 604, *([12, 16] * 15), 13]  # a card number read out: fifteen ones, then "."
+    batch = torch.tensor([loop, card[: len(loop)] + [13] * (len(loop) - len(card))])
+    scores = torch.zeros(2, 10)
+    assert stop(batch, scores).tolist() == [True, False]
+    assert stop(torch.tensor([[*prompt, *([7] * (LOOP_REPEATS - 1))]]), scores).tolist() == [False]
+    assert stop(torch.tensor([[*prompt, *([7, 8, 9] * LOOP_REPEATS)]]), scores).tolist() == [True]
 
 
 def test_speech_the_first_pass_loses_is_decoded_again_clip_by_clip(
