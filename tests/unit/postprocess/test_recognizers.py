@@ -95,6 +95,17 @@ def test_context_decides_between_phone_and_ssn_for_nine_digits() -> None:
             "tom underscore whitfield at hotmail dot co dot uk",
         ),
         ("Alpha Dot Jackson 48 at Jackson family dot net all lower case.", "48 at Jackson family dot net"),
+        # recognised: the fillers of the answer do not count against the words an address may take
+        (
+            "What email should we use?\nThe email on file should be Raphael and the store call. Click that here "
+            "to dot com.",
+            "Raphael and the store call. Click that here to dot com",
+        ),
+        # recognised: a pause inside the address, with no word of ordinary speech before it
+        (
+            "Would you like the receipt by email?\nSend it to J Rogers58.\nLet's beat into it.com, please.",
+            "J Rogers58.\nLet's beat into it.com",
+        ),
     ],
 )
 def test_emails_in_written_spoken_and_mangled_forms(text: str, address: str) -> None:
@@ -137,6 +148,10 @@ def test_at_and_dot_in_ordinary_speech_are_not_emails(text: str) -> None:
         ("please add my brother\nSanjay soon over as a second contact", "Sanjay"),  # the cue ends a segment
         ("So name Petrov.", "Petrov"),
         ("My surname is Okafor.", "Okafor"),
+        # recognised: answering the phone, the name heard as common words
+        ("The ID service desk, a member ready speaking, how can I help?", "ready"),
+        ("below, and you are calling some its help, listed little bell speaking, how can I help", "bell"),
+        ("Pink wrist dental means on boy Aaron speaking, how can I help?", "Aaron"),
     ],
 )
 def test_introduced_names_in_any_case(text: str, name: str) -> None:
@@ -148,7 +163,8 @@ def test_introduced_names_in_any_case(text: str, name: str) -> None:
     ["this is great thanks", "This is taking forever.", "I'm happy with the results", "it's okay we can try again",
      "this is the best product", "my name is on the list", "Everyone here. Tickets here are cheap.",
      "The team here, thanks.", "What name is on the card?", "Generally speaking, yes.",
-     "thanks\nAnyway, we moved.", "Honestly, public speaking is hard."],
+     "thanks\nAnyway, we moved.", "Honestly, public speaking is hard.",
+     "Thanks for speaking, how can I help?", "Good morning, the support team speaking, how can I help?"],
 )  # fmt: skip
 def test_introductions_without_a_name_find_nothing(text: str) -> None:
     assert found(IntroducedNameRecognizer(), text) == []
