@@ -8,7 +8,8 @@ Gomez here.": the NER's "Gomez" would have replaced the rule's).
 Left out: a name that trims to nothing or holds digits or leetspeak (``identity.trim_name_span``),
 capitals of three letters or fewer ("QQ"), a noun after "the", "your", "this", "that" ("your
 bill", "read me the Ivan": IBAN misheard), a company ("Chris Dental", "Oak Ridge motors": it ends
-in, or is followed by, an organisation word), and what ``location.plausible_place`` rules out.
+in, or is followed by, an organisation word), a capitalised word opening a segment and running on
+into lowercase words ("Trains leave platform 9"), and what ``location.plausible_place`` rules out.
 """
 
 from __future__ import annotations
