@@ -170,13 +170,11 @@ def _partly_spelled(raw: str, parts: dict[str, Found], found: Sequence[Found]) -
         if f.type != "PERSON":
             continue
         for match in _CAPITALS.finditer(raw, f.end, min(len(raw), f.end + SPELLING_REACH)):
-            run = [m for m in re.finditer(r"[A-Z]", match.group("run"))]
+            run = list(re.finditer(r"[A-Z]", match.group("run")))
+            spelled = "".join(m.group() for m in run).lower()
             # the longest start of the run that is part of a name word ("RK I need": "RK")
-            kept = next(
-                (k for k in range(len(run), 1, -1) if any("".join(m.group() for m in run[:k]).lower() in w for w in words)),
-                0,
-            )
-            letters = "".join(m.group() for m in run[:kept]).lower()
+            kept = next((k for k in range(len(run), 1, -1) if any(spelled[:k] in w for w in words)), 0)
+            letters = spelled[:kept]
             if not kept or letters in _NOT_SPELLINGS or letters in STOP_WORDS:  # "the IN number"
                 continue
             start = match.start("run")

@@ -319,11 +319,8 @@ def _card_detail(chain: Chain, cues: CueIndex, card_end: int) -> bool:
     before = text[max(0, chain.start - 20) : chain.start]
     after = text[chain.end : chain.end + 25]
     reason = quantity_reason(chain.value, before, after)
-    if (
-        reason == YEARS
-        and _EXPIRY_YEAR.fullmatch(chain.value)
-        and not (_DATE_WORD_BEFORE.search(before) or _YEAR_RANGE_BEFORE.search(before) or _YEAR_RANGE_AFTER.match(after))
-    ):
+    dated = _DATE_WORD_BEFORE.search(before) or _YEAR_RANGE_BEFORE.search(before) or _YEAR_RANGE_AFTER.match(after)
+    if reason == YEARS and _EXPIRY_YEAR.fullmatch(chain.value) and not dated:
         reason = None  # "…, exiring the number 2027": the expiry's year (not "in 2027", "between 2010 and 2020")
     if reason or _MONTH_BEFORE.search(before):
         return False
