@@ -9,8 +9,7 @@ which all characters a variant may substitute for each other collapse to one, an
 entries under that key are compared character by character. Output is identical; see
 ``tests/unit/postprocess/test_profanity_conformance.py``.
 
-On top of that, the censor the enrichers use (``profanity_censor``) leaves the listed words
-that are ordinary in a call (``ORDINARY_WORDS``: "pot", "stroke", "rectal", "vodka"), and masks
+On top of that, the censor the enrichers use (``profanity_censor``) also masks
 - British swear words the list lacks (``BRITISH_WORDS``: "bollocks", "bugger", …) and "dammit";
 - inflected forms of the core swear words (``INFLECTED_STEMS``): plurals, -ed, -ing, -y, -er
   ("bastards", "assholes", "damned", "crappy", "fucker"), in leetspeak too;
@@ -47,16 +46,6 @@ CENSOR = "****"
 BRITISH_WORDS = (
     "bollocks", "bollock", "bugger", "bloody", "sodding", "pillock", "minger", "wazzock", "tosspot", "dammit",
     "goddammit", "goddamn", "bellend", "arsed",
-)  # fmt: skip
-# Words of better-profanity's list that in a call mean what they say: cooking, drink, medicine,
-# building, the law ("a pot of tea", "stroke", "rectal", "the erection of the wall", "murder").
-# The enrichers' censor leaves them; the deny list (``CLEARSCRIBE_PROFANITY_DENY``) puts one back.
-ORDINARY_WORDS = (
-    "pot", "kill", "strip", "stroke", "organ", "oral", "orally", "pawn", "revue", "rum", "vodka", "seaman", "seamen",
-    "slope", "sniper", "thrust", "womb", "uterus", "ovary", "urine", "urinal", "rectal", "penile", "breasts",
-    "menstruation", "virgin", "murder", "drunk", "fat", "hemp", "heroin", "opium", "opiate", "valium", "viagra",
-    "facial", "loin", "loins", "nappy", "pasty", "pastie", "paddy", "sandbar", "penetration", "enlargement",
-    "erection", "pollock",
 )  # fmt: skip
 # The words whose inflected forms are swearing too ("bastards", "crappy", "damned").
 INFLECTED_STEMS = (
@@ -326,14 +315,9 @@ def apply_censor(text: str, spans: Iterable[tuple[int, int]], mask: str = CENSOR
 @lru_cache(maxsize=8)
 def profanity_censor(allow: tuple[str, ...] = (), deny: tuple[str, ...] = ()) -> ProfanityCensor:
     """The censor the enrichers use, for an allow/deny configuration, built once per process:
-    better-profanity's words but its ordinary ones (``ORDINARY_WORDS``) and British ones,
-    inflected and stretched forms."""
+    better-profanity's words and British ones, inflected and stretched forms."""
     return ProfanityCensor(
-        (*default_wordlist(), *BRITISH_WORDS),
-        allow=(*ORDINARY_WORDS, *allow),
-        deny=deny,
-        inflected=INFLECTED_STEMS,
-        stretched=True,
+        (*default_wordlist(), *BRITISH_WORDS), allow=allow, deny=deny, inflected=INFLECTED_STEMS, stretched=True
     )
 
 

@@ -8,8 +8,7 @@ Gomez here.": the NER's "Gomez" would have replaced the rule's).
 Left out: a name that trims to nothing or holds digits or leetspeak (``identity.trim_name_span``),
 capitals of three letters or fewer ("QQ"), a noun after "the", "your", "this", "that" ("your
 bill", "read me the Ivan": IBAN misheard), a company ("Chris Dental", "Oak Ridge motors": it ends
-in, or is followed by, an organisation word), a capitalised word opening a segment and running on
-into lowercase words ("Trains leave platform 9"), and what ``location.plausible_place`` rules out.
+in, or is followed by, an organisation word), and what ``location.plausible_place`` rules out.
 """
 
 from __future__ import annotations
@@ -37,25 +36,9 @@ def names_an_organisation(text: str, end: int) -> bool:
     return any(m is not None and m.group(1).lower() in ORGANISATION_WORDS for m in (last, after))
 
 
-# A capitalised word opening a segment and running on into lowercase words ("Serve it with rice",
-# "Trains leave platform 9"): recognition capitalises whatever starts a segment, and the NER
-# takes the capital for a name. A name there is set apart ("Douglas.", "Thomas, the first bill"),
-# followed by a surname, or found again elsewhere (consistency redacts it there too).
-_SEGMENT_START = re.compile(r"(?:^|\n)[ \t]*$")
-_RUNS_ON = re.compile(r"[A-Z][a-z]+(?= [a-z])")
-
-
-def _opens_segment_running_on(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - 10) : start]
-    at_start = _SEGMENT_START.search(before) is not None and ("\n" in before or start <= 10)
-    return at_start and (word := _RUNS_ON.match(text, start)) is not None and word.end() == end
-
-
 def plausible_ner_result(text: str, entity: str, start: int, end: int) -> bool:
     """Whether the NER's PERSON or LOCATION ``text[start:end]`` can be one in a call."""
     if names_an_organisation(text, end):
-        return False
-    if entity == "PERSON" and _opens_segment_running_on(text, start, end):
         return False
     if entity == "LOCATION":
         return plausible_place(text[start:end])

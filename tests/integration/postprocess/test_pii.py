@@ -137,22 +137,6 @@ def test_person_spans_lose_common_words_the_ner_adds(warm_pii: EnrichmentConfig,
     assert found == names
 
 
-def test_a_capital_that_opens_a_segment_and_runs_on_is_no_name(warm_pii: EnrichmentConfig) -> None:
-    # recognised lines of a meeting: the NER takes the capital recognition put on a segment's first
-    # word for a name
-    segments = [
-        "Please read chapter 7 before the workshop.",
-        "Trains leave platform 9 every 20 minutes and the last one is at 23.05.",
-        "Coffee is at 10.45, and lunch at 12.30.",
-    ]
-    assert find_pii(make_transcript(segments), warm_pii).spans == ()
-    # set apart, a name opening a segment stays one
-    transcript = make_transcript(["Lovely, thank you.", "Michelle, you'll get a letter in the next week or so."])
-    raw = [s.text for s in transcript.segments]
-    spans = find_pii(transcript, warm_pii).spans
-    assert [(s.segment, raw[s.segment][s.start : s.end], s.type) for s in spans] == [(1, "Michelle", "PERSON")]
-
-
 def test_long_transcripts_are_analysed_in_blocks_with_the_same_result(
     warm_pii: EnrichmentConfig, monkeypatch: pytest.MonkeyPatch
 ) -> None:

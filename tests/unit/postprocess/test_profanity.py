@@ -61,23 +61,12 @@ def test_inflections_of_ordinary_listed_words_are_not_masked(text: str) -> None:
     assert find_profanity(make_transcript([text])).count == 0
 
 
-def test_listed_words_that_are_ordinary_in_a_call_are_not_masked() -> None:
-    # better-profanity masks "pot", "stroke" and "rectal"; in a call they are tea, a diagnosis, a dose
-    lines = ["I'll put a pot of coffee on.", "He had a stroke last year.", "Take the rectal dose at night."]
-    transcript = make_transcript(lines)
-    assert find_profanity(transcript).count == 0
-    denied = find_profanity(transcript, replace(EnrichmentConfig(), profanity_deny=("pot",)))
-    raw = [s.text for s in transcript.segments]
-    assert [(s.segment, raw[s.segment][s.start : s.end]) for s in denied.spans] == [(0, "pot")]
-
-
 def test_the_better_profanity_words_are_masked_exactly_where_it_masks_them() -> None:
     from better_profanity import Profanity
 
     from postprocess.profanity import profanity_censor
 
     reference, ours = Profanity(), profanity_censor()
-    assert ours.is_listed("shit") and not ours.is_listed("pot") and reference.contains_profanity("pot")
     for line in ["f*ck off, you @$$hole", "this is bullshit", "what the hell", "'damn' it", "sh1t happens"]:
         expected = [(m.start(), m.end()) for m in re.finditer(r"\*{4}", reference.censor(line))]
         assert reference.censor(line) == apply_censor(line, ours.spans(line))
