@@ -157,6 +157,16 @@ def test_other_dates_are_left_alone(text: str) -> None:
         ("my login is jsmith84, and", [("USERNAME", "jsmith84")]),
         ("sort code 194976,\nI've reset it to sunrise harbor.", [("PASSWORD", "sunrise harbor")]),  # no noun
         ("The pest code is Pelican Tiger.", [("PASSWORD", "Pelican Tiger")]),  # "passcode" misheard
+        ("The pestled is velvet pelican river 84.", [("PASSWORD", "velvet pelican river 84")]),
+        ("The passcode did falcon kettle eight.", [("PASSWORD", "falcon kettle eight")]),  # "is" heard "did"
+        # the cue, a pause, the secret
+        (
+            "Set a telephone password to...\nPassword, Pepper, Crimson Meadow.\nIt's a Blue Ford",
+            [("PASSWORD", "Pepper, Crimson Meadow")],
+        ),
+        ("I've reset your account, password, dragon, winter, 26.", [("PASSWORD", "dragon, winter, 26")]),
+        ("The login, Oma Castillo, what email should we use?", [("USERNAME", "Oma Castillo")]),
+        ("What's your use and aim? My use and aim is BVMEA 74. Please", [("USERNAME", "BVMEA 74")]),
     ],
 )
 def test_secrets_after_their_cue(text: str, expected: list[tuple[str, str]]) -> None:
@@ -170,6 +180,10 @@ def test_secrets_after_their_cue(text: str, expected: list[tuple[str, str]]) -> 
         "I forgot my password. Can you reset it?",
         "my passcode is 4 9 2 7",  # digits only: a PIN, found by the number rules
         "the username field is empty",
+        "And your password, please?",  # asked, not answered
+        "What's your password, sir?",
+        "my password did not work",
+        "and your password, your new temporary password",
     ],
 )
 def test_talking_about_passwords_is_not_a_password(text: str) -> None:
