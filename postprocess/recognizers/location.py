@@ -165,8 +165,14 @@ class StreetAddressRecognizer(SpeechRecognizer):
         full = self._full_addresses(text)
         garbled = [g for g in self._garbled_addresses(text) if not any(f[1] < g[2] and g[1] < f[2] for f in full)]
         found = full + garbled
-        answered = [a for a in self._answered_addresses(text) if not any(f[1] <= a[1] and a[2] <= f[2] for f in found)]
-        return found + answered
+        for kind, start, end, score in self._answered_addresses(text):
+            overlapping = [f for f in found if f[1] < end and start < f[2]]
+            if not overlapping:
+                found.append((kind, start, end, score))
+                continue
+            for f in overlapping:  # the answer runs on past the street the other rules read: one address
+                found[found.index(f)] = (f[0], min(f[1], start), max(f[2], end), f[3])
+        return found
 
     def _answered_addresses(self, text: str) -> list[tuple[str, int, int, float]]:
         """The answer to an address cue, however recognition garbled the street: a house number
