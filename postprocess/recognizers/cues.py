@@ -77,7 +77,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"passcode",
         r"(?:the|my|your) (?:end|in|iron)(?=,? is\b)",
     ),
-    "POSTAL_CODE": (r"zip(?: code)?", r"post ?code", r"postal code"),
+    # also as recognition writes "postcode" ("post-coed", "post coat", "post called")
+    "POSTAL_CODE": (r"zip(?: code)?", r"post[ \-]?(?:code|coed|coat|called|cove)", r"postal code"),
     "IBAN_CODE": (r"iban", r"i[ -]ban"),
     "SWIFT_CODE": (r"swift(?: code)?", r"bic(?: code)?"),
     "IP_ADDRESS": (r"ip(?: address)?", r"i\.p\.(?: address)?"),

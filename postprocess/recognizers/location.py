@@ -276,6 +276,13 @@ def _first_part(word: str) -> str:
     return re.split(r"[-'’]", word.lower(), maxsplit=1)[0]
 
 
+# The two letters that end a UK postcode, spelled after a pause ("l-2-8, 1, b-r", "v 1 5 5 b j").
+_INWARD_LETTERS = re.compile(
+    r"[ \t]*[,.\-]?[ \t]*\b(?:[A-Za-z](?:[ \t]+|[ \t]*[.\-][ \t]*)[A-Za-z]|[A-Z]{2})\b\.?"
+    r"(?![ \t]*[.\-]?[ \t]*[A-Za-z]\b)"  # not the start of a longer spelling
+)
+
+
 class PostalCodeRecognizer(SpeechRecognizer):
     """UK postcodes by shape; US ZIP codes after a state or a "zip code" cue."""
 
@@ -296,7 +303,9 @@ class PostalCodeRecognizer(SpeechRecognizer):
                 cued and _CUED_POSTCODE.fullmatch(value)
             )
             if UK_POSTCODE.fullmatch(value) or partial:
-                found.append(("POSTAL_CODE", code.start, code.end, 0.9 if cued else 0.8))
+                letters = _INWARD_LETTERS.match(text, code.end) if value[-1].isdigit() else None
+                end = letters.end() if letters else code.end
+                found.append(("POSTAL_CODE", code.start, end, 0.9 if cued else 0.8))
         for chain in digit_chains(text):
             n = len(chain.digits)
             if not (4 <= n <= 6 or n == 9):  # 5 or 9, with a digit lost or added in recognition

@@ -95,6 +95,10 @@ def test_numbers_after_other_addresses_and_ordinary_words_are_no_street(text: st
         ("42 Wellington Crescent\nleads LS6 to a B and", "LS6 to a B"),  # "2AB" heard "to a B"
         ("Wellington Crescent, Leeds, LS6, 2b.", "LS6, 2b"),  # incomplete, after an address
         ("Kings Road London Postcode and W16XC", "W16XC"),
+        ("Swansea, post code l-2-8, 1, b-r, thank you", "l-2-8, 1, b-r"),  # the last letters after a pause
+        ("73 Castle Terrace in Venice, I v 1 5 5 b j\nThe train", "v 1 5 5 b j"),
+        ("postcode LS6 1, is that right", "LS6 1"),  # a word of two letters is no spelling
+        ("I live at 49 Ridge Road, post coat LS6 2AB", "LS6 2AB"),  # "postcode" misheard
         ("Washington, DC 20500", "20500"),
         ("Austin, Texas, 78704.", "78704"),
         ("Oregon zip code 9, 7, 4, 7, 7", "9, 7, 4, 7, 7"),
