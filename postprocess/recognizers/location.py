@@ -6,7 +6,9 @@
   ("…, Springfield, Oregon"), as LOCATION. The recognizer may break the sentence inside the
   address ("I live at 742." "Evergreen Terrace, …"): a sentence break between house number and
   street name is allowed. Lowercase street names count only after an address cue ("live at",
-  "address", "send it to"), or "sold 3 cars on the street" would be an address.
+  "address", "send it to"), or "sold 3 cars on the street" would be an address. The answer to an
+  address cue ("your dress as", "is your arrest still", "I live at") is an address whatever
+  recognition made of the street: its house number and up to six words after it in the clause.
 - ``PostalCodeRecognizer``: UK postcodes by their shape, written or spelled out ("NW1 6XE", "N W
   1, 6 X E"), and US ZIP codes after a state ("DC 20500", "Texas, 78704") or a "zip code" cue.
 """
