@@ -10,6 +10,8 @@ it:
 - each of its name words of three or more letters (the words of a PERSON or USERNAME, the local
   part of an email address) as a word of its own, and any token glued together with ".", "@",
   "_" or "-" that contains one ("Margaret.orgtonatemple.com" is redacted whole);
+- capitals right after a found name whose letters are part of one of its words: what recognition
+  kept of the spelling that followed the name ("My name is Margaret Park, and at the RK");
 - a capitalised word that sounds like one of those name words (same Soundex code, similar
   spelling: "Calum" and "Calam" for "Callum", "Shivon" for "Siobhan"): recognition spells the
   same name differently each time it hears it;
@@ -120,6 +122,7 @@ def _name_words(raw: str, found: Sequence[Found]) -> Iterable[Found]:
     ]  # a word of its own; a word inside a glued token is handled with the token
     out += _sounding_like(raw, parts)
     out += _spelled(raw, parts)
+    out += _partly_spelled(raw, parts, found)
     inside = re.compile(alternation, re.IGNORECASE)
     for token in _GLUED.finditer(raw):
         word = token.group().rstrip(".,;:!?\"')").lstrip("\"'(")
@@ -142,6 +145,44 @@ def _spelled(raw: str, parts: dict[str, Found]) -> list[Found]:
         _like(parts[re.sub(r"[^a-z]", "", m.group().lower())], m.start(), m.end(), "PERSON")
         for m in pattern.finditer(raw)
     ]
+
+
+# How far after a name its spelling (what recognition kept of it) may follow.
+SPELLING_REACH = 60
+# Capitals after a name that are words or codes of their own, not letters of the name.
+_NOT_SPELLINGS = frozenset(
+    {"ok", "am", "pm", "us", "uk", "id", "it", "tv", "ni", "ip", "hr", "pc", "gp", "nhs", "atm", "pin", "ssn", "dob",
+     "iban", "bic", "usa", "eu", "ceo", "vip", "it's", "im"}
+)  # fmt: skip
+# Two or more capitals, alone or joined by dashes, dots or spaces ("RK", "OHNS4", "M.S", "R-E-Z"),
+# with the single letter before them that recognition may have written apart ("a M.S").
+_CAPITALS = re.compile(r"(?<![\w\-.])(?:(?P<lone>[A-Za-z])[ \t]+)?(?P<run>[A-Z](?:[\-.]?[ \t]?[A-Z])+)(?![a-z])")
+
+
+def _partly_spelled(raw: str, parts: dict[str, Found], found: Sequence[Found]) -> list[Found]:
+    """Capitals right after a found name (within ``SPELLING_REACH`` characters) whose letters
+    are part of one of its words: the spelling that follows a name, as much of it as recognition
+    kept ("My name is Margaret Park, and at the RK", "Javier Johnson. I stay OHNS4", "Dylan Adams,
+    I see a M.S")."""
+    words = [p for p in parts if len(p) >= NAME_PART_MIN]
+    out = []
+    for f in found:
+        if f.type != "PERSON":
+            continue
+        for match in _CAPITALS.finditer(raw, f.end, min(len(raw), f.end + SPELLING_REACH)):
+            run = list(re.finditer(r"[A-Z]", match.group("run")))
+            spelled = "".join(m.group() for m in run).lower()
+            # the longest start of the run that is part of a name word ("RK I need": "RK")
+            kept = next((k for k in range(len(run), 1, -1) if any(spelled[:k] in w for w in words)), 0)
+            letters = spelled[:kept]
+            if not kept or letters in _NOT_SPELLINGS or letters in STOP_WORDS:  # "the IN number"
+                continue
+            start = match.start("run")
+            lone = match.group("lone")
+            if lone and any(lone.lower() + letters in w for w in words):
+                start = match.start("lone")
+            out.append(_like(f, start, match.start("run") + run[kept - 1].end(), "PERSON"))
+    return out
 
 
 def soundex(word: str) -> str:

@@ -107,19 +107,22 @@ def _address_end(words: list[re.Match[str]]) -> int:
 
 
 def cued_email_spans(text: str) -> list[tuple[int, int]]:
-    """After an email cue, the words up to the last one that ends an address (within twelve words,
-    across at most three sentence breaks, not past an "or"): what recognition made of an address
+    """After an email cue, the words up to the last one that ends an address (within twelve words
+    after the fillers that open the answer, across at most three sentence breaks, not past an
+    "or"): what recognition made of an address
     read out. A cue repeated before the address ("What email should we use? The email on file
     should be …") leaves the span to the later one."""
     spans = []
     cues = list(_EMAIL_CUE.finditer(text))
     for index, cue in enumerate(cues):
         words: list[re.Match[str]] = []
-        breaks = 0
-        for word in re.finditer(r"\S+", text[cue.end() : cue.end() + 160]):
-            if len(words) >= _CUE_WORDS:
+        breaks = counted = 0
+        for word in re.finditer(r"\S+", text[cue.end() : cue.end() + 200]):
+            if counted >= _CUE_WORDS:
                 break
             words.append(word)
+            # the fillers that open the answer are not words of the address ("should be …")
+            counted += counted > 0 or word.group().lower().strip(",") not in _LEADING_FILLERS
             if word.group().lower() == "or":
                 break  # "… or jane dot doe at …": another address
             if re.search(r"[.?!]$", word.group()) and not host_shaped(word.group()):
@@ -131,8 +134,15 @@ def cued_email_spans(text: str) -> list[tuple[int, int]]:
             continue
         first = 0
         for i, word in enumerate(words[:last]):
-            if re.search(r"[.?!]$", word.group()) and text.startswith("\n", cue.end() + word.end()):
-                first = i + 1  # "… an email for the bills." | "tom underscore …": the address starts after the pause
+            if (
+                re.search(r"[.?!]$", word.group())
+                and text.startswith("\n", cue.end() + word.end())
+                and any(_common_word(w.group()) for w in words[first : i + 1])
+            ):
+                # "… an email for the bills." | "tom underscore …": the address starts after the
+                # pause; "Send it to J Rogers58." | "Let's beat into it.com": no word of speech
+                # before the pause, so the address began before it
+                first = i + 1
         while first < last and (
             words[first].group().lower().strip(",") in _LEADING_FILLERS or not re.search(r"\w", words[first].group())
         ):
@@ -144,6 +154,11 @@ def cued_email_spans(text: str) -> list[tuple[int, int]]:
             continue
         spans.append((start, end))
     return spans
+
+
+def _common_word(token: str) -> bool:
+    """A word of ordinary speech, which no address holds ("for", "the", "bills" after one)."""
+    return token.strip(".,;:!?\"'()").lower() in STOP_WORDS
 
 
 def _extend_to_cue(text: str, start: int) -> int:

@@ -17,16 +17,18 @@ from postprocess.recognizers.base import SpeechRecognizer
 
 _PASSWORD_CUE = re.compile(
     r"\b(?:pass ?words?|(?:pass|past|pest) ?codes?|pass ?phrases?|memorable (?:word|phrase)|secret (?:word|phrase)|"
-    r"security (?:word|phrase|answer))\b",
+    r"security (?:word|phrase|answer)|pestled?)\b",
     re.IGNORECASE,
 )
 # "I've reset it to maple syrup sunrise": what a credential is reset to, with no noun before.
 _RESET_TO = re.compile(r"\b(?:re-?set|changed) (?:it|that|this|them) to\b", re.IGNORECASE)
-_USERNAME_CUE = re.compile(r"\b(?:user ?names?|user id|login(?: id| name)?|log-in|screen ?name|handle)\b", re.I)
+_USERNAME_CUE = re.compile(
+    r"\b(?:user ?names?|use and aim|user id|login(?: id| name)?|log-in|screen ?name|handle)\b", re.IGNORECASE
+)
 # Between the cue and the secret: "is", "will be", ":" … in the same sentence, or the end of a
 # question and an answer opener ("… password too? Make it …").
 _SAME_SENTENCE = re.compile(
-    r"\s*(?:(?:\b(?:just|now|still|here|then)\b[ \t]*)?(?:\bis\b|\bwas\b|\bwill be\b|\bwould be\b|"
+    r"\s*(?:(?:\b(?:just|now|still|here|then)\b[ \t]*)?(?:\bis\b|\bwas\b|\bdid\b(?! not\b)|\bwill be\b|\bwould be\b|"
     r"\bshould be\b|\bset to\b|\bchanged to\b|:|-)[\s,:]*)+"
     r"|[ \t,]*(?:\btoo?\b[ \t,]*)?\b(?:make it|set it to|it's|use)\b[\s,:]*",  # "password, too? Make it …" run together
     re.IGNORECASE,
@@ -61,12 +63,18 @@ _ENDS_SECRET = frozenset(
         "who",
         "when",
         "if",
+        "what",
+        "where",
+        "how",
     }
 )
 _MAX_WORDS = {"PASSWORD": 6, "USERNAME": 4}
 
 
 _DIRECTLY = re.compile(r"[ \t,:]*")
+# "Password, dragon, winter, 26.": the cue, a pause, the secret; an answer, not a question.
+_AFTER_PAUSE = re.compile(r"[ \t]*,[ \t]*(?!(?i:your|my|the|our|it|is|and)\b)(?=[^?.!\n]*(?:[.!]|$|\n)|[^,?.!\n]+,)")
+_LEADS = (_SAME_SENTENCE, _AFTER_PAUSE, _NEXT_SENTENCE)
 
 
 def _secret_after(
@@ -92,7 +100,7 @@ def _secret_after(
         words.append(word)
     if not words:
         return None
-    return start, start + words[-1].end()
+    return start, start + words[-1].end() - len(words[-1].group()) + len(words[-1].group().rstrip(","))
 
 
 class SecretRecognizer(SpeechRecognizer):
@@ -104,7 +112,9 @@ class SecretRecognizer(SpeechRecognizer):
         found = []
         for kind, cue in (("PASSWORD", _PASSWORD_CUE), ("USERNAME", _USERNAME_CUE)):
             for match in cue.finditer(text):
-                span = _secret_after(text, match.end(), kind)
+                span = next(
+                    (s for lead in _LEADS if (s := _secret_after(text, match.end(), kind, (lead,))) is not None), None
+                )
                 if span is None:
                     continue
                 value = text[span[0] : span[1]]

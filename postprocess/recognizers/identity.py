@@ -132,6 +132,33 @@ _NAME_BEFORE_SPEAKING = re.compile(
 )
 
 
+# How the phone is answered: "<name> speaking, how can I help?". The one or two words before
+# "speaking" are the name whatever recognition made of them ("a member ready speaking, how can I
+# help?", "valentine right speaking, O can I yield?").
+_ANSWERING = re.compile(
+    r"(?P<words>(?:[A-Za-z][A-Za-z'\-]*[ \t]+){1,2})speaking[ \t]*[,.]?[ \t]*"
+    r"(?i:(?:how|what|o)[ \t]+(?:can|may|could)[ \t]+I)\b"
+)
+
+
+def _answering_name(match: re.Match[str]) -> tuple[int, int] | None:
+    """The name in "<name> speaking, how can I help?": the word before "speaking", and the one
+    before that when it is capitalised ("Margaret gallagher"), back to a common word, a greeting
+    or an organisation's last word."""
+    words = list(re.finditer(r"\S+", match.group("words")))
+    kept: list[re.Match[str]] = []
+    for word in reversed(words):
+        lowered = word.group().lower()
+        if lowered in STOP_WORDS or lowered in ORGANISATION_WORDS or _GREETING.fullmatch(lowered):
+            break
+        if kept and not word.group()[0].isupper():
+            break
+        kept.insert(0, word)
+    if not kept:
+        return None
+    return match.start("words") + kept[0].start(), match.start("words") + kept[-1].end()
+
+
 # "Generally speaking", "frankly speaking": adverbs, not names.
 _ADVERBS = word_set("frankly roughly broadly honestly strictly loosely properly publicly legally morally strictly")
 
@@ -177,6 +204,10 @@ class IntroducedNameRecognizer(SpeechRecognizer):
             ):
                 # scored above the NER, whose result for the same span presidio would keep instead
                 found.append(("PERSON", match.start(group) + words[0].start(), match.end(group), 0.9))
+        for match in _ANSWERING.finditer(text):
+            answered = _answering_name(match)
+            if answered is not None and not any(s < answered[1] and answered[0] < e for _, s, e, _ in found):
+                found.append(("PERSON", *answered, 0.85))
         return found
 
     @staticmethod

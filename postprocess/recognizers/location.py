@@ -6,7 +6,9 @@
   ("…, Springfield, Oregon"), as LOCATION. The recognizer may break the sentence inside the
   address ("I live at 742." "Evergreen Terrace, …"): a sentence break between house number and
   street name is allowed. Lowercase street names count only after an address cue ("live at",
-  "address", "send it to"), or "sold 3 cars on the street" would be an address.
+  "address", "send it to"), or "sold 3 cars on the street" would be an address. The answer to an
+  address cue ("your dress as", "is your arrest still", "I live at") is an address whatever
+  recognition made of the street: its house number and up to six words after it in the clause.
 - ``PostalCodeRecognizer``: UK postcodes by their shape, written or spelled out ("NW1 6XE", "N W
   1, 6 X E"), and US ZIP codes after a state ("DC 20500", "Texas, 78704") or a "zip code" cue.
 """
@@ -31,12 +33,15 @@ _STREET_TYPE = (
 _UNIT_NUMBER = (
     r"(?:[0-9A-Z]{1,4}|(?i:to|too|two|for|four|one|won|the|a))(?:[ \t]+(?:[A-Z](?![a-z])|(?i:the|be|bee)\b))?"
 )
-_UNIT = rf"(?:(?i:flat|apartment|apt|unit|suite|number|no\.?)[ \t]+{_UNIT_NUMBER}[ \t]*,?[ \t]*)?"
-_HOUSE_NUMBER = r"\d{1,5}[A-Za-z]?(?:(?:[ \t]*[,\-][ \t]*|[ \t]+)\d{1,3}){0,4}"
+_UNIT = rf"(?:(?i:flat|apartment|apt|unit|suite|number|no\.?)[ \t]*,?[ \t]*{_UNIT_NUMBER}[ \t]*,?[ \t]*)?"
+# Also as recognition writes a number said in words ("500 and 61", "1,700 and 7th").
+_HOUSE_NUMBER = (
+    r"\d{1,5}(?:st|nd|rd|th|[A-Za-z])?(?:(?:[ \t]*[,\-][ \t]*|[ \t]+(?:and[ \t]+)?)\d{1,3}(?:st|nd|rd|th)?){0,4}"
+)
 _NAME_WORD = r"[A-Za-z][a-z'\-]*"
 _STREET_ADDRESS = re.compile(
     rf"(?<![\w.]){_UNIT}(?P<number>{_HOUSE_NUMBER})(?:\s*[,.]?\s+)"
-    rf"(?P<name>(?:{_NAME_WORD}[ \t]+){{1,3}})(?P<type>{_STREET_TYPE})"
+    rf"(?P<name>(?:{_NAME_WORD}\s+){{1,3}}|(?<=\d[snrt][tdh]\s))(?P<type>{_STREET_TYPE})"
 )
 # Street types that are no other word: a number, name words and one of these is an address even
 # written in lowercase with no cue ("It's 17-18 castle crescent, Bristol").
@@ -51,7 +56,7 @@ _UP_TO_POSTCODE = re.compile(
 )
 # What may follow an address after a comma: an apartment, the town, the county or state.
 _ADDRESS_TAIL = re.compile(
-    rf"(?:\s*[,.]?\s*(?:(?i:apartment|apt|flat|unit|suite|floor)[ \t]+{_UNIT_NUMBER}|"
+    rf"(?:\s*[,.]?\s*(?:(?i:apartment|apt|flat|unit|suite|floor)[ \t]*,?[ \t]*{_UNIT_NUMBER}|"
     r"[A-Z][a-z][a-z'\-]*(?:[ \t]+[A-Z][a-z][a-z'\-]*){0,2}))"
 )
 _ADDRESS_CUE = re.compile(
@@ -62,7 +67,7 @@ _ADDRESS_CUE = re.compile(
 # Words that end an address tail: a new sentence's subject, not a town.
 _NOT_PLACES = frozenset(
     {"yes", "no", "thanks", "thank", "is", "and", "the", "that", "this", "it", "please", "great", "okay", "ok",
-     "postcode", "zip", "code", "sure", "lovely", "right", "correct"}
+     "postcode", "post", "postal", "zip", "code", "sure", "lovely", "right", "correct"}
 )  # fmt: skip
 US_STATES = (
     "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|"
@@ -104,7 +109,8 @@ def plausible_place(value: str) -> bool:
 
 # Words that announce an address for sure (a street with its number or type garbled may follow).
 _STRONG_ADDRESS_CUE = re.compile(
-    r"\b(?:address|live[sd]? at|living at|moved to|moving to|reside)\b[^.?!]{0,40}(?:[.?!]?\s+[^.?!]{0,30})?$",
+    r"\b(?:address|live[sd]? at|leave at|living at|moved to|moving to|reside|(?:your|mid-?) ?(?:dress|arrest|unrest)|"
+    r"the unrest)\b[^.?!]{0,40}(?:[.?!]?\s+[^.?!]{0,30})?$",
     re.IGNORECASE,
 )
 # After such a cue: a street with no number ("strove lane, Cardiff": "Nine Ashgrove" misheard) …
@@ -117,6 +123,41 @@ _TYPELESS_STREET = re.compile(
 )
 
 
+# A cue that asks for or announces an address, as recognition also writes it ("your dress as",
+# "is your arrest still", "I leave at"); not an email, IP or web address.
+_ANSWER_CUE = re.compile(
+    r"(?<!mail )(?<!\bip )(?<!\.p\. )(?<!\bweb )(?<!\bmac )"
+    r"(?:\baddress|\b(?:your|mid-?)[ \t]?(?:dress|arrest|rest|unrest)\b|\bthe unrest\b)"
+    r"|\b(?:live[sd]?|living|leave|reside[sd]?)[ \t]+(?:at|that)\b"
+    r"|\bwhere (?:should|shall|do|can|would) (?:we|i|you) (?:send|post|deliver|mail)\b[^.?!\n]{0,30}[.?!]",
+    re.IGNORECASE,
+)
+# Between that cue and the answer: fillers, the end of the question, an answer opener.
+_ANSWER_LEAD = re.compile(
+    r"(?:[\s,:;.?!]|\b(?:is|was|as|has|have|still|it'?s|it|at|to|now|on|file|the|that'?s|yes|yeah|sure|my|our|"
+    r"new|i|i'?m|we'?re|live|leave|lived|okay|so|um|uh|er|and (?:the |your )?(?:post ?code|zip(?: code)?))\b)*",
+    re.IGNORECASE,
+)
+# The answer: a house number (digits, also read one by one, "1,100", "1.6.7.8", "300 and 19", "48-ine"),
+# after a flat or apartment number if there is one.
+_ANSWER_NUMBER = re.compile(
+    r"(?:(?i:flat|apartment|apt|unit)[ \t]*,?[ \t]*)?\d+(?:[.,]\d+)*[A-Za-z]{0,2}"
+    r"(?:(?:[ \t]*[,\-]\s*|[ \t]+(?:and[ \t]+)?)\d+(?:[.,]\d+)*[A-Za-z]{0,2}\b){0,6}"
+)
+# The answer goes on in the next segment after a comma ("flat 18," "1.052 high close").
+_ANSWER_WORD = re.compile(r"[ \t]*(?:[,\-]\s*)?(?P<word>[A-Za-z][A-Za-z'\-]*|\d+[A-Za-z]*)")
+# Words that end the answer: the next question or remark ("…, is that right?", "… and your date of birth").
+_ENDS_ANSWER = frozenset(
+    {"is", "was", "are", "postcode", "post", "postal", "zip", "where", "what", "which", "who", "can", "could",
+     "would", "should", "thank", "thanks", "please", "that's", "right", "correct", "okay", "ok", "yes", "no",
+     "your", "my", "email", "phone", "number", "mobile", "the"}
+)  # fmt: skip
+_ANSWER_WORDS = 6
+_UNITS = frozenset({"apartment", "apt", "flat", "unit", "suite", "floor"})
+# A state a few words after an address: the words between are the town, misheard ("…, then Colorado").
+_UP_TO_STATE = re.compile(rf"(?:[ \t]*,?[ \t]*[A-Za-z][A-Za-z'\-]*){{0,4}}?[ \t]*,?[ \t]*\b(?:{US_STATES})\b")
+
+
 class StreetAddressRecognizer(SpeechRecognizer):
     """Street addresses (house number, street name, street type, town and state) as LOCATION."""
 
@@ -125,7 +166,43 @@ class StreetAddressRecognizer(SpeechRecognizer):
     def find(self, text: str, entities: frozenset[str]) -> list[tuple[str, int, int, float]]:
         full = self._full_addresses(text)
         garbled = [g for g in self._garbled_addresses(text) if not any(f[1] < g[2] and g[1] < f[2] for f in full)]
-        return full + garbled
+        found = full + garbled
+        for kind, start, end, score in self._answered_addresses(text):
+            overlapping = [f for f in found if f[1] < end and start < f[2]]
+            if not overlapping:
+                found.append((kind, start, end, score))
+                continue
+            for f in overlapping:  # the answer runs on past the street the other rules read: one address
+                found[found.index(f)] = (f[0], min(f[1], start), max(f[2], end), f[3])
+        return found
+
+    def _answered_addresses(self, text: str) -> list[tuple[str, int, int, float]]:
+        """The answer to an address cue, however recognition garbled the street: a house number
+        and the words after it in its clause ("I live at 48-ine drive Denver", "your address has
+        flat 11, 11, 11 will all present your")."""
+        results = []
+        for cue in _ANSWER_CUE.finditer(text):
+            lead = _ANSWER_LEAD.match(text, cue.end(), min(len(text), cue.end() + 40))
+            start = lead.end() if lead else cue.end()
+            number = _ANSWER_NUMBER.match(text, start)
+            if number is None or (start > 0 and text[start - 1].isalnum()):
+                continue
+            end = number.end()
+            for _ in range(_ANSWER_WORDS):
+                word = _ANSWER_WORD.match(text, end)
+                if word is None:
+                    break
+                value = word.group("word")
+                first = _first_part(value)
+                if first in _ENDS_ANSWER or (value[0].isupper() and first in STOP_WORDS):
+                    break  # the next question, or a new sentence ("…, We'll see you")
+                if "," in word.group() and re.fullmatch(r"[A-Z][a-z]+", value) and first not in _UNITS:
+                    break  # the town after the street: the tail takes it
+                if first == "and" and re.match(r"[ \t]+(?i:the|your|my|a|an)\b", text[word.end() :]):
+                    break
+                end = word.end()
+            results.append(("LOCATION", start, self._tail_end(text, end, True), 0.75))
+        return results
 
     def _garbled_addresses(self, text: str) -> list[tuple[str, int, int, float]]:
         """Streets with their number or type lost, right after a word that announces an address
@@ -142,7 +219,8 @@ class StreetAddressRecognizer(SpeechRecognizer):
                 results.append(("LOCATION", start, self._tail_end(text, match.end(), True), 0.7))
         for match in _TYPELESS_STREET.finditer(text):
             strong = _STRONG_ADDRESS_CUE.search(text, max(0, match.start() - 90), match.start())
-            if strong or match.group("unit"):
+            state = _UP_TO_STATE.match(text, match.end()) or re.search(rf"\b(?:{US_STATES})$", match.group())
+            if strong or match.group("unit") or state:  # "10A Madison Wisconsin": a state ends an address
                 results.append(("LOCATION", match.start(), self._tail_end(text, match.end(), True), 0.7))
         return results
 
@@ -168,6 +246,9 @@ class StreetAddressRecognizer(SpeechRecognizer):
         """The end of the address: the street plus up to three parts after it (lowercase ones,
         "spring field", only after an address cue)."""
         end = StreetAddressRecognizer._parts_end(text, end, cued)
+        state = _UP_TO_STATE.match(text, end)
+        if state is not None:
+            end = StreetAddressRecognizer._parts_end(text, state.end(), cued)
         postcode = _UP_TO_POSTCODE.match(text, end)
         return postcode.end() if postcode else end
 
@@ -179,7 +260,7 @@ class StreetAddressRecognizer(SpeechRecognizer):
                 break
             words = list(re.finditer(r"[^\s,.]+", tail.group()))
             kept = 0
-            while kept < len(words) and words[kept].group().lower() not in _NOT_PLACES | STOP_WORDS:
+            while kept < len(words) and _first_part(words[kept].group()) not in _NOT_PLACES | STOP_WORDS:
                 kept += 1
             unit = re.match(r"\s*[,.]?\s*(?i:apartment|apt|flat|unit|suite|floor)\b", tail.group())
             if unit:
@@ -190,6 +271,18 @@ class StreetAddressRecognizer(SpeechRecognizer):
             if kept < len(words):
                 break
         return end
+
+
+def _first_part(word: str) -> str:
+    """The word before a hyphen or an apostrophe, lowercase ("Post-Cove-S" -> "post", "We'll" -> "we")."""
+    return re.split(r"[-'’]", word.lower(), maxsplit=1)[0]
+
+
+# The two letters that end a UK postcode, spelled after a pause ("l-2-8, 1, b-r", "v 1 5 5 b j").
+_INWARD_LETTERS = re.compile(
+    r"[ \t]*[,.\-]?[ \t]*\b(?:[A-Za-z](?:[ \t]+|[ \t]*[.\-][ \t]*)[A-Za-z]|[A-Z]{2})\b\.?"
+    r"(?![ \t]*[.\-]?[ \t]*[A-Za-z]\b)"  # not the start of a longer spelling
+)
 
 
 class PostalCodeRecognizer(SpeechRecognizer):
@@ -212,7 +305,9 @@ class PostalCodeRecognizer(SpeechRecognizer):
                 cued and _CUED_POSTCODE.fullmatch(value)
             )
             if UK_POSTCODE.fullmatch(value) or partial:
-                found.append(("POSTAL_CODE", code.start, code.end, 0.9 if cued else 0.8))
+                letters = _INWARD_LETTERS.match(text, code.end) if value[-1].isdigit() else None
+                end = letters.end() if letters else code.end
+                found.append(("POSTAL_CODE", code.start, end, 0.9 if cued else 0.8))
         for chain in digit_chains(text):
             n = len(chain.digits)
             if not (4 <= n <= 6 or n == 9):  # 5 or 9, with a digit lost or added in recognition

@@ -27,9 +27,11 @@ class VersionAwareIpRecognizer(IpRecognizer):
         return [r for r in found if not _VERSION_BEFORE.search(text[max(0, r.start - 20) : r.start])]
 
 
-_IP_GROUP = r"\d(?:[ \t]*,?[ \t]*\d){0,2}"  # up to three digits, read one by one or as a number
-_IP_SEP = r"(?:[ \t]*,?[ \t]*(?:dot|point|period|not)[ \t]*,?[ \t]*|[ \t]*\.[ \t]*)"  # "not": "dot" misheard
-_SPOKEN_IP = re.compile(rf"(?<![\w.]){_IP_GROUP}(?:{_IP_SEP}{_IP_GROUP}){{3}}(?![\w]|\.\d)", re.IGNORECASE)
+_IP_GROUP = r"\d(?:[ \t]*[,\-]?[ \t]*\d){0,2}"  # up to three digits, read one by one or as a number
+# "not" (also "I'm not", "do not", "or not"): "dot" misheard; the address may go on in the next segment.
+_IP_SEP = r"(?:[ \t]*[,.]?\s*(?:dot|point|period|(?:(?:i'?m|do|or)[ \t]+)?not)\b\s*,?[ \t]*|[ \t]*\.[ \t]*)"
+_WORD_SEP = re.compile(r"\b(?:dot|not)\b", re.IGNORECASE)
+_SPOKEN_IP = re.compile(rf"(?<![\w.]){_IP_GROUP}(?:{_IP_SEP}{_IP_GROUP}){{2,5}}(?![\w]|\.\d)", re.IGNORECASE)
 _IP_CONTEXT = re.compile(r"\b(?:ip|i\.?p\.?|address|server|host|router|gateway|subnet|machine|node|hub)\b", re.I)
 
 
@@ -55,7 +57,15 @@ class SpokenIpRecognizer(SpeechRecognizer):
             if _VERSION_BEFORE.search(preceding[-20:]):
                 continue
             context = bool(_IP_CONTEXT.search(preceding))
-            if len(groups) != 4 or any(not 1 <= len(g) <= 3 for g in groups):
+            if any(not 1 <= len(g) <= 3 for g in groups):
+                continue
+            if len(groups) != 4:
+                # a group lost or split in two by recognition: near a cue, with "dot"/"not" said
+                said = len(_WORD_SEP.findall(match.group()))
+                cued = context and said >= len(groups) - 2
+                if not ((cued or (len(groups) > 4 and said >= 3)) and all(int(g) <= 255 for g in groups)):
+                    continue
+                results.append(("IP_ADDRESS", match.start(), match.end(), 0.7))
                 continue
             if any(int(g) > 255 for g in groups[:3]) or (
                 int(groups[3]) > 255 and not (context and int(groups[3][:-1]) <= 255)

@@ -25,7 +25,7 @@ from itertools import pairwise
 
 from postprocess.recognizers.base import SpeechRecognizer
 from postprocess.recognizers.chains import Chain, digit_chains
-from postprocess.recognizers.cues import Cue, CueIndex, cue_index, names_a_thing
+from postprocess.recognizers.cues import CUES, Cue, CueIndex, cue_index, names_a_thing
 
 # Money: a currency sign or code; the pence or cents after "pounds"/"dollars" ("91 pounds 99"); an
 # amount named ("a bill of 90", "the total is 42").
@@ -68,6 +68,10 @@ _LAST_BEFORE = re.compile(r"\blast[ \t]+$", re.IGNORECASE)
 _MONTH_BEFORE = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?[ \t,]+(?:the[ \t]+)?$", re.IGNORECASE
 )
+_NAMING_CUES = frozenset(CUES) - {"NUMBER"}
+_EXPIRY_YEAR = re.compile(r"20[0-4]\d")
+_YEAR_RANGE_BEFORE = re.compile(r"\b(?:between|until|till|to|and)[ \t,]*$", re.IGNORECASE)
+_YEAR_RANGE_AFTER = re.compile(r"[ \t,]*(?:and|to|-|until|till)[ \t]*\d", re.IGNORECASE)
 _DATE_WORD_BEFORE = re.compile(r"\b(?:on|of|due|since|from|before|after|by|in)[ \t,]*$", re.IGNORECASE)
 # Cue kinds whose value may be shorter than an identifier, and the digit counts each allows.
 SHORT_VALUES: dict[str, range] = {
@@ -313,9 +317,14 @@ def _card_detail(chain: Chain, cues: CueIndex, card_end: int) -> bool:
         return False
     text = chain.text
     before = text[max(0, chain.start - 20) : chain.start]
-    if quantity_reason(chain.value, before, text[chain.end : chain.end + 25]) or _MONTH_BEFORE.search(before):
+    after = text[chain.end : chain.end + 25]
+    reason = quantity_reason(chain.value, before, after)
+    dated = _DATE_WORD_BEFORE.search(before) or _YEAR_RANGE_BEFORE.search(before) or _YEAR_RANGE_AFTER.match(after)
+    if reason == YEARS and _EXPIRY_YEAR.fullmatch(chain.value) and not dated:
+        reason = None  # "…, exiring the number 2027": the expiry's year (not "in 2027", "between 2010 and 2020")
+    if reason or _MONTH_BEFORE.search(before):
         return False
-    cue = cues.nearest(chain.start, chain.start - card_end)
+    cue = cues.nearest(chain.start, chain.start - card_end, _NAMING_CUES)  # "… the number 2027": a filler
     return cue is None or cue.entity == "CREDIT_CARD"
 
 

@@ -80,10 +80,21 @@ def test_the_development_range_is_recognition_of_every_seed_in_many_voices() -> 
 
 def test_the_development_range_does_not_regress(development: Scores) -> None:
     assert development.long_leaks <= 6  # values read out so garbled that no run of 7 digits is left
-    assert development.caught / development.expected >= 0.87
-    assert development.precision >= 0.92
+    assert development.caught / development.expected >= 0.905
+    assert development.precision >= 0.925
     assert development.over_redactions <= development.clean_recordings and development.most_over_redactions <= 2
-    for kind, least in (("CREDIT_CARD", 0.92), ("PHONE_NUMBER", 0.97), ("US_SSN", 0.96), ("PERSON", 0.9)):
+    for kind, least in (
+        ("CREDIT_CARD", 0.93),
+        ("PHONE_NUMBER", 0.97),
+        ("US_SSN", 0.96),
+        ("PERSON", 0.915),
+        ("EMAIL_ADDRESS", 0.89),
+        ("LOCATION", 0.89),
+        ("IP_ADDRESS", 0.89),
+        ("USERNAME", 0.77),
+        ("PASSWORD", 0.75),
+        ("POSTAL_CODE", 0.72),
+    ):
         assert development.by_type[kind].recall >= least, (kind, development.by_type[kind].leaks)
 
 

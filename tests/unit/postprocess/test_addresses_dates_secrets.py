@@ -37,6 +37,57 @@ def test_street_addresses_as_recognition_breaks_them(text: str, address: str) ->
 
 
 @pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        # the street garbled past recognising, the cue misheard too
+        ("What's the address?\nI live at 48-ine drive Denver, Colorado.", "48-ine drive Denver, Colorado"),
+        ("Our records show your dress as flat 18,\n1.052 high close leads is that right?",
+         "flat 18,\n1.052 high close leads"),
+        ("Is your arrest still 8 4 4 10 a close, York", "8 4 4 10 a close, York"),
+        ("Can you confirm the first line of your address and the postcode? It's 66 highly Nottingham and your date",
+         "66 highly Nottingham"),
+        ("Where should we send the letter?\n60-riar circle, apartment 1C Richmond, Virginia.\nMy username is",
+         "60-riar circle, apartment 1C Richmond, Virginia"),
+        ("I live at twenty two, share it in a way,\nWe'll see you next time.", "twenty two, share it in a way"),
+        ("and the new address, 17-par-new, Swansea, Post-Cove-S at 1-3-R-D", "17-par-new, Swansea"),
+    ],
+)  # fmt: skip
+def test_the_answer_to_an_address_cue_is_an_address_however_garbled(text: str, address: str) -> None:
+    assert ("LOCATION", address) in found(StreetAddressRecognizer(), text)
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("It's 500 and 61 middle avenue and the number.", "500 and 61 middle avenue"),  # "five hundred and sixty one"
+        ("It's 44 Lincoln\nCourt, apartment 23 Richmond, Virginia. Set",
+         "44 Lincoln\nCourt, apartment 23 Richmond, Virginia"),
+        ("The Batman 10A Madison Wisconsin is that right", "10A Madison Wisconsin"),  # a state ends it
+        ("76710th Street Nottingham\nthat's everything", "76710th Street Nottingham"),
+        ("It's 49, 5, 2, 1, 3, flat, 8, 1, 8, 1, 5, Queens Lane,\nBristol.",
+         "flat, 8, 1, 8, 1, 5, Queens Lane,\nBristol"),
+        ("It's 86 Magnolia Avenue, then Colorado, 3-1, 9-2", "86 Magnolia Avenue, then Colorado"),  # the town misheard
+    ],
+)  # fmt: skip
+def test_street_addresses_with_numbers_and_towns_as_recognition_writes_them(text: str, address: str) -> None:
+    assert ("LOCATION", address) in found(StreetAddressRecognizer(), text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What's your email address? It's 42 at gmail dot com",  # not an email address
+        "My IP address is 10 dot 0 dot 0 dot 7",
+        "The meeting moved to 3 and then 4 o'clock",
+        "We sold 300 and 20 cars on the street",
+        "The rest is 20 pounds, thanks",
+    ],
+)
+def test_numbers_after_other_addresses_and_ordinary_words_are_no_street(text: str) -> None:
+    assert found(StreetAddressRecognizer(), text) == []
+
+
+@pytest.mark.parametrize(
     ("text", "code"),
     [
         ("The postcode is NW1 6XE.", "NW1 6XE"),
@@ -44,6 +95,10 @@ def test_street_addresses_as_recognition_breaks_them(text: str, address: str) ->
         ("42 Wellington Crescent\nleads LS6 to a B and", "LS6 to a B"),  # "2AB" heard "to a B"
         ("Wellington Crescent, Leeds, LS6, 2b.", "LS6, 2b"),  # incomplete, after an address
         ("Kings Road London Postcode and W16XC", "W16XC"),
+        ("Swansea, post code l-2-8, 1, b-r, thank you", "l-2-8, 1, b-r"),  # the last letters after a pause
+        ("73 Castle Terrace in Venice, I v 1 5 5 b j\nThe train", "v 1 5 5 b j"),
+        ("postcode LS6 1, is that right", "LS6 1"),  # a word of two letters is no spelling
+        ("I live at 49 Ridge Road, post coat LS6 2AB", "LS6 2AB"),  # "postcode" misheard
         ("Washington, DC 20500", "20500"),
         ("Austin, Texas, 78704.", "78704"),
         ("Oregon zip code 9, 7, 4, 7, 7", "9, 7, 4, 7, 7"),
@@ -106,6 +161,16 @@ def test_other_dates_are_left_alone(text: str) -> None:
         ("my login is jsmith84, and", [("USERNAME", "jsmith84")]),
         ("sort code 194976,\nI've reset it to sunrise harbor.", [("PASSWORD", "sunrise harbor")]),  # no noun
         ("The pest code is Pelican Tiger.", [("PASSWORD", "Pelican Tiger")]),  # "passcode" misheard
+        ("The pestled is velvet pelican river 84.", [("PASSWORD", "velvet pelican river 84")]),
+        ("The passcode did falcon kettle eight.", [("PASSWORD", "falcon kettle eight")]),  # "is" heard "did"
+        # the cue, a pause, the secret
+        (
+            "Set a telephone password to...\nPassword, Pepper, Crimson Meadow.\nIt's a Blue Ford",
+            [("PASSWORD", "Pepper, Crimson Meadow")],
+        ),
+        ("I've reset your account, password, dragon, winter, 26.", [("PASSWORD", "dragon, winter, 26")]),
+        ("The login, Oma Castillo, what email should we use?", [("USERNAME", "Oma Castillo")]),
+        ("What's your use and aim? My use and aim is BVMEA 74. Please", [("USERNAME", "BVMEA 74")]),
     ],
 )
 def test_secrets_after_their_cue(text: str, expected: list[tuple[str, str]]) -> None:
@@ -119,6 +184,10 @@ def test_secrets_after_their_cue(text: str, expected: list[tuple[str, str]]) -> 
         "I forgot my password. Can you reset it?",
         "my passcode is 4 9 2 7",  # digits only: a PIN, found by the number rules
         "the username field is empty",
+        "And your password, please?",  # asked, not answered
+        "What's your password, sir?",
+        "my password did not work",
+        "and your password, your new temporary password",
     ],
 )
 def test_talking_about_passwords_is_not_a_password(text: str) -> None:

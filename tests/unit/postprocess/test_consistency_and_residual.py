@@ -50,6 +50,24 @@ def test_a_name_word_spelled_out_is_found() -> None:
     assert repeats(text, [("PERSON", "Tenide Cox")]) == [("PERSON", "C-O-X"), ("PERSON", "c o x")]
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "spelling"),
+    [
+        # recognised: what was kept of the spelling that followed the name
+        ("My name is Margaret Park, and at the RK I need to update my details.", "Margaret Park", "RK"),
+        ("My name is Javier Johnson. I stay OHNS4 and I'm calling about my claim.", "Javier Johnson", "OHNS"),
+        ("My name is Dylan Adams, I see a M.S.", "Dylan Adams", "a M.S"),
+    ],
+)
+def test_what_recognition_kept_of_a_spelling_after_a_name_is_found(text: str, name: str, spelling: str) -> None:
+    assert repeats(text, [("PERSON", name)]) == [("PERSON", spelling)]
+
+
+def test_capitals_after_a_name_that_spell_none_of_it_stay() -> None:
+    text = "My name is Anita Patel, and the IN number, then QQ and the NHS. Later: ETA."
+    assert repeats(text, [("PERSON", "Anita Patel")]) == []
+
+
 def test_names_heard_differently_are_found_by_sound() -> None:
     text = (
         "IT desk, Callum MacLeod speaking. Hi, Calum. Thanks Calam. The column is wide. "

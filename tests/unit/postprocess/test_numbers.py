@@ -188,6 +188,27 @@ def test_a_card_s_expiry_said_as_a_month_and_a_year(text: str, expiry: str) -> N
     assert expiry in [v for kind, v in found(text) if kind == "CREDIT_CARD"]
 
 
+@pytest.mark.parametrize(
+    ("text", "expiry"),
+    [
+        # recognised: "expiring" and "valid until" heard wrongly, the expiry said as a year alone
+        ("please charge my visa\nnumber 4278824764986386, exiring the number 2027, who should we contact", "2027"),
+        ("Right, I have it here. 4539 1480 3436.\nMelid until January 2029.", "January 2029"),
+        ("the card is 4539148034364712 and the x-iry is 0, 9-27", "0, 9-27"),
+    ],
+)
+def test_a_card_s_expiry_after_a_misheard_cue(text: str, expiry: str) -> None:
+    assert expiry in [v for kind, v in found(text) if kind == "CREDIT_CARD"]
+
+
+def test_a_year_after_a_card_is_its_expiry_only_when_said_alone() -> None:
+    for text in (
+        "my visa is 4278824764986386. In 2027 we open a new store.",
+        "my visa is 4278824764986386. Between 2027 and 2029 we open stores.",
+    ):
+        assert found(text) == [("CREDIT_CARD", "4278824764986386")]
+
+
 def test_a_month_and_a_year_is_a_date_unless_it_is_a_card_s_expiry() -> None:
     assert found("we launch in January 2026 and again on October 20, 28") == []
     assert found("The card is 4539148034364712. The bill is due on August 20, 27.") == [

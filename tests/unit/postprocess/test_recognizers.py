@@ -95,6 +95,17 @@ def test_context_decides_between_phone_and_ssn_for_nine_digits() -> None:
             "tom underscore whitfield at hotmail dot co dot uk",
         ),
         ("Alpha Dot Jackson 48 at Jackson family dot net all lower case.", "48 at Jackson family dot net"),
+        # recognised: the fillers of the answer do not count against the words an address may take
+        (
+            "What email should we use?\nThe email on file should be Raphael and the store call. Click that here "
+            "to dot com.",
+            "Raphael and the store call. Click that here to dot com",
+        ),
+        # recognised: a pause inside the address, with no word of ordinary speech before it
+        (
+            "Would you like the receipt by email?\nSend it to J Rogers58.\nLet's beat into it.com, please.",
+            "J Rogers58.\nLet's beat into it.com",
+        ),
     ],
 )
 def test_emails_in_written_spoken_and_mangled_forms(text: str, address: str) -> None:
@@ -137,6 +148,10 @@ def test_at_and_dot_in_ordinary_speech_are_not_emails(text: str) -> None:
         ("please add my brother\nSanjay soon over as a second contact", "Sanjay"),  # the cue ends a segment
         ("So name Petrov.", "Petrov"),
         ("My surname is Okafor.", "Okafor"),
+        # recognised: answering the phone, the name heard as common words
+        ("The ID service desk, a member ready speaking, how can I help?", "ready"),
+        ("below, and you are calling some its help, listed little bell speaking, how can I help", "bell"),
+        ("Pink wrist dental means on boy Aaron speaking, how can I help?", "Aaron"),
     ],
 )
 def test_introduced_names_in_any_case(text: str, name: str) -> None:
@@ -148,7 +163,8 @@ def test_introduced_names_in_any_case(text: str, name: str) -> None:
     ["this is great thanks", "This is taking forever.", "I'm happy with the results", "it's okay we can try again",
      "this is the best product", "my name is on the list", "Everyone here. Tickets here are cheap.",
      "The team here, thanks.", "What name is on the card?", "Generally speaking, yes.",
-     "thanks\nAnyway, we moved.", "Honestly, public speaking is hard."],
+     "thanks\nAnyway, we moved.", "Honestly, public speaking is hard.",
+     "Thanks for speaking, how can I help?", "Good morning, the support team speaking, how can I help?"],
 )  # fmt: skip
 def test_introductions_without_a_name_find_nothing(text: str) -> None:
     assert found(IntroducedNameRecognizer(), text) == []
@@ -205,6 +221,15 @@ def test_long_pathological_inputs_take_linear_time(unit: str, tail: str) -> None
             "One nine two not one six eight not seventy one not two zero",
             "One nine two not one six eight not seventy one not two zero",
         ),
+        # "dot" heard as "I'm not", "do not"; a group in the next segment; a group split in two or lost
+        ("The server is at 172.21.55. I'm not 134. We need", "172.21.55. I'm not 134"),
+        ("The server is at 172.24, not 200, do not 1, 32.", "172.24, not 200, do not 1, 32"),
+        ("the route as IP is 1, 7, 2, not 1, 6,\nNot 205.54 between 2012", "1, 7, 2, not 1, 6,\nNot 205.54"),
+        ("I did run 100.92, not 160, not 200, not 91.", "100.92, not 160, not 200, not 91"),
+        (
+            "The server\none nine two not one six eight not one four six\nIt's",
+            "one nine two not one six eight not one four six",
+        ),
     ],
 )
 def test_ip_addresses_read_out(text: str, address: str) -> None:
@@ -219,6 +244,8 @@ def test_ip_addresses_read_out(text: str, address: str) -> None:
         "it scored 3 point 5 point 2 point 1 somehow",
         "the address is 300 dot 1 dot 1 dot 1",  # 300 is no octet
         "the ip is 192.168.1.10",  # written: presidio's own recognizer finds it
+        "we sold 3 not 4 not 5",  # three groups with no cue
+        "version 1.2.3 of the server is out",
     ],
 )
 def test_numbers_that_are_not_read_out_addresses(text: str) -> None:
@@ -272,8 +299,9 @@ def test_international_numbers_with_plus_and_double(text: str, number: str) -> N
 @pytest.mark.parametrize(
     ("text", "address"),
     [
-        ("Sure, I live at 22 Baker Street in London.", "22 Baker Street"),
-        ("i live at twenty two baker street in london", "twenty two baker street"),
+        # the answer to "live at" runs on to the town
+        ("Sure, I live at 22 Baker Street in London.", "22 Baker Street in London"),
+        ("i live at twenty two baker street in london", "twenty two baker street in london"),
         ("The office is at 1600 Pennsylvania Avenue, Washington.", "1600 Pennsylvania Avenue, Washington"),
         ("send it to 10 Downing St. please", "10 Downing St."),
         # recognised lines: "address" misheard, the street written lowercase
