@@ -61,7 +61,7 @@ def faster_whisper_alone(video: Path, settings: Settings) -> float:
     source, _ = resolve_model_dir(OFFLINE_MODEL)
     model = WhisperModel(source, device="cpu", compute_type=settings.compute_type,
                          cpu_threads=settings.cpu_threads or os.cpu_count() or 1)  # fmt: skip
-    segments, _info = model.transcribe(str(video), language="en", beam_size=settings.beam_size, vad_filter=True,
+    segments, _info = model.transcribe(str(video), language="en", beam_size=settings.beam_size or 5, vad_filter=True,
                                        condition_on_previous_text=False)  # fmt: skip
     for _ in segments:
         pass

@@ -78,7 +78,7 @@ class Settings:
     max_bytes: int = 8 * 1024**3
     max_duration_seconds: int = 6 * 3600
     extract_timeout_seconds: int = 3600
-    beam_size: int = 5
+    beam_size: int | None = None  # None: the engine's own default (pipeline.asr.engine.load_engine)
     strategy: str = "chunked"
     batch_size: int = 1
     compute_type: str = "int8"
@@ -95,7 +95,7 @@ class Settings:
             ffmpeg=env.get("CLEARSCRIBE_FFMPEG") or None,
             max_bytes=env_int(env, "CLEARSCRIBE_MAX_BYTES", cls.max_bytes, minimum=1),
             max_duration_seconds=env_int(env, "CLEARSCRIBE_MAX_DURATION", cls.max_duration_seconds, minimum=1),
-            beam_size=env_int(env, "CLEARSCRIBE_BEAM_SIZE", cls.beam_size, minimum=1),
+            beam_size=env_int(env, "CLEARSCRIBE_BEAM_SIZE", 0, minimum=1) or None,
             strategy=strategy(env),
             batch_size=env_int(env, "CLEARSCRIBE_BATCH_SIZE", cls.batch_size, minimum=1),
             cpu_threads=env_int(env, "CLEARSCRIBE_CPU_THREADS", cls.cpu_threads, minimum=0),

@@ -46,6 +46,9 @@ from shared.models import Transcript, Word
 if TYPE_CHECKING:
     import numpy as np
 
+#: faster-whisper's beam width unless ``CLEARSCRIBE_BEAM_SIZE`` sets one (the reference decoding's).
+FASTER_WHISPER_BEAMS = 5
+
 
 class SpeechEngine(Protocol):
     name: str
@@ -221,7 +224,7 @@ class FasterWhisperEngine:
     def _options(self) -> dict[str, Any]:
         return {
             "language": self._language,
-            "beam_size": self._settings.beam_size,
+            "beam_size": self._settings.beam_size or FASTER_WHISPER_BEAMS,
             "temperature": 0.0,
             "condition_on_previous_text": False,
             "word_timestamps": True,

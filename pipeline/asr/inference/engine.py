@@ -80,6 +80,12 @@ MODEL_ALIASES = {
     for name in ("distil-large-v3", "distil-large-v2", "distil-medium.en", "distil-small.en")
 }
 _TIMESTAMP_TOKEN = re.compile(r"<\|\d+\.\d+\|>")
+#: The beam width of each strategy unless one is given. ``sequential``: 5, as in the reference Whisper
+#: decoding and the local faster-whisper engine. ``chunked``: greedy, as Distil-Whisper's chunked
+#: long-form decoding: its word timestamps make transformers keep every beam's cross-attentions
+#: for every step, and at beam 5 the same chunks take many times the time and memory
+#: (docs/benchmarks.md, "Speech engines").
+DEFAULT_BEAMS = {"sequential": 5, "chunked": 1}
 #: The longest run of tokens a decode is watched for repeating (" 1" "," is two).
 LOOP_UNIT_TOKENS = 4
 
@@ -92,10 +98,9 @@ class TransformersEngine:
     (``sequential`` or ``chunked``, see the module docstring); ``chunk_length_s`` is the longest
     chunk ``chunked`` groups speech into (Distil-Whisper recommends 25–30 s), ``batch_size`` how
     many chunks (and clips decoded again) go through the model at once. ``num_beams`` is the beam
-    width (5 as in the reference Whisper decoding and the local faster-whisper engine; 1 is
-    greedy, faster). ``window_s`` is how much audio is decoded at a time (progress is reported per
-    window; with ``chunked`` a window holds at least ``batch_size`` chunks). ``device`` ``cuda``
-    loads the weights in float16.
+    width, by default :data:`DEFAULT_BEAMS` for the strategy. ``window_s`` is how much audio is
+    decoded at a time (progress is reported per window; with ``chunked`` a window holds at least
+    ``batch_size`` chunks). ``device`` ``cuda`` loads the weights in float16.
     """
 
     name = ENGINE_NAME
@@ -109,7 +114,7 @@ class TransformersEngine:
         batch_size: int = 1,
         window_s: float = WINDOW_SECONDS,
         strategy: str = "sequential",
-        num_beams: int = 5,
+        num_beams: int | None = None,
         model_name: str | None = None,
         min_language_probability: float = 0.5,
         max_audio_seconds: float | None = None,
@@ -118,6 +123,8 @@ class TransformersEngine:
             raise ValueError("chunk_length_s must be in (0, 30]: Whisper sees at most 30 s at a time")
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
+        if num_beams is None:
+            num_beams = DEFAULT_BEAMS.get(strategy, 1)
         if num_beams < 1:
             raise ValueError("num_beams must be at least 1")
         if strategy not in STRATEGIES:

@@ -111,7 +111,7 @@ def model_fn(model_dir: str, context: Any = None) -> LoadedModel:
             chunk_length_s=int(_env_number(ENV_CHUNK_LENGTH, 30) or 30),
             batch_size=int(_env_number(ENV_BATCH_SIZE, 1) or 1),
             strategy=os.environ.get(ENV_STRATEGY) or "sequential",
-            num_beams=int(_env_number(ENV_NUM_BEAMS, 5) or 5),
+            num_beams=int(beams) if (beams := _env_number(ENV_NUM_BEAMS, None)) else None,
             model_name=os.environ.get(ENV_MODEL_NAME) or packaged.name,
             max_audio_seconds=_env_number(ENV_MAX_AUDIO_SECONDS, None),
         )
