@@ -153,6 +153,9 @@ _ENDS_ANSWER = frozenset(
      "your", "my", "email", "phone", "number", "mobile", "the"}
 )  # fmt: skip
 _ANSWER_WORDS = 6
+# What tells an address from a time in the answer to "leave at" (heard for "live at"): a street
+# type or a capitalised name after the number.
+_NAMES_A_PLACE = re.compile(rf"\b{_STREET_TYPE}|(?<=[ \t])[A-Z][a-z]")
 _UNITS = frozenset({"apartment", "apt", "flat", "unit", "suite", "floor"})
 # A state a few words after an address: the words between are the town, misheard ("…, then Colorado").
 _UP_TO_STATE = re.compile(rf"(?:[ \t]*,?[ \t]*[A-Za-z][A-Za-z'\-]*){{0,4}}?[ \t]*,?[ \t]*\b(?:{US_STATES})\b")
@@ -201,6 +204,8 @@ class StreetAddressRecognizer(SpeechRecognizer):
                 if first == "and" and re.match(r"[ \t]+(?i:the|your|my|a|an)\b", text[word.end() :]):
                     break
                 end = word.end()
+            if cue.group().lower().startswith("leave") and not _NAMES_A_PLACE.search(text, start, end):
+                continue  # "we leave at 10 and …" is a time; "leave at" counts as "live at" only with a street
             results.append(("LOCATION", start, self._tail_end(text, end, True), 0.75))
         return results
 

@@ -57,6 +57,18 @@ def test_the_answer_to_an_address_cue_is_an_address_however_garbled(text: str, a
 
 
 @pytest.mark.parametrize(
+    "text",
+    ["We leave at 10 and we will be there by noon.", "The trains leave at 9 from platform 4 every morning."],
+)
+def test_a_time_to_leave_at_is_not_an_address(text: str) -> None:
+    assert found(StreetAddressRecognizer(), text) == []
+    # "live at" heard as "leave at" still announces an address when a street follows
+    assert found(StreetAddressRecognizer(), "I leave at 62 hot on drive, Sacramento, and") == [
+        ("LOCATION", "62 hot on drive, Sacramento")
+    ]
+
+
+@pytest.mark.parametrize(
     ("text", "address"),
     [
         ("It's 500 and 61 middle avenue and the number.", "500 and 61 middle avenue"),  # "five hundred and sixty one"
