@@ -19,6 +19,5 @@ from pipeline.handlers.runtime import logger, runtime, tracer
 def handler(event: RegisterJobEvent, context: LambdaContext) -> dict[str, Any]:
     rt = runtime()
     result = register_job(event.event, rt.job_store, s3=rt.s3, execution=event.execution)
-    logger.append_keys(job_id=result["job_id"])
-    logger.info("job registered", extra={"duplicate": result["duplicate"]})
+    logger.append_keys(job_id=result["job_id"])  # register_job has logged the outcome
     return result

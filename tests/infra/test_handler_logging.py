@@ -129,6 +129,8 @@ def test_each_function_logs_json_with_its_request_and_job_at_the_stack_level(
         assert line["service"] == "clearscribe"
         assert line["function_request_id"] == "req-1234"
         assert line["job_id"] == "job-1"
+    messages = [line["message"] for line in info]
+    assert len(messages) == len(set(messages)), f"a message logged twice: {messages}"
     everything = proc.stdout + proc.stderr
     assert "Sarah" not in everything and "Connor" not in everything
 
