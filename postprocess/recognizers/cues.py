@@ -77,6 +77,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"passcode",
         r"(?:the|my|your) (?:end|in|iron)(?=,? is\b)",
     ),
+    # "my PIN is" heard as "my plan is": a plan has sizes and prices too ("my plan is 2000 minutes"),
+    # so this announces a PIN only read out in pieces ("My plan is 973-5.").
+    "HEARD_PIN": (r"(?:my|your) plan(?=,? is\b)",),
     # also as recognition writes "postcode" ("post-coed", "post coat", "post called")
     "POSTAL_CODE": (r"zip(?: code)?", r"post[ \-]?(?:code|coed|coat|called|cove)", r"postal code"),
     "IBAN_CODE": (r"iban", r"i[ -]ban"),
@@ -129,7 +132,12 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
 }
 # Cue kinds that announce card data and the entity they yield.
-ENTITY_OF_CUE = {"CARD_DETAIL": "CREDIT_CARD", "NUMBER": "PHONE_NUMBER", "EXTENSION": "PHONE_NUMBER"}
+ENTITY_OF_CUE = {
+    "CARD_DETAIL": "CREDIT_CARD",
+    "NUMBER": "PHONE_NUMBER",
+    "EXTENSION": "PHONE_NUMBER",
+    "HEARD_PIN": "PIN",
+}
 
 _CUE_PATTERN = re.compile(
     "|".join(rf"(?P<{kind}>\b(?:{'|'.join(phrases)})\b)" for kind, phrases in CUES.items()),

@@ -272,6 +272,10 @@ def _without_count(chain: Chain) -> Chain:
     return chain
 
 
+# Digits read out in pieces, joined by pauses and dashes only.
+_IN_PIECES = re.compile(r"\d+(?:[ \t]*[,\-][ \t]*\d+|[ \t]+\d+)+")
+
+
 def classify_chain(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
     """The PII type and score of one digit run, or None when it is not PII."""
     text = chain.text
@@ -282,7 +286,10 @@ def classify_chain(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
         return None
     attached = cues.attached(chain.start)
     reason = quantity_reason(chain.value, before, after)
-    strong_cue = attached is not None and attached.kind in SHORT_VALUES and n in SHORT_VALUES[attached.kind]
+    kind = attached.kind if attached is not None else None
+    if kind == "HEARD_PIN" and _IN_PIECES.fullmatch(chain.value):
+        kind = "PIN"  # "My plan is 973-5.": read out in pieces, not a plan's size or price ("4.99", "24/7")
+    strong_cue = kind in SHORT_VALUES and n in SHORT_VALUES[kind]
     # "my PIN is 1000", "… is 1984"; "it expires 1-2-13" is the card's expiry, but "it expires in
     # 2029" is a year (a passport's)
     expiry = attached is not None and attached.kind == "CARD_DETAIL"

@@ -83,6 +83,7 @@ def test_long_runs_are_typed_by_their_cue_or_shape(text: str, kind: str) -> None
         ("for the phone banking line my DIN is 4962, how would you", "4962", "PIN"),
         ("The end is 75939.", "75939", "PIN"),  # "the PIN is"
         ("Set the iron for foam banking.\nThe iron is 878187.", "878187", "PIN"),
+        ("for the phone banking line. My plan is 973-5.", "973-5", "PIN"),  # "my PIN is"
         ("For security, your PM, please.\nIt's 88035, the pin.", "88035", "PIN"),  # the cue after the value
         ("And your national insurance number is $20359960 What", "20359960", "UK_NINO"),  # "$": no amount
         # the last digits of whatever was named before them
@@ -133,6 +134,8 @@ def test_a_card_s_expiry_and_code_follow_it_even_when_their_cue_is_misheard() ->
         "between twenty eleven and twenty twenty four we grew from twenty eight to eight hundred employees",
         "We are open from 7 to 5, 30. We need 22 more chairs.",  # "five thirty": a time
         "The end is near. The end is at 5 pm. In the end it took 2 weeks.",
+        "The plan is 2025 for the launch. My plan is 2000. My plan is 4000 minutes, your plan is 30 gigabytes.",
+        "Your plan is 4.99 a month, my plan is 24/7 support.",
         "We sold 45, the pin was lost. Chapter 12, the account of it.",
         # recognised: amounts with thousands and pence, round thousands in a row, a time before a pause
         "You will have 13,656.89 as you are on April 2026. It was 15,195.50 on the 10th",
