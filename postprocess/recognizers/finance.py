@@ -173,6 +173,10 @@ class SpokenIbanRecognizer(SpeechRecognizer):
 # Countries whose banks' SWIFT codes are spoken often enough to take one spelled out with no cue.
 _SWIFT_COUNTRIES = IBAN_COUNTRIES | frozenset(["US", "CA", "AU", "NZ", "JP", "CN", "HK", "SG", "IN", "ZA", "MX"])
 _SPELLED_CODE = re.compile(r"[A-Z0-9](?:[ \t]*[,\-][ \t]*[A-Z0-9])+")
+# "BIC" as recognition writes it ("big", "mid-"), right before a code spelled out: ordinary words,
+# so they announce a code only when at least four short groups follow ("big M ID L ID M M").
+_HEARD_BIC = re.compile(r"\b(?:big|mid)[ \t]*[\-,]?[ \t]*$", re.IGNORECASE)
+_HEARD_BIC_GROUPS = 4
 
 
 class SwiftCodeRecognizer(SpeechRecognizer):
@@ -191,7 +195,20 @@ class SwiftCodeRecognizer(SpeechRecognizer):
                 found.append(("SWIFT_CODE", swift[0], swift[1], 0.85))
             elif self._spelled_swift(chain):
                 found.append(("SWIFT_CODE", chain.start, chain.end, 0.6))
+            elif self._after_heard_bic(chain):
+                found.append(("SWIFT_CODE", chain.start, chain.end, 0.7))
         return found
+
+    @staticmethod
+    def _after_heard_bic(chain: Chain) -> bool:
+        """A code spelled in short groups right after "BIC" as recognition writes it ("big",
+        "mid-"), with as many characters as a SWIFT code or a garbled part of one."""
+        return (
+            _HEARD_BIC.search(chain.text, max(0, chain.start - 8), chain.start) is not None
+            and len(chain.groups) >= _HEARD_BIC_GROUPS
+            and all(len(g) <= 2 for g in chain.group_texts)
+            and len(chain.code) in PARTIAL
+        )
 
     @staticmethod
     def _spelled_swift(chain: Chain) -> bool:

@@ -66,8 +66,27 @@ def test_swift_codes_after_their_cue(text: str, code: str) -> None:
     assert found(SwiftCodeRecognizer(), text) == [("SWIFT_CODE", code)]
 
 
-def test_letters_without_a_swift_cue_are_not_a_swift_code() -> None:
-    assert found(SwiftCodeRecognizer(), "spelled K O W A L S K I") == []
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Send it to the account, where is the money going, big M ID L ID M M", "M ID L ID M M"),
+        ("mid-S4-G-D-I-E-2-L", "S4-G-D-I-E-2-L"),
+    ],
+)
+def test_swift_codes_spelled_after_bic_as_recognition_writes_it(text: str, code: str) -> None:
+    assert found(SwiftCodeRecognizer(), text) == [("SWIFT_CODE", code)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "spelled K O W A L S K I",
+        "a big BBC ITV deal for the big N H S trust",  # "big" before capitals, not a spelled code
+        "stuck in mid-M-4 traffic on the big A-1-M",
+    ],
+)
+def test_letters_without_a_swift_cue_are_not_a_swift_code(text: str) -> None:
+    assert found(SwiftCodeRecognizer(), text) == []
 
 
 def test_an_iban_head_joins_the_digits_recognition_left_after_it() -> None:
