@@ -3,7 +3,8 @@
 Dates in general are not PII (meetings, deadlines, releases), so a date is a DATE_OF_BIRTH when
 - it follows a birth cue ("date of birth", "born on", "birthday", "DOB", or "birth" alone), in the same sentence or
   opening the answer to the question that asked for it ("And your date of birth?" "July 4th,
-  1979."), or
+  1979."), or a month and an adult's year one or two short words after the cue ("born 20 at
+  November 1968"), or
 - it is a full date (day, month and year) whose year is at least ``ADULT_YEARS`` years ago:
   recognition garbles the cue too ("your date on board, July 4th, 1979"), and in calls and
   meetings such a date is far more often a birth date than anything else.
@@ -51,6 +52,8 @@ _BIRTH_CUE = re.compile(
 )
 _BORN_IN_YEAR = re.compile(r"\bborn(?:[ \t]+in)?[ \t]+(?P<year>(?:19|20)\d\d|(?:19|20)[ \t]\d\d)\b", re.IGNORECASE)
 _CUE_REACH = 110
+# Between a birth cue and a date with a month and an adult's year: one or two short words.
+_FEW_WORDS = re.compile(r"[ \t,]*(?:[\w']{1,4}[ \t,]+){1,2}")
 
 
 def _year(match: re.Match[str]) -> int | None:
@@ -99,7 +102,9 @@ class DateOfBirthRecognizer(SpeechRecognizer):
             whole = _with_year(text, match)
             year = _year(whole)
             old_full_date = _full(whole) and year is not None and 1900 <= year <= self._latest_adult_year
-            if cued or old_full_date:
+            later = not cued and self._later_in_cue_sentence(text, cue_ends, match.start())
+            old_month_year = year is not None and 1900 <= year <= self._latest_adult_year
+            if cued or old_full_date or (later and old_month_year):
                 start = match.start()
                 if text[start : start + 4].lower() == "the ":
                     start += 4
@@ -110,6 +115,12 @@ class DateOfBirthRecognizer(SpeechRecognizer):
             if 4 <= len(chain.digits) <= 8 and not taken and self._cued(text, cue_ends, chain.start):
                 found.append(("DATE_OF_BIRTH", chain.start, chain.end, 0.85))
         return found
+
+    @staticmethod
+    def _later_in_cue_sentence(text: str, cue_ends: list[int], start: int) -> bool:
+        """A birth cue two short words before the date ("born 20 at November 1968": recognition
+        heard words between the cue and the date)."""
+        return any(0 <= start - end <= _CUE_REACH and _FEW_WORDS.fullmatch(text[end:start]) for end in cue_ends)
 
     @staticmethod
     def _cued(text: str, cue_ends: list[int], start: int) -> bool:
