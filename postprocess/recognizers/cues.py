@@ -69,6 +69,12 @@ CUES: dict[str, tuple[str, ...]] = {
         r"reg(?: number)?",
         r"tag number",
     ),
+    # A car named by make and model: a code of letters and digits right after it is its plate ("a
+    # blue Ford Focus HFE 3840"); digits alone after it are a year, a price or a distance.
+    "CAR": (
+        r"(?:ford|vauxhall|toyota|honda|nissan|volkswagen|vw|bmw|audi|kia|hyundai|tesla|peugeot|renault|skoda|"
+        r"volvo|mazda|subaru|chevrolet|chevy|citroen|fiat)[ \t]+[a-z][a-z\-]+",
+    ),
     "UK_NINO": (r"national insurance(?: number)?", r"n\.? ?i\.? number", r"nino"),
     # "PIN" as recognition also writes it ("BIN", "BIM", "DIN", "P-I-N", "B.I.N.", "V-I-M", "the end
     # is", "the IN is", "the iron is").
@@ -137,6 +143,7 @@ ENTITY_OF_CUE = {
     "NUMBER": "PHONE_NUMBER",
     "EXTENSION": "PHONE_NUMBER",
     "HEARD_PIN": "PIN",
+    "CAR": "LICENSE_PLATE",
 }
 
 _CUE_PATTERN = re.compile(

@@ -306,6 +306,8 @@ def classify_chain(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
     if named is not None and named.kind != "LAST_DIGITS" and n in SHORT_VALUES.get(named.kind, ()):
         return named.entity, 0.8
     nearest = cues.nearest(chain.start)
+    if nearest is not None and nearest.kind == "CAR":
+        nearest = None  # a car's make and model types codes with letters only, not digits ("a Honda Civic, 1998")
     cued = nearest is not None and nearest.kind not in ("NOT_PII", "NUMBER")
     if n < IDENTIFIER_DIGITS and not read_digit_by_digit(chain, cued=cued) and not _leading_zero(chain):
         return None

@@ -32,6 +32,9 @@ from tests.unit.postprocess.recognizer_helpers import found
         ("and your national insurance number,\ng g 2 8 4 3 9 8 g", ("UK_NINO", "g g 2 8 4 3 9 8")),
         ("and your car registration, it's a blue Ford Focus E10, KXC, and", ("LICENSE_PLATE", "E10, KXC")),
         ("Iron B-S-7-0, with cold D-D-U-T-D-D-N-3, it's", ("ID_NUMBER", "D-D-U-T-D-D-N-3")),  # spelled: a code
+        # recognised lines: the plate right after the car's make and model, its cue lost or lines before
+        ("It's a blue Ford Focus HFE 3.840.", ("LICENSE_PLATE", "HFE 3.840")),
+        ("It's a blue Ford focus\nto GPX 460. Would you like the refund", ("LICENSE_PLATE", "GPX 460")),
     ],
 )  # fmt: skip
 def test_codes_are_typed_by_shape_or_cue(text: str, expected: tuple[str, str]) -> None:
@@ -50,6 +53,17 @@ def test_codes_are_typed_by_shape_or_cue(text: str, expected: tuple[str, str]) -
     ],
 )
 def test_short_codes_without_a_cue_are_left_alone(text: str) -> None:
+    assert found(AlphanumericCodeRecognizer(), text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She bought a Toyota Corolla in 2015 for 9000 pounds.",  # digits alone after a car: no plate
+        "a Ford Focus RS with 350 horsepower, and my Honda Civic is from 1998",
+    ],
+)
+def test_numbers_after_a_car_s_make_and_model_are_not_its_plate(text: str) -> None:
     assert found(AlphanumericCodeRecognizer(), text) == []
 
 
