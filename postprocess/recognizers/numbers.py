@@ -356,6 +356,13 @@ def _month_year_expiry(chain: Chain, cues: CueIndex, card_end: int) -> int | Non
     return month.start() if after_card and not dated and (cue is None or cue.entity == "CREDIT_CARD") else None
 
 
+def _before_segment_break(chain: Chain) -> Chain | None:
+    """The groups of ``chain`` before the last segment break inside it, if any: a value read out
+    at the end of one segment and a number said at the start of the next join into one run."""
+    breaks = [i for i in range(1, len(chain.groups)) if "\n" in chain.text[chain.groups[i - 1][1] : chain.groups[i][0]]]
+    return chain.part(0, breaks[-1] - 1) if breaks else None
+
+
 # A card's expiry and security code are the first runs after it, before any quantity; a card
 # number is one when at least this many of its digits were heard.
 CARD_DETAILS_AFTER = 3
@@ -383,6 +390,9 @@ class DigitSequenceRecognizer(SpeechRecognizer):
                 start = expiry
             else:
                 typed = classify_chain(chain, cues)
+                head = _before_segment_break(chain) if typed is None else None
+                if head is not None and (typed := classify_chain(head, cues)) is not None:
+                    chain = head  # "… seven, five, eight,\n126 miles from here": the quantity opens the next segment
             if typed is None and details_left and _card_detail(chain, cues, card_end):
                 typed = ("CREDIT_CARD", 0.6)
             details_left = max(0, details_left - 1)

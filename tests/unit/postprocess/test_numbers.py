@@ -106,6 +106,12 @@ def test_short_values_right_after_their_cue(text: str, value: str, kind: str) ->
     assert found(text) == [(kind, value)]
 
 
+def test_a_value_ending_one_segment_is_not_a_quantity_because_of_the_next_segment_s_unit() -> None:
+    text = "Can you confirm your national insurance number?\nIt's speech 7, 4, 7, 0, 7, 5, 8,\n126 miles from here."
+    assert found(text) == [("UK_NINO", "7, 4, 7, 0, 7, 5, 8")]
+    assert found("We drove 4, 5,\n126 miles from here, and 3,\n40 more") == []  # quantities in both segments
+
+
 def test_a_card_s_expiry_and_code_follow_it_even_when_their_cue_is_misheard() -> None:
     text = "card number is 4539148034364712. The x-iry date is 0, 9-27, and the security code is 41-7"
     assert found(text) == [("CREDIT_CARD", "4539148034364712"), ("CREDIT_CARD", "0, 9-27"), ("CREDIT_CARD", "41-7")]
