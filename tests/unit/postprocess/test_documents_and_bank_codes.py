@@ -85,6 +85,9 @@ def test_swift_codes_after_their_cue(text: str, code: str) -> None:
     [
         ("Send it to the account, where is the money going, big M ID L ID M M", "M ID L ID M M"),
         ("mid-S4-G-D-I-E-2-L", "S4-G-D-I-E-2-L"),
+        # spelled in lowercase, "W" as "double u", the branch in the next segment
+        ("where is the money drawing, big n double u b k d s n\n3 x x x, the turbo", "n double u b k d s n\n3 x x x"),
+        ("the swift code is n w b k g b 2 l", "n w b k g b 2 l"),
     ],
 )
 def test_swift_codes_spelled_after_bic_as_recognition_writes_it(text: str, code: str) -> None:
@@ -97,6 +100,7 @@ def test_swift_codes_spelled_after_bic_as_recognition_writes_it(text: str, code:
         "spelled K O W A L S K I",
         "a big BBC ITV deal for the big N H S trust",  # "big" before capitals, not a spelled code
         "stuck in mid-M-4 traffic on the big A-1-M",
+        "a big a b c of cooking, a big 1 2 3 4 5 countdown, the swift is a bird",  # too few letters
     ],
 )
 def test_letters_without_a_swift_cue_are_not_a_swift_code(text: str) -> None:
