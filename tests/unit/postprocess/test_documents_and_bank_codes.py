@@ -34,6 +34,7 @@ from tests.unit.postprocess.recognizer_helpers import found
         ("Iron B-S-7-0, with cold D-D-U-T-D-D-N-3, it's", ("ID_NUMBER", "D-D-U-T-D-D-N-3")),  # spelled: a code
         # recognised lines: the plate right after the car's make and model, its cue lost or lines before
         ("It's a blue Ford Focus HFE 3.840.", ("LICENSE_PLATE", "HFE 3.840")),
+        ("The registration is K&B 6300.", ("LICENSE_PLATE", "K&B 6300")),  # "K and B" written with "&"
         ("It's a blue Ford focus\nto GPX 460. Would you like the refund", ("LICENSE_PLATE", "GPX 460")),
     ],
 )  # fmt: skip

@@ -143,6 +143,7 @@ def test_a_card_s_expiry_and_code_follow_it_even_when_their_cue_is_misheard() ->
         "The plan is 2025 for the launch. My plan is 2000. My plan is 4000 minutes, your plan is 30 gigabytes.",
         "Your plan is 4.99 a month, my plan is 24/7 support.",
         "She bought a Toyota Corolla in 2015 for 9000 pounds.",  # a car's make and model: no cue for digits
+        "between 3 & 4, rooms 1 & 2 and AT&T 5G",  # "&" with spaces around joins nothing
         "We sold 45, the pin was lost. Chapter 12, the account of it.",
         # recognised: amounts with thousands and pence, round thousands in a row, a time before a pause
         "You will have 13,656.89 as you are on April 2026. It was 15,195.50 on the 10th",
