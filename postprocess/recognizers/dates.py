@@ -10,8 +10,9 @@ Dates in general are not PII (meetings, deadlines, releases), so a date is a DAT
   meetings such a date is far more often a birth date than anything else.
 
 Forms: "July 4th, 1979", "July 4, 19 79" (spoken years rewritten as "19 79"), "the fourteenth of
-March, 1985", "4 July 1979", "March 1985" (after a cue), "14/03/1985", "1985-03-14", "born in
-1979", "born 1968", and after a cue any run of four to eight digits ("born on 2.7. 0.3. 1966").
+March, 1985" ("of" also heard as "and": "the second and August, 1981"), "4 July 1979", "March
+1985" (after a cue), "14/03/1985", "1985-03-14", "born in 1979", "born 1968", and after a cue any
+run of four to eight digits ("born on 2.7. 0.3. 1966").
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ _YEAR = r"(?:(?:19|20)\d\d|(?:19|20)[ \t]\d\d|'\d\d)"
 _FULL_YEAR = re.compile(r"(?<!\d)(?:19|20)[ \t]?\d\d(?!\d)")
 _SEP = r"\s*,?\s*"
 _DATE = re.compile(
-    rf"\b(?:(?:the[ \t]+)?{_DAY}(?:[ \t]+of)?{_SEP}{_MONTH}(?:{_SEP}{_YEAR})?"
+    rf"\b(?:(?:the[ \t]+)?{_DAY}(?:[ \t]+(?:of|and))?{_SEP}{_MONTH}(?:{_SEP}{_YEAR})?"
     rf"|{_MONTH}{_SEP}(?:the[ \t]+)?{_DAY}(?:{_SEP}{_YEAR})?"
     rf"|{_MONTH}{_SEP}{_YEAR}"
     rf"|(?:the[ \t]+)?{_DAY}(?:[ \t]+of)?{_SEP}{_YEAR}"  # the month lost in recognition: taken after a cue only

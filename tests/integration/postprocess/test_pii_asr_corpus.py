@@ -96,7 +96,7 @@ def test_the_development_range_does_not_regress(development: Scores) -> None:
         ("POSTAL_CODE", 0.72),
         ("SWIFT_CODE", 0.82),
         ("PIN", 0.87),
-        ("DATE_OF_BIRTH", 0.85),
+        ("DATE_OF_BIRTH", 0.86),
         ("LICENSE_PLATE", 0.84),
         ("UK_NINO", 0.79),
         ("BANK_ROUTING", 0.94),
