@@ -146,8 +146,9 @@ ENTITY_OF_CUE = {
     "CAR": "LICENSE_PLATE",
 }
 
+# A cue may end in a dot ("B.I.N.", "S.S.N."): it ends where no letter or digit follows.
 _CUE_PATTERN = re.compile(
-    "|".join(rf"(?P<{kind}>\b(?:{'|'.join(phrases)})\b)" for kind, phrases in CUES.items()),
+    "|".join(rf"(?P<{kind}>\b(?:{'|'.join(phrases)})(?!\w))" for kind, phrases in CUES.items()),
     re.IGNORECASE,
 )
 # What may stand between a cue and its value: fillers only.

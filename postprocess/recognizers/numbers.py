@@ -293,7 +293,9 @@ def classify_chain(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
     # "my PIN is 1000", "… is 1984"; "it expires 1-2-13" is the card's expiry, but "it expires in
     # 2029" is a year (a passport's)
     expiry = attached is not None and attached.kind == "CARD_DETAIL"
-    overridable = (ROUND_NUMBERS, A_DATE) if expiry else (ROUND_NUMBERS, YEARS)
+    overridable: tuple[str, ...] = (ROUND_NUMBERS, A_DATE) if expiry else (ROUND_NUMBERS, YEARS)
+    if kind == "PIN":
+        overridable = (ROUND_NUMBERS, YEARS, A_DATE)  # "Your PIN, please. 6-3-88." ("6-3-double-8"): no date
     if reason and not (strong_cue and reason in overridable):
         return None
     if strong_cue:

@@ -84,6 +84,8 @@ def test_long_runs_are_typed_by_their_cue_or_shape(text: str, kind: str) -> None
         ("The end is 75939.", "75939", "PIN"),  # "the PIN is"
         ("Set the iron for foam banking.\nThe iron is 878187.", "878187", "PIN"),
         ("for the phone banking line. My plan is 973-5.", "973-5", "PIN"),  # "my PIN is"
+        # the cue's dots and a pause before the answer; "double" makes digits read out look like a date
+        ("Security. Your B.I.N. please. 6-3-double-8. Item 5 on the agenda", "6-3-double-8", "PIN"),
         ("For security, your PM, please.\nIt's 88035, the pin.", "88035", "PIN"),  # the cue after the value
         ("And your national insurance number is $20359960 What", "20359960", "UK_NINO"),  # "$": no amount
         # the last digits of whatever was named before them
@@ -144,6 +146,7 @@ def test_a_card_s_expiry_and_code_follow_it_even_when_their_cue_is_misheard() ->
         "Your plan is 4.99 a month, my plan is 24/7 support.",
         "She bought a Toyota Corolla in 2015 for 9000 pounds.",  # a car's make and model: no cue for digits
         "between 3 & 4, rooms 1 & 2 and AT&T 5G",  # "&" with spaces around joins nothing
+        "The PIN reset was on 12-05-24, thanks.",  # a date a few words after the cue stays a date
         "We sold 45, the pin was lost. Chapter 12, the account of it.",
         # recognised: amounts with thousands and pence, round thousands in a row, a time before a pause
         "You will have 13,656.89 as you are on April 2026. It was 15,195.50 on the 10th",
