@@ -31,10 +31,11 @@ _WEAK_CODE = frozenset({"to", "too", "for", *"abcdefghijklmnopqrstuvwxyz"})
 WEAK_TOKENS = {"to": "2", "too": "2", "for": "4"}
 _QUOTES = r"['\"’”]{0,2}"
 # Words recognition puts between the groups of a value read out: a pause ("um", "so"), a word it
-# heard for one ("I'm", "did", "pre-" for "nine" or "three"), "number" repeated.
+# heard for one ("I'm", "did", "pre-" for "nine" or "three"), "number" repeated; "&" glued between two
+# characters ("K&B 6300": "K and B" as recognition writes it).
 _FILLER = r"(?i:i'?m|did|so|um|uh|er|number|pre-?)"
 _HARD_GAP = re.compile(
-    rf"{_QUOTES}(?:\s*(?:[,\-–—/(]|\)[ \t]*[\-–]?)?\s*|\.|\s*[,\-]?\s*(?:dash|hyphen|slash)\s*[,\-]?\s*"
+    rf"{_QUOTES}(?:\s*(?:[,\-–—/(]|\)[ \t]*[\-–]?)?\s*|\.|&|\s*[,\-]?\s*(?:dash|hyphen|slash)\s*[,\-]?\s*"
     rf"|[ \t]*,?[ \t]*{_FILLER}[ \t]*,?[ \t]*)"
 )
 _SOFT_GAP = re.compile(rf"{_QUOTES}[ \t]*[,.?!]*[.?!][ \t\n]+")

@@ -69,6 +69,12 @@ CUES: dict[str, tuple[str, ...]] = {
         r"reg(?: number)?",
         r"tag number",
     ),
+    # A car named by make and model: a code of letters and digits right after it is its plate ("a
+    # blue Ford Focus HFE 3840"); digits alone after it are a year, a price or a distance.
+    "CAR": (
+        r"(?:ford|vauxhall|toyota|honda|nissan|volkswagen|vw|bmw|audi|kia|hyundai|tesla|peugeot|renault|skoda|"
+        r"volvo|mazda|subaru|chevrolet|chevy|citroen|fiat)[ \t]+[a-z][a-z\-]+",
+    ),
     "UK_NINO": (r"national insurance(?: number)?", r"n\.? ?i\.? number", r"nino"),
     # "PIN" as recognition also writes it ("BIN", "BIM", "DIN", "P-I-N", "B.I.N.", "V-I-M", "the end
     # is", "the IN is", "the iron is").
@@ -77,6 +83,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"passcode",
         r"(?:the|my|your) (?:end|in|iron)(?=,? is\b)",
     ),
+    # "my PIN is" heard as "my plan is": a plan has sizes and prices too ("my plan is 2000 minutes"),
+    # so this announces a PIN only read out in pieces ("My plan is 973-5.").
+    "HEARD_PIN": (r"(?:my|your) plan(?=,? is\b)",),
     # also as recognition writes "postcode" ("post-coed", "post coat", "post called")
     "POSTAL_CODE": (r"zip(?: code)?", r"post[ \-]?(?:code|coed|coat|called|cove)", r"postal code"),
     "IBAN_CODE": (r"iban", r"i[ -]ban"),
@@ -129,10 +138,17 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
 }
 # Cue kinds that announce card data and the entity they yield.
-ENTITY_OF_CUE = {"CARD_DETAIL": "CREDIT_CARD", "NUMBER": "PHONE_NUMBER", "EXTENSION": "PHONE_NUMBER"}
+ENTITY_OF_CUE = {
+    "CARD_DETAIL": "CREDIT_CARD",
+    "NUMBER": "PHONE_NUMBER",
+    "EXTENSION": "PHONE_NUMBER",
+    "HEARD_PIN": "PIN",
+    "CAR": "LICENSE_PLATE",
+}
 
+# A cue may end in a dot ("B.I.N.", "S.S.N."): it ends where no letter or digit follows.
 _CUE_PATTERN = re.compile(
-    "|".join(rf"(?P<{kind}>\b(?:{'|'.join(phrases)})\b)" for kind, phrases in CUES.items()),
+    "|".join(rf"(?P<{kind}>\b(?:{'|'.join(phrases)})(?!\w))" for kind, phrases in CUES.items()),
     re.IGNORECASE,
 )
 # What may stand between a cue and its value: fillers only.

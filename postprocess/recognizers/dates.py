@@ -3,14 +3,16 @@
 Dates in general are not PII (meetings, deadlines, releases), so a date is a DATE_OF_BIRTH when
 - it follows a birth cue ("date of birth", "born on", "birthday", "DOB", or "birth" alone), in the same sentence or
   opening the answer to the question that asked for it ("And your date of birth?" "July 4th,
-  1979."), or
+  1979."), or a month and an adult's year one or two short words after the cue ("born 20 at
+  November 1968"), or
 - it is a full date (day, month and year) whose year is at least ``ADULT_YEARS`` years ago:
   recognition garbles the cue too ("your date on board, July 4th, 1979"), and in calls and
   meetings such a date is far more often a birth date than anything else.
 
 Forms: "July 4th, 1979", "July 4, 19 79" (spoken years rewritten as "19 79"), "the fourteenth of
-March, 1985", "4 July 1979", "March 1985" (after a cue), "14/03/1985", "1985-03-14", "born in
-1979", "born 1968", and after a cue any run of four to eight digits ("born on 2.7. 0.3. 1966").
+March, 1985" ("of" also heard as "and": "the second and August, 1981"), "4 July 1979", "March
+1985" (after a cue), "14/03/1985", "1985-03-14", "born in 1979", "born 1968", and after a cue any
+run of four to eight digits ("born on 2.7. 0.3. 1966").
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ _YEAR = r"(?:(?:19|20)\d\d|(?:19|20)[ \t]\d\d|'\d\d)"
 _FULL_YEAR = re.compile(r"(?<!\d)(?:19|20)[ \t]?\d\d(?!\d)")
 _SEP = r"\s*,?\s*"
 _DATE = re.compile(
-    rf"\b(?:(?:the[ \t]+)?{_DAY}(?:[ \t]+of)?{_SEP}{_MONTH}(?:{_SEP}{_YEAR})?"
+    rf"\b(?:(?:the[ \t]+)?{_DAY}(?:[ \t]+(?:of|and))?{_SEP}{_MONTH}(?:{_SEP}{_YEAR})?"
     rf"|{_MONTH}{_SEP}(?:the[ \t]+)?{_DAY}(?:{_SEP}{_YEAR})?"
     rf"|{_MONTH}{_SEP}{_YEAR}"
     rf"|(?:the[ \t]+)?{_DAY}(?:[ \t]+of)?{_SEP}{_YEAR}"  # the month lost in recognition: taken after a cue only
@@ -51,6 +53,8 @@ _BIRTH_CUE = re.compile(
 )
 _BORN_IN_YEAR = re.compile(r"\bborn(?:[ \t]+in)?[ \t]+(?P<year>(?:19|20)\d\d|(?:19|20)[ \t]\d\d)\b", re.IGNORECASE)
 _CUE_REACH = 110
+# Between a birth cue and a date with a month and an adult's year: one or two short words.
+_FEW_WORDS = re.compile(r"[ \t,]*(?:[\w']{1,4}[ \t,]+){1,2}")
 
 
 def _year(match: re.Match[str]) -> int | None:
@@ -99,7 +103,9 @@ class DateOfBirthRecognizer(SpeechRecognizer):
             whole = _with_year(text, match)
             year = _year(whole)
             old_full_date = _full(whole) and year is not None and 1900 <= year <= self._latest_adult_year
-            if cued or old_full_date:
+            later = not cued and self._later_in_cue_sentence(text, cue_ends, match.start())
+            old_month_year = year is not None and 1900 <= year <= self._latest_adult_year
+            if cued or old_full_date or (later and old_month_year):
                 start = match.start()
                 if text[start : start + 4].lower() == "the ":
                     start += 4
@@ -110,6 +116,12 @@ class DateOfBirthRecognizer(SpeechRecognizer):
             if 4 <= len(chain.digits) <= 8 and not taken and self._cued(text, cue_ends, chain.start):
                 found.append(("DATE_OF_BIRTH", chain.start, chain.end, 0.85))
         return found
+
+    @staticmethod
+    def _later_in_cue_sentence(text: str, cue_ends: list[int], start: int) -> bool:
+        """A birth cue two short words before the date ("born 20 at November 1968": recognition
+        heard words between the cue and the date)."""
+        return any(0 <= start - end <= _CUE_REACH and _FEW_WORDS.fullmatch(text[end:start]) for end in cue_ends)
 
     @staticmethod
     def _cued(text: str, cue_ends: list[int], start: int) -> bool:

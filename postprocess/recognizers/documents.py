@@ -6,9 +6,9 @@ Read out, such a code comes back as capitals and digit groups in any grouping ("
 run is typed by its shape where the shape is distinctive — a National Insurance number (two
 letters, six digits, a letter A–D), a current UK plate (two letters, two digits, three letters) —
 else by the cue right before it ("passport number", "driving licence", "plate", "policy
-number"…), and a run holding 7 or more digits, or spelled character by character with six or
-more letters and digits, is an ID_NUMBER whatever precedes it. UK postcodes
-are left to ``location.PostalCodeRecognizer``, IBANs to ``finance``.
+number"…; a car's make and model before its plate: "a blue Ford Focus HFE 3840"), and a run
+holding 7 or more digits, or spelled character by character with six or more letters and digits,
+is an ID_NUMBER whatever precedes it. UK postcodes are left to ``location.PostalCodeRecognizer``, IBANs to ``finance``.
 """
 
 from __future__ import annotations

@@ -173,13 +173,27 @@ class SpokenIbanRecognizer(SpeechRecognizer):
 # Countries whose banks' SWIFT codes are spoken often enough to take one spelled out with no cue.
 _SWIFT_COUNTRIES = IBAN_COUNTRIES | frozenset(["US", "CA", "AU", "NZ", "JP", "CN", "HK", "SG", "IN", "ZA", "MX"])
 _SPELLED_CODE = re.compile(r"[A-Z0-9](?:[ \t]*[,\-][ \t]*[A-Z0-9])+")
+# "BIC" as recognition writes it ("big", "mid-"), right before a code spelled out: ordinary words,
+# so they announce a code only when at least four short groups follow ("big M ID L ID M M").
+_HEARD_BIC = re.compile(r"\b(?:big|mid)[ \t]*[\-,]?[ \t]*$", re.IGNORECASE)
+_HEARD_BIC_GROUPS = 4
+# A code spelled in lowercase letters after its cue ("big n double u b k d s n" "3 x x x"): single
+# characters ("double u" is one), four to eleven of them, the last ones maybe in the next segment.
+_SPELLED_CHAR = r"(?:double[ \t\-]?u|[a-z0-9])"
+_LOWER_SPELLED = re.compile(
+    rf"\b(?:big|bic|swift(?:[ \t]+code)?)(?:[ \t]*,?[ \t]+(?:is|it's))?[ \t]*[,\-]?[ \t]*"
+    rf"(?P<code>{_SPELLED_CHAR}(?:(?:[ \t]*[,\-]?[ \t]+|[ \t]*[,\-][ \t]*|[ \t]*,?\n){_SPELLED_CHAR}){{3,10}})\b",
+    re.IGNORECASE,
+)
 
 
 class SwiftCodeRecognizer(SpeechRecognizer):
     """SWIFT/BIC codes (8 or 11 capitals and digits: bank, country, location, branch) after a
     "SWIFT" or "BIC" cue, spelled out or written ("N W B K G B 2 L", "COBADEFFXXX"); with no cue
     (recognition garbles "SWIFT" too: "with code"), a code spelled character by character that has
-    the exact shape, a known country and a digit in its location part ("N-W-B-K-G-B-2-L")."""
+    the exact shape, a known country and a digit in its location part ("N-W-B-K-G-B-2-L"); "BIC"
+    as recognition writes it ("big", "mid-") before a code spelled out; single characters written
+    lowercase after the cue ("big n double u b k d s n")."""
 
     ENTITIES = ("SWIFT_CODE",)
 
@@ -191,7 +205,25 @@ class SwiftCodeRecognizer(SpeechRecognizer):
                 found.append(("SWIFT_CODE", swift[0], swift[1], 0.85))
             elif self._spelled_swift(chain):
                 found.append(("SWIFT_CODE", chain.start, chain.end, 0.6))
+            elif self._after_heard_bic(chain):
+                found.append(("SWIFT_CODE", chain.start, chain.end, 0.7))
+        for match in _LOWER_SPELLED.finditer(text):
+            start, end = match.span("code")
+            letters = re.sub(r"(?i)double[ \t\-]?u", "w", match.group("code"))
+            if len(re.findall(r"[A-Za-z]", letters)) >= 2 and not any(s < end and start < e for _, s, e, _ in found):
+                found.append(("SWIFT_CODE", start, end, 0.7))
         return found
+
+    @staticmethod
+    def _after_heard_bic(chain: Chain) -> bool:
+        """A code spelled in short groups right after "BIC" as recognition writes it ("big",
+        "mid-"), with as many characters as a SWIFT code or a garbled part of one."""
+        return (
+            _HEARD_BIC.search(chain.text, max(0, chain.start - 8), chain.start) is not None
+            and len(chain.groups) >= _HEARD_BIC_GROUPS
+            and all(len(g) <= 2 for g in chain.group_texts)
+            and len(chain.code) in PARTIAL
+        )
 
     @staticmethod
     def _spelled_swift(chain: Chain) -> bool:

@@ -272,6 +272,10 @@ def _without_count(chain: Chain) -> Chain:
     return chain
 
 
+# Digits read out in pieces, joined by pauses and dashes only.
+_IN_PIECES = re.compile(r"\d+(?:[ \t]*[,\-][ \t]*\d+|[ \t]+\d+)+")
+
+
 def classify_chain(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
     """The PII type and score of one digit run, or None when it is not PII."""
     text = chain.text
@@ -282,11 +286,16 @@ def classify_chain(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
         return None
     attached = cues.attached(chain.start)
     reason = quantity_reason(chain.value, before, after)
-    strong_cue = attached is not None and attached.kind in SHORT_VALUES and n in SHORT_VALUES[attached.kind]
+    kind = attached.kind if attached is not None else None
+    if kind == "HEARD_PIN" and _IN_PIECES.fullmatch(chain.value):
+        kind = "PIN"  # "My plan is 973-5.": read out in pieces, not a plan's size or price ("4.99", "24/7")
+    strong_cue = kind in SHORT_VALUES and n in SHORT_VALUES[kind]
     # "my PIN is 1000", "… is 1984"; "it expires 1-2-13" is the card's expiry, but "it expires in
     # 2029" is a year (a passport's)
     expiry = attached is not None and attached.kind == "CARD_DETAIL"
-    overridable = (ROUND_NUMBERS, A_DATE) if expiry else (ROUND_NUMBERS, YEARS)
+    overridable: tuple[str, ...] = (ROUND_NUMBERS, A_DATE) if expiry else (ROUND_NUMBERS, YEARS)
+    if kind == "PIN":
+        overridable = (ROUND_NUMBERS, YEARS, A_DATE)  # "Your PIN, please. 6-3-88." ("6-3-double-8"): no date
     if reason and not (strong_cue and reason in overridable):
         return None
     if strong_cue:
@@ -299,6 +308,8 @@ def classify_chain(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
     if named is not None and named.kind != "LAST_DIGITS" and n in SHORT_VALUES.get(named.kind, ()):
         return named.entity, 0.8
     nearest = cues.nearest(chain.start)
+    if nearest is not None and nearest.kind == "CAR":
+        nearest = None  # a car's make and model types codes with letters only, not digits ("a Honda Civic, 1998")
     cued = nearest is not None and nearest.kind not in ("NOT_PII", "NUMBER")
     if n < IDENTIFIER_DIGITS and not read_digit_by_digit(chain, cued=cued) and not _leading_zero(chain):
         return None
@@ -347,6 +358,13 @@ def _month_year_expiry(chain: Chain, cues: CueIndex, card_end: int) -> int | Non
     return month.start() if after_card and not dated and (cue is None or cue.entity == "CREDIT_CARD") else None
 
 
+def _before_segment_break(chain: Chain) -> Chain | None:
+    """The groups of ``chain`` before the last segment break inside it, if any: a value read out
+    at the end of one segment and a number said at the start of the next join into one run."""
+    breaks = [i for i in range(1, len(chain.groups)) if "\n" in chain.text[chain.groups[i - 1][1] : chain.groups[i][0]]]
+    return chain.part(0, breaks[-1] - 1) if breaks else None
+
+
 # A card's expiry and security code are the first runs after it, before any quantity; a card
 # number is one when at least this many of its digits were heard.
 CARD_DETAILS_AFTER = 3
@@ -374,6 +392,9 @@ class DigitSequenceRecognizer(SpeechRecognizer):
                 start = expiry
             else:
                 typed = classify_chain(chain, cues)
+                head = _before_segment_break(chain) if typed is None else None
+                if head is not None and (typed := classify_chain(head, cues)) is not None:
+                    chain = head  # "… seven, five, eight,\n126 miles from here": the quantity opens the next segment
             if typed is None and details_left and _card_detail(chain, cues, card_end):
                 typed = ("CREDIT_CARD", 0.6)
             details_left = max(0, details_left - 1)

@@ -80,8 +80,8 @@ def test_the_development_range_is_recognition_of_every_seed_in_many_voices() -> 
 
 def test_the_development_range_does_not_regress(development: Scores) -> None:
     assert development.long_leaks <= 6  # values read out so garbled that no run of 7 digits is left
-    assert development.caught / development.expected >= 0.905
-    assert development.precision >= 0.925
+    assert development.caught / development.expected >= 0.914
+    assert development.precision >= 0.928
     assert development.over_redactions <= development.clean_recordings and development.most_over_redactions <= 2
     for kind, least in (
         ("CREDIT_CARD", 0.93),
@@ -94,6 +94,13 @@ def test_the_development_range_does_not_regress(development: Scores) -> None:
         ("USERNAME", 0.77),
         ("PASSWORD", 0.75),
         ("POSTAL_CODE", 0.72),
+        ("SWIFT_CODE", 0.82),
+        ("PIN", 0.89),
+        ("DATE_OF_BIRTH", 0.86),
+        ("LICENSE_PLATE", 0.84),
+        ("UK_NINO", 0.79),
+        ("BANK_ROUTING", 0.94),
+        ("ID_NUMBER", 0.91),
     ):
         assert development.by_type[kind].recall >= least, (kind, development.by_type[kind].leaks)
 

@@ -142,6 +142,8 @@ def test_codes_that_are_not_postcodes(text: str) -> None:
         # recognised lines: a number heard before the month; a date written in digits and dots
         ("and your date of birth.\n1 April 10th, 1952. It's speed", "1 April 10th, 1952"),
         ("of birth, please. I was born on 2.7. 0.3. 1966. Can I get a call back number?", "2.7. 0.3. 1966"),
+        ("And your bit of board, born 20 at November 1968", "November 1968"),  # two words heard after "born"
+        ("It's the second and August, 1981.", "second and August, 1981"),  # "of" heard as "and"
     ],
 )  # fmt: skip
 def test_dates_of_birth(text: str, date: str) -> None:
@@ -155,6 +157,9 @@ def test_dates_of_birth(text: str, date: str) -> None:
         "we met on March 3rd, 2019 in Leeds",  # a recent full date: not a birth date
         "the offsite runs from the ninth to the eleventh of May",
         "Registration opens on Tuesday the fourth of June.",
+        "I was born in Leeds and moved in March 1999.",  # more than two words after the cue
+        "He was born to be a singer, in March 2009 he signed.",
+        "We are away between the 3rd and August 5th.",  # "and" between two dates with no year
     ],
 )
 def test_other_dates_are_left_alone(text: str) -> None:

@@ -32,6 +32,10 @@ from tests.unit.postprocess.recognizer_helpers import found
         ("and your national insurance number,\ng g 2 8 4 3 9 8 g", ("UK_NINO", "g g 2 8 4 3 9 8")),
         ("and your car registration, it's a blue Ford Focus E10, KXC, and", ("LICENSE_PLATE", "E10, KXC")),
         ("Iron B-S-7-0, with cold D-D-U-T-D-D-N-3, it's", ("ID_NUMBER", "D-D-U-T-D-D-N-3")),  # spelled: a code
+        # recognised lines: the plate right after the car's make and model, its cue lost or lines before
+        ("It's a blue Ford Focus HFE 3.840.", ("LICENSE_PLATE", "HFE 3.840")),
+        ("The registration is K&B 6300.", ("LICENSE_PLATE", "K&B 6300")),  # "K and B" written with "&"
+        ("It's a blue Ford focus\nto GPX 460. Would you like the refund", ("LICENSE_PLATE", "GPX 460")),
     ],
 )  # fmt: skip
 def test_codes_are_typed_by_shape_or_cue(text: str, expected: tuple[str, str]) -> None:
@@ -54,6 +58,17 @@ def test_short_codes_without_a_cue_are_left_alone(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "She bought a Toyota Corolla in 2015 for 9000 pounds.",  # digits alone after a car: no plate
+        "a Ford Focus RS with 350 horsepower, and my Honda Civic is from 1998",
+    ],
+)
+def test_numbers_after_a_car_s_make_and_model_are_not_its_plate(text: str) -> None:
+    assert found(AlphanumericCodeRecognizer(), text) == []
+
+
+@pytest.mark.parametrize(
     ("text", "code"),
     [
         ("SWIFT code N W B K G B 2 L.", "N W B K G B 2 L"),
@@ -66,8 +81,31 @@ def test_swift_codes_after_their_cue(text: str, code: str) -> None:
     assert found(SwiftCodeRecognizer(), text) == [("SWIFT_CODE", code)]
 
 
-def test_letters_without_a_swift_cue_are_not_a_swift_code() -> None:
-    assert found(SwiftCodeRecognizer(), "spelled K O W A L S K I") == []
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Send it to the account, where is the money going, big M ID L ID M M", "M ID L ID M M"),
+        ("mid-S4-G-D-I-E-2-L", "S4-G-D-I-E-2-L"),
+        # spelled in lowercase, "W" as "double u", the branch in the next segment
+        ("where is the money drawing, big n double u b k d s n\n3 x x x, the turbo", "n double u b k d s n\n3 x x x"),
+        ("the swift code is n w b k g b 2 l", "n w b k g b 2 l"),
+    ],
+)
+def test_swift_codes_spelled_after_bic_as_recognition_writes_it(text: str, code: str) -> None:
+    assert found(SwiftCodeRecognizer(), text) == [("SWIFT_CODE", code)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "spelled K O W A L S K I",
+        "a big BBC ITV deal for the big N H S trust",  # "big" before capitals, not a spelled code
+        "stuck in mid-M-4 traffic on the big A-1-M",
+        "a big a b c of cooking, a big 1 2 3 4 5 countdown, the swift is a bird",  # too few letters
+    ],
+)
+def test_letters_without_a_swift_cue_are_not_a_swift_code(text: str) -> None:
+    assert found(SwiftCodeRecognizer(), text) == []
 
 
 def test_an_iban_head_joins_the_digits_recognition_left_after_it() -> None:

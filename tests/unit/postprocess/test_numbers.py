@@ -83,6 +83,9 @@ def test_long_runs_are_typed_by_their_cue_or_shape(text: str, kind: str) -> None
         ("for the phone banking line my DIN is 4962, how would you", "4962", "PIN"),
         ("The end is 75939.", "75939", "PIN"),  # "the PIN is"
         ("Set the iron for foam banking.\nThe iron is 878187.", "878187", "PIN"),
+        ("for the phone banking line. My plan is 973-5.", "973-5", "PIN"),  # "my PIN is"
+        # the cue's dots and a pause before the answer; "double" makes digits read out look like a date
+        ("Security. Your B.I.N. please. 6-3-double-8. Item 5 on the agenda", "6-3-double-8", "PIN"),
         ("For security, your PM, please.\nIt's 88035, the pin.", "88035", "PIN"),  # the cue after the value
         ("And your national insurance number is $20359960 What", "20359960", "UK_NINO"),  # "$": no amount
         # the last digits of whatever was named before them
@@ -103,6 +106,12 @@ def test_long_runs_are_typed_by_their_cue_or_shape(text: str, kind: str) -> None
 )
 def test_short_values_right_after_their_cue(text: str, value: str, kind: str) -> None:
     assert found(text) == [(kind, value)]
+
+
+def test_a_value_ending_one_segment_is_not_a_quantity_because_of_the_next_segment_s_unit() -> None:
+    text = "Can you confirm your national insurance number?\nIt's speech 7, 4, 7, 0, 7, 5, 8,\n126 miles from here."
+    assert found(text) == [("UK_NINO", "7, 4, 7, 0, 7, 5, 8")]
+    assert found("We drove 4, 5,\n126 miles from here, and 3,\n40 more") == []  # quantities in both segments
 
 
 def test_a_card_s_expiry_and_code_follow_it_even_when_their_cue_is_misheard() -> None:
@@ -133,6 +142,11 @@ def test_a_card_s_expiry_and_code_follow_it_even_when_their_cue_is_misheard() ->
         "between twenty eleven and twenty twenty four we grew from twenty eight to eight hundred employees",
         "We are open from 7 to 5, 30. We need 22 more chairs.",  # "five thirty": a time
         "The end is near. The end is at 5 pm. In the end it took 2 weeks.",
+        "The plan is 2025 for the launch. My plan is 2000. My plan is 4000 minutes, your plan is 30 gigabytes.",
+        "Your plan is 4.99 a month, my plan is 24/7 support.",
+        "She bought a Toyota Corolla in 2015 for 9000 pounds.",  # a car's make and model: no cue for digits
+        "between 3 & 4, rooms 1 & 2 and AT&T 5G",  # "&" with spaces around joins nothing
+        "The PIN reset was on 12-05-24, thanks.",  # a date a few words after the cue stays a date
         "We sold 45, the pin was lost. Chapter 12, the account of it.",
         # recognised: amounts with thousands and pence, round thousands in a row, a time before a pause
         "You will have 13,656.89 as you are on April 2026. It was 15,195.50 on the 10th",
