@@ -76,7 +76,8 @@ def test_a_runaway_first_pass_no_longer_swallows_the_speech_after_it(
 def test_the_same_recording_gives_the_same_transcript(engine: FasterWhisperEngine, wav: Path) -> None:
     first = engine.transcribe(wav)
     assert engine.transcribe(wav) == first
-    assert heard(sentences(SCRIPT)[-1], first.segments[-1].text) >= 0.75
+    tail = " ".join(s.text for s in first.segments[-2:])  # clips may split the sentence at a pause
+    assert heard(sentences(SCRIPT)[-1], tail) >= 0.75
 
 
 def test_speech_that_stays_without_words_completes_with_a_warning_everywhere(
