@@ -78,7 +78,7 @@ class Settings:
     max_bytes: int = 8 * 1024**3
     max_duration_seconds: int = 6 * 3600
     extract_timeout_seconds: int = 3600
-    beam_size: int | None = None  # None: the engine's own default (pipeline.asr.engine.load_engine)
+    beam_size: int | None = None  # None: each engine's default (FASTER_WHISPER_BEAMS, inference DEFAULT_BEAMS)
     strategy: str = "chunked"
     batch_size: int = 1
     compute_type: str = "int8"
