@@ -205,8 +205,8 @@ def without_loops(segment: Decoded) -> Decoded | None:
         loops = repetition_loops(segment.text)
         if not loops:
             return segment
-        kept_text = "".join(segment.text[int(a) : int(b)] for a, b in _complement(loops, len(segment.text)))
-        return replace(segment, text=kept_text.strip()) if kept_text.strip() else None
+        kept_text = _outside_loops(segment.text, 0, len(segment.text), loops).strip()
+        return replace(segment, text=kept_text) if kept_text else None
     joined = "".join(w.text for w in words)  # word texts carry their own leading space
     loops = repetition_loops(joined)
     if not loops:
@@ -215,7 +215,7 @@ def without_loops(segment: Decoded) -> Decoded | None:
     end = 0
     for w in words:
         start, end = end, end + len(w.text)
-        left = "".join(joined[int(a) : int(b)] for a, b in subtract_spans([(start, end)], loops))
+        left = _outside_loops(joined, start, end, loops)
         if left.strip():  # a word the loop runs into keeps its part before the loop
             kept.append(w if left == w.text else replace(w, text=left))
     if not kept:
@@ -223,8 +223,9 @@ def without_loops(segment: Decoded) -> Decoded | None:
     return replace(segment, end=max(w.end for w in kept), text=_join_words(kept), words=tuple(kept))
 
 
-def _complement(spans: Sequence[Span], length: int) -> list[Span]:
-    return subtract_spans([(0.0, float(length))], spans)
+def _outside_loops(text: str, start: int, end: int, loops: Sequence[Span]) -> str:
+    """``text[start:end]`` without the characters inside ``loops``."""
+    return "".join(text[int(a) : int(b)] for a, b in subtract_spans([(start, end)], loops))
 
 
 # -- spans -------------------------------------------------------------------------------------
@@ -385,7 +386,7 @@ def redecode(
         ]
         if pieces:
             trimmed = (without_loops(s) for s in decode_clips(audio, pieces) if s.text.strip())
-            kept.extend(s for s in trimmed if s is not None and s.text.strip())
+            kept.extend(s for s in trimmed if s is not None)  # what without_loops leaves has text
             tried.extend(pieces)
     kept.sort(key=lambda s: (s.start, s.end))
     return [replace(s, start=min(s.start, duration), end=min(s.end, duration)) for s in kept if s.start < duration]
