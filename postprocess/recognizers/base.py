@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from postprocess.lean_imports import without_unused_ml_frameworks
@@ -66,3 +67,8 @@ def word_set(text: str) -> frozenset[str]:
 def before(text: str, start: int, width: int = CONTEXT_WINDOW) -> str:
     """The ``width`` characters of ``text`` before ``start``."""
     return text[max(0, start - width) : start]
+
+
+def overlaps(found: Iterable[tuple[str, int, int, float]], start: int, end: int) -> bool:
+    """Whether ``start``–``end`` overlaps a span a recognizer has already ``found``."""
+    return any(s < end and start < e for _, s, e, _ in found)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from postprocess.recognizers.base import SpeechRecognizer
+from postprocess.recognizers.base import SpeechRecognizer, overlaps
 from postprocess.recognizers.chains import digit_chains
 from postprocess.recognizers.cues import follows_directly
 
@@ -112,7 +112,7 @@ class DateOfBirthRecognizer(SpeechRecognizer):
                 found.append(("DATE_OF_BIRTH", start, whole.end(), 0.9 if cued else 0.6))
         found += [("DATE_OF_BIRTH", m.start("year"), m.end("year"), 0.85) for m in _BORN_IN_YEAR.finditer(text)]
         for chain in digit_chains(text):  # "born on 2.7. 0.3. 1966": a date written in digits, any grouping
-            taken = any(s < chain.end and chain.start < e for _, s, e, _ in found)
+            taken = overlaps(found, chain.start, chain.end)
             if 4 <= len(chain.digits) <= 8 and not taken and self._cued(text, cue_ends, chain.start):
                 found.append(("DATE_OF_BIRTH", chain.start, chain.end, 0.85))
         return found

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from postprocess.recognizers.base import CONTEXT_WINDOW, SpeechRecognizer, before
+from postprocess.recognizers.base import CONTEXT_WINDOW, SpeechRecognizer, before, overlaps
 from postprocess.recognizers.chains import Chain, code_chains, digit_chains
 from postprocess.recognizers.cues import CueIndex, cue_index
 from postprocess.recognizers.numbers import IDENTIFIER_DIGITS
@@ -210,7 +210,7 @@ class SwiftCodeRecognizer(SpeechRecognizer):
         for match in _LOWER_SPELLED.finditer(text):
             start, end = match.span("code")
             letters = re.sub(r"(?i)double[ \t\-]?u", "w", match.group("code"))
-            if len(re.findall(r"[A-Za-z]", letters)) >= 2 and not any(s < end and start < e for _, s, e, _ in found):
+            if len(re.findall(r"[A-Za-z]", letters)) >= 2 and not overlaps(found, start, end):
                 found.append(("SWIFT_CODE", start, end, 0.7))
         return found
 

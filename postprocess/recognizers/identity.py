@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from postprocess.lean_imports import without_unused_ml_frameworks
-from postprocess.recognizers.base import SpeechRecognizer, word_set
+from postprocess.recognizers.base import SpeechRecognizer, overlaps, word_set
 
 with without_unused_ml_frameworks():
     from spacy.lang.en.stop_words import STOP_WORDS as _SPACY_STOP_WORDS
@@ -206,7 +206,7 @@ class IntroducedNameRecognizer(SpeechRecognizer):
                 found.append(("PERSON", match.start(group) + words[0].start(), match.end(group), 0.9))
         for match in _ANSWERING.finditer(text):
             answered = _answering_name(match)
-            if answered is not None and not any(s < answered[1] and answered[0] < e for _, s, e, _ in found):
+            if answered is not None and not overlaps(found, *answered):
                 found.append(("PERSON", *answered, 0.85))
         return found
 
