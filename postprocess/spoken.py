@@ -195,11 +195,12 @@ def _trim_run(run: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     zero_and_digits = any(w.isdigit() for w in words) and any(w in _WEAK_ZEROS for w in words)
     if not strong and not zero_and_digits:  # "oh" alone is a word; "O9-27" is "09-27"
         return []
-    while run and run[0][2].lower() in ("and", "hundred", "thousand"):
-        run = run[1:]
-    while run and run[-1][2].lower() in ("and", *REPEATS):
-        run = run[:-1]
-    return run
+    start, end = 0, len(run)
+    while start < end and words[start] in ("and", "hundred", "thousand"):
+        start += 1
+    while end > start and words[end - 1] in ("and", *REPEATS):
+        end -= 1
+    return run[start:end]
 
 
 def _run_to_digits(run: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

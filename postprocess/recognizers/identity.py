@@ -136,7 +136,7 @@ _NAME_BEFORE_SPEAKING = re.compile(
 # "speaking" are the name whatever recognition made of them ("a member ready speaking, how can I
 # help?", "valentine right speaking, O can I yield?").
 _ANSWERING = re.compile(
-    r"(?P<words>(?:[A-Za-z][A-Za-z'\-]*[ \t]+){1,2})speaking[ \t]*[,.]?[ \t]*"
+    r"(?<![A-Za-z'\-])(?P<words>(?:[A-Za-z][A-Za-z'\-]*[ \t]+){1,2})speaking[ \t]*[,.]?[ \t]*"
     r"(?i:(?:how|what|o)[ \t]+(?:can|may|could)[ \t]+I)\b"
 )
 

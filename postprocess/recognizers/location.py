@@ -114,7 +114,7 @@ _STRONG_ADDRESS_CUE = re.compile(
     re.IGNORECASE,
 )
 # After such a cue: a street with no number ("strove lane, Cardiff": "Nine Ashgrove" misheard) …
-_NUMBERLESS_STREET = re.compile(rf"(?<![\w.])(?P<name>(?:[A-Za-z][a-z'\-]+[ \t]+){{1,2}}){_STREET_TYPE}")
+_NUMBERLESS_STREET = re.compile(rf"(?<![\w.'\-])(?P<name>(?:[A-Za-z][a-z'\-]+[ \t]+){{1,2}}){_STREET_TYPE}")
 # … or a number and capitalised words with no street type ("17 Harbor, New, Swansea").
 _TYPELESS_STREET = re.compile(
     rf"(?<![\w.])(?P<unit>{_UNIT})(?P<number>{_HOUSE_NUMBER})"
