@@ -28,9 +28,12 @@ two cores::
 
 The labels come from the alignment alone (the tuned part was also read through by eye). A label
 covers the recognised units from the first to the last that match the spoken value — exactly, as
-a near spelling, or, for a name, as a capitalised word that sounds like it ("Calum" for "Callum");
+a near spelling, or, for a name, as a capitalised word that sounds like it ("Calum" for "Callum")
+or stands one for one in its place inside a sentence ("my name is Bobby" for Poppy: a reader
+sees a name there);
 what recognition turned into other words ("manual" for "Daniel") is not labelled: it is no
-longer there to leak.
+longer there to leak. After a change to the labelling, ``--relabel`` labels a corpus file's
+stored transcripts again without recognising anything.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from tests.support.pii_generator import DEV_SEEDS, Generated, generated
+from tests.support.pii_generator import DEV_SEEDS, Generated, generate, generated
 from tests.support.pii_scripts import SCRIPTS, VOICES, PiiScript, Split, Voice, recording_split
 from tests.support.scripts import Script
 from tests.support.speech import ffmpeg_exe, speak_to_wav
@@ -252,7 +255,9 @@ def label_transcript(script: Script, segments: list[str]) -> list[LabelledSegmen
                 name_heard = kinds[owners[i]] == "PERSON" if owners[i] is not None else False
                 capitalised = name_heard and joined[h_units[j].start].isupper() and len(h_units[j].key) >= 3
                 sounds_alike = capitalised and sounds_like(s_units[i].key, h_units[j].key)
-                exact[j] = similar(s_units[i].key, h_units[j].key) or sounds_alike  # a name as it was heard
+                opens = re.search(r"(?:^|[.?!]\s+)$", joined[: h_units[j].start]) is not None
+                in_its_place = capitalised and i2 - i1 == j2 - j1 and not opens  # "my name is Bobby" for Poppy
+                exact[j] = similar(s_units[i].key, h_units[j].key) or sounds_alike or in_its_place
         elif tag == "insert":
             before = owners[i1 - 1] if i1 > 0 else None
             after = owners[i1] if i1 < len(owners) else None
@@ -373,13 +378,32 @@ def build_generated(calls: Iterable[Generated], work: Path = WORK) -> Iterator[R
         yield recognised(call.script, call.voice, call.split, engine, work)
 
 
+def relabelled(path: Path) -> Iterator[Recording]:
+    """The recordings of a corpus file with their stored transcripts labelled again from their scripts."""
+    scripts = {s.name: s.script for s in SCRIPTS}
+    for recording in load_asr_corpus(path):
+        if recording.script.startswith("gen-"):
+            script = generate(int(recording.script.removeprefix("gen-"))).script.script
+        else:
+            script = scripts[recording.script]
+        segments = label_transcript(script, [s.text for s in recording.segments])
+        yield Recording(recording.script, recording.voice, recording.split, tuple(segments))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Build a recognised-speech PII corpus.")
     parser.add_argument("--generated", choices=("dev",), help="build the generated development range instead")
     parser.add_argument("--out", type=Path, help="where to write it (default: its file under tests/data)")
     parser.add_argument("--work", type=Path, default=WORK, help="where recordings and transcripts are cached")
+    parser.add_argument(
+        "--relabel", action="store_true", help="label the corpus file's stored transcripts again; recognise nothing"
+    )
     args = parser.parse_args(argv)
-    if args.generated:
+    if args.relabel:
+        path = DEV_CORPUS_PATH if args.generated else CORPUS_PATH
+        recordings_iter, out = relabelled(path), path
+        head = DEV_CORPUS_HEAD if args.generated else CORPUS_HEAD
+    elif args.generated:
         recordings_iter, out, head = build_generated(generated(DEV_SEEDS), args.work), DEV_CORPUS_PATH, DEV_CORPUS_HEAD
     else:
         recordings_iter, out, head = build(args.work), CORPUS_PATH, CORPUS_HEAD

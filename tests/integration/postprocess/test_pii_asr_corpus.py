@@ -146,11 +146,13 @@ def test_labels_round_trip_through_the_corpus_markup() -> None:
 def test_spans_are_carried_onto_recognised_text_by_alignment() -> None:
     script = Script(
         "Thanks {PERSON:Daniel}. My name is {PERSON:Margaret Thornton}, the card is "
-        "{CREDIT_CARD:four five three nine, one four eight zero}. Bye {PERSON:Callum}."
+        "{CREDIT_CARD:four five three nine, one four eight zero}. Bye {PERSON:Callum}. "
+        "This is {PERSON:Poppy}. {PERSON:Jerome} here."
     )
     heard = [
         "Thank you manual. My name is Margaret Thornton,",
         "the card is 4539148, 0, 1480. Bye Calum.",
+        "This is Bobby. General here.",
     ]
     labelled = label_transcript(script, heard)
     assert [mark_segment(s) for s in labelled] == [
@@ -158,6 +160,9 @@ def test_spans_are_carried_onto_recognised_text_by_alignment() -> None:
         "Thank you manual. My name is [[PERSON:Margaret Thornton]],",
         # the repeated digits belong to the card; "Calum" is the name as it was heard
         "the card is [[CREDIT_CARD:4539148, 0, 1480]]. Bye [[PERSON:Calum]].",
+        # a capitalised word in the name's place inside a sentence reads as a name; one that opens
+        # a sentence is capitalised for that alone
+        "This is [[PERSON:Bobby]]. General here.",
     ]
     assert all(isinstance(s, LabelledSegment) for s in labelled)
 
