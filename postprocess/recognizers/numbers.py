@@ -286,6 +286,11 @@ def classify_chain(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
         return None
     attached = cues.attached(chain.start)
     reason = quantity_reason(chain.value, before, after)
+    # "My work number is all due or 83.99, 1946": digits read out, written as a price and a year;
+    # not "the account is at 1,250.50": recognition writes amounts with thousands
+    long_read_out = n >= IDENTIFIER_DIGITS and not _THOUSANDS.search(chain.value)
+    if reason in (ROUND_NUMBERS, YEARS) and long_read_out and _identifier_announced(cues, chain.start):
+        reason = None
     kind = attached.kind if attached is not None else None
     if kind == "HEARD_PIN" and _IN_PIECES.fullmatch(chain.value):
         kind = "PIN"  # "My plan is 973-5.": read out in pieces, not a plan's size or price ("4.99", "24/7")
@@ -318,6 +323,24 @@ def classify_chain(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
         if typed is not None:
             return typed
     return type_by_shape(chain, before)
+
+
+# How close before a long run a cue for an identifier makes its decimals and years recognition's
+# way of writing digits read out.
+ANNOUNCED_REACH = 40
+_ANNOUNCING = TYPED_BY_CUE - {"IP_ADDRESS", "LICENSE_PLATE", "PHONE_NUMBER"}
+_PHONE_ANNOUNCED = re.compile(r".*\bnumber|phone|mobile|cell|landline|telephone", re.IGNORECASE)
+
+
+def _identifier_announced(cues: CueIndex, start: int) -> bool:
+    """True when a cue for an identifier (a card, an account, a phone number — not "call me" or
+    "work" alone) ends shortly before ``start``."""
+    cue = cues.nearest(start, ANNOUNCED_REACH)
+    if cue is None:
+        return False
+    if cue.kind == "PHONE_NUMBER":
+        return _PHONE_ANNOUNCED.match(cues.text, cue.start, cue.end) is not None
+    return cue.kind in _ANNOUNCING
 
 
 def _card_detail(chain: Chain, cues: CueIndex, card_end: int) -> bool:

@@ -40,6 +40,8 @@ def found(text: str) -> list[tuple[str, str]]:
         ("Okay, 6, 98, I'm 4, 7, I'm 0, 0, 2, and", "6, 98, I'm 4, 7, I'm 0, 0, 2"),
         ("It's plus 6, 1, 4, 6, 2, 4, did 1, 6, 3, 7, did I", "plus 6, 1, 4, 6, 2, 4, did 1, 6, 3, 7"),
         ("How would you like to pay 652 781 to 06548 7117.", "652 781 to 06548 7117"),  # "to": a digit
+        # a price and a year shortly after a number's cue: digits read out
+        ("My work number is all due or 83.99, 1946.", "83.99, 1946"),
     ],
 )
 def test_identifiers_are_found_without_a_cue(text: str, value: str) -> None:
@@ -156,6 +158,9 @@ def test_a_card_s_expiry_and_code_follow_it_even_when_their_cue_is_misheard() ->
         "it costs $1.50, $2.75 and 4.99, pages 120 to 135, and 2019 to 2023; rates of 1.5, 2.25 and 3.75 percent",
         "The passport is valid, it expires in 2029.",  # a year after "expires": not a card's expiry
         "The total is $1,299.99 plus tax",
+        # a price and a year with no number's cue near, or an amount with thousands after one
+        "It was 83.99, 1946 was the year it opened.",
+        "The phone bill came to 1,250.50, 2024 was worse.",
     ],
 )
 def test_quantities_and_names_of_things_are_left_alone(text: str) -> None:
