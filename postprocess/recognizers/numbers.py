@@ -37,7 +37,9 @@ _MONEY_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _UNIT_AFTER = re.compile(
-    r"^\s*(?:%|per ?cent\b|(?:dollars?|bucks|euros?|pounds?|quid|pence|cents?|p|k|m|bn|million|billion|"
+    r"^\s*(?:,[ \t]*(?=(?:business|working|calendar) days\b))?"  # "in 5, 9, business days"
+    r"(?:%|per ?cent\b|(?:degrees?|celsius|fahrenheit|"
+    r"dollars?|bucks|euros?|pounds?|quid|pence|cents?|p|k|m|bn|million|billion|"
     r"thousand|hundred|years?|months?|weeks?|days?|hours?|hrs|minutes?|mins?|seconds?|secs?|milliseconds?|"
     r"ms|kilo\w*|miles?|meters?|metres?|feet|foot|inches|kg|km|mb|gb|tb|kb|megabits?|gigabits?|bytes?|"
     r"people|persons|users|visitors|customers|clients|employees|staff|members|attendees|subscribers|"

@@ -167,6 +167,15 @@ def test_quantities_and_names_of_things_are_left_alone(text: str) -> None:
     assert found(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["It's 4111 1111 1111 1111, valid until 6, 29. Refund arrives in 5, 9, business days.",
+     "It's 4111 1111 1111 1111, it expires 6, 29, the temperature was 26 degrees."],
+)  # fmt: skip
+def test_a_quantity_right_after_a_card_s_expiry_is_no_card_detail(text: str) -> None:
+    assert [value for _, value in found(text)] == ["4111 1111 1111 1111", "6, 29"]
+
+
 def test_quantity_reasons_name_the_rule() -> None:
     assert quantity_reason("1,299", "$", "") == "an amount of money"
     assert quantity_reason("1234567", "", " users") == "a quantity with a unit"
