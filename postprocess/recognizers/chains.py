@@ -32,11 +32,12 @@ WEAK_TOKENS = {"to": "2", "too": "2", "for": "4"}
 _QUOTES = r"['\"’”]{0,2}"
 # Words recognition puts between the groups of a value read out: a pause ("um", "so"), a word it
 # heard for one ("I'm", "did", "pre-" for "nine" or "three"), "number" repeated; "&" glued between two
-# characters ("K&B 6300": "K and B" as recognition writes it).
+# characters ("K&B 6300": "K and B" as recognition writes it); a currency sign it put before a group
+# ("84, $1.5, $1.9, 2": whether that is money is for ``numbers.quantity_reason`` to say).
 _FILLER = r"(?i:i'?m|did|so|um|uh|er|number|pre-?)"
 _HARD_GAP = re.compile(
     rf"{_QUOTES}(?:\s*(?:[,\-–—/(]|\)[ \t]*[\-–]?)?\s*|\.|&|\s*[,\-]?\s*(?:dash|hyphen|slash)\s*[,\-]?\s*"
-    rf"|[ \t]*,?[ \t]*{_FILLER}[ \t]*,?[ \t]*)"
+    rf"|[ \t]*,?[ \t]*{_FILLER}[ \t]*,?[ \t]*|[ \t]*,[ \t]*[$£€])"
 )
 _SOFT_GAP = re.compile(rf"{_QUOTES}[ \t]*[,.?!]*[.?!][ \t\n]+")
 # A year that ends a date ("… on August 2025."): the sentence ends there, whatever follows.

@@ -61,6 +61,7 @@ _DECIMAL = re.compile(r"\d+\.\d+")
 # What follows a currency sign when it is money: "1,250", "19.99", "1500" (recognition writes
 # larger amounts with thousands separators; "$20359960" is digits read out).
 _AMOUNT = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,4}(?:\.\d{1,2})?")
+_CURRENCY_AMOUNT = re.compile(rf"[$£€](?:{_AMOUNT.pattern})")
 _YEAR = re.compile(r"(?:19|20)[ \t]?\d\d")  # "1979", or "19 79" as a spoken year is rewritten
 _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 _TYPED_DATE = re.compile(r"(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?:\d{2}|\d{4})|\d{4}-(?P<m>\d{2})-(?P<d>\d{2})")
@@ -159,6 +160,9 @@ def quantity_reason(value: str, before: str, after: str) -> str | None:
     amount = _AMOUNT.fullmatch(items[0]) is not None
     if _MONEY_BEFORE.search(before) and amount and _digit_count(items[1:]) < IDENTIFIER_DIGITS:
         return "an amount of money"
+    priced = len(items) > 1 and all(_CURRENCY_AMOUNT.fullmatch(i) for i in items[1:])
+    if priced and (amount or _CURRENCY_AMOUNT.fullmatch(items[0])):
+        return "amounts of money"  # "$4.99, $5.99, $6.99, $7.99"; not "84, $1.5, $1.9, 2"
     if (_UNIT_AFTER.match(after) or _MORE_AFTER.match(after)) and _digit_count(items[:-1]) < IDENTIFIER_DIGITS:
         return "a quantity with a unit"
     if _TIME_BEFORE.search(before) or _TIME_AFTER.match(after):
