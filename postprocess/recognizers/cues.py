@@ -46,7 +46,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"aba(?: number)?",
         r"transit number",
     ),
-    "BANK_ACCOUNT_NUMBER": (r"(?:bank |checking |savings |current )?account(?: number)?", r"acct"),
+    # also as recognition writes it: "a count 0.094, 85.81" (not "a count of")
+    "BANK_ACCOUNT_NUMBER": (r"(?:bank |checking |savings |current )?account(?: number)?", r"acct", r"a count(?! of)"),
     "CREDIT_CARD": (
         r"(?:credit |debit )?card(?: number)?",
         r"visa",

@@ -42,6 +42,7 @@ def found(text: str) -> list[tuple[str, str]]:
         ("How would you like to pay 652 781 to 06548 7117.", "652 781 to 06548 7117"),  # "to": a digit
         # a price and a year shortly after a number's cue: digits read out
         ("My work number is all due or 83.99, 1946.", "83.99, 1946"),
+        ("1945, a count 0.094, 85.81, routing number", "0.094, 85.81"),  # "account" heard as "a count"
         # currency signs recognition put before some groups
         ("and mid-account number is 84, $1.5, $1.9, 2.", "84, $1.5, $1.9, 2"),
     ],
@@ -162,6 +163,7 @@ def test_a_card_s_expiry_and_code_follow_it_even_when_their_cue_is_misheard() ->
         "The total is $1,299.99 plus tax",
         # a price and a year with no number's cue near, or an amount with thousands after one
         "It was 83.99, 1946 was the year it opened.",
+        "On a count of 3, lift. Keep a count of 1.5, 2.5 and 3.75 litres.",
         "The prices are $4.99, $5.99, $6.99, $7.99 each, we paid $1,250, $3,400, $2,100 and $900.",
         "The phone bill came to 1,250.50, 2024 was worse.",
     ],
