@@ -12,7 +12,9 @@ Dates in general are not PII (meetings, deadlines, releases), so a date is a DAT
 Forms: "July 4th, 1979", "July 4, 19 79" (spoken years rewritten as "19 79"), "the fourteenth of
 March, 1985" ("of" also heard as "and": "the second and August, 1981"), "4 July 1979", "March
 1985" (after a cue), "14/03/1985", "1985-03-14", "born in 1979", "born 1968", and after a cue any
-run of four to eight digits ("born on 2.7. 0.3. 1966").
+run of four to eight digits ("born on 2.7. 0.3. 1966") or the answer up to an adult's year, when
+digits come before it ("date of birth? One-ten-one-tho, nineteen-fifty": the day and month as
+recognition heard them).
 """
 
 from __future__ import annotations
@@ -46,10 +48,19 @@ _DATE = re.compile(
     rf"|(?P<iso_year>(?:19|20)\d\d)-\d\d-\d\d)(?![\w/])",
     re.IGNORECASE,
 )
-# "birth" alone: recognition garbles what precedes it ("date on birth", "8th of birth").
+# "birth" alone: recognition garbles what precedes it ("date on birth", "8th of birth"), or all of
+# it ("date on board").
 _BIRTH_CUE = re.compile(
-    r"\b(?:birth|birth[ \t]?date|birthday|born(?:[ \t]+on|[ \t]+in)?|d\.?[ \t]?o\.?[ \t]?b\.?)\b",
+    r"\b(?:birth|birth[ \t]?date|birthday|born(?:[ \t]+on|[ \t]+in|[ \t]+from)?|d\.?[ \t]?o\.?[ \t]?b\.?"
+    r"|date on board)\b",
     re.IGNORECASE,
+)
+# The answer to a birth cue, whatever recognition made of its day and month: up to eight words,
+# one of them with digits, and the year that ends them, in the cue's sentence or opening the next
+# ("date of birth? 1-10-1-tho, 19-50", "date on board? 1 time, nearly 7, 19 78").
+_ANSWER_TO_YEAR = re.compile(
+    r"[ \t]*[?.!]?[ \t\n]*(?:(?i:it's|it is|that's|that is|sure|yes|yeah)[ \t,]+)?"
+    r"(?P<date>(?:[\w']+[ \t,\-]+){0,8}?(?P<year>(?:19|20)[ \t\-]?\d\d))(?![\w\-.]\d)"
 )
 _BORN_IN_YEAR = re.compile(r"\bborn(?:[ \t]+in)?[ \t]+(?P<year>(?:19|20)\d\d|(?:19|20)[ \t]\d\d)\b", re.IGNORECASE)
 _CUE_REACH = 110
@@ -111,6 +122,14 @@ class DateOfBirthRecognizer(SpeechRecognizer):
                     start += 4
                 found.append(("DATE_OF_BIRTH", start, whole.end(), 0.9 if cued else 0.6))
         found += [("DATE_OF_BIRTH", m.start("year"), m.end("year"), 0.85) for m in _BORN_IN_YEAR.finditer(text)]
+        for end in cue_ends:
+            answer = _ANSWER_TO_YEAR.match(text, end)
+            year = int(re.sub(r"\D", "", answer.group("year"))) if answer else 0
+            dated = answer is not None and re.search(r"\d", answer.group("date")[: -len(answer.group("year"))])
+            if dated and 1900 <= year <= self._latest_adult_year and not overlaps(found, *answer.span("date")):
+                start, end = answer.span("date")
+                start += 4 if text[start : start + 4].lower() == "the " else 0
+                found.append(("DATE_OF_BIRTH", start, end, 0.8))
         for chain in digit_chains(text):  # "born on 2.7. 0.3. 1966": a date written in digits, any grouping
             taken = overlaps(found, chain.start, chain.end)
             if 4 <= len(chain.digits) <= 8 and not taken and self._cued(text, cue_ends, chain.start):

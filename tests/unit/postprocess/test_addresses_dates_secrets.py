@@ -144,6 +144,12 @@ def test_codes_that_are_not_postcodes(text: str) -> None:
         ("of birth, please. I was born on 2.7. 0.3. 1966. Can I get a call back number?", "2.7. 0.3. 1966"),
         ("And your bit of board, born 20 at November 1968", "November 1968"),  # two words heard after "born"
         ("It's the second and August, 1981.", "second and August, 1981"),  # "of" heard as "and"
+        # the answer to the cue up to its year, whatever recognition made of the day and month
+        ("Can you confirm your date of birth? One-ten-one-tho, nineteen-fifty, can I get a call-back number?",
+         "One-ten-one-tho, nineteen-fifty"),
+        ("Can you confirm your date on board? One time, nearly seven, nineteen seventy eight.",
+         "One time, nearly seven, nineteen seventy eight"),
+        ("And your data goes. I was born from the 18th of Larry, 19-93.", "18th of Larry, 19-93"),
     ],
 )  # fmt: skip
 def test_dates_of_birth(text: str, date: str) -> None:
@@ -160,6 +166,8 @@ def test_dates_of_birth(text: str, date: str) -> None:
         "I was born in Leeds and moved in March 1999.",  # more than two words after the cue
         "He was born to be a singer, in March 2009 he signed.",
         "We are away between the 3rd and August 5th.",  # "and" between two dates with no year
+        "I was born in a small town, moved in 1998 and again in 2004.",  # no digits before the year
+        "My birthday party is next week. We opened in 1995.",  # the answer ends with its sentence
     ],
 )
 def test_other_dates_are_left_alone(text: str) -> None:
