@@ -79,13 +79,13 @@ def test_the_development_range_is_recognition_of_every_seed_in_many_voices() -> 
 
 
 def test_the_development_range_does_not_regress(development: Scores) -> None:
-    assert development.long_leaks <= 6  # values read out so garbled that no run of 7 digits is left
-    assert development.caught / development.expected >= 0.914
-    assert development.precision >= 0.928
+    assert development.long_leaks <= 1  # a value read out so garbled that no run of 7 digits is left
+    assert development.caught / development.expected >= 0.918
+    assert development.precision >= 0.938
     assert development.over_redactions <= development.clean_recordings and development.most_over_redactions <= 2
     for kind, least in (
         ("CREDIT_CARD", 0.93),
-        ("PHONE_NUMBER", 0.97),
+        ("PHONE_NUMBER", 0.98),
         ("US_SSN", 0.96),
         ("PERSON", 0.915),
         ("EMAIL_ADDRESS", 0.89),
@@ -96,10 +96,11 @@ def test_the_development_range_does_not_regress(development: Scores) -> None:
         ("POSTAL_CODE", 0.72),
         ("SWIFT_CODE", 0.82),
         ("PIN", 0.89),
-        ("DATE_OF_BIRTH", 0.86),
+        ("DATE_OF_BIRTH", 0.92),
         ("LICENSE_PLATE", 0.84),
         ("UK_NINO", 0.79),
         ("BANK_ROUTING", 0.94),
+        ("BANK_ACCOUNT_NUMBER", 0.98),
         ("ID_NUMBER", 0.91),
     ):
         assert development.by_type[kind].recall >= least, (kind, development.by_type[kind].leaks)
