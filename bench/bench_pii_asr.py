@@ -126,7 +126,9 @@ def main(argv: list[str] | None = None) -> int:
         "uses voices, names, streets and towns the development range never does); **scripted**: the fixed "
         "scripts of `tests/data/pii_asr_corpus.txt`, all parts. Recall counts a value as caught when none of its "
         "digits, spelled characters or words of three or more letters stays visible; precision is the share of "
-        "redactions that overlap a labelled value.\n\n" + report(scores, counts)
+        "redactions that overlap a labelled value. A name is labelled where recognition wrote it as spoken, near "
+        "it, or as a capitalised word in its place inside a sentence (`tests/support/asr_corpus.py`).\n\n"
+        + report(scores, counts)
     )
     print(body)
     if args.write:
