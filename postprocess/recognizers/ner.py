@@ -6,9 +6,10 @@ result dropped afterwards could take a rule's result for the same name with it (
 Gomez here.": the NER's "Gomez" would have replaced the rule's).
 
 Left out: a name that trims to nothing or holds digits or leetspeak (``identity.trim_name_span``),
-capitals of three letters or fewer ("QQ"), a noun after "the", "your", "this", "that" ("your
-bill", "read me the Ivan": IBAN misheard), a company ("Chris Dental", "Oak Ridge motors": it ends
-in, or is followed by, an organisation word), and what ``location.plausible_place`` rules out.
+capitals of three letters or fewer ("QQ"), a noun after "the", "this", "that" ("read me the
+Ivan": IBAN misheard; not after "your": "I'm your Martin" is a name with a word misheard), a
+company ("Chris Dental", "Oak Ridge motors": it ends in, or is followed by, an organisation
+word), and what ``location.plausible_place`` rules out.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ with without_unused_ml_frameworks():
     from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 NER_NAME = "SpacyRecognizer"
-_DETERMINER_BEFORE = re.compile(r"\b(?:the|your|this|that)[ \t]+$", re.IGNORECASE)
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|this|that)[ \t]+$", re.IGNORECASE)
 
 
 def names_an_organisation(text: str, end: int) -> bool:

@@ -122,9 +122,11 @@ def test_empty_transcript_has_no_findings(warm_pii: EnrichmentConfig) -> None:
         ("i talked to john yesterday about it", ["john"]),
         ("Email me when you can.", []),
         ("Hi, this is Sarah Connor from Customer Support.", ["Sarah Connor"]),
-        # recognised lines: nouns after "your"/"the" the NER takes for names ("Ivan": "IBAN")
+        # recognised lines: nouns after "the" the NER takes for names ("Ivan": "IBAN"); after "your", a
+        # name recognition heard a word in ("I'm Yuri Martin": "I'm your Martin")
         ("Your bill of 43 dollars is due on July 20 27", []),
         ("Can you read me the Ivan? My account is abroad.", []),
+        ("Thank you, your Malik", ["Malik"]),
         ("Hello, thank you for calling Bluemail Telecom. This is Amnis speaking.", ["Amnis"]),
         ("Good afternoon, Oak Ridge motors. Hi, you've reached Chris Dental.", []),  # companies
         ("I am nearly at 29. No worries, the ticket is closed. Perfect. Cheers.", []),
