@@ -122,19 +122,29 @@ class DateOfBirthRecognizer(SpeechRecognizer):
                     start += 4
                 found.append(("DATE_OF_BIRTH", start, whole.end(), 0.9 if cued else 0.6))
         found += [("DATE_OF_BIRTH", m.start("year"), m.end("year"), 0.85) for m in _BORN_IN_YEAR.finditer(text)]
-        for end in cue_ends:
-            answer = _ANSWER_TO_YEAR.match(text, end)
-            year = int(re.sub(r"\D", "", answer.group("year"))) if answer else 0
-            dated = answer is not None and re.search(r"\d", answer.group("date")[: -len(answer.group("year"))])
-            if dated and 1900 <= year <= self._latest_adult_year and not overlaps(found, *answer.span("date")):
-                start, end = answer.span("date")
-                start += 4 if text[start : start + 4].lower() == "the " else 0
-                found.append(("DATE_OF_BIRTH", start, end, 0.8))
+        for cue_end in cue_ends:
+            answer = self._answer(text, cue_end)
+            if answer is not None and not overlaps(found, *answer):
+                found.append(("DATE_OF_BIRTH", *answer, 0.8))
         for chain in digit_chains(text):  # "born on 2.7. 0.3. 1966": a date written in digits, any grouping
             taken = overlaps(found, chain.start, chain.end)
             if 4 <= len(chain.digits) <= 8 and not taken and self._cued(text, cue_ends, chain.start):
                 found.append(("DATE_OF_BIRTH", chain.start, chain.end, 0.85))
         return found
+
+    def _answer(self, text: str, cue_end: int) -> tuple[int, int] | None:
+        """The answer to the birth cue ending at ``cue_end`` up to an adult's year, when digits come
+        before the year ("date of birth? 1-10-1-tho, 19-50")."""
+        answer = _ANSWER_TO_YEAR.match(text, cue_end)
+        if answer is None:
+            return None
+        year = answer.group("year")
+        if not (1900 <= int(re.sub(r"\D", "", year)) <= self._latest_adult_year):
+            return None
+        if not re.search(r"\d", answer.group("date")[: -len(year)]):
+            return None
+        start, end = answer.span("date")
+        return start + (4 if text[start : start + 4].lower() == "the " else 0), end
 
     @staticmethod
     def _later_in_cue_sentence(text: str, cue_ends: list[int], start: int) -> bool:
