@@ -18,6 +18,10 @@ it:
 - each of its digit groups of four or more digits, in any digit run: a run whose digits contain
   such a group, or whose digits (four or more) are part of a found value. Years (1900–2099) and
   round numbers are too common to be parts.
+
+A name word written lowercase right after a determiner ("your bill" once "Bill Campbell" was
+found) is the common word, and a name that is itself a common word ("surname ready") is not
+looked for elsewhere.
 """
 
 from __future__ import annotations
@@ -44,6 +48,9 @@ _CONNECTORS = frozenset(
      "hotmail", "outlook", "co", "uk", "the", "and", "mr", "mrs", "ms", "miss", "dr"}
 )  # fmt: skip
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# A name word written lowercase after a determiner is the common word it also is ("Bill Campbell"
+# … "your bill of 43 dollars"); a lowercase name after anything else is still the name ("thanks luis").
+_DETERMINER_BEFORE = re.compile(r"\b(?i:the|a|an|your|my|his|her|their|our|this|that)[ \t]+$")
 _GLUED = re.compile(r"\S*[.@_\-]\S*")
 
 
@@ -92,6 +99,8 @@ def _same_text(raw: str, found: Sequence[Found]) -> Iterable[Found]:
     values: dict[str, Found] = {}
     for f in found:
         value = raw[f.start : f.end].strip()
+        if f.type in NAMED_TYPES and value.lower() in STOP_WORDS | NOT_NAMES:
+            continue  # a name heard as a common word ("surname ready"): elsewhere it is the word
         if len(re.sub(r"\W", "", value)) >= NAME_PART_MIN:
             values.setdefault(value.lower(), f)
     if not values:
@@ -100,7 +109,18 @@ def _same_text(raw: str, found: Sequence[Found]) -> Iterable[Found]:
         r"(?<!\w)(?:" + "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True)) + r")(?!\w)",
         re.IGNORECASE,
     )
-    return [_like(values[m.group().lower()], m.start(), m.end()) for m in pattern.finditer(raw)]
+    return [
+        _like(values[m.group().lower()], m.start(), m.end())
+        for m in pattern.finditer(raw)
+        if not (_common_word_use(raw, m) and values[m.group().lower()].type in NAMED_TYPES)
+    ]
+
+
+def _common_word_use(raw: str, match: re.Match[str]) -> bool:
+    """A name word written lowercase after a determiner: the common word it also is."""
+    return (
+        match.group().islower() and _DETERMINER_BEFORE.search(raw, max(0, match.start() - 8), match.start()) is not None
+    )
 
 
 def _like(source: Found, start: int, end: int, kind: str | None = None) -> Found:
@@ -119,6 +139,7 @@ def _name_words(raw: str, found: Sequence[Found]) -> Iterable[Found]:
     out = [
         _like(parts[m.group().lower()], m.start(), m.end(), "PERSON")
         for m in re.finditer(rf"(?<![\w.@\-])(?:{alternation})(?!\w)(?![.@_\-]\w)", raw, re.IGNORECASE)
+        if not _common_word_use(raw, m)
     ]  # a word of its own; a word inside a glued token is handled with the token
     out += _sounding_like(raw, parts)
     out += _spelled(raw, parts)

@@ -1,5 +1,6 @@
 """People's names: introduced ("my name is …"), spelled out ("K-O-W-A-L-S-K-I"), and the tidying of
-names spaCy's NER finds (common words trimmed off; a word with digits or leetspeak is no name).
+names spaCy's NER finds (common words trimmed off, except where only a name can stand: "surname
+ready"; a word with digits or leetspeak is no name).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ with without_unused_ml_frameworks():
 STOP_WORDS: frozenset[str] = frozenset(_SPACY_STOP_WORDS)
 
 _STRONG_CUE = (
-    r"(?:sur|last |first |family |maiden )name(?: is|'s)?|surname|"
+    r"(?:sur|sir |so |last |first |family |maiden )name(?: is|'s)?|surname|"
     r"my name is|my name's|name is|names is|the name is|the name's|speaking with|speak with|spoke with|spoke to|"
     r"talking to|talking with|talk to|talked to|talked with|speaking to|spoken to|ask for|asked for|"
     r"call me|i am called|you can call me|transfer you to|connect you with|put you through to|"
@@ -26,8 +27,9 @@ _STRONG_CUE = (
 # Weak cues take a capitalised name only: "thanks Callum", "hi, Calum", "no worries Siobhan".
 _WEAK_CUE = (
     r"name|this is|it's|it is|i am|i'm|im|here is|here's|thanks|thank you|cheers|bye|goodbye|hi|hello|hey|"
-    r"no worries"
+    r"no worries|please add"
 )
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "doctor"})
 _NAME_WORD = r"[A-Za-z][a-z'\-]*[A-Za-z]|[A-Z]"
 _NAME_AFTER_CUE = re.compile(
     rf"\b(?P<cue>{_STRONG_CUE}|{_WEAK_CUE})\.?(?P<gap>[ \t,]+|[ \t,]*\n[ \t]*)"
@@ -72,6 +74,14 @@ ORGANISATION_WORDS = frozenset(
 )  # fmt: skip
 
 
+def names_an_organisation(text: str, end: int) -> bool:
+    """True when the word at or right after ``end`` ends an organisation's name ("Oak Ridge motors",
+    "Chris Dental")."""
+    last = re.search(r"([A-Za-z]+)\W*$", text[max(0, end - 20) : end])
+    after = re.match(r"[ \t]+([A-Za-z]+)", text[end : end + 20])
+    return any(m is not None and m.group(1).lower() in ORGANISATION_WORDS for m in (last, after))
+
+
 # Characters a name never holds: digits and the symbols of leetspeak ("b1tch", "sh!t", "@ss").
 _NOT_IN_NAMES = re.compile(r"[0-9@$*!#%&+=|\\/<>{}\[\]^~]")
 
@@ -112,8 +122,26 @@ def trim_name_span(text: str, start: int, end: int) -> tuple[int, int] | None:
 
     words = [m for m in re.finditer(r"\S+", text[start:end]) if name_like(m.group())]
     if not words:
-        return None
+        return (start, end) if _named_by_place(text, start, end) else None
     return start + words[0].start(), start + words[-1].end()
+
+
+# A word the lists above drop is still the name where nothing else can stand: right after a
+# surname cue ("Hello, this is Sunita, surname ready.": Reddy heard as a word) or right before
+# "speaking, how can I help?" ("a member ready speaking, how can I help?"). One word, not a stop
+# word ("surname, please" and "the support team speaking" keep nothing).
+_NAMED_BY_PLACE = re.compile(r"[A-Za-z][a-z'\-]+")
+_SURNAME_BEFORE = re.compile(r"\b(?i:(?:sur ?|sir |so |last |family )name)(?: is)?[ \t,]+$")
+_ANSWERING_AFTER = re.compile(r"[ \t]+speaking[ \t]*[,.]?[ \t]*(?i:(?:how|what|o)[ \t]+(?:can|may|could)[ \t]+I)\b")
+
+
+def _named_by_place(text: str, start: int, end: int) -> bool:
+    word = text[start:end]
+    return (
+        _NAMED_BY_PLACE.fullmatch(word) is not None
+        and word.lower() in NOT_NAMES - STOP_WORDS - _NER_NOT_NAMES
+        and bool(_SURNAME_BEFORE.search(text, max(0, start - 16), start) or _ANSWERING_AFTER.match(text, end))
+    )
 
 
 # "IT service desk, Callum MacLeod speaking", "Morning, Theresa Murphy here.": a name right before
@@ -216,13 +244,21 @@ class IntroducedNameRecognizer(SpeechRecognizer):
         strong = re.fullmatch(_WEAK_CUE, cue) is None
         if not strong and "\n" in match.group("gap"):
             return None  # a weak cue ends the segment: the capital after it only starts the next one
+        if text.startswith(".", match.end("cue")) and cue not in _TITLES:
+            return None  # "That would be Rafael Esposito, my daughter. Home is 0-2-0…": a sentence ends
         words = list(re.finditer(r"\S+", match.group("name")))
         kept = _name_words([w.group() for w in words])
+        start = match.start("name")
+        if not kept and _named_by_place(text, start, start + words[0].end()):
+            kept = [words[0].group()]  # "surname ready"
         if not kept:
             return None
-        start = match.start("name")
         end = start + words[len(kept) - 1].end()
+        if text.startswith("&", end):
+            return None  # "this is Q&A": a letter of an abbreviation
         if not strong:
+            if names_an_organisation(text, end):
+                return None  # "I'm Chris Dental", "I'm Christ dental": the company answering
             if not kept[0][0].isupper() and kept[0].lower().endswith(("ing", "ed", "ly")):
                 return None  # "I'm moving house", "I'm locked out", "I am nearly there": not a name
             after = text[end : end + 20]

@@ -9,7 +9,10 @@ Left out: a name that trims to nothing or holds digits or leetspeak (``identity.
 capitals of three letters or fewer ("QQ"), a noun after "the", "this", "that" ("read me the
 Ivan": IBAN misheard; not after "your": "I'm your Martin" is a name with a word misheard), a
 company ("Chris Dental", "Oak Ridge motors": it ends in, or is followed by, an organisation
-word), and what ``location.plausible_place`` rules out.
+word; or it comes right after "for calling", "you've reached", … and an organisation word or the
+agent's introduction follows: ``in_company_slot``), "Ivan" after "read me" (IBAN misheard), one
+word opening a sentence before "is" and a long number or a spelled code ("Foam is plus 4-4, …":
+a cue misheard), and what ``location.plausible_place`` rules out.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import re
 from typing import Any
 
 from postprocess.lean_imports import without_unused_ml_frameworks
-from postprocess.recognizers.identity import ORGANISATION_WORDS, plausible_name, trim_name_span
+from postprocess.recognizers.identity import ORGANISATION_WORDS, names_an_organisation, plausible_name, trim_name_span
 from postprocess.recognizers.location import plausible_place
 
 with without_unused_ml_frameworks():
@@ -29,17 +32,50 @@ NER_NAME = "SpacyRecognizer"
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|this|that)[ \t]+$", re.IGNORECASE)
 
 
-def names_an_organisation(text: str, end: int) -> bool:
-    """True when the word at or right after ``end`` ends an organisation's name ("Oak Ridge motors",
-    "Chris Dental")."""
-    last = re.search(r"([A-Za-z]+)\W*$", text[max(0, end - 20) : end])
-    after = re.match(r"[ \t]+([A-Za-z]+)", text[end : end + 20])
-    return any(m is not None and m.group(1).lower() in ORGANISATION_WORDS for m in (last, after))
+# How a company answers or is named at a call's opening: "Thank you for calling <company>",
+# "you've reached <company>", "welcome to", "you're through to" (recognition: "your brother").
+_COMPANY_CUE = re.compile(
+    r"\b(?:(?i:for calling)[ \t]+|(?i:you've reached|you have reached|welcome to|you're through to|"
+    r"you are through to|your brother)[ \t,]+)$"
+)
+# What ends the company's name: an organisation word in the phrase ("calling Chris I'm insurance",
+# "Northgateville in society"), or the agent's own introduction right after it ("calling Greenway
+# Lord and this is Jose", "your brother, Greenwood Lord Man, my name is Patricia").
+_COMPANY_PHRASE = re.compile(r"[^.,?!\n]{0,40}")
+_AGENT_AFTER = re.compile(r"(?:[ \t,]*(?:and[ \t]+)?(?i:this is|my name is|my name's)|[ \t]+(?i:i'm|i am))\b")
+
+
+def in_company_slot(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` comes right after a company cue and is the company: its
+    phrase holds an organisation word, or the agent introduces themselves right after it. A
+    name after "for calling" with neither ("Thanks for calling Sarah"), or after "for calling,"
+    (a closing: "Thanks for calling, Sarah, I'm glad it's sorted"), is left a name."""
+    if not _COMPANY_CUE.search(text, max(0, start - 24), start):
+        return False
+    if _AGENT_AFTER.match(text, end):
+        return True
+    phrase = _COMPANY_PHRASE.match(text, start)
+    words = re.findall(r"[A-Za-z]+", phrase.group().lower()) if phrase else []
+    return any(word in ORGANISATION_WORDS for word in words)
+
+
+# IBAN as recognition hears it ("Can you read me, little Ivan?"): the value asked for, not a person.
+_IBAN_HEARD = re.compile(r"(?i:ivan|ivon|ibon)")
+_READ_ME_BEFORE = re.compile(r"\b(?i:read me|read out)\b[^.?!]{0,12}$")
+
+
+# "Foam is plus 4-4, 759…", "Iman is I-E-O-8…": a sentence opened by one word and "is" and a number
+# or a spelled code is a cue recognition misheard ("Phone is", "Username is"), not a person. A
+# name before "is" and anything else stays ("Sarah is my sister", "Sarah is 12" has too few digits).
+_CUE_HEARD_AS_NAME = re.compile(
+    r"[ \t]+is[ \t]+(?:plus[ \t]+)?(?:\d[\d \t\-.,]*\d[\d \t\-.,]*\d[\d \t\-.,]*\d|[A-Z]-[A-Z0-9]-[A-Z0-9])"
+)
+_SENTENCE_START = re.compile(r"(?:^|[.?!\n])[ \t]*$")
 
 
 def plausible_ner_result(text: str, entity: str, start: int, end: int) -> bool:
     """Whether the NER's PERSON or LOCATION ``text[start:end]`` can be one in a call."""
-    if names_an_organisation(text, end):
+    if names_an_organisation(text, end) or in_company_slot(text, start, end):
         return False
     if entity == "LOCATION":
         return plausible_place(text[start:end])
@@ -47,6 +83,14 @@ def plausible_ner_result(text: str, entity: str, start: int, end: int) -> bool:
     if trimmed is None:
         return False
     start, end = trimmed
+    if _IBAN_HEARD.fullmatch(text[start:end]) and _READ_ME_BEFORE.search(text, max(0, start - 24), start):
+        return False
+    if (
+        re.fullmatch(r"[A-Za-z]+", text[start:end])
+        and _CUE_HEARD_AS_NAME.match(text, end)
+        and _SENTENCE_START.search(text, max(0, start - 4), start)
+    ):
+        return False
     return plausible_name(text[start:end]) and not _DETERMINER_BEFORE.search(text, max(0, start - 8), start)
 
 

@@ -129,6 +129,20 @@ def test_empty_transcript_has_no_findings(warm_pii: EnrichmentConfig) -> None:
         ("Thank you, your Malik", ["Malik"]),
         ("Hello, thank you for calling Bluemail Telecom. This is Amnis speaking.", ["Amnis"]),
         ("Good afternoon, Oak Ridge motors. Hi, you've reached Chris Dental.", []),  # companies
+        # recognised: the company after "for calling" / "you've reached", ended by an organisation
+        # word or by the agent's introduction; a name after "for calling" with neither stays
+        ("Hello and you for calling Chris I'm insurance. This is Kevin Mcafford speaking.", ["Kevin Mcafford"]),
+        ("Thank you for calling Greenway Lord and this is Jose Lindquist speaking.", ["Jose Lindquist"]),
+        ("Hi, you've reached Chris and insurance.", []),
+        ("Thanks for calling Sarah Jones.", ["Sarah Jones"]),
+        # recognised: IBAN heard as "Ivan" after "read me"; a cue heard as a word before "is" and a value
+        ("Can you read me, little Ivan?", []),
+        ("Ivan Petrov is my brother.", ["Ivan Petrov"]),
+        ("Foam is plus 4-4, 759-1329-81-1, mobile plus 3-5-3, 8-4, 2-7-3, 2-9-7-4.", []),
+        ("Iman is I-E-O-8, M-I-E-L, W-O-O-3.", []),
+        ("Sarah is 12.", ["Sarah"]),
+        # recognised: a surname heard as a common word after its cue is kept, and only there
+        ("Hello, this is Sunita, surname ready. I'm locked out.\nIt will be ready after six.", ["Sunita", "ready"]),
         ("I am nearly at 29. No worries, the ticket is closed. Perfect. Cheers.", []),
         # the NER's result for the same span is checked before presidio keeps one of the two
         ("Morning, I'm a Gomez here.", ["Gomez"]),

@@ -44,6 +44,13 @@ def test_a_part_is_a_whole_word_not_a_piece_of_another_word() -> None:
     ]
 
 
+def test_a_name_word_written_lowercase_after_a_determiner_is_the_common_word() -> None:
+    # recognised: "My name is Bill Campbell" … "Your bill of 43 dollars is due"; "thanks bill" stays a name
+    text = "My name is Bill Campbell.\nYour bill of 43 dollars is due. Thanks bill, that's all."
+    assert repeats(text, [("PERSON", "Bill Campbell")]) == [("PERSON", "bill")]
+    assert repeats(text, [("PERSON", "Bill")]) == [("PERSON", "bill")]
+
+
 def test_a_name_word_spelled_out_is_found() -> None:
     # recognised: "My name is Tenide Cox." "That's C-O-X."
     text = "My name is Tenide Cox.\nThat's C-O-X. The cocks crowed, c o x, and an ox."

@@ -19,6 +19,7 @@ from postprocess.recognizers import (
     classify_digit_run,
     luhn_valid,
     speech_recognizers,
+    trim_name_span,
 )
 from postprocess.spoken import normalize_spoken_numbers
 
@@ -155,6 +156,10 @@ def test_at_and_dot_in_ordinary_speech_are_not_emails(text: str) -> None:
         ("The ID service desk, a member ready speaking, how can I help?", "ready"),
         ("below, and you are calling some its help, listed little bell speaking, how can I help", "bell"),
         ("Pink wrist dental means on boy Aaron speaking, how can I help?", "Aaron"),
+        # recognised: a surname heard as a common word right after its cue (Reddy as "ready")
+        ("The law, surname ready. I'm locked out of my account.", "ready"),
+        # recognised: "Please add <name>, my <relation> as a second contact"
+        ("Please add Vidram Morris, my queen has her second contact.", "Vidram Morris"),
     ],
 )
 def test_introduced_names_in_any_case(text: str, name: str) -> None:
@@ -167,7 +172,12 @@ def test_introduced_names_in_any_case(text: str, name: str) -> None:
      "this is the best product", "my name is on the list", "Everyone here. Tickets here are cheap.",
      "The team here, thanks.", "What name is on the card?", "Generally speaking, yes.",
      "thanks\nAnyway, we moved.", "Honestly, public speaking is hard.",
-     "Thanks for speaking, how can I help?", "Good morning, the support team speaking, how can I help?"],
+     "Thanks for speaking, how can I help?", "Good morning, the support team speaking, how can I help?",
+     # recognised: a relation cue ends its sentence; the next word opens another ("Home" is "Phone")
+     "That would be my daughter.\nHome is 0-2-0-2-1-6-0-4-2-6-1-0-0-7-5-6.",
+     # recognised: the company answering (an organisation word ends it), an abbreviation's letter
+     "Good afternoon, I'm Chris Dental.", "High, you've reached, I'm Christ dental.", "The low, this is Q&A.",
+     "What's your surname, please?", "I'm ready when you are.", "please add the charge to my bill"],
 )  # fmt: skip
 def test_introductions_without_a_name_find_nothing(text: str) -> None:
     assert found(IntroducedNameRecognizer(), text) == []
@@ -386,3 +396,24 @@ def test_a_name_spelled_right_after_it_is_the_name() -> None:
         ("PERSON", "PHM"),
     ]
     assert found(IntroducedNameRecognizer(), "My name is Dylan Adams, that's OK.") == [("PERSON", "Dylan Adams")]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kept"),
+    [
+        ("My name is john yesterday", "john yesterday", "john"),
+        # recognised: a name heard as a common word, where only a name can stand
+        ("Hello, this is Sunita, surname ready.", "ready", "ready"),
+        ("Hello, this is Jonathan, so name ready, I want to move", "ready", "ready"),
+        ("The ID service desk, a member ready speaking, how can I help?", "ready", "ready"),
+        # elsewhere the common word is dropped
+        ("It will be ready after six.", "ready", None),
+        ("surname, please", "please", None),
+    ],
+)
+def test_common_words_are_trimmed_from_names_unless_only_a_name_can_stand_there(
+    text: str, name: str, kept: str | None
+) -> None:
+    start = text.index(name)
+    span = trim_name_span(text, start, start + len(name))
+    assert (text[span[0] : span[1]] if span else None) == kept
