@@ -108,12 +108,24 @@ def test_numbers_after_other_addresses_and_ordinary_words_are_no_street(text: st
         ("Wellington Crescent, Leeds, LS6, 2b.", "LS6, 2b"),  # incomplete, after an address
         ("Kings Road London Postcode and W16XC", "W16XC"),
         ("Swansea, post code l-2-8, 1, b-r, thank you", "l-2-8, 1, b-r"),  # the last letters after a pause
-        ("73 Castle Terrace in Venice, I v 1 5 5 b j\nThe train", "v 1 5 5 b j"),
+        ("73 Castle Terrace in Venice, I v 1 5 5 b j\nThe train", "I v 1 5 5 b j"),  # "I" spelled, not said
+        ("post code L.S. 1-1-5\nD.A. What's the vehicle?", "L.S. 1-1-5\nD.A"),  # "A" spelled too
+        ("Is your arrest still 8 4 4 10 a close, York\nY 0 1 7 0 f a\nPlease", "Y 0 1 7 0 f a"),  # O heard as 0
+        ("Airfield Way, Cardiff, post-code CF-16 to the H. I'll need", "CF-16 to the H"),  # the rest spelled as words
+        ("I live at 50 bridge way. I've been post coat of the seven six p.t. Thank you", "seven six p.t."),
+        ("Still 1 5 9 8 winter way, you're post-coed,\nright, oh six, five, rx.", "oh six, five"),  # what was kept
+        ("49 Ridge Road, Tampa, Florida,\nZip code to 9.7 or that's everything", "9.7"),
+        ("Is your address still 65 wins are when your postcode right or 1.732DS? Can you", "1.732DS"),
+        ("Is your address still 1,000 and 27 station drive?\n3pw. Is anyone else", "3pw"),  # the second half alone
+        ("I live at 48-ine drive Denver, Colorado.\nLive code 2671-ine.", "2671"),  # "zip code" misheard
+        ("I live at 1,000 101 Lincoln Circle Richmond, Virginia.\n1-5-8. I'm", "1-5-8"),  # read after the state
         ("postcode LS6 1, is that right", "LS6 1"),  # a word of two letters is no spelling
         ("I live at 49 Ridge Road, post coat LS6 2AB", "LS6 2AB"),  # "postcode" misheard
         ("Washington, DC 20500", "20500"),
         ("Austin, Texas, 78704.", "78704"),
         ("Oregon zip code 9, 7, 4, 7, 7", "9, 7, 4, 7, 7"),
+        ("Kentucky, Zip 1-6-7-6-3, the login is Nicholas McLeod. It was 92 dollars", "1-6-7-6-3"),
+        ("Cardiff, postcode CF16 to the office", "CF16"),  # "to the" and a word: no spelling
     ],
 )
 def test_postcodes_and_zip_codes(text: str, code: str) -> None:
@@ -121,7 +133,16 @@ def test_postcodes_and_zip_codes(text: str, code: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["room B12 at 10", "flight BA287 and the M25", "we ordered 20500 units", "in 90210 ways"]
+    "text",
+    [
+        "room B12 at 10",
+        "flight BA287 and the M25",
+        "we ordered 20500 units",
+        "in 90210 ways",
+        "22 Oak Road? 3pm works for me",  # M never ends a postcode: a time
+        "Richmond, Virginia. 150 people came",  # a number said as one after a state
+        "I live at 49 Ridge Road. And the sort code 20 45 67",  # "sort code" is a cue of its own
+    ],
 )
 def test_codes_that_are_not_postcodes(text: str) -> None:
     assert found(PostalCodeRecognizer(), text) == []
