@@ -9,6 +9,10 @@
   "address", "send it to"), or "sold 3 cars on the street" would be an address. The answer to an
   address cue ("your dress as", "is your arrest still", "I live at") is an address whatever
   recognition made of the street: its house number and up to six words after it in the clause.
+  A state after it makes a street an address in any case ("46 highland place, Prisoner
+  California"), and ", Town, State" makes one of a number and the words before it whatever
+  recognition made of them ("Any 4-megle cord, Lewisville, Kentucky"); a town and its state alone
+  ("Sacramento California") is a LOCATION too.
 - ``PostalCodeRecognizer``: UK postcodes by their shape, written or spelled out ("NW1 6XE", "N W
   1, 6 X E", "I v 1 5 5 b j"), incomplete after a cue or an address, their second half spelled as
   words ("CF-16 to the H"); US ZIP codes after a state ("DC 20500", "Texas, 78704", "Virginia.
@@ -68,6 +72,8 @@ _ADDRESS_CUE = re.compile(
     r"(?:[.?!]\s+)?$",
     re.IGNORECASE,
 )
+# What follows the word recognition heard for "zip" or "post" in a misheard cue ("Live code").
+_BEFORE_CODE = re.compile(r"[ \t\-]+(?i:code|coat|coed)\b")
 # Words that end an address tail: a new sentence's subject, not a town.
 _NOT_PLACES = frozenset(
     {"yes", "no", "thanks", "thank", "is", "and", "the", "that", "this", "it", "please", "great", "okay", "ok",
@@ -166,6 +172,22 @@ _UNITS = frozenset({"apartment", "apt", "flat", "unit", "suite", "floor"})
 _UP_TO_STATE = re.compile(rf"(?:[ \t]*,?[ \t]*[A-Za-z][A-Za-z'\-]*){{0,4}}?[ \t]*,?[ \t]*\b(?:{US_STATES})\b")
 
 
+# A house number and up to seven words in its clause that end in ", Town, State": the US form of
+# an address, whatever recognition made of the street ("Any 4-megle cord, Lewisville, Kentucky",
+# "175 can we move along the apartment 14C, Louisville, Kentucky"). The comma before the town
+# keeps "we have 300 staff in Austin, Texas" out.
+_BEFORE_TOWN_AND_STATE = re.compile(
+    rf"(?<![\w.,])(?P<number>\d{{1,5}}[A-Za-z]?)(?:[ \t]*-|[ \t]+)[A-Za-z0-9][\w'\-]*(?:[ \t]+[\w'\-]+){{0,6}}"
+    rf"[ \t]*,[ \t]*[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?[ \t]*,[ \t]*(?:{US_STATES})\b"
+)
+# A comma, a capitalised town and a state after a street ("…, Austin Texas").
+_TOWN_THEN_STATE = re.compile(rf"[ \t]*,[ \t]*[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?[ \t]*,?[ \t]*(?:{US_STATES})\b")
+# A town and its state ("… A patent in the Sacramento California", "Columbus, Ohio"): where someone
+# lives, said apart from the street. The town is a capitalised word that is no common word ("my
+# Ohio license", "your Texas driver's license" have none).
+_TOWN_AND_STATE = re.compile(rf"\b(?P<town>[A-Z][a-z]{{2,}})[ \t]*,?[ \t]*(?:{US_STATES})\b")
+
+
 class StreetAddressRecognizer(SpeechRecognizer):
     """Street addresses (house number, street name, street type, town and state) as LOCATION."""
 
@@ -182,6 +204,12 @@ class StreetAddressRecognizer(SpeechRecognizer):
                 continue
             for f in overlapping:  # the answer runs on past the street the other rules read: one address
                 found[found.index(f)] = (f[0], min(f[1], start), max(f[2], end), f[3])
+        for match in _TOWN_AND_STATE.finditer(text):
+            start, end = match.span()
+            if match.group("town").lower() not in STOP_WORDS | _NOT_PLACES and not any(
+                f[1] < end and start < f[2] for f in found
+            ):
+                found.append(("LOCATION", start, end, 0.6))
         return found
 
     def _answered_addresses(self, text: str) -> list[tuple[str, int, int, float]]:
@@ -232,6 +260,9 @@ class StreetAddressRecognizer(SpeechRecognizer):
             state = _UP_TO_STATE.match(text, match.end()) or re.search(rf"\b(?:{US_STATES})$", match.group())
             if strong or match.group("unit") or state:  # "10A Madison Wisconsin": a state ends an address
                 results.append(("LOCATION", match.start(), self._tail_end(text, match.end(), True), 0.7))
+        for match in _BEFORE_TOWN_AND_STATE.finditer(text):
+            if not re.search(r"[.?!]", match.group()):
+                results.append(("LOCATION", match.start(), match.end(), 0.65))
         return results
 
     def _full_addresses(self, text: str) -> list[tuple[str, int, int, float]]:
@@ -244,8 +275,13 @@ class StreetAddressRecognizer(SpeechRecognizer):
             capitalised = all(w[0].isupper() for w in words)
             street_type = text[match.end() - len(match.group("type")) : match.end()].lower()
             written_lowercase = street_type in _UNMISTAKABLE_STREET_TYPES  # "It's 64 cherry circle"
-            if (not cued and any(w.lower() in STOP_WORDS for w in words)) or not (
-                capitalised or cued or written_lowercase
+            # A state after it makes it an address whatever its case ("46 highland place, Prisoner
+            # California"), and after a comma whatever words recognition put in the name ("81 merge
+            # with drive, Austin Texas").
+            state = _UP_TO_STATE.match(text, match.end())
+            after_comma = state is not None and _TOWN_THEN_STATE.match(text, match.end()) is not None
+            if (not (cued or after_comma) and any(w.lower() in STOP_WORDS for w in words)) or not (
+                capitalised or cued or written_lowercase or state
             ):
                 continue  # after a cue, recognition may have put common words in the name ("Birch was drive")
             results.append(("LOCATION", match.start(), self._tail_end(text, match.end(), cued), 0.8 if cued else 0.7))
@@ -271,6 +307,8 @@ class StreetAddressRecognizer(SpeechRecognizer):
             words = list(re.finditer(r"[^\s,.]+", tail.group()))
             kept = 0
             while kept < len(words) and _first_part(words[kept].group()) not in _NOT_PLACES | STOP_WORDS:
+                if _BEFORE_CODE.match(text, tail.start() + words[kept].end()):
+                    break  # "…, Colorado. Live code 2671": "zip" misheard, no town
                 kept += 1
             unit = re.match(r"\s*[,.]?\s*(?i:apartment|apt|flat|unit|suite|floor)\b", tail.group())
             if unit:

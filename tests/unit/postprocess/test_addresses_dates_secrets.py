@@ -79,6 +79,16 @@ def test_a_time_to_leave_at_is_not_an_address(text: str) -> None:
         ("It's 49, 5, 2, 1, 3, flat, 8, 1, 8, 1, 5, Queens Lane,\nBristol.",
          "flat, 8, 1, 8, 1, 5, Queens Lane,\nBristol"),
         ("It's 86 Magnolia Avenue, then Colorado, 3-1, 9-2", "86 Magnolia Avenue, then Colorado"),  # the town misheard
+        # a number and words that end in ", Town, State": the street garbled
+        ("what's the address? Any 4-megle cord, Lewisville, Kentucky, Zip 1-6-7-6-3",
+         "4-megle cord, Lewisville, Kentucky"),
+        ("It's 175 can we move along the apartment 14C, Louisville, Kentucky? Where is the money going?",
+         "175 can we move along the apartment 14C, Louisville, Kentucky"),
+        # a street in lowercase, or with common words in its name, that a state follows
+        ("It's 46 highland place, Prisoner California need code", "46 highland place, Prisoner California"),
+        ("It's 81 merge with drive, Austin Texas.", "81 merge with drive, Austin Texas"),
+        # a town and its state said apart from the street
+        ("22 Oak Street\nA patent in the Sacramento California\nWhat's your username?", "Sacramento California"),
     ],
 )  # fmt: skip
 def test_street_addresses_with_numbers_and_towns_as_recognition_writes_them(text: str, address: str) -> None:
@@ -93,10 +103,21 @@ def test_street_addresses_with_numbers_and_towns_as_recognition_writes_them(text
         "The meeting moved to 3 and then 4 o'clock",
         "We sold 300 and 20 cars on the street",
         "The rest is 20 pounds, thanks",
+        "We sold 3 cars on the street, then Texas.",  # no town after the comma
+        "We also need your Texas driver's license number, and my Ohio license",  # a state, no town
     ],
 )
 def test_numbers_after_other_addresses_and_ordinary_words_are_no_street(text: str) -> None:
     assert found(StreetAddressRecognizer(), text) == []
+
+
+def test_a_number_and_a_town_and_state_with_no_comma_between_are_no_address() -> None:
+    assert found(StreetAddressRecognizer(), "We have 300 staff in Austin, Texas.") == [("LOCATION", "Austin, Texas")]
+
+
+def test_a_misheard_zip_cue_after_an_address_is_no_town() -> None:
+    text = "I live at 48-ine drive Denver, Colorado.\nLive code 2671-ine."
+    assert found(StreetAddressRecognizer(), text) == [("LOCATION", "48-ine drive Denver, Colorado")]
 
 
 @pytest.mark.parametrize(
