@@ -9,8 +9,16 @@
   "address", "send it to"), or "sold 3 cars on the street" would be an address. The answer to an
   address cue ("your dress as", "is your arrest still", "I live at") is an address whatever
   recognition made of the street: its house number and up to six words after it in the clause.
+  A state after it makes a street an address in any case ("46 highland place, Prisoner
+  California"), and ", Town, State" makes one of a number and the words before it whatever
+  recognition made of them ("Any 4-megle cord, Lewisville, Kentucky"); a town and its state alone
+  ("Sacramento California") is a LOCATION too.
 - ``PostalCodeRecognizer``: UK postcodes by their shape, written or spelled out ("NW1 6XE", "N W
-  1, 6 X E"), and US ZIP codes after a state ("DC 20500", "Texas, 78704") or a "zip code" cue.
+  1, 6 X E", "I v 1 5 5 b j"), incomplete after a cue or an address, their second half spelled as
+  words ("CF-16 to the H"); US ZIP codes after a state ("DC 20500", "Texas, 78704", "Virginia.
+  1-5-8.") or a "zip code" cue, as much of one as recognition kept after its cue ("post-coed,
+  right, 0 6, 5"). Right after an address, any word and "code" that is no cue of its own is the
+  cue misheard ("Live code 2671").
 """
 
 from __future__ import annotations
@@ -18,8 +26,8 @@ from __future__ import annotations
 import re
 
 from postprocess.recognizers.base import SpeechRecognizer
-from postprocess.recognizers.chains import code_chains, digit_chains
-from postprocess.recognizers.cues import cue_index
+from postprocess.recognizers.chains import Chain, code_chains, digit_chains
+from postprocess.recognizers.cues import CueIndex, cue_index, follows_directly
 from postprocess.recognizers.documents import UK_POSTCODE, trimmed
 from postprocess.recognizers.identity import ORGANISATION_WORDS, STOP_WORDS
 
@@ -64,6 +72,8 @@ _ADDRESS_CUE = re.compile(
     r"(?:[.?!]\s+)?$",
     re.IGNORECASE,
 )
+# What follows the word recognition heard for "zip" or "post" in a misheard cue ("Live code").
+_BEFORE_CODE = re.compile(r"[ \t\-]+(?i:code|coat|coed)\b")
 # Words that end an address tail: a new sentence's subject, not a town.
 _NOT_PLACES = frozenset(
     {"yes", "no", "thanks", "thank", "is", "and", "the", "that", "this", "it", "please", "great", "okay", "ok",
@@ -88,6 +98,7 @@ _ADDRESS_BEFORE = re.compile(
     rf"(?:\b{_STREET_TYPE}|\b(?i:address|post ?code)\b)[^.?!]{{0,60}}(?:[.?!]+\s+[^.?!]{{0,60}})?\Z"
 )
 _STATE_BEFORE = re.compile(rf"(?:\b(?i:{US_STATES})|\b(?:{US_STATE_CODES}))[ \t]*,?[ \t]*$")
+_STATE_ACROSS = re.compile(rf"\b(?:{US_STATES})[ \t]*[.?!][ \t\n]+$")
 
 
 # Words the NER takes for places in calls ("Mobile's 0, 7, 9 …" is not the town in Alabama).
@@ -161,6 +172,22 @@ _UNITS = frozenset({"apartment", "apt", "flat", "unit", "suite", "floor"})
 _UP_TO_STATE = re.compile(rf"(?:[ \t]*,?[ \t]*[A-Za-z][A-Za-z'\-]*){{0,4}}?[ \t]*,?[ \t]*\b(?:{US_STATES})\b")
 
 
+# A house number and up to seven words in its clause that end in ", Town, State": the US form of
+# an address, whatever recognition made of the street ("Any 4-megle cord, Lewisville, Kentucky",
+# "175 can we move along the apartment 14C, Louisville, Kentucky"). The comma before the town
+# keeps "we have 300 staff in Austin, Texas" out.
+_BEFORE_TOWN_AND_STATE = re.compile(
+    rf"(?<![\w.,])(?P<number>\d{{1,5}}[A-Za-z]?)(?:[ \t]*-|[ \t]+)[A-Za-z0-9][\w'\-]*(?:[ \t]+[\w'\-]+){{0,6}}"
+    rf"[ \t]*,[ \t]*[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?[ \t]*,[ \t]*(?:{US_STATES})\b"
+)
+# A comma, a capitalised town and a state after a street ("…, Austin Texas").
+_TOWN_THEN_STATE = re.compile(rf"[ \t]*,[ \t]*[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?[ \t]*,?[ \t]*(?:{US_STATES})\b")
+# A town and its state ("… A patent in the Sacramento California", "Columbus, Ohio"): where someone
+# lives, said apart from the street. The town is a capitalised word that is no common word ("my
+# Ohio license", "your Texas driver's license" have none).
+_TOWN_AND_STATE = re.compile(rf"\b(?P<town>[A-Z][a-z]{{2,}})[ \t]*,?[ \t]*(?:{US_STATES})\b")
+
+
 class StreetAddressRecognizer(SpeechRecognizer):
     """Street addresses (house number, street name, street type, town and state) as LOCATION."""
 
@@ -177,6 +204,12 @@ class StreetAddressRecognizer(SpeechRecognizer):
                 continue
             for f in overlapping:  # the answer runs on past the street the other rules read: one address
                 found[found.index(f)] = (f[0], min(f[1], start), max(f[2], end), f[3])
+        for match in _TOWN_AND_STATE.finditer(text):
+            start, end = match.span()
+            if match.group("town").lower() not in STOP_WORDS | _NOT_PLACES and not any(
+                f[1] < end and start < f[2] for f in found
+            ):
+                found.append(("LOCATION", start, end, 0.6))
         return found
 
     def _answered_addresses(self, text: str) -> list[tuple[str, int, int, float]]:
@@ -227,6 +260,9 @@ class StreetAddressRecognizer(SpeechRecognizer):
             state = _UP_TO_STATE.match(text, match.end()) or re.search(rf"\b(?:{US_STATES})$", match.group())
             if strong or match.group("unit") or state:  # "10A Madison Wisconsin": a state ends an address
                 results.append(("LOCATION", match.start(), self._tail_end(text, match.end(), True), 0.7))
+        for match in _BEFORE_TOWN_AND_STATE.finditer(text):
+            if not re.search(r"[.?!]", match.group()):
+                results.append(("LOCATION", match.start(), match.end(), 0.65))
         return results
 
     def _full_addresses(self, text: str) -> list[tuple[str, int, int, float]]:
@@ -239,8 +275,13 @@ class StreetAddressRecognizer(SpeechRecognizer):
             capitalised = all(w[0].isupper() for w in words)
             street_type = text[match.end() - len(match.group("type")) : match.end()].lower()
             written_lowercase = street_type in _UNMISTAKABLE_STREET_TYPES  # "It's 64 cherry circle"
-            if (not cued and any(w.lower() in STOP_WORDS for w in words)) or not (
-                capitalised or cued or written_lowercase
+            # A state after it makes it an address whatever its case ("46 highland place, Prisoner
+            # California"), and after a comma whatever words recognition put in the name ("81 merge
+            # with drive, Austin Texas").
+            state = _UP_TO_STATE.match(text, match.end())
+            after_comma = state is not None and _TOWN_THEN_STATE.match(text, match.end()) is not None
+            if (not (cued or after_comma) and any(w.lower() in STOP_WORDS for w in words)) or not (
+                capitalised or cued or written_lowercase or state
             ):
                 continue  # after a cue, recognition may have put common words in the name ("Birch was drive")
             results.append(("LOCATION", match.start(), self._tail_end(text, match.end(), cued), 0.8 if cued else 0.7))
@@ -266,6 +307,8 @@ class StreetAddressRecognizer(SpeechRecognizer):
             words = list(re.finditer(r"[^\s,.]+", tail.group()))
             kept = 0
             while kept < len(words) and _first_part(words[kept].group()) not in _NOT_PLACES | STOP_WORDS:
+                if _BEFORE_CODE.match(text, tail.start() + words[kept].end()):
+                    break  # "…, Colorado. Live code 2671": "zip" misheard, no town
                 kept += 1
             unit = re.match(r"\s*[,.]?\s*(?i:apartment|apt|flat|unit|suite|floor)\b", tail.group())
             if unit:
@@ -286,8 +329,49 @@ def _first_part(word: str) -> str:
 # The two letters that end a UK postcode, spelled after a pause ("l-2-8, 1, b-r", "v 1 5 5 b j").
 _INWARD_LETTERS = re.compile(
     r"[ \t]*[,.\-]?[ \t]*\b(?:[A-Za-z](?:[ \t]+|[ \t]*[.\-][ \t]*)[A-Za-z]|[A-Z]{2})\b\.?"
-    r"(?![ \t]*[.\-]?[ \t]*[A-Za-z]\b)"  # not the start of a longer spelling
+    r"(?![ \t]*[.\-]?[ \t]*[A-Za-z]\b(?!['’]))"  # not the start of a longer spelling ("I'll" is none)
 )
+# The rest of a postcode after its first half, as recognition writes a spelled character: a digit,
+# a letter, or the word it heard for one ("CF-16 to the H", "LS6 to a"). Up to three of them and
+# ending in a letter, as a postcode ends; "LS6, is that right" and "CF16 to the office" stay as
+# they are.
+_SPELLED_CHARACTER = (
+    r"(?:\d|[A-Za-z]|(?i:to|too|two|for|four|one|won|oh|the|be|bee|see|sea|you|are|why|ex|tea|pea|dee))"
+)
+_INWARD_WORDS = re.compile(
+    rf"(?:[ \t]*[,\-]?[ \t]*\b{_SPELLED_CHARACTER}\b){{0,2}}[ \t]*[,\-]?[ \t]*\b[A-Za-z]\b"
+    r"(?![ \t]*[.\-]?[ \t]*[A-Za-z]\b(?!['’]))"
+)
+# The second half of a postcode heard alone after an address ("station drive? 3pw."): a digit and
+# two of the letters that end a postcode (never C, I, K, M, O or V, so "3pm" is a time).
+_INWARD_CODE = re.compile(r"\d[ABD-HJLNP-UW-Z]{2}")
+# "postcode" and "zip code" as recognition hears the first word ("Live code 2671", "need code"):
+# a word and "code" right after an address, the word being no cue of its own ("sort code",
+# "security code", "PIN code" announce other values).
+_HEARD_POSTAL_CUE = re.compile(r"\b[A-Za-z]{2,6}[ \t\-](?:code|coat|coed)\b", re.IGNORECASE)
+# Spelled letters that read as words at the edges of a code ("I v 1 5 5 b j", "L.S. 1-1-5 D.A"):
+# part of it when a single spelled letter stands next to them and the whole is a postcode.
+_SPELLED_WORDS = frozenset({"I", "A"})
+
+
+def _spelled_edges(chain: Chain, code: Chain) -> Chain:
+    """``code`` (the chain without sentence words at its edges) widened back to a lone "I" or "A"
+    spelled next to another single letter when the widened code has a postcode's shape."""
+    groups = chain.group_texts
+    first = chain.groups.index(code.groups[0])
+    last = chain.groups.index(code.groups[-1])
+    if first > 0 and groups[first - 1] in _SPELLED_WORDS and len(groups[first]) == 1:
+        first -= 1
+    if last < len(groups) - 1 and groups[last + 1] in _SPELLED_WORDS and len(groups[last]) == 1:
+        last += 1
+    widened = chain.part(first, last)
+    shaped = UK_POSTCODE.fullmatch(widened.code) or _PARTIAL_POSTCODE.fullmatch(widened.code)
+    return widened if shaped else code
+
+
+def _heard_as_zero(code: str) -> str:
+    """The code with a 0 after its first letter read as the letter O ("Y 0 1 7" for YO17)."""
+    return f"{code[0]}O{code[2:]}" if re.match(r"[A-Z]0\d", code) else code
 
 
 class PostalCodeRecognizer(SpeechRecognizer):
@@ -297,26 +381,80 @@ class PostalCodeRecognizer(SpeechRecognizer):
 
     def find(self, text: str, entities: frozenset[str]) -> list[tuple[str, int, int, float]]:
         cues = cue_index(text)
-        postal = frozenset({"POSTAL_CODE"})
         found = []
         for chain in code_chains(text):
             code = trimmed(chain)
             if code is None:
                 continue
+            code = _spelled_edges(chain, code)
             value = code.code
-            cued = cues.attached(code.start, postal) is not None
+            cued = self._cue_end(text, cues, code.start) is not None
             near_address = _ADDRESS_BEFORE.search(text, max(0, code.start - 80), code.start) is not None
-            partial = (near_address and _PARTIAL_POSTCODE.fullmatch(value)) or (
-                cued and _CUED_POSTCODE.fullmatch(value)
-            )
-            if UK_POSTCODE.fullmatch(value) or partial:
-                letters = _INWARD_LETTERS.match(text, code.end) if value[-1].isdigit() else None
-                end = letters.end() if letters else code.end
+            partial = (
+                near_address and (_PARTIAL_POSTCODE.fullmatch(_heard_as_zero(value)) or _INWARD_CODE.fullmatch(value))
+            ) or (cued and _CUED_POSTCODE.fullmatch(value))
+            if UK_POSTCODE.fullmatch(value) or partial or self._loosely_cued(text, cues, code.start, value):
+                end = self._inward_end(text, code.end) if not UK_POSTCODE.fullmatch(value) else code.end
                 found.append(("POSTAL_CODE", code.start, end, 0.9 if cued else 0.8))
         for chain in digit_chains(text):
             n = len(chain.digits)
-            if not (4 <= n <= 6 or n == 9):  # 5 or 9, with a digit lost or added in recognition
-                continue
-            if cues.attached(chain.start, postal) or _STATE_BEFORE.search(text, max(0, chain.start - 30), chain.start):
-                found.append(("POSTAL_CODE", chain.start, chain.end, 0.85))
+            cue_end = self._cue_end(text, cues, chain.start)
+            # After its cue, what recognition kept of the code ("post-coed, right, 0 6, 5"); a short
+            # one only in the cue's sentence ("Zip 1-6-7-6-3, the login is …. It was 92 dollars").
+            short = n < 4 and cue_end is not None and re.search(r"[.?!\d]", text[cue_end : chain.start])
+            if cue_end is not None and 2 <= n <= 9 and not short:
+                found.append(("POSTAL_CODE", chain.start, self._inward_end(text, chain.end), 0.85))
+            elif (4 <= n <= 6 or n == 9) and _STATE_BEFORE.search(text, max(0, chain.start - 30), chain.start):
+                found.append(("POSTAL_CODE", chain.start, chain.end, 0.85))  # 5 or 9, a digit lost or added
+            elif n >= 3 and self._read_after_state(text, chain):
+                found.append(("POSTAL_CODE", chain.start, chain.end, 0.8))
         return found
+
+    @staticmethod
+    def _cue_end(text: str, cues: CueIndex, start: int) -> int | None:
+        """Where the postcode or zip code cue that the value at ``start`` follows ends; also a word
+        and "code" right after an address (the cue misheard). None without one."""
+        cue = cues.attached(start, frozenset({"POSTAL_CODE"}))
+        if cue is not None:
+            return cue.end
+        heard = None
+        for match in _HEARD_POSTAL_CUE.finditer(text, max(0, start - 40), start):
+            heard = match  # the last one before the value
+        if heard is None or not follows_directly(text[heard.end() : start]):
+            return None
+        if any(c.start == heard.start() for c in cues.cues):
+            return None  # "sort code", "security code": a cue of its own
+        before = max(0, heard.start() - 100)
+        address = _ADDRESS_BEFORE.search(text, before, heard.start()) or _STATE_BEFORE.search(
+            text, before, heard.start()
+        )
+        return heard.end() if address else None
+
+    @staticmethod
+    def _loosely_cued(text: str, cues: CueIndex, start: int, value: str) -> bool:
+        """A code that ends like a postcode (a digit and two letters) a few words after a postcode
+        cue in its sentence ("postcode right or 1.732DS?")."""
+        cue = cues.nearest(start, 30, frozenset({"POSTAL_CODE"}))
+        return (
+            cue is not None
+            and not re.search(r"[.?!\n]", text[cue.end : start])
+            and len(value) >= 5
+            and _INWARD_CODE.fullmatch(value[-3:]) is not None
+        )
+
+    @staticmethod
+    def _inward_end(text: str, end: int) -> int:
+        """The end of a postcode whose first half ends at ``end``: on over the last letters or the
+        rest of it spelled after a pause, if they follow."""
+        if not text[end - 1].isdigit():
+            return end
+        rest = _INWARD_LETTERS.match(text, end) or _INWARD_WORDS.match(text, end)
+        return rest.end() if rest else end
+
+    @staticmethod
+    def _read_after_state(text: str, chain: Chain) -> bool:
+        """Digits read one by one right after a state, across the sentence break recognition put
+        there ("Richmond, Virginia. 1-5-8."): what it kept of the ZIP code."""
+        if any(e - s != 1 for s, e in chain.groups):
+            return False
+        return _STATE_ACROSS.search(text, max(0, chain.start - 30), chain.start) is not None

@@ -79,6 +79,16 @@ def test_a_time_to_leave_at_is_not_an_address(text: str) -> None:
         ("It's 49, 5, 2, 1, 3, flat, 8, 1, 8, 1, 5, Queens Lane,\nBristol.",
          "flat, 8, 1, 8, 1, 5, Queens Lane,\nBristol"),
         ("It's 86 Magnolia Avenue, then Colorado, 3-1, 9-2", "86 Magnolia Avenue, then Colorado"),  # the town misheard
+        # a number and words that end in ", Town, State": the street garbled
+        ("what's the address? Any 4-megle cord, Lewisville, Kentucky, Zip 1-6-7-6-3",
+         "4-megle cord, Lewisville, Kentucky"),
+        ("It's 175 can we move along the apartment 14C, Louisville, Kentucky? Where is the money going?",
+         "175 can we move along the apartment 14C, Louisville, Kentucky"),
+        # a street in lowercase, or with common words in its name, that a state follows
+        ("It's 46 highland place, Prisoner California need code", "46 highland place, Prisoner California"),
+        ("It's 81 merge with drive, Austin Texas.", "81 merge with drive, Austin Texas"),
+        # a town and its state said apart from the street
+        ("22 Oak Street\nA patent in the Sacramento California\nWhat's your username?", "Sacramento California"),
     ],
 )  # fmt: skip
 def test_street_addresses_with_numbers_and_towns_as_recognition_writes_them(text: str, address: str) -> None:
@@ -93,10 +103,21 @@ def test_street_addresses_with_numbers_and_towns_as_recognition_writes_them(text
         "The meeting moved to 3 and then 4 o'clock",
         "We sold 300 and 20 cars on the street",
         "The rest is 20 pounds, thanks",
+        "We sold 3 cars on the street, then Texas.",  # no town after the comma
+        "We also need your Texas driver's license number, and my Ohio license",  # a state, no town
     ],
 )
 def test_numbers_after_other_addresses_and_ordinary_words_are_no_street(text: str) -> None:
     assert found(StreetAddressRecognizer(), text) == []
+
+
+def test_a_number_and_a_town_and_state_with_no_comma_between_are_no_address() -> None:
+    assert found(StreetAddressRecognizer(), "We have 300 staff in Austin, Texas.") == [("LOCATION", "Austin, Texas")]
+
+
+def test_a_misheard_zip_cue_after_an_address_is_no_town() -> None:
+    text = "I live at 48-ine drive Denver, Colorado.\nLive code 2671-ine."
+    assert found(StreetAddressRecognizer(), text) == [("LOCATION", "48-ine drive Denver, Colorado")]
 
 
 @pytest.mark.parametrize(
@@ -108,12 +129,24 @@ def test_numbers_after_other_addresses_and_ordinary_words_are_no_street(text: st
         ("Wellington Crescent, Leeds, LS6, 2b.", "LS6, 2b"),  # incomplete, after an address
         ("Kings Road London Postcode and W16XC", "W16XC"),
         ("Swansea, post code l-2-8, 1, b-r, thank you", "l-2-8, 1, b-r"),  # the last letters after a pause
-        ("73 Castle Terrace in Venice, I v 1 5 5 b j\nThe train", "v 1 5 5 b j"),
+        ("73 Castle Terrace in Venice, I v 1 5 5 b j\nThe train", "I v 1 5 5 b j"),  # "I" spelled, not said
+        ("post code L.S. 1-1-5\nD.A. What's the vehicle?", "L.S. 1-1-5\nD.A"),  # "A" spelled too
+        ("Is your arrest still 8 4 4 10 a close, York\nY 0 1 7 0 f a\nPlease", "Y 0 1 7 0 f a"),  # O heard as 0
+        ("Airfield Way, Cardiff, post-code CF-16 to the H. I'll need", "CF-16 to the H"),  # the rest spelled as words
+        ("I live at 50 bridge way. I've been post coat of the seven six p.t. Thank you", "seven six p.t."),
+        ("Still 1 5 9 8 winter way, you're post-coed,\nright, oh six, five, rx.", "oh six, five"),  # what was kept
+        ("49 Ridge Road, Tampa, Florida,\nZip code to 9.7 or that's everything", "9.7"),
+        ("Is your address still 65 wins are when your postcode right or 1.732DS? Can you", "1.732DS"),
+        ("Is your address still 1,000 and 27 station drive?\n3pw. Is anyone else", "3pw"),  # the second half alone
+        ("I live at 48-ine drive Denver, Colorado.\nLive code 2671-ine.", "2671"),  # "zip code" misheard
+        ("I live at 1,000 101 Lincoln Circle Richmond, Virginia.\n1-5-8. I'm", "1-5-8"),  # read after the state
         ("postcode LS6 1, is that right", "LS6 1"),  # a word of two letters is no spelling
         ("I live at 49 Ridge Road, post coat LS6 2AB", "LS6 2AB"),  # "postcode" misheard
         ("Washington, DC 20500", "20500"),
         ("Austin, Texas, 78704.", "78704"),
         ("Oregon zip code 9, 7, 4, 7, 7", "9, 7, 4, 7, 7"),
+        ("Kentucky, Zip 1-6-7-6-3, the login is Nicholas McLeod. It was 92 dollars", "1-6-7-6-3"),
+        ("Cardiff, postcode CF16 to the office", "CF16"),  # "to the" and a word: no spelling
     ],
 )
 def test_postcodes_and_zip_codes(text: str, code: str) -> None:
@@ -121,7 +154,16 @@ def test_postcodes_and_zip_codes(text: str, code: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["room B12 at 10", "flight BA287 and the M25", "we ordered 20500 units", "in 90210 ways"]
+    "text",
+    [
+        "room B12 at 10",
+        "flight BA287 and the M25",
+        "we ordered 20500 units",
+        "in 90210 ways",
+        "22 Oak Road? 3pm works for me",  # M never ends a postcode: a time
+        "Richmond, Virginia. 150 people came",  # a number said as one after a state
+        "I live at 49 Ridge Road. And the sort code 20 45 67",  # "sort code" is a cue of its own
+    ],
 )
 def test_codes_that_are_not_postcodes(text: str) -> None:
     assert found(PostalCodeRecognizer(), text) == []
