@@ -98,7 +98,9 @@ _ENDS_SECRET = frozenset(
         "how",
     }
 )
-_MAX_WORDS = {"PASSWORD": 6, "USERNAME": 4}
+# A username's symbols are said as words ("j dot smith underscore 84"; "underscore" comes back as
+# "with a curve"), so five words.
+_MAX_WORDS = {"PASSWORD": 6, "USERNAME": 5}
 
 
 # A cue that asks for the secret ("And your password?", "and the login.", "Set a telephone password

@@ -184,6 +184,9 @@ def test_other_dates_are_left_alone(text: str) -> None:
         ("Set a telephone password too?\nMake it dragon castle nine. Oh,", [("PASSWORD", "dragon castle nine")]),
         ("What's your username?\nIt's S. Gallagher 7.", [("USERNAME", "S. Gallagher 7")]),
         ("my login is jsmith84, and", [("USERNAME", "jsmith84")]),
+        # a username's symbols said as words, "underscore" heard as "with a curve"
+        ("my username is j dot smith underscore 84, and", [("USERNAME", "j dot smith underscore 84")]),
+        ("The login is the with a curve 32.\nWhat email should we use?", [("USERNAME", "the with a curve 32")]),
         ("sort code 194976,\nI've reset it to sunrise harbor.", [("PASSWORD", "sunrise harbor")]),  # no noun
         ("The pest code is Pelican Tiger.", [("PASSWORD", "Pelican Tiger")]),  # "passcode" misheard
         ("The pestled is velvet pelican river 84.", [("PASSWORD", "velvet pelican river 84")]),
