@@ -116,13 +116,15 @@ _ANSWER = re.compile(
     re.IGNORECASE,
 )
 # Words of a sentence that talks rather than gives a secret ("Sorry, I don't remember it", "Can
-# you reset it?", "One moment please"): an answer holding one is no secret.
+# you reset it?", "One moment please", "Of course.", "Hold on.", "Same as usual."): an answer
+# holding one is no secret.
 _TALK = frozenset(
     {
         "i", "i'm", "i'll", "i've", "i'd", "me", "my", "we", "you", "you're", "it", "it's", "that", "that's", "this",
         "there", "not", "don't", "can't", "cannot", "sorry", "sure", "moment", "second", "remember", "know", "forgot",
         "forget", "let", "can", "could", "will", "would", "what", "how", "why", "please", "thanks", "thank", "need",
-        "want", "have", "has", "do", "does", "is", "are", "am", "was", "were", "be"
+        "want", "have", "has", "do", "does", "is", "are", "am", "was", "were", "be", "of", "course", "hold", "hang",
+        "wait", "minute", "sec", "ahead", "problem", "fine", "great", "lovely", "perfect", "correct", "same", "usual"
     }
 )  # fmt: skip
 

@@ -240,6 +240,7 @@ def test_secrets_after_their_cue(text: str, expected: list[tuple[str, str]]) -> 
         "I represent your account in this claim. We've reset your account.\nThanks for waiting.",
         "And your password?\nSorry, I don't remember it.",  # the answer talks
         "What's your username?\nOne moment, let me check.",
+        "Can I take the login?\nYes, of course. Hold on.\nSame as the email.",
         "I forgot my password.\nMaple street is closed.",  # "my password": told, not asked
         "And your password.\nThe quick brown fox jumps over the lazy old dog.",  # too long for an answer
     ],
