@@ -78,15 +78,16 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
     "UK_NINO": (r"national insurance(?: number)?", r"n\.? ?i\.? number", r"nino"),
     # "PIN" as recognition also writes it ("BIN", "BIM", "DIN", "P-I-N", "B.I.N.", "V-I-M", "the end
-    # is", "the IN is", "the iron is").
+    # is", "the IN is", "the INB is", "the ion is", "the iron is").
     "PIN": (
         r"(?:pin|bin|bim|pim|din|[bpvd][-.]i[-.][nm]\.?)(?: code| number)?",
         r"passcode",
-        r"(?:the|my|your) (?:end|in|iron)(?=,? is\b)",
+        r"(?:the|my|your) (?:end|in|inb|ion|iron)(?=,? is\b)",
     ),
-    # "my PIN is" heard as "my plan is": a plan has sizes and prices too ("my plan is 2000 minutes"),
-    # so this announces a PIN only read out in pieces ("My plan is 973-5.").
-    "HEARD_PIN": (r"(?:my|your) plan(?=,? is\b)",),
+    # "my PIN is" heard as "my plan is" (also "my plan is at"): a plan has sizes and prices too ("my
+    # plan is 2000 minutes"), so this announces a PIN only read out in pieces ("My plan is 973-5.",
+    # "My plan is at 5-4-0.").
+    "HEARD_PIN": (r"(?:my|your) plan(?:,? is at\b|(?=,? is\b))",),
     # also as recognition writes "postcode" ("post-coed", "post coat", "post called")
     "POSTAL_CODE": (r"zip(?: code)?", r"post[ \-]?(?:code|coed|coat|called|cove)", r"postal code"),
     "IBAN_CODE": (r"iban", r"i[ -]ban"),

@@ -226,6 +226,9 @@ def test_other_dates_are_left_alone(text: str) -> None:
         ("Set a telephone password too?\nMake it dragon castle nine. Oh,", [("PASSWORD", "dragon castle nine")]),
         ("What's your username?\nIt's S. Gallagher 7.", [("USERNAME", "S. Gallagher 7")]),
         ("my login is jsmith84, and", [("USERNAME", "jsmith84")]),
+        # a username's symbols said as words, "underscore" heard as "with a curve"
+        ("my username is j dot smith underscore 84, and", [("USERNAME", "j dot smith underscore 84")]),
+        ("The login is the with a curve 32.\nWhat email should we use?", [("USERNAME", "the with a curve 32")]),
         ("sort code 194976,\nI've reset it to sunrise harbor.", [("PASSWORD", "sunrise harbor")]),  # no noun
         ("The pest code is Pelican Tiger.", [("PASSWORD", "Pelican Tiger")]),  # "passcode" misheard
         ("The pestled is velvet pelican river 84.", [("PASSWORD", "velvet pelican river 84")]),
@@ -238,6 +241,25 @@ def test_other_dates_are_left_alone(text: str) -> None:
         ("I've reset your account, password, dragon, winter, 26.", [("PASSWORD", "dragon, winter, 26")]),
         ("The login, Oma Castillo, what email should we use?", [("USERNAME", "Oma Castillo")]),
         ("What's your use and aim? My use and aim is BVMEA 74. Please", [("USERNAME", "BVMEA 74")]),
+        # "password is" heard as "past of this"
+        ("The past of this lemon winter 41, where is the money", [("PASSWORD", "lemon winter 41")]),
+        # "passcode" heard as "passport", words after it
+        ("for telephone banking. My passport is copper kettle 42.", [("PASSWORD", "copper kettle 42")]),
+        # "reset" heard as "represent", the secret in the next sentence
+        ("I represent your account.\nMake it sunrise tiger winter.", [("PASSWORD", "sunrise tiger winter")]),
+        # the answer to the cue that asked, after the cue's noun misheard, or alone
+        ("And your password.\nPascal is winter forest. Lovely Jeffrey", [("PASSWORD", "winter forest")]),
+        (
+            "and your password.\nThe puzzle is kettled middle 17. Can I take the card number please?",
+            [("PASSWORD", "kettled middle 17")],
+        ),
+        ("we grew from 13 to 26, and the login.\nMaurice J. Who should we contact", [("USERNAME", "Maurice J")]),
+        # the secret goes on in the next segment, a short sentence of its own
+        (
+            "and your temporary password is orange\nPelican 77. Payroll goes to account",
+            [("PASSWORD", "orange\nPelican 77")],
+        ),
+        ("my password is orange\nThank you so much.", [("PASSWORD", "orange")]),  # the next segment talks
     ],
 )
 def test_secrets_after_their_cue(text: str, expected: list[tuple[str, str]]) -> None:
@@ -255,6 +277,14 @@ def test_secrets_after_their_cue(text: str, expected: list[tuple[str, str]]) -> 
         "What's your password, sir?",
         "my password did not work",
         "and your password, your new temporary password",
+        "The past of this town is long.",  # "past" without "of this" before a value: no cue
+        "My passport is in the drawer. My passport is British, number 5 3 1. My passport is one two five three.",
+        "I represent your account in this claim. We've reset your account.\nThanks for waiting.",
+        "And your password?\nSorry, I don't remember it.",  # the answer talks
+        "What's your username?\nOne moment, let me check.",
+        "Can I take the login?\nYes, of course. Hold on.\nSame as the email.",
+        "I forgot my password.\nMaple street is closed.",  # "my password": told, not asked
+        "And your password.\nThe quick brown fox jumps over the lazy old dog.",  # too long for an answer
     ],
 )
 def test_talking_about_passwords_is_not_a_password(text: str) -> None:

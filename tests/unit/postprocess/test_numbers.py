@@ -89,6 +89,9 @@ def test_long_runs_are_typed_by_their_cue_or_shape(text: str, kind: str) -> None
         ("The end is 75939.", "75939", "PIN"),  # "the PIN is"
         ("Set the iron for foam banking.\nThe iron is 878187.", "878187", "PIN"),
         ("for the phone banking line. My plan is 973-5.", "973-5", "PIN"),  # "my PIN is"
+        ("Security. Your opinion, please.\nMy plan is at 5-4-0.", "5-4-0", "PIN"),  # "my PIN is"
+        ("I also set up your online account, but the INB is 2881 and the", "2881", "PIN"),
+        ("I've reset it to maple syrup, sunrise, and your phone, the ion is 6.048.", "6.048", "PIN"),
         # the cue's dots and a pause before the answer; "double" makes digits read out look like a date
         ("Security. Your B.I.N. please. 6-3-double-8. Item 5 on the agenda", "6-3-double-8", "PIN"),
         ("For security, your PM, please.\nIt's 88035, the pin.", "88035", "PIN"),  # the cue after the value
@@ -149,6 +152,7 @@ def test_a_card_s_expiry_and_code_follow_it_even_when_their_cue_is_misheard() ->
         "The end is near. The end is at 5 pm. In the end it took 2 weeks.",
         "The plan is 2025 for the launch. My plan is 2000. My plan is 4000 minutes, your plan is 30 gigabytes.",
         "Your plan is 4.99 a month, my plan is 24/7 support.",
+        "My plan is at 2000 minutes. The ion is 2 point 5 volts? Your plan is at 30 gigabytes.",
         "She bought a Toyota Corolla in 2015 for 9000 pounds.",  # a car's make and model: no cue for digits
         "between 3 & 4, rooms 1 & 2 and AT&T 5G",  # "&" with spaces around joins nothing
         "The PIN reset was on 12-05-24, thanks.",  # a date a few words after the cue stays a date
