@@ -33,14 +33,15 @@ _DETERMINER_BEFORE = re.compile(r"\b(?:the|this|that)[ \t]+$", re.IGNORECASE)
 
 
 # How a company answers or is named at a call's opening: "Thank you for calling <company>",
-# "you've reached <company>", "welcome to", "you're through to" (recognition: "your brother").
+# "you've reached <company>", "welcome to", "you're through to" (not "your brother", as recognition
+# sometimes writes it: that is also a relation before a name).
 _COMPANY_CUE = re.compile(
     r"\b(?:(?i:for calling)[ \t]+|(?i:you've reached|you have reached|welcome to|you're through to|"
-    r"you are through to|your brother)[ \t,]+)$"
+    r"you are through to)[ \t,]+)$"
 )
 # What ends the company's name: an organisation word in the phrase ("calling Chris I'm insurance",
 # "Northgateville in society"), or the agent's own introduction right after it ("calling Greenway
-# Lord and this is Jose", "your brother, Greenwood Lord Man, my name is Patricia").
+# Lord and this is Jose", "you're through to Greenwood Lord Man, my name is Patricia").
 _COMPANY_PHRASE = re.compile(r"[^.,?!\n]{0,40}")
 _AGENT_AFTER = re.compile(r"(?:[ \t,]*(?:and[ \t]+)?(?i:this is|my name is|my name's)|[ \t]+(?i:i'm|i am))\b")
 
