@@ -1,7 +1,8 @@
 """Email addresses: written, spoken ("jane dot doe at example dot com"), half of each ("name at
 company.net"), and the residue recognition leaves of them after an email cue
 ("moderate.org. That temple mail.com", "pre-urunderscorcate mail.co.uk",
-"moderate-not-14-net-temple-mail-not-com").
+"moderate-not-14-net-temple-mail-not-com"), and the words before "all lower case" that end in a
+domain ("Stephen not Wilson 40 at Wilson family not Ned, all lower case").
 
 Domains are checked against the public suffix list shipped with tldextract (never downloaded).
 """
@@ -41,21 +42,30 @@ _NOT_LOCAL_PART = word_set(
 )
 _EMAIL_CONTEXT = re.compile(r"\b(?:e-?mail|address|reach|write|contact|send)\b", re.IGNORECASE)
 # An email cue and the fillers after it: "my email is", "by email at", "reach me at", "send it to".
+# "email" followed by a dot is a label of the address ("seventy one at email dot com"), not its cue.
 _EMAIL_CUE = re.compile(
-    r"\b(?:e-?mail(?:[ \t]+address)?(?:[ \t]+(?:is|was|at|on|me[ \t]+(?:at|on)))?|e-?mail's|"
+    r"\b(?:e-?mail(?![ \t]+(?:dot|period)\b|\.\w)(?:[ \t]+address)?"
+    r"(?:[ \t]+(?:is|was|at|on|me[ \t]+(?:at|on)))?|e-?mail's|"
     r"reach[ \t]+me[ \t]+(?:at|on)|write[ \t]+to(?:[ \t]+me[ \t]+at)?|contact[ \t]+me[ \t]+(?:at|on)|"
     r"send[ \t]+(?:it|them|that|this|me[ \t]+\w+|the[ \t]+\w+|a[ \t]+\w+)?[ \t]*to)[ \t]*:?[ \t]*",
     re.IGNORECASE,
 )
 _CUE_WORDS = 12
 # Words between an email cue and the address ("the email on file should be …").
-_LEADING_FILLERS = word_set("at is me on by to file should would will be it it's the please that's")
+_LEADING_FILLERS = word_set("at is me on by to file should would will be it it's the please that's and")
 _CUE_BREAKS = 3  # sentence breaks recognition put inside an address ("John. Smith. An example.com.")
 # A token ending in a top-level domain joined by dashes or dots, as recognition writes "dot com"
 # misheard ("…-temple-mail-not-com"), or a spoken "dot com" / "not com".
 _TLD = r"(?:com|come|net|org|edu|gov|io|co[.\-]uk|uk|ie|ca|au|de|fr|info|biz|me|us)"
 _GLUED_TLD = re.compile(rf"[A-Za-z0-9][\w.\-]*[.\-]{_TLD}", re.IGNORECASE)
 _SPOKEN_TLD = re.compile(rf"(?:dot|not|dots|period)[ \t]+{_TLD}\b", re.IGNORECASE)
+# After a spoken "dot", a top-level domain also as recognition writes it: spelled out ("dot, U-K",
+# "dot u.k.") or heard as a word ("not Ned" for "dot net"; "not come" is in ``_TLD``).
+_HEARD_TLD = re.compile(rf"{_TLD}|ned", re.IGNORECASE)
+_SPOKEN_DOTS = ("dot", "not", "dots", "period")
+# Said right after an address read out, which is what the words before it are: "… family not Ned,
+# all lower case." The address is the words before it in its sentence.
+_LOWER_CASE_CUE = re.compile(r"[ \t]*,?[ \t]*\b(?:all[ \t]+)?(?:in[ \t]+)?lower[ \t\-]?case\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -97,21 +107,27 @@ def _address_end(words: list[re.Match[str]]) -> int:
     last = -1
     for i, word in enumerate(words):
         token = word.group()
-        if host_shaped(token) or (
-            i > 0
-            and re.fullmatch(_TLD, token.strip(".,;:!?"), re.IGNORECASE)
-            and words[i - 1].group().lower() in ("dot", "not", "dots", "period")
-        ):
+        if host_shaped(token) or (i > 0 and _spoken_tld(token, words[i - 1].group())):
             last = i
     return last
 
 
+def _spoken_tld(token: str, previous: str) -> bool:
+    """True for a top-level domain after a spoken "dot" ("dot com", "dot, U-K", "not Ned")."""
+    if previous.lower().strip(",;:") not in _SPOKEN_DOTS:
+        return False
+    token = token.strip(".,;:!?")
+    letters = re.split(r"[.\-]", token)
+    spelled = "".join(letters) if all(len(letter) == 1 for letter in letters) else token
+    return _HEARD_TLD.fullmatch(token) is not None or _HEARD_TLD.fullmatch(spelled) is not None
+
+
 def cued_email_spans(text: str) -> list[tuple[int, int]]:
     """After an email cue, the words up to the last one that ends an address (within twelve words
-    after the fillers that open the answer, across at most three sentence breaks, not past an
-    "or"): what recognition made of an address
-    read out. A cue repeated before the address ("What email should we use? The email on file
-    should be …") leaves the span to the later one."""
+    after the fillers that open the answer, counted afresh after a question, across at most three
+    sentence breaks, not past an "or" once an address has ended): what recognition made of an
+    address read out. A cue repeated after a sentence break ("What email should we use? The email
+    on file should be …") leaves the span to the later one."""
     spans = []
     cues = list(_EMAIL_CUE.finditer(text))
     for index, cue in enumerate(cues):
@@ -123,8 +139,11 @@ def cued_email_spans(text: str) -> list[tuple[int, int]]:
             words.append(word)
             # the fillers that open the answer are not words of the address ("should be …")
             counted += counted > 0 or word.group().lower().strip(",") not in _LEADING_FILLERS
-            if word.group().lower() == "or":
-                break  # "… or jane dot doe at …": another address
+            if word.group().lower() == "or" and _address_end(words) >= 0:
+                break  # "… dot com or jane dot doe at …": another address; before an address
+                # ends, "or" is a word recognition made of it ("mate or lintvist at …")
+            if word.group().endswith("?"):
+                counted = 0  # the cue asked ("What email should we use?"): the answer starts here
             if re.search(r"[.?!]$", word.group()) and not host_shaped(word.group()):
                 breaks += 1
                 if breaks > _CUE_BREAKS:
@@ -150,9 +169,37 @@ def cued_email_spans(text: str) -> list[tuple[int, int]]:
         end_token = words[last].group()
         end = cue.end() + words[last].start() + len(end_token.rstrip(".,;:!?\"')"))
         start = cue.end() + words[first].start()
-        if index + 1 < len(cues) and start <= cues[index + 1].start() < end:
-            continue
+        if (
+            index + 1 < len(cues)
+            and start <= cues[index + 1].start() < end
+            and re.search(r"[.?!]\s", text[cue.end() : cues[index + 1].start()])
+        ):
+            continue  # asked, then answered with the cue again: the later cue starts the answer
         spans.append((start, end))
+    return spans
+
+
+def lower_case_spans(text: str) -> list[tuple[int, int]]:
+    """Before "all lower case": the words of its sentence (up to twelve) when the last ends an
+    address ("Stephen not Wilson 40 at Wilson family not Ned, all lower case"); a password or a
+    name said "all lower case" holds no domain end and is left alone."""
+    spans = []
+    for cue in _LOWER_CASE_CUE.finditer(text):
+        opening = max(text.rfind("\n", 0, cue.start()), *(text.rfind(p + " ", 0, cue.start()) for p in ".?!"))
+        sentence_start = max(opening + 1, cue.start() - 200)
+        words = list(re.finditer(r"\S+", text[sentence_start : cue.start()]))[-_CUE_WORDS:]
+        if not words or _address_end(words) != len(words) - 1:
+            continue
+        first = 0
+        while first < len(words) - 1 and words[first].group().lower().strip(",") in _LEADING_FILLERS:
+            first += 1
+        end_token = words[-1].group()
+        spans.append(
+            (
+                sentence_start + words[first].start(),
+                sentence_start + words[-1].start() + len(end_token.rstrip(".,;:!?\"')")),
+            )
+        )
     return spans
 
 
@@ -189,6 +236,7 @@ class SpokenEmailRecognizer(SpeechRecognizer):
             # first matches "email at john.smith", which is not an address
             position = match.end() if valid else match.start() + 1
         found += [(s, e, 0.7) for s, e in cued_email_spans(text)]
+        found += [(s, e, 0.7) for s, e in lower_case_spans(text)]
         merged: list[tuple[int, int, float]] = []
         for start, end, score in sorted(found):
             if merged and start < merged[-1][1]:

@@ -97,7 +97,42 @@ def test_context_decides_between_phone_and_ssn_for_nine_digits() -> None:
             "What email should we use? The email on file should be\ntom underscore whitfield at hotmail dot co dot uk.",
             "tom underscore whitfield at hotmail dot co dot uk",
         ),
-        ("Alpha Dot Jackson 48 at Jackson family dot net all lower case.", "48 at Jackson family dot net"),
+        # "all lower case" after it: the words of its sentence are the address
+        (
+            "Alpha Dot Jackson 48 at Jackson family dot net all lower case.",
+            "Alpha Dot Jackson 48 at Jackson family dot net",
+        ),
+        (
+            "you like the receipt by email.\nStephen not Wilson 40 at Wilson family not Ned, all lower case.",
+            "Stephen not Wilson 40 at Wilson family not Ned",
+        ),
+        ("The Dwemer 72 have lied not to go not UK All lower case", "Dwemer 72 have lied not to go not UK"),
+        # "email" before a dot is a label of the domain, not a cue that starts another address
+        ("My email is yellow dot with a current 71 at email dot com.", "yellow dot with a current 71 at email dot com"),
+        (
+            "My email is jellum dot with a card, seven, eight, one, that email dot com.",
+            "jellum dot with a card, seven, eight, one, that email dot com",
+        ),
+        # a top-level domain spelled after a spoken dot
+        (
+            "Please send the receipt to all in the underscore, pim, button, at mail dot, call dot, U-K.",
+            "all in the underscore, pim, button, at mail dot, call dot, U-K",
+        ),
+        # "or" before the address ends is a word recognition made of it
+        (
+            "You can email me at mate or lintvist\nat beatingtonit.com. No worries",
+            "mate or lintvist\nat beatingtonit.com",
+        ),
+        # the cue asked a question: the words of the answer count from the answer
+        (
+            "What email should we use?\nAnd it turned my result not to no 64, but it will not come, please.",
+            "turned my result not to no 64, but it will not come",
+        ),
+        # the cue repeated with no pause between: the address runs from the first
+        (
+            "that would be my partner, Marisol,\nsend it to my Peterson, send it to my Peterson, family.net, please,",
+            "my Peterson, send it to my Peterson, family.net",
+        ),
         # recognised: the fillers of the answer do not count against the words an address may take
         (
             "What email should we use?\nThe email on file should be Raphael and the store call. Click that here "
@@ -127,6 +162,8 @@ def test_emails_in_written_spoken_and_mangled_forms(text: str, address: str) -> 
         "my email is down again",
         "at least we tried dot com",
         "I'm at home dot com, then at the big office dot net",
+        "my password is maple castle, all lower case",  # no domain before "all lower case"
+        "the username is jsmith dot smith, all lower case",  # no top-level domain at its end
     ],
 )
 def test_at_and_dot_in_ordinary_speech_are_not_emails(text: str) -> None:
