@@ -19,7 +19,9 @@ from postprocess.recognizers.numbers import IDENTIFIER_DIGITS
 # "GB82 West 1,234,698 ...". A run starts with capitals or digits; a short capitalised word may
 # follow once digits have begun.
 _FIRST_TOKEN = r"[A-Z0-9]{1,6}(?!\w)"
-_NEXT_TOKEN = r"(?:[A-Z0-9]{1,6}|[A-Z][a-z]{1,4})(?!\w)"
+# "W" spelled as "double u", as recognition writes it ("N, double your B, K"), is one character.
+_DOUBLE_U = r"[Dd]ouble[ \t\-]?(?:[Uu]|[Yy]ou|[Yy]our)"
+_NEXT_TOKEN = rf"(?:[A-Z0-9]{{1,6}}|[A-Z][a-z]{{1,4}}|{_DOUBLE_U})(?!\w)"
 # Tokens are joined by spaces, commas, dashes or slashes, or by a dot with no space (a dot and a
 # space end a sentence: "... 1111. I really ...").
 _ACCOUNT_RUN = re.compile(rf"(?<![\w.@]){_FIRST_TOKEN}(?:(?:\s*[,\-/]?\s*|\.){_NEXT_TOKEN})+")
@@ -138,7 +140,8 @@ _TRAILING_CHAR = re.compile(r"(?:[ \t]*[,\-][ \t]*|[ \t]+)(?:[A-Za-z0-9]|to|too|
 class SpokenIbanRecognizer(SpeechRecognizer):
     """IBANs as speech recognition writes them: capitals and digit groups, any grouping.
 
-    A run of capital-letter and digit tokens with letters and at least ten digits is an account
+    A run of capital-letter and digit tokens ("double u" one of them: "N, double your B, K") with
+    letters and at least ten digits is an account
     number (spoken phone, card and SSN numbers hold no letters); the score is higher near a word
     such as "IBAN", "bank" or "account". Written IBANs are left to presidio's checksum recognizer.
     """
@@ -152,7 +155,7 @@ class SpokenIbanRecognizer(SpeechRecognizer):
             while run[:2] in ("I ", "A "):  # a sentence word, not a country code
                 start, run = start + 2, run[2:]
             run = _TRAILING_WORDS.sub("", run)
-            chars = re.sub(r"[^A-Z0-9]", "", run)
+            chars = re.sub(r"[^A-Z0-9]", "", re.sub(_DOUBLE_U, "W", run))
             if not re.search(r"[A-Z]", chars) or len(re.sub(r"\D", "", chars)) < _IBAN_MIN_DIGITS:
                 continue
             if len(chars) not in _IBAN_CHARS:

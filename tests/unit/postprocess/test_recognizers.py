@@ -310,6 +310,9 @@ def test_numbers_that_are_not_read_out_addresses(text: str) -> None:
         ("My count time is GBA2W EST1 2 3 4 5 6 8 7 6 5 4 3 2. Thank you.", "GBA2W EST1 2 3 4 5 6 8 7 6 5 4 3 2"),
         ("I is GB82 West 1,234,698,7,65432 Thank you", "GB82 West 1,234,698,7,65432"),
         ("send it to NL91 ABNA 0417 1643 00 today", "NL91 ABNA 0417 1643 00"),
+        # recognised: "W" spelled "double u" and written as words
+        ("The monitors are broad\n3, 2, 9, N, double your B, K\n6, 4, 1, 6, 1, 3, 3, 1, 9, 2, 6, 8, 1, 9\nWith cold",
+         "3, 2, 9, N, double your B, K\n6, 4, 1, 6, 1, 3, 3, 1, 9, 2, 6, 8, 1, 9"),
     ],
 )  # fmt: skip
 def test_ibans_in_the_groupings_recognition_produces(text: str, iban: str) -> None:
@@ -322,6 +325,7 @@ def test_ibans_in_the_groupings_recognition_produces(text: str, iban: str) -> No
         "Flight BA 2 9 0 leaves at 10 30 from gate B 12",  # letters, but too few digits
         "call 5 5 5 1 2 3 4 5 6 7 8 now",  # digits only: a phone number, not an account
         "In Q3 2024 we grew 15 percent across 12 countries and 300 cities",
+        "a double U-turn at 5 2 1 6 8 8 1 9 0 0 1",  # "double u" cannot open a run
     ],
 )
 def test_runs_that_are_not_ibans(text: str) -> None:
