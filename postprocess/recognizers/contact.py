@@ -2,7 +2,8 @@
 company.net"), and the residue recognition leaves of them after an email cue
 ("moderate.org. That temple mail.com", "pre-urunderscorcate mail.co.uk",
 "moderate-not-14-net-temple-mail-not-com"), and the words before "all lower case" that end in a
-domain ("Stephen not Wilson 40 at Wilson family not Ned, all lower case").
+domain ("Stephen not Wilson 40 at Wilson family not Ned, all lower case"), and after "email is" an
+address whose domain recognition lost ("yourself not Watson at the").
 
 Domains are checked against the public suffix list shipped with tldextract (never downloaded).
 """
@@ -107,7 +108,11 @@ def _address_end(words: list[re.Match[str]]) -> int:
     last = -1
     for i, word in enumerate(words):
         token = word.group()
-        if host_shaped(token) or (i > 0 and _spoken_tld(token, words[i - 1].group())):
+        if (
+            host_shaped(token)
+            or ("@" in token and host_shaped(token.rsplit("@", 1)[1]))  # "jane.doe@example.org"
+            or (i > 0 and _spoken_tld(token, words[i - 1].group()))
+        ):
             last = i
     return last
 
@@ -203,6 +208,42 @@ def lower_case_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# The words that join the parts of an address read out, by kind: dots, the "at", other separators.
+_SEPARATOR_KINDS = {"dot": 0, "not": 0, "period": 0, "at": 1, "underscore": 2, "dash": 2, "hyphen": 2}
+
+
+def separated_spans(text: str) -> list[tuple[int, int]]:
+    """After "email is" (not "send it to"), the words of its sentence up to the word after the last
+    separator, when separators of two kinds come after a first word ("yourself not Watson at the",
+    "backland underscore with a curve hat with a curve family not that."): an address read out
+    whose domain recognition lost or turned into words. "My email is down again" has none; one kind
+    alone ("in the list, not in that list") is speech."""
+    spans = []
+    for cue in _EMAIL_CUE.finditer(text):
+        if "mail" not in cue.group().lower():
+            continue
+        words: list[re.Match[str]] = []
+        for word in re.finditer(r"\S+", text[cue.end() : cue.end() + 200]):
+            if len(words) >= _CUE_WORDS:
+                break
+            words.append(word)
+            if re.search(r"[.?!]$", word.group()) or text.startswith("\n", cue.end() + word.end()):
+                break
+        first = 0
+        while first < len(words) and words[first].group().lower().strip(",") in _LEADING_FILLERS:
+            first += 1
+        separators = [
+            i for i in range(first + 1, len(words)) if words[i].group().lower().strip(",.?!") in _SEPARATOR_KINDS
+        ]
+        kinds = {_SEPARATOR_KINDS[words[i].group().lower().strip(",.?!")] for i in separators}
+        if len(kinds) < 2:
+            continue
+        last = words[min(separators[-1] + 1, len(words) - 1)]
+        end = cue.end() + last.start() + len(last.group().rstrip(".,;:!?\"')"))
+        spans.append((cue.end() + words[first].start(), end))
+    return spans
+
+
 def _common_word(token: str) -> bool:
     """A word of ordinary speech, which no address holds ("for", "the", "bills" after one)."""
     return token.strip(".,;:!?\"'()").lower() in STOP_WORDS
@@ -237,6 +278,7 @@ class SpokenEmailRecognizer(SpeechRecognizer):
             position = match.end() if valid else match.start() + 1
         found += [(s, e, 0.7) for s, e in cued_email_spans(text)]
         found += [(s, e, 0.7) for s, e in lower_case_spans(text)]
+        found += [(s, e, 0.6) for s, e in separated_spans(text)]
         merged: list[tuple[int, int, float]] = []
         for start, end, score in sorted(found):
             if merged and start < merged[-1][1]:

@@ -128,6 +128,15 @@ def test_context_decides_between_phone_and_ssn_for_nine_digits() -> None:
             "What email should we use?\nAnd it turned my result not to no 64, but it will not come, please.",
             "turned my result not to no 64, but it will not come",
         ),
+        # separators of two kinds after "email is": an address whose domain recognition lost
+        (
+            "Would you like the receipt by email? My email is yourself not Watson at the\nand the last four",
+            "yourself not Watson at the",
+        ),
+        (
+            "My e-mail is backland underscore with a curve hat with a curve family not that.\nIs anyone else",
+            "backland underscore with a curve hat with a curve family not that",
+        ),
         # the cue repeated with no pause between: the address runs from the first
         (
             "that would be my partner, Marisol,\nsend it to my Peterson, send it to my Peterson, family.net, please,",
@@ -164,6 +173,8 @@ def test_emails_in_written_spoken_and_mangled_forms(text: str, address: str) -> 
         "I'm at home dot com, then at the big office dot net",
         "my password is maple castle, all lower case",  # no domain before "all lower case"
         "the username is jsmith dot smith, all lower case",  # no top-level domain at its end
+        "my email is not working at the moment",  # "not" first, then "at": one separator kind after it
+        "The email on file should be in the list, not in that list, family, not in it.",
     ],
 )
 def test_at_and_dot_in_ordinary_speech_are_not_emails(text: str) -> None:
@@ -427,3 +438,11 @@ def test_a_name_spelled_right_after_it_is_the_name() -> None:
         ("PERSON", "PHM"),
     ]
     assert found(IntroducedNameRecognizer(), "My name is Dylan Adams, that's OK.") == [("PERSON", "Dylan Adams")]
+
+
+def test_an_or_after_an_address_that_ended_starts_another() -> None:
+    text = "write to jane.doe@example.org or jane dot doe at example dot net"
+    assert found(SpokenEmailRecognizer(), text) == [
+        ("EMAIL_ADDRESS", "jane.doe@example.org"),
+        ("EMAIL_ADDRESS", "jane dot doe at example dot net"),
+    ]
