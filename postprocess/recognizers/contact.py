@@ -54,6 +54,7 @@ _EMAIL_CUE = re.compile(
 _CUE_WORDS = 12
 # Words between an email cue and the address ("the email on file should be …").
 _LEADING_FILLERS = word_set("at is me on by to file should would will be it it's the please that's and")
+_REPEAT_REACH = 50  # characters from a cue to its repeat when recognition wrote the same words again
 _CUE_BREAKS = 3  # sentence breaks recognition put inside an address ("John. Smith. An example.com.")
 # A token ending in a top-level domain joined by dashes or dots, as recognition writes "dot com"
 # misheard ("…-temple-mail-not-com"), or a spoken "dot com" / "not com".
@@ -132,8 +133,10 @@ def cued_email_spans(text: str) -> list[tuple[int, int]]:
     after the fillers that open the answer, counted afresh after a question, across at most three
     sentence breaks, not past an "or" once an address has ended): what recognition made of an
     address read out. A cue repeated after a sentence break ("What email should we use? The email
-    on file should be …") leaves the span to the later one."""
-    spans = []
+    on file should be …") leaves the span to the later one; a cue and the words after it that
+    recognition wrote again ("send it to my Peterson, send it to my Peterson, family.net") start
+    the span of the repeat when their own words reach no address end."""
+    spans: dict[int, tuple[int, int]] = {}
     cues = list(_EMAIL_CUE.finditer(text))
     for index, cue in enumerate(cues):
         words: list[re.Match[str]] = []
@@ -180,8 +183,18 @@ def cued_email_spans(text: str) -> list[tuple[int, int]]:
             and re.search(r"[.?!]\s", text[cue.end() : cues[index + 1].start()])
         ):
             continue  # asked, then answered with the cue again: the later cue starts the answer
-        spans.append((start, end))
-    return spans
+        spans[index] = (start, end)
+    for index in range(len(cues) - 2, -1, -1):
+        repeated = text[cues[index].start() : cues[index + 1].start()]
+        if (
+            index not in spans
+            and index + 1 in spans
+            and len(repeated) <= _REPEAT_REACH
+            and text[cues[index + 1].start() :].lower().startswith(repeated.lower())
+        ):
+            # the same words again ("send it to my Peterson, send it to my Peterson, …"): a loop
+            spans[index] = (cues[index].end(), spans[index + 1][1])
+    return sorted(spans.values())
 
 
 def lower_case_spans(text: str) -> list[tuple[int, int]]:

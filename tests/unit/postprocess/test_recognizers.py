@@ -142,6 +142,11 @@ def test_context_decides_between_phone_and_ssn_for_nine_digits() -> None:
             "that would be my partner, Marisol,\nsend it to my Peterson, send it to my Peterson, family.net, please,",
             "my Peterson, send it to my Peterson, family.net",
         ),
+        # repeated three times: the twelve words of the first reach no domain, the repeat does
+        (
+            "send it to my Peterson, send it to my Peterson, send it to my Peterson, family.net, please,",
+            "my Peterson, send it to my Peterson, send it to my Peterson, family.net",
+        ),
         # recognised: the fillers of the answer do not count against the words an address may take
         (
             "What email should we use?\nThe email on file should be Raphael and the store call. Click that here "
@@ -173,6 +178,7 @@ def test_emails_in_written_spoken_and_mangled_forms(text: str, address: str) -> 
         "I'm at home dot com, then at the big office dot net",
         "my password is maple castle, all lower case",  # no domain before "all lower case"
         "the username is jsmith dot smith, all lower case",  # no top-level domain at its end
+        "send it to my office. Send it to the shop",  # repeated cue, no address end
         "my email is not working at the moment",  # "not" first, then "at": one separator kind after it
         "The email on file should be in the list, not in that list, family, not in it.",
     ],
