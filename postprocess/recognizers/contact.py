@@ -1,7 +1,9 @@
 """Email addresses: written, spoken ("jane dot doe at example dot com"), half of each ("name at
 company.net"), and the residue recognition leaves of them after an email cue
 ("moderate.org. That temple mail.com", "pre-urunderscorcate mail.co.uk",
-"moderate-not-14-net-temple-mail-not-com").
+"moderate-not-14-net-temple-mail-not-com"), and the words before "all lower case" that end in a
+domain ("Stephen not Wilson 40 at Wilson family not Ned, all lower case"), and after "email is" an
+address whose domain recognition lost ("yourself not Watson at the").
 
 Domains are checked against the public suffix list shipped with tldextract (never downloaded).
 """
@@ -41,21 +43,31 @@ _NOT_LOCAL_PART = word_set(
 )
 _EMAIL_CONTEXT = re.compile(r"\b(?:e-?mail|address|reach|write|contact|send)\b", re.IGNORECASE)
 # An email cue and the fillers after it: "my email is", "by email at", "reach me at", "send it to".
+# "email" followed by a dot is a label of the address ("seventy one at email dot com"), not its cue.
 _EMAIL_CUE = re.compile(
-    r"\b(?:e-?mail(?:[ \t]+address)?(?:[ \t]+(?:is|was|at|on|me[ \t]+(?:at|on)))?|e-?mail's|"
+    r"\b(?:e-?mail(?![ \t]+(?:dot|period)\b|\.\w)(?:[ \t]+address)?"
+    r"(?:[ \t]+(?:is|was|at|on|me[ \t]+(?:at|on)))?|e-?mail's|"
     r"reach[ \t]+me[ \t]+(?:at|on)|write[ \t]+to(?:[ \t]+me[ \t]+at)?|contact[ \t]+me[ \t]+(?:at|on)|"
     r"send[ \t]+(?:it|them|that|this|me[ \t]+\w+|the[ \t]+\w+|a[ \t]+\w+)?[ \t]*to)[ \t]*:?[ \t]*",
     re.IGNORECASE,
 )
 _CUE_WORDS = 12
 # Words between an email cue and the address ("the email on file should be …").
-_LEADING_FILLERS = word_set("at is me on by to file should would will be it it's the please that's")
+_LEADING_FILLERS = word_set("at is me on by to file should would will be it it's the please that's and")
+_REPEAT_REACH = 50  # characters from a cue to its repeat when recognition wrote the same words again
 _CUE_BREAKS = 3  # sentence breaks recognition put inside an address ("John. Smith. An example.com.")
 # A token ending in a top-level domain joined by dashes or dots, as recognition writes "dot com"
 # misheard ("…-temple-mail-not-com"), or a spoken "dot com" / "not com".
 _TLD = r"(?:com|come|net|org|edu|gov|io|co[.\-]uk|uk|ie|ca|au|de|fr|info|biz|me|us)"
 _GLUED_TLD = re.compile(rf"[A-Za-z0-9][\w.\-]*[.\-]{_TLD}", re.IGNORECASE)
 _SPOKEN_TLD = re.compile(rf"(?:dot|not|dots|period)[ \t]+{_TLD}\b", re.IGNORECASE)
+# After a spoken "dot", a top-level domain also as recognition writes it: spelled out ("dot, U-K",
+# "dot u.k.") or heard as a word ("not Ned" for "dot net"; "not come" is in ``_TLD``).
+_HEARD_TLD = re.compile(rf"{_TLD}|ned", re.IGNORECASE)
+_SPOKEN_DOTS = ("dot", "not", "dots", "period")
+# Said right after an address read out, which is what the words before it are: "… family not Ned,
+# all lower case." The address is the words before it in its sentence.
+_LOWER_CASE_CUE = re.compile(r"[ \t]*,?[ \t]*\b(?:all[ \t]+)?(?:in[ \t]+)?lower[ \t\-]?case\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -97,22 +109,34 @@ def _address_end(words: list[re.Match[str]]) -> int:
     last = -1
     for i, word in enumerate(words):
         token = word.group()
-        if host_shaped(token) or (
-            i > 0
-            and re.fullmatch(_TLD, token.strip(".,;:!?"), re.IGNORECASE)
-            and words[i - 1].group().lower() in ("dot", "not", "dots", "period")
+        if (
+            host_shaped(token)
+            or ("@" in token and host_shaped(token.rsplit("@", 1)[1]))  # "jane.doe@example.org"
+            or (i > 0 and _spoken_tld(token, words[i - 1].group()))
         ):
             last = i
     return last
 
 
+def _spoken_tld(token: str, previous: str) -> bool:
+    """True for a top-level domain after a spoken "dot" ("dot com", "dot, U-K", "not Ned")."""
+    if previous.lower().strip(",;:") not in _SPOKEN_DOTS:
+        return False
+    token = token.strip(".,;:!?")
+    letters = re.split(r"[.\-]", token)
+    spelled = "".join(letters) if all(len(letter) == 1 for letter in letters) else token
+    return _HEARD_TLD.fullmatch(token) is not None or _HEARD_TLD.fullmatch(spelled) is not None
+
+
 def cued_email_spans(text: str) -> list[tuple[int, int]]:
     """After an email cue, the words up to the last one that ends an address (within twelve words
-    after the fillers that open the answer, across at most three sentence breaks, not past an
-    "or"): what recognition made of an address
-    read out. A cue repeated before the address ("What email should we use? The email on file
-    should be …") leaves the span to the later one."""
-    spans = []
+    after the fillers that open the answer, counted afresh after a question, across at most three
+    sentence breaks, not past an "or" once an address has ended): what recognition made of an
+    address read out. A cue repeated after a sentence break ("What email should we use? The email
+    on file should be …") leaves the span to the later one; a cue and the words after it that
+    recognition wrote again ("send it to my Peterson, send it to my Peterson, family.net") start
+    the span of the repeat when their own words reach no address end."""
+    spans: dict[int, tuple[int, int]] = {}
     cues = list(_EMAIL_CUE.finditer(text))
     for index, cue in enumerate(cues):
         words: list[re.Match[str]] = []
@@ -123,8 +147,11 @@ def cued_email_spans(text: str) -> list[tuple[int, int]]:
             words.append(word)
             # the fillers that open the answer are not words of the address ("should be …")
             counted += counted > 0 or word.group().lower().strip(",") not in _LEADING_FILLERS
-            if word.group().lower() == "or":
-                break  # "… or jane dot doe at …": another address
+            if word.group().lower() == "or" and _address_end(words) >= 0:
+                break  # "… dot com or jane dot doe at …": another address; before an address
+                # ends, "or" is a word recognition made of it ("mate or lintvist at …")
+            if word.group().endswith("?"):
+                counted = 0  # the cue asked ("What email should we use?"): the answer starts here
             if re.search(r"[.?!]$", word.group()) and not host_shaped(word.group()):
                 breaks += 1
                 if breaks > _CUE_BREAKS:
@@ -150,9 +177,83 @@ def cued_email_spans(text: str) -> list[tuple[int, int]]:
         end_token = words[last].group()
         end = cue.end() + words[last].start() + len(end_token.rstrip(".,;:!?\"')"))
         start = cue.end() + words[first].start()
-        if index + 1 < len(cues) and start <= cues[index + 1].start() < end:
+        if (
+            index + 1 < len(cues)
+            and start <= cues[index + 1].start() < end
+            and re.search(r"[.?!]\s", text[cue.end() : cues[index + 1].start()])
+        ):
+            continue  # asked, then answered with the cue again: the later cue starts the answer
+        spans[index] = (start, end)
+    for index in range(len(cues) - 2, -1, -1):
+        repeated = text[cues[index].start() : cues[index + 1].start()]
+        if (
+            index not in spans
+            and index + 1 in spans
+            and len(repeated) <= _REPEAT_REACH
+            and text[cues[index + 1].start() :].lower().startswith(repeated.lower())
+        ):
+            # the same words again ("send it to my Peterson, send it to my Peterson, …"): a loop
+            spans[index] = (cues[index].end(), spans[index + 1][1])
+    return sorted(spans.values())
+
+
+def lower_case_spans(text: str) -> list[tuple[int, int]]:
+    """Before "all lower case": the words of its sentence (up to twelve) when the last ends an
+    address ("Stephen not Wilson 40 at Wilson family not Ned, all lower case"); a password or a
+    name said "all lower case" holds no domain end and is left alone."""
+    spans = []
+    for cue in _LOWER_CASE_CUE.finditer(text):
+        opening = max(text.rfind("\n", 0, cue.start()), *(text.rfind(p + " ", 0, cue.start()) for p in ".?!"))
+        sentence_start = max(opening + 1, cue.start() - 200)
+        words = list(re.finditer(r"\S+", text[sentence_start : cue.start()]))[-_CUE_WORDS:]
+        if not words or _address_end(words) != len(words) - 1:
             continue
-        spans.append((start, end))
+        first = 0
+        while first < len(words) - 1 and words[first].group().lower().strip(",") in _LEADING_FILLERS:
+            first += 1
+        end_token = words[-1].group()
+        spans.append(
+            (
+                sentence_start + words[first].start(),
+                sentence_start + words[-1].start() + len(end_token.rstrip(".,;:!?\"')")),
+            )
+        )
+    return spans
+
+
+# The words that join the parts of an address read out, by kind: dots, the "at", other separators.
+_SEPARATOR_KINDS = {"dot": 0, "not": 0, "period": 0, "at": 1, "underscore": 2, "dash": 2, "hyphen": 2}
+
+
+def separated_spans(text: str) -> list[tuple[int, int]]:
+    """After "email is" (not "send it to"), the words of its sentence up to the word after the last
+    separator, when separators of two kinds come after a first word ("yourself not Watson at the",
+    "backland underscore with a curve hat with a curve family not that."): an address read out
+    whose domain recognition lost or turned into words. "My email is down again" has none; one kind
+    alone ("in the list, not in that list") is speech."""
+    spans = []
+    for cue in _EMAIL_CUE.finditer(text):
+        if "mail" not in cue.group().lower():
+            continue
+        words: list[re.Match[str]] = []
+        for word in re.finditer(r"\S+", text[cue.end() : cue.end() + 200]):
+            if len(words) >= _CUE_WORDS:
+                break
+            words.append(word)
+            if re.search(r"[.?!]$", word.group()) or text.startswith("\n", cue.end() + word.end()):
+                break
+        first = 0
+        while first < len(words) and words[first].group().lower().strip(",") in _LEADING_FILLERS:
+            first += 1
+        separators = [
+            i for i in range(first + 1, len(words)) if words[i].group().lower().strip(",.?!") in _SEPARATOR_KINDS
+        ]
+        kinds = {_SEPARATOR_KINDS[words[i].group().lower().strip(",.?!")] for i in separators}
+        if len(kinds) < 2:
+            continue
+        last = words[min(separators[-1] + 1, len(words) - 1)]
+        end = cue.end() + last.start() + len(last.group().rstrip(".,;:!?\"')"))
+        spans.append((cue.end() + words[first].start(), end))
     return spans
 
 
@@ -189,6 +290,8 @@ class SpokenEmailRecognizer(SpeechRecognizer):
             # first matches "email at john.smith", which is not an address
             position = match.end() if valid else match.start() + 1
         found += [(s, e, 0.7) for s, e in cued_email_spans(text)]
+        found += [(s, e, 0.7) for s, e in lower_case_spans(text)]
+        found += [(s, e, 0.6) for s, e in separated_spans(text)]
         merged: list[tuple[int, int, float]] = []
         for start, end, score in sorted(found):
             if merged and start < merged[-1][1]:

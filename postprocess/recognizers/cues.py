@@ -91,7 +91,13 @@ CUES: dict[str, tuple[str, ...]] = {
     # also as recognition writes "postcode" ("post-coed", "post coat", "post called")
     "POSTAL_CODE": (r"zip(?: code)?", r"post[ \-]?(?:code|coed|coat|called|cove)", r"postal code"),
     "IBAN_CODE": (r"iban", r"i[ -]ban"),
-    "SWIFT_CODE": (r"swift(?: code)?", r"bic(?: code)?"),
+    # also as recognition writes "SWIFT code" ("swift coat", "swift, cold", "Swift called", "with
+    # code", "With cold"); "with" alone is not one
+    "SWIFT_CODE": (
+        r"swift,?(?: (?:code|coat|cold|called))?",
+        r"with,? (?:code|coat|cold)",
+        r"bic(?: code)?",
+    ),
     "IP_ADDRESS": (r"ip(?: address)?", r"i\.p\.(?: address)?"),
     "ID_NUMBER": (
         r"(?:policy|claim|member(?:ship)?|customer|employee|staff|reference|case|tax|badge|student|patient|"

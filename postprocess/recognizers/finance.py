@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from postprocess.recognizers.base import CONTEXT_WINDOW, SpeechRecognizer, before, overlaps
-from postprocess.recognizers.chains import Chain, code_chains, digit_chains
+from postprocess.recognizers.chains import WEAK_TOKENS, Chain, code_chains, digit_chains
 from postprocess.recognizers.cues import CueIndex, cue_index
 from postprocess.recognizers.numbers import IDENTIFIER_DIGITS
 
@@ -19,7 +19,9 @@ from postprocess.recognizers.numbers import IDENTIFIER_DIGITS
 # "GB82 West 1,234,698 ...". A run starts with capitals or digits; a short capitalised word may
 # follow once digits have begun.
 _FIRST_TOKEN = r"[A-Z0-9]{1,6}(?!\w)"
-_NEXT_TOKEN = r"(?:[A-Z0-9]{1,6}|[A-Z][a-z]{1,4})(?!\w)"
+# "W" spelled as "double u", as recognition writes it ("N, double your B, K"), is one character.
+_DOUBLE_U = r"[Dd]ouble[ \t\-]?(?:[Uu]|[Yy]ou|[Yy]our)"
+_NEXT_TOKEN = rf"(?:[A-Z0-9]{{1,6}}|[A-Z][a-z]{{1,4}}|{_DOUBLE_U})(?!\w)"
 # Tokens are joined by spaces, commas, dashes or slashes, or by a dot with no space (a dot and a
 # space end a sentence: "... 1111. I really ...").
 _ACCOUNT_RUN = re.compile(rf"(?<![\w.@]){_FIRST_TOKEN}(?:(?:\s*[,\-/]?\s*|\.){_NEXT_TOKEN})+")
@@ -123,12 +125,23 @@ _IBAN_HEAD = re.compile(r"[A-Z]{2}\d{1,2}")  # a check digit may be lost
 _HEAD_REACH = 25  # characters between an IBAN's country code and check digits and the rest of it
 SWIFT = re.compile(r"[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?")
 PARTIAL = range(4, 12)  # characters of a SWIFT code recognition garbled, right after its cue
+SWIFT_MAX = 11
+# Between a SWIFT cue and what recognition kept of the code: fillers, then at most a few short
+# words it made of the code's first characters ("B and B, B, E, 2, X, X", "N, double your B, K, …",
+# "N-doll U-B-K-…", "in tunnel, U-B-K": "N", "double u" heard as words), in the cue's sentence.
+_SWIFT_FILLERS = re.compile(r"(?:[\s,:\-]|\b(?:is|it's|was|the|code|number)\b)*", re.IGNORECASE)
+_GARBLED_START = re.compile(r"[^.?!\n]{1,20}")
+_GARBLED_WORDS = 3
+# A spelled character after what recognition kept of a code, written lowercase or as a word ("…
+# G-B, 2, l."): part of the code while it has no more than eleven characters.
+_TRAILING_CHAR = re.compile(r"(?:[ \t]*[,\-][ \t]*|[ \t]+)(?:[A-Za-z0-9]|to|too|for)(?![\w'’])")
 
 
 class SpokenIbanRecognizer(SpeechRecognizer):
     """IBANs as speech recognition writes them: capitals and digit groups, any grouping.
 
-    A run of capital-letter and digit tokens with letters and at least ten digits is an account
+    A run of capital-letter and digit tokens ("double u" one of them: "N, double your B, K") with
+    letters and at least ten digits is an account
     number (spoken phone, card and SSN numbers hold no letters); the score is higher near a word
     such as "IBAN", "bank" or "account". Written IBANs are left to presidio's checksum recognizer.
     """
@@ -142,7 +155,7 @@ class SpokenIbanRecognizer(SpeechRecognizer):
             while run[:2] in ("I ", "A "):  # a sentence word, not a country code
                 start, run = start + 2, run[2:]
             run = _TRAILING_WORDS.sub("", run)
-            chars = re.sub(r"[^A-Z0-9]", "", run)
+            chars = re.sub(r"[^A-Z0-9]", "", re.sub(_DOUBLE_U, "W", run))
             if not re.search(r"[A-Z]", chars) or len(re.sub(r"\D", "", chars)) < _IBAN_MIN_DIGITS:
                 continue
             if len(chars) not in _IBAN_CHARS:
@@ -189,7 +202,9 @@ _LOWER_SPELLED = re.compile(
 
 class SwiftCodeRecognizer(SpeechRecognizer):
     """SWIFT/BIC codes (8 or 11 capitals and digits: bank, country, location, branch) after a
-    "SWIFT" or "BIC" cue, spelled out or written ("N W B K G B 2 L", "COBADEFFXXX"); with no cue
+    "SWIFT" or "BIC" cue, spelled out or written ("N W B K G B 2 L", "COBADEFFXXX"), or what
+    recognition kept of one after the cue, with the few words it made of the first characters
+    ("With cold N, double your B, K, G, B, 2, L") and the characters spelled after it; with no cue
     (recognition garbles "SWIFT" too: "with code"), a code spelled character by character that has
     the exact shape, a known country and a digit in its location part ("N-W-B-K-G-B-2-L"); "BIC"
     as recognition writes it ("big", "mid-") before a code spelled out; single characters written
@@ -244,12 +259,35 @@ class SwiftCodeRecognizer(SpeechRecognizer):
             start = chain.groups[first][0]
             if cues.nearest(start, 40, swift) is None:
                 continue
+            rest = chain.part(first, len(chain.groups) - 1)
             for last in range(len(chain.groups) - 1, first - 1, -1):
                 if SWIFT.fullmatch(chain.part(first, last).code):
-                    return start, chain.groups[last][1]
-            if (
-                cues.nearest(start, 25, swift) is not None
-                and len(chain.part(first, len(chain.groups) - 1).code) in PARTIAL
-            ):
-                return start, chain.end  # part of a code recognition garbled ("B K G B 2 L")
+                    # characters spelled after the code's shape, up to eleven, are recognition's
+                    # too ("SOD, I-E-F-F-I-0-0": a character lost, not an 8-character code and "00")
+                    return start, chain.end if len(rest.code) <= SWIFT_MAX else chain.groups[last][1]
+            cue = cues.nearest(start, 25, swift)
+            if cue is not None and len(rest.code) in PARTIAL:
+                # part of a code recognition garbled ("B K G B 2 L"), with its garbled start and end
+                return _garbled_start(chain.text, cue.end, start), _trailing_end(chain.text, chain.end, len(rest.code))
         return None
+
+
+def _garbled_start(text: str, cue_end: int, start: int) -> int:
+    """The start of a code moved back over the few words recognition made of its first characters,
+    between the cue's fillers and ``start`` ("swift code is B and B, B, E, 2, X, X" starts at the
+    first "B"); ``start`` when more than that stands between."""
+    fillers = _SWIFT_FILLERS.match(text, cue_end, start)
+    opening = fillers.end() if fillers else cue_end
+    between = text[opening:start]
+    if opening < start and _GARBLED_START.fullmatch(between) and len(between.split()) <= _GARBLED_WORDS:
+        return opening
+    return start
+
+
+def _trailing_end(text: str, end: int, characters: int) -> int:
+    """The end of a code moved on over the characters spelled after it, up to eleven in all."""
+    while characters < SWIFT_MAX and (more := _TRAILING_CHAR.match(text, end)):
+        token = more.group().strip(" \t,-")
+        characters += len(WEAK_TOKENS.get(token.lower(), token))
+        end = more.end()
+    return end

@@ -75,10 +75,38 @@ def test_numbers_after_a_car_s_make_and_model_are_not_its_plate(text: str) -> No
         ("BIC C O B A D E F F X X X please", "C O B A D E F F X X X"),
         ("the swift code is NWBKGB2L", "NWBKGB2L"),
         ("Swift, code, B K G B two L", "B K G B two L"),  # the start lost in recognition
+        # the cue as recognition writes it ("with code", "With cold", "Swift called", "swift, cold")
+        ("abroad to GB2, 9, N, W, B, K, 6, 0, with code\nN, W, B, K, GB2, L. Please send", "N, W, B, K, GB2, L"),
+        ("with code, N, W, B, K,\nGb2L, please send the receipt", "N, W, B, K,\nGb2L"),
+        # the words recognition made of the first characters ("double u" as "double your", "doll U",
+        # "N" as "in"), and a last character written lowercase
+        ("With cold N, double your B, K, G, B, 2, L", "N, double your B, K, G, B, 2, L"),
+        ("Swift called N-doll U-B-K-G-B-2-L", "N-doll U-B-K-G-B-2-L"),
+        ("one, nine, swift, cold, in tunnel, U-B-K, G-B, two, l.", "in tunnel, U-B-K, G-B, two, l"),
+        ("going, the swift code is B and B, B, E, 2, X, X, and mid-iron is", "B and B, B, E, 2, X, X"),
+        # characters spelled after the shape of a code, up to eleven, belong to it
+        ("the\nwith code in SOD, I-E-F-F-I-0-0.\nWhat's your claim number?", "SOD, I-E-F-F-I-0-0"),
     ],
 )
 def test_swift_codes_after_their_cue(text: str, code: str) -> None:
     assert found(SwiftCodeRecognizer(), text) == [("SWIFT_CODE", code)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I signed in with code 4 4 1 2 and it worked",  # "with code" and digits only
+        "I came down with cold and flu, then the big game",
+    ],
+)
+def test_what_follows_a_heard_swift_cue_loosely_is_left_alone(text: str) -> None:
+    assert found(SwiftCodeRecognizer(), text) == []
+
+
+def test_words_between_a_swift_cue_and_its_code_are_not_part_of_it() -> None:
+    # four words, or a sentence break, between: speech, not the garbled start of the code
+    assert found(SwiftCodeRecognizer(), "the swift code, as on my card, B K G B 2 L") == [("SWIFT_CODE", "B K G B 2 L")]
+    assert found(SwiftCodeRecognizer(), "swift code. So it's B K G B 2 L") == [("SWIFT_CODE", "B K G B 2 L")]
 
 
 @pytest.mark.parametrize(

@@ -98,7 +98,56 @@ def test_context_decides_between_phone_and_ssn_for_nine_digits() -> None:
             "What email should we use? The email on file should be\ntom underscore whitfield at hotmail dot co dot uk.",
             "tom underscore whitfield at hotmail dot co dot uk",
         ),
-        ("Alpha Dot Jackson 48 at Jackson family dot net all lower case.", "48 at Jackson family dot net"),
+        # "all lower case" after it: the words of its sentence are the address
+        (
+            "Alpha Dot Jackson 48 at Jackson family dot net all lower case.",
+            "Alpha Dot Jackson 48 at Jackson family dot net",
+        ),
+        (
+            "you like the receipt by email.\nStephen not Wilson 40 at Wilson family not Ned, all lower case.",
+            "Stephen not Wilson 40 at Wilson family not Ned",
+        ),
+        ("The Dwemer 72 have lied not to go not UK All lower case", "Dwemer 72 have lied not to go not UK"),
+        # "email" before a dot is a label of the domain, not a cue that starts another address
+        ("My email is yellow dot with a current 71 at email dot com.", "yellow dot with a current 71 at email dot com"),
+        (
+            "My email is jellum dot with a card, seven, eight, one, that email dot com.",
+            "jellum dot with a card, seven, eight, one, that email dot com",
+        ),
+        # a top-level domain spelled after a spoken dot
+        (
+            "Please send the receipt to all in the underscore, pim, button, at mail dot, call dot, U-K.",
+            "all in the underscore, pim, button, at mail dot, call dot, U-K",
+        ),
+        # "or" before the address ends is a word recognition made of it
+        (
+            "You can email me at mate or lintvist\nat beatingtonit.com. No worries",
+            "mate or lintvist\nat beatingtonit.com",
+        ),
+        # the cue asked a question: the words of the answer count from the answer
+        (
+            "What email should we use?\nAnd it turned my result not to no 64, but it will not come, please.",
+            "turned my result not to no 64, but it will not come",
+        ),
+        # separators of two kinds after "email is": an address whose domain recognition lost
+        (
+            "Would you like the receipt by email? My email is yourself not Watson at the\nand the last four",
+            "yourself not Watson at the",
+        ),
+        (
+            "My e-mail is backland underscore with a curve hat with a curve family not that.\nIs anyone else",
+            "backland underscore with a curve hat with a curve family not that",
+        ),
+        # the cue repeated with no pause between: the address runs from the first
+        (
+            "that would be my partner, Marisol,\nsend it to my Peterson, send it to my Peterson, family.net, please,",
+            "my Peterson, send it to my Peterson, family.net",
+        ),
+        # repeated three times: the twelve words of the first reach no domain, the repeat does
+        (
+            "send it to my Peterson, send it to my Peterson, send it to my Peterson, family.net, please,",
+            "my Peterson, send it to my Peterson, send it to my Peterson, family.net",
+        ),
         # recognised: the fillers of the answer do not count against the words an address may take
         (
             "What email should we use?\nThe email on file should be Raphael and the store call. Click that here "
@@ -128,6 +177,11 @@ def test_emails_in_written_spoken_and_mangled_forms(text: str, address: str) -> 
         "my email is down again",
         "at least we tried dot com",
         "I'm at home dot com, then at the big office dot net",
+        "my password is maple castle, all lower case",  # no domain before "all lower case"
+        "the username is jsmith dot smith, all lower case",  # no top-level domain at its end
+        "send it to my office. Send it to the shop",  # repeated cue, no address end
+        "my email is not working at the moment",  # "not" first, then "at": one separator kind after it
+        "The email on file should be in the list, not in that list, family, not in it.",
     ],
 )
 def test_at_and_dot_in_ordinary_speech_are_not_emails(text: str) -> None:
@@ -283,6 +337,9 @@ def test_numbers_that_are_not_read_out_addresses(text: str) -> None:
         ("My count time is GBA2W EST1 2 3 4 5 6 8 7 6 5 4 3 2. Thank you.", "GBA2W EST1 2 3 4 5 6 8 7 6 5 4 3 2"),
         ("I is GB82 West 1,234,698,7,65432 Thank you", "GB82 West 1,234,698,7,65432"),
         ("send it to NL91 ABNA 0417 1643 00 today", "NL91 ABNA 0417 1643 00"),
+        # recognised: "W" spelled "double u" and written as words
+        ("The monitors are broad\n3, 2, 9, N, double your B, K\n6, 4, 1, 6, 1, 3, 3, 1, 9, 2, 6, 8, 1, 9\nWith cold",
+         "3, 2, 9, N, double your B, K\n6, 4, 1, 6, 1, 3, 3, 1, 9, 2, 6, 8, 1, 9"),
     ],
 )  # fmt: skip
 def test_ibans_in_the_groupings_recognition_produces(text: str, iban: str) -> None:
@@ -295,6 +352,7 @@ def test_ibans_in_the_groupings_recognition_produces(text: str, iban: str) -> No
         "Flight BA 2 9 0 leaves at 10 30 from gate B 12",  # letters, but too few digits
         "call 5 5 5 1 2 3 4 5 6 7 8 now",  # digits only: a phone number, not an account
         "In Q3 2024 we grew 15 percent across 12 countries and 300 cities",
+        "a double U-turn at 5 2 1 6 8 8 1 9 0 0 1",  # "double u" cannot open a run
     ],
 )
 def test_runs_that_are_not_ibans(text: str) -> None:
@@ -417,3 +475,11 @@ def test_common_words_are_trimmed_from_names_unless_only_a_name_can_stand_there(
     start = text.index(name)
     span = trim_name_span(text, start, start + len(name))
     assert (text[span[0] : span[1]] if span else None) == kept
+
+
+def test_an_or_after_an_address_that_ended_starts_another() -> None:
+    text = "write to jane.doe@example.org or jane dot doe at example dot net"
+    assert found(SpokenEmailRecognizer(), text) == [
+        ("EMAIL_ADDRESS", "jane.doe@example.org"),
+        ("EMAIL_ADDRESS", "jane dot doe at example dot net"),
+    ]
