@@ -80,22 +80,22 @@ def test_the_development_range_is_recognition_of_every_seed_in_many_voices() -> 
 
 def test_the_development_range_does_not_regress(development: Scores) -> None:
     assert development.long_leaks <= 1  # a value read out so garbled that no run of 7 digits is left
-    assert development.caught / development.expected >= 0.918
-    assert development.precision >= 0.938
+    assert development.caught / development.expected >= 0.93
+    assert development.precision >= 0.945
     assert development.over_redactions <= development.clean_recordings and development.most_over_redactions <= 2
     for kind, least in (
         ("CREDIT_CARD", 0.93),
         ("PHONE_NUMBER", 0.98),
         ("US_SSN", 0.96),
-        ("PERSON", 0.915),
-        ("EMAIL_ADDRESS", 0.89),
-        ("LOCATION", 0.89),
+        ("PERSON", 0.925),
+        ("EMAIL_ADDRESS", 0.95),
+        ("LOCATION", 0.93),
         ("IP_ADDRESS", 0.89),
-        ("USERNAME", 0.77),
-        ("PASSWORD", 0.75),
-        ("POSTAL_CODE", 0.72),
-        ("SWIFT_CODE", 0.82),
-        ("PIN", 0.89),
+        ("USERNAME", 0.81),
+        ("PASSWORD", 0.85),
+        ("POSTAL_CODE", 0.95),
+        ("SWIFT_CODE", 0.84),
+        ("PIN", 0.90),
         ("DATE_OF_BIRTH", 0.92),
         ("LICENSE_PLATE", 0.84),
         ("UK_NINO", 0.79),
@@ -123,7 +123,7 @@ def test_the_tuned_part_meets_the_targets_it_was_tuned_to(scores: dict[str, Scor
     assert tuned.long_leaks == 0 and tuned.long_touched == 0
     assert tuned.precision >= 0.95
     assert tuned.over_redactions <= tuned.clean_recordings  # 0–1 per recording without PII
-    assert tuned.caught / tuned.expected >= 0.93
+    assert tuned.caught / tuned.expected >= 0.96
     for kind in ("CREDIT_CARD", "PHONE_NUMBER", "US_SSN", "EMAIL_ADDRESS", "UK_NINO", "DATE_OF_BIRTH"):
         assert tuned.by_type[kind].recall >= 0.99, (kind, tuned.by_type[kind].leaks)
 
