@@ -20,8 +20,8 @@ it:
   round numbers are too common to be parts.
 
 A name word written lowercase right after a determiner ("your bill" once "Bill Campbell" was
-found) is the common word, and a name that is itself a common word ("surname ready") is not
-looked for elsewhere.
+found) is the common word, and a name that is itself a common word ("surname ready", "Will") is
+looked for elsewhere only where it is capitalised ("Thanks, Will", not "it will be ready").
 """
 
 from __future__ import annotations
@@ -97,10 +97,11 @@ def repeated_values(raw: str, normalized: NormalizedText, found: Sequence[Found]
 
 def _same_text(raw: str, found: Sequence[Found]) -> Iterable[Found]:
     values: dict[str, Found] = {}
+    common: set[str] = set()  # names that are also common words ("Will", "ready" for Reddy)
     for f in found:
         value = raw[f.start : f.end].strip()
         if f.type in NAMED_TYPES and value.lower() in STOP_WORDS | NOT_NAMES:
-            continue  # a name heard as a common word ("surname ready"): elsewhere it is the word
+            common.add(value.lower())
         if len(re.sub(r"\W", "", value)) >= NAME_PART_MIN:
             values.setdefault(value.lower(), f)
     if not values:
@@ -113,6 +114,7 @@ def _same_text(raw: str, found: Sequence[Found]) -> Iterable[Found]:
         _like(values[m.group().lower()], m.start(), m.end())
         for m in pattern.finditer(raw)
         if not (_common_word_use(raw, m) and values[m.group().lower()].type in NAMED_TYPES)
+        and not (m.group().lower() in common and not m.group()[0].isupper())  # "it will be ready" stays
     ]
 
 

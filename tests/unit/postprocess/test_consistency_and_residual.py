@@ -51,6 +51,15 @@ def test_a_name_word_written_lowercase_after_a_determiner_is_the_common_word() -
     assert repeats(text, [("PERSON", "Bill")]) == [("PERSON", "bill")]
 
 
+def test_a_name_that_is_a_common_word_is_found_again_only_capitalised() -> None:
+    # "Will" is also "will": found as a name, it is redacted again where it reads as one
+    text = "This is Will speaking. It will be ready soon. Thanks, Will."
+    assert repeats(text, [("PERSON", "Will")]) == [("PERSON", "Will")]
+    # recognised: "surname ready" (Reddy) … "It will be ready after six."
+    text = "Hello, this is Sunita, surname ready.\nIt will be ready after six."
+    assert repeats(text, [("PERSON", "ready")]) == []
+
+
 def test_a_name_word_spelled_out_is_found() -> None:
     # recognised: "My name is Tenide Cox." "That's C-O-X."
     text = "My name is Tenide Cox.\nThat's C-O-X. The cocks crowed, c o x, and an ox."
