@@ -9,13 +9,17 @@ else by the cue right before it ("passport number", "driving licence", "plate", 
 number"…; a car's make and model before its plate: "a blue Ford Focus HFE 3840"), and a run
 holding 7 or more digits, or spelled character by character with six or more letters and digits,
 is an ID_NUMBER whatever precedes it. UK postcodes are left to ``location.PostalCodeRecognizer``, IBANs to ``finance``.
+
+Right after a National Insurance cue (or opening the answer to it), the characters read out are
+the number however recognition wrote them: letters in lower case, words it heard between them
+("r e 2 7 9 8 7 5 b", "YA over 2416d", "S and 9 22 6 2 3 8"), when they hold four or more digits.
 """
 
 from __future__ import annotations
 
 import re
 
-from postprocess.recognizers.base import SpeechRecognizer
+from postprocess.recognizers.base import SpeechRecognizer, overlaps
 from postprocess.recognizers.chains import Chain, code_chains
 from postprocess.recognizers.cues import CueIndex, cue_index, names_a_thing
 from postprocess.recognizers.numbers import IDENTIFIER_DIGITS, read_digit_by_digit
@@ -37,6 +41,31 @@ CODE_LENGTHS: dict[str, range] = {
 # Letters and digits spelled one by one, this many or more, are a code whatever was heard around
 # them ("with cold D-D-U-T-D-D-N-3": a SWIFT code and its cue misheard).
 SPELLED_CODE = 6
+# After a National Insurance cue: the opener of the answer, then characters read out — one or two
+# letters, digits, or both glued ("2416d") — joined by pauses or the short words recognition
+# heard between them ("and", "over", "double"), six to twelve characters with four digits or more.
+_NINO_OPENER = re.compile(
+    r"[ \t,]*(?:[?.!]+[ \t\n]*|\n[ \t]*)?(?:(?i:number|is|it's|it is|that's|that is|sure|yes|yeah|okay|ok)[\s,]+)*"
+)
+_READ_CHARACTER = r"(?:[A-Za-z]{1,2}|\d+|[A-Za-z]?\d+[A-Za-z]?)(?![\w'’])"
+_READ_OUT = re.compile(
+    rf"{_READ_CHARACTER}(?:(?:[ \t]*[,\-]?[ \t]*|\.(?=\w)|[ \t]+(?i:and|over|double)[ \t]+){_READ_CHARACTER}){{1,12}}"
+)
+NINO_READ_DIGITS = 4
+
+
+def _nino_read_out(text: str, cue_end: int) -> tuple[int, int] | None:
+    """The National Insurance number read out right after its cue ends at ``cue_end``, or None."""
+    opener = _NINO_OPENER.match(text, cue_end)
+    run = _READ_OUT.match(text, opener.end()) if opener else None
+    if run is None:
+        return None
+    characters = re.sub(r"(?i:and|over|double)|[^A-Za-z0-9]", "", run.group())
+    if sum(c.isdigit() for c in characters) < NINO_READ_DIGITS or not 6 <= len(characters) <= 12:
+        return None
+    return run.span()
+
+
 # Sentence words that are capitals but not part of a code.
 _WORDS = frozenset({"I", "A", "OK", "AM", "PM"})
 
@@ -104,4 +133,12 @@ class AlphanumericCodeRecognizer(SpeechRecognizer):
             typed = classify_code(code, cues)
             if typed is not None:
                 found.append((typed[0], code.start, code.end, typed[1]))
+        for cue in cues.cues:
+            span = _nino_read_out(text, cue.end) if cue.kind == "UK_NINO" else None
+            if span is None:
+                continue
+            inside = [f for f in found if span[0] <= f[1] and f[2] <= span[1]]
+            found = [f for f in found if f not in inside]  # what the code runs kept of it
+            if not overlaps(found, *span):
+                found.append(("UK_NINO", *span, 0.8))
         return found

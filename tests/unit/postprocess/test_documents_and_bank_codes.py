@@ -28,8 +28,13 @@ from tests.unit.postprocess.recognizer_helpers import found
         ("my driver's license number is the 55281iN4 and", ("DRIVER_ID", "55281iN4")),
         ("driving licence number is GALLA 651215 SG9IJ.", ("DRIVER_ID", "GALLA 651215 SG9IJ")),
         ("the policy is P C 7 7 3 4 1 9 2 0 8", ("ID_NUMBER", "P C 7 7 3 4 1 9 2 0 8")),
-        # recognised: the letters of an NI number written lowercase
-        ("and your national insurance number,\ng g 2 8 4 3 9 8 g", ("UK_NINO", "g g 2 8 4 3 9 8")),
+        # recognised: an NI number read out after its cue, letters lowercase, words heard between them
+        ("and your national insurance number,\ng g 2 8 4 3 9 8 g", ("UK_NINO", "g g 2 8 4 3 9 8 g")),
+        ("national insurance number n i number r e two seven nine eight seven five b and you're dead of birth",
+         ("UK_NINO", "r e two seven nine eight seven five b")),
+        ("My national insurance\nnumber is YA over 2416d. I was born on", ("UK_NINO", "YA over 2416d")),
+        ("Can you confirm your national insurance number? S and nine double two six two three eight.",
+         ("UK_NINO", "S and nine double two six two three eight")),
         ("and your car registration, it's a blue Ford Focus E10, KXC, and", ("LICENSE_PLATE", "E10, KXC")),
         ("Iron B-S-7-0, with cold D-D-U-T-D-D-N-3, it's", ("ID_NUMBER", "D-D-U-T-D-D-N-3")),  # spelled: a code
         # recognised lines: the plate right after the car's make and model, its cue lost or lines before
@@ -54,6 +59,18 @@ def test_codes_are_typed_by_shape_or_cue(text: str, expected: tuple[str, str]) -
     ],
 )
 def test_short_codes_without_a_cue_are_left_alone(text: str) -> None:
+    assert found(AlphanumericCodeRecognizer(), text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My national insurance number is a bit long to read out.",
+        "Your national insurance number is on the letter, page 2 of 4.",
+        "What is your national insurance number? I have it on file, it is 12 pages.",
+    ],
+)
+def test_what_follows_a_national_insurance_cue_is_a_number_only_with_its_digits(text: str) -> None:
     assert found(AlphanumericCodeRecognizer(), text) == []
 
 
