@@ -60,11 +60,11 @@ _CUE_BREAKS = 3  # sentence breaks recognition put inside an address ("John. Smi
 # misheard ("…-temple-mail-not-com"), or a spoken "dot com" / "not com".
 _TLD = r"(?:com|come|net|org|edu|gov|io|co[.\-]uk|uk|ie|ca|au|de|fr|info|biz|me|us)"
 _GLUED_TLD = re.compile(rf"[A-Za-z0-9][\w.\-]*[.\-]{_TLD}", re.IGNORECASE)
-_SPOKEN_TLD = re.compile(rf"(?:dot|not|dots|period)[ \t]+{_TLD}\b", re.IGNORECASE)
+_SPOKEN_DOTS = ("dot", "not", "dots", "period")
+_SPOKEN_TLD = re.compile(rf"(?:{'|'.join(_SPOKEN_DOTS)})[ \t]+{_TLD}\b", re.IGNORECASE)
 # After a spoken "dot", a top-level domain also as recognition writes it: spelled out ("dot, U-K",
 # "dot u.k.") or heard as a word ("not Ned" for "dot net"; "not come" is in ``_TLD``).
 _HEARD_TLD = re.compile(rf"{_TLD}|ned", re.IGNORECASE)
-_SPOKEN_DOTS = ("dot", "not", "dots", "period")
 # Said right after an address read out, which is what the words before it are: "… family not Ned,
 # all lower case." The address is the words before it in its sentence.
 _LOWER_CASE_CUE = re.compile(r"[ \t]*,?[ \t]*\b(?:all[ \t]+)?(?:in[ \t]+)?lower[ \t\-]?case\b", re.IGNORECASE)
@@ -118,6 +118,16 @@ def _address_end(words: list[re.Match[str]]) -> int:
     return last
 
 
+def _filler(word: re.Match[str]) -> bool:
+    """A word that opens the answer to an email cue, not part of the address ("should be …")."""
+    return word.group().lower().strip(",") in _LEADING_FILLERS
+
+
+def _word_end(offset: int, word: re.Match[str]) -> int:
+    """Where ``word``, found in the text from ``offset`` on, ends without the punctuation after it."""
+    return offset + word.start() + len(word.group().rstrip(".,;:!?\"')"))
+
+
 def _spoken_tld(token: str, previous: str) -> bool:
     """True for a top-level domain after a spoken "dot" ("dot com", "dot, U-K", "not Ned")."""
     if previous.lower().strip(",;:") not in _SPOKEN_DOTS:
@@ -146,7 +156,7 @@ def cued_email_spans(text: str) -> list[tuple[int, int]]:
                 break
             words.append(word)
             # the fillers that open the answer are not words of the address ("should be …")
-            counted += counted > 0 or word.group().lower().strip(",") not in _LEADING_FILLERS
+            counted += counted > 0 or not _filler(word)
             if word.group().lower() == "or" and _address_end(words) >= 0:
                 break  # "… dot com or jane dot doe at …": another address; before an address
                 # ends, "or" is a word recognition made of it ("mate or lintvist at …")
@@ -170,12 +180,9 @@ def cued_email_spans(text: str) -> list[tuple[int, int]]:
                 # pause; "Send it to J Rogers58." | "Let's beat into it.com": no word of speech
                 # before the pause, so the address began before it
                 first = i + 1
-        while first < last and (
-            words[first].group().lower().strip(",") in _LEADING_FILLERS or not re.search(r"\w", words[first].group())
-        ):
+        while first < last and (_filler(words[first]) or not re.search(r"\w", words[first].group())):
             first += 1
-        end_token = words[last].group()
-        end = cue.end() + words[last].start() + len(end_token.rstrip(".,;:!?\"')"))
+        end = _word_end(cue.end(), words[last])
         start = cue.end() + words[first].start()
         if (
             index + 1 < len(cues)
@@ -209,15 +216,9 @@ def lower_case_spans(text: str) -> list[tuple[int, int]]:
         if not words or _address_end(words) != len(words) - 1:
             continue
         first = 0
-        while first < len(words) - 1 and words[first].group().lower().strip(",") in _LEADING_FILLERS:
+        while first < len(words) - 1 and _filler(words[first]):
             first += 1
-        end_token = words[-1].group()
-        spans.append(
-            (
-                sentence_start + words[first].start(),
-                sentence_start + words[-1].start() + len(end_token.rstrip(".,;:!?\"')")),
-            )
-        )
+        spans.append((sentence_start + words[first].start(), _word_end(sentence_start, words[-1])))
     return spans
 
 
@@ -243,7 +244,7 @@ def separated_spans(text: str) -> list[tuple[int, int]]:
             if re.search(r"[.?!]$", word.group()) or text.startswith("\n", cue.end() + word.end()):
                 break
         first = 0
-        while first < len(words) and words[first].group().lower().strip(",") in _LEADING_FILLERS:
+        while first < len(words) and _filler(words[first]):
             first += 1
         separators = [
             i for i in range(first + 1, len(words)) if words[i].group().lower().strip(",.?!") in _SEPARATOR_KINDS
@@ -252,8 +253,7 @@ def separated_spans(text: str) -> list[tuple[int, int]]:
         if len(kinds) < 2:
             continue
         last = words[min(separators[-1] + 1, len(words) - 1)]
-        end = cue.end() + last.start() + len(last.group().rstrip(".,;:!?\"')"))
-        spans.append((cue.end() + words[first].start(), end))
+        spans.append((cue.end() + words[first].start(), _word_end(cue.end(), last)))
     return spans
 
 

@@ -126,13 +126,17 @@ def trim_name_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     return start + words[0].start(), start + words[-1].end()
 
 
+# How the phone is answered, as recognition writes it: "… speaking, how can I help?" ("O can I yield?").
+_SPEAKING_HOW_CAN_I = r"speaking[ \t]*[,.]?[ \t]*(?i:(?:how|what|o)[ \t]+(?:can|may|could)[ \t]+I)\b"
+
+
 # A word the lists above drop is still the name where nothing else can stand: right after a
 # surname cue ("Hello, this is Sunita, surname ready.": Reddy heard as a word) or right before
 # "speaking, how can I help?" ("a member ready speaking, how can I help?"). One word, not a stop
 # word ("surname, please" and "the support team speaking" keep nothing).
 _NAMED_BY_PLACE = re.compile(r"[A-Za-z][a-z'\-]+")
 _SURNAME_BEFORE = re.compile(r"\b(?i:(?:sur ?|sir |so |last |family )name)(?: is)?[ \t,]+$")
-_ANSWERING_AFTER = re.compile(r"[ \t]+speaking[ \t]*[,.]?[ \t]*(?i:(?:how|what|o)[ \t]+(?:can|may|could)[ \t]+I)\b")
+_ANSWERING_AFTER = re.compile(rf"[ \t]+{_SPEAKING_HOW_CAN_I}")
 
 
 def _named_by_place(text: str, start: int, end: int) -> bool:
@@ -163,10 +167,7 @@ _NAME_BEFORE_SPEAKING = re.compile(
 # How the phone is answered: "<name> speaking, how can I help?". The one or two words before
 # "speaking" are the name whatever recognition made of them ("a member ready speaking, how can I
 # help?", "valentine right speaking, O can I yield?").
-_ANSWERING = re.compile(
-    r"(?<![A-Za-z'\-])(?P<words>(?:[A-Za-z][A-Za-z'\-]*[ \t]+){1,2})speaking[ \t]*[,.]?[ \t]*"
-    r"(?i:(?:how|what|o)[ \t]+(?:can|may|could)[ \t]+I)\b"
-)
+_ANSWERING = re.compile(rf"(?<![A-Za-z'\-])(?P<words>(?:[A-Za-z][A-Za-z'\-]*[ \t]+){{1,2}}){_SPEAKING_HOW_CAN_I}")
 
 
 def _answering_name(match: re.Match[str]) -> tuple[int, int] | None:
