@@ -162,7 +162,7 @@ class SpokenIbanRecognizer(SpeechRecognizer):
                 continue
             score = 0.85 if _IBAN_CONTEXT.search(before(text, start, CONTEXT_WINDOW)) else 0.6
             results.append(("IBAN_CODE", start, start + len(run), score))
-        headed = [h for h in self._headed_runs(text) if not any(r[1] < h[2] and h[1] < r[2] for r in results)]
+        headed = [h for h in self._headed_runs(text) if not overlaps(results, h[1], h[2])]
         return results + headed
 
     @staticmethod

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from postprocess.recognizers.base import SpeechRecognizer
+from postprocess.recognizers.base import SpeechRecognizer, overlaps
 from postprocess.recognizers.chains import Chain, code_chains, digit_chains
 from postprocess.recognizers.cues import CueIndex, cue_index, follows_directly
 from postprocess.recognizers.documents import UK_POSTCODE, trimmed
@@ -172,16 +172,18 @@ _UNITS = frozenset({"apartment", "apt", "flat", "unit", "suite", "floor"})
 _UP_TO_STATE = re.compile(rf"(?:[ \t]*,?[ \t]*[A-Za-z][A-Za-z'\-]*){{0,4}}?[ \t]*,?[ \t]*\b(?:{US_STATES})\b")
 
 
+# A town's name: one or two capitalised words ("Austin", "Baton Rouge").
+_TOWN = r"[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?"
 # A house number and up to seven words in its clause that end in ", Town, State": the US form of
 # an address, whatever recognition made of the street ("Any 4-megle cord, Lewisville, Kentucky",
 # "175 can we move along the apartment 14C, Louisville, Kentucky"). The comma before the town
 # keeps "we have 300 staff in Austin, Texas" out.
 _BEFORE_TOWN_AND_STATE = re.compile(
     rf"(?<![\w.,])(?P<number>\d{{1,5}}[A-Za-z]?)(?:[ \t]*-|[ \t]+)[A-Za-z0-9][\w'\-]*(?:[ \t]+[\w'\-]+){{0,6}}"
-    rf"[ \t]*,[ \t]*[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?[ \t]*,[ \t]*(?:{US_STATES})\b"
+    rf"[ \t]*,[ \t]*{_TOWN}[ \t]*,[ \t]*(?:{US_STATES})\b"
 )
 # A comma, a capitalised town and a state after a street ("…, Austin Texas").
-_TOWN_THEN_STATE = re.compile(rf"[ \t]*,[ \t]*[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?[ \t]*,?[ \t]*(?:{US_STATES})\b")
+_TOWN_THEN_STATE = re.compile(rf"[ \t]*,[ \t]*{_TOWN}[ \t]*,?[ \t]*(?:{US_STATES})\b")
 # A town and its state ("… A patent in the Sacramento California", "Columbus, Ohio"): where someone
 # lives, said apart from the street. The town is a capitalised word that is no common word ("my
 # Ohio license", "your Texas driver's license" have none).
@@ -195,7 +197,7 @@ class StreetAddressRecognizer(SpeechRecognizer):
 
     def find(self, text: str, entities: frozenset[str]) -> list[tuple[str, int, int, float]]:
         full = self._full_addresses(text)
-        garbled = [g for g in self._garbled_addresses(text) if not any(f[1] < g[2] and g[1] < f[2] for f in full)]
+        garbled = [g for g in self._garbled_addresses(text) if not overlaps(full, g[1], g[2])]
         found = full + garbled
         for kind, start, end, score in self._answered_addresses(text):
             overlapping = [f for f in found if f[1] < end and start < f[2]]
@@ -206,9 +208,7 @@ class StreetAddressRecognizer(SpeechRecognizer):
                 found[found.index(f)] = (f[0], min(f[1], start), max(f[2], end), f[3])
         for match in _TOWN_AND_STATE.finditer(text):
             start, end = match.span()
-            if match.group("town").lower() not in STOP_WORDS | _NOT_PLACES and not any(
-                f[1] < end and start < f[2] for f in found
-            ):
+            if match.group("town").lower() not in STOP_WORDS | _NOT_PLACES and not overlaps(found, start, end):
                 found.append(("LOCATION", start, end, 0.6))
         return found
 
