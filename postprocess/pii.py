@@ -15,9 +15,11 @@ the value in the next — then, in ``find_pii_in_text``:
 1. spoken numbers are rewritten into digits (``postprocess.spoken``) and the text analysed (in
    overlapping windows of ``BLOCK_CHARS`` when it is long); results are mapped back to the raw
    text and overlapping ones merged (a rule-based result names the span over the NER's guess);
-2. every other occurrence of a found value and of its parts is added
+2. each identifier span takes in the digits and letters recognition left just outside it
+   (``postprocess.edges``);
+3. every other occurrence of a found value and of its parts is added
    (``postprocess.consistency``);
-3. the residual-risk scan redacts what still looks like an identifier (``postprocess.residual``);
+4. the residual-risk scan redacts what still looks like an identifier (``postprocess.residual``);
    its spans are marked ``residual``.
 
 Spans are finally split onto the segments they cover.
@@ -33,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from postprocess.config import FALLBACK_SPACY_MODEL, EnrichmentConfig
 from postprocess.consistency import Found, repeated_values
+from postprocess.edges import widened
 from postprocess.findings import PiiFindings, PiiSpan
 from postprocess.recognizers.identity import SpelledOutRecognizer, trim_name_span
 from postprocess.recognizers.ner import NER_NAME
@@ -161,7 +164,7 @@ def find_pii_in_text(text: str, config: EnrichmentConfig | None = None) -> list[
     scan adds."""
     config = config or EnrichmentConfig.from_env()
     normalized = normalize_spoken_numbers(text)
-    found = merge_overlaps(_analyzed(text, normalized, config))
+    found = _widened(text, merge_overlaps(_analyzed(text, normalized, config)))
     repeats = repeated_values(text, normalized, [Found(p.start, p.end, p.type, p.score) for p in found])
     entities = frozenset(config.pii_entities)
     found = merge_overlaps(
@@ -172,6 +175,12 @@ def find_pii_in_text(text: str, config: EnrichmentConfig | None = None) -> list[
     residual = residual_spans(text, [(p.start, p.end) for p in found], entities, is_profane=_is_profane(config))
     score = max(RESIDUAL_SCORE, config.pii_score_threshold)  # redacted by policy, whatever the threshold
     return merge_overlaps([*found, *(TextPii(r.start, r.end, r.type, score, "residual") for r in residual)])
+
+
+def _widened(text: str, spans: list[TextPii]) -> list[TextPii]:
+    """``spans`` grown over what recognition left of a value just outside them (``postprocess.edges``)."""
+    edges = widened(text, [(p.start, p.end, p.type) for p in spans])
+    return merge_overlaps([TextPii(a, b, p.type, p.score, p.source) for p, (a, b) in zip(spans, edges, strict=True)])
 
 
 def _analyzed(text: str, normalized: NormalizedText, config: EnrichmentConfig) -> list[TextPii]:

@@ -163,7 +163,7 @@ def quantity_reason(value: str, before: str, after: str) -> str | None:
     priced = len(items) > 1 and all(_CURRENCY_AMOUNT.fullmatch(i) for i in items[1:])
     if priced and (amount or _CURRENCY_AMOUNT.fullmatch(items[0])):
         return "amounts of money"  # "$4.99, $5.99, $6.99, $7.99"; not "84, $1.5, $1.9, 2"
-    if (_UNIT_AFTER.match(after) or _MORE_AFTER.match(after)) and _digit_count(items[:-1]) < IDENTIFIER_DIGITS:
+    if counts_something(after) and _digit_count(items[:-1]) < IDENTIFIER_DIGITS:
         return "a quantity with a unit"
     if _TIME_BEFORE.search(before) or _TIME_AFTER.match(after):
         return "a time"
@@ -183,6 +183,12 @@ def quantity_reason(value: str, before: str, after: str) -> str | None:
     if len(groups) == 2 and all(_YEAR.fullmatch(g) for g in groups):
         return "a range of years"
     return None
+
+
+def counts_something(after: str) -> bool:
+    """Whether ``after`` (the text right after a number) says what the number counts: a unit
+    ("5 minutes", "3%") or "more"/"extra" and a noun ("2 more people")."""
+    return _UNIT_AFTER.match(after) is not None or _MORE_AFTER.match(after) is not None
 
 
 def _digit_count(items: list[str]) -> int:
