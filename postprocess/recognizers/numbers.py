@@ -54,6 +54,7 @@ _TIME_BEFORE = re.compile(r"\d[:.]\Z")
 # An hour and its minutes said as two numbers ("five thirty" -> "5, 30") after a word that puts a time.
 _CLOCK = re.compile(r"(?:1[0-2]|0?[1-9])[ \t,.]+(?:[0-5]0|[0-5]5|15|45)")
 _TIME_WORD_BEFORE = re.compile(r"\b(?:at|from|to|until|till|by|after|before|around)[ \t]*$", re.IGNORECASE)
+_CLOCK_WORD_BEFORE = re.compile(r"\b(?:at|by|from|around)[ \t]*$", re.IGNORECASE)
 _TIME_AFTER = re.compile(r"^(?:[:.]\d|\s*(?:a\.?m\b\.?|p\.?m\b\.?|o'clock|hrs\b|h\b))", re.IGNORECASE)
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _PRICE = re.compile(r"\d{1,3}(?:,\d{3})+\.\d{2}")
@@ -368,10 +369,18 @@ def _card_detail(chain: Chain, cues: CueIndex, card_end: int) -> bool:
     dated = _DATE_WORD_BEFORE.search(before) or _YEAR_RANGE_BEFORE.search(before) or _YEAR_RANGE_AFTER.match(after)
     if reason == YEARS and _EXPIRY_YEAR.fullmatch(chain.value) and not dated:
         reason = None  # "…, exiring the number 2027": the expiry's year (not "in 2027", "between 2010 and 2020")
-    if reason or _MONTH_BEFORE.search(before):
+    if reason or _MONTH_BEFORE.search(before) or _clock_time(chain.value, before):
         return False
     cue = cues.nearest(chain.start, chain.start - card_end, _NAMING_CUES)  # "… the number 2027": a filler
     return cue is None or cue.entity == "CREDIT_CARD"
+
+
+def _clock_time(value: str, before: str) -> bool:
+    """A 24-hour time said after "at", "by", "from" or "around" ("the appointment is … at 1840");
+    not after "until" ("valid until 1027" is an expiry)."""
+    return (
+        _CLOCK_WORD_BEFORE.search(before) is not None and re.fullmatch(r"(?:[01]\d|2[0-3])[0-5]\d", value) is not None
+    )
 
 
 def _month_year_expiry(chain: Chain, cues: CueIndex, card_end: int) -> int | None:
@@ -404,6 +413,17 @@ def _before_segment_break(chain: Chain) -> Chain | None:
 # number is one when at least this many of its digits were heard.
 CARD_DETAILS_AFTER = 3
 CARD_DIGITS_HEARD = 8
+CARD_DIGITS = (13, 19)
+
+
+def _card_like(entity: str, chain: Chain) -> bool:
+    """A run typed as a card with enough of its digits heard, or a run of a card's length (13–19
+    digits) typed only by shape or as a phone number: recognition garbled the cue ("the mission",
+    "the number") and what follows may still be the card's expiry and code."""
+    n = len(chain.digits)
+    return (entity == "CREDIT_CARD" and n >= CARD_DIGITS_HEARD) or (
+        entity in ("ID_NUMBER", "PHONE_NUMBER") and CARD_DIGITS[0] <= n <= CARD_DIGITS[1]
+    )
 
 
 class DigitSequenceRecognizer(SpeechRecognizer):
@@ -441,7 +461,7 @@ class DigitSequenceRecognizer(SpeechRecognizer):
             long_run = entity == "PHONE_NUMBER" or len(chain.digits) >= IDENTIFIER_DIGITS
             if long_run and (plus := _PLUS_BEFORE.search(text, max(0, start - 10), start)):
                 start = plus.start()  # "plus 44 ...": the prefix is part of the number
-            if entity == "CREDIT_CARD" and len(chain.digits) >= CARD_DIGITS_HEARD:
+            if _card_like(entity, chain):
                 card_end, details_left = chain.end, CARD_DETAILS_AFTER
             found.append((entity, start, chain.end, score))
         return found

@@ -284,3 +284,25 @@ def test_the_last_four_of_a_social_named_in_the_question() -> None:
     assert [(kind, value[-4:]) for kind, value in found("And the last four of your social?\nLast four, 6612.")] == [
         ("US_SSN", "6612")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "details"),
+    [
+        (  # recognised: a card's length typed as a phone number, "expiry" and "code" garbled
+            "9 on clock, the number 3 6 2 4 4 3 2 9 3 7, 3 9 6 7, it's the mission 4 7 slash 30 1 on the clock "
+            "on the path and 8 6 5",
+            ["8 6 5"],
+        ),
+        ("Ready 3 4 1 1 8 6 4 8 4 7 5 6 4 4\nnext fire, 729.", ["729"]),  # 14 digits with no cue at all
+        ("I can't get here, 41-08, 42-98, 79-97, 22-91,\nmarried until 1027.", ["1027"]),  # "valid until 10/27"
+    ],
+)
+def test_a_run_of_a_card_s_length_without_its_cue_is_followed_by_its_details(text: str, details: list[str]) -> None:
+    after = [v for kind, v in found(text) if kind == "CREDIT_CARD"][-len(details) :]
+    assert after == details
+
+
+def test_a_time_after_a_card_is_no_card_detail() -> None:
+    text = "Ready 3 4 1 1 8 6 4 8 4 7 5 6 4 4.\nThe appointment is on the 6th of February at 1840."
+    assert [v for _, v in found(text)] == ["3 4 1 1 8 6 4 8 4 7 5 6 4 4"]
