@@ -12,9 +12,11 @@ tokens right next to it:
 - across a space, a comma, a dash, a slash, a line break or a dot with no space after it, and
   up to two of the words recognition writes for a zero, a two or a four or puts between digits
   ("or", "all", "to", "for", "not", "number", "did", "so", "um") — never ending on one;
-- over at most six such tokens each way, never across a sentence end (". ", "? "), never over a
-  word of any other kind, and not forward over a number that counts something ("1234, 5
-  minutes", "… 2 more people").
+- over at most six such tokens each way, never over a word of any other kind, and not forward
+  over a number that counts something ("1234, 5 minutes", "… 2 more people");
+- not across a sentence end (". ", "? "), except once, forward, for a value of seven or more
+  digits that goes on after it with two value tokens or more, after at most one filler ("plus
+  9-1-8. 6-7-3-6. So 4-double-0-7": recognition puts sentence breaks inside long numbers).
 
 Names, places, e-mail addresses, passwords and usernames are not widened: the words next to them
 are words.
@@ -27,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from postprocess.recognizers.numbers import counts_something
-from postprocess.spoken import REPEATS, TEENS, TENS, UNITS
+from postprocess.spoken import REPEATS, TEENS, TENS, UNITS, normalize_spoken_numbers
 
 DIGIT_TYPES = frozenset(
     {"CREDIT_CARD", "PHONE_NUMBER", "US_SSN", "BANK_ACCOUNT_NUMBER", "BANK_ROUTING", "PIN", "IP_ADDRESS"}
@@ -48,6 +50,11 @@ _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 # comma, dash or slash, or a dot with no space around it ("0.4832").
 _JOIN = re.compile(r"[ \t\n]*[,\-–/]?[ \t\n]*|\.")
 _DASHES = ("-", "–")
+_DIGIT = re.compile(r"\d")
+# A value of this many digits may go on after a sentence break recognition put inside it.
+LONG_DIGITS = 7
+_BREAK = re.compile(r"[.?!]+[ \t\n]+")
+_BREAK_FILLERS = frozenset({"so", "and", "um", "uh", "er", "then"})
 
 
 @dataclass(frozen=True)
@@ -72,13 +79,15 @@ def widened(text: str, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int,
         first = starts.get(start)
         last = ends.get(end)
         new_start = start if first is None else _walk(text, tokens, first, -1, letters)
-        new_end = end if last is None else _walk(text, tokens, last, 1, letters)
+        long_value = len(_DIGIT.findall(normalize_spoken_numbers(text[start:end]).text)) >= LONG_DIGITS
+        new_end = end if last is None else _walk(text, tokens, last, 1, letters, across=long_value)
         out.append((new_start, new_end))
     return out
 
 
-def _walk(text: str, tokens: list[_Token], index: int, step: int, letters: bool) -> int:
-    """The offset the span's edge at ``tokens[index]`` moves to, walking ``step`` (-1 back, 1 on)."""
+def _walk(text: str, tokens: list[_Token], index: int, step: int, letters: bool, *, across: bool = False) -> int:
+    """The offset the span's edge at ``tokens[index]`` moves to, walking ``step`` (-1 back, 1 on);
+    ``across``: the walk may go on once over a sentence break (forward only)."""
     edge = tokens[index].start if step < 0 else tokens[index].end
     links = values = 0
     i = index
@@ -86,7 +95,14 @@ def _walk(text: str, tokens: list[_Token], index: int, step: int, letters: bool)
         here, there = tokens[i], tokens[i + step]
         gap = text[there.end : here.start] if step < 0 else text[here.end : there.start]
         if not _JOIN.fullmatch(gap):
-            break
+            resumed = _resumed_after_break(text, tokens, i, letters) if across and step > 0 else None
+            if resumed is None:
+                break
+            across = False
+            i = resumed
+            edge = tokens[i].end
+            values += 1
+            continue
         word = there.text.lower()
         if _is_value(text, there, letters):
             if values == _MAX_VALUES or (step > 0 and counts_something(text[there.end : there.end + 80])):
@@ -100,6 +116,24 @@ def _walk(text: str, tokens: list[_Token], index: int, step: int, letters: bool)
             break
         i += step
     return edge
+
+
+def _resumed_after_break(text: str, tokens: list[_Token], index: int, letters: bool) -> int | None:
+    """The index of the first token of a value going on after a sentence break recognition put
+    after ``tokens[index]`` ("plus 9-1-8. 6-7-3-6. So 4-double-0-7"), or None: after the break,
+    at most one filler word, then two value tokens joined as one value is."""
+    if index + 1 >= len(tokens) or not _BREAK.fullmatch(text[tokens[index].end : tokens[index + 1].start]):
+        return None
+    first = index + 1
+    if tokens[first].text.lower() in _BREAK_FILLERS and first + 1 < len(tokens):
+        if not _JOIN.fullmatch(text[tokens[first].end : tokens[first + 1].start]):
+            return None
+        first += 1
+    if first + 1 >= len(tokens) or not _JOIN.fullmatch(text[tokens[first].end : tokens[first + 1].start]):
+        return None
+    if not (_is_value(text, tokens[first], letters) and _is_value(text, tokens[first + 1], letters)):
+        return None
+    return None if counts_something(text[tokens[first + 1].end : tokens[first + 1].end + 80]) else first
 
 
 def _is_value(text: str, token: _Token, letters: bool) -> bool:

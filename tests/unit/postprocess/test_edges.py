@@ -55,6 +55,12 @@ def widen(text: str, value: str, kind: str) -> str:
             "BANK_ROUTING",
             "double 2, 1\n8",
         ),
+        (  # a long number goes on after a sentence break and a filler recognition put inside it
+            "My number is plus 9-1-8. 6-7-3-6. So 4-double-0-7. Thanks.",
+            "plus 9-1-8. 6-7-3-6",
+            "PHONE_NUMBER",
+            "plus 9-1-8. 6-7-3-6. So 4-double-0-7",
+        ),
     ],
 )
 def test_a_span_grows_over_the_value_recognition_left_next_to_it(
@@ -76,6 +82,11 @@ def test_a_span_grows_over_the_value_recognition_left_next_to_it(
         ("the account is 5, 5, 6, 6, 7, 7, 8th, contact", "5, 5, 6, 6, 7, 7", "BANK_ACCOUNT_NUMBER"),  # "8th"
         ("Thanks, Tobias Reed, 4 of them", "Tobias Reed", "PERSON"),  # names are not widened
         ("or to for the code 9 1 2 3 4 5 6", "9 1 2 3 4 5 6", "ID_NUMBER"),  # never ends on a link word
+        # after a sentence break: only a long value, and only two or more value tokens that count nothing
+        ("My number is 07700 900123. 5 of them were missed.", "07700 900123", "PHONE_NUMBER"),
+        ("My number is 07700 900123. So 20 25 people called.", "07700 900123", "PHONE_NUMBER"),
+        ("The PIN is 1234. So 5 6 is next.", "1234", "PIN"),
+        ("My number is 07700 900123. 5 6 7 8 is next.", "5 6 7 8", "PHONE_NUMBER"),  # never backward
     ],
 )
 def test_a_span_stays_where_nothing_of_a_value_is_next_to_it(line: str, found: str, kind: str) -> None:
