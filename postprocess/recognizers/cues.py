@@ -77,17 +77,17 @@ CUES: dict[str, tuple[str, ...]] = {
         r"volvo|mazda|subaru|chevrolet|chevy|citroen|fiat)[ \t]+[a-z][a-z\-]+",
     ),
     "UK_NINO": (r"national insurance(?: number)?", r"n\.? ?i\.? number", r"nino"),
-    # "PIN" as recognition also writes it ("BIN", "BIM", "DIN", "P-I-N", "B.I.N.", "V-I-M", "the end
-    # is", "the IN is", "the INB is", "the ion is", "the iron is").
+    # "PIN" as recognition also writes it ("BIN", "BIM", "DIN", "pion", "P-I-N", "B.I.N.", "V-I-M",
+    # "the end is", "the IN is", "the INB is", "the ion is", "the iron is").
     "PIN": (
-        r"(?:pin|bin|bim|pim|din|[bpvd][-.]i[-.][nm]\.?)(?: code| number)?",
+        r"(?:pin|bin|bim|pim|din|pion|[bpvd][-.]i[-.][nm]\.?)(?: code| number)?",
         r"passcode",
         r"(?:the|my|your) (?:end|in|inb|ion|iron)(?=,? is\b)",
     ),
-    # "my PIN is" heard as "my plan is" (also "my plan is at"): a plan has sizes and prices too ("my
-    # plan is 2000 minutes"), so this announces a PIN only read out in pieces ("My plan is 973-5.",
-    # "My plan is at 5-4-0.").
-    "HEARD_PIN": (r"(?:my|your) plan(?:,? is at\b|(?=,? is\b))",),
+    # "my PIN is" heard as "my plan is" (also "my plan is at", "the plan is"): a plan has sizes and
+    # prices too ("my plan is 2000 minutes"), so this announces a PIN only read out in pieces ("My
+    # plan is 973-5.", "My plan is at 5-4-0.") or four digits that are no quantity ("My plan is 8658.").
+    "HEARD_PIN": (r"(?:my|your|the) plan(?:,? is at\b|(?=,? is\b))",),
     # also as recognition writes "postcode" ("post-coed", "post coat", "post called")
     "POSTAL_CODE": (r"zip(?: code)?", r"post[ \-]?(?:code|coed|coat|called|cove)", r"postal code"),
     "IBAN_CODE": (r"iban", r"i[ -]ban"),
@@ -118,7 +118,11 @@ CUES: dict[str, tuple[str, ...]] = {
     "EXTENSION": (r"extension", r"ext"),
     # The last digits of a card, a social or an account ("the last four are 3391"): typed by the
     # cue before it that says whose digits they are.
-    "LAST_DIGITS": (r"last (?:[3-6]|three|four|five|six)(?: digits| numbers)?", r"(?:ending|ends) (?:in|with)"),
+    # ("last for": "four" as recognition also writes it)
+    "LAST_DIGITS": (
+        r"last (?:[3-6]|three|four|for|five|six)(?: digits| numbers)?",
+        r"(?:ending|ends) (?:in|with)",
+    ),
     # "number" alone: types a long digit run as a phone number, but announces no short value.
     "NUMBER": (r"number",),
     # Not PII: numbers that name things (rooms, pages, gates) or are versions.

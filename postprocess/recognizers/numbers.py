@@ -287,6 +287,7 @@ def _without_count(chain: Chain) -> Chain:
 
 # Digits read out in pieces, joined by pauses and dashes only.
 _IN_PIECES = re.compile(r"\d+(?:[ \t]*[,\-][ \t]*\d+|[ \t]+\d+)+")
+_PIN_SHAPE = re.compile(r"\d{4}")
 
 
 def classify_chain(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
@@ -305,8 +306,10 @@ def classify_chain(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
     if reason in (ROUND_NUMBERS, YEARS) and long_read_out and _identifier_announced(cues, chain.start):
         reason = None
     kind = attached.kind if attached is not None else None
-    if kind == "HEARD_PIN" and _IN_PIECES.fullmatch(chain.value):
-        kind = "PIN"  # "My plan is 973-5.": read out in pieces, not a plan's size or price ("4.99", "24/7")
+    if kind == "HEARD_PIN" and (
+        _IN_PIECES.fullmatch(chain.value) or (reason is None and _PIN_SHAPE.fullmatch(chain.value))
+    ):
+        kind = "PIN"  # "My plan is 973-5.", "My plan is 8658.": not a plan's size or price ("4.99", "24/7", "2000")
     strong_cue = kind in SHORT_VALUES and n in SHORT_VALUES[kind]
     # "my PIN is 1000", "… is 1984"; "it expires 1-2-13" is the card's expiry, but "it expires in
     # 2029" is a year (a passport's)

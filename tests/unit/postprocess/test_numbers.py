@@ -306,3 +306,23 @@ def test_a_run_of_a_card_s_length_without_its_cue_is_followed_by_its_details(tex
 def test_a_time_after_a_card_is_no_card_detail() -> None:
     text = "Ready 3 4 1 1 8 6 4 8 4 7 5 6 4 4.\nThe appointment is on the 6th of February at 1840."
     assert [v for _, v in found(text)] == ["3 4 1 1 8 6 4 8 4 7 5 6 4 4"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # recognised: "PIN" heard as "plan" or "pion", "last four" as "last for"
+        ("My plan is 8658.", [("PIN", "8658")]),
+        ("For the phone banking line, my plan is 1554 Which machine are you on?", [("PIN", "1554")]),
+        ("The plan is 1632 Lovely Andrew, you'll get a letter in the next week or so", [("PIN", "1632")]),
+        ("Pion number 1406.", [("PIN", "1406")]),
+        ("And for verification your social security number.\nLast for 2485.", [("US_SSN", "2485")]),
+        # a plan's size, price or year, and "last for" a while, stay
+        ("my plan is 2000 minutes a month", []),
+        ("my plan is 1500", []),
+        ("The plan is 2030.", []),
+        ("The batteries last for 1200 hours.", []),
+    ],
+)
+def test_pin_and_last_four_cues_as_recognition_writes_them(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text) == expected
