@@ -1,7 +1,8 @@
 """Spoken numbers as digits, with a map back to the original characters.
 
 Speech recognition writes numbers the way people say them: "four one one one", "two hundred
-and twelve", "oh" for zero, "double five", and sometimes a digit as its homophone ("0 to 0").
+and twelve", "oh" for zero, "double five" ("Donald five" as recognition sometimes writes it), and sometimes
+a digit as its homophone ("0 to 0").
 ``normalize_spoken_numbers`` rewrites every run of number words into digits (keeping the
 separators between them) so that digit-based recognizers see "4 1 1 1" or "212";
 ``NormalizedText.raw_span`` maps a span of the rewritten text back to the span of the original
@@ -28,6 +29,9 @@ TENS = {
     "seventy": 70, "eighty": 80, "ninety": 90,
 }  # fmt: skip
 REPEATS = {"double": 2, "triple": 3}
+# What recognition writes for "double" between digits ("zero five two six five Donald six"); taken
+# as "double" only right after a digit and right before a single digit.
+REPEAT_HOMOPHONES = {"donald": "double"}
 # Words recognition writes for a digit read out inside a digit run ("oh two oh" -> "0 to 0",
 # "nine eight seven" -> "9 at 7"); taken as digits only inside a run of four or more digits, next
 # to a single digit ("3 to 5" stays a range).
@@ -129,6 +133,13 @@ def _number_runs(raw: str, tokens: list[tuple[int, int, str]]) -> list[list[tupl
             numeric = True  # "double-low": "double oh"
         elif word.lower() in HOMOPHONES and joined and i + 1 < len(tokens):
             numeric = _homophone_is_digit(raw, tokens, i, current)
+        elif word.lower() in REPEAT_HOMOPHONES and joined and i + 1 < len(tokens):
+            following = tokens[i + 1]
+            numeric = (
+                _digit_count(current[-1][2]) > 0
+                and _single_digit(following[2])
+                and _GAP.fullmatch(raw[token[1] : following[0]]) is not None
+            )
         if numeric and (joined or not current):
             current.append(token)
             continue
@@ -225,7 +236,7 @@ def _parse_phrase(words: list[str], i: int) -> tuple[int, str]:
     "five" -> 5, "twenty one" -> 21, "two hundred and twelve" -> 212,
     "eight hundred twenty two thousand four hundred sixty three" -> 822463.
     """
-    word = words[i]
+    word = REPEAT_HOMOPHONES.get(words[i], words[i])  # only ever in a run, before a digit
     nxt = words[i + 1] if i + 1 < len(words) else ""
     if word.isdigit() and not (len(word) == 1 and nxt in ("hundred", "thousand")):
         return 1, word

@@ -26,6 +26,12 @@ from postprocess.spoken import UNITS, normalize_spoken_numbers
         ("The number is 8 hundred, 5, 5, 5", "The number is 800, 5, 5, 5"),
         ("555 one two three 4567", "555 1 2 3 4567"),
         ("five-five-five", "5-5-5"),
+        # recognised: "double" heard as "Donald" between digits
+        ("zero five two six five Donald six Donald zero", "0 5 2 6 5 66 00"),
+        ("0-7-4, Donald 1-2-3-4, 5-6-7", "0-7-4, 11-2-3-4, 5-6-7"),
+        ("Donald Trump said 5", "Donald Trump said 5"),
+        ("I met 3 people, Donald 5 times", "I met 3 people, Donald 5 times"),
+        ("the total was 45, Donald said", "the total was 45, Donald said"),
     ],
 )
 def test_spoken_numbers_become_digits(raw: str, digits: str) -> None:
