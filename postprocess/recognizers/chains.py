@@ -7,8 +7,9 @@ rewritten into digits (``postprocess.spoken``): groups joined by spaces, commas,
 brackets, a dot between digits, or quotes (digits read in pairs come back as feet and inches:
 "6'5", 3'9""), or a word recognition put between the groups ("6, 98, I'm 4, 7", "did 1, 6",
 "9, 1, number 8"); across a sentence break when one side is a short group, neither is a round number
-and the first is neither the year of a date nor a time (so "we sold 1500. 2000 more", "on August
-2025. 9965 passed" and "at 1020. 577 departs" stay two numbers, "495. 66938325. 15" is one).
+and the first is neither the year of a date, a year said as one, nor a time (so "we sold 1500. 2000
+more", "on August 2025. 9965 passed", "between 2016 and 2020. 3, 3, 3" and "at 1020. 577 departs"
+stay apart, "495. 66938325. 15" is one).
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ _DATE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# … or a year said as one ("between 2016 and 2020.", "since 2019.", "in 2021.").
+_YEAR_WORD_BEFORE = re.compile(r"\b(?:and|to|in|since|until|till|from|by|of|year)[ \t]+$", re.IGNORECASE)
 # A time ("the meeting is at 1020."), not a number to reach someone at ("reach me at 415.").
 _TIME_BEFORE = re.compile(
     r"(?<!\bme )(?<!\bus )(?<!\bhim )(?<!\bher )\b(?:at|until|till|by|from)[ \t]+$", re.IGNORECASE
@@ -101,11 +104,15 @@ def _round(token: str) -> bool:
 
 def _joins_across_sentences(text: str, previous: tuple[int, int], start: int, end: int) -> bool:
     """Whether two groups a sentence break separates are one value: at least one of them short,
-    neither a round number, and the first not the year of a date."""
+    neither a round number, and the first not the year of a date nor a year said as one ("between
+    2016 and 2020.")."""
     first, second = text[previous[0] : previous[1]], text[start:end]
     if _round(first) or _round(second) or not (len(first) <= SHORT_GROUP or len(second) <= SHORT_GROUP):
         return False
-    dated = _YEAR.fullmatch(first) and _DATE_BEFORE.search(text, max(0, previous[0] - 20), previous[0])
+    dated = _YEAR.fullmatch(first) and (
+        _DATE_BEFORE.search(text, max(0, previous[0] - 20), previous[0])
+        or _YEAR_WORD_BEFORE.search(text, max(0, previous[0] - 8), previous[0])
+    )
     timed = _TIME_BEFORE.search(text, max(0, previous[0] - 10), previous[0])  # "… at 1020." "577 departs"
     return not (dated or timed)
 

@@ -59,7 +59,7 @@ _NER_NOT_NAMES = word_set(
     okay please sorry hello hi hey yes yeah bye goodbye cheers pin iban swift bic zip postcode password mobile
     landline
     passcode username account count number code sort routing passport licence license mr mrs ms miss dr
-    visa mastercard amex
+    visa mastercard amex coach carriage seat platform gate terminal
     """
 )
 # The last word of an organisation's name: the NER takes some for places ("Redwood Analytics").

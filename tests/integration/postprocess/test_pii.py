@@ -146,6 +146,9 @@ def test_empty_transcript_has_no_findings(warm_pii: EnrichmentConfig) -> None:
         ("I am nearly at 29. No worries, the ticket is closed. Perfect. Cheers.", []),
         # the NER's result for the same span is checked before presidio keeps one of the two
         ("Morning, I'm a Gomez here.", ["Gomez"]),
+        # recognised: a train's coach letter is no name
+        ("C8C, Coach H.", []),
+        ("It is due on July 20, seat 23A, Coach F. What email should we use?", []),
     ],
 )
 def test_person_spans_lose_common_words_the_ner_adds(warm_pii: EnrichmentConfig, text: str, names: list[str]) -> None:

@@ -326,3 +326,10 @@ def test_a_time_after_a_card_is_no_card_detail() -> None:
 )
 def test_pin_and_last_four_cues_as_recognition_writes_them(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text) == expected
+
+
+def test_a_year_said_as_one_ends_its_sentence() -> None:
+    # recognised: a range of years, then a count in the next segment
+    text = "Print 40, closed 35 tickets between 2016 and 2020.\n3, 3, 3, from 44 to 5, 120, 1 employees."
+    assert found(text) == []
+    assert found("The card is 4539 1480 3436. 4712, thanks.") == [("CREDIT_CARD", "4539 1480 3436. 4712")]

@@ -32,6 +32,10 @@ from postprocess.spoken import UNITS, normalize_spoken_numbers
         ("Donald Trump said 5", "Donald Trump said 5"),
         ("I met 3 people, Donald 5 times", "I met 3 people, Donald 5 times"),
         ("the total was 45, Donald said", "the total was 45, Donald said"),
+        # "at" before a 24-hour time is the word, not an eight
+        ("The appointment is on December 20, 26 at 1645.", "The appointment is on December 20, 26 at 1645."),
+        ("The appointment is on June 20, 20, six at 20, 45.", "The appointment is on June 20, 20, 6 at 20, 45."),
+        ("nine eight seven at 6 5 4 3", "9 8 7 8 6 5 4 3"),
     ],
 )
 def test_spoken_numbers_become_digits(raw: str, digits: str) -> None:
