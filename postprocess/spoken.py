@@ -42,6 +42,8 @@ HOMOPHONE_RUN_DIGITS = 4
 LONG_RUN_DIGITS = 7
 # "oh"/"o" are zero only next to other number words; "and" only inside "two hundred and twelve".
 _WEAK_ZEROS = {"oh", "o"}
+# "or"/"owe" for "oh" only next to a single digit ("4 or 1 or 9"), never between groups.
+_OR_ZEROS = frozenset({"or", "owe"})
 # A 24-hour time after "at": "1645", "20 45".
 _CLOCK = re.compile(r"(?:[01]\d|2[0-3]) ?[0-5]\d")
 _TOKEN = re.compile(r"[A-Za-z]+|\d+")
@@ -192,6 +194,8 @@ def _homophone_is_digit(
     digits = left + sum(_digit_count(w) for w in following) + after_zero
     if beside_single:
         return digits >= HOMOPHONE_RUN_DIGITS
+    if word in _OR_ZEROS:
+        return False  # "20 or 30, 40 or 50", "19.99 or 24.99": a choice between numbers, not "oh"
     # Between two groups of digits: no range goes up to a number starting with zero, nor spans
     # seven digits or more between numbers that are not years ("652 781 to 06548 7117").
     sides = (current[-1][2], following[0])

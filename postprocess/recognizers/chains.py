@@ -6,10 +6,11 @@ A value read out comes back in any grouping: "4539 1480 3436 4712", "4, 5, 3, 9,
 rewritten into digits (``postprocess.spoken``): groups joined by spaces, commas, dashes, slashes,
 brackets, a dot between digits, or quotes (digits read in pairs come back as feet and inches:
 "6'5", 3'9""), or a word recognition put between the groups ("6, 98, I'm 4, 7", "did 1, 6",
-"9, 1, number 8"); across a sentence break when one side is a short group, neither is a round number
-and the first is neither the year of a date, a year said as one, nor a time (so "we sold 1500. 2000
-more", "on August 2025. 9965 passed", "between 2016 and 2020. 3, 3, 3" and "at 1020. 577 departs"
-stay apart, "495. 66938325. 15" is one).
+"9, 1, number 8", "172.2 or not 115.7, not 246": "dot" misheard); across a sentence break when one
+side is a short group, neither is a round number and the first is neither the year of a date, a
+year said as one, nor a time (so "we sold 1500. 2000 more", "on August 2025. 9965 passed",
+"between 2016 and 2020. 3, 3, 3" and "at 1020. 577 departs" stay apart, "495. 66938325. 15" is
+one).
 """
 
 from __future__ import annotations
@@ -32,10 +33,11 @@ _WEAK_CODE = frozenset({"to", "too", "for", *"abcdefghijklmnopqrstuvwxyz"})
 WEAK_TOKENS = {"to": "2", "too": "2", "for": "4"}
 _QUOTES = r"['\"’”]{0,2}"
 # Words recognition puts between the groups of a value read out: a pause ("um", "so"), a word it
-# heard for one ("I'm", "did", "pre-" for "nine" or "three"), "number" repeated; "&" glued between two
+# heard for one ("I'm", "did", "pre-" for "nine" or "three"), "number" repeated, "not" or "or not"
+# for "dot" (a correction, "3416, not 3461", is a value read out twice); "&" glued between two
 # characters ("K&B 6300": "K and B" as recognition writes it); a currency sign it put before a group
 # ("84, $1.5, $1.9, 2": whether that is money is for ``numbers.quantity_reason`` to say).
-_FILLER = r"(?i:i'?m|did|so|um|uh|er|number|pre-?)"
+_FILLER = r"(?i:i'?m|did|so|um|uh|er|number|pre-?|not|or not)"
 _HARD_GAP = re.compile(
     rf"{_QUOTES}(?:\s*(?:[,\-–—/(]|\)[ \t]*[\-–]?)?\s*|\.|&|\s*[,\-]?\s*(?:dash|hyphen|slash)\s*[,\-]?\s*"
     rf"|[ \t]*,?[ \t]*{_FILLER}[ \t]*,?[ \t]*|[ \t]*,[ \t]*[$£€])"

@@ -333,3 +333,16 @@ def test_a_year_said_as_one_ends_its_sentence() -> None:
     text = "Print 40, closed 35 tickets between 2016 and 2020.\n3, 3, 3, from 44 to 5, 120, 1 employees."
     assert found(text) == []
     assert found("The card is 4539 1480 3436. 4712, thanks.") == [("CREDIT_CARD", "4539 1480 3436. 4712")]
+
+
+def test_not_between_digit_groups_is_a_dot_misheard() -> None:
+    # recognised: an IP address read out, "dot" heard as "not" and "or not"
+    assert [v for _, v in found("The turbo is at 172.2 or not 115.7, not 246.")] == ["172.2 or not 115.7, not 246"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Pick 10, 20 or 30, 40 or 50.", "It costs 19.99 or 24.99 or 29.99.", "We could ship 3.1 or 3.2 or 4.0 or 4.1."],
+)
+def test_a_choice_between_numbers_is_no_identifier(text: str) -> None:
+    assert found(text) == []

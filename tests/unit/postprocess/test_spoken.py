@@ -36,6 +36,9 @@ from postprocess.spoken import UNITS, normalize_spoken_numbers
         ("The appointment is on December 20, 26 at 1645.", "The appointment is on December 20, 26 at 1645."),
         ("The appointment is on June 20, 20, six at 20, 45.", "The appointment is on June 20, 20, 6 at 20, 45."),
         ("nine eight seven at 6 5 4 3", "9 8 7 8 6 5 4 3"),
+        # "or" between groups is a choice, not "oh"
+        ("Pick 10, 20 or 30, 40 or 50.", "Pick 10, 20 or 30, 40 or 50."),
+        ("It costs 19.99 or 24.99 or 29.99.", "It costs 19.99 or 24.99 or 29.99."),
     ],
 )
 def test_spoken_numbers_become_digits(raw: str, digits: str) -> None:
