@@ -66,6 +66,7 @@ _CURRENCY_AMOUNT = re.compile(rf"[$£€](?:{_AMOUNT.pattern})")
 _YEAR = re.compile(r"(?:19|20)[ \t]?\d\d")  # "1979", or "19 79" as a spoken year is rewritten
 _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 _TYPED_DATE = re.compile(r"(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?:\d{2}|\d{4})|\d{4}-(?P<m>\d{2})-(?P<d>\d{2})")
+_LIST_END_AFTER = re.compile(r"[ \t]*,?[ \t]+and[ \t]+[$£€]?\d")
 _ITEM_SPLIT = re.compile(r",[ \t]+|[.?!]+[ \t]+")
 _PLUS_BEFORE = re.compile(r"\bplus[ \t,]*$", re.IGNORECASE)
 _LAST_BEFORE = re.compile(r"\blast[ \t]+$", re.IGNORECASE)
@@ -145,6 +146,17 @@ def _said_decimal(item: str) -> bool:
     return _DECIMAL.fullmatch(item) is not None and len(item.partition(".")[2]) <= 3
 
 
+def _listed(items: list[str], after: str) -> bool:
+    """Three or more numbers, each a decimal as people say one or a number of two or more digits
+    ending in 0 or 5, and "and" another number after them: a list of quantities ("1200, 1350, 1425
+    and 1510", "98.6, 99.1, 97.4 and 98.9"). A card read out in groups has random last digits."""
+    return (
+        len(items) >= 3
+        and _LIST_END_AFTER.match(after) is not None
+        and all(_said_decimal(i) or (i.isdigit() and len(i) >= 2 and i[-1] in "05") for i in items)
+    )
+
+
 def _decimal_artifacts(items: list[str]) -> bool:
     """Three or more numbers, some written as decimals, with eight or more digits in all: digit
     groups read out that recognition wrote as decimals ("6.58, 6.04, 9.78, 7.4595")."""
@@ -174,6 +186,8 @@ def quantity_reason(value: str, before: str, after: str) -> str | None:
         return A_DATE
     if _IPV4.fullmatch(value):
         return None
+    if _listed(items, after):
+        return "a list of quantities"
     if _decimal_artifacts(items):
         return None
     if all(_quantity_like(i) for i in items) or (
@@ -208,14 +222,17 @@ def _valid_typed_date(value: str) -> bool:
 
 def read_digit_by_digit(chain: Chain, *, cued: bool = False) -> bool:
     """Four or more digits read one by one ("7, 3, 1, 9", "9 7 4 7 7"); with no cue near
-    (``cued``), not counting ("1, 2, 3, 4"): after "my NI number is" even "1 2 3 4 5 6" is a value."""
+    (``cued``), not counting up from 0 or 1 ("1, 2, 3, 4") nor down ("10, 9, 8, 7"): after "my NI
+    number is" even "1 2 3 4 5 6" is a value."""
     groups = chain.group_texts
     digits = chain.digits
     single = sum(len(g) == 1 for g in groups)
     if len(digits) < 4 or len(groups) < 4 or single < 0.75 * len(groups):
         return False
-    counting = all(int(b) == int(a) + 1 for a, b in pairwise(digits)) and digits[0] in "01"
-    return cued or not counting
+    numbers = [int(g) for g in groups] if all(g.isdigit() for g in groups) else [int(d) for d in digits]
+    up = all(b == a + 1 for a, b in pairwise(numbers)) and numbers[0] <= 1
+    down = all(b == a - 1 for a, b in pairwise(numbers))
+    return cued or not (up or down)
 
 
 def _leading_zero(chain: Chain) -> bool:

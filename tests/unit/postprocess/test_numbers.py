@@ -346,3 +346,21 @@ def test_not_between_digit_groups_is_a_dot_misheard() -> None:
 )
 def test_a_choice_between_numbers_is_no_identifier(text: str) -> None:
     assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Call volume was 1200, 1350, 1425 and 1510 over four weeks.",  # a list, every item round-ish
+        "The results were 98.6, 99.1, 97.4 and 98.9 across the four runs.",  # said decimals in a list
+        "It was 3, 2, 1, go, and then 10, 9, 8, 7 on the second launch.",  # a countdown
+    ],
+)
+def test_lists_and_countdowns_are_no_identifiers(text: str) -> None:
+    assert found(text) == []
+
+
+def test_a_card_read_out_before_and_is_still_a_card() -> None:
+    assert [v for _, v in found("my card is 4539, 1480, 3436 and 4712")] == ["4539, 1480, 3436", "4712"]
+    assert [v for _, v in found("the code is 9, 8, 7, 6 and my name is Sam")] == []  # counting down, no cue
+    assert [v for _, v in found("my PIN is 9, 8, 7, 6")] == ["9, 8, 7, 6"]  # a cue: read out
