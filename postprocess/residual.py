@@ -24,14 +24,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from postprocess.recognizers.chains import digit_chains
-from postprocess.recognizers.contact import host_shaped
+from postprocess.recognizers.contact import file_name, host_shaped
 from postprocess.recognizers.cues import cue_index, names_a_thing
 from postprocess.recognizers.numbers import IDENTIFIER_DIGITS, quantity_reason, type_by_shape
 from postprocess.spoken import normalize_spoken_numbers
 
 BLANK = "#"
-# File name extensions that are also top-level domains (.py is Paraguay, .md Moldova, .sh St Helena).
-FILE_EXTENSIONS = frozenset({"py", "md", "sh", "rs", "pl", "cc", "cs", "ps", "ai", "so", "js", "ts", "go", "rb", "io"})
 _WEBSITE_CUE = re.compile(
     r"\b(?:web ?site|site|page|homepage|url|link|visit|go to|browse to|download(?:ed)? from|at www|www)\b[^.?!]{0,25}$",
     re.IGNORECASE,
@@ -107,9 +105,9 @@ def _addresses(visible: str, is_profane: Callable[[str], bool]) -> list[Residual
 
 def _allowed_host(text: str, start: int, word: str) -> bool:
     """A host-shaped word that is a file name, or a web site named as one."""
-    labels = word.lower().split(".")
-    if len(labels) == 2 and labels[1] in FILE_EXTENSIONS:
+    if file_name(word):
         return True
+    labels = word.lower().split(".")
     before = text[max(0, start - 60) : start]
     named_site = _WEBSITE_CUE.search(before) is not None or labels[0] == "www"
     return named_site and not _EMAIL_NEAR.search(before)

@@ -33,14 +33,26 @@ _EMAIL = re.compile(
 )
 _DOMAIN_LABEL = re.compile(_LABEL, re.IGNORECASE)
 _SPOKEN_WORD_SEP = re.compile(r"[ \t]+(?:dot|period)[ \t]+", re.IGNORECASE)
-# Words before a spoken "at" that make it ordinary speech ("look at", "meet me at"), not an address.
+# Words before a spoken "at" that make it ordinary speech ("look at", "meet me at", "our website at
+# example.com"), not an address.
 _NOT_LOCAL_PART = word_set(
     """
     me us him her them it you i we they this that these those what who where here there is are was
     were be been look looked looking meet met stay stayed arrive arrived arriving home work school
     least all once best most first last him it's there's one time noon night the a an and or but
+    website site page homepage web online
     """
 )
+# File name extensions that are also top-level domains (.py is Paraguay, .md Moldova, .sh St Helena).
+FILE_EXTENSIONS = frozenset({"py", "md", "sh", "rs", "pl", "cc", "cs", "ps", "ai", "so", "js", "ts", "go", "rb", "io"})
+
+
+def file_name(word: str) -> bool:
+    """True for a name and a file extension that is also a top-level domain ("setup.py", "README.md")."""
+    labels = word.lower().split(".")
+    return len(labels) == 2 and labels[1] in FILE_EXTENSIONS
+
+
 _EMAIL_CONTEXT = re.compile(r"\b(?:e-?mail|address|reach|write|contact|send)\b", re.IGNORECASE)
 # An email cue and the fillers after it: "my email is", "by email at", "reach me at", "send it to".
 # "email" followed by a dot is a label of the address ("seventy one at email dot com"), not its cue.
@@ -313,9 +325,11 @@ class SpokenEmailRecognizer(SpeechRecognizer):
         local_words = re.findall(_LOCAL_WORD, match.group("local"), re.IGNORECASE)
         if spoken_at and (local_words[-1].lower() in _NOT_LOCAL_PART or labels[0] in STOP_WORDS):
             return None
-        if "and" in match.group("at").lower() and not (
-            re.search(r"[._]", match.group("local")) and "." in match.group("domain")
-        ):  # "and" heard for "at": only between two written-looking halves
+        if "and" in match.group("at").lower() and (
+            not (re.search(r"[._]", match.group("local")) and "." in match.group("domain"))
+            or file_name(match.group("domain"))
+            or file_name(match.group("local"))
+        ):  # "and" heard for "at": only between two written-looking halves that are no file names
             return None
         spoken = spoken_at or bool(_SPOKEN_WORD_SEP.search(match.group()))
         if not spoken:

@@ -8,6 +8,7 @@ from typing import Any
 
 from postprocess.lean_imports import without_unused_ml_frameworks
 from postprocess.recognizers.base import CONTEXT_WINDOW, SpeechRecognizer, before
+from postprocess.recognizers.cues import cue_index, names_a_thing
 
 with without_unused_ml_frameworks():
     from presidio_analyzer import RecognizerResult
@@ -40,7 +41,8 @@ class SpokenIpRecognizer(SpeechRecognizer):
 
     Four groups of at most three digits (each at most 255) joined by "dot", "not" (a common
     mishearing of "dot": no speech has four numbers joined by it), "point" or a dot. "Point" counts
-    only near a word such as "IP", "address" or "server"; dotted version numbers are left alone.
+    only near a word such as "IP", "address" or "server"; dotted version numbers and numbers after
+    a word that names things by number ("sections 2.1, 2.2, 3.4") are left alone.
     An address read digit by digit with no dots at all ("1-9-2-0-1-6-8-…") is a long digit run,
     redacted by the number rules.
     """
@@ -49,13 +51,14 @@ class SpokenIpRecognizer(SpeechRecognizer):
 
     def find(self, text: str, entities: frozenset[str]) -> list[tuple[str, int, int, float]]:
         results = []
+        cues = cue_index(text)
         for match in _SPOKEN_IP.finditer(text):
             groups = [re.sub(r"\D", "", g) for g in re.split(_IP_SEP, match.group(), flags=re.IGNORECASE)]
             if _IPV4.fullmatch(match.group()):
                 continue  # written form: presidio's IP recognizer has it
             preceding = before(text, match.start(), CONTEXT_WINDOW)
-            if _VERSION_BEFORE.search(preceding[-20:]):
-                continue
+            if _VERSION_BEFORE.search(preceding[-20:]) or names_a_thing(cues, match.start()):
+                continue  # "version 2.1.4", "sections 2.1, 2.2, 3.4 and 5.6"
             context = bool(_IP_CONTEXT.search(preceding))
             if any(not 1 <= len(g) <= 3 for g in groups):
                 continue

@@ -182,6 +182,8 @@ def test_emails_in_written_spoken_and_mangled_forms(text: str, address: str) -> 
         "send it to my office. Send it to the shop",  # repeated cue, no address end
         "my email is not working at the moment",  # "not" first, then "at": one separator kind after it
         "The email on file should be in the list, not in that list, family, not in it.",
+        "Check the README.md and setup.py files before you push.",  # file names, not "at" misheard
+        "Visit our website at example.com for the details.",  # a web site
     ],
 )
 def test_at_and_dot_in_ordinary_speech_are_not_emails(text: str) -> None:
@@ -323,6 +325,7 @@ def test_ip_addresses_read_out(text: str, address: str) -> None:
         "the ip is 192.168.1.10",  # written: presidio's own recognizer finds it
         "we sold 3 not 4 not 5",  # three groups with no cue
         "version 1.2.3 of the server is out",
+        "Please read sections 2.1, 2.2, 3.4 and 5.6 before Monday.",  # numbered things
     ],
 )
 def test_numbers_that_are_not_read_out_addresses(text: str) -> None:
