@@ -50,10 +50,8 @@ CUES: dict[str, tuple[str, ...]] = {
     "BANK_ACCOUNT_NUMBER": (r"(?:bank |checking |savings |current )?account(?: number)?", r"acct", r"a count(?! of)"),
     "CREDIT_CARD": (
         r"(?:credit |debit )?card(?: number)?",
-        r"visa",
-        r"master ?card",
-        r"amex",
-        r"american express",
+        # a brand and "(card) number": one cue, so "number" alone does not stand nearer the value
+        r"(?:visa|master ?card|amex|american express)(?: card)?(?: number)?",
         r"long number",
     ),
     "PASSPORT_NUMBER": (r"passport(?: number)?",),

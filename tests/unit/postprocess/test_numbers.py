@@ -364,3 +364,15 @@ def test_a_card_read_out_before_and_is_still_a_card() -> None:
     assert [v for _, v in found("my card is 4539, 1480, 3436 and 4712")] == ["4539, 1480, 3436", "4712"]
     assert [v for _, v in found("the code is 9, 8, 7, 6 and my name is Sam")] == []  # counting down, no cue
     assert [v for _, v in found("my PIN is 9, 8, 7, 6")] == ["9, 8, 7, 6"]  # a cue: read out
+
+
+def test_a_card_brand_and_number_is_one_cue() -> None:
+    # recognised: digits read in pairs came back as too many digits; the brand still types them,
+    # and the security code after them is the card's
+    text = (
+        "Mastercard number is 22, 21, 9, 6, 4, 6, 24, 22, 7, 5, 8, 7, 6, 4, 6, 6 and the code on the mark is 9, 5, 4."
+    )
+    assert found(text) == [
+        ("CREDIT_CARD", "22, 21, 9, 6, 4, 6, 24, 22, 7, 5, 8, 7, 6, 4, 6, 6"),
+        ("CREDIT_CARD", "9, 5, 4"),
+    ]
