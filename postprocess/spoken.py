@@ -44,8 +44,8 @@ LONG_RUN_DIGITS = 7
 _WEAK_ZEROS = {"oh", "o"}
 # "or"/"owe" for "oh" only next to a single digit ("4 or 1 or 9"), never between groups.
 _OR_ZEROS = frozenset({"or", "owe"})
-# A 24-hour time after "at": "1645", "20 45".
-_CLOCK = re.compile(r"(?:[01]\d|2[0-3]) ?[0-5]\d")
+# A time after "at": "1645", "20 45", "3 30".
+_CLOCK = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d|(?:[01]?\d|2[0-3]) [0-5]\d")
 _TOKEN = re.compile(r"[A-Za-z]+|\d+")
 # What may stand between two number words of one run: spaces, a comma or a dash, or a dot
 # with no space after it ("five.five.five"); a sentence end (". ") ends the run.
@@ -178,8 +178,8 @@ def _homophone_is_digit(
     word = tokens[i][2].lower()
     if time_follows and (word in ("at", "ate") or left <= 2):
         return False  # a time follows: "917 at 6.45", "5 to 6.30"
-    if word in ("at", "ate") and _CLOCK.fullmatch(" ".join(following)):
-        return False  # "on December 20, 26 at 1645", "June 20 at 20 45": a 24-hour time
+    if word in ("at", "ate") and _CLOCK.fullmatch(" ".join(str(UNITS.get(w.lower(), w)) for w in following)):
+        return False  # "on December 20, 26 at 1645", "June 20 at 20 45", "seven, at three, 30": a time
     if any(w.isdigit() and len(w) >= 3 and w.endswith("00") for w in (current[-1][2], following[0])):
         return False  # "from 0 to 100": a range of round numbers
     if re.match(r"[ \t]*\d{1,3}(?:,\d{3})+(?!\d)", raw[tokens[i][1] :]):

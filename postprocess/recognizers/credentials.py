@@ -196,6 +196,14 @@ def _secret_after(
     return start, start + words[-1].end() - len(words[-1].group()) + len(words[-1].group().rstrip(","))
 
 
+# Words that end a request for a secret, not a secret on their own ("… password, too.").
+_FILLER_ALONE = frozenset({"too", "also", "please", "again", "then", "now", "first", "here", "there", "thanks"})
+
+
+def _filler_only(value: str) -> bool:
+    return all(w.strip(",.!?'\"").lower() in _FILLER_ALONE for w in value.split())
+
+
 def _talks(value: str) -> bool:
     return any(w.strip(",'\"").lower() in _TALK for w in value.split())
 
@@ -223,6 +231,8 @@ class SecretRecognizer(SpeechRecognizer):
                 value = text[span[0] : span[1]]
                 if kind == "PASSWORD" and re.fullmatch(r"[\d\s,\-]+", value):
                     continue  # digits only: a PIN
+                if _filler_only(value):
+                    continue  # "Set a telephone password, too.": no secret said
                 found.append((kind, span[0], span[1], 0.85))
         for match, leads in (
             *((m, (_DIRECTLY,)) for m in _RESET_TO.finditer(text)),
@@ -233,6 +243,8 @@ class SecretRecognizer(SpeechRecognizer):
             span = _secret_after(text, match.end(), "PASSWORD", leads)
             if span is not None and match.re is _PASSWORD_IS and _talks(text[span[0] : span[1]]):
                 continue  # "The past of this town is long": a sentence, not a secret
+            if span is not None and _filler_only(text[span[0] : span[1]]):
+                continue
             if span is not None and not re.fullmatch(r"[\d\s,\-]+", text[span[0] : span[1]]):
                 found.append(("PASSWORD", span[0], span[1], 0.7))
         return found

@@ -54,6 +54,7 @@ _TIME_BEFORE = re.compile(r"\d[:.]\Z")
 # An hour and its minutes said as two numbers ("five thirty" -> "5, 30") after a word that puts a time.
 _CLOCK = re.compile(r"(?:1[0-2]|0?[1-9])[ \t,.]+(?:[0-5]0|[0-5]5|15|45)")
 _TIME_WORD_BEFORE = re.compile(r"\b(?:at|from|to|until|till|by|after|before|around)[ \t]*$", re.IGNORECASE)
+_HHMM = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
 _CLOCK_WORD_BEFORE = re.compile(r"\b(?:at|by|from|around)[ \t]*$", re.IGNORECASE)
 _TIME_AFTER = re.compile(r"^(?:[:.]\d|\s*(?:a\.?m\b\.?|p\.?m\b\.?|o'clock|hrs\b|h\b))", re.IGNORECASE)
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
@@ -184,6 +185,8 @@ def quantity_reason(value: str, before: str, after: str) -> str | None:
         return "a time"  # "open from 7 to 5, 30"
     if _TYPED_DATE.fullmatch(value) and _valid_typed_date(value):
         return A_DATE
+    if len(items) == 2 and _MONTH_BEFORE.search(before) and _YEAR.fullmatch(items[0]) and _HHMM.fullmatch(items[1]):
+        return "a date and a time"  # "on July 2025, 2330"
     if _IPV4.fullmatch(value):
         return None
     if _listed(items, after):
@@ -398,9 +401,7 @@ def _card_detail(chain: Chain, cues: CueIndex, card_end: int) -> bool:
 def _clock_time(value: str, before: str) -> bool:
     """A 24-hour time said after "at", "by", "from" or "around" ("the appointment is … at 1840");
     not after "until" ("valid until 1027" is an expiry)."""
-    return (
-        _CLOCK_WORD_BEFORE.search(before) is not None and re.fullmatch(r"(?:[01]\d|2[0-3])[0-5]\d", value) is not None
-    )
+    return _CLOCK_WORD_BEFORE.search(before) is not None and _HHMM.fullmatch(value) is not None
 
 
 def _month_year_expiry(chain: Chain, cues: CueIndex, card_end: int) -> int | None:

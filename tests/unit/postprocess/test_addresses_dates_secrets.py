@@ -285,6 +285,7 @@ def test_secrets_after_their_cue(text: str, expected: list[tuple[str, str]]) -> 
         "Can I take the login?\nYes, of course. Hold on.\nSame as the email.",
         "I forgot my password.\nMaple street is closed.",  # "my password": told, not asked
         "And your password.\nThe quick brown fox jumps over the lazy old dog.",  # too long for an answer
+        "Set her telephone password, too.",  # recognised: asked for, and "too" is no secret
     ],
 )
 def test_talking_about_passwords_is_not_a_password(text: str) -> None:

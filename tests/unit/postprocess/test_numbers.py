@@ -376,3 +376,9 @@ def test_a_card_brand_and_number_is_one_cue() -> None:
         ("CREDIT_CARD", "22, 21, 9, 6, 4, 6, 24, 22, 7, 5, 8, 7, 6, 4, 6, 6"),
         ("CREDIT_CARD", "9, 5, 4"),
     ]
+
+
+def test_a_date_and_a_time_are_no_identifier() -> None:
+    # recognised: a year after its month, then a 24-hour time
+    assert found("The point is on July 2025, 2330.") == []
+    assert found("The appointment in on September 2020,\nseven, at three, 30, and your national insurance.") == []

@@ -36,6 +36,7 @@ from postprocess.spoken import UNITS, normalize_spoken_numbers
         ("The appointment is on December 20, 26 at 1645.", "The appointment is on December 20, 26 at 1645."),
         ("The appointment is on June 20, 20, six at 20, 45.", "The appointment is on June 20, 20, 6 at 20, 45."),
         ("nine eight seven at 6 5 4 3", "9 8 7 8 6 5 4 3"),
+        ("September 2020,\nseven, at three, 30, and", "September 2020,\n7, at 3, 30, and"),
         # "or" between groups is a choice, not "oh"
         ("Pick 10, 20 or 30, 40 or 50.", "Pick 10, 20 or 30, 40 or 50."),
         ("It costs 19.99 or 24.99 or 29.99.", "It costs 19.99 or 24.99 or 29.99."),
