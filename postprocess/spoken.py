@@ -29,9 +29,9 @@ TENS = {
     "seventy": 70, "eighty": 80, "ninety": 90,
 }  # fmt: skip
 REPEATS = {"double": 2, "triple": 3}
-# What recognition writes for "double" between digits ("zero five two six five Donald six"); taken
-# as "double" only right after a digit and right before a single digit.
-REPEAT_HOMOPHONES = {"donald": "double"}
+# What recognition writes for "double" between digits ("zero five two six five Donald six", "one,
+# total zero"); taken as "double" only right after a digit and right before a single digit.
+REPEAT_HOMOPHONES = {"donald": "double", "total": "double"}
 # Words recognition writes for a digit read out inside a digit run ("oh two oh" -> "0 to 0",
 # "nine eight seven" -> "9 at 7"); taken as digits only inside a run of four or more digits, next
 # to a single digit ("3 to 5" stays a range).

@@ -29,6 +29,8 @@ from postprocess.spoken import UNITS, normalize_spoken_numbers
         # recognised: "double" heard as "Donald" between digits
         ("zero five two six five Donald six Donald zero", "0 5 2 6 5 66 00"),
         ("0-7-4, Donald 1-2-3-4, 5-6-7", "0-7-4, 11-2-3-4, 5-6-7"),
+        ("one, total zero, two, four", "1, 00, 2, 4"),  # "total" too
+        ("we had a total 5 of them", "we had a total 5 of them"),
         ("Donald Trump said 5", "Donald Trump said 5"),
         ("I met 3 people, Donald 5 times", "I met 3 people, Donald 5 times"),
         ("the total was 45, Donald said", "the total was 45, Donald said"),
