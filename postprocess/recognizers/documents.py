@@ -10,6 +10,9 @@ number"…; a car's make and model before its plate: "a blue Ford Focus HFE 3840
 holding 7 or more digits, or spelled character by character with six or more letters and digits,
 is an ID_NUMBER whatever precedes it. UK postcodes are left to ``location.PostalCodeRecognizer``, IBANs to ``finance``.
 
+The answer to a plate question ("What's the vehicle?") is the first code of the next sentence,
+however recognition garbled the words around it ("Can't wrench double your H45 DPP").
+
 Right after a National Insurance cue (or opening the answer to it), the characters read out are
 the number however recognition wrote them: letters in lower case, words it heard between them
 ("r e 2 7 9 8 7 5 b", "YA over 2416d", "S and 9 22 6 2 3 8"), when they hold four or more digits.
@@ -118,6 +121,41 @@ def classify_code(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
     return None
 
 
+# A plate asked for ("The parking permit needs your license plate." "What's the vehicle?"): its
+# cue's sentence ends within a few words, and the first code in the next sentence is the answer,
+# whatever recognition made of the words around it ("Can't wrench double your H45 DPP", "Righty,
+# nine, KDC."). Letters alone count when there are two or more of them ("D-K-T").
+_PLATE_QUESTION_END = re.compile(r"[^.?!\n]{0,40}?(?:[.?!]+[ \t]*\n?|\n)[ \t]*")
+_PLATE_ANSWER_REACH = 60
+_SENTENCE_END = re.compile(r"[.?!\n]")
+
+
+def _plate_answer(text: str, cue_end: int, chains: tuple[Chain, ...]) -> Chain | None:
+    """The code that answers a plate cue ending at ``cue_end`` in the next sentence, or None."""
+    question = _PLATE_QUESTION_END.match(text, cue_end)
+    if question is None:
+        return None
+    start = question.end()
+    sentence_end = _SENTENCE_END.search(text, start, start + _PLATE_ANSWER_REACH)
+    stop = sentence_end.start() if sentence_end else start + _PLATE_ANSWER_REACH
+    for chain in chains:
+        if chain.start < start:
+            continue
+        if chain.end > stop:
+            return None
+        code = trimmed(chain)
+        if code is not None and _plate_like(code):
+            return code
+    return None
+
+
+def _plate_like(code: Chain) -> bool:
+    """Two to eight characters with a capital; letters alone only three or more ("KDC", "D-K-T";
+    not "ID", "TV")."""
+    letters = len(re.sub(r"[^A-Z]", "", code.code))
+    return 2 <= len(code.code) <= 8 and letters >= (1 if code.digits else 3)
+
+
 class AlphanumericCodeRecognizer(SpeechRecognizer):
     """Codes of capitals and digits: passports, driver IDs, NI numbers, plates, reference numbers."""
 
@@ -133,6 +171,14 @@ class AlphanumericCodeRecognizer(SpeechRecognizer):
             typed = classify_code(code, cues)
             if typed is not None:
                 found.append((typed[0], code.start, code.end, typed[1]))
+        letter_codes: tuple[Chain, ...] | None = None
+        for cue in cues.cues:
+            if cue.kind not in ("LICENSE_PLATE", "CAR"):
+                continue
+            letter_codes = letter_codes if letter_codes is not None else code_chains(text, need_digit=False)
+            answer = _plate_answer(text, cue.end, letter_codes)
+            if answer is not None and not overlaps(found, answer.start, answer.end):
+                found.append(("LICENSE_PLATE", answer.start, answer.end, 0.7))
         for cue in cues.cues:
             span = _nino_read_out(text, cue.end) if cue.kind == "UK_NINO" else None
             if span is None:

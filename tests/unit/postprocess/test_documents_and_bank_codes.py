@@ -166,3 +166,33 @@ def test_an_iban_head_joins_the_digits_recognition_left_after_it() -> None:
 def test_mac_addresses_are_found_by_presidio_s_recognizer_in_the_engine(warm_pii: EnrichmentConfig) -> None:
     found = find_pii_in_text("the MAC is 00:1A:2B:3C:4D:5E, at 10:30:45 on 12-05-24", warm_pii)
     assert [p.type for p in found] == ["MAC_ADDRESS"]
+
+
+@pytest.mark.parametrize(
+    ("text", "plate"),
+    [
+        # recognised: the plate asked for, the answer's words garbled around it
+        ("The parking permit needs your license plate.\nThat's a blue Ford Focus.\nRighty, nine, KDC.", "nine, KDC"),
+        ("What's the vehicle?\nM14.", "M14"),
+        ("What's the vehicle?\nCan't wrench KV43 cmv. Go ahead with the long number on the front.", "KV43"),
+        ("The card number needs your license plate.\nCan't wrench double your H45 DPP", "H45 DPP"),
+        (
+            "The packing permit needs your license plate.\nIt's a blue board focus, D-K-T, normal board run down.",
+            "D-K-T",
+        ),
+    ],
+)
+def test_the_answer_to_a_plate_question_is_the_plate(text: str, plate: str) -> None:
+    assert found(AlphanumericCodeRecognizer(), text) == [("LICENSE_PLATE", plate)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What's the vehicle?\nWhy can't I be in O and you wanted ID?",  # two capitals: an abbreviation
+        "Your plate, please.\nSure, one moment, I need to check the TV.",
+        "What's the vehicle?\nIt's parked outside. The blue one by the gate, row K.",  # not in the next sentence
+    ],
+)
+def test_an_answer_without_a_plate_is_left(text: str) -> None:
+    assert found(AlphanumericCodeRecognizer(), text) == []
