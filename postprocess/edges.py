@@ -7,8 +7,10 @@ starts with ("G, all 9, 6, …"). ``widened`` grows each span of an identifier t
 tokens right next to it:
 
 - digits (groups of at most four) and number words, for every type it widens; single letters
-  only for the types whose values have letters (passports, plates, codes…): a capital, or a
-  lower-case letter or "I" spelled with a dash ("m-l-i-k");
+  only for the types whose values have letters (passports, plates, codes…), in either case ("x,
+  k, 4, 1, …, c"), but "I", "i" and "a" (words too) only spelled with a dash ("m-l-i-k"); a span
+  of another type that holds a spelled letter is taken for one of those (recognition typed it by
+  its digits);
 - across a space, a comma, a dash, a slash, a line break or a dot with no space after it, and
   up to two of the words recognition writes for a zero, a two or a four or puts between digits
   ("or", "all", "to", "for", "not", "number", "did", "so", "um") — never ending on one;
@@ -50,6 +52,8 @@ _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 # comma, dash or slash, or a dot with no space around it ("0.4832").
 _JOIN = re.compile(r"[ \t\n]*[,\-–/]?[ \t\n]*|\.")
 _DASHES = ("-", "–")
+# Single letters that are words ("I", "a"): part of a code only when spelled with a dash.
+_LETTER_WORDS = frozenset({"I", "i", "a"})
 _DIGIT = re.compile(r"\d")
 # A value of this many digits may go on after a sentence break recognition put inside it.
 LONG_DIGITS = 7
@@ -75,9 +79,11 @@ def widened(text: str, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int,
         if kind not in DIGIT_TYPES and kind not in CODE_TYPES:
             out.append((start, end))
             continue
-        letters = kind in CODE_TYPES
         first = starts.get(start)
         last = ends.get(end)
+        letters = kind in CODE_TYPES or (
+            first is not None and last is not None and any(_spelled(t) for t in tokens[first : last + 1])
+        )
         new_start = start if first is None else _walk(text, tokens, first, -1, letters)
         long_value = len(_DIGIT.findall(normalize_spoken_numbers(text[start:end]).text)) >= LONG_DIGITS
         new_end = end if last is None else _walk(text, tokens, last, 1, letters, across=long_value)
@@ -136,6 +142,11 @@ def _resumed_after_break(text: str, tokens: list[_Token], index: int, letters: b
     return None if counts_something(text[tokens[first + 1].end : tokens[first + 1].end + 80]) else first
 
 
+def _spelled(token: _Token) -> bool:
+    """A single letter that is no word: a value spelled out ("x, k, 4, 1, …")."""
+    return len(token.text) == 1 and token.text.isalpha() and token.text not in _LETTER_WORDS
+
+
 def _is_value(text: str, token: _Token, letters: bool) -> bool:
     word = token.text
     if word.isdigit():
@@ -145,4 +156,4 @@ def _is_value(text: str, token: _Token, letters: bool) -> bool:
     if not letters or len(word) != 1:
         return False
     spelled = text[token.start - 1 : token.start] in _DASHES or text[token.end : token.end + 1] in _DASHES
-    return (word.isupper() and word != "I") or spelled
+    return (word not in _LETTER_WORDS) or spelled

@@ -55,6 +55,18 @@ def widen(text: str, value: str, kind: str) -> str:
             "BANK_ROUTING",
             "double 2, 1\n8",
         ),
+        (  # letters spelled in lower case, a comma between them
+            "It's x, k, 4, 1, 5, 6, 5, 3, c.",
+            "x, k, 4, 1, 5, 6, 5, 3",
+            "UK_NINO",
+            "x, k, 4, 1, 5, 6, 5, 3, c",
+        ),
+        (  # typed by its digits as a card, but a spelled letter in it says it is a code
+            "ej-2, i-w-8, 3, 7-d, and the new address",
+            "2, i-w-8, 3, 7",
+            "CREDIT_CARD",
+            "2, i-w-8, 3, 7-d",
+        ),
         (  # a long number goes on after a sentence break and a filler recognition put inside it
             "My number is plus 9-1-8. 6-7-3-6. So 4-double-0-7. Thanks.",
             "plus 9-1-8. 6-7-3-6",
@@ -79,6 +91,8 @@ def test_a_span_grows_over_the_value_recognition_left_next_to_it(
         ("my account is 12345678, 20250 is the branch", "12345678", "BANK_ACCOUNT_NUMBER"),  # a long group
         ("the card is 4111 1111 1111 1111 A", "4111 1111 1111 1111", "CREDIT_CARD"),  # no letters in a card
         ("passport 583964 I think", "583964", "PASSPORT_NUMBER"),  # "I" as a word, not a letter
+        ("passport 583964, a new one", "583964", "PASSPORT_NUMBER"),  # "a" as a word
+        ("card 4111 1111 1111 1111, x marks it", "4111 1111 1111 1111", "CREDIT_CARD"),  # no letters in a card
         ("the account is 5, 5, 6, 6, 7, 7, 8th, contact", "5, 5, 6, 6, 7, 7", "BANK_ACCOUNT_NUMBER"),  # "8th"
         ("Thanks, Tobias Reed, 4 of them", "Tobias Reed", "PERSON"),  # names are not widened
         ("or to for the code 9 1 2 3 4 5 6", "9 1 2 3 4 5 6", "ID_NUMBER"),  # never ends on a link word
