@@ -27,11 +27,12 @@ are words.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from postprocess.recognizers.numbers import counts_something
-from postprocess.spoken import REPEATS, TEENS, TENS, UNITS, normalize_spoken_numbers
+from postprocess.spoken import REPEATS, TEENS, TENS, UNITS
 
 DIGIT_TYPES = frozenset(
     {"CREDIT_CARD", "PHONE_NUMBER", "US_SSN", "BANK_ACCOUNT_NUMBER", "BANK_ROUTING", "PIN", "IP_ADDRESS"}
@@ -54,7 +55,6 @@ _JOIN = re.compile(r"[ \t\n]*[,\-–/]?[ \t\n]*|\.")
 _DASHES = ("-", "–")
 # Single letters that are words ("I", "a"): part of a code only when spelled with a dash.
 _LETTER_WORDS = frozenset({"I", "i", "a"})
-_DIGIT = re.compile(r"\d")
 # A value of this many digits may go on after a sentence break recognition put inside it.
 LONG_DIGITS = 7
 _BREAK = re.compile(r"[.?!]+[ \t\n]+")
@@ -72,6 +72,7 @@ def widened(text: str, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int,
     """For each ``(start, end, type)`` span of ``text``, the ``[start, end)`` it widens to (the
     same span for a type that is not widened, or when nothing value-like is next to it)."""
     tokens = [_Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+    token_starts = [t.start for t in tokens]
     starts = {t.start: i for i, t in enumerate(tokens)}
     ends = {t.end: i for i, t in enumerate(tokens)}
     out = []
@@ -81,11 +82,10 @@ def widened(text: str, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int,
             continue
         first = starts.get(start)
         last = ends.get(end)
-        letters = kind in CODE_TYPES or (
-            first is not None and last is not None and any(_spelled(t) for t in tokens[first : last + 1])
-        )
+        inside = tokens[bisect_left(token_starts, start) : bisect_left(token_starts, end)]
+        letters = kind in CODE_TYPES or any(_spelled(t) for t in inside)
         new_start = start if first is None else _walk(text, tokens, first, -1, letters)
-        long_value = len(_DIGIT.findall(normalize_spoken_numbers(text[start:end]).text)) >= LONG_DIGITS
+        long_value = _digits(inside) >= LONG_DIGITS
         new_end = end if last is None else _walk(text, tokens, last, 1, letters, across=long_value)
         out.append((new_start, new_end))
     return out
@@ -140,6 +140,11 @@ def _resumed_after_break(text: str, tokens: list[_Token], index: int, letters: b
     if not (_is_value(text, tokens[first], letters) and _is_value(text, tokens[first + 1], letters)):
         return None
     return None if counts_something(text[tokens[first + 1].end : tokens[first + 1].end + 80]) else first
+
+
+def _digits(tokens: list[_Token]) -> int:
+    """About how many digits ``tokens`` say: written digits, and one for each number word."""
+    return sum(len(t.text) if t.text.isdigit() else t.text.lower() in _NUMBER_WORDS for t in tokens)
 
 
 def _spelled(token: _Token) -> bool:
