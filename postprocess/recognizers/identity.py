@@ -1,6 +1,6 @@
-"""People's names: introduced ("my name is …"), spelled out ("K-O-W-A-L-S-K-I"), and the tidying of
-names spaCy's NER finds (common words trimmed off, except where only a name can stand: "surname
-ready"; a word with digits or leetspeak is no name).
+"""People's names: introduced ("my name is …"), said before a relation ("Morgan, my wife"), spelled
+out ("K-O-W-A-L-S-K-I"), and the tidying of names spaCy's NER finds (common words trimmed off,
+except where only a name can stand: "surname ready"; a word with digits or leetspeak is no name).
 """
 
 from __future__ import annotations
@@ -188,6 +188,14 @@ def _answering_name(match: re.Match[str]) -> tuple[int, int] | None:
     return match.start("words") + kept[0].start(), match.start("words") + kept[-1].end()
 
 
+# A name said before who the person is ("Yes, you need a Morgan, my wife.", "That would be Rafael
+# Esposito, my daughter"): one or two capitalised words right before ", my <relation>".
+_RELATIONS = r"wife|husband|partner|son|daughter|mother|father|mum|mom|dad|sister|brother|colleague|manager"
+_NAME_BEFORE_RELATION = re.compile(
+    rf"(?<![\w'\-])(?P<name>[A-Z][a-z'\-]+(?:[ \t]+[A-Z][a-z'\-]+)?),[ \t]+(?i:my)[ \t]+(?i:{_RELATIONS})\b"
+)
+
+
 # "Generally speaking", "frankly speaking": adverbs, not names.
 _ADVERBS = word_set("frankly roughly broadly honestly strictly loosely properly publicly legally morally strictly")
 
@@ -237,6 +245,10 @@ class IntroducedNameRecognizer(SpeechRecognizer):
             answered = _answering_name(match)
             if answered is not None and not overlaps(found, *answered):
                 found.append(("PERSON", *answered, 0.85))
+        for match in _NAME_BEFORE_RELATION.finditer(text):
+            said = match.group("name").lower().split()
+            if not any(w in STOP_WORDS | NOT_NAMES for w in said) and not overlaps(found, *match.span("name")):
+                found.append(("PERSON", *match.span("name"), 0.8))
         return found
 
     @staticmethod

@@ -216,6 +216,9 @@ def test_at_and_dot_in_ordinary_speech_are_not_emails(text: str) -> None:
         ("The law, surname ready. I'm locked out of my account.", "ready"),
         # recognised: "Please add <name>, my <relation> as a second contact"
         ("Please add Vidram Morris, my queen has her second contact.", "Vidram Morris"),
+        # recognised: the name said before who the person is
+        ("Yes, you need a Morgan, my wife.", "Morgan"),
+        ("That would be Rafael Esposito, my daughter, on the account.", "Rafael Esposito"),
     ],
 )
 def test_introduced_names_in_any_case(text: str, name: str) -> None:
@@ -486,3 +489,11 @@ def test_an_or_after_an_address_that_ended_starts_another() -> None:
         ("EMAIL_ADDRESS", "jane.doe@example.org"),
         ("EMAIL_ADDRESS", "jane dot doe at example dot net"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Yes, my husband.", "Thanks, my friend.", "Sure, my brother will call.", "I am under bill, my wife"],
+)
+def test_a_relation_without_a_capitalised_name_before_it_names_no_one(text: str) -> None:
+    assert found(IntroducedNameRecognizer(), text) == []
