@@ -5,14 +5,15 @@ results for the same span (or drops one contained in another of equal or higher 
 result dropped afterwards could take a rule's result for the same name with it ("Morning, I'm a
 Gomez here.": the NER's "Gomez" would have replaced the rule's).
 
-Left out: a name that trims to nothing or holds digits or leetspeak (``identity.trim_name_span``),
-capitals of three letters or fewer ("QQ"), a noun after "the", "this", "that" ("read me the
-Ivan": IBAN misheard; not after "your": "I'm your Martin" is a name with a word misheard), a
-company ("Chris Dental", "Oak Ridge motors": it ends in, or is followed by, an organisation
-word; or it comes right after "for calling", "you've reached", … and an organisation word or the
-agent's introduction follows: ``in_company_slot``), "Ivan" after "read me" (IBAN misheard), one
-word opening a sentence before "is" and a long number or a spelled code ("Foam is plus 4-4, …":
-a cue misheard), and what ``location.plausible_place`` rules out.
+Left out: a room named by a letter or a number with a dot after "in" ("in Paul T at 9.15", "in Rome
+3.15": "hall", "room" misheard), a name that trims to nothing or holds digits or leetspeak
+(``identity.trim_name_span``), capitals of three letters or fewer ("QQ"), a noun after "the",
+"this", "that" ("read me the Ivan": IBAN misheard; not after "your": "I'm your Martin" is a name
+with a word misheard), a company ("Chris Dental", "Oak Ridge motors": it ends in, or is followed by,
+an organisation word; or it comes right after "for calling", "you've reached", … and an organisation
+word or the agent's introduction follows: ``in_company_slot``), "Ivan" after "read me" (IBAN
+misheard), one word opening a sentence before "is" and a long number or a spelled code ("Foam is
+plus 4-4, …": a cue misheard), and what ``location.plausible_place`` rules out.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 from postprocess.lean_imports import without_unused_ml_frameworks
 from postprocess.recognizers.identity import ORGANISATION_WORDS, names_an_organisation, plausible_name, trim_name_span
 from postprocess.recognizers.location import plausible_place
+from postprocess.recognizers.numbers import counts_something
 
 with without_unused_ml_frameworks():
     from presidio_analyzer import RecognizerResult
@@ -74,9 +76,27 @@ _CUE_HEARD_AS_NAME = re.compile(
 _SENTENCE_START = re.compile(r"(?:^|[.?!\n])[ \t]*$")
 
 
+# A room or hall named by a letter or a number after "in"/"at" ("the keynote is in Paul C at 915",
+# "lunch is in Rome 3.15": "hall" and "room" misheard): a place in a building, not a person or a town.
+_IN_BEFORE = re.compile(r"\b(?i:in|at)[ \t]+(?:[a-z]+[ \t]+)?$")
+# The code: a letter ("Hall C", "Rome B 12") or a number with a dot ("Rome 3.15"); a whole number
+# may be a postal district or a year ("born in Dublin 4", "in Paris 2024"), so the place stays.
+_ROOM_CODE_AFTER = re.compile(r"[ \t]+(?:[A-Z](?![\w'])|\d{1,2}\.\d{1,2}(?![\d,]))")
+
+
+def _names_a_room(text: str, start: int, end: int) -> bool:
+    code = _ROOM_CODE_AFTER.match(text, end)
+    return (
+        code is not None
+        and _IN_BEFORE.search(text, max(0, start - 20), start) is not None
+        and not counts_something(text[code.end() : code.end() + 40])
+        and len(text[start:end].split()) == 1
+    )
+
+
 def plausible_ner_result(text: str, entity: str, start: int, end: int) -> bool:
     """Whether the NER's PERSON or LOCATION ``text[start:end]`` can be one in a call."""
-    if names_an_organisation(text, end) or in_company_slot(text, start, end):
+    if names_an_organisation(text, end) or in_company_slot(text, start, end) or _names_a_room(text, start, end):
         return False
     if entity == "LOCATION":
         return plausible_place(text[start:end])

@@ -165,3 +165,22 @@ def test_long_transcripts_are_analysed_in_blocks_with_the_same_result(
     blocked = find_pii(make_transcript(texts), warm_pii)
     assert blocked == whole
     assert whole.counts == {"EMAIL_ADDRESS": 12, "PERSON": 12}
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # recognised: "room" and "hall" heard as a town and a name before the room's letter or number
+        ("The boss lanes at 7.15 from gate 23 and lunch is at 12.45 in Rome 3.15.", []),
+        ("until mid 31st, then 3.00 and 49, the keynote is in Paul T at 9.15 and the workshop", []),
+        ("to the off-site runs from the 9th to 11th of May in conference Rome B 12.", []),
+        # a whole number after a place may be its district or a year: the place stays
+        ("I was born in Dublin 4 and grew up there.", ["Dublin"]),
+        ("We met in London 2019 at the fair.", ["London"]),
+    ],
+)
+def test_a_room_named_by_a_letter_or_number_is_no_place_or_person(
+    warm_pii: EnrichmentConfig, text: str, kept: list[str]
+) -> None:
+    found = [text[p.start : p.end] for p in find_pii_in_text(text, warm_pii) if p.type in ("PERSON", "LOCATION")]
+    assert found == kept
