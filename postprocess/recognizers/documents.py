@@ -21,6 +21,7 @@ the number however recognition wrote them: letters in lower case, words it heard
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from postprocess.recognizers.base import SpeechRecognizer, overlaps
 from postprocess.recognizers.chains import Chain, code_chains
@@ -130,17 +131,16 @@ _PLATE_ANSWER_REACH = 60
 _SENTENCE_END = re.compile(r"[.?!\n]")
 
 
-def _plate_answer(text: str, cue_end: int, chains: tuple[Chain, ...]) -> Chain | None:
-    """The code that answers a plate cue ending at ``cue_end`` in the next sentence, or None."""
+def _plate_answer(text: str, cue_end: int, chains: tuple[Chain, ...], chain_starts: list[int]) -> Chain | None:
+    """The code that answers a plate cue ending at ``cue_end`` in the next sentence, or None
+    (``chain_starts``: the start of each of ``chains``, in order)."""
     question = _PLATE_QUESTION_END.match(text, cue_end)
     if question is None:
         return None
     start = question.end()
     sentence_end = _SENTENCE_END.search(text, start, start + _PLATE_ANSWER_REACH)
     stop = sentence_end.start() if sentence_end else start + _PLATE_ANSWER_REACH
-    for chain in chains:
-        if chain.start < start:
-            continue
+    for chain in chains[bisect_left(chain_starts, start) :]:
         if chain.end > stop:
             return None
         code = trimmed(chain)
@@ -171,14 +171,7 @@ class AlphanumericCodeRecognizer(SpeechRecognizer):
             typed = classify_code(code, cues)
             if typed is not None:
                 found.append((typed[0], code.start, code.end, typed[1]))
-        letter_codes: tuple[Chain, ...] | None = None
-        for cue in cues.cues:
-            if cue.kind not in ("LICENSE_PLATE", "CAR"):
-                continue
-            letter_codes = letter_codes if letter_codes is not None else code_chains(text, need_digit=False)
-            answer = _plate_answer(text, cue.end, letter_codes)
-            if answer is not None and not overlaps(found, answer.start, answer.end):
-                found.append(("LICENSE_PLATE", answer.start, answer.end, 0.7))
+        found += self._plate_answers(text, cues, sorted(found, key=lambda f: f[1]))
         for cue in cues.cues:
             span = _nino_read_out(text, cue.end) if cue.kind == "UK_NINO" else None
             if span is None:
@@ -188,3 +181,26 @@ class AlphanumericCodeRecognizer(SpeechRecognizer):
             if not overlaps(found, *span):
                 found.append(("UK_NINO", *span, 0.8))
         return found
+
+    @staticmethod
+    def _plate_answers(
+        text: str, cues: CueIndex, codes: list[tuple[str, int, int, float]]
+    ) -> list[tuple[str, int, int, float]]:
+        """The answers to plate questions that no code found already covers (``codes`` sorted)."""
+        answers: list[tuple[str, int, int, float]] = []
+        letter_codes: tuple[Chain, ...] | None = None
+        letter_code_starts: list[int] = []
+        code_starts = [f[1] for f in codes]
+        for cue in cues.cues:
+            if cue.kind not in ("LICENSE_PLATE", "CAR"):
+                continue
+            if letter_codes is None:
+                letter_codes = code_chains(text, need_digit=False)
+                letter_code_starts = [c.start for c in letter_codes]
+            answer = _plate_answer(text, cue.end, letter_codes, letter_code_starts)
+            if answer is None or (answers and answers[-1][2] > answer.start):
+                continue
+            near = codes[max(0, bisect_left(code_starts, answer.start) - 1) : bisect_left(code_starts, answer.end)]
+            if not overlaps(near, answer.start, answer.end):
+                answers.append(("LICENSE_PLATE", answer.start, answer.end, 0.7))
+        return answers

@@ -258,6 +258,7 @@ def test_introductions_without_a_name_find_nothing(text: str) -> None:
         ("a-", "xyz lane"),
         ("double ", ""),
         ("Ab'", ""),
+        ("What's the vehicle? KV43 CMV. ", ""),  # a plate question and its answer, again and again
     ],
 )
 def test_long_pathological_inputs_take_linear_time(unit: str, tail: str) -> None:
