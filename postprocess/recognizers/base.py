@@ -1,8 +1,11 @@
-"""What the speech recognizers share: the presidio base class and result, word sets, context windows."""
+"""What the speech recognizers share: the presidio base class and result, word sets, context
+windows, and the overlap test against spans already found."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
+from itertools import accumulate
 from typing import Any
 
 from postprocess.lean_imports import without_unused_ml_frameworks
@@ -72,3 +75,18 @@ def before(text: str, start: int, width: int = CONTEXT_WINDOW) -> str:
 def overlaps(found: Iterable[tuple[str, int, int, float]], start: int, end: int) -> bool:
     """Whether ``start``–``end`` overlaps a span a recognizer has already ``found``."""
     return any(s < end and start < e for _, s, e, _ in found)
+
+
+class SpanIndex:
+    """Spans a recognizer has found, to ask whether a new span overlaps one in logarithmic time
+    (``overlaps`` scans them all: fine once, quadratic when asked for every match of a long text)."""
+
+    def __init__(self, found: Iterable[tuple[str, int, int, float]]) -> None:
+        spans = sorted((s, e) for _, s, e, _ in found)
+        self._starts = [s for s, _ in spans]
+        self._reach = list(accumulate((e for _, e in spans), max))  # the furthest end so far
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether ``start``–``end`` overlaps one of the spans."""
+        before_end = bisect_left(self._starts, end)
+        return before_end > 0 and self._reach[before_end - 1] > start

@@ -14,7 +14,7 @@ answer ("And your date of birth?" "July 4th, 1979.").
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -199,6 +199,11 @@ class CueIndex:
         self.cues = [Cue(str(m.lastgroup), m.start(), m.end()) for m in _CUE_PATTERN.finditer(text)]
         self._ends = [c.end for c in self.cues]
         self._starts = [c.start for c in self.cues]
+
+    def starts_at(self, start: int) -> bool:
+        """Whether a cue starts at ``start``."""
+        i = bisect_left(self._starts, start)
+        return i < len(self._starts) and self._starts[i] == start
 
     def nearest(self, start: int, window: int = 70, kinds: frozenset[str] | None = None) -> Cue | None:
         """The cue ending closest before ``start`` (within ``window`` characters), of ``kinds`` if given."""

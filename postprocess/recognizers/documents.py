@@ -21,9 +21,10 @@ the number however recognition wrote them: letters in lower case, words it heard
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from itertools import accumulate
 
-from postprocess.recognizers.base import SpeechRecognizer, overlaps
+from postprocess.recognizers.base import SpanIndex, SpeechRecognizer
 from postprocess.recognizers.chains import Chain, code_chains
 from postprocess.recognizers.cues import CueIndex, cue_index, names_a_thing
 from postprocess.recognizers.numbers import IDENTIFIER_DIGITS, read_digit_by_digit
@@ -156,6 +157,32 @@ def _plate_like(code: Chain) -> bool:
     return 2 <= len(code.code) <= 8 and letters >= (1 if code.digits else 3)
 
 
+def _with_read_out_ninos(
+    text: str, cues: CueIndex, found: list[tuple[str, int, int, float]]
+) -> list[tuple[str, int, int, float]]:
+    """``found`` with each National Insurance number read out after its cue: it replaces what the
+    code runs kept of it (the codes inside it) and is added where no other code overlaps it."""
+    ninos = sorted(
+        span for cue in cues.cues if cue.kind == "UK_NINO" and (span := _nino_read_out(text, cue.end)) is not None
+    )
+    if not ninos:
+        return found
+    nino_starts = [start for start, _ in ninos]
+    reach = list(accumulate((end for _, end in ninos), max))  # the furthest end of a number so far
+
+    def inside(start: int, end: int) -> bool:
+        i = bisect_right(nino_starts, start)
+        return i > 0 and reach[i - 1] >= end
+
+    kept = [f for f in found if not inside(f[1], f[2])]
+    taken = SpanIndex(kept)
+    added: list[tuple[str, int, int, float]] = []
+    for start, end in ninos:
+        if not taken.overlaps(start, end) and not (added and added[-1][2] > start):
+            added.append(("UK_NINO", start, end, 0.8))
+    return kept + added
+
+
 class AlphanumericCodeRecognizer(SpeechRecognizer):
     """Codes of capitals and digits: passports, driver IDs, NI numbers, plates, reference numbers."""
 
@@ -171,26 +198,15 @@ class AlphanumericCodeRecognizer(SpeechRecognizer):
             typed = classify_code(code, cues)
             if typed is not None:
                 found.append((typed[0], code.start, code.end, typed[1]))
-        found += self._plate_answers(text, cues, sorted(found, key=lambda f: f[1]))
-        for cue in cues.cues:
-            span = _nino_read_out(text, cue.end) if cue.kind == "UK_NINO" else None
-            if span is None:
-                continue
-            inside = [f for f in found if span[0] <= f[1] and f[2] <= span[1]]
-            found = [f for f in found if f not in inside]  # what the code runs kept of it
-            if not overlaps(found, *span):
-                found.append(("UK_NINO", *span, 0.8))
-        return found
+        found += self._plate_answers(text, cues, SpanIndex(found))
+        return _with_read_out_ninos(text, cues, found)
 
     @staticmethod
-    def _plate_answers(
-        text: str, cues: CueIndex, codes: list[tuple[str, int, int, float]]
-    ) -> list[tuple[str, int, int, float]]:
-        """The answers to plate questions that no code found already covers (``codes`` sorted)."""
+    def _plate_answers(text: str, cues: CueIndex, codes: SpanIndex) -> list[tuple[str, int, int, float]]:
+        """The answers to plate questions that no code found already covers."""
         answers: list[tuple[str, int, int, float]] = []
         letter_codes: tuple[Chain, ...] | None = None
         letter_code_starts: list[int] = []
-        code_starts = [f[1] for f in codes]
         for cue in cues.cues:
             if cue.kind not in ("LICENSE_PLATE", "CAR"):
                 continue
@@ -200,7 +216,6 @@ class AlphanumericCodeRecognizer(SpeechRecognizer):
             answer = _plate_answer(text, cue.end, letter_codes, letter_code_starts)
             if answer is None or (answers and answers[-1][2] > answer.start):
                 continue
-            near = codes[max(0, bisect_left(code_starts, answer.start) - 1) : bisect_left(code_starts, answer.end)]
-            if not overlaps(near, answer.start, answer.end):
+            if not codes.overlaps(answer.start, answer.end):
                 answers.append(("LICENSE_PLATE", answer.start, answer.end, 0.7))
         return answers

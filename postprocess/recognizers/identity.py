@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from postprocess.lean_imports import without_unused_ml_frameworks
-from postprocess.recognizers.base import SpeechRecognizer, overlaps, word_set
+from postprocess.recognizers.base import SpanIndex, SpeechRecognizer, overlaps, word_set
 
 with without_unused_ml_frameworks():
     from spacy.lang.en.stop_words import STOP_WORDS as _SPACY_STOP_WORDS
@@ -245,9 +245,10 @@ class IntroducedNameRecognizer(SpeechRecognizer):
             answered = _answering_name(match)
             if answered is not None and not overlaps(found, *answered):
                 found.append(("PERSON", *answered, 0.85))
+        taken = SpanIndex(found)
         for match in _NAME_BEFORE_RELATION.finditer(text):
             said = match.group("name").lower().split()
-            if not any(w in STOP_WORDS | NOT_NAMES for w in said) and not overlaps(found, *match.span("name")):
+            if not any(w in STOP_WORDS | NOT_NAMES for w in said) and not taken.overlaps(*match.span("name")):
                 found.append(("PERSON", *match.span("name"), 0.8))
         return found
 

@@ -422,7 +422,7 @@ class PostalCodeRecognizer(SpeechRecognizer):
             heard = match  # the last one before the value
         if heard is None or not follows_directly(text[heard.end() : start]):
             return None
-        if any(c.start == heard.start() for c in cues.cues):
+        if cues.starts_at(heard.start()):
             return None  # "sort code", "security code": a cue of its own
         before = max(0, heard.start() - 100)
         address = _ADDRESS_BEFORE.search(text, before, heard.start()) or _STATE_BEFORE.search(

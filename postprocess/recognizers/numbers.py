@@ -300,7 +300,11 @@ def _owner_of_last_digits(cues: CueIndex, last: Cue) -> str:
 
 def _without_count(chain: Chain) -> Chain:
     """The chain without the count of "the last 4, 6612" that normalization glued to it."""
-    if len(chain.groups) > 1 and chain.group_texts[0] in "3456" and _LAST_BEFORE.search(chain.text, 0, chain.start):
+    if (
+        len(chain.groups) > 1
+        and chain.group_texts[0] in "3456"
+        and _LAST_BEFORE.search(chain.text, max(0, chain.start - 12), chain.start)
+    ):
         return chain.part(1, len(chain.groups) - 1)
     return chain
 

@@ -259,6 +259,10 @@ def test_introductions_without_a_name_find_nothing(text: str) -> None:
         ("double ", ""),
         ("Ab'", ""),
         ("What's the vehicle? KV43 CMV. ", ""),  # a plate question and its answer, again and again
+        ("My national insurance number is r e 2 7 9 8 7 5 b. ", ""),
+        ("Mastercard number is 4111 1111 1111 1111 and the code is 9, 5, 4. ", ""),
+        ("Yes, you need a Morgan, my wife. ", ""),
+        ("lunch is in Rome 3.15. ", ""),
     ],
 )
 def test_long_pathological_inputs_take_linear_time(unit: str, tail: str) -> None:
