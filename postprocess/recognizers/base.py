@@ -3,7 +3,7 @@ windows, and the overlap test against spans already found."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from itertools import accumulate
 from typing import Any
@@ -90,3 +90,8 @@ class SpanIndex:
         """Whether ``start``–``end`` overlaps one of the spans."""
         before_end = bisect_left(self._starts, end)
         return before_end > 0 and self._reach[before_end - 1] > start
+
+    def covers(self, start: int, end: int) -> bool:
+        """Whether one of the spans holds all of ``start``–``end``."""
+        from_start = bisect_right(self._starts, start)
+        return from_start > 0 and self._reach[from_start - 1] >= end

@@ -21,8 +21,7 @@ the number however recognition wrote them: letters in lower case, words it heard
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-from itertools import accumulate
+from bisect import bisect_left
 
 from postprocess.recognizers.base import SpanIndex, SpeechRecognizer
 from postprocess.recognizers.chains import Chain, code_chains
@@ -167,14 +166,8 @@ def _with_read_out_ninos(
     )
     if not ninos:
         return found
-    nino_starts = [start for start, _ in ninos]
-    reach = list(accumulate((end for _, end in ninos), max))  # the furthest end of a number so far
-
-    def inside(start: int, end: int) -> bool:
-        i = bisect_right(nino_starts, start)
-        return i > 0 and reach[i - 1] >= end
-
-    kept = [f for f in found if not inside(f[1], f[2])]
+    read_out = SpanIndex(("UK_NINO", start, end, 0.8) for start, end in ninos)
+    kept = [f for f in found if not read_out.covers(f[1], f[2])]
     taken = SpanIndex(kept)
     added: list[tuple[str, int, int, float]] = []
     for start, end in ninos:
