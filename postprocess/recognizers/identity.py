@@ -248,7 +248,8 @@ class IntroducedNameRecognizer(SpeechRecognizer):
         taken = SpanIndex(found)
         for match in _NAME_BEFORE_RELATION.finditer(text):
             said = match.group("name").lower().split()
-            if not any(w in STOP_WORDS | NOT_NAMES for w in said) and not taken.overlaps(*match.span("name")):
+            common = any(w in STOP_WORDS or w in NOT_NAMES for w in said)
+            if not common and not taken.overlaps(*match.span("name")):
                 found.append(("PERSON", *match.span("name"), 0.8))
         return found
 
