@@ -44,8 +44,10 @@ LONG_RUN_DIGITS = 7
 _WEAK_ZEROS = {"oh", "o"}
 # "or"/"owe" for "oh" only next to a single digit ("4 or 1 or 9"), never between groups.
 _OR_ZEROS = frozenset({"or", "owe"})
+# A 24-hour time written as four digits ("1645", "2330").
+HHMM = r"(?:[01]\d|2[0-3])[0-5]\d"
 # A time after "at": "1645", "20 45", "3 30".
-_CLOCK = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d|(?:[01]?\d|2[0-3]) [0-5]\d")
+_CLOCK = re.compile(rf"{HHMM}|(?:[01]?\d|2[0-3]) [0-5]\d")
 _TOKEN = re.compile(r"[A-Za-z]+|\d+")
 # What may stand between two number words of one run: spaces, a comma or a dash, or a dot
 # with no space after it ("five.five.five"); a sentence end (". ") ends the run.

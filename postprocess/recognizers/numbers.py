@@ -26,6 +26,7 @@ from itertools import pairwise
 from postprocess.recognizers.base import SpeechRecognizer
 from postprocess.recognizers.chains import Chain, digit_chains
 from postprocess.recognizers.cues import CUES, Cue, CueIndex, cue_index, names_a_thing
+from postprocess.spoken import HHMM
 
 # Money: a currency sign or code; the pence or cents after "pounds"/"dollars" ("91 pounds 99"); an
 # amount named ("a bill of 90", "the total is 42").
@@ -54,7 +55,7 @@ _TIME_BEFORE = re.compile(r"\d[:.]\Z")
 # An hour and its minutes said as two numbers ("five thirty" -> "5, 30") after a word that puts a time.
 _CLOCK = re.compile(r"(?:1[0-2]|0?[1-9])[ \t,.]+(?:[0-5]0|[0-5]5|15|45)")
 _TIME_WORD_BEFORE = re.compile(r"\b(?:at|from|to|until|till|by|after|before|around)[ \t]*$", re.IGNORECASE)
-_HHMM = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
+_HHMM = re.compile(HHMM)
 _CLOCK_WORD_BEFORE = re.compile(r"\b(?:at|by|from|around)[ \t]*$", re.IGNORECASE)
 _TIME_AFTER = re.compile(r"^(?:[:.]\d|\s*(?:a\.?m\b\.?|p\.?m\b\.?|o'clock|hrs\b|h\b))", re.IGNORECASE)
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
