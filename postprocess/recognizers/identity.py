@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from postprocess.lean_imports import without_unused_ml_frameworks
-from postprocess.recognizers.base import SpanIndex, SpeechRecognizer, overlaps, word_set
+from postprocess.recognizers.base import SpanIndex, SpeechRecognizer, word_set
 
 with without_unused_ml_frameworks():
     from spacy.lang.en.stop_words import STOP_WORDS as _SPACY_STOP_WORDS
@@ -241,10 +241,12 @@ class IntroducedNameRecognizer(SpeechRecognizer):
             ):
                 # scored above the NER, whose result for the same span presidio would keep instead
                 found.append(("PERSON", match.start(group) + words[0].start(), match.end(group), 0.9))
-        for match in _ANSWERING.finditer(text):
-            answered = _answering_name(match)
-            if answered is not None and not overlaps(found, *answered):
-                found.append(("PERSON", *answered, 0.85))
+        taken = SpanIndex(found)  # the answers below fall inside their own matches, which never overlap
+        found += [
+            ("PERSON", *answered, 0.85)
+            for match in _ANSWERING.finditer(text)
+            if (answered := _answering_name(match)) is not None and not taken.overlaps(*answered)
+        ]
         taken = SpanIndex(found)
         for match in _NAME_BEFORE_RELATION.finditer(text):
             said = match.group("name").lower().split()

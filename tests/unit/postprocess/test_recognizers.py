@@ -263,6 +263,7 @@ def test_introductions_without_a_name_find_nothing(text: str) -> None:
         ("Mastercard number is 4111 1111 1111 1111 and the code is 9, 5, 4. ", ""),
         ("Yes, you need a Morgan, my wife. ", ""),
         ("lunch is in Rome 3.15. ", ""),
+        ("Ryan Kier speaking, how can I help? ", ""),
     ],
 )
 def test_long_pathological_inputs_take_linear_time(unit: str, tail: str) -> None:
