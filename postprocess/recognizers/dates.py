@@ -14,7 +14,8 @@ March, 1985" ("of" also heard as "and": "the second and August, 1981"), "4 July 
 1985" (after a cue), "14/03/1985", "1985-03-14", "born in 1979", "born 1968", and after a cue any
 run of four to eight digits ("born on 2.7. 0.3. 1966") or the answer up to an adult's year, when
 digits come before it ("date of birth? One-ten-one-tho, nineteen-fifty": the day and month as
-recognition heard them).
+recognition heard them). After a cue a year may start "18" ("the fourth of March, 1891": "nineteen"
+heard as "eighteen"); without one, such a date is left alone.
 """
 
 from __future__ import annotations
@@ -36,8 +37,10 @@ _ORDINAL_WORD = (
     r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)"
 )
 _DAY = rf"(?:(?:(?:20|30|twenty|thirty)[ \t-]?)?{_ORDINAL_WORD}|\d{{1,2}}(?:st|nd|rd|th)?)"
-_YEAR = r"(?:(?:19|20)\d\d|(?:19|20)[ \t]\d\d|'\d\d)"
-_FULL_YEAR = re.compile(r"(?<!\d)(?:19|20)[ \t]?\d\d(?!\d)")
+# "18" too: recognition hears "nineteen" as "eighteen" ("the fourth of March, 1891"). Such a year
+# is no adult's year, so without a cue the date is still left alone (``old_full_date``).
+_YEAR = r"(?:(?:18|19|20)\d\d|(?:18|19|20)[ \t]\d\d|'\d\d)"
+_FULL_YEAR = re.compile(r"(?<!\d)(?:18|19|20)[ \t]?\d\d(?!\d)")
 _SEP = r"\s*,?\s*"
 _DATE = re.compile(
     rf"\b(?:(?:the[ \t]+)?{_DAY}(?:[ \t]+(?:of|and))?{_SEP}{_MONTH}(?:{_SEP}{_YEAR})?"

@@ -192,6 +192,8 @@ def test_codes_that_are_not_postcodes(text: str) -> None:
         ("Can you confirm your date on board? One time, nearly seven, nineteen seventy eight.",
          "One time, nearly seven, nineteen seventy eight"),
         ("And your data goes. I was born from the 18th of Larry, 19-93.", "18th of Larry, 19-93"),
+        # "nineteen" heard as "eighteen"
+        ("My date of birth is the fourth of March, 1891.", "fourth of March, 1891"),
     ],
 )  # fmt: skip
 def test_dates_of_birth(text: str, date: str) -> None:
@@ -210,6 +212,7 @@ def test_dates_of_birth(text: str, date: str) -> None:
         "We are away between the 3rd and August 5th.",  # "and" between two dates with no year
         "I was born in a small town, moved in 1998 and again in 2004.",  # no digits before the year
         "My birthday party is next week. We opened in 1995.",  # the answer ends with its sentence
+        "The bridge opened on the fourth of March, 1891.",  # no cue, and no adult's year
     ],
 )
 def test_other_dates_are_left_alone(text: str) -> None:
