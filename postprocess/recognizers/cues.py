@@ -82,6 +82,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:pin|bin|bim|pim|din|pion|[bpvd][-.]i[-.][nm]\.?)(?: code| number)?",
         r"passcode",
         r"(?:the|my|your) (?:end|in|inb|ion|iron)(?=,? is\b)",
+        # what is set or read out "for phone banking" is its PIN ("Set a PIN for phone banking. It's
+        # 8179", the PIN itself misheard); not a phone number, which a PIN's length rules out anyway
+        r"(?:tele)?phone banking(?: (?:line|pin|passcode|code|number))?",
     ),
     # "my PIN is" heard as "my plan is" (also "my plan is at", "the plan is"): a plan has sizes and
     # prices too ("my plan is 2000 minutes"), so this announces a PIN only read out in pieces ("My
@@ -166,7 +169,7 @@ _CUE_PATTERN = re.compile(
 _FILLERS = re.compile(
     r"(?:[\s,:;\-]|\b(?:number|numbers|no|code|is|was|it'?s|it|that'?s|that|this|of|reads|will|would|should|"
     r"be|the|my|your|his|her|our|their|please|sure|yes|yeah|yep|okay|ok|so|um|uh|er|on|file|here|we|have|"
-    r"now|then|just|and|ending|ends|in|with|as|are|go|ahead|right|digits?|for|to)\b)*",
+    r"now|then|just|and|ending|ends|in|with|as|are|go|ahead|right|digits?|for|to|all)\b)*",
     re.IGNORECASE,
 )
 # A cue ending a question (or a sentence, or a segment) and the value opening the next sentence.

@@ -317,6 +317,10 @@ def test_a_time_after_a_card_is_no_card_detail() -> None:
         ("The plan is 1632 Lovely Andrew, you'll get a letter in the next week or so", [("PIN", "1632")]),
         ("Pion number 1406.", [("PIN", "1406")]),
         ("And for verification your social security number.\nLast for 2485.", [("US_SSN", "2485")]),
+        # what is set "for phone banking" is its PIN, the PIN cue itself misheard; "oh" heard as "all"
+        ("Sit at the iron for phone banking It's 8179", [("PIN", "8179")]),
+        ("My BIN is all 932.", [("PIN", "932")]),
+        ("Call our phone banking line on 0800 123 4567.", [("PHONE_NUMBER", "0800 123 4567")]),
         # a plan's size, price or year, and "last for" a while, stay
         ("my plan is 2000 minutes a month", []),
         ("my plan is 1500", []),
