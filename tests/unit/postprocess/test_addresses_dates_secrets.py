@@ -226,6 +226,9 @@ def test_other_dates_are_left_alone(text: str) -> None:
         ("Your new temporary password is Harbor 7,\n9 lantern.", [("PASSWORD", "Harbor 7,\n9 lantern")]),
         ("my passcode is copper kettle 42\nThank you Mr. Pemberton", [("PASSWORD", "copper kettle 42")]),
         ("password is hardware seven nine lantern while I have you", [("PASSWORD", "hardware seven nine lantern")]),
+        # "and" before a number that ends the sentence is the secret's; before more talk it ends it
+        ("The temporary password did cattle Prince and 94.", [("PASSWORD", "cattle Prince and 94")]),
+        ("password is hardware lantern and I have 2 more", [("PASSWORD", "hardware lantern")]),
         ("Set a telephone password too?\nMake it dragon castle nine. Oh,", [("PASSWORD", "dragon castle nine")]),
         ("What's your username?\nIt's S. Gallagher 7.", [("USERNAME", "S. Gallagher 7")]),
         ("my login is jsmith84, and", [("USERNAME", "jsmith84")]),
