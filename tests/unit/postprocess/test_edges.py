@@ -37,6 +37,18 @@ def widen(text: str, value: str, kind: str) -> str:
             "CREDIT_CARD",
             "4 to number 7, 8 to 5, 6 or 5, 0 to 8, 0, 5, 9",
         ),
+        (  # "oh" heard as "no": the last digit stayed outside the card
+            "It's four, two, one, nine, eight, four, seven, seven, one, six, one, no, nine.",
+            "four, two, one, nine, eight, four, seven, seven, one, six, one",
+            "CREDIT_CARD",
+            "four, two, one, nine, eight, four, seven, seven, one, six, one, no, nine",
+        ),
+        (  # a pause written as "I'm" between the digits
+            "Routing 0.1, I'm 15, 91, and the account",
+            "15, 91",
+            "BANK_ROUTING",
+            "0.1, I'm 15, 91",
+        ),
         (  # the letter a passport number starts with
             "my passport number is G, all 9, 6, number 4, 7, 8, it takes",
             "9, 6, number 4, 7, 8",
@@ -91,6 +103,7 @@ def test_a_span_grows_over_the_value_recognition_left_next_to_it(
         ("my account is 12345678, 20250 is the branch", "12345678", "BANK_ACCOUNT_NUMBER"),  # a long group
         ("the card is 4111 1111 1111 1111 A", "4111 1111 1111 1111", "CREDIT_CARD"),  # no letters in a card
         ("passport 583964 I think", "583964", "PASSPORT_NUMBER"),  # "I" as a word, not a letter
+        ("the account is 12345678, no, sorry", "12345678", "BANK_ACCOUNT_NUMBER"),  # never ends on a link word
         ("passport 583964, a new one", "583964", "PASSPORT_NUMBER"),  # "a" as a word
         ("card 4111 1111 1111 1111, x marks it", "4111 1111 1111 1111", "CREDIT_CARD"),  # no letters in a card
         ("the account is 5, 5, 6, 6, 7, 7, 8th, contact", "5, 5, 6, 6, 7, 7", "BANK_ACCOUNT_NUMBER"),  # "8th"
