@@ -37,9 +37,10 @@ _STREET_TYPE = (
     r"trail|alley|plaza|quay|esplanade|promenade|broadway|causeway|embankment|drove|chase)\b"
     r"|(?:st|rd|ave|ln|dr|blvd|ct|pl|pkwy|hwy|sq)\b\.?)"
 )
-# "Flat 2", "apartment 4B"; recognition writes a number after them as a word ("Flat to", "apartment for").
+# "Flat 2", "apartment 4B" (also "19b"); recognition writes a number after them as a word ("Flat to",
+# "apartment for").
 _UNIT_NUMBER = (
-    r"(?:[0-9A-Z]{1,4}|(?i:to|too|two|for|four|one|won|the|a))(?:[ \t]+(?:[A-Z](?![a-z])|(?i:the|be|bee)\b))?"
+    r"(?:\d{1,4}[a-z](?![\w'])|[0-9A-Z]{1,4}|(?i:to|too|two|for|four|one|won|the|a))(?:[ \t]+(?:[A-Z](?![a-z])|(?i:the|be|bee)\b))?"
 )
 _UNIT = rf"(?:(?i:flat|apartment|apt|unit|suite|number|no\.?)[ \t]*,?[ \t]*{_UNIT_NUMBER}[ \t]*,?[ \t]*)?"
 # Also as recognition writes a number said in words ("500 and 61", "1,700 and 7th").

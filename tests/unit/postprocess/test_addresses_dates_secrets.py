@@ -26,6 +26,9 @@ TODAY = datetime.date(2025, 6, 1)
         ("Flat to 21 Kings Road, London Postcode NW16XE", "Flat to 21 Kings Road, London"),
         ("Home address, 1518 Maple Grove Avenue, apartment 4B Columbus, Ohio\nZip",
          "1518 Maple Grove Avenue, apartment 4B Columbus, Ohio"),
+        # an apartment's letter written in lower case
+        ("Did your address still won 988 Riverside Blaine, apartment 19b, training deal",
+         "988 Riverside Blaine, apartment 19b"),
         ("your address as seven, four, two,\nand the green terrace, spring field.",
          "seven, four, two,\nand the green terrace, spring field"),
         ("go to 42 Wellington Crescent\nleads LS6 to a B and", "42 Wellington Crescent\nleads"),
