@@ -3,7 +3,8 @@
 - ``StreetAddressRecognizer``: a house number (also read digit by digit: "7, 4, 2"), one to three
   street-name words and a street type ("22 Baker Street", "221B Baker Street", "Flat 2, 21 Kings
   Road"), and the town, county or state and the rest of the address that follow it after commas
-  ("…, Springfield, Oregon"), as LOCATION. The recognizer may break the sentence inside the
+  ("…, Springfield, Oregon"; not a cue there: "…, Belfast.\nAccount number …"), as LOCATION. A
+  comma may stand between name and type ("61 pi, Avenue"). The recognizer may break the sentence inside the
   address ("I live at 742." "Evergreen Terrace, …"): a sentence break between house number and
   street name is allowed. Lowercase street names count only after an address cue ("live at",
   "address", "send it to"), or "sold 3 cars on the street" would be an address. The answer to an
@@ -40,7 +41,8 @@ _STREET_TYPE = (
 # "Flat 2", "apartment 4B" (also "19b"); recognition writes a number after them as a word ("Flat to",
 # "apartment for").
 _UNIT_NUMBER = (
-    r"(?:\d{1,4}[a-z](?![\w'])|[0-9A-Z]{1,4}|(?i:to|too|two|for|four|one|won|the|a))(?:[ \t]+(?:[A-Z](?![a-z])|(?i:the|be|bee)\b))?"
+    r"(?:\d{1,4}[a-z](?![\w'])|[0-9A-Z]{1,4}|(?i:to|too|two|for|four|one|won|the|a))"
+    r"(?:[ \t]+(?:[A-Z](?![a-z])|(?i:the|be|bee)\b))?"
 )
 _UNIT = rf"(?:(?i:flat|apartment|apt|unit|suite|number|no\.?)[ \t]*,?[ \t]*{_UNIT_NUMBER}[ \t]*,?[ \t]*)?"
 # Also as recognition writes a number said in words ("500 and 61", "1,700 and 7th").
@@ -50,7 +52,7 @@ _HOUSE_NUMBER = (
 _NAME_WORD = r"[A-Za-z][a-z'\-]*"
 _STREET_ADDRESS = re.compile(
     rf"(?<![\w.]){_UNIT}(?P<number>{_HOUSE_NUMBER})(?:\s*[,.]?\s+)"
-    rf"(?P<name>(?:{_NAME_WORD}\s+){{1,3}}|(?<=\d[snrt][tdh]\s))(?P<type>{_STREET_TYPE})"
+    rf"(?P<name>(?:{_NAME_WORD},?\s+){{1,3}}|(?<=\d[snrt][tdh]\s))(?P<type>{_STREET_TYPE})"
 )
 # Street types that are no other word: a number, name words and one of these is an address even
 # written in lowercase with no cue ("It's 17-18 castle crescent, Bristol").
@@ -310,6 +312,8 @@ class StreetAddressRecognizer(SpeechRecognizer):
             while kept < len(words) and _first_part(words[kept].group()) not in _NOT_PLACES | STOP_WORDS:
                 if _BEFORE_CODE.match(text, tail.start() + words[kept].end()):
                     break  # "…, Colorado. Live code 2671": "zip" misheard, no town
+                if cue_index(text).starts_at(tail.start() + words[kept].start()):
+                    break  # "…, Belfast.\nAccount number 8, 2, …": the next value's cue, no town
                 kept += 1
             unit = re.match(r"\s*[,.]?\s*(?i:apartment|apt|flat|unit|suite|floor)\b", tail.group())
             if unit:

@@ -26,6 +26,8 @@ TODAY = datetime.date(2025, 6, 1)
         ("Flat to 21 Kings Road, London Postcode NW16XE", "Flat to 21 Kings Road, London"),
         ("Home address, 1518 Maple Grove Avenue, apartment 4B Columbus, Ohio\nZip",
          "1518 Maple Grove Avenue, apartment 4B Columbus, Ohio"),
+        # a pause between the street's name and its type; the next segment's cue is no town
+        ("It's 61 pi, Avenue, Belfast.\nAccount number 8, 2, 4, 8, 4, 5, 2, 6.", "61 pi, Avenue, Belfast"),
         # an apartment's letter written in lower case
         ("Did your address still won 988 Riverside Blaine, apartment 19b, training deal",
          "988 Riverside Blaine, apartment 19b"),
