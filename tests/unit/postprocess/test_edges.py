@@ -49,6 +49,12 @@ def widen(text: str, value: str, kind: str) -> str:
             "BANK_ROUTING",
             "0.1, I'm 15, 91",
         ),
+        (  # "i" between two letters of a spelling is a letter, not a word
+            "The swift call is m i d l u s 2 l, and",
+            "d l u s 2 l",
+            "SWIFT_CODE",
+            "m i d l u s 2 l",
+        ),
         (  # the letter a passport number starts with
             "my passport number is G, all 9, 6, number 4, 7, 8, it takes",
             "9, 6, number 4, 7, 8",
@@ -103,6 +109,7 @@ def test_a_span_grows_over_the_value_recognition_left_next_to_it(
         ("my account is 12345678, 20250 is the branch", "12345678", "BANK_ACCOUNT_NUMBER"),  # a long group
         ("the card is 4111 1111 1111 1111 A", "4111 1111 1111 1111", "CREDIT_CARD"),  # no letters in a card
         ("passport 583964 I think", "583964", "PASSPORT_NUMBER"),  # "I" as a word, not a letter
+        ("the code is X4 a b 7 k, a big one", "b 7 k", "ID_NUMBER"),  # "a" next to a longer token
         ("the account is 12345678, no, sorry", "12345678", "BANK_ACCOUNT_NUMBER"),  # never ends on a link word
         ("passport 583964, a new one", "583964", "PASSPORT_NUMBER"),  # "a" as a word
         ("card 4111 1111 1111 1111, x marks it", "4111 1111 1111 1111", "CREDIT_CARD"),  # no letters in a card
