@@ -8,10 +8,9 @@ tokens right next to it:
 
 - digits (groups of at most four) and number words, for every type it widens; single letters
   only for the types whose values have letters (passports, plates, codes…), in either case ("x,
-  k, 4, 1, …, c"), but "I", "i" and "a" (words too) only spelled with a dash ("m-l-i-k") or between two single
-  characters ("m i d l"); a span
-  of another type that holds a spelled letter is taken for one of those (recognition typed it by
-  its digits);
+  k, 4, 1, …, c"), but "I", "i" and "a" (words too) only spelled with a dash ("m-l-i-k") or
+  between two single characters ("m i d l"); a span of another type that holds a spelled letter
+  is taken for one of those (recognition typed it by its digits);
 - across a space, a comma, a dash, a slash, a line break or a dot with no space after it, and
   up to two of the words recognition writes for a zero, a two or a four or puts between digits
   ("or", "all", "no", "to", "for", "not", "number", "did", "so", "um", and "I'm" for a pause) — never
