@@ -425,13 +425,20 @@ def test_a_number_and_a_street_word_are_not_an_address(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "spelled"),
-    [("Yeah, it's Anna Kowalski, K-O-W-L-S-K-I.", "K-O-W-L-S-K-I"), ("spelled K O W A L S K I", "K O W A L S K I")],
+    [
+        ("Yeah, it's Anna Kowalski, K-O-W-L-S-K-I.", "K-O-W-L-S-K-I"),
+        ("spelled K O W A L S K I", "K O W A L S K I"),
+        # recognition ran the first three letters together (a SWIFT code: its cue misheard)
+        ("The sweet code is IBK-O-S-V-V-L-V-N.", "IBK-O-S-V-V-L-V-N"),
+    ],
 )
 def test_names_spelled_letter_by_letter(text: str, spelled: str) -> None:
     assert found(SpelledOutRecognizer(), text) == [("PERSON", spelled)]
 
 
-@pytest.mark.parametrize("text", ["The U-S-A team won", "the F-B-I and the C-I-A", "I am OK, I think"])
+@pytest.mark.parametrize(
+    "text", ["The U-S-A team won", "the F-B-I and the C-I-A", "I am OK, I think", "the NHS and the BBC, A to Z"]
+)
 def test_short_acronyms_are_not_spelled_names(text: str) -> None:
     assert found(SpelledOutRecognizer(), text) == []
 
