@@ -24,10 +24,11 @@ _STRONG_CUE = (
     r"my brother|my partner|my mother|my father|my mum|my mom|my dad|"
     r"mr|mrs|ms|miss|dr|doctor"
 )
-# Weak cues take a capitalised name only: "thanks Callum", "hi, Calum", "no worries Siobhan".
+# Weak cues take a capitalised name only: "thanks Callum", "hi, Calum", "no worries Siobhan",
+# "That's everything, Javier" (a call's closing).
 _WEAK_CUE = (
     r"name|this is|it's|it is|i am|i'm|im|here is|here's|thanks|thank you|cheers|bye|goodbye|hi|hello|hey|"
-    r"no worries|please add"
+    r"no worries|please add|that's everything|that's all|all done"
 )
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "doctor"})
 _NAME_WORD = r"[A-Za-z][a-z'\-]*[A-Za-z]|[A-Z]"

@@ -219,6 +219,8 @@ def test_at_and_dot_in_ordinary_speech_are_not_emails(text: str) -> None:
         # recognised: the name said before who the person is
         ("Yes, you need a Morgan, my wife.", "Morgan"),
         ("That would be Rafael Esposito, my daughter, on the account.", "Rafael Esposito"),
+        # a call's closing
+        ("That's everything, Javier, anything else I can help with.", "Javier"),
     ],
 )
 def test_introduced_names_in_any_case(text: str, name: str) -> None:
@@ -236,7 +238,8 @@ def test_introduced_names_in_any_case(text: str, name: str) -> None:
      "That would be my daughter.\nHome is 0-2-0-2-1-6-0-4-2-6-1-0-0-7-5-6.",
      # recognised: the company answering (an organisation word ends it), an abbreviation's letter
      "Good afternoon, I'm Chris Dental.", "High, you've reached, I'm Christ dental.", "The low, this is Q&A.",
-     "What's your surname, please?", "I'm ready when you are.", "please add the charge to my bill"],
+     "What's your surname, please?", "I'm ready when you are.", "please add the charge to my bill",
+     "That's all, Monday works.", "That's everything, thanks."],
 )  # fmt: skip
 def test_introductions_without_a_name_find_nothing(text: str) -> None:
     assert found(IntroducedNameRecognizer(), text) == []
