@@ -32,8 +32,9 @@ _WEAK_CUE = (
 )
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "doctor"})
 _NAME_WORD = r"[A-Za-z][a-z'\-]*[A-Za-z]|[A-Z]"
+# Between a cue and a capitalised name, "your" is a first name misheard ("I'm your Martin").
 _NAME_AFTER_CUE = re.compile(
-    rf"\b(?P<cue>{_STRONG_CUE}|{_WEAK_CUE})\.?(?P<gap>[ \t,]+|[ \t,]*\n[ \t]*)"
+    rf"\b(?P<cue>{_STRONG_CUE}|{_WEAK_CUE})\.?(?P<gap>[ \t,]+(?:(?i:your)[ \t]+(?-i:(?=[A-Z])))?|[ \t,]*\n[ \t]*)"
     rf"(?P<name>(?:{_NAME_WORD})(?:[ \t]+(?:{_NAME_WORD})){{0,2}})",
     re.IGNORECASE,
 )
