@@ -172,8 +172,11 @@ _FILLERS = re.compile(
     r"now|then|just|and|ending|ends|in|with|as|are|go|ahead|right|digits?|for|to|all)\b)*",
     re.IGNORECASE,
 )
-# A cue ending a question (or a sentence, or a segment) and the value opening the next sentence.
-_ACROSS_SENTENCE = re.compile(r"(?P<rest>[^.?!\n]{0,60})(?:[.?!]+\s+|\n)(?P<open>.{0,40})", re.DOTALL)
+# A cue ending a question (or a sentence, or a segment) and the value opening the next sentence;
+# not when a number of four or more digits came between (the cue's own value: "The PIN is 6812 …
+# Between 2017" / "And 2020 we grew …"); a shorter one may be the value's start ("born on July 20,"
+# / "1980").
+_ACROSS_SENTENCE = re.compile(r"(?P<rest>(?![^.?!\n]*\d{4})[^.?!\n]{0,60})(?:[.?!]+\s+|\n)(?P<open>.{0,40})", re.DOTALL)
 ATTACH_WINDOW = 110
 
 

@@ -386,3 +386,10 @@ def test_a_date_and_a_time_are_no_identifier() -> None:
     # recognised: a year after its month, then a 24-hour time
     assert found("The point is on July 2025, 2330.") == []
     assert found("The appointment in on September 2020,\nseven, at three, 30, and your national insurance.") == []
+
+
+def test_a_cue_already_answered_does_not_reach_across_a_sentence() -> None:
+    text = "Set a PIN for phone banking The PIN is 6812 The repair quote was 2349 pounds Between 2017\nAnd 2020 we grew"
+    assert found(text) == [("PIN", "6812")]
+    # a short number before the break may be the value's start: the cue still reaches across it
+    assert found("and your sort code for eight.\nFor 108, count 1 9") == [("BANK_ROUTING", "108")]
