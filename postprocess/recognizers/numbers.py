@@ -79,6 +79,8 @@ _NAMING_CUES = frozenset(CUES) - {"NUMBER"}
 _EXPIRY_YEAR = re.compile(r"20[0-4]\d")
 _YEAR_RANGE_BEFORE = re.compile(r"\b(?:between|until|till|to|and)[ \t,]*$", re.IGNORECASE)
 _YEAR_RANGE_AFTER = re.compile(r"[ \t,]*(?:and|to|-|until|till)[ \t]*\d", re.IGNORECASE)
+# "between" earlier in the sentence: a range ("Between 20, 16, and 20, 22, we grew").
+_BETWEEN_BEFORE = re.compile(r"\bbetween\b[^.?!\n]*$", re.IGNORECASE)
 _DATE_WORD_BEFORE = re.compile(r"\b(?:on|of|due|since|from|before|after|by|in)[ \t,]*$", re.IGNORECASE)
 # Cue kinds whose value may be shorter than an identifier, and the digit counts each allows.
 SHORT_VALUES: dict[str, range] = {
@@ -399,6 +401,8 @@ def _card_detail(chain: Chain, cues: CueIndex, card_end: int) -> bool:
         reason = None  # "…, exiring the number 2027": the expiry's year (not "in 2027", "between 2010 and 2020")
     if reason or _MONTH_BEFORE.search(before) or _clock_time(chain.value, before):
         return False
+    if _BETWEEN_BEFORE.search(text, max(0, chain.start - 40), chain.start):
+        return False  # "Between 20, 16, and 20, 22, we grew": the ends of a range, years said in two
     cue = cues.nearest(chain.start, chain.start - card_end, _NAMING_CUES)  # "… the number 2027": a filler
     return cue is None or cue.entity == "CREDIT_CARD"
 

@@ -179,7 +179,9 @@ def test_quantities_and_names_of_things_are_left_alone(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["It's 4111 1111 1111 1111, valid until 6, 29. Refund arrives in 5, 9, business days.",
-     "It's 4111 1111 1111 1111, it expires 6, 29, the temperature was 26 degrees."],
+     "It's 4111 1111 1111 1111, it expires 6, 29, the temperature was 26 degrees.",
+     # the ends of a range, years said in two
+     "It's 4111 1111 1111 1111, it expires 6, 29.\nBetween 20, 16, and 20, 22, we grew from 34 to 181 employees."],
 )  # fmt: skip
 def test_a_quantity_right_after_a_card_s_expiry_is_no_card_detail(text: str) -> None:
     assert [value for _, value in found(text)] == ["4111 1111 1111 1111", "6, 29"]
