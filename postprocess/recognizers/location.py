@@ -105,13 +105,16 @@ _STATE_ACROSS = re.compile(rf"\b(?:{US_STATES})[ \t]*[.?!][ \t\n]+$")
 
 
 # Words the NER takes for places in calls ("Mobile's 0, 7, 9 …" is not the town in Alabama).
-_NOT_PLACE_WORDS = frozenset({"mobile", "landline", "email", "postcode", "post", "code", "zip", "iban", "swift"})
+_NOT_PLACE_WORDS = frozenset(
+    {"mobile", "landline", "email", "postcode", "post", "code", "zip", "iban", "swift", "visa", "mastercard", "amex",
+     "great", "lovely", "perfect", "okay", "thanks", "cheers"}
+)  # fmt: skip
 
 
 def plausible_place(value: str) -> bool:
     """False for what spaCy's NER calls a place but is not one here: something holding digits
-    ("B2.87"), capitals only ("IV"), a word of the call ("Mobile", "Post"), or a name ending in an
-    organisation word ("Redwood Analytics")."""
+    ("B2.87"), capitals only ("IV"), a word of the call ("Mobile", "Post", "Mastercard", "Great"), or a
+    name ending in an organisation word ("Redwood Analytics")."""
     words = value.split()
     letters = re.sub(r"[^A-Za-z]", "", value)
     if re.search(r"\d", value) or not words or (letters.isupper() and len(letters) <= 3):

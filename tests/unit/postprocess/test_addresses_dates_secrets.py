@@ -12,6 +12,7 @@ from postprocess.recognizers import (
     SecretRecognizer,
     StreetAddressRecognizer,
 )
+from postprocess.recognizers.location import plausible_place
 from tests.unit.postprocess.recognizer_helpers import found
 
 TODAY = datetime.date(2025, 6, 1)
@@ -301,3 +302,13 @@ def test_secrets_after_their_cue(text: str, expected: list[tuple[str, str]]) -> 
 )
 def test_talking_about_passwords_is_not_a_password(text: str) -> None:
     assert found(SecretRecognizer(), text) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "plausible"),
+    [("Belfast", True), ("New York", True), ("Mobile", False), ("B2.87", False), ("Redwood Analytics", False),
+     # recognised: the NER took a card brand and a word of reply for places
+     ("Mastercard", False), ("Great", False)],
+)  # fmt: skip
+def test_what_the_ner_calls_a_place_but_is_none_in_a_call(value: str, plausible: bool) -> None:
+    assert plausible_place(value) is plausible
