@@ -253,8 +253,19 @@ def names_a_thing(cues: CueIndex, start: int) -> bool:
 
 def follows_directly(between: str) -> bool:
     """True when ``between`` (the text from a cue to a value) holds fillers only, or ends the cue's
-    sentence within a few words and opens the next one with fillers ("… for the check? It's …")."""
+    sentence within a few words and opens the next one with fillers ("… for the check? It's …") or,
+    when the cue asked, with up to four words ("… insurance number?" "It's not a U-Z, 84, …")."""
     if _FILLERS.fullmatch(between):
         return True
     across = _ACROSS_SENTENCE.fullmatch(between)
-    return across is not None and _FILLERS.fullmatch(across.group("open")) is not None
+    if across is None:
+        return False
+    if _FILLERS.fullmatch(across.group("open")):
+        return True
+    asked = "?" in between[across.end("rest") : across.start("open")]  # the cue asked: a few words may lead the answer
+    return asked and _FEW_WORDS_OPEN.fullmatch(across.group("open")) is not None
+
+
+# The answer's first words before its value, when the cue asked ("… insurance number?" "It's not a
+# U-Z, 84, 8, 179."): up to four, none that starts a range ("between 2018 and 2020").
+_FEW_WORDS_OPEN = re.compile(r"(?!(?i:between|from)\b)(?:[A-Za-z'\-]+[ \t,]+){1,4}")

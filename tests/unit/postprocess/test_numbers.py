@@ -395,3 +395,10 @@ def test_a_cue_already_answered_does_not_reach_across_a_sentence() -> None:
     assert found(text) == [("PIN", "6812")]
     # a short number before the break may be the value's start: the cue still reaches across it
     assert found("and your sort code for eight.\nFor 108, count 1 9") == [("BANK_ROUTING", "108")]
+
+
+def test_the_answer_to_a_cue_that_asked_may_open_with_a_few_words() -> None:
+    text = "Can you confirm your national insurance number?\nIt's not a U-Z, 84, 8, 179."
+    assert [kind for kind, _ in found(text)] == ["UK_NINO"]
+    assert found("What's your PIN? I have 2 cards.") == []  # too few digits for a PIN
+    assert found("My calling Joy, right?\nbetween 2018 and 2020. We grew.") == []  # a range opens it
