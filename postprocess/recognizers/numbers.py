@@ -9,7 +9,8 @@ commas, dashes, dots, "double"/"triple" and sentence breaks the recognizer inser
 - it is read digit by digit (four or more single digits: "7, 3, 1, 9"), or starts with a zero
   (four or more digits: "07700"), or
 - a cue right before it announces a short value (a PIN, a sort code, the last four of an SSN, a
-  card's security code or expiry, a ZIP code),
+  card's security code or expiry, a ZIP code), or "the/my/your <word> number" does (three or more
+  digits, an ID_NUMBER: "The island number 365", the PIN's cue misheard),
 
 unless it is clearly a quantity (``quantity_reason``: money, a unit, a round number, years, a
 date, a decimal) or names a thing (a room, page, gate, version…). It is typed by the nearest cue
@@ -79,6 +80,12 @@ _NAMING_CUES = frozenset(CUES) - {"NUMBER"}
 _EXPIRY_YEAR = re.compile(r"20[0-4]\d")
 _YEAR_RANGE_BEFORE = re.compile(r"\b(?:between|until|till|to|and)[ \t,]*$", re.IGNORECASE)
 _YEAR_RANGE_AFTER = re.compile(r"[ \t,]*(?:and|to|-|until|till)[ \t]*\d", re.IGNORECASE)
+# "The island number 365", "The IM number 7619": a value announced as "the <word> number" is an
+# identifier, whatever the word (here "PIN" misheard); a room's, page's or flight's number is not
+# (``names_a_thing``), nor a quantity ("the total number is 350 people").
+_SOME_NUMBER_BEFORE = re.compile(
+    r"\b(?:the|my|your|his|her|our)[ \t]+[a-z]+[ \t]+number(?:[ \t]+is)?[ \t,:]*$", re.IGNORECASE
+)
 # "between" earlier in the sentence: a range ("Between 20, 16, and 20, 22, we grew").
 _BETWEEN_BEFORE = re.compile(r"\bbetween\b[^.?!\n]*$", re.IGNORECASE)
 _DATE_WORD_BEFORE = re.compile(r"\b(?:on|of|due|since|from|before|after|by|in)[ \t,]*$", re.IGNORECASE)
@@ -352,6 +359,8 @@ def classify_chain(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
             return _owner_of_last_digits(cues, attached), 0.85
         typed = _type_by_cue(attached, chain) if n >= IDENTIFIER_DIGITS else None
         return typed or (attached.entity, 0.85)
+    if 3 <= n < IDENTIFIER_DIGITS and not reason and _SOME_NUMBER_BEFORE.search(before):
+        return "ID_NUMBER", 0.6
     named = cues.announced_after(chain.end)  # "It's 88035, the pin."
     if named is not None and named.kind != "LAST_DIGITS" and n in SHORT_VALUES.get(named.kind, ()):
         return named.entity, 0.8

@@ -402,3 +402,19 @@ def test_the_answer_to_a_cue_that_asked_may_open_with_a_few_words() -> None:
     assert [kind for kind, _ in found(text)] == ["UK_NINO"]
     assert found("What's your PIN? I have 2 cards.") == []  # too few digits for a PIN
     assert found("My calling Joy, right?\nbetween 2018 and 2020. We grew.") == []  # a range opens it
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # recognised: "PIN number" misheard; the word before "number" does not matter
+        ("The island number 365.", [("ID_NUMBER", "365")]),
+        ("The IM number 7619.", [("ID_NUMBER", "7619")]),
+        # a quantity, or the number of a room or a flight, stays
+        ("The total number is 350 people.", []),
+        ("The room number 405 is upstairs.", []),
+        ("The flight number 350 leaves at 9.", []),
+    ],
+)
+def test_a_short_value_announced_as_some_number_is_an_identifier(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text) == expected
