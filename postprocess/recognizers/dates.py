@@ -82,12 +82,20 @@ def _year(match: re.Match[str]) -> int | None:
 
 def _with_year(text: str, match: re.Match[str]) -> re.Match[str]:
     """The date from its month on when the year follows the day after the month ("1 April 10th, 1952":
-    recognition heard a number before the month), else the match itself."""
+    recognition heard a number before the month), or from its day on when another month and the
+    year follow the day ("May 8th of September, 1970": the first month misheard), else the match
+    itself."""
     if _year(match) is not None:
         return match
     month = re.search(_MONTH, match.group(), re.IGNORECASE)
-    again = _DATE.match(text, match.start() + month.start()) if month else None
-    return again if again is not None and _year(again) is not None and again.end() > match.end() else match
+    if month is None:
+        return match
+    day = re.compile(_DAY, re.IGNORECASE).search(match.group(), month.end())
+    for start in (month.start(), *((day.start(),) if day else ())):
+        again = _DATE.match(text, match.start() + start)
+        if again is not None and _year(again) is not None and again.end() > match.end():
+            return again
+    return match
 
 
 def _full(match: re.Match[str]) -> bool:

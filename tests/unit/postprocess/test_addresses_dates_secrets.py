@@ -198,6 +198,8 @@ def test_codes_that_are_not_postcodes(text: str) -> None:
         ("Can you confirm your date on board? One time, nearly seven, nineteen seventy eight.",
          "One time, nearly seven, nineteen seventy eight"),
         ("And your data goes. I was born from the 18th of Larry, 19-93.", "18th of Larry, 19-93"),
+        # the first month misheard before the day, the real one and the year after it
+        ("What's your date of birth?\nMay 8th of September, 1970", "May 8th of September, 1970"),
         # "nineteen" heard as "eighteen"
         ("My date of birth is the fourth of March, 1891.", "fourth of March, 1891"),
     ],
