@@ -11,11 +11,12 @@ Dates in general are not PII (meetings, deadlines, releases), so a date is a DAT
 
 Forms: "July 4th, 1979", "July 4, 19 79" (spoken years rewritten as "19 79"), "the fourteenth of
 March, 1985" ("of" also heard as "and": "the second and August, 1981"), "4 July 1979", "March
-1985" (after a cue), "14/03/1985", "1985-03-14", "born in 1979", "born 1968", and after a cue any
-run of four to eight digits ("born on 2.7. 0.3. 1966") or the answer up to an adult's year, when
-digits come before it ("date of birth? One-ten-one-tho, nineteen-fifty": the day and month as
-recognition heard them). After a cue a year may start "18" ("the fourth of March, 1891": "nineteen"
-heard as "eighteen"); without one, such a date is left alone.
+1985" (after a cue), "January 28." / "1987." (the year a sentence of its own), "14/03/1985",
+"1985-03-14", "born in 1979", "born 1968", and after a cue any run of four to eight digits ("born
+on 2.7. 0.3. 1966") or the answer up to an adult's year, when digits come before it ("date of
+birth? One-ten-one-tho, nineteen-fifty": the day and month as recognition heard them). After a
+cue a year may start "18" ("the fourth of March, 1891": "nineteen" heard as "eighteen"); without
+one, such a date is left alone.
 """
 
 from __future__ import annotations
@@ -42,9 +43,12 @@ _DAY = rf"(?:(?:(?:20|30|twenty|thirty)[ \t-]?)?{_ORDINAL_WORD}|\d{{1,2}}(?:st|n
 _YEAR = r"(?:(?:18|19|20)\d\d|(?:18|19|20)[ \t]\d\d|'\d\d)"
 _FULL_YEAR = re.compile(r"(?<!\d)(?:18|19|20)[ \t]?\d\d(?!\d)")
 _SEP = r"\s*,?\s*"
+# A year after the day and month, also as a sentence of its own ("January 28.\n1987."): recognition
+# put a break inside the date.
+_YEAR_AFTER = rf"(?:{_SEP}{_YEAR}|\.\s+{_YEAR}(?=[.?!]))"
 _DATE = re.compile(
-    rf"\b(?:(?:the[ \t]+)?{_DAY}(?:[ \t]+(?:of|and))?{_SEP}{_MONTH}(?:{_SEP}{_YEAR})?"
-    rf"|{_MONTH}{_SEP}(?:the[ \t]+)?{_DAY}(?:{_SEP}{_YEAR})?"
+    rf"\b(?:(?:the[ \t]+)?{_DAY}(?:[ \t]+(?:of|and))?{_SEP}{_MONTH}{_YEAR_AFTER}?"
+    rf"|{_MONTH}{_SEP}(?:the[ \t]+)?{_DAY}{_YEAR_AFTER}?"
     rf"|{_MONTH}{_SEP}{_YEAR}"
     rf"|(?:the[ \t]+)?{_DAY}(?:[ \t]+of)?{_SEP}{_YEAR}"  # the month lost in recognition: taken after a cue only
     rf"|\d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?P<typed_year>\d{{4}}|\d{{2}})"

@@ -198,6 +198,8 @@ def test_codes_that_are_not_postcodes(text: str) -> None:
         ("Can you confirm your date on board? One time, nearly seven, nineteen seventy eight.",
          "One time, nearly seven, nineteen seventy eight"),
         ("And your data goes. I was born from the 18th of Larry, 19-93.", "18th of Larry, 19-93"),
+        # a sentence break inside the date, the year a sentence of its own (the cue misheard)
+        ("My data of voice is January 28.\n1987.", "January 28.\n1987"),
         # the first month misheard before the day, the real one and the year after it
         ("What's your date of birth?\nMay 8th of September, 1970", "May 8th of September, 1970"),
         # "nineteen" heard as "eighteen"
@@ -221,6 +223,7 @@ def test_dates_of_birth(text: str, date: str) -> None:
         "I was born in a small town, moved in 1998 and again in 2004.",  # no digits before the year
         "My birthday party is next week. We opened in 1995.",  # the answer ends with its sentence
         "The bridge opened on the fourth of March, 1891.",  # no cue, and no adult's year
+        "We met on January 28. 1987 was a good year.",  # the year opens a sentence that goes on
     ],
 )
 def test_other_dates_are_left_alone(text: str) -> None:
