@@ -12,9 +12,9 @@ tokens right next to it:
   between two single characters ("m i d l"); a span of another type that holds a spelled letter
   is taken for one of those (recognition typed it by its digits);
 - across a space, a comma, a dash, a slash, a line break or a dot with no space after it, and
-  up to two of the words recognition writes for a zero, a two or a four or puts between digits
-  ("or", "all", "no", "to", "for", "not", "number", "did", "so", "um", and "I'm" for a pause) — never
-  ending on one;
+  up to two of the words recognition writes for a zero, a two, a three or a four or puts between
+  digits ("or", "all", "no", "to", "for", "free", "not", "number", "did", "so", "um", and "I'm"
+  for a pause) — never ending on one;
 - over at most six such tokens each way, never over a word of any other kind, and not forward
   over a number that counts something ("1234, 5 minutes", "… 2 more people");
 - not across a sentence end (". ", "? "), except once, forward, for a value of seven or more
@@ -45,7 +45,9 @@ CODE_TYPES = frozenset(
     }
 )  # fmt: skip
 _NUMBER_WORDS = frozenset({*UNITS, *TEENS, *TENS, *REPEATS} - {"o"})
-_LINK_WORDS = frozenset({"or", "all", "no", "to", "too", "for", "not", "number", "did", "so", "um", "uh", "er", "i'm"})
+_LINK_WORDS = frozenset(
+    {"or", "all", "no", "to", "too", "for", "free", "not", "number", "did", "so", "um", "uh", "er", "i'm"}
+)
 _MAX_LINKS = 2
 _MAX_VALUES = 6  # what recognition blurs at an edge is a few characters, not a run of its own
 _MAX_DIGITS = 4  # a longer group next to a span is a number of its own ("… 9, 3. 2025 was …" aside)

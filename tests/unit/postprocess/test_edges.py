@@ -43,6 +43,12 @@ def widen(text: str, value: str, kind: str) -> str:
             "CREDIT_CARD",
             "four, two, one, nine, eight, four, seven, seven, one, six, one, no, nine",
         ),
+        (  # "three" heard as "free"
+            "44, 1950, free, 80, 4, 71, 71, 78, 66.",
+            "80, 4, 71, 71, 78, 66",
+            "CREDIT_CARD",
+            "44, 1950, free, 80, 4, 71, 71, 78, 66",
+        ),
         (  # a pause written as "I'm" between the digits
             "Routing 0.1, I'm 15, 91, and the account",
             "15, 91",
