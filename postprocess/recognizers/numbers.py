@@ -136,11 +136,17 @@ def ssn_plausible(digits: str) -> bool:
     return digits[:3] not in ("000", "666") and digits[3:5] != "00" and digits[5:] != "0000"
 
 
+# Digits of the largest quantity said in calls and meetings (hundreds of trillions).
+_LARGEST_QUANTITY_DIGITS = 15
+
+
 def _quantity_like(item: str) -> bool:
     """A number as people say quantities: round ("3,000", "1500"), a year, a decimal, thousands
     and pence ("13,656.89": nobody writes an identifier that way), round thousands one after
-    another ("2,000 28,000")."""
+    another ("2,000 28,000"); never more than 15 digits (a runaway of one digit)."""
     digits = re.sub(r"\D", "", item)
+    if len(digits) > _LARGEST_QUANTITY_DIGITS:
+        return False  # "60,000,000,000,000,000,000,…": a runaway of one digit, not an amount anyone says
     if _YEAR.fullmatch(item):
         return True
     if _said_decimal(item) or (_THOUSANDS.fullmatch(item) and digits.endswith("000")) or _PRICE.fullmatch(item):
@@ -203,9 +209,8 @@ def quantity_reason(value: str, before: str, after: str) -> str | None:
         return "a list of quantities"
     if _decimal_artifacts(items):
         return None
-    if all(_quantity_like(i) for i in items) or (
-        len(items) == 1 and ((_THOUSANDS.fullmatch(value) and value.endswith("000")) or _said_decimal(value))
-    ):
+    round_thousands = _THOUSANDS.fullmatch(value) and value.endswith("000") and _quantity_like(value)
+    if all(_quantity_like(i) for i in items) or (len(items) == 1 and (round_thousands or _said_decimal(value))):
         return YEARS if all(_YEAR.fullmatch(i) for i in items) else ROUND_NUMBERS
     groups = re.findall(r"\d+", value)
     if len(groups) == 2 and all(_YEAR.fullmatch(g) for g in groups):

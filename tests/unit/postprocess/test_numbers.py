@@ -418,3 +418,11 @@ def test_the_answer_to_a_cue_that_asked_may_open_with_a_few_words() -> None:
 )
 def test_a_short_value_announced_as_some_number_is_an_identifier(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text) == expected
+
+
+def test_a_runaway_of_one_digit_written_in_thousands_is_no_amount() -> None:
+    # recognised: recognition looped on "zero"; no one says an amount beyond hundreds of trillions
+    assert found("60,000,000,000,000,000,000,000,000,000,000.") == [
+        ("ID_NUMBER", "60,000,000,000,000,000,000,000,000,000,000")
+    ]
+    assert found("Revenue was 3,000,000,000 this year, and 900,000,000,000,000 is a lot.") == []
