@@ -4,7 +4,8 @@ Speech recognition writes numbers the way people say them: "four one one one", "
 and twelve", "oh" for zero, "double five" ("Donald five" as recognition sometimes writes it), and sometimes
 a digit as its homophone ("0 to 0").
 ``normalize_spoken_numbers`` rewrites every run of number words into digits (keeping the
-separators between them) so that digit-based recognizers see "4 1 1 1" or "212";
+separators between them) so that digit-based recognizers see "4 1 1 1" or "212" (a comma keeps
+tens and a unit apart: "twenty, six" is "20, 6");
 ``NormalizedText.raw_span`` maps a span of the rewritten text back to the span of the original
 text it came from.
 """
@@ -109,7 +110,7 @@ def normalize_spoken_numbers(raw: str) -> NormalizedText:
     cursor = 0
     length = 0
     for run in _number_runs(raw, tokens):
-        for r_start, r_end, digits in _run_to_digits(run):
+        for r_start, r_end, digits in _run_to_digits(raw, run):
             out.append(raw[cursor:r_start])
             length += r_start - cursor
             pieces.append((length, length + len(digits), r_start, r_end))
@@ -224,13 +225,15 @@ def _trim_run(run: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     return run[start:end]
 
 
-def _run_to_digits(run: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def _run_to_digits(raw: str, run: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """(raw start, raw end, digits) for each number phrase of a run, in order."""
     out: list[tuple[int, int, str]] = []
     words = [w.lower() for _, _, w in run]
+    # words said after a pause (a comma before them): "twenty, six" is 20 and 6, not 26
+    paused = frozenset(k for k in range(1, len(run)) if "," in raw[run[k - 1][1] : run[k][0]])
     i = 0
     while i < len(run):
-        consumed, digits = _parse_phrase(words, i)
+        consumed, digits = _parse_phrase(words, i, paused)
         if consumed == 0:  # a lone "and" or "hundred" between phrases: keep the raw word
             i += 1
             continue
@@ -239,7 +242,7 @@ def _run_to_digits(run: list[tuple[int, int, str]]) -> list[tuple[int, int, str]
     return out
 
 
-def _parse_phrase(words: list[str], i: int) -> tuple[int, str]:
+def _parse_phrase(words: list[str], i: int, paused: frozenset[int] = frozenset()) -> tuple[int, str]:
     """How many words from ``i`` form one number phrase, and its digits (0, "" if none).
 
     A phrase is a digit group, "double/triple <digit>", or a spoken number up to the thousands:
@@ -258,7 +261,7 @@ def _parse_phrase(words: list[str], i: int) -> tuple[int, str]:
         return 2, str(UNITS.get(nxt, nxt)) * REPEATS[word]
     if word in REPEATS and nxt.isdigit():  # "double 835": "double eight, three five" written as one group
         return 2, nxt[0] * REPEATS[word] + nxt[1:]
-    consumed, value = _parse_hundreds(words, i)
+    consumed, value = _parse_hundreds(words, i, paused)
     if not consumed:
         return 0, ""
     j = i + consumed
@@ -267,7 +270,7 @@ def _parse_phrase(words: list[str], i: int) -> tuple[int, str]:
         j += 1
         if j < len(words) and words[j] == "and":
             j += 1
-        more, rest = _parse_hundreds(words, j)
+        more, rest = _parse_hundreds(words, j, paused)
         if more and (rest >= 10 or "hundred" in words[j : j + more] or words[j - 1] == "and" or j + more == len(words)):
             value += rest
             j += more
@@ -283,8 +286,9 @@ def _unit_value(word: str) -> int | None:
     return UNITS.get(word)
 
 
-def _parse_hundreds(words: list[str], i: int) -> tuple[int, int]:
-    """A number below 1000 from ``i``: "[unit|teen hundred [and]] [tens [unit] | teen | unit]".
+def _parse_hundreds(words: list[str], i: int, paused: frozenset[int] = frozenset()) -> tuple[int, int]:
+    """A number below 1000 from ``i``: "[unit|teen hundred [and]] [tens [unit] | teen | unit]"; a
+    unit after a pause (its index in ``paused``) is not the tens' ("twenty, six": 20, then 6).
     Returns (words consumed, value); (0, 0) if ``words[i]`` starts no number."""
     j = i
     value = 0
@@ -304,7 +308,7 @@ def _parse_hundreds(words: list[str], i: int) -> tuple[int, int]:
     word = words[j] if j < len(words) else ""
     after = words[j + 1] if j + 1 < len(words) else ""
     if word in TENS:
-        if after in UNITS and after not in _WEAK_ZEROS and UNITS[after] > 0:
+        if after in UNITS and after not in _WEAK_ZEROS and UNITS[after] > 0 and j + 1 not in paused:
             return j + 2 - i, value + TENS[word] + UNITS[after]
         return j + 1 - i, value + TENS[word]
     if word in TEENS:

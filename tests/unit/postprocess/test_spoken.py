@@ -42,6 +42,9 @@ from postprocess.spoken import UNITS, normalize_spoken_numbers
         # "or" between groups is a choice, not "oh"
         ("Pick 10, 20 or 30, 40 or 50.", "Pick 10, 20 or 30, 40 or 50."),
         ("It costs 19.99 or 24.99 or 29.99.", "It costs 19.99 or 24.99 or 29.99."),
+        # a pause between tens and a unit: two groups of a card, not one number
+        ("twenty seven twenty, six five oh seven", "27 20, 6 5 0 7"),
+        ("twenty six", "26"),
     ],
 )
 def test_spoken_numbers_become_digits(raw: str, digits: str) -> None:
