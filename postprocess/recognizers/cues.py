@@ -76,20 +76,21 @@ CUES: dict[str, tuple[str, ...]] = {
         r"volvo|mazda|subaru|chevrolet|chevy|citroen|fiat)[ \t]+[a-z][a-z\-]+",
     ),
     "UK_NINO": (r"national insurance(?: number)?", r"n\.? ?i\.? number", r"nino"),
-    # "PIN" as recognition also writes it ("BIN", "BIM", "DIN", "pion", "P-I-N", "B.I.N.", "V-I-M",
+    # "PIN" as recognition also writes it ("BIN", "BIM", "DIN", "pion", "VPN", "P-I-N", "B.I.N.", "V-I-M",
     # "the end is", "the IN is", "the INB is", "the ion is", "the iron is").
     "PIN": (
-        r"(?:pin|bin|bim|pim|din|pion|[bpvd][-.]i[-.][nm]\.?)(?: code| number)?",
+        r"(?:pin|bin|bim|pim|din|pion|vpn|[bpvd][-.]i[-.][nm]\.?)(?: code| number)?",
         r"passcode",
         r"(?:the|my|your) (?:end|in|inb|ion|iron)(?=,? is\b)",
         # what is set or read out "for phone banking" is its PIN ("Set a PIN for phone banking. It's
         # 8179", the PIN itself misheard); not a phone number, which a PIN's length rules out anyway
         r"(?:tele)?phone banking(?: (?:line|pin|passcode|code|number))?",
     ),
-    # "my PIN is" heard as "my plan is" (also "my plan is at", "the plan is"): a plan has sizes and
-    # prices too ("my plan is 2000 minutes"), so this announces a PIN only read out in pieces ("My
-    # plan is 973-5.", "My plan is at 5-4-0.") or four digits that are no quantity ("My plan is 8658.").
-    "HEARD_PIN": (r"(?:my|your|the) plan(?:,? is at\b|(?=,? is\b))",),
+    # "my PIN is" heard as "my plan is" (also "my plan is at", "the plan is", "Set the plan to"): a
+    # plan has sizes and prices too ("my plan is 2000 minutes"), so this announces a PIN only read
+    # out in pieces ("My plan is 973-5.", "My plan is at 5-4-0.") or four digits that are no
+    # quantity ("My plan is 8658.").
+    "HEARD_PIN": (r"(?:my|your|the) plan(?:,? is at\b|(?=,? is\b))", r"set (?:my|your|the) plan(?= to\b)"),
     # also as recognition writes "postcode" ("post-coed", "post coat", "post called")
     "POSTAL_CODE": (r"zip(?: code)?", r"post[ \-]?(?:code|coed|coat|called|cove)", r"postal code"),
     "IBAN_CODE": (r"iban", r"i[ -]ban"),

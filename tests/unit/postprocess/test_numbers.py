@@ -322,12 +322,16 @@ def test_a_time_after_a_card_is_no_card_detail() -> None:
         # what is set "for phone banking" is its PIN, the PIN cue itself misheard; "oh" heard as "all"
         ("Sit at the iron for phone banking It's 8179", [("PIN", "8179")]),
         ("My BIN is all 932.", [("PIN", "932")]),
+        ("For security, your VPN, please.\nMy VPN is 5796.", [("PIN", "5796")]),
+        ("For security, your BIN, please.\nSet the plan to 2427.", [("PIN", "2427")]),
         ("Call our phone banking line on 0800 123 4567.", [("PHONE_NUMBER", "0800 123 4567")]),
         # a plan's size, price or year, and "last for" a while, stay
         ("my plan is 2000 minutes a month", []),
         ("my plan is 1500", []),
         ("The plan is 2030.", []),
         ("The batteries last for 1200 hours.", []),
+        ("Set the plan to 2000 minutes.", []),
+        ("My VPN is down again, the server is 10 years old.", []),
     ],
 )
 def test_pin_and_last_four_cues_as_recognition_writes_them(text: str, expected: list[tuple[str, str]]) -> None:
