@@ -9,7 +9,7 @@ follows "username", "user ID", "login" is a USERNAME. A passcode of digits only 
 (``numbers``).
 
 Recognition garbles the cue too: "password is" comes back as "past of this", "passcode" as
-"passport", "I've reset your account" as "I represent your account". And when the cue asks
+"passport" or "past gold", "I've reset your account" as "I represent your account". And when the cue asks
 ("And your password." "and the login."), a short next sentence that does not talk is the answer,
 even after the cue's noun misheard ("Pascal is winter forest.").
 """
@@ -21,7 +21,8 @@ import re
 from postprocess.recognizers.base import SpeechRecognizer
 
 _PASSWORD_CUE = re.compile(
-    r"\b(?:pass ?words?|(?:pass|past|pest) ?codes?|pass ?phrases?|memorable (?:word|phrase)|secret (?:word|phrase)|"
+    r"\b(?:pass ?words?|(?:pass|past|pest) ?codes?|past gold(?= is\b)|pass ?phrases?|memorable (?:word|phrase)|"
+    r"secret (?:word|phrase)|"
     r"security (?:word|phrase|answer)|pestled?)\b",
     re.IGNORECASE,
 )
@@ -72,7 +73,7 @@ _NEXT_SENTENCE = re.compile(
 # and a dot inside a word ("7.9") do not end it.
 _VALUE = re.compile(
     r"[^\s.?!,;](?:[^.?!;\n]|(?<=\b[A-Za-z])\.|\.(?=\w))*?"
-    r"(?=(?<!\b[A-Za-z])[.?!;]\s|[.?!;]?$|\n|,[ \t]+(?:and|right|okay|ok|thanks|please)\b)"
+    r"(?=(?<!\b[A-Za-z])[.?!;]+(?:\s|$)|[.?!;]?$|\n|,[ \t]+(?:and|right|okay|ok|thanks|please)\b)"
 )
 # Words that end a secret spoken without a pause ("harbour seven nine lantern while I have you").
 _ENDS_SECRET = frozenset(

@@ -237,6 +237,15 @@ def test_other_dates_are_left_alone(text: str) -> None:
         ("Your new temporary password is Harbor 7,\n9 lantern.", [("PASSWORD", "Harbor 7,\n9 lantern")]),
         ("my passcode is copper kettle 42\nThank you Mr. Pemberton", [("PASSWORD", "copper kettle 42")]),
         ("password is hardware seven nine lantern while I have you", [("PASSWORD", "hardware seven nine lantern")]),
+        # a secret trailing off ("…"); "passcode" heard as "past gold"
+        (
+            "Set a telephone password to...\nPassword, forest river patterned ticks...",
+            [("PASSWORD", "forest river patterned ticks")],
+        ),
+        (
+            "The past gold is silver, marble, lemon, twenty, five.",
+            [("PASSWORD", "silver, marble, lemon, twenty, five")],
+        ),
         # "and" before a number that ends the sentence is the secret's; before more talk it ends it
         ("The temporary password did cattle Prince and 94.", [("PASSWORD", "cattle Prince and 94")]),
         ("password is hardware lantern and I have 2 more", [("PASSWORD", "hardware lantern")]),
