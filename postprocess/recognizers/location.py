@@ -44,7 +44,7 @@ _UNIT_NUMBER = (
     r"(?:\d{1,4}[a-z](?![\w'])|[0-9A-Z]{1,4}|(?i:to|too|two|for|four|one|won|the|a))"
     r"(?:[ \t]+(?:[A-Z](?![a-z])|(?i:the|be|bee)\b))?"
 )
-_UNIT = rf"(?:(?i:flat|apartment|apt|unit|suite|number|no\.?)[ \t]*,?[ \t]*{_UNIT_NUMBER}[ \t]*,?[ \t]*)?"
+_UNIT = rf"(?:(?i:flat|apartment|apt|unit|suite|number|no\.?)[ \t]*[,\-]?[ \t]*{_UNIT_NUMBER}[ \t]*,?[ \t]*)?"
 # Also as recognition writes a number said in words ("500 and 61", "1,700 and 7th").
 _HOUSE_NUMBER = (
     r"\d{1,5}(?:st|nd|rd|th|[A-Za-z])?(?:(?:[ \t]*[,\-][ \t]*|[ \t]+(?:and[ \t]+)?)\d{1,3}(?:st|nd|rd|th)?){0,4}"

@@ -29,6 +29,9 @@ TODAY = datetime.date(2025, 6, 1)
          "1518 Maple Grove Avenue, apartment 4B Columbus, Ohio"),
         # a pause between the street's name and its type; the next segment's cue is no town
         ("It's 61 pi, Avenue, Belfast.\nAccount number 8, 2, 4, 8, 4, 5, 2, 6.", "61 pi, Avenue, Belfast"),
+        # a dash after "flat"
+        ("Where should we send the letter?\nFlat-5, 1-0, 3-8 bridge drive in Venice",
+         "Flat-5, 1-0, 3-8 bridge drive"),
         # an apartment's letter written in lower case
         ("Did your address still won 988 Riverside Blaine, apartment 19b, training deal",
          "988 Riverside Blaine, apartment 19b"),
