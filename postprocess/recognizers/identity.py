@@ -25,10 +25,11 @@ _STRONG_CUE = (
     r"mr|mrs|ms|miss|dr|doctor"
 )
 # Weak cues take a capitalised name only: "thanks Callum", "hi, Calum", "no worries Siobhan",
-# "That's everything, Javier" (a call's closing).
+# "Morning Jessica", "That's everything, Javier", "Lovely Jessica, you'll get a letter" (a call's
+# closing).
 _WEAK_CUE = (
     r"name|this is|it's|it is|i am|i'm|im|here is|here's|thanks|thank you|cheers|bye|goodbye|hi|hello|hey|"
-    r"no worries|please add|that's everything|that's all|all done"
+    r"no worries|please add|that's everything|that's all|all done|morning|lovely"
 )
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "doctor"})
 _NAME_WORD = r"[A-Za-z][a-z'\-]*[A-Za-z]|[A-Z]"
@@ -51,7 +52,7 @@ NOT_NAMES = word_set(
     afternoon evening today tomorrow yesterday name new old first last next one two three monday
     tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december english american spanish french german locked
-    cheers perfect lovely update change receipt
+    cheers perfect lovely update change receipt i'm i'll i've i'd
     """
 )
 # Words the NER tends to take for names in transcripts (sentence-initial, capitalized by ASR).
@@ -255,7 +256,10 @@ class IntroducedNameRecognizer(SpeechRecognizer):
             common = any(w in STOP_WORDS or w in NOT_NAMES for w in said)
             if not common and not taken.overlaps(*match.span("name")):
                 found.append(("PERSON", *match.span("name"), 0.8))
-        return found
+        best: dict[tuple[str, int, int], float] = {}  # one result per span ("Morning Theresa Murphy here.")
+        for kind, start, end, score in found:
+            best[kind, start, end] = max(score, best.get((kind, start, end), 0.0))
+        return [(kind, start, end, score) for (kind, start, end), score in best.items()]
 
     @staticmethod
     def _name_span(match: re.Match[str], text: str) -> tuple[int, int, float] | None:

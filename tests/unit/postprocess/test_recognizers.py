@@ -221,6 +221,9 @@ def test_at_and_dot_in_ordinary_speech_are_not_emails(text: str) -> None:
         ("That would be Rafael Esposito, my daughter, on the account.", "Rafael Esposito"),
         # a call's closing
         ("That's everything, Javier, anything else I can help with.", "Javier"),
+        # a greeting or a closing before a capitalised name
+        ("Morning Jessica, how come you're up here?", "Jessica"),
+        ("Lovely Jessica, you'll get a letter in the next week or so", "Jessica"),
         # a first name heard as "your" before the capitalised surname
         ("I'm your Martin.", "Martin"),
     ],
@@ -241,7 +244,8 @@ def test_introduced_names_in_any_case(text: str, name: str) -> None:
      # recognised: the company answering (an organisation word ends it), an abbreviation's letter
      "Good afternoon, I'm Chris Dental.", "High, you've reached, I'm Christ dental.", "The low, this is Q&A.",
      "What's your surname, please?", "I'm ready when you are.", "please add the charge to my bill",
-     "That's all, Monday works.", "That's everything, thanks.", "This is your captain speaking."],
+     "That's all, Monday works.", "That's everything, thanks.", "This is your captain speaking.",
+     "Morning all, lovely weather."],
 )  # fmt: skip
 def test_introductions_without_a_name_find_nothing(text: str) -> None:
     assert found(IntroducedNameRecognizer(), text) == []
