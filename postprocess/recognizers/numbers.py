@@ -86,6 +86,8 @@ _YEAR_RANGE_AFTER = re.compile(r"[ \t,]*(?:and|to|-|until|till)[ \t]*\d", re.IGN
 _SOME_NUMBER_BEFORE = re.compile(
     r"\b(?:the|my|your|his|her|our)[ \t]+[a-z]+[ \t]+number(?:[ \t]+is)?[ \t,:]*$", re.IGNORECASE
 )
+# An expiry year "twenty twenty-six" heard as "20, 20, 26" or "20-20-5" (its month lost).
+_YEAR_SAID_IN_PIECES = re.compile(r"2020[2-4]?\d")
 # "between" earlier in the sentence: a range ("Between 20, 16, and 20, 22, we grew").
 _BETWEEN_BEFORE = re.compile(r"\bbetween\b[^.?!\n]*$", re.IGNORECASE)
 _DATE_WORD_BEFORE = re.compile(r"\b(?:on|of|due|since|from|before|after|by|in)[ \t,]*$", re.IGNORECASE)
@@ -404,7 +406,9 @@ def _card_detail(chain: Chain, cues: CueIndex, card_end: int) -> bool:
     """A 2–4 digit run shortly after a card number, with no other cue in between and not the day
     or year of a date ("due on August 20, 27"): its expiry or security code, whose cue recognition
     garbled ("the x-iry date is 0, 9-27")."""
-    if not 0 <= chain.start - card_end <= CARD_DETAIL_REACH or not 2 <= len(chain.digits) <= 4:
+    if not 0 <= chain.start - card_end <= CARD_DETAIL_REACH:
+        return False
+    if not (2 <= len(chain.digits) <= 4 or _YEAR_SAID_IN_PIECES.fullmatch(chain.digits)):
         return False
     text = chain.text
     before = text[max(0, chain.start - 20) : chain.start]

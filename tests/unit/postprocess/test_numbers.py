@@ -234,6 +234,9 @@ def test_a_card_s_expiry_said_as_a_month_and_a_year(text: str, expiry: str) -> N
         ("please charge my visa\nnumber 4278824764986386, exiring the number 2027, who should we contact", "2027"),
         ("Right, I have it here. 4539 1480 3436.\nMelid until January 2029.", "January 2029"),
         ("the card is 4539148034364712 and the x-iry is 0, 9-27", "0, 9-27"),
+        # the year "twenty twenty-six" in pieces, "February" heard as "every"
+        ("It's 4539 1488 0343 6467, and it expires every 20, 20, 26 Could you give me your sort code?", "20, 20, 26"),
+        ("4539 1488 0343 6467. Excited with every 20-20-5. The repair quad was 300 pounds.", "20-20-5"),
     ],
 )
 def test_a_card_s_expiry_after_a_misheard_cue(text: str, expiry: str) -> None:
