@@ -16,7 +16,8 @@
   ("Sacramento California") is a LOCATION too.
 - ``PostalCodeRecognizer``: UK postcodes by their shape, written or spelled out ("NW1 6XE", "N W
   1, 6 X E", "I v 1 5 5 b j"), incomplete after a cue or an address, their second half spelled as
-  words ("CF-16 to the H"); US ZIP codes after a state ("DC 20500", "Texas, 78704", "Virginia.
+  words ("CF-16 to the H"); US ZIP codes after a state ("DC 20500", "Texas, 78704", "Wisconsin, Nip
+  67565": "zip" misheard, "Virginia.
   1-5-8.") or a "zip code" cue, as much of one as recognition kept after its cue ("post-coed,
   right, 0 6, 5"). Right after an address, any word and "code" that is no cue of its own is the
   cue misheard ("Live code 2671").
@@ -101,6 +102,10 @@ _ADDRESS_BEFORE = re.compile(
     rf"(?:\b{_STREET_TYPE}|\b(?i:address|post ?code)\b)[^.?!]{{0,60}}(?:[.?!]+\s+[^.?!]{{0,60}})?\Z"
 )
 _STATE_BEFORE = re.compile(rf"(?:\b(?i:{US_STATES})|\b(?:{US_STATE_CODES}))[ \t]*,?[ \t]*$")
+# A state and one word before a ZIP code ("Madison, Wisconsin, Nip 67565": the "zip" cue misheard).
+_STATE_WORD_BEFORE = re.compile(
+    rf"(?:\b(?i:{US_STATES})|\b(?:{US_STATE_CODES}))[ \t]*,?[ \t]*(?P<word>[A-Za-z]{{2,10}})[ \t]*,?[ \t]*$"
+)
 _STATE_ACROSS = re.compile(rf"\b(?:{US_STATES})[ \t]*[.?!][ \t\n]+$")
 
 
@@ -414,9 +419,20 @@ class PostalCodeRecognizer(SpeechRecognizer):
                 found.append(("POSTAL_CODE", chain.start, self._inward_end(text, chain.end), 0.85))
             elif (4 <= n <= 6 or n == 9) and _STATE_BEFORE.search(text, max(0, chain.start - 30), chain.start):
                 found.append(("POSTAL_CODE", chain.start, chain.end, 0.85))  # 5 or 9, a digit lost or added
-            elif n >= 3 and self._read_after_state(text, chain):
+            elif (n >= 3 and self._read_after_state(text, chain)) or (
+                n in (5, 9) and self._zip_after_state_and_word(text, chain)
+            ):
                 found.append(("POSTAL_CODE", chain.start, chain.end, 0.8))
         return found
+
+    @staticmethod
+    def _zip_after_state_and_word(text: str, chain: Chain) -> bool:
+        """Five or nine digits after a state and one word that is no word of speech ("Madison,
+        Wisconsin, Nip 67565": "zip" misheard); not "in Texas and 12000 staff", nor a round number."""
+        state = _STATE_WORD_BEFORE.search(text, max(0, chain.start - 40), chain.start)
+        if state is None or chain.digits.endswith("00"):
+            return False
+        return state.group("word").lower() not in STOP_WORDS
 
     @staticmethod
     def _cue_end(text: str, cues: CueIndex, start: int) -> int | None:

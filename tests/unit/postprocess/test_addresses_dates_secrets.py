@@ -153,6 +153,7 @@ def test_a_misheard_zip_cue_after_an_address_is_no_town() -> None:
         ("I live at 49 Ridge Road, post coat LS6 2AB", "LS6 2AB"),  # "postcode" misheard
         ("Washington, DC 20500", "20500"),
         ("Austin, Texas, 78704.", "78704"),
+        ("Madison, Wisconsin, Nip 67565 Where should we deposit the payment?", "67565"),  # "zip" misheard
         ("Oregon zip code 9, 7, 4, 7, 7", "9, 7, 4, 7, 7"),
         ("Kentucky, Zip 1-6-7-6-3, the login is Nicholas McLeod. It was 92 dollars", "1-6-7-6-3"),
         ("Cardiff, postcode CF16 to the office", "CF16"),  # "to the" and a word: no spelling
@@ -172,6 +173,7 @@ def test_postcodes_and_zip_codes(text: str, code: str) -> None:
         "22 Oak Road? 3pm works for me",  # M never ends a postcode: a time
         "Richmond, Virginia. 150 people came",  # a number said as one after a state
         "I live at 49 Ridge Road. And the sort code 20 45 67",  # "sort code" is a cue of its own
+        "We have offices in Texas and 12345 staff.",  # a word of speech between state and number
     ],
 )
 def test_codes_that_are_not_postcodes(text: str) -> None:
