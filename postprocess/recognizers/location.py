@@ -18,8 +18,8 @@
   1, 6 X E", "I v 1 5 5 b j"), incomplete after a cue or an address, their second half spelled as
   words ("CF-16 to the H"); US ZIP codes after a state ("DC 20500", "Texas, 78704", "Wisconsin, Nip
   67565": "zip" misheard, "Virginia. 1-5-8.") or a "zip code" cue, as much of one as recognition
-  kept after its cue ("post-coed, right, 0 6, 5"). Right after an address, any word and "code" that is no cue of its own is the
-  cue misheard ("Live code 2671").
+  kept after its cue ("post-coed, right, 0 6, 5"). Right after an address, any word and "code"
+  that is no cue of its own is the cue misheard ("Live code 2671").
 """
 
 from __future__ import annotations
