@@ -294,8 +294,8 @@ class IntroducedNameRecognizer(SpeechRecognizer):
 
 # "K-O-W-A-L-S-K-I", "K O W A L S K I": a name (or an address) spelled for the listener. Four
 # or more single capitals (digits may follow), joined by dashes, dots or spaces; recognition may
-# run the first two or three together ("IBK-O-S-V-V-L-V-N").
-_SPELLED = re.compile(r"(?<![\w\-.])[A-Z]{1,3}(?:(?:[ \t]*[\-.,][ \t]*|[ \t]+)[A-Z0-9]){3,}(?![\w\-])")
+# run the first two or three together ("IBK-O-S-V-V-L-V-N"), or end it on a dash ("R-A-D-O-E-S-M-M-I-").
+_SPELLED = re.compile(r"(?<![\w\-.])[A-Z]{1,3}(?:(?:[ \t]*[\-.,][ \t]*|[ \t]+)[A-Z0-9]){3,}(?!\w|-\w)")
 
 
 class SpelledOutRecognizer(SpeechRecognizer):

@@ -439,6 +439,7 @@ def test_a_number_and_a_street_word_are_not_an_address(text: str) -> None:
         ("spelled K O W A L S K I", "K O W A L S K I"),
         # recognition ran the first three letters together (a SWIFT code: its cue misheard)
         ("The sweet code is IBK-O-S-V-V-L-V-N.", "IBK-O-S-V-V-L-V-N"),
+        ("with the crystal as R-A-D-O-E-S-M-M-I- Blue and", "R-A-D-O-E-S-M-M-I"),  # a trailing dash
     ],
 )
 def test_names_spelled_letter_by_letter(text: str, spelled: str) -> None:
