@@ -22,7 +22,8 @@ tokens right next to it:
   9-1-8. 6-7-3-6. So 4-double-0-7": recognition puts sentence breaks inside long numbers).
 
 Names, places, e-mail addresses, passwords and usernames are not widened: the words next to them
-are words.
+are words. A name takes in only a number of up to four digits said right after it that ends its
+clause: a username or the start of an address said aloud ("No, you Ross 44, and your password").
 """
 
 from __future__ import annotations
@@ -80,6 +81,9 @@ def widened(text: str, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int,
     ends = {t.end: i for i, t in enumerate(tokens)}
     out = []
     for start, end, kind in spans:
+        if kind == "PERSON":
+            out.append((start, _name_and_number_end(text, end)))
+            continue
         if kind not in DIGIT_TYPES and kind not in CODE_TYPES:
             out.append((start, end))
             continue
@@ -92,6 +96,16 @@ def widened(text: str, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int,
         new_end = end if last is None else _walk(text, tokens, last, 1, letters, across=long_value)
         out.append((new_start, new_end))
     return out
+
+
+# A name and a number right after it, with no pause: a username or an address's local part said
+# aloud ("Perez 86.", "No, you Ross 44, and your password"); not a count ("Sarah 2 days ago").
+_NUMBER_AFTER_NAME = re.compile(r"[ \t]+\d{1,4}(?![\d.,]\d)(?=[ \t]*[.,?!\n]|[ \t]*$)")
+
+
+def _name_and_number_end(text: str, end: int) -> int:
+    number = _NUMBER_AFTER_NAME.match(text, end)
+    return number.end() if number is not None else end
 
 
 def _walk(text: str, tokens: list[_Token], index: int, step: int, letters: bool, *, across: bool = False) -> int:

@@ -149,3 +149,15 @@ def test_many_spans_in_one_long_run_take_linear_time() -> None:
 
     small, large = seconds(750), seconds(6000)
     assert large < 24 * small + 0.15
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "expected"),
+    [
+        ("No, you Ross 44, and your password number.", "Ross", "Ross 44"),  # a username said aloud
+        ("I spoke to Sarah 2 days ago.", "Sarah", "Sarah"),  # a count
+        ("Thanks Sarah, 44 is the room.", "Sarah", "Sarah"),  # after a pause
+    ],
+)
+def test_a_name_takes_in_a_number_said_right_after_it_that_ends_its_clause(line: str, name: str, expected: str) -> None:
+    assert widen(line, name, "PERSON") == expected
