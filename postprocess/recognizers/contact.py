@@ -3,7 +3,8 @@ company.net"), and the residue recognition leaves of them after an email cue
 ("moderate.org. That temple mail.com", "pre-urunderscorcate mail.co.uk",
 "moderate-not-14-net-temple-mail-not-com"), and the words before "all lower case" that end in a
 domain ("Stephen not Wilson 40 at Wilson family not Ned, all lower case"), and after "email is" an
-address whose domain recognition lost ("yourself not Watson at the").
+address whose domain recognition lost ("yourself not Watson at the"), and a local part whose words
+recognition did not join ("Gareth not lintwist 43 at email.com").
 
 Domains are checked against the public suffix list shipped with tldextract (never downloaded).
 """
@@ -285,6 +286,21 @@ def _extend_to_cue(text: str, start: int) -> int:
     return start
 
 
+# The start of a local part said aloud whose words recognition did not join ("Gareth not lintwist 43
+# at email.com", "Tariq dot demir page 3 at …"): a word, a spoken dot ("dot", "not") or
+# "underscore", and up to two more words right before the address as found.
+_SPOKEN_LOCAL_BEFORE = re.compile(
+    r"(?<![\w'])[A-Za-z0-9']+[ \t]+(?i:dot|not|underscore)[ \t]+(?:[A-Za-z0-9']+[ \t]+){0,2}$"
+)
+
+
+def _extend_over_spoken_local_part(text: str, start: int) -> int:
+    before = _SPOKEN_LOCAL_BEFORE.search(text, max(0, start - 60), start)
+    if before is None or any(w.lower() in _NOT_LOCAL_PART for w in before.group().split()[:1]):
+        return start
+    return before.start()
+
+
 class SpokenEmailRecognizer(SpeechRecognizer):
     """Email addresses written, spoken ("dot", "at") or half of each, and their residue after an
     email cue."""
@@ -336,4 +352,5 @@ class SpokenEmailRecognizer(SpeechRecognizer):
             score = 0.9
         else:
             score = 0.9 if _EMAIL_CONTEXT.search(text[max(0, match.start() - 60) : match.start()]) else 0.75
-        return _extend_to_cue(text, match.start()), label_spans[keep - 1].end(), score
+        start = _extend_over_spoken_local_part(text, _extend_to_cue(text, match.start()))
+        return start, label_spans[keep - 1].end(), score

@@ -159,6 +159,10 @@ def test_context_decides_between_phone_and_ssn_for_nine_digits() -> None:
             "Would you like the receipt by email?\nSend it to J Rogers58.\nLet's beat into it.com, please.",
             "J Rogers58.\nLet's beat into it.com",
         ),
+        # recognised: the local part's words not joined, a spoken dot between them
+        ("Yes, Gareth not lintwist 43 at email.com and a contact number.", "Gareth not lintwist 43 at email.com"),
+        ("Tariq dot demir page 3 at nano dot com all low up case.", "Tariq dot demir page 3 at nano dot com"),
+        ("That is not my 43 at example.com.", "43 at example.com"),  # "is not my" is speech
     ],
 )
 def test_emails_in_written_spoken_and_mangled_forms(text: str, address: str) -> None:
