@@ -138,6 +138,8 @@ _SPEAKING_HOW_CAN_I = r"speaking[ \t]*[,.]?[ \t]*(?i:(?:how|what|o)[ \t]+(?:can|
 # "speaking, how can I help?" ("a member ready speaking, how can I help?"). One word, not a stop
 # word ("surname, please" and "the support team speaking" keep nothing).
 _NAMED_BY_PLACE = re.compile(r"[A-Za-z][a-z'\-]+")
+# "My name is Little": capitalised right after it, a word the lists drop is the name.
+_MY_NAME_BEFORE = re.compile(r"\b(?i:my name is|my name's)[ \t,]+$")
 _SURNAME_BEFORE = re.compile(r"\b(?i:(?:sur ?|sir |so |last |family )name)(?: is)?[ \t,]+$")
 _ANSWERING_AFTER = re.compile(rf"[ \t]+{_SPEAKING_HOW_CAN_I}")
 
@@ -147,7 +149,11 @@ def _named_by_place(text: str, start: int, end: int) -> bool:
     return (
         _NAMED_BY_PLACE.fullmatch(word) is not None
         and word.lower() in NOT_NAMES - STOP_WORDS - _NER_NOT_NAMES
-        and bool(_SURNAME_BEFORE.search(text, max(0, start - 16), start) or _ANSWERING_AFTER.match(text, end))
+        and bool(
+            _SURNAME_BEFORE.search(text, max(0, start - 16), start)
+            or _ANSWERING_AFTER.match(text, end)
+            or (word[0].isupper() and _MY_NAME_BEFORE.search(text, max(0, start - 16), start))
+        )
     )
 
 

@@ -225,6 +225,8 @@ def test_at_and_dot_in_ordinary_speech_are_not_emails(text: str) -> None:
         ("That would be Rafael Esposito, my daughter, on the account.", "Rafael Esposito"),
         # a call's closing
         ("That's everything, Javier, anything else I can help with.", "Javier"),
+        # a capitalised word the common-word lists drop, right after "my name is"
+        ("My name is Little, who I'm critiquing with.", "Little"),
         # a greeting or a closing before a capitalised name
         ("Morning Jessica, how come you're up here?", "Jessica"),
         ("Lovely Jessica, you'll get a letter in the next week or so", "Jessica"),
@@ -249,7 +251,7 @@ def test_introduced_names_in_any_case(text: str, name: str) -> None:
      "Good afternoon, I'm Chris Dental.", "High, you've reached, I'm Christ dental.", "The low, this is Q&A.",
      "What's your surname, please?", "I'm ready when you are.", "please add the charge to my bill",
      "That's all, Monday works.", "That's everything, thanks.", "This is your captain speaking.",
-     "Morning all, lovely weather."],
+     "Morning all, lovely weather.", "my name is little known."],
 )  # fmt: skip
 def test_introductions_without_a_name_find_nothing(text: str) -> None:
     assert found(IntroducedNameRecognizer(), text) == []
