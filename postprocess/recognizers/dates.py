@@ -39,8 +39,9 @@ _ORDINAL_WORD = (
 )
 _DAY = rf"(?:(?:(?:20|30|twenty|thirty)[ \t-]?)?{_ORDINAL_WORD}|\d{{1,2}}(?:st|nd|rd|th)?)"
 # "18" too: recognition hears "nineteen" as "eighteen" ("the fourth of March, 1891"). Such a year
-# is no adult's year, so without a cue the date is still left alone (``old_full_date``).
-_YEAR = r"(?:(?:18|19|20)\d\d|(?:18|19|20)[ \t]\d\d|'\d\d)"
+# is no adult's year, so without a cue the date is still left alone (``old_full_date``); so is one
+# read in pieces ("20 December, 19, 7, 8": "nineteen, seven, eight"), which only a cue takes.
+_YEAR = r"(?:(?:18|19|20)\d\d|(?:18|19|20)[ \t]\d\d|(?:18|19|20)(?:[ \t]*,[ \t]*\d){2}(?!\d|[ \t]*,[ \t]*\d)|'\d\d)"
 _FULL_YEAR = re.compile(r"(?<!\d)(?:18|19|20)[ \t]?\d\d(?!\d)")
 _SEP = r"\s*,?\s*"
 # A year after the day and month, also as a sentence of its own ("January 28.\n1987."): recognition
