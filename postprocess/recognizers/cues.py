@@ -67,7 +67,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:car |vehicle )?registration(?: number)?",
         r"reg(?: number)?",
         r"tag number",
-        r"(?:the|your) vehicle(?=\?)",  # "What's the vehicle?": a plate asked for
+        r"(?:the|your|that) vehicle(?=\?)",  # "What's the vehicle?" ("that vehicle?"): a plate asked for
     ),
     # A car named by make and model: a code of letters and digits right after it is its plate ("a
     # blue Ford Focus HFE 3840"); digits alone after it are a year, a price or a distance.

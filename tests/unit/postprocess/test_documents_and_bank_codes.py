@@ -174,6 +174,7 @@ def test_mac_addresses_are_found_by_presidio_s_recognizer_in_the_engine(warm_pii
         # recognised: the plate asked for, the answer's words garbled around it
         ("The parking permit needs your license plate.\nThat's a blue Ford Focus.\nRighty, nine, KDC.", "nine, KDC"),
         ("What's the vehicle?\nM14.", "M14"),
+        ("What's that vehicle?\n9 HHD624.", "9 HHD624"),
         ("What's the vehicle?\nCan't wrench KV43 cmv. Go ahead with the long number on the front.", "KV43"),
         ("The card number needs your license plate.\nCan't wrench double your H45 DPP", "H45 DPP"),
         (
