@@ -130,7 +130,11 @@ def trim_name_span(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 # How the phone is answered, as recognition writes it: "… speaking, how can I help?" ("O can I yield?").
-_SPEAKING_HOW_CAN_I = r"speaking[ \t]*[,.]?[ \t]*(?i:(?:how|what|o)[ \t]+(?:can|may|could)[ \t]+I)\b"
+# "speaking" also as recognition writes it before "how can I help?" ("Teakin", "deacon").
+_SPEAKING_HOW_CAN_I = (
+    r"(?:speaking|speakin'|[Tt]eakin|[Dd]eacon)[ \t]*[,.]?[ \t]*"
+    r"(?i:(?:how|what|o)[ \t]+(?:can|may|could)[ \t]+I)\b"
+)
 
 
 # A word the lists above drop is still the name where nothing else can stand: right after a

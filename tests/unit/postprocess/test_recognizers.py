@@ -225,6 +225,8 @@ def test_at_and_dot_in_ordinary_speech_are_not_emails(text: str) -> None:
         ("That would be Rafael Esposito, my daughter, on the account.", "Rafael Esposito"),
         # a call's closing
         ("That's everything, Javier, anything else I can help with.", "Javier"),
+        # "speaking" heard as "Teakin"
+        ("First Harbor Bank, Hewitt Young Teakin, how can I tell?", "Hewitt Young"),
         # a capitalised word the common-word lists drop, right after "my name is"
         ("My name is Little, who I'm critiquing with.", "Little"),
         # a greeting or a closing before a capitalised name
