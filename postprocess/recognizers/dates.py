@@ -33,8 +33,9 @@ _MONTH = (
     r"(?:january|february|march|april|may|june|july|august|september|october|november|december|"
     r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?"
 )
+# ("force": "fourth" as recognition hears it, only ever before a month here: "the force of January")
 _ORDINAL_WORD = (
-    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
+    r"(?:first|second|third|fourth|force|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
     r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)"
 )
 _DAY = rf"(?:(?:(?:20|30|twenty|thirty)[ \t-]?)?{_ORDINAL_WORD}|\d{{1,2}}(?:st|nd|rd|th)?)"

@@ -205,6 +205,8 @@ def test_codes_that_are_not_postcodes(text: str) -> None:
         ("And your data goes. I was born from the 18th of Larry, 19-93.", "18th of Larry, 19-93"),
         # a sentence break inside the date, the year a sentence of its own (the cue misheard)
         ("My data of voice is January 28.\n1987.", "January 28.\n1987"),
+        # "fourth" heard as "force"
+        ("Born the force of January 1964.", "force of January 1964"),
         # the year read in pieces after a cue
         ("My date on birth is 20 December, 19, seven, eight, or...", "20 December, 19, seven, eight"),
         # the first month misheard before the day, the real one and the year after it
@@ -232,6 +234,7 @@ def test_dates_of_birth(text: str, date: str) -> None:
         "The bridge opened on the fourth of March, 1891.",  # no cue, and no adult's year
         "We met on January 28. 1987 was a good year.",  # the year opens a sentence that goes on
         "We met on 20 December, 19, 7, 8 of us came.",  # pieces of a year only after a cue
+        "May the force be with you in January 1990.",  # "force" is a day only right before "of <month>"
     ],
 )
 def test_other_dates_are_left_alone(text: str) -> None:
