@@ -10,7 +10,8 @@ commas, dashes, dots, "double"/"triple" and sentence breaks the recognizer inser
   (four or more digits: "07700"), or
 - a cue right before it announces a short value (a PIN, a sort code, the last four of an SSN, a
   card's security code or expiry, a ZIP code), or "the/my/your <word> number" does (three or more
-  digits, an ID_NUMBER: "The island number 365", the PIN's cue misheard),
+  digits, an ID_NUMBER: "The island number 365", the PIN's cue misheard), or "plus" does (two or
+  more digits, a PHONE_NUMBER's start: "It's plus six one."),
 
 unless it is clearly a quantity (``quantity_reason``: money, a unit, a round number, years, a
 date, a decimal) or names a thing (a room, page, gate, version…). It is typed by the nearest cue
@@ -72,6 +73,7 @@ _TYPED_DATE = re.compile(r"(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?:\d{2}|\d{4
 _LIST_END_AFTER = re.compile(r"[ \t]*,?[ \t]+and[ \t]+[$£€]?\d")
 _ITEM_SPLIT = re.compile(r",[ \t]+|[.?!]+[ \t]+")
 _PLUS_BEFORE = re.compile(r"\bplus[ \t,]*$", re.IGNORECASE)
+_SUM_BEFORE = re.compile(r"\d[ \t,]*plus[ \t,]*$", re.IGNORECASE)  # "20 plus 15": a sum, not a prefix
 _LAST_BEFORE = re.compile(r"\blast[ \t]+$", re.IGNORECASE)
 _MONTH_BEFORE = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?[ \t,]+(?:the[ \t]+)?$", re.IGNORECASE
@@ -368,6 +370,8 @@ def classify_chain(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
         return typed or (attached.entity, 0.85)
     if 3 <= n < IDENTIFIER_DIGITS and not reason and _SOME_NUMBER_BEFORE.search(before):
         return "ID_NUMBER", 0.6
+    if 2 <= n < IDENTIFIER_DIGITS and not reason and _PLUS_BEFORE.search(before) and not _SUM_BEFORE.search(before):
+        return "PHONE_NUMBER", 0.6  # "It's plus six one.": the start of a number abroad, the rest lost
     named = cues.announced_after(chain.end)  # "It's 88035, the pin."
     if named is not None and named.kind != "LAST_DIGITS" and n in SHORT_VALUES.get(named.kind, ()):
         return named.entity, 0.8

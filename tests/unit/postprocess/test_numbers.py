@@ -433,3 +433,18 @@ def test_a_runaway_of_one_digit_written_in_thousands_is_no_amount() -> None:
         ("ID_NUMBER", "60,000,000,000,000,000,000,000,000,000,000")
     ]
     assert found("Revenue was 3,000,000,000 this year, and 900,000,000,000,000 is a lot.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # recognised: a number abroad cut off after its prefix
+        ("It's plus six one.", [("PHONE_NUMBER", "plus six one")]),
+        ("The number on file should be plus 4842, six to all.", [("PHONE_NUMBER", "plus 4842, six")]),
+        # a sum, a temperature
+        ("It's 20 plus 15 is 35.", []),
+        ("The temperature was plus 15 degrees.", []),
+    ],
+)
+def test_a_short_run_after_plus_is_the_start_of_a_phone_number(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text) == expected
