@@ -80,24 +80,24 @@ def test_the_development_range_is_recognition_of_every_seed_in_many_voices() -> 
 
 def test_the_development_range_does_not_regress(development: Scores) -> None:
     assert development.long_leaks <= 4  # values read out so garbled that no run of 7 digits is left
-    assert development.caught / development.expected >= 0.93
+    assert development.caught / development.expected >= 0.935
     assert development.precision >= 0.938
     assert development.over_redactions <= development.clean_recordings and development.most_over_redactions <= 2
     for kind, least in (
         ("CREDIT_CARD", 0.955),
-        ("PHONE_NUMBER", 0.975),
+        ("PHONE_NUMBER", 0.98),
         ("US_SSN", 0.935),
-        ("PERSON", 0.92),
-        ("EMAIL_ADDRESS", 0.925),
-        ("LOCATION", 0.905),
+        ("PERSON", 0.925),
+        ("EMAIL_ADDRESS", 0.935),
+        ("LOCATION", 0.91),
         ("IP_ADDRESS", 0.94),
-        ("USERNAME", 0.795),
-        ("PASSWORD", 0.825),
-        ("POSTAL_CODE", 0.82),
-        ("SWIFT_CODE", 0.825),
-        ("PIN", 0.88),
-        ("DATE_OF_BIRTH", 0.915),
-        ("LICENSE_PLATE", 0.885),
+        ("USERNAME", 0.815),
+        ("PASSWORD", 0.85),
+        ("POSTAL_CODE", 0.83),
+        ("SWIFT_CODE", 0.84),
+        ("PIN", 0.895),
+        ("DATE_OF_BIRTH", 0.93),
+        ("LICENSE_PLATE", 0.90),
         ("UK_NINO", 0.92),
         ("BANK_ROUTING", 0.95),
         ("BANK_ACCOUNT_NUMBER", 0.965),
