@@ -9,9 +9,9 @@ follows "username", "user ID", "login" is a USERNAME. A passcode of digits only 
 (``numbers``).
 
 Recognition garbles the cue too: "password is" comes back as "past of this", "passcode" as
-"passport" or "past gold", "I've reset your account" as "I represent your account". And when the cue asks
-("And your password." "and the login."), a short next sentence that does not talk is the answer,
-even after the cue's noun misheard ("Pascal is winter forest.").
+"passport" or "past gold", "I've reset your account" as "I represent your account". And when the
+cue asks ("And your password." "and the login."), a short next sentence that does not talk is the
+answer, even after the cue's noun misheard ("Pascal is winter forest.").
 """
 
 from __future__ import annotations

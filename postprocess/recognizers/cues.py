@@ -76,8 +76,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"volvo|mazda|subaru|chevrolet|chevy|citroen|fiat)[ \t]+[a-z][a-z\-]+",
     ),
     "UK_NINO": (r"national insurance(?: number)?", r"n\.? ?i\.? number", r"nino"),
-    # "PIN" as recognition also writes it ("BIN", "BIM", "DIN", "pion", "VPN", "P-I-N", "B.I.N.", "V-I-M",
-    # "the end is", "the IN is", "the INB is", "the ion is", "the iron is").
+    # "PIN" as recognition also writes it ("BIN", "BIM", "DIN", "pion", "VPN", "P-I-N", "B.I.N.",
+    # "V-I-M", "the end is", "the IN is", "the INB is", "the ion is", "the iron is").
     "PIN": (
         r"(?:pin|bin|bim|pim|din|pion|vpn|[bpvd][-.]i[-.][nm]\.?)(?: code| number)?",
         r"passcode",
@@ -252,6 +252,11 @@ def names_a_thing(cues: CueIndex, start: int) -> bool:
     return cue is not None and cue.kind == "NOT_PII" and _FILLERS.fullmatch(cues.text[cue.end : start]) is not None
 
 
+# The answer's first words before its value, when the cue asked ("… insurance number?" "It's not a
+# U-Z, 84, 8, 179."): up to four, none that starts a range ("between 2018 and 2020").
+_FEW_WORDS_OPEN = re.compile(r"(?!(?i:between|from)\b)(?:[A-Za-z'\-]+[ \t,]+){1,4}")
+
+
 def follows_directly(between: str) -> bool:
     """True when ``between`` (the text from a cue to a value) holds fillers only, or ends the cue's
     sentence within a few words and opens the next one with fillers ("… for the check? It's …") or,
@@ -265,8 +270,3 @@ def follows_directly(between: str) -> bool:
         return True
     asked = "?" in between[across.end("rest") : across.start("open")]  # the cue asked: a few words may lead the answer
     return asked and _FEW_WORDS_OPEN.fullmatch(across.group("open")) is not None
-
-
-# The answer's first words before its value, when the cue asked ("… insurance number?" "It's not a
-# U-Z, 84, 8, 179."): up to four, none that starts a range ("between 2018 and 2020").
-_FEW_WORDS_OPEN = re.compile(r"(?!(?i:between|from)\b)(?:[A-Za-z'\-]+[ \t,]+){1,4}")
