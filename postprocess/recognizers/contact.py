@@ -296,7 +296,7 @@ _SPOKEN_LOCAL_BEFORE = re.compile(
 
 def _extend_over_spoken_local_part(text: str, start: int) -> int:
     before = _SPOKEN_LOCAL_BEFORE.search(text, max(0, start - 60), start)
-    if before is None or any(w.lower() in _NOT_LOCAL_PART for w in before.group().split()[:1]):
+    if before is None or before.group().split()[0].lower() in _NOT_LOCAL_PART:
         return start
     return before.start()
 

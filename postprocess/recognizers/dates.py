@@ -43,6 +43,7 @@ _DAY = rf"(?:(?:(?:20|30|twenty|thirty)[ \t-]?)?{_ORDINAL_WORD}|\d{{1,2}}(?:st|n
 # is no adult's year, so without a cue the date is still left alone (``old_full_date``); so is one
 # read in pieces ("20 December, 19, 7, 8": "nineteen, seven, eight"), which only a cue takes.
 _YEAR = r"(?:(?:18|19|20)\d\d|(?:18|19|20)[ \t]\d\d|(?:18|19|20)(?:[ \t]*,[ \t]*\d){2}(?!\d|[ \t]*,[ \t]*\d)|'\d\d)"
+_DAY_PATTERN = re.compile(_DAY, re.IGNORECASE)
 _FULL_YEAR = re.compile(r"(?<!\d)(?:18|19|20)[ \t]?\d\d(?!\d)")
 _SEP = r"\s*,?\s*"
 # A year after the day and month, also as a sentence of its own ("January 28.\n1987."): recognition
@@ -96,7 +97,7 @@ def _with_year(text: str, match: re.Match[str]) -> re.Match[str]:
     month = re.search(_MONTH, match.group(), re.IGNORECASE)
     if month is None:
         return match
-    day = re.compile(_DAY, re.IGNORECASE).search(match.group(), month.end())
+    day = _DAY_PATTERN.search(match.group(), month.end())
     for start in (month.start(), *((day.start(),) if day else ())):
         again = _DATE.match(text, match.start() + start)
         if again is not None and _year(again) is not None and again.end() > match.end():

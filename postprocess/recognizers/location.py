@@ -100,11 +100,10 @@ _CUED_POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]{0,5}")
 _ADDRESS_BEFORE = re.compile(
     rf"(?:\b{_STREET_TYPE}|\b(?i:address|post ?code)\b)[^.?!]{{0,60}}(?:[.?!]+\s+[^.?!]{{0,60}})?\Z"
 )
-_STATE_BEFORE = re.compile(rf"(?:\b(?i:{US_STATES})|\b(?:{US_STATE_CODES}))[ \t]*,?[ \t]*$")
+_STATE = rf"(?:\b(?i:{US_STATES})|\b(?:{US_STATE_CODES}))"
+_STATE_BEFORE = re.compile(rf"{_STATE}[ \t]*,?[ \t]*$")
 # A state and one word before a ZIP code ("Madison, Wisconsin, Nip 67565": the "zip" cue misheard).
-_STATE_WORD_BEFORE = re.compile(
-    rf"(?:\b(?i:{US_STATES})|\b(?:{US_STATE_CODES}))[ \t]*,?[ \t]*(?P<word>[A-Za-z]{{2,10}})[ \t]*,?[ \t]*$"
-)
+_STATE_WORD_BEFORE = re.compile(rf"{_STATE}[ \t]*,?[ \t]*(?P<word>[A-Za-z]{{2,10}})[ \t]*,?[ \t]*$")
 _STATE_ACROSS = re.compile(rf"\b(?:{US_STATES})[ \t]*[.?!][ \t\n]+$")
 
 

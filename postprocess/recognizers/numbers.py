@@ -144,13 +144,18 @@ def ssn_plausible(digits: str) -> bool:
 _LARGEST_QUANTITY_DIGITS = 15
 
 
+def _beyond_any_quantity(digits: str) -> bool:
+    """More digits than any amount anyone says ("60,000,000,000,000,000,000,…": a runaway of one digit)."""
+    return len(digits) > _LARGEST_QUANTITY_DIGITS
+
+
 def _quantity_like(item: str) -> bool:
     """A number as people say quantities: round ("3,000", "1500"), a year, a decimal, thousands
     and pence ("13,656.89": nobody writes an identifier that way), round thousands one after
     another ("2,000 28,000"); never more than 15 digits (a runaway of one digit)."""
     digits = re.sub(r"\D", "", item)
-    if len(digits) > _LARGEST_QUANTITY_DIGITS:
-        return False  # "60,000,000,000,000,000,000,…": a runaway of one digit, not an amount anyone says
+    if _beyond_any_quantity(digits):
+        return False
     if _YEAR.fullmatch(item):
         return True
     if _said_decimal(item) or (_THOUSANDS.fullmatch(item) and digits.endswith("000")) or _PRICE.fullmatch(item):
@@ -213,7 +218,9 @@ def quantity_reason(value: str, before: str, after: str) -> str | None:
         return "a list of quantities"
     if _decimal_artifacts(items):
         return None
-    round_thousands = _THOUSANDS.fullmatch(value) and value.endswith("000") and _quantity_like(value)
+    round_thousands = (
+        _THOUSANDS.fullmatch(value) and value.endswith("000") and not _beyond_any_quantity(re.sub(r"\D", "", value))
+    )
     if all(_quantity_like(i) for i in items) or (len(items) == 1 and (round_thousands or _said_decimal(value))):
         return YEARS if all(_YEAR.fullmatch(i) for i in items) else ROUND_NUMBERS
     groups = re.findall(r"\d+", value)
