@@ -212,6 +212,11 @@ class CueIndex:
         i = bisect_left(self._starts, start)
         return i < len(self._starts) and self._starts[i] == start
 
+    def covers(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` lies inside one cue ("ID" of "patient ID", "SSN")."""
+        i = bisect_right(self._starts, start) - 1
+        return i >= 0 and self.cues[i].end >= end
+
     def nearest(self, start: int, window: int = 70, kinds: frozenset[str] | None = None) -> Cue | None:
         """The cue ending closest before ``start`` (within ``window`` characters), of ``kinds`` if given."""
         i = bisect_right(self._ends, start) - 1

@@ -74,11 +74,13 @@ def _nino_read_out(text: str, cue_end: int) -> tuple[int, int] | None:
 _WORDS = frozenset({"I", "A", "OK", "AM", "PM"})
 
 
-def trimmed(chain: Chain) -> Chain | None:
-    """The chain without leading and trailing sentence words ("I", "A", "OK")."""
+def trimmed(chain: Chain, cues: CueIndex | None = None) -> Chain | None:
+    """The chain without leading and trailing sentence words ("I", "A", "OK") and, given the
+    text's cues, without a cue it starts with: a cue is never part of its value ("What's your
+    patient ID?" "6, 5, 8, …", "I will need your SSN." "7.8922.")."""
     groups = chain.group_texts
     first, last = 0, len(groups) - 1
-    while first <= last and groups[first] in _WORDS:
+    while first <= last and (groups[first] in _WORDS or (cues is not None and cues.covers(*chain.groups[first]))):
         first += 1
     while last >= first and groups[last] in _WORDS:
         last -= 1
@@ -185,7 +187,7 @@ class AlphanumericCodeRecognizer(SpeechRecognizer):
         cues = cue_index(text)
         found = []
         for chain in code_chains(text):
-            code = trimmed(chain)
+            code = trimmed(chain, cues)
             if code is None or not re.search(r"\d", code.code):
                 continue
             typed = classify_code(code, cues)

@@ -48,6 +48,18 @@ def test_codes_are_typed_by_shape_or_cue(text: str, expected: tuple[str, str]) -
 
 
 @pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # recognised lines: the question's last word, a sentence break, then the number
+        ("What's your patient ID?\n6, 5, 8, 5, 8, 1, 0, 5, 5, 9.", "6, 5, 8, 5, 8, 1, 0, 5, 5, 9"),
+        ("I will need your SSN.\n7.8922.\n78922186.\nThanks.", "7.8922.\n78922186"),
+    ],
+)
+def test_a_cue_is_not_part_of_the_code_that_follows_it(text: str, value: str) -> None:
+    assert [v for _, v in found(AlphanumericCodeRecognizer(), text)] == [value]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Flight B A 2 8 7 departs at 18 40",
