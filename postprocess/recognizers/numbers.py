@@ -64,8 +64,9 @@ _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _PRICE = re.compile(r"\d{1,3}(?:,\d{3})+\.\d{2}")
 _DECIMAL = re.compile(r"\d+\.\d+")
 # What follows a currency sign when it is money: "1,250", "19.99", "1500" (recognition writes
-# larger amounts with thousands separators; "$20359960" is digits read out).
-_AMOUNT = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,4}(?:\.\d{1,2})?")
+# larger amounts with thousands separators; "$20359960" is digits read out), or a round amount
+# whose thousands recognition grouped wrongly ("$14,8,000" for $148,000).
+_AMOUNT = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,4}(?:\.\d{1,2})?|\d{1,3}(?:,\d{1,3})+,000")
 _CURRENCY_AMOUNT = re.compile(rf"[$£€](?:{_AMOUNT.pattern})")
 _YEAR = re.compile(r"(?:19|20)[ \t]?\d\d")  # "1979", or "19 79" as a spoken year is rewritten
 _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")

@@ -170,6 +170,7 @@ def test_a_card_s_expiry_and_code_follow_it_even_when_their_cue_is_misheard() ->
         "On a count of 3, lift. Keep a count of 1.5, 2.5 and 3.75 litres.",
         "The prices are $4.99, $5.99, $6.99, $7.99 each, we paid $1,250, $3,400, $2,100 and $900.",
         "The phone bill came to 1,250.50, 2024 was worse.",
+        "It was $14,8,000, $44,000.",  # recognised: $148,000 with its thousands grouped wrongly
     ],
 )
 def test_quantities_and_names_of_things_are_left_alone(text: str) -> None:
