@@ -111,6 +111,15 @@ def plausible_name(value: str) -> bool:
     return not (letters.isupper() and len(letters) <= 3)
 
 
+# First names that are also stop words: a name only where nothing else can stand ("My name is
+# Will") or capitalised before the rest of a name ("May Chen").
+_NAMES_AMONG_STOP_WORDS = word_set("will may")
+
+
+def _first_name_among_stop_words(word: str) -> bool:
+    return word[:1].isupper() and word.lower() in _NAMES_AMONG_STOP_WORDS
+
+
 def trim_name_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """``[start, end)`` of ``text`` without leading/trailing common words the NER takes for parts
     of a name ("john yesterday", "Email"); None when nothing name-like is left, or when a word of
@@ -123,7 +132,12 @@ def trim_name_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         bare = word.strip(".,;:!?'\"").lower().replace("’", "'")
         return bare not in ignorable and bare.split("'")[0] not in ignorable  # "you're", "I'm"
 
-    words = [m for m in re.finditer(r"\S+", text[start:end]) if name_like(m.group())]
+    every = list(re.finditer(r"\S+", text[start:end]))
+    words = [
+        m
+        for i, m in enumerate(every)
+        if name_like(m.group()) or (i + 1 < len(every) and _first_name_among_stop_words(m.group()))
+    ]
     if not words:
         return (start, end) if _named_by_place(text, start, end) else None
     return start + words[0].start(), start + words[-1].end()
@@ -150,14 +164,13 @@ _ANSWERING_AFTER = re.compile(rf"[ \t]+{_SPEAKING_HOW_CAN_I}")
 
 def _named_by_place(text: str, start: int, end: int) -> bool:
     word = text[start:end]
-    return (
-        _NAMED_BY_PLACE.fullmatch(word) is not None
-        and word.lower() in NOT_NAMES - STOP_WORDS - _NER_NOT_NAMES
-        and bool(
-            _SURNAME_BEFORE.search(text, max(0, start - 16), start)
-            or _ANSWERING_AFTER.match(text, end)
-            or (word[0].isupper() and _MY_NAME_BEFORE.search(text, max(0, start - 16), start))
-        )
+    if _NAMED_BY_PLACE.fullmatch(word) is None:
+        return False
+    my_name_before = word[0].isupper() and _MY_NAME_BEFORE.search(text, max(0, start - 16), start) is not None
+    if _first_name_among_stop_words(word):
+        return my_name_before
+    return word.lower() in NOT_NAMES - STOP_WORDS - _NER_NOT_NAMES and bool(
+        _SURNAME_BEFORE.search(text, max(0, start - 16), start) or _ANSWERING_AFTER.match(text, end) or my_name_before
     )
 
 

@@ -229,6 +229,7 @@ def test_at_and_dot_in_ordinary_speech_are_not_emails(text: str) -> None:
         ("First Harbor Bank, Hewitt Young Teakin, how can I tell?", "Hewitt Young"),
         # a capitalised word the common-word lists drop, right after "my name is"
         ("My name is Little, who I'm critiquing with.", "Little"),
+        ("Good morning, your fruitful bridge-mokers. My name is Will, who am I speaking with?", "Will"),
         # a greeting or a closing before a capitalised name
         ("Morning Jessica, how come you're up here?", "Jessica"),
         ("Lovely Jessica, you'll get a letter in the next week or so", "Jessica"),
@@ -253,7 +254,7 @@ def test_introduced_names_in_any_case(text: str, name: str) -> None:
      "Good afternoon, I'm Chris Dental.", "High, you've reached, I'm Christ dental.", "The low, this is Q&A.",
      "What's your surname, please?", "I'm ready when you are.", "please add the charge to my bill",
      "That's all, Monday works.", "That's everything, thanks.", "This is your captain speaking.",
-     "Morning all, lovely weather.", "my name is little known."],
+     "Morning all, lovely weather.", "my name is little known.", "my name is will be on the letter."],
 )  # fmt: skip
 def test_introductions_without_a_name_find_nothing(text: str) -> None:
     assert found(IntroducedNameRecognizer(), text) == []
@@ -504,6 +505,12 @@ def test_a_name_spelled_right_after_it_is_the_name() -> None:
         # elsewhere the common word is dropped
         ("It will be ready after six.", "ready", None),
         ("surname, please", "please", None),
+        # first names that are also stop words: before the rest of the name, or after "my name is"
+        ("My name is May Chen.", "May Chen", "May Chen"),
+        ("Will Turner called.", "Will Turner", "Will Turner"),
+        ("Good morning. My name is Will, who am I speaking with?", "Will", "Will"),
+        ("It may rain.", "may", None),
+        ("Nobody will call. Will", "Will", None),
     ],
 )
 def test_common_words_are_trimmed_from_names_unless_only_a_name_can_stand_there(
