@@ -85,15 +85,17 @@ def seed_range(text: str) -> range:
     return range(int(start), int(stop))
 
 
-def test_recordings(seeds: range, work: Path) -> list[Recording]:
-    """The test range spoken, transcribed (cached) and labelled; progress goes to stderr as counts
-    only. The labelled corpus is kept next to the recordings (``test-START-STOP.txt``), unread."""
+def test_recordings(seeds: range, work: Path, model: str | None = None) -> list[Recording]:
+    """The test range spoken, transcribed (by ``model``, default offline-tiny.en; cached) and
+    labelled; progress goes to stderr as counts only. The labelled corpus of the default model is
+    kept next to the recordings (``test-START-STOP.txt``), unread."""
     recordings = []
-    for i, recording in enumerate(build_generated(generated(seeds, "test"), work), 1):
+    for i, recording in enumerate(build_generated(generated(seeds, "test"), work, model), 1):
         recordings.append(recording)
         if i % 10 == 0 or i == len(seeds):
             print(f"test range: {i} of {len(seeds)} recordings ready", file=sys.stderr, flush=True)
-    write_asr_corpus(recordings, work / f"test-{seeds.start}-{seeds.stop}.txt", TEST_CORPUS_HEAD)
+    if model is None:
+        write_asr_corpus(recordings, work / f"test-{seeds.start}-{seeds.stop}.txt", TEST_CORPUS_HEAD)
     return recordings
 
 

@@ -332,9 +332,22 @@ def record(script: PiiScript, voice: Voice, work: Path = WORK) -> Path:
     return wav
 
 
-def transcribe(wav: Path, engine: object) -> list[str]:
-    """Segment texts of ``wav`` as ``clearscribe run`` produces them (cached next to the WAV)."""
-    cached = wav.with_suffix(".segments.json")
+def transcript_cache(wav: Path, model: str | None = None) -> Path:
+    """Where the transcript of ``wav`` by ``model`` is kept: next to the WAV, named by the model
+    unless it is the default (offline-tiny.en)."""
+    from shared.config import OFFLINE_MODEL
+
+    if model is None or model == OFFLINE_MODEL:
+        return wav.with_suffix(".segments.json")
+    tag = re.sub(r"[^A-Za-z0-9.\-]+", "-", Path(model).name).strip("-") or "model"
+    digest = hashlib.sha256(model.encode("utf-8")).hexdigest()[:8]
+    return wav.with_suffix(f".{tag}-{digest}.segments.json")
+
+
+def transcribe(wav: Path, engine: object, model: str | None = None) -> list[str]:
+    """Segment texts of ``wav`` as ``clearscribe run`` produces them with ``model`` (cached next
+    to the WAV)."""
+    cached = transcript_cache(wav, model)
     if cached.exists():
         return json.loads(cached.read_text("utf-8"))
     transcript = engine.transcribe(wav)  # type: ignore[attr-defined]
@@ -343,18 +356,21 @@ def transcribe(wav: Path, engine: object) -> list[str]:
     return texts
 
 
-def recognition_engine(work: Path = WORK) -> object:
-    """The speech engine ``clearscribe run`` uses by default, with the offline tiny.en weights."""
+def recognition_engine(work: Path = WORK, model: str | None = None) -> object:
+    """The speech engine ``clearscribe run`` uses by default, with the offline tiny.en weights or
+    ``model`` (a CTranslate2 model directory)."""
     from pipeline.asr.engine import load_engine
     from shared.config import OFFLINE_MODEL, Settings
 
     work.mkdir(parents=True, exist_ok=True)
-    return load_engine("faster-whisper", OFFLINE_MODEL, settings=Settings(home=work))
+    return load_engine("faster-whisper", model or OFFLINE_MODEL, settings=Settings(home=work))
 
 
-def recognised(script: PiiScript, voice: Voice, split: Split, engine: object, work: Path = WORK) -> Recording:
-    """One script read by one voice, transcribed and labelled."""
-    segments = transcribe(record(script, voice, work), engine)
+def recognised(
+    script: PiiScript, voice: Voice, split: Split, engine: object, work: Path = WORK, model: str | None = None
+) -> Recording:
+    """One script read by one voice, transcribed (by ``model``, default offline-tiny.en) and labelled."""
+    segments = transcribe(record(script, voice, work), engine, model)
     labelled = label_transcript(script.script, segments)
     return Recording(script.name, voice.name, split, tuple(labelled))
 
@@ -367,15 +383,15 @@ def build(work: Path = WORK) -> Iterator[Recording]:
             yield recognised(script, voice, recording_split(script, voice), engine, work)
 
 
-def build_generated(calls: Iterable[Generated], work: Path = WORK) -> Iterator[Recording]:
-    """Every generated call read by its voice, transcribed and labelled (the engine is loaded
-    only if something is not cached yet)."""
+def build_generated(calls: Iterable[Generated], work: Path = WORK, model: str | None = None) -> Iterator[Recording]:
+    """Every generated call read by its voice, transcribed (by ``model``, default offline-tiny.en)
+    and labelled; the engine is loaded only if something is not cached yet."""
     engine: object | None = None
     for call in calls:
         wav = record(call.script, call.voice, work)
-        if engine is None and not wav.with_suffix(".segments.json").exists():
-            engine = recognition_engine(work)
-        yield recognised(call.script, call.voice, call.split, engine, work)
+        if engine is None and not transcript_cache(wav, model).exists():
+            engine = recognition_engine(work, model)
+        yield recognised(call.script, call.voice, call.split, engine, work, model)
 
 
 def relabelled(path: Path) -> Iterator[Recording]:

@@ -12,12 +12,14 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
 from postprocess.config import EnrichmentConfig
 from postprocess.recognizers import luhn_valid
 from postprocess.spoken import normalize_spoken_numbers
+from shared.config import OFFLINE_MODEL
 from tests.support.asr_corpus import (
     DEV_CORPUS_PATH,
     LabelledSegment,
@@ -25,6 +27,7 @@ from tests.support.asr_corpus import (
     load_asr_corpus,
     mark_segment,
     parse_segment,
+    transcript_cache,
 )
 from tests.support.asr_metrics import Scores, evaluate, product_finder
 from tests.support.pii_generator import (
@@ -175,6 +178,15 @@ def _spoken_values(calls: list[Generated], kind: str) -> list[str]:
 
 def _digits(spoken: str) -> str:
     return re.sub(r"\D", "", normalize_spoken_numbers(spoken).text)
+
+
+def test_each_model_s_transcripts_are_kept_apart_next_to_the_recording(tmp_path: Path) -> None:
+    wav = tmp_path / "gen-000001-en-us-150-0123456789abcdef.wav"
+    default = wav.with_suffix(".segments.json")
+    assert transcript_cache(wav) == transcript_cache(wav, OFFLINE_MODEL) == default  # the committed corpora's
+    others = {transcript_cache(wav, m) for m in ("/models/whisper-base", "/other/whisper-base", "small.en")}
+    assert len(others) == 3 and default not in others
+    assert all(p.parent == tmp_path and p.name.startswith(wav.stem) for p in others)
 
 
 def test_a_seed_always_gives_the_same_call_and_voice() -> None:
