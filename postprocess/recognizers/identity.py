@@ -132,11 +132,11 @@ def trim_name_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         bare = word.strip(".,;:!?'\"").lower().replace("’", "'")
         return bare not in ignorable and bare.split("'")[0] not in ignorable  # "you're", "I'm"
 
-    every = list(re.finditer(r"\S+", text[start:end]))
+    every = [(m, name_like(m.group())) for m in re.finditer(r"\S+", text[start:end])]
     words = [
         m
-        for i, m in enumerate(every)
-        if name_like(m.group()) or (i + 1 < len(every) and _first_name_among_stop_words(m.group()))
+        for i, (m, like) in enumerate(every)
+        if like or (_first_name_among_stop_words(m.group()) and i + 1 < len(every) and every[i + 1][1])
     ]
     if not words:
         return (start, end) if _named_by_place(text, start, end) else None

@@ -511,6 +511,7 @@ def test_a_name_spelled_right_after_it_is_the_name() -> None:
         ("Good morning. My name is Will, who am I speaking with?", "Will", "Will"),
         ("It may rain.", "may", None),
         ("Nobody will call. Will", "Will", None),
+        ("May I call you back?", "May I", None),
     ],
 )
 def test_common_words_are_trimmed_from_names_unless_only_a_name_can_stand_there(
