@@ -30,9 +30,11 @@ from tests.support.pii_generator import TEST_SEEDS
 HEADING = "## PII by recognition model"
 
 
-def label(model: str) -> str:
-    """A short column name for ``model``: its directory's name."""
-    return Path(model).name or model
+def labels(models: list[str]) -> list[str]:
+    """A column name for each model: its directory's name, or the whole of what was given where
+    two share that name ("/a/whisper-base", "/b/whisper-base")."""
+    short = [Path(m).name or m for m in models]
+    return [s if short.count(s) == 1 else m for s, m in zip(short, models, strict=True)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,13 +56,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=WORK, help="where recordings and transcripts are cached")
     parser.add_argument("--write", type=Path, help=f"update the '{HEADING}' section of this markdown file")
     args = parser.parse_args(argv)
-    models = [OFFLINE_MODEL, *(m for m in args.model if m != OFFLINE_MODEL)]
+    models = list(dict.fromkeys([OFFLINE_MODEL, *args.model]))  # each once, offline-tiny.en first
     find = product_finder()
     scores, counts = {}, {}
-    for model in models:
+    for model, name in zip(models, labels(models), strict=True):
         recordings = test_recordings(args.seeds, args.work, None if model == OFFLINE_MODEL else model)
-        scores[label(model)] = evaluate(recordings, find)
-        counts[label(model)] = len(recordings)
+        scores[name] = evaluate(recordings, find)
+        counts[name] = len(recordings)
     seeds = args.seeds
     body = (
         "`python -m bench.bench_pii_by_model --model …` — `find_pii` with the default configuration on the same "
