@@ -26,7 +26,11 @@ TEXTS = [
     " My email is sarah.connor@example.com and my card is 4111 1111 1111 1111.",
     " I really love how quickly you fixed it, thank you.",
 ]
-SECRETS = ["Sarah", "Connor", "five five five", "sarah.connor", "4111", "bullshit", "love how quickly"]
+# Each long enough that botocore's DEBUG lines (hex signatures, request ids) cannot hold one by chance:
+# a bare "4111" once turned up inside a SHA-256 request signature and failed the check with nothing leaked.
+SECRETS = [
+    "Sarah", "Connor", "five five five", "sarah.connor", "4111 1111", "4111111111", "bullshit", "love how quickly",
+]  # fmt: skip
 
 
 def call_transcript() -> Transcript:
