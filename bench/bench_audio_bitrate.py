@@ -25,9 +25,10 @@ import platform
 import time
 from pathlib import Path
 
+from pipeline.asr.offline_weights import hf_tiny_en_from_ct2
+
 from bench.bench_engines import WORK, spoken_wav, word_error_rate
 from bench.report import replace_section
-from pipeline.asr.offline_weights import hf_tiny_en_from_ct2
 from shared.contract import AUDIO_BITRATE_BPS
 from tests.support.speech import encode_like_mediaconvert
 

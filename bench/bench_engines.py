@@ -35,10 +35,10 @@ import time
 from pathlib import Path
 
 import jiwer
+from pipeline.asr.offline_weights import hf_tiny_en_from_ct2
 
 from bench.bench_pipeline import MEMORY_TARGET_MB
 from bench.report import replace_section
-from pipeline.asr.offline_weights import hf_tiny_en_from_ct2
 from shared.config import OFFLINE_MODEL, Settings
 from shared.contract import AUDIO_BITRATE_BPS
 from tests.support.scripts import MEETING, normalise_words

@@ -2,12 +2,11 @@
 
 The sagemaker SDK resolves these with ``image_uris.retrieve("huggingface", …)`` from a JSON table it
 ships; the SDK pulls 300 MB (2.x) to 1 GB (3.x) of dependencies into the CDK app for one lookup, so
-this module carries the part of that table the model stack needs, copied from
-``sagemaker/image_uri_config/huggingface.json`` of sagemaker 2.257.7 (``inference`` scope).
-To add a release, copy its ``py_versions`` and ``container_version`` from that file.
+this module carries the part of that table the model stack needs: the account that hosts the
+repository in each region (from ``sagemaker/image_uri_config/huggingface.json`` of sagemaker
+2.257.7, ``inference`` scope). Which image, and what it holds, is ``infra/inference_image.py``.
 
-URI: ``<account>.dkr.ecr.<region>.<url suffix>/huggingface-pytorch-inference:<tag>`` with
-``<tag> = <pytorch>-transformers<transformers>-<cpu|gpu>-<py>-<container_version>``. When the
+URI: ``<account>.dkr.ecr.<region>.<url suffix>/huggingface-pytorch-inference:<tag>``. When the
 stack's region is a token (an environment-agnostic stack), the account comes from a CloudFormation
 mapping resolved at deploy time.
 """
@@ -19,27 +18,10 @@ from dataclasses import dataclass
 import aws_cdk as cdk
 from constructs import Construct
 
-REPOSITORY = "huggingface-pytorch-inference"
+from infra import inference_image
 
+REPOSITORY = inference_image.REPOSITORY
 
-@dataclass(frozen=True)
-class DlcRelease:
-    transformers: str
-    pytorch: str
-    py_version: str
-    container_version: dict[str, str]  # processor -> CUDA/OS suffix
-
-
-#: (transformers, pytorch) -> release, as published in the SDK table.
-RELEASES: dict[tuple[str, str], DlcRelease] = {
-    (r.transformers, r.pytorch): r
-    for r in (
-        DlcRelease("4.37.0", "2.1.0", "py310", {"gpu": "cu118-ubuntu20.04", "cpu": "ubuntu22.04"}),
-        DlcRelease("4.48.0", "2.3.0", "py311", {"gpu": "cu121-ubuntu22.04", "cpu": "ubuntu22.04"}),
-        DlcRelease("4.49.0", "2.6.0", "py312", {"gpu": "cu124-ubuntu22.04", "cpu": "ubuntu22.04"}),
-        DlcRelease("4.51.3", "2.6.0", "py312", {"gpu": "cu124-ubuntu22.04", "cpu": "ubuntu22.04"}),
-    )
-}
 
 #: Region -> account that hosts the DLC repositories (identical for the releases above).
 REGISTRIES: dict[str, str] = {
@@ -83,31 +65,13 @@ class UnknownDlcError(ValueError):
     """No Hugging Face inference DLC is listed for the requested versions, processor or region."""
 
 
-def release(transformers_version: str, pytorch_version: str) -> DlcRelease:
-    try:
-        return RELEASES[(transformers_version, pytorch_version)]
-    except KeyError:
-        known = ", ".join(f"transformers {t} + pytorch {p}" for t, p in RELEASES)
-        raise UnknownDlcError(
-            f"no Hugging Face inference DLC for transformers {transformers_version} + pytorch "
-            f"{pytorch_version}; known: {known}"
-        ) from None
-
-
-def image_tag(transformers_version: str, pytorch_version: str, processor: str) -> str:
-    if processor not in ("cpu", "gpu"):
-        raise UnknownDlcError(f"processor must be 'cpu' or 'gpu', not {processor!r}")
-    r = release(transformers_version, pytorch_version)
-    return f"{r.pytorch}-transformers{r.transformers}-{processor}-{r.py_version}-{r.container_version[processor]}"
-
-
 def url_suffix(region: str) -> str:
     return "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
 
 
-def image_uri(region: str, transformers_version: str, pytorch_version: str, processor: str) -> str:
-    """The DLC image URI for a concrete region."""
-    tag = image_tag(transformers_version, pytorch_version, processor)
+def image_uri(region: str, processor: str) -> str:
+    """The image URI for a concrete region."""
+    tag = inference_image.tag(processor)
     try:
         account = REGISTRIES[region]
     except KeyError:
@@ -122,15 +86,15 @@ class ResolvedImage:
     repository_arn: str  # may be a token
 
 
-def resolve_image(scope: Construct, transformers_version: str, pytorch_version: str, processor: str) -> ResolvedImage:
-    """The DLC image for ``scope``'s stack: literal for a concrete region, a mapping lookup otherwise."""
+def resolve_image(scope: Construct, processor: str) -> ResolvedImage:
+    """The image for ``scope``'s stack: literal for a concrete region, a mapping lookup otherwise."""
     stack = cdk.Stack.of(scope)
-    tag = image_tag(transformers_version, pytorch_version, processor)
+    tag = inference_image.tag(processor)
     if not cdk.Token.is_unresolved(stack.region):
         account = REGISTRIES.get(stack.region)
         if account is None:
             raise UnknownDlcError(f"no Hugging Face inference DLC registry listed for region {stack.region!r}")
-        uri = image_uri(stack.region, transformers_version, pytorch_version, processor)
+        uri = image_uri(stack.region, processor)
     else:
         mapping = cdk.CfnMapping(
             scope,

@@ -2,13 +2,17 @@
 
 Layout (what the toolkit expects under ``/opt/ml/model``)::
 
-    config.json, *.safetensors, tokenizer and processor files     the weights (infra/model_weights.py)
+    model.bin, config.json, tokenizer.json, vocabulary.*   the CTranslate2 weights (infra/model_weights.py)
     code/inference.py            one line: re-exports model_fn, input_fn, predict_fn, output_fn
     code/pipeline/asr/inference/ the inference package, whole (and the __init__.py above it), with
                                  the speaker encoder (speaker_encoder.onnx) diarization runs
     code/shared/…                the modules of ``shared/`` the package imports (found by reading its imports)
-    code/packages/…              what the DLC lacks (PyAV, silero-vad, onnxruntime, scipy), installed for the
-                                 DLC's Python 3.12 on manylinux x86_64; the package appends it to sys.path
+    code/packages/…              every package the code imports — faster-whisper, CTranslate2, PyAV,
+                                 onnxruntime, imageio-ffmpeg (the decoder binary) — built for the container's
+                                 Python 3.12 on manylinux x86_64; the package puts it first on sys.path. Only
+                                 what the inference toolkit itself has loaded before the model's code runs
+                                 comes from the container: numpy, scipy, tokenizers, huggingface_hub, tqdm
+                                 (checked by tests/infra/test_container_parity.py)
 
 There is no ``code/requirements.txt``: the toolkit would pip-install it at start-up, which fails
 without egress. With weights and packages inside, the model runs with network isolation.
@@ -39,15 +43,17 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from infra import inference_image
 from infra.model_weights import ResolvedWeights, resolve_weights
 from infra.packaging import pip_install_for_platform
 from shared.contract import (
     AV_REQUIREMENT,
     BUNDLED_PACKAGES_DIR,
+    CTRANSLATE2_REQUIREMENT,
     DEFAULT_MODEL_ID,
+    FASTER_WHISPER_REQUIREMENT,
+    IMAGEIO_FFMPEG_REQUIREMENT,
     ONNXRUNTIME_REQUIREMENT,
-    SCIPY_REQUIREMENT,
-    SILERO_VAD_REQUIREMENT,
 )
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -56,16 +62,24 @@ INFERENCE_PACKAGE = "pipeline.asr.inference"
 PROJECT_ROOTS = ("pipeline", "shared")
 ENTRY_POINT = b"from pipeline.asr.inference.serving import input_fn, model_fn, output_fn, predict_fn  # noqa: F401\n"
 ARCHIVE_NAME = "model.tar.gz"
-#: Interpreter and platform of the Hugging Face inference DLC (py312, Ubuntu 22.04 x86_64).
-DLC_PYTHON = "3.12"
-DLC_PLATFORM = "manylinux_2_28_x86_64"
-#: What the DLC lacks; installed without dependencies (the DLC provides numpy, torch, transformers,
-#: and packaging, which silero-vad also needs; onnxruntime's other requirements are for its tools,
-#: not for running a model).
-BUNDLED_REQUIREMENTS = (AV_REQUIREMENT, SILERO_VAD_REQUIREMENT, ONNXRUNTIME_REQUIREMENT, SCIPY_REQUIREMENT)
+#: Interpreter and platform of the inference container (py312, Ubuntu 22.04 x86_64).
+DLC_PYTHON = inference_image.PYTHON
+DLC_PLATFORMS = inference_image.PLATFORMS
+#: Every package the inference code imports that the container's toolkit has not loaded before it,
+#: installed without dependencies: the rest (numpy, scipy, tokenizers, huggingface_hub, tqdm) is
+#: already imported when the model's code runs, so a bundled copy could never load
+#: (``shared.contract``), and the other requirements are for tools the engine never runs
+#: (CTranslate2's converters, onnxruntime's).
+BUNDLED_REQUIREMENTS = (
+    FASTER_WHISPER_REQUIREMENT,
+    CTRANSLATE2_REQUIREMENT,
+    AV_REQUIREMENT,
+    ONNXRUNTIME_REQUIREMENT,
+    IMAGEIO_FFMPEG_REQUIREMENT,
+)
 #: Files of the inference package that are not Python but ship with it (the speaker encoder).
 PACKAGE_DATA = ("*.onnx",)
-BUILDER_VERSION = "3"  # bump when the layout changes, so staged archives are rebuilt
+BUILDER_VERSION = "4"  # bump when the layout changes, so staged archives are rebuilt
 KEEP_ARTIFACTS = 3
 _MTIME = 1_700_000_000
 
@@ -135,10 +149,12 @@ def code_files() -> list[tuple[str, Path]]:
 
 # -- bundled packages -------------------------------------------------------------------------------
 def bundled_packages(
-    cache_dir: Path, *, requirements: Sequence[str], python_version: str, platform: str
+    cache_dir: Path, *, requirements: Sequence[str], python_version: str, platforms: Sequence[str]
 ) -> tuple[Path, str]:
-    """``(directory, key)`` of ``requirements`` installed for ``python_version``/``platform``, built once."""
-    key = hashlib.sha256("\0".join((BUILDER_VERSION, python_version, platform, *requirements)).encode()).hexdigest()
+    """``(directory, key)`` of ``requirements`` installed for ``python_version``/``platforms``, built once."""
+    key = hashlib.sha256(
+        "\0".join((BUILDER_VERSION, python_version, *platforms, *requirements)).encode()
+    ).hexdigest()
     root = cache_dir / "packages"
     final = root / key[:24]
     if (final / ".complete").is_file():
@@ -146,7 +162,7 @@ def bundled_packages(
     root.mkdir(parents=True, exist_ok=True)
     partial = root / f".{key[:24]}.{os.getpid()}"
     shutil.rmtree(partial, ignore_errors=True)
-    pip_install_for_platform(partial, requirements, python_version=python_version, platform=platform, no_deps=True)
+    pip_install_for_platform(partial, requirements, python_version=python_version, platform=platforms, no_deps=True)
     for cache in [p for p in partial.rglob("__pycache__") if p.is_dir()]:
         shutil.rmtree(cache)
     shutil.rmtree(partial / "bin", ignore_errors=True)  # console scripts: nothing runs them in the container
@@ -167,8 +183,8 @@ def artifact_members(weights: ResolvedWeights, packages: Path) -> Iterator[tuple
     for path in sorted(p for p in packages.rglob("*") if p.is_file() and p.name != ".complete"):
         yield f"code/{BUNDLED_PACKAGES_DIR}/{path.relative_to(packages).as_posix()}", path
     files = weights.files()
-    if not any(p.name == "config.json" for p in files):
-        raise ArtifactError(f"{weights.path}: not a Hugging Face model directory (no config.json)")
+    if not {"model.bin", "config.json"} <= {p.name for p in files}:
+        raise ArtifactError(f"{weights.path}: not a CTranslate2 Whisper model directory (model.bin, config.json)")
     for path in files:
         yield path.name, path
 
@@ -194,7 +210,7 @@ def write_archive(target: Path, members: Iterator[tuple[str, bytes | Path]]) -> 
             info = tarfile.TarInfo(name)
             info.size = len(source) if isinstance(source, bytes) else source.stat().st_size
             info.mtime = _MTIME
-            info.mode = 0o644
+            info.mode = 0o755 if not isinstance(source, bytes) and os.access(source, os.X_OK) else 0o644
             info.uid = info.gid = 0
             info.uname = info.gname = "root"
             if isinstance(source, bytes):
@@ -210,13 +226,13 @@ def stage_model_artifact(
     cache_dir: Path,
     *,
     python_version: str = DLC_PYTHON,
-    platform: str = DLC_PLATFORM,
+    platforms: Sequence[str] = DLC_PLATFORMS,
     requirements: Sequence[str] = BUNDLED_REQUIREMENTS,
 ) -> StagedArtifact:
     """The archive for ``weights`` and the current inference code, built unless already staged."""
     cache_dir = Path(cache_dir)
     packages, packages_key = bundled_packages(
-        cache_dir, requirements=requirements, python_version=python_version, platform=platform
+        cache_dir, requirements=requirements, python_version=python_version, platforms=platforms
     )
     digest = _digest(weights, packages_key)
     target = cache_dir / "artifacts" / digest[:24] / ARCHIVE_NAME
@@ -246,9 +262,9 @@ def main(argv: list[str] | None = None) -> int:
     from infra.model_config import default_artifact_cache_dir
 
     parser = argparse.ArgumentParser(prog="python -m infra.model_artifact", description=__doc__.split("\n")[0])
-    parser.add_argument("--model-id", default=DEFAULT_MODEL_ID, help="hub id, or offline-tiny.en")
+    parser.add_argument("--model-id", default=DEFAULT_MODEL_ID, help="hub id, offline-tiny.en or offline-base")
     parser.add_argument("--revision", default="main", help="hub branch, tag or commit")
-    parser.add_argument("--weights-dir", help="a local Hugging Face model directory to ship instead")
+    parser.add_argument("--weights-dir", help="a local CTranslate2 model directory to ship instead")
     parser.add_argument("--cache-dir", type=Path, default=default_artifact_cache_dir())
     args = parser.parse_args(argv)
     weights = resolve_weights(

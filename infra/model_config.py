@@ -5,32 +5,34 @@ Context keys (``cdk.json`` or ``-c clearscribe:<key>=<value>``); docs/model.md e
 ======================================  ==================================  ===============================
 key                                     default                             meaning
 ======================================  ==================================  ===============================
-``clearscribe:model-id``                ``distil-whisper/distil-large-v3``  hub id, or ``offline-tiny.en``
+``clearscribe:model-id``                ``distil-whisper/distil-large-v3-`` hub id (CTranslate2 weights), or
+                                        ``ct2``                             ``offline-tiny.en`` / ``offline-base``
 ``clearscribe:model-revision``          ``main``                            hub branch, tag or commit
-``clearscribe:weights-dir``             none                                local HF model dir to ship
-``clearscribe:artifact-cache-dir``      per-user cache dir                  staged artifacts, converted weights
+``clearscribe:weights-dir``             none                                local CTranslate2 model dir to ship
+``clearscribe:artifact-cache-dir``      per-user cache dir                  staged artifacts, joined weights
 ``clearscribe:instance-type``           ``ml.g4dn.xlarge``                  endpoint instance type
 ``clearscribe:max-instances``           ``2``                               auto scaling maximum (minimum 0)
 ``clearscribe:autoscaling``             ``true``                            scale 0…max; ``false`` to change
                                                                             the instance type (see docs)
 ``clearscribe:max-concurrent-``         ``1``                               requests one instance works on
 ``invocations``
-``clearscribe:long-form-strategy``      GPU ``chunked``, CPU ``sequential`` see docs/model.md
+``clearscribe:long-form-strategy``      ``chunked``                         see docs/model.md
 ``clearscribe:batch-size``              GPU ``16``, CPU ``1``               chunks decoded together
+``clearscribe:compute-type``            GPU ``float16``, CPU ``int8``       CTranslate2 compute type
+``clearscribe:beam-size``               ``5``                               beam width
 ``clearscribe:invocation-timeout-``     ``3600``                            async ``InvocationTimeoutSeconds``
 ``seconds``
 ``clearscribe:max-audio-seconds``       from the instance type              longest recording accepted
-``clearscribe:transformers-version`` /  ``4.51.3`` / ``2.6.0``              Hugging Face DLC release
-``pytorch-version``
 ``clearscribe:raw-expiry-days``         ``7``                               expiry of audio/ and inference/
 ``clearscribe:backlog-per-instance``    ``2``                               scaling target
 ``clearscribe:speakers``                ``off``                             speaker labels: off, auto or N
                                                                             (1-20), as ``run --speakers``
 ======================================  ==================================  ===============================
 
-The artifact is always self-contained (weights, code, the speaker encoder and the packages the
-container lacks inside ``model.tar.gz``) and the model runs with network isolation: the endpoint
-needs no egress at all.
+The artifact is always self-contained (weights, code, the speaker encoder and every package the
+code imports inside ``model.tar.gz``) and the model runs with network isolation: the endpoint
+needs no egress at all. The container image and its packages are fixed in
+``infra/inference_image.py`` (bumped together with the test that proves the pair).
 """
 
 from __future__ import annotations
@@ -44,8 +46,9 @@ import platformdirs
 from constructs import Node
 
 from infra.config import ConfigError, context_bool, context_int, context_str
-from shared.config import OFFLINE_MODEL
-from shared.contract import DEFAULT_MODEL_ID
+from shared.config import OFFLINE_MODELS
+from shared.contract import DEFAULT_MODEL_ID, STRATEGIES
+from shared.engine_settings import COMPUTE_TYPES, DEFAULT_BATCH_SIZE, DEFAULT_BEAM_SIZE
 from shared.speakers import DEFAULT_SPEAKERS, SpeakerSetting
 
 _INSTANCE_TYPE = re.compile(r"^ml\.([a-z0-9-]+)\.([a-z0-9]+)$")
@@ -53,20 +56,25 @@ _INSTANCE_TYPE = re.compile(r"^ml\.([a-z0-9-]+)\.([a-z0-9]+)$")
 _GPU_FAMILY = re.compile(r"^(g\d|p\d)")
 # Families with local NVMe instance storage: SageMaker rejects an endpoint config volume KMS key for them.
 _LOCAL_STORAGE_FAMILY = re.compile(r"^(g4dn|g5|g6|g6e|p3dn|p4d|p4de|p5|[a-z]\d[a-z]*d)$")
-STRATEGIES = ("sequential", "chunked")
 #: The async limit on ``InvocationTimeoutSeconds``.
 MAX_INVOCATION_TIMEOUT_SECONDS = 3600
 #: Share of the invocation timeout a recording may use: room for model load and decoding jitter.
 TIMEOUT_HEADROOM = 0.8
 
 #: Upper estimates of the real-time factor (processing seconds per audio second) of
-#: distil-large-v3 with the default decoding of each processor (GPU: float16, chunked, batch 16;
-#: CPU: float32, sequential, beam 5), per instance family. docs/model.md gives the sources and
-#: the reasoning; replace them by a measurement (``clearscribe:max-audio-seconds``) once you have one.
-GPU_REAL_TIME_FACTOR = {"g4dn": 0.06, "g5": 0.04, "g6": 0.04, "g6e": 0.03, "p3": 0.04, "p4d": 0.02, "p5": 0.02}
-DEFAULT_GPU_REAL_TIME_FACTOR = 0.06
-#: CPU: one real-time factor of 1.0 on 4 vCPUs, scaling with the vCPU count.
-CPU_REAL_TIME_FACTOR_4_VCPU = 1.0
+#: distil-large-v3 on faster-whisper with the default decoding of each processor (GPU: float16,
+#: chunked, batch 16, beam 5; CPU: int8, chunked, batch 1, beam 5), per instance family. They come
+#: from faster-whisper's published figures, not from a run on these instances (docs/model.md,
+#: "What the duration guard expects"): large-v2, float16, batch 8, beam 5 transcribes 13 minutes in
+#: 17 s on an RTX 3070 Ti (0.022); distil-large-v3's decoder has 2 layers to large-v2's 32; a T4
+#: (g4dn) has about half that card's float16 throughput. Replace them by a measurement
+#: (``python -m bench.bench_gpu`` on the instance, then ``clearscribe:max-audio-seconds``).
+GPU_REAL_TIME_FACTOR = {"g4dn": 0.05, "g5": 0.03, "g6": 0.03, "g6e": 0.02, "p3": 0.03, "p4d": 0.02, "p5": 0.02}
+DEFAULT_GPU_REAL_TIME_FACTOR = 0.05
+#: CPU: faster-whisper publishes Whisper small, int8, batch 8: 13 minutes in 51 s on 8 threads
+#: (0.065); distil-large-v3's encoder is about 2.6 times small's size, batch 1 and 4 vCPUs halve
+#: the throughput twice: 0.065 × 2.6 × 4 ≈ 0.7 on 4 vCPUs, scaling with the vCPU count.
+CPU_REAL_TIME_FACTOR_4_VCPU = 0.7
 _SIZE_VCPUS = {"medium": 1, "large": 2, "xlarge": 4}
 #: Speaker diarization's processing seconds per audio second (on the CPU whatever the instance):
 #: 8.4 s for a 10.2-minute conversation on 2 busy cores (docs/benchmarks.md), rounded up.
@@ -89,12 +97,12 @@ class ModelConfig:
     #: registered with Application Auto Scaling (docs/deploy.md, "Changing the instance type").
     autoscaling: bool = True
     max_concurrent_invocations: int = 1
-    long_form_strategy: str | None = None  # None: chunked on a GPU, sequential on a CPU
+    long_form_strategy: str = "chunked"
     batch_size: int | None = None  # None: 16 on a GPU, 1 on a CPU
+    compute_type: str | None = None  # None: float16 on a GPU, int8 on a CPU
+    beam_size: int = DEFAULT_BEAM_SIZE
     invocation_timeout_seconds: int = MAX_INVOCATION_TIMEOUT_SECONDS
     max_audio_seconds: int | None = None  # None: from the instance type's estimated real-time factor
-    transformers_version: str = "4.51.3"
-    pytorch_version: str = "2.6.0"
     raw_expiry_days: int = 7
     backlog_per_instance: int = 2
     scale_in_cooldown_seconds: int = 600
@@ -118,10 +126,17 @@ class ModelConfig:
             raise ConfigError("raw-expiry-days must be at least 1")
         if self.backlog_per_instance < 1:
             raise ConfigError("backlog-per-instance must be at least 1")
-        if self.long_form_strategy is not None and self.long_form_strategy not in STRATEGIES:
+        if self.long_form_strategy not in STRATEGIES:
             raise ConfigError(f"long-form-strategy must be one of {', '.join(STRATEGIES)}")
         if self.batch_size is not None and self.batch_size < 1:
             raise ConfigError("batch-size must be at least 1")
+        if self.beam_size < 1:
+            raise ConfigError("beam-size must be at least 1")
+        if self.compute_type is not None and self.compute_type not in COMPUTE_TYPES[self.device]:
+            raise ConfigError(
+                f"compute-type {self.compute_type!r} does not run on {self.instance_type} ({self.device}): "
+                f"use one of {', '.join(COMPUTE_TYPES[self.device])}"
+            )
         if not 1 <= self.invocation_timeout_seconds <= MAX_INVOCATION_TIMEOUT_SECONDS:
             raise ConfigError(f"invocation-timeout-seconds must be within [1, {MAX_INVOCATION_TIMEOUT_SECONDS}]")
         if self.max_audio_seconds is not None and self.max_audio_seconds < 1:
@@ -146,16 +161,25 @@ class ModelConfig:
         return bool(_LOCAL_STORAGE_FAMILY.match(self.instance_family))
 
     @property
+    def device(self) -> str:
+        """The engine's device: CUDA on a GPU instance (and nothing else: no quiet CPU fallback)."""
+        return "cuda" if self.is_gpu else "cpu"
+
+    @property
     def strategy(self) -> str:
-        return self.long_form_strategy or ("chunked" if self.is_gpu else "sequential")
+        return self.long_form_strategy
 
     @property
     def decode_batch_size(self) -> int:
-        return self.batch_size or (16 if self.is_gpu else 1)
+        return self.batch_size or DEFAULT_BATCH_SIZE[self.device]
+
+    @property
+    def decode_compute_type(self) -> str:
+        return self.compute_type or COMPUTE_TYPES[self.device][0]
 
     @property
     def is_offline_model(self) -> bool:
-        return self.model_id == OFFLINE_MODEL
+        return self.model_id in OFFLINE_MODELS
 
     @property
     def cache_dir(self) -> Path:
@@ -201,8 +225,10 @@ class ModelConfig:
             max_concurrent_invocations=context_int(
                 node, "max-concurrent-invocations", d.max_concurrent_invocations, minimum=1, maximum=1000
             ),
-            long_form_strategy=context_str(node, "long-form-strategy", None),
+            long_form_strategy=context_str(node, "long-form-strategy", d.long_form_strategy) or d.long_form_strategy,
             batch_size=batch or None,
+            compute_type=context_str(node, "compute-type", None),
+            beam_size=context_int(node, "beam-size", d.beam_size, minimum=1, maximum=20),
             invocation_timeout_seconds=context_int(
                 node,
                 "invocation-timeout-seconds",
@@ -211,9 +237,6 @@ class ModelConfig:
                 maximum=MAX_INVOCATION_TIMEOUT_SECONDS,
             ),
             max_audio_seconds=max_audio or None,
-            transformers_version=context_str(node, "transformers-version", d.transformers_version)
-            or d.transformers_version,
-            pytorch_version=context_str(node, "pytorch-version", d.pytorch_version) or d.pytorch_version,
             raw_expiry_days=context_int(node, "raw-expiry-days", d.raw_expiry_days, minimum=1),
             backlog_per_instance=context_int(node, "backlog-per-instance", d.backlog_per_instance, minimum=1),
             speakers=context_str(node, "speakers", d.speakers) or d.speakers,

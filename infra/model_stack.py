@@ -104,7 +104,7 @@ class ModelStack(cdk.Stack):
 
         # -- artifact, image, role, endpoint, scaling ----------------------------------------------
         self.package = ModelPackage(self, "ModelArtifact", config=config)
-        image = resolve_image(self, config.transformers_version, config.pytorch_version, config.processor)
+        image = resolve_image(self, config.processor)
         self.execution_role = EndpointRole(
             self,
             "ExecutionRole",

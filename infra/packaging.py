@@ -20,10 +20,12 @@ def pip_install_for_platform(
     requirements: Sequence[str],
     *,
     python_version: str,
-    platform: str,
+    platform: str | Sequence[str],
     no_deps: bool = False,
 ) -> None:
-    """Install ``requirements`` into ``target`` as wheels for CPython ``python_version`` on ``platform``."""
+    """Install ``requirements`` into ``target`` as wheels for CPython ``python_version`` on ``platform``
+    (or any of several platform tags: pip takes the first that has a wheel)."""
+    platforms = [platform] if isinstance(platform, str) else list(platform)
     command = [
         sys.executable,
         "-m",
@@ -32,8 +34,7 @@ def pip_install_for_platform(
         "--quiet",
         "--disable-pip-version-check",
         "--no-compile",
-        "--platform",
-        platform,
+        *(arg for tag in platforms for arg in ("--platform", tag)),
         "--implementation",
         "cp",
         "--python-version",

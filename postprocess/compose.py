@@ -343,6 +343,25 @@ def enrich_transcript(
     )
 
 
+def prepare_enrichers(config: EnrichmentConfig | None = None) -> None:
+    """Load what the three finders load on first use (the NER pipeline, the recognizers, the word
+    lists) by running them once on a line of no consequence, so a later transcript does not wait."""
+    from postprocess.pii import find_pii
+    from postprocess.profanity import find_profanity
+    from postprocess.sentiment import score_sentiment
+
+    config = config or EnrichmentConfig.from_env()
+    sample = Transcript(
+        language="en",
+        duration=1.0,
+        segments=(Segment(id=0, start=0.0, end=1.0, text="Thank you, Anna, my number is 555 0100."),),
+        model="warm-up",
+    )
+    find_pii(sample, config)
+    find_profanity(sample, config)
+    score_sentiment(sample, config)
+
+
 def enriched_to_json(enriched: Mapping[str, Any]) -> bytes:
     """The stored form of an enriched transcript (UTF-8 JSON, stable key order)."""
     return json.dumps(enriched, ensure_ascii=False, indent=1).encode("utf-8")

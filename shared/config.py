@@ -13,30 +13,25 @@ from pathlib import Path
 
 import platformdirs
 
-from shared.contract import ENV_SPEAKERS, STRATEGIES
+from shared.contract import ENV_SPEAKERS
+from shared.engine_settings import EngineSettings
+from shared.env import env_int
 from shared.errors import ConfigInvalidError
 from shared.speakers import DEFAULT_SPEAKER_SETTING, DEFAULT_SPEAKERS, SpeakerSetting
 
 DEFAULT_MODEL = "distil-large-v3"
+#: Whisper tiny.en, shipped in a package (the ``local`` extra): no network needed.
 OFFLINE_MODEL = "offline-tiny.en"
-#: Local speech engines: CTranslate2, or the SageMaker inference module (transformers).
-ENGINES = ("faster-whisper", "transformers")
+#: Whisper base, multilingual (it tells the spoken language), shipped in packages (the ``multilingual`` extra).
+OFFLINE_BASE = "offline-base"
+OFFLINE_MODELS = (OFFLINE_MODEL, OFFLINE_BASE)
+
+#: The engine settings when no variable sets them.
+DEFAULT_ENGINE_SETTINGS = EngineSettings()
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
-
-def env_int(environ: Mapping[str, str], name: str, default: int, *, minimum: int = 0) -> int:
-    """``environ[name]`` as a whole number of at least ``minimum``; ``default`` when unset or empty."""
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigInvalidError(f"{name}={raw!r} is not a whole number") from None
-    if value < minimum:
-        raise ConfigInvalidError(f"{name}={raw!r} must be at least {minimum}")
-    return value
+__all__ = ["DEFAULT_MODEL", "OFFLINE_BASE", "OFFLINE_MODEL", "OFFLINE_MODELS", "Settings", "env_int", "log_level"]
 
 
 def log_level(environ: Mapping[str, str]) -> str:
@@ -44,14 +39,6 @@ def log_level(environ: Mapping[str, str]) -> str:
     raw = environ.get("CLEARSCRIBE_LOG_LEVEL", "").strip().upper() or "WARNING"
     if raw not in LOG_LEVELS:
         raise ConfigInvalidError(f"CLEARSCRIBE_LOG_LEVEL={raw!r} is not one of {', '.join(LOG_LEVELS)}")
-    return raw
-
-
-def strategy(environ: Mapping[str, str]) -> str:
-    """``CLEARSCRIBE_STRATEGY``, checked (default ``chunked``)."""
-    raw = environ.get("CLEARSCRIBE_STRATEGY", "").strip().lower() or Settings.strategy
-    if raw not in STRATEGIES:
-        raise ConfigInvalidError(f"CLEARSCRIBE_STRATEGY={raw!r} is not one of {', '.join(STRATEGIES)}")
     return raw
 
 
@@ -78,12 +65,8 @@ class Settings:
     max_bytes: int = 8 * 1024**3
     max_duration_seconds: int = 6 * 3600
     extract_timeout_seconds: int = 3600
-    beam_size: int | None = None  # None: each engine's default (FASTER_WHISPER_BEAMS, inference DEFAULT_BEAMS)
-    strategy: str = "chunked"
-    batch_size: int = 1
-    compute_type: str = "int8"
-    cpu_threads: int = 0  # 0: one per core
-    language: str | None = "en"
+    #: How the engine decodes (``CLEARSCRIBE_DEVICE``, ``_BEAM_SIZE``, …): what the endpoint reads too.
+    engine: EngineSettings = DEFAULT_ENGINE_SETTINGS
     speakers: SpeakerSetting = DEFAULT_SPEAKER_SETTING
 
     @classmethod
@@ -95,10 +78,7 @@ class Settings:
             ffmpeg=env.get("CLEARSCRIBE_FFMPEG") or None,
             max_bytes=env_int(env, "CLEARSCRIBE_MAX_BYTES", cls.max_bytes, minimum=1),
             max_duration_seconds=env_int(env, "CLEARSCRIBE_MAX_DURATION", cls.max_duration_seconds, minimum=1),
-            beam_size=env_int(env, "CLEARSCRIBE_BEAM_SIZE", 0, minimum=1) or None,
-            strategy=strategy(env),
-            batch_size=env_int(env, "CLEARSCRIBE_BATCH_SIZE", cls.batch_size, minimum=1),
-            cpu_threads=env_int(env, "CLEARSCRIBE_CPU_THREADS", cls.cpu_threads, minimum=0),
+            engine=EngineSettings.from_env(env),
             speakers=speakers(env),
         )
 

@@ -9,8 +9,6 @@ reads. docs/operations.md lists the suffixes; a test checks that list against th
 
 from __future__ import annotations
 
-from typing import Final
-
 #: File name suffixes of the media the cloud workflow accepts (matched case-insensitively): the
 #: containers MediaConvert reads that carry an audio track. The upload rule, RegisterJob and the
 #: docs all use this list.
@@ -40,29 +38,43 @@ INFERENCE_FAILURE_PATH = "inference/failure"
 FINDINGS_PREFIX = "findings/"  # enricher findings, findings/<job_id>/
 
 # -- the speech model and the inference container -------------------------------------------------
-DEFAULT_MODEL_ID = "distil-whisper/distil-large-v3"
-TASK: Final = "automatic-speech-recognition"
-#: The PyAV the inference package decodes with; the artifact bundles exactly this (the DLC has none).
+#: Distil-Whisper large v3 in CTranslate2 format (faster-whisper's weights), the production default.
+DEFAULT_MODEL_ID = "distil-whisper/distil-large-v3-ct2"
+#: The speech engine's packages, at the versions every host runs: the model artifact bundles these,
+#: built for the container's Python, and a local install pins the same (pyproject.toml's ``local``
+#: extra; a test keeps the lists equal).
+FASTER_WHISPER_REQUIREMENT = "faster-whisper==1.2.1"
+CTRANSLATE2_REQUIREMENT = "ctranslate2==4.8.5"
 AV_REQUIREMENT = "av==18.1.0"
-#: The Silero VAD the inference package detects speech with (on torch); bundled likewise.
-SILERO_VAD_REQUIREMENT = "silero-vad==6.2.3"
-#: What speaker diarization runs on (the ONNX speaker encoder, the clustering); bundled likewise,
-#: the same versions the local install tests with.
 ONNXRUNTIME_REQUIREMENT = "onnxruntime==1.32.0"
-SCIPY_REQUIREMENT = "scipy==1.17.1"
+#: The ffmpeg build that decodes audio on every host (``pipeline.asr.inference.audio``).
+IMAGEIO_FFMPEG_REQUIREMENT = "imageio-ffmpeg==0.8.1"
+#: Packages the engine uses that the inference container's toolkit has already loaded when the
+#: model's code runs (a module cannot be loaded twice): the endpoint uses the image's, so a local
+#: install pins the image's versions (``infra/inference_image.py``; the container parity test checks
+#: them). numpy computes the log-mel features, whose last bits differ between numpy 1 and 2.
+NUMPY_REQUIREMENT = "numpy==1.26.4"
+TOKENIZERS_REQUIREMENT = "tokenizers==0.21.4"
 #: Where the artifact's bundled packages live, relative to its ``code/`` directory.
 BUNDLED_PACKAGES_DIR = "packages"
 
-#: How the engines decode the speech they find: 30 s chunks each on its own, in batches (``chunked``),
-#: or Whisper's sequential decoding (``sequential``); docs/model.md. The local CLI uses the same names.
+#: How the engine decodes the speech it finds: 30 s chunks each on its own, in batches (``chunked``),
+#: or Whisper's sequential decoding (``sequential``); docs/model.md.
 STRATEGIES: tuple[str, ...] = ("chunked", "sequential")
 
-# Environment the inference container reads (set on the SageMaker model by the model stack).
-ENV_MODEL_NAME = "CLEARSCRIBE_MODEL_NAME"  # name recorded in every transcript
-ENV_STRATEGY = "CLEARSCRIBE_STRATEGY"  # how speech is decoded: one of STRATEGIES
+# The engine's settings (``pipeline.asr.inference.settings``): the same variables for ``clearscribe
+# run`` and the endpoint (where the model stack sets them on the SageMaker model).
+ENV_DEVICE = "CLEARSCRIBE_DEVICE"  # auto, cpu or cuda
+ENV_COMPUTE_TYPE = "CLEARSCRIBE_COMPUTE_TYPE"  # CTranslate2 compute type (default: float16 on CUDA, int8 on CPU)
+ENV_BEAM_SIZE = "CLEARSCRIBE_BEAM_SIZE"
 ENV_BATCH_SIZE = "CLEARSCRIBE_BATCH_SIZE"  # chunks decoded together (chunked strategy)
-ENV_CHUNK_LENGTH = "CLEARSCRIBE_CHUNK_LENGTH_S"
-ENV_NUM_BEAMS = "CLEARSCRIBE_NUM_BEAMS"
+ENV_STRATEGY = "CLEARSCRIBE_STRATEGY"  # one of STRATEGIES
+ENV_CPU_THREADS = "CLEARSCRIBE_CPU_THREADS"  # 0: one per core
+#: Every variable that shapes the engine's words: a local run given the endpoint's values of these
+#: transcribes as the endpoint does.
+ENV_ENGINE = (ENV_DEVICE, ENV_COMPUTE_TYPE, ENV_BEAM_SIZE, ENV_BATCH_SIZE, ENV_STRATEGY, ENV_CPU_THREADS)
+# Only on the endpoint:
+ENV_MODEL_NAME = "CLEARSCRIBE_MODEL_NAME"  # name recorded in every transcript
 ENV_MAX_AUDIO_SECONDS = "CLEARSCRIBE_MAX_AUDIO_SECONDS"  # longer audio fails with MEDIA_TOO_LONG
 ENV_LOG_LEVEL = "CLEARSCRIBE_LOG_LEVEL"
 #: Speaker labels: off, auto or a number of speakers (``shared.speakers``); the same name as a local run's.

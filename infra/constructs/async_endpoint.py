@@ -31,7 +31,6 @@ def container_environment(config: ModelConfig, *, region: str) -> dict[str, str]
     """The serving environment set on the model (the container reads nothing else)."""
     workers = str(config.max_concurrent_invocations)
     return {
-        "HF_TASK": contract.TASK,
         "HF_HUB_OFFLINE": "1",
         "SAGEMAKER_PROGRAM": "inference.py",
         "SAGEMAKER_SUBMIT_DIRECTORY": "/opt/ml/model/code",
@@ -44,6 +43,10 @@ def container_environment(config: ModelConfig, *, region: str) -> dict[str, str]
         "SAGEMAKER_MODEL_SERVER_WORKERS": workers,
         "MMS_DEFAULT_WORKERS_PER_MODEL": workers,
         contract.ENV_MODEL_NAME: config.model_id,
+        # The engine's settings, read as `clearscribe run` reads them (shared.engine_settings).
+        contract.ENV_DEVICE: config.device,
+        contract.ENV_COMPUTE_TYPE: config.decode_compute_type,
+        contract.ENV_BEAM_SIZE: str(config.beam_size),
         contract.ENV_STRATEGY: config.strategy,
         contract.ENV_BATCH_SIZE: str(config.decode_batch_size),
         contract.ENV_MAX_AUDIO_SECONDS: str(config.longest_audio_seconds),

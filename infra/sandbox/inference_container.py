@@ -1,74 +1,98 @@
 """The SageMaker Hugging Face inference container, stood in for on this machine.
 
 The model artifact is unpacked into a directory of its own (the container's ``/opt/ml/model``)
-and served by a worker process (:mod:`infra.sandbox.toolkit_worker`) that does what the
-inference toolkit does with ``code/inference.py``: put ``code/`` first on ``sys.path``, import
-the module ``SAGEMAKER_PROGRAM`` names, load the model with ``model_fn(model_dir)`` once, then
-answer each request with ``input_fn`` → ``predict_fn`` → ``output_fn``.
+and served by a worker process (:mod:`infra.sandbox.toolkit_worker`) that runs the inference
+toolkit itself: ``HuggingFaceHandlerService`` puts ``code/`` first on ``sys.path``, imports the
+module ``SAGEMAKER_PROGRAM`` names, calls ``model_fn`` once and, for each request, ``input_fn`` →
+``predict_fn`` → ``output_fn``, exactly as in the endpoint.
 
 The worker runs as the container would:
 
-* **Only the container's packages.** The interpreter starts with no site packages and no
-  environment (``-I -S``); its path is the artifact's ``code/`` and :func:`dlc_stand_in`, links to
-  what the Deep Learning Container provides (torch, transformers, numpy and their
-  dependencies) and nothing else — not this project, not PyAV. What the artifact lacks fails
-  here as it would on the endpoint.
-* **Exactly the model's environment** (``PrimaryContainer.Environment`` of the template).
+* **The container's packages, at the container's versions.** :func:`container_python` builds (once)
+  a virtual environment of the image's CPython with exactly the packages ``infra/inference_image.py``
+  pins (torch, transformers, huggingface_hub, the toolkit, the model server, numpy), and nothing
+  of this project. The artifact's ``code/packages`` are built for that Python, so they load as they
+  do on the endpoint. What the artifact lacks fails here as it would there.
+* **Exactly the model's environment** (``PrimaryContainer.Environment`` of the template), but for
+  the device: this machine has no GPU, so a model that asks for CUDA runs on the CPU with the CPU's
+  compute type (:func:`without_gpu`).
 * **No network** (the model runs with network isolation): in a network namespace of its own
   (``unshare -n``) where this machine allows it, else with sockets refused in the interpreter.
-
-The artifact's ``code/packages`` are built for the container's CPython (3.12). On another
-interpreter the compiled ones cannot load, so :func:`packages_for_this_interpreter` installs the
-same distributions at the same versions for the interpreter at hand (checked) and the worker uses
-them in their place; the code, the weights and the environment stay the artifact's own.
 """
 
 from __future__ import annotations
 
-import importlib.metadata
+import glob
+import hashlib
 import os
 import shutil
 import subprocess
-import sys
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
-from packaging.requirements import Requirement
-from packaging.utils import canonicalize_name
+from infra import inference_image
+from shared.contract import ENV_COMPUTE_TYPE, ENV_DEVICE
+from shared.engine_settings import COMPUTE_TYPES
 
 
-def shipped_distributions(packages: Path) -> dict[str, str]:
-    """``{distribution: version}`` installed in ``packages`` (the artifact's ``code/packages``)."""
-    found: dict[str, str] = {}
-    for info in packages.glob("*.dist-info"):
-        name, version = info.name.removesuffix(".dist-info").rsplit("-", 1)
-        found[canonicalize_name(name)] = version
-    return found
-
-
-def packages_for_this_interpreter(packages: Path, cache_dir: Path) -> Path:
-    """``packages`` when this interpreter is the container's CPython, else the same distributions
-    at the same versions installed for this interpreter (built once into ``cache_dir``)."""
-    from infra.model_artifact import DLC_PLATFORM, DLC_PYTHON, bundled_packages
-
-    here = f"{sys.version_info.major}.{sys.version_info.minor}"
-    if here == DLC_PYTHON:
-        return packages
-    shipped = shipped_distributions(packages)
-    requirements = sorted(f"{name}=={version}" for name, version in shipped.items())
-    local, _ = bundled_packages(cache_dir, requirements=requirements, python_version=here, platform=DLC_PLATFORM)
-    if shipped_distributions(local) != shipped:
-        raise RuntimeError(f"the packages for Python {here} differ from the artifact's: {sorted(shipped)}")
-    return local
+class ContainerEnvironmentError(RuntimeError):
+    """The container's Python environment cannot be built on this machine."""
 
 
 def default_cache_dir() -> Path:
-    """Where the sandbox keeps what it builds once (packages for this interpreter)."""
+    """Where the sandbox keeps what it builds once (the container's Python environment)."""
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "clearscribe" / "sandbox"
 
 
-#: What the Hugging Face PyTorch inference container provides.
-DLC_DISTRIBUTIONS = ("torch", "transformers", "numpy")
+def find_python(version: str = inference_image.PYTHON) -> str:
+    """A CPython ``version`` interpreter on this machine: on PATH, or one pyenv installed."""
+    found = shutil.which(f"python{version}")
+    if found:
+        return found
+    pattern = str(Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv") / "versions" / f"{version}.*")
+    for root in sorted(glob.glob(pattern), reverse=True):
+        candidate = Path(root) / "bin" / f"python{version}"
+        if candidate.is_file():
+            return str(candidate)
+    raise ContainerEnvironmentError(
+        f"the inference container runs CPython {version}, which this machine lacks: install python{version} "
+        "(or a pyenv version of it) to serve the model artifact as the endpoint does"
+    )
+
+
+def container_python(cache_dir: Path | None = None) -> Path:
+    """The interpreter of a virtual environment holding the image's pinned packages (built once,
+    keyed by the pins; a few minutes and a few GB the first time: torch is the image's CUDA build)."""
+    root = (cache_dir or default_cache_dir()) / "container"
+    key = hashlib.sha256("\0".join((inference_image.PYTHON, *inference_image.PINS)).encode()).hexdigest()[:16]
+    venv = root / f"py{inference_image.PYTHON}-{key}"
+    python = venv / "bin" / "python"
+    if (venv / ".complete").is_file():
+        return python
+    root.mkdir(parents=True, exist_ok=True)
+    partial = root / f".{venv.name}.{os.getpid()}"
+    shutil.rmtree(partial, ignore_errors=True)
+    try:
+        subprocess.run([find_python(), "-m", "venv", str(partial)], check=True)
+        # The image's own torch build (2.6.0) is older than this machine's pip cap: no constraint file.
+        env = {**os.environ, "PIP_CONSTRAINT": "", "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INPUT": "1"}
+        subprocess.run(
+            [str(partial / "bin" / "python"), "-m", "pip", "install", "--quiet", *inference_image.PINS],
+            check=True,
+            env=env,
+        )
+        (partial / ".complete").write_text("\n".join(inference_image.PINS) + "\n")
+        # A venv's scripts name its own path: it is used only through bin/python, which works moved.
+        partial.rename(venv)
+    except subprocess.CalledProcessError as exc:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise ContainerEnvironmentError(f"the container's packages did not install (exit {exc.returncode})") from exc
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return python
+
 
 #: Python source that refuses every socket connection (prepended to a ``-c`` script).
 SOCKET_GUARD = """
@@ -100,39 +124,14 @@ def offline(argv: list[str]) -> list[str]:
     return [*argv[:script], SOCKET_GUARD + argv[script], *argv[script + 1 :]]
 
 
-def _closure(names: tuple[str, ...]) -> list[importlib.metadata.Distribution]:
-    """The installed distributions ``names`` need (their requirements, recursively, markers applied)."""
-    seen: dict[str, importlib.metadata.Distribution] = {}
-    pending = list(names)
-    while pending:
-        name = canonicalize_name(pending.pop())
-        if name in seen:
-            continue
-        try:
-            dist = importlib.metadata.distribution(name)
-        except importlib.metadata.PackageNotFoundError:
-            continue
-        seen[name] = dist
-        for raw in dist.requires or ():
-            requirement = Requirement(raw)
-            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
-                pending.append(requirement.name)
-    return list(seen.values())
 
-
-def dlc_stand_in(target: Path) -> Path:
-    """A directory of links to the top-level modules (and metadata) of torch, transformers, numpy
-    and their dependencies, as installed here: the container's packages, without anything the
-    artifact must bring (PyAV included)."""
-    target.mkdir(parents=True)
-    for dist in _closure(DLC_DISTRIBUTIONS):
-        if canonicalize_name(dist.metadata["Name"]) == "av":
-            raise RuntimeError("the container stand-in must not provide PyAV: the artifact brings it")
-        site = Path(str(dist.locate_file("")))
-        for top in {Path(str(f)).parts[0] for f in dist.files or () if not str(f).startswith("..")}:
-            if top in {"__pycache__", "bin"}:  # (dist-info kept: transformers reads package metadata)
-                continue
-            source = site / top
-            if source.exists() and not (target / top).exists():
-                (target / top).symlink_to(source)
-    return target
+def without_gpu(environment: Mapping[str, str]) -> dict[str, str]:
+    """The model's environment for a machine without a GPU: a model that asks for CUDA runs on the
+    CPU instead, with the CPU's compute type; every other setting (batch size, beam width, strategy)
+    stays the deployment's. (On the endpoint a missing GPU fails ``model_fn``; here the sandbox has
+    none to offer.)"""
+    env = dict(environment)
+    if env.get(ENV_DEVICE) == "cuda":
+        env[ENV_DEVICE] = "cpu"
+        env[ENV_COMPUTE_TYPE] = COMPUTE_TYPES["cpu"][0]
+    return env

@@ -3,8 +3,9 @@
 :class:`AsyncEndpoint` is built from the template's ``AWS::SageMaker::Model`` and
 ``AWS::SageMaker::EndpointConfig``: it downloads the model artifact from the S3 URI the model
 names (the sandbox publishes the CDK asset there, as ``cdk deploy`` does), unpacks it as
-``/opt/ml/model`` and starts the stand-in container (:mod:`infra.sandbox.inference_container`)
-with the model's environment; the endpoint is "InService" once ``model_fn`` has loaded.
+``/opt/ml/model`` and starts the stand-in container (:mod:`infra.sandbox.inference_container`:
+the image's Python and pinned packages, the inference toolkit's own handler service) with the
+model's environment; the endpoint is "InService" once ``model_fn`` has loaded.
 
 ``InvokeEndpointAsync`` (from the state machine, through moto) is answered at once with the
 output and failure locations under the config's ``S3OutputPath`` and ``S3FailurePath``
@@ -23,8 +24,6 @@ from __future__ import annotations
 import json
 import os
 import queue
-import shutil
-import sys
 import tarfile
 import threading
 import time
@@ -35,7 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from infra.sandbox.inference_container import default_cache_dir, dlc_stand_in, offline, packages_for_this_interpreter
+from infra.sandbox.inference_container import container_python, offline, without_gpu
 from infra.sandbox.worker import LATE, Worker
 
 DEFAULT_INVOCATION_TIMEOUT_SECONDS = 900
@@ -75,32 +74,26 @@ class InvocationTimeout(Exception):
 
 
 class InferenceContainer:
-    """The stand-in container: one worker process serving ``code/inference.py``."""
+    """The stand-in container: one worker process, the toolkit serving ``code/inference.py``."""
 
     def __init__(
-        self, *, model_dir: Path, environment: Mapping[str, str], site_dir: Path, log_path: Path, scratch: Path
+        self, *, model_dir: Path, environment: Mapping[str, str], python: Path, log_path: Path, scratch: Path
     ) -> None:
         self.model_dir = model_dir
         self.environment = dict(environment)
-        self.site_dir = site_dir
+        self.python = python
         self.log_path = log_path
         self.scratch = scratch
         self.starts = 0
         self._worker: Worker | None = None
 
-    @property
-    def code_dir(self) -> Path:
-        submit = self.environment.get("SAGEMAKER_SUBMIT_DIRECTORY", "/opt/ml/model/code")
-        return self.model_dir / Path(submit).relative_to("/opt/ml/model")
-
     def start(self) -> None:
         """Start the worker and wait until the model is loaded; ``EndpointError`` if it fails."""
-        program = self.environment.get("SAGEMAKER_PROGRAM", "inference.py")
         worker = Path(__file__).with_name("toolkit_worker.py")
-        paths = [str(worker), str(self.code_dir), str(self.site_dir), str(self.model_dir), program]
+        paths = [str(worker), str(self.model_dir)]
 
         def argv(request_fd: int, response_fd: int) -> list[str]:
-            return offline([sys.executable, "-I", "-S", "-c", _LAUNCHER, *paths, str(request_fd), str(response_fd)])
+            return offline([str(self.python), "-I", "-c", _LAUNCHER, *paths, str(request_fd), str(response_fd)])
 
         env = {"PATH": os.environ.get("PATH", ""), "HOME": str(self.scratch), **self.environment}
         self._worker = Worker(argv, env=env, cwd=self.scratch, log_path=self.log_path)
@@ -139,6 +132,15 @@ class InferenceContainer:
             return bool(answer.get("ok")), response_path.read_bytes()
         finally:
             response_path.unlink(missing_ok=True)
+
+    def module_origins(self, timeout: float = 60) -> dict[str, str]:
+        """``{top-level module: file}`` of everything the worker has imported so far."""
+        assert self._worker is not None
+        self._worker.send({"modules": True})
+        answer = self._worker.receive(timeout)
+        if not isinstance(answer, dict) or "modules" not in answer:
+            raise EndpointError(f"the container did not say what it loaded ({answer})")
+        return dict(answer["modules"])
 
     def stop(self) -> None:
         if self._worker is not None:
@@ -211,18 +213,12 @@ class AsyncEndpoint:
         else:
             raise EndpointError(f"model data of {self.name} is not a gzip-compressed tar object")
         archive.unlink()
-        shipped = model_dir / "code" / "packages"
-        if shipped.is_dir():  # compiled for the container's CPython: the same, built for this one
-            local = packages_for_this_interpreter(shipped, default_cache_dir())
-            if local != shipped:
-                shutil.rmtree(shipped)
-                shipped.symlink_to(local, target_is_directory=True)
         scratch = self.workdir / "scratch"
         scratch.mkdir()
         self.container = InferenceContainer(
             model_dir=model_dir,
-            environment=container.get("Environment") or {},
-            site_dir=dlc_stand_in(self.workdir / "dlc-site-packages"),
+            environment=without_gpu(container.get("Environment") or {}),
+            python=container_python(),
             log_path=self.log_dir / f"endpoint-{self.name}.log",
             scratch=scratch,
         )

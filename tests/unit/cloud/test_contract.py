@@ -76,3 +76,15 @@ def test_enrichment_context_keys_become_the_enrichers_environment() -> None:
     }
     with pytest.raises(ConfigError, match="enrichment setting"):
         WorkflowConfig.from_context(cdk.App(context={"clearscribe:pii-placeholder": "stars"}).node)
+
+
+def test_a_local_install_pins_the_speech_engine_the_endpoint_runs() -> None:
+    import tomllib
+
+    from infra.model_artifact import BUNDLED_REQUIREMENTS
+
+    pyproject = tomllib.loads((DOCS.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    local = {req.split("==")[0]: req for req in pyproject["project"]["optional-dependencies"]["local"] if "==" in req}
+    engine = (*BUNDLED_REQUIREMENTS, contract.NUMPY_REQUIREMENT, contract.TOKENIZERS_REQUIREMENT)
+
+    assert {req.split("==")[0]: req for req in engine}.items() <= local.items()

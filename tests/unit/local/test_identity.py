@@ -7,13 +7,14 @@ from pathlib import Path
 from pipeline.local.identity import local_job_id, output_settings
 from postprocess.config import EnrichmentConfig
 from shared.config import OFFLINE_MODEL, Settings
+from shared.engine_settings import EngineSettings
 
 
 def _run_id(path: Path, **changes: object) -> str:
-    engine = str(changes.pop("engine", "faster-whisper"))
     enrichment = changes.pop("enrichment", EnrichmentConfig())
-    settings = Settings(home=Path("/h"), model=OFFLINE_MODEL).with_(**changes)
-    return local_job_id(path, output_settings("run", enrichment, settings=settings, engine=engine))
+    engine = changes.pop("engine_settings", None)
+    settings = Settings(home=Path("/h"), model=OFFLINE_MODEL).with_(engine=engine, **changes)
+    return local_job_id(path, output_settings("run", enrichment, settings=settings, engine="faster-whisper"))
 
 
 def test_a_renamed_copy_is_the_same_job(tmp_path: Path) -> None:
@@ -31,8 +32,9 @@ def test_every_setting_that_changes_the_outputs_changes_the_job(tmp_path: Path) 
     base = _run_id(video)
     variants = {
         "model": _run_id(video, model="tiny.en"),
-        "engine": _run_id(video, engine="transformers"),
-        "beam": _run_id(video, beam_size=1),
+        "beam": _run_id(video, engine_settings=EngineSettings(beam_size=1)),
+        "batch": _run_id(video, engine_settings=EngineSettings(batch_size=8)),
+        "compute type": _run_id(video, engine_settings=EngineSettings(compute_type="int8_float32")),
         "placeholder": _run_id(video, enrichment=EnrichmentConfig(placeholder_style="mask")),
         "entities": _run_id(video, enrichment=EnrichmentConfig(pii_entities=("PERSON",))),
     }

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.asr.engine import FasterWhisperEngine, load_engine, resolve_model_dir
+from pipeline.asr.engine import load_engine, resolve_model_dir
 from shared.config import DEFAULT_MODEL, OFFLINE_MODEL, Settings
 from shared.errors import ModelUnavailableError
 
@@ -35,10 +35,5 @@ def test_the_default_model_offline_fails_with_a_clear_message(tmp_path: Path, mo
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_HOME", str(tmp_path))  # an empty cache
     with pytest.raises(ModelUnavailableError) as info:
-        FasterWhisperEngine(DEFAULT_MODEL, settings=Settings(home=tmp_path))
+        load_engine(DEFAULT_MODEL, settings=Settings(home=tmp_path))
     assert DEFAULT_MODEL in info.value.message and f"--model {OFFLINE_MODEL}" in info.value.message
-
-
-def test_an_unknown_engine_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ModelUnavailableError, match="unknown engine"):
-        load_engine("kaldi", OFFLINE_MODEL, settings=Settings(home=tmp_path))

@@ -1,0 +1,126 @@
+"""How the speech engine decodes: one set of settings, read the same way on every host.
+
+``clearscribe run`` and the SageMaker endpoint read the same environment variables
+(``shared.contract``), so the same values give the same engine: device, compute type, beam width,
+batch size, strategy and CPU threads. Only the device tells the hosts apart: on a GPU the
+weights run in float16 and 16 chunks go through the model at once, on a CPU in int8 one at a time
+(docs/model.md). Standard library only.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from shared.contract import (
+    ENV_BATCH_SIZE,
+    ENV_BEAM_SIZE,
+    ENV_COMPUTE_TYPE,
+    ENV_CPU_THREADS,
+    ENV_DEVICE,
+    ENV_STRATEGY,
+    STRATEGIES,
+)
+from shared.env import env_choice, env_int
+from shared.errors import ConfigInvalidError
+
+DEVICES = ("auto", "cpu", "cuda")
+#: CTranslate2 compute types by device, the default first (docs/model.md, "Compute type").
+COMPUTE_TYPES: dict[str, tuple[str, ...]] = {
+    "cpu": ("int8", "int8_float32", "int16", "float32"),
+    "cuda": ("float16", "int8_float16", "int8", "int8_float32", "bfloat16", "int8_bfloat16", "float32"),
+}
+#: Chunks decoded together by default: on a GPU a batch fills the device, on a CPU one chunk at a
+#: time keeps memory low at the same speed (docs/benchmarks.md, "Speech engines").
+DEFAULT_BATCH_SIZE = {"cpu": 1, "cuda": 16}
+DEFAULT_BEAM_SIZE = 5
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """The engine's settings as asked for; ``None`` and ``auto`` are decided by the device."""
+
+    device: str = "auto"
+    compute_type: str | None = None
+    beam_size: int = DEFAULT_BEAM_SIZE
+    batch_size: int | None = None
+    strategy: str = "chunked"
+    cpu_threads: int = 0  # 0: one per core
+
+    def __post_init__(self) -> None:
+        if self.device not in DEVICES:
+            raise ConfigInvalidError(f"{ENV_DEVICE}={self.device!r} is not one of {', '.join(DEVICES)}")
+        if self.strategy not in STRATEGIES:
+            raise ConfigInvalidError(f"{ENV_STRATEGY}={self.strategy!r} is not one of {', '.join(STRATEGIES)}")
+        if self.beam_size < 1 or (self.batch_size is not None and self.batch_size < 1) or self.cpu_threads < 0:
+            raise ConfigInvalidError("beam size and batch size must be at least 1, CPU threads at least 0")
+        if self.compute_type is not None and self.device != "auto":
+            check_compute_type(self.device, self.compute_type)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> EngineSettings:
+        env = os.environ if environ is None else environ
+        batch = env_int(env, ENV_BATCH_SIZE, 0, minimum=1)
+        return cls(
+            device=env_choice(env, ENV_DEVICE, DEVICES, cls.device),
+            compute_type=env.get(ENV_COMPUTE_TYPE, "").strip().lower() or None,
+            beam_size=env_int(env, ENV_BEAM_SIZE, cls.beam_size, minimum=1),
+            batch_size=batch or None,
+            strategy=env_choice(env, ENV_STRATEGY, STRATEGIES, cls.strategy),
+            cpu_threads=env_int(env, ENV_CPU_THREADS, cls.cpu_threads, minimum=0),
+        )
+
+    def resolved(self, cuda_devices: int | None = None) -> ResolvedSettings:
+        """The settings for this machine: ``auto`` is CUDA when CTranslate2 sees a CUDA device."""
+        device = self.device
+        if device == "auto":
+            if cuda_devices is None:
+                cuda_devices = cuda_device_count()
+            device = "cuda" if cuda_devices > 0 else "cpu"
+        compute_type = self.compute_type or COMPUTE_TYPES[device][0]
+        check_compute_type(device, compute_type)
+        return ResolvedSettings(
+            device=device,
+            compute_type=compute_type,
+            beam_size=self.beam_size,
+            batch_size=self.batch_size or DEFAULT_BATCH_SIZE[device],
+            strategy=self.strategy,
+            cpu_threads=self.cpu_threads or os.cpu_count() or 1,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ResolvedSettings:
+    """What the engine runs with: every choice made."""
+
+    device: str
+    compute_type: str
+    beam_size: int
+    batch_size: int
+    strategy: str
+    cpu_threads: int
+
+
+def check_compute_type(device: str, compute_type: str) -> None:
+    allowed = COMPUTE_TYPES[device]
+    if compute_type not in allowed:
+        raise ConfigInvalidError(
+            f"{ENV_COMPUTE_TYPE}={compute_type!r} does not run on {device}: use one of {', '.join(allowed)}"
+        )
+
+
+def cuda_device_count() -> int:
+    """CUDA devices CTranslate2 can use here (0 without a GPU, a driver or CUDA support)."""
+    try:
+        import ctranslate2
+    except ImportError:  # pragma: no cover - the engine cannot load either
+        return 0
+    try:
+        return int(ctranslate2.get_cuda_device_count())
+    except (RuntimeError, OSError):
+        return 0
