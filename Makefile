@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 APT_PACKAGES := espeak-ng ffmpeg binutils
 CDK_CLI_VERSION := 2.1148.0
 
-.PHONY: demo sandbox test unit lint typecheck system-deps cdk-cli bench clean
+.PHONY: demo sandbox test unit lint typecheck system-deps cdk-cli container-env bench clean
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -38,6 +38,11 @@ cdk-cli:
 	@[ -x node_modules/.bin/cdk ] && node_modules/.bin/cdk --version | grep -q "^$(CDK_CLI_VERSION)" \
 		|| npm install --no-save --no-audit --no-fund --silent aws-cdk@$(CDK_CLI_VERSION)
 
+## container-env: the inference image's CPython 3.12 with exactly its pinned packages (infra/inference_image.py),
+## built once into ~/.cache/clearscribe/sandbox: the container parity test and the sandbox serve the model artifact in it
+container-env: $(VENV)/.dev-installed
+	@$(BIN)/python -m infra.sandbox.inference_container >/dev/null
+
 ## demo: a spoken sample video through the whole local pipeline, offline
 demo: system-deps $(VENV)/.local-installed
 	$(BIN)/python -m demo.make_video .demo/quarterly-review.mp4
@@ -45,14 +50,14 @@ demo: system-deps $(VENV)/.local-installed
 	@echo; echo "clean transcript (.demo/results/*/transcript.txt):"; cat .demo/results/*/transcript.txt
 
 ## sandbox: the demo recording through the synthesized AWS workflow, on this machine (docs/operations.md)
-sandbox: system-deps $(VENV)/.dev-installed cdk-cli
+sandbox: system-deps $(VENV)/.dev-installed cdk-cli container-env
 	$(BIN)/python -m demo.make_video .demo/quarterly-review.mp4
 	$(BIN)/clearscribe-sandbox .demo/quarterly-review.mp4 --out .demo/sandbox
 
 ## test: the whole test suite (unit, integration with moto, infra with CDK, end-to-end speech)
 # chromium: the HTML report's browser test drives it with Playwright, which never downloads a browser.
 test: APT_PACKAGES += chromium
-test: system-deps $(VENV)/.dev-installed cdk-cli
+test: system-deps $(VENV)/.dev-installed cdk-cli container-env
 	PATH="$(CURDIR)/node_modules/.bin:$$PATH" JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 \
 		$(BIN)/python -m pytest
 

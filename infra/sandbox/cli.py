@@ -20,8 +20,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 REQUIRED = {
     "moto": "moto",
     "flask": "moto's server (moto[server])",
-    "av": "PyAV",
-    "transformers": "transformers",
+    "faster_whisper": "faster-whisper",
     "presidio_analyzer": "presidio",
 }
 
@@ -34,7 +33,8 @@ Step Functions (it executes the state machine's definition) and CloudFormation; 
 function runs its real handler in a process of its own with exactly its template environment;
 MediaConvert is emulated with ffmpeg after checking the job settings against the documented
 rules; the SageMaker asynchronous endpoint is emulated with the synthesized model artifact,
-loaded through the inference toolkit's contract with no network. Each video is uploaded to the
+served by the inference toolkit itself in a Python environment of the container image's pinned
+packages (built once, a few minutes and a few GB), with no network and on the CPU. Each video is uploaded to the
 input bucket and the event S3 would send goes through the upload rule (a file the rule ignores
 is reported as IGNORED)."""
 
@@ -48,8 +48,8 @@ can query it (the command to use is printed).
 
 exit status: 0 every input completed and nothing is left running; 1 otherwise (or the sandbox
 could not be stood up: the reason is on stderr); 2 wrong usage. Needs the dev extra
-(pip install -e '.[dev]'), Node.js (for the CDK) and ffmpeg. docs/operations.md says what the
-sandbox proves and what it does not."""
+(pip install -e '.[dev]'), Node.js (for the CDK), ffmpeg and CPython 3.12 (the image's).
+docs/operations.md says what the sandbox proves and what it does not."""
 
 
 def _context_item(raw: str) -> tuple[str, Any]:

@@ -27,6 +27,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -124,7 +125,6 @@ def offline(argv: list[str]) -> list[str]:
     return [*argv[:script], SOCKET_GUARD + argv[script], *argv[script + 1 :]]
 
 
-
 def without_gpu(environment: Mapping[str, str]) -> dict[str, str]:
     """The model's environment for a machine without a GPU: a model that asks for CUDA runs on the
     CPU instead, with the CPU's compute type; every other setting (batch size, beam width, strategy)
@@ -135,3 +135,18 @@ def without_gpu(environment: Mapping[str, str]) -> dict[str, str]:
         env[ENV_DEVICE] = "cpu"
         env[ENV_COMPUTE_TYPE] = COMPUTE_TYPES["cpu"][0]
     return env
+
+
+def main() -> int:
+    """``python -m infra.sandbox.inference_container``: build the container's environment (once) and
+    print its interpreter."""
+    try:
+        print(container_python())
+    except ContainerEnvironmentError as exc:
+        print(f"clearscribe: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

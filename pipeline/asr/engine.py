@@ -89,9 +89,7 @@ def load_engine(model: str, *, settings: Settings) -> SpeechEngine:
 
     source, name = resolve_model_dir(model)
     try:
-        return WhisperEngine(
-            source, settings=settings.engine, model_name=name, download=not Path(source).is_dir()
-        )
+        return WhisperEngine(source, settings=settings.engine, model_name=name, download=not Path(source).is_dir())
     except ModelUnavailableError as exc:
         if Path(source).is_dir():
             raise

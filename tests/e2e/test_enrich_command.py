@@ -23,7 +23,7 @@ def test_a_transcript_json_gets_clean_outputs_with_captions(tmp_path: Path, home
         language="en",
         duration=9.0,
         model="distil-large-v3",
-        engine="transformers",
+        engine="faster-whisper",
         segments=(
             Segment(0, 0.0, 4.0, f"Hi, this is {NAME} from the billing team."),
             Segment(1, 4.0, 9.0, f"Reach me at {EMAIL}, it was a fantastic quarter."),
@@ -38,7 +38,7 @@ def test_a_transcript_json_gets_clean_outputs_with_captions(tmp_path: Path, home
     everything = " ".join(Path(p).read_text() for p in record["outputs"].values())
     assert not any(part.lower() in everything.lower() for part in (*NAME.split(), EMAIL.split("@")[0]))
     enriched = json.loads(Path(record["outputs"]["json"]).read_text())
-    assert enriched["model"] == {"name": "distil-large-v3", "engine": "transformers"}
+    assert enriched["model"] == {"name": "distil-large-v3", "engine": "faster-whisper"}
     assert enriched["transcript"]["segments"][1]["end"] == 9.0
 
 

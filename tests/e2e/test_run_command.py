@@ -260,15 +260,21 @@ def test_query_commands_read_the_same_store(batch: dict[str, Any]) -> None:
 
 
 @pytest.mark.slow
-def test_the_transformers_engine_runs_the_offline_model(batch: dict[str, Any], tmp_path: Path) -> None:
-    # The SageMaker inference module on the same offline weights, converted to HF format on first use.
-    video = batch["inputs"] / "team sync ü #2 (final).mp4"
+def test_a_recording_in_another_language_fails_with_its_own_code_and_english_completes(tmp_path: Path) -> None:
+    # A multilingual model tells the language; French espeak-ng speech is not transcribed into English words.
+    french = make_speech_video(
+        "Bonjour à tous, merci d'être venus à cette réunion. Nous allons parler du budget de l'année prochaine.",
+        tmp_path / "réunion.mp4",
+        voice="fr",
+    )
+    english = make_speech_video(SHORT_TEXT, tmp_path / "meeting.mp4")
     home = tmp_path / "home"
-    proc = clearscribe("run", str(video), "--engine", "transformers", "--model", "offline-tiny.en", "--json",
-                       home=home, check=True)  # fmt: skip
-    record = json.loads(proc.stdout)
-    enriched = _enriched(record)
-    assert record["status"] == "COMPLETE"
-    assert enriched["model"] == {"name": "offline-tiny.en", "engine": "transformers"}
-    assert heard(SHORT_TEXT, enriched["transcript"]["text"]) >= 0.75
-    assert (home / "models" / "offline-tiny.en-transformers" / "model.safetensors").is_file()
+
+    proc = clearscribe("run", str(french), str(english), "--model", "offline-base", "--json", home=home)
+
+    assert proc.returncode == 1
+    failed, done = (json.loads(line) for line in proc.stdout.splitlines())
+    assert failed["status"] == "FAILED" and failed["error"]["code"] == "UNSUPPORTED_LANGUAGE"
+    assert "'fr'" in failed["error"]["message"] and "UNSUPPORTED_LANGUAGE" in proc.stderr
+    assert done["status"] == "COMPLETE" and heard(SHORT_TEXT, _enriched(done)["transcript"]["text"]) >= 0.75
+    assert _enriched(done)["model"] == {"name": "offline-base", "engine": "faster-whisper"}

@@ -219,8 +219,13 @@ def test_cdk_cli_synthesizes_a_deployable_app_offline(tmp_path: Path, offline_mo
     (artifact,) = [p for p in outdir.glob("asset.*.tar.gz")]
     with tarfile.open(artifact) as tar:
         names = set(tar.getnames())
-    assert {"config.json", "model.safetensors", "tokenizer.json", "preprocessor_config.json"} <= names
-    assert {"code/inference.py", "code/pipeline/asr/inference/serving.py", "code/packages/av/__init__.py"} <= names
+    assert {"model.bin", "config.json", "tokenizer.json", "vocabulary.txt"} <= names
+    assert {
+        "code/inference.py",
+        "code/pipeline/asr/inference/serving.py",
+        "code/packages/faster_whisper/__init__.py",
+        "code/packages/ctranslate2/__init__.py",
+    } <= names
     assert "code/requirements.txt" not in names  # the toolkit would pip-install it, with no egress
 
     handlers = lambda_handlers(workflow)

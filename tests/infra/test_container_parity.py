@@ -243,8 +243,9 @@ def test_a_gpu_deployment_without_a_usable_gpu_fails_to_load_instead_of_using_th
 def test_the_image_loads_the_numpy_and_tokenizers_a_local_install_pins() -> None:
     # The toolkit has imported them before the model's code: the endpoint computes its features with
     # the image's numpy, so a local run must have the same to give the same words.
-    script = "import importlib.metadata as m, json; print(json.dumps({n: m.version(n) for n in ('numpy', 'tokenizers')}))"
-    found = json.loads(subprocess.run([str(container_python()), "-I", "-c", script], capture_output=True,
-                                      text=True, check=True).stdout)  # fmt: skip
+    pins = (NUMPY_REQUIREMENT, TOKENIZERS_REQUIREMENT)
+    pinned = {Requirement(r).name: str(Requirement(r).specifier)[2:] for r in pins}
+    script = f"import importlib.metadata as m, json; print(json.dumps({{n: m.version(n) for n in {sorted(pinned)}}}))"
+    done = subprocess.run([str(container_python()), "-I", "-c", script], capture_output=True, text=True, check=True)
 
-    assert found == {Requirement(r).name: str(Requirement(r).specifier)[2:] for r in (NUMPY_REQUIREMENT, TOKENIZERS_REQUIREMENT)}
+    assert json.loads(done.stdout) == pinned

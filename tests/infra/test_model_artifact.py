@@ -11,7 +11,7 @@ import pytest
 from infra.model_artifact import (
     ARCHIVE_NAME,
     BUNDLED_REQUIREMENTS,
-    DLC_PLATFORM,
+    DLC_PLATFORMS,
     DLC_PYTHON,
     ENTRY_POINT,
     bundled_packages,
@@ -24,11 +24,13 @@ from infra.model_weights import ResolvedWeights, WeightsUnavailableError, conten
 
 
 def small_weights(path: Path, *, fill: bytes = b"\0") -> ResolvedWeights:
-    """A stand-in Hugging Face directory: the builder only copies files, it never loads them."""
+    """A stand-in CTranslate2 directory: the builder only copies files, it never loads them."""
     path.mkdir(parents=True, exist_ok=True)
-    (path / "config.json").write_text('{"model_type": "whisper"}')
-    (path / "model.safetensors").write_bytes(fill * 1024)
+    (path / "config.json").write_text('{"alignment_heads": []}')
+    (path / "model.bin").write_bytes(fill * 1024)
+    (path / "vocabulary.txt").write_text("hello\n")
     (path / "notes.md").write_text("not shipped")
+    (path / "optimizer.bin").write_bytes(b"not shipped either")
     return ResolvedWeights(path, "stand-in", "dir:" + content_digest(path))
 
 
@@ -36,7 +38,7 @@ def small_weights(path: Path, *, fill: bytes = b"\0") -> ResolvedWeights:
 def cache(artifact_cache: Path, tmp_path: Path) -> Path:
     """An empty artifact cache of its own that shares the session's bundled packages (no new pip run)."""
     bundled_packages(
-        artifact_cache, requirements=BUNDLED_REQUIREMENTS, python_version=DLC_PYTHON, platform=DLC_PLATFORM
+        artifact_cache, requirements=BUNDLED_REQUIREMENTS, python_version=DLC_PYTHON, platforms=DLC_PLATFORMS
     )
     own = tmp_path / "cache"
     own.mkdir()
@@ -71,8 +73,13 @@ def test_the_archive_holds_weights_code_and_packages_without_requirements(cache:
         names = tar.getnames()
         entry = tar.extractfile("code/inference.py").read()  # type: ignore[union-attr]
     assert names[0] == "code/inference.py" and entry == ENTRY_POINT
-    assert {"config.json", "model.safetensors"} <= set(names) and "notes.md" not in names
-    assert {f"code/packages/{name}/__init__.py" for name in ("av", "silero_vad", "onnxruntime", "scipy")} <= set(names)
+    assert {"config.json", "model.bin", "vocabulary.txt"} <= set(names)
+    assert not {"notes.md", "optimizer.bin"} & set(names)
+    packaged = ("faster_whisper", "ctranslate2", "av", "onnxruntime", "imageio_ffmpeg")
+    assert {f"code/packages/{name}/__init__.py" for name in packaged} <= set(names)
+    with tarfile.open(staged.path) as tar:
+        (ffmpeg,) = [m for m in tar.getmembers() if m.name.startswith("code/packages/imageio_ffmpeg/binaries/ffmpeg-")]
+    assert ffmpeg.mode & 0o111, "the decoder must stay executable"
     assert "code/pipeline/asr/inference/speaker_encoder.onnx" in names
     assert not [n for n in names if n.endswith("requirements.txt")]  # the toolkit would pip-install it
     assert not [n for n in names if "__pycache__" in n or n.startswith("code/packages/bin/")]
@@ -132,7 +139,7 @@ def test_a_cached_hub_model_is_packaged_without_network(tmp_path: Path, monkeypa
 
     assert weights.path == repo / "snapshots" / commit
     assert weights.identity == f"hub:acme/whisper-small-test@{commit}"
-    assert [p.name for p in weights.files()] == ["config.json", "model.safetensors"]
+    assert [p.name for p in weights.files()] == ["config.json", "model.bin", "vocabulary.txt"]
 
 
 def test_an_uncached_hub_model_offline_names_the_ways_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -142,15 +149,16 @@ def test_an_uncached_hub_model_offline_names_the_ways_out(tmp_path: Path, monkey
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
 
     with pytest.raises(WeightsUnavailableError) as info:
-        resolve_weights("distil-whisper/distil-large-v3", revision="main", weights_dir=None, cache_dir=tmp_path)
+        resolve_weights("distil-whisper/distil-large-v3-ct2", revision="main", weights_dir=None, cache_dir=tmp_path)
 
     message = str(info.value)
     assert "\n" not in message and str(tmp_path / "empty") in message
     assert "clearscribe:weights-dir" in message and "clearscribe:model-id=offline-tiny.en" in message
 
 
-def test_a_weights_dir_must_be_a_hugging_face_model(tmp_path: Path):
-    with pytest.raises(WeightsUnavailableError, match="not a Hugging Face model directory"):
+def test_a_weights_dir_must_be_a_ctranslate2_model(tmp_path: Path):
+    (tmp_path / "config.json").write_text("{}")  # a Hugging Face checkpoint has one, but no model.bin
+    with pytest.raises(WeightsUnavailableError, match="not a CTranslate2 Whisper model directory"):
         resolve_weights("any", revision="main", weights_dir=str(tmp_path), cache_dir=tmp_path)
     weights = resolve_weights(
         "my/model", revision="main", weights_dir=str(small_weights(tmp_path / "w").path), cache_dir=tmp_path

@@ -25,6 +25,7 @@ from infra.config import ConfigError, cdk_json_context
 from infra.model_config import ModelConfig
 from infra.model_stack import ModelStack
 from infra.network_stack import NetworkStack
+from shared.engine_settings import EngineSettings
 from tests.infra.fixtures_workflow import SKIP_BUNDLING
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
@@ -159,12 +160,20 @@ def test_the_model_is_self_contained_and_network_isolated(default: Synthesised):
     assert env["CLEARSCRIBE_MODEL_NAME"] == "offline-tiny.en"
 
 
-def test_gpu_decoding_is_batched_chunks_and_the_limits_are_set_on_the_model(default: Synthesised):
+def test_gpu_decoding_is_batched_chunks_on_cuda_and_the_limits_are_set_on_the_model(default: Synthesised):
     env = default.one("AWS::SageMaker::Model")["PrimaryContainer"]["Environment"]
 
     assert (env["CLEARSCRIBE_STRATEGY"], env["CLEARSCRIBE_BATCH_SIZE"]) == ("chunked", "16")
+    assert (env["CLEARSCRIBE_DEVICE"], env["CLEARSCRIBE_COMPUTE_TYPE"], env["CLEARSCRIBE_BEAM_SIZE"]) == (
+        "cuda",
+        "float16",
+        "5",
+    )
+    assert EngineSettings.from_env(env).resolved(cuda_devices=1) == EngineSettings.from_env(env).resolved(
+        cuda_devices=0
+    ), "the endpoint's settings leave nothing to the machine"
     assert int(env["CLEARSCRIBE_MAX_AUDIO_SECONDS"]) == default.model.max_audio_seconds >= 10 * 3600
-    assert env["HF_TASK"] == "automatic-speech-recognition"
+    assert "HF_TASK" not in env  # model_fn loads the model: the toolkit's own pipeline is never built
     assert int(env["MMS_MAX_REQUEST_SIZE"]) == 1024**3
     assert int(env["MMS_MAX_RESPONSE_SIZE"]) >= 10 * 1024**2
     assert int(env["SAGEMAKER_MODEL_SERVER_TIMEOUT"]) == 3600
@@ -173,13 +182,14 @@ def test_gpu_decoding_is_batched_chunks_and_the_limits_are_set_on_the_model(defa
     assert env["CLEARSCRIBE_SPEAKERS"] == "off"  # the same default as a local run
 
 
-def test_cpu_decoding_is_sequential_one_at_a_time(cpu: Synthesised):
+def test_cpu_decoding_is_int8_chunks_one_at_a_time(cpu: Synthesised):
     model = cpu.one("AWS::SageMaker::Model")
     env = model["PrimaryContainer"]["Environment"]
 
-    assert (env["CLEARSCRIBE_STRATEGY"], env["CLEARSCRIBE_BATCH_SIZE"]) == ("sequential", "1")
+    assert (env["CLEARSCRIBE_STRATEGY"], env["CLEARSCRIBE_BATCH_SIZE"]) == ("chunked", "1")
+    assert (env["CLEARSCRIBE_DEVICE"], env["CLEARSCRIBE_COMPUTE_TYPE"]) == ("cpu", "int8")
     assert env["SAGEMAKER_MODEL_SERVER_WORKERS"] == "2"
-    assert env["CLEARSCRIBE_MAX_AUDIO_SECONDS"] == str(48 * 60)
+    assert env["CLEARSCRIBE_MAX_AUDIO_SECONDS"] == str(68 * 60)
 
 
 def _model_subnet_ids(synthesised: Synthesised) -> list[str]:
@@ -514,7 +524,7 @@ def test_model_config_reads_cdk_context_strings():
     assert (config.instance_type, config.max_instances, config.raw_expiry_days) == ("ml.g5.2xlarge", 5, 2)
     assert (config.model_id, config.model_revision) == ("distil-whisper/distil-medium.en", "v1.0")
     assert config.is_gpu and config.processor == "gpu" and config.has_local_storage
-    assert (config.strategy, config.decode_batch_size) == ("chunked", 8)
+    assert (config.strategy, config.decode_batch_size, config.decode_compute_type) == ("chunked", 8, "float16")
     assert (config.invocation_timeout_seconds, config.longest_audio_seconds) == (1800, 7200)
 
 
@@ -542,19 +552,19 @@ def test_labelling_speakers_leaves_room_for_diarization_in_the_longest_recording
 def test_the_defaults_are_a_gpu_with_batched_chunks():
     config = ModelConfig.from_context(cdk.App(context=cdk_json_context()).node)
 
-    assert config.instance_type == "ml.g4dn.xlarge" and config.is_gpu
-    assert (config.strategy, config.decode_batch_size) == ("chunked", 16)
-    assert config.model_id == "distil-whisper/distil-large-v3"
+    assert config.instance_type == "ml.g4dn.xlarge" and config.is_gpu and config.device == "cuda"
+    assert (config.strategy, config.decode_batch_size, config.decode_compute_type) == ("chunked", 16, "float16")
+    assert config.model_id == "distil-whisper/distil-large-v3-ct2"
 
 
 @pytest.mark.parametrize(
     ("instance_type", "timeout", "longest"),
     [
-        ("ml.m5.xlarge", 3600, 48 * 60),  # RTF 1.0: 80 % of the hour
-        ("ml.c5.2xlarge", 3600, 96 * 60),  # 8 vCPUs: RTF 0.5
-        ("ml.m5.large", 3600, 24 * 60),  # 2 vCPUs: RTF 2.0
-        ("ml.m5.xlarge", 900, 12 * 60),
-        ("ml.g4dn.xlarge", 3600, 800 * 60),  # RTF 0.06
+        ("ml.m5.xlarge", 3600, 68 * 60),  # RTF 0.7: 80 % of the hour
+        ("ml.c5.2xlarge", 3600, 137 * 60),  # 8 vCPUs: RTF 0.35
+        ("ml.m5.large", 3600, 34 * 60),  # 2 vCPUs: RTF 1.4
+        ("ml.m5.xlarge", 900, 17 * 60),
+        ("ml.g4dn.xlarge", 3600, 960 * 60),  # RTF 0.05
     ],
 )
 def test_the_longest_recording_follows_the_instance_and_the_timeout(instance_type: str, timeout: int, longest: int):
@@ -578,7 +588,7 @@ def test_instance_type_classification(instance_type: str, gpu: bool, local: bool
     config = ModelConfig(instance_type=instance_type)
 
     assert (config.is_gpu, config.has_local_storage) == (gpu, local)
-    assert config.strategy == ("chunked" if gpu else "sequential")
+    assert (config.device, config.decode_compute_type) == (("cuda", "float16") if gpu else ("cpu", "int8"))
 
 
 @pytest.mark.parametrize(
@@ -590,6 +600,9 @@ def test_instance_type_classification(instance_type: str, gpu: bool, local: bool
         {"long_form_strategy": "first-30-seconds"},
         {"invocation_timeout_seconds": 3601},
         {"batch_size": 0},
+        {"beam_size": 0},
+        {"compute_type": "float16", "instance_type": "ml.m5.xlarge"},
+        {"compute_type": "int4"},
         {"speakers": "many"},
         {"speakers": "0"},
         {"speakers": "21"},
@@ -601,15 +614,25 @@ def test_model_config_rejects_invalid_settings(changes: dict[str, Any]):
 
 
 def test_dlc_lookup_table_matches_the_published_uri_scheme():
-    assert dlc_images.image_uri("eu-central-2", "4.49.0", "2.6.0", "gpu") == (
+    assert dlc_images.image_uri("eu-central-2", "gpu") == (
         "380420809688.dkr.ecr.eu-central-2.amazonaws.com/huggingface-pytorch-inference:"
-        "2.6.0-transformers4.49.0-gpu-py312-cu124-ubuntu22.04"
+        "2.6.0-transformers4.51.3-gpu-py312-cu124-ubuntu22.04"
     )
-    assert dlc_images.image_uri("cn-north-1", "4.37.0", "2.1.0", "cpu") == (
+    assert dlc_images.image_uri("cn-north-1", "cpu") == (
         "727897471807.dkr.ecr.cn-north-1.amazonaws.com.cn/huggingface-pytorch-inference:"
-        "2.1.0-transformers4.37.0-cpu-py310-ubuntu22.04"
+        "2.6.0-transformers4.51.3-cpu-py312-ubuntu22.04"
     )
-    with pytest.raises(dlc_images.UnknownDlcError, match="known"):
-        dlc_images.image_tag("4.99.0", "2.6.0", "cpu")
+    with pytest.raises(ValueError, match="processor"):
+        dlc_images.image_uri("us-east-1", "tpu")
     with pytest.raises(dlc_images.UnknownDlcError, match="region"):
-        dlc_images.image_uri("xx-nowhere-1", "4.51.3", "2.6.0", "cpu")
+        dlc_images.image_uri("xx-nowhere-1", "cpu")
+
+
+def test_the_image_tag_names_the_python_and_the_pins_of_the_image():
+    from infra import inference_image
+
+    torch = next(p for p in inference_image.PINS if p.startswith("torch=="))
+    transformers = next(p for p in inference_image.PINS if p.startswith("transformers"))
+    for processor, tag in inference_image.TAGS.items():
+        assert tag.startswith(f"{torch.split('==')[1]}-transformers{transformers.split('==')[1]}-{processor}-")
+        assert f"-py{inference_image.PYTHON.replace('.', '')}-" in tag

@@ -11,8 +11,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from pipeline.asr.engine import FasterWhisperEngine
+from pipeline.asr.engine import load_engine
 from pipeline.asr.inference.decoding import Decoded
+from pipeline.asr.inference.engine import WhisperEngine
 from pipeline.cli.main import main
 from postprocess.compose import load_enriched_schema
 from shared.config import OFFLINE_MODEL, Settings
@@ -33,8 +34,10 @@ SCRIPT = (
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> FasterWhisperEngine:
-    return FasterWhisperEngine(OFFLINE_MODEL, settings=Settings(home=tmp_path_factory.mktemp("home")))
+def engine(tmp_path_factory: pytest.TempPathFactory) -> WhisperEngine:
+    loaded = load_engine(OFFLINE_MODEL, settings=Settings(home=tmp_path_factory.mktemp("home")))
+    assert isinstance(loaded, WhisperEngine)
+    return loaded
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +46,7 @@ def wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_a_first_pass_that_yields_nothing_over_speech_is_decoded_again(
-    engine: FasterWhisperEngine, wav: Path, monkeypatch: pytest.MonkeyPatch
+    engine: WhisperEngine, wav: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(engine, "_decode_window", lambda audio, speech: [])
 
@@ -55,7 +58,7 @@ def test_a_first_pass_that_yields_nothing_over_speech_is_decoded_again(
 
 
 def test_a_runaway_first_pass_no_longer_swallows_the_speech_after_it(
-    engine: FasterWhisperEngine, wav: Path, monkeypatch: pytest.MonkeyPatch
+    engine: WhisperEngine, wav: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The worst a loop does: after the opening words, "1." to the end of the window.
     def runaway(audio, speech):
@@ -73,7 +76,7 @@ def test_a_runaway_first_pass_no_longer_swallows_the_speech_after_it(
     assert all(0 <= s.start <= s.end <= transcript.duration for s in transcript.segments)
 
 
-def test_the_same_recording_gives_the_same_transcript(engine: FasterWhisperEngine, wav: Path) -> None:
+def test_the_same_recording_gives_the_same_transcript(engine: WhisperEngine, wav: Path) -> None:
     first = engine.transcribe(wav)
     assert engine.transcribe(wav) == first
     tail = " ".join(s.text for s in first.segments[-2:])  # clips may split the sentence at a pause
@@ -83,8 +86,8 @@ def test_the_same_recording_gives_the_same_transcript(engine: FasterWhisperEngin
 def test_speech_that_stays_without_words_completes_with_a_warning_everywhere(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(FasterWhisperEngine, "_decode_window", lambda self, audio, speech: [])
-    monkeypatch.setattr(FasterWhisperEngine, "_decode_clips", lambda self, audio, clips: [])
+    monkeypatch.setattr(WhisperEngine, "_decode_window", lambda self, audio, speech: [])
+    monkeypatch.setattr(WhisperEngine, "_decode_clips", lambda self, audio, clips: [])
     video = make_speech_video(SCRIPT, tmp_path / "card.mp4")
     home = tmp_path / "home"
 

@@ -73,7 +73,7 @@ TRANSCRIPT = Transcript(
     duration=12.0,
     segments=tuple(Segment(i, start, end, text) for i, (start, end, text) in enumerate(SEGMENTS)),
     model="distil-whisper/distil-large-v3",
-    engine="transformers",
+    engine="faster-whisper",
 )
 RAW_MARKERS = (PERSON, "Okonkwo", "okonkwo", "finance team", "piece of shit", "reach me at")
 

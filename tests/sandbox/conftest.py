@@ -4,13 +4,14 @@
 polls) with the test session's artifact cache, so the model archive is built at most once across
 sessions. ``sandbox_run`` stands the deployment up, uploads every recording of
 ``tests.sandbox.recordings`` and keeps what came of each, with the sandbox still running for the
-query-side tests. ``local_transcripts`` is what ``clearscribe run`` makes of the same spoken
-recordings on this machine.
+query-side tests. ``local_runs`` is what ``clearscribe run`` makes, with the endpoint's engine
+settings, of the same spoken recordings and of the audio the endpoint itself transcribed.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ import pytest
 from infra.sandbox.run import InputReport, Leftovers, Sandbox, run_inputs
 from infra.sandbox.synth import synthesize
 from infra.sandbox.templates import CloudAssembly
+from shared.contract import AUDIO_PREFIX, ENV_ENGINE
 from tests.sandbox.recordings import SPOKEN, make_recordings
 
 
@@ -54,24 +56,6 @@ def sandbox_inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="session")
-def local_transcripts(sandbox_inputs: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """Spoken recording name → the clean TXT of ``clearscribe run`` on it (same offline model)."""
-    root = tmp_path_factory.mktemp("local-run")
-    exe = Path(sys.executable).with_name("clearscribe")
-    paths = [str(sandbox_inputs[s.name]) for s in SPOKEN]
-    proc = subprocess.run(
-        [str(exe), "run", *paths, "--model", "offline-tiny.en", "--home", str(root / "home"), "--json"],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    records = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
-    return {s.name: Path(r["outputs"]["txt"]).read_text(encoding="utf-8") for s, r in zip(SPOKEN, records, strict=True)}
-
-
-@pytest.fixture(scope="session")
 def sandbox_run(
     sandbox_assembly: Path, sandbox_inputs: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SandboxRun]:
@@ -87,3 +71,58 @@ def sandbox_run(
             leftovers=sandbox.leftovers(),
             notifications=sandbox.notifications(),
         )
+
+
+@dataclass(frozen=True)
+class LocalRuns:
+    """``clearscribe run`` with the endpoint's engine settings: on each spoken recording (``videos``)
+    and on the audio MediaConvert extracted from it, which the endpoint transcribed (``audio``);
+    each a spoken recording's name → its ``enriched.json``."""
+
+    videos: dict[str, dict[str, Any]]
+    audio: dict[str, dict[str, Any]]
+    environment: dict[str, str]
+
+
+def _run_locally(paths: list[Path], home: Path, environment: dict[str, str]) -> list[dict[str, Any]]:
+    exe = Path(sys.executable).with_name("clearscribe")
+    env = {**os.environ, **environment}
+    proc = subprocess.run(
+        [str(exe), "run", *map(str, paths), "--model", "offline-tiny.en", "--home", str(home), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    records = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+    return [json.loads(Path(r["outputs"]["json"]).read_text(encoding="utf-8")) for r in records]
+
+
+@pytest.fixture(scope="session")
+def local_runs(sandbox_run: SandboxRun, tmp_path_factory: pytest.TempPathFactory) -> LocalRuns:
+    root = tmp_path_factory.mktemp("local-run")
+    (endpoint,) = sandbox_run.sandbox.endpoints.values()
+    assert endpoint.container is not None
+    environment = {k: v for k, v in endpoint.container.environment.items() if k in ENV_ENGINE}
+    s3 = sandbox_run.sandbox.client("s3")
+    audio: list[Path] = []
+    for spoken in SPOKEN:
+        job_id = sandbox_run.report(spoken.name).job_id
+        (location,) = [
+            r["requestParameters"]["inputLocation"]
+            for r in endpoint.results
+            if f"/{AUDIO_PREFIX}{job_id}/" in r["requestParameters"]["inputLocation"]
+        ]
+        bucket, _, key = location[len("s3://") :].partition("/")
+        audio.append(root / "audio" / f"{job_id}{Path(key).suffix}")
+        audio[-1].parent.mkdir(exist_ok=True)
+        s3.download_file(bucket, key, str(audio[-1]))
+    videos = [sandbox_run.inputs[s.name] for s in SPOKEN]
+    names = [s.name for s in SPOKEN]
+    return LocalRuns(
+        videos=dict(zip(names, _run_locally(videos, root / "home", environment), strict=True)),
+        audio=dict(zip(names, _run_locally(audio, root / "home", environment), strict=True)),
+        environment=environment,
+    )

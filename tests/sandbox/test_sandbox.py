@@ -25,7 +25,7 @@ from infra.sandbox.mediaconvert import plan_outputs
 from infra.sandbox.templates import CloudAssembly
 from postprocess.compose import load_enriched_schema
 from shared import contract
-from tests.sandbox.conftest import SandboxRun
+from tests.sandbox.conftest import LocalRuns, SandboxRun
 from tests.sandbox.recordings import SPOKEN, Spoken
 from tests.support.scripts import normalise_words
 
@@ -33,11 +33,10 @@ pytestmark = pytest.mark.slow
 
 STAGES = ("queued", "extracting", "transcribing", "enriching")
 NUMBER_WORDS = "zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|hundred|thousand"
-#: Word error rate of the sandbox's clean transcript against the local run's on the same file: the
-#: endpoint decodes with transformers (chunked, batched), the local engine with faster-whisper,
-#: both Whisper tiny.en. Measured 0.013 (en-us voice) and 0.089 (en+f3 voice, where the endpoint
-#: mishears a few more words); both decoders are deterministic, so these repeat.
-MAX_WER_TO_LOCAL = 0.15
+#: Word error rate of the sandbox's clean transcript against a local run's on the same video, with the
+#: same engine and settings: all that differs is the audio, which the cloud path encodes as AAC at
+#: 28 kb/s (the MediaConvert template) before the endpoint decodes it. docs/benchmarks.md, "Both paths".
+MAX_WER_TO_LOCAL_ON_THE_VIDEO = 0.05
 
 
 def _enriched(report: Any) -> dict[str, Any]:
@@ -96,13 +95,27 @@ def test_no_pii_value_or_swear_word_reaches_an_output_the_table_or_a_log(
 
 
 @pytest.mark.parametrize("spoken", SPOKEN, ids=[s.voice for s in SPOKEN])
-def test_the_transcript_matches_the_local_run_on_the_same_file(
-    sandbox_run: SandboxRun, local_transcripts: dict[str, str], spoken: Spoken
+def test_the_endpoint_and_a_local_run_give_the_same_words_for_the_same_audio(
+    sandbox_run: SandboxRun, local_runs: LocalRuns, spoken: Spoken
 ) -> None:
-    cloud = Path(sandbox_run.report(spoken.name).outputs["txt"]).read_text(encoding="utf-8")
-    local = local_transcripts[spoken.name]
+    # The local run is given the audio the endpoint transcribed and the endpoint's engine settings.
+    cloud = _enriched(sandbox_run.report(spoken.name))["transcript"]
+    local = local_runs.audio[spoken.name]["transcript"]
+
+    assert local_runs.environment["CLEARSCRIBE_BATCH_SIZE"] == "16"  # the GPU's batches, run on this CPU
+    assert [s["text"] for s in local["segments"]] == [s["text"] for s in cloud["segments"]]
+    assert [(s["start"], s["end"]) for s in local["segments"]] == [(s["start"], s["end"]) for s in cloud["segments"]]
+    assert local["text"] == cloud["text"] and cloud["text"]
+
+
+@pytest.mark.parametrize("spoken", SPOKEN, ids=[s.voice for s in SPOKEN])
+def test_on_the_same_video_only_the_cloud_paths_audio_encoding_tells_the_transcripts_apart(
+    sandbox_run: SandboxRun, local_runs: LocalRuns, spoken: Spoken
+) -> None:
+    cloud = _enriched(sandbox_run.report(spoken.name))["transcript"]["text"]
+    local = local_runs.videos[spoken.name]["transcript"]["text"]
     error = jiwer.wer(" ".join(normalise_words(local)), " ".join(normalise_words(cloud)))
-    assert error <= MAX_WER_TO_LOCAL, f"WER against the local run {error:.3f}"
+    assert error <= MAX_WER_TO_LOCAL_ON_THE_VIDEO, f"WER against the local run {error:.3f}"
 
 
 @pytest.mark.parametrize(

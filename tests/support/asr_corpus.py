@@ -363,7 +363,7 @@ def recognition_engine(work: Path = WORK, model: str | None = None) -> object:
     from shared.config import OFFLINE_MODEL, Settings
 
     work.mkdir(parents=True, exist_ok=True)
-    return load_engine("faster-whisper", model or OFFLINE_MODEL, settings=Settings(home=work))
+    return load_engine(model or OFFLINE_MODEL, settings=Settings(home=work))
 
 
 def recognised(

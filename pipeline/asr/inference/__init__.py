@@ -1,14 +1,15 @@
-"""Distil-Whisper speech recognition with a transformers pipeline: the SageMaker inference package.
+"""Speech recognition with Whisper / Distil-Whisper on faster-whisper: the one engine of every host.
 
-It serves two hosts:
+It serves two hosts with the same code:
 
 * the SageMaker Hugging Face inference container: ``infra/model_artifact.py`` ships this package
-  whole, with the parts of ``shared/`` it imports and the packages the container lacks (PyAV), and
-  a one-line ``code/inference.py`` that re-exports the toolkit functions of :mod:`.serving`;
-* the local runner (``clearscribe run --engine transformers``) through :class:`.engine.TransformersEngine`.
+  whole, with the parts of ``shared/`` it imports and the packages it needs, and a one-line
+  ``code/inference.py`` that re-exports the toolkit functions of :mod:`.serving`;
+* ``clearscribe run`` (``pipeline.asr.engine.load_engine``).
 
-Modules: :mod:`.audio` (PyAV decoding to 16 kHz mono), :mod:`.engine` (the transformers engine),
+Modules: :mod:`.audio` (the ffmpeg decoder and the windows), :mod:`.decoding` (the policy),
+:mod:`.vad` (speech detection), :mod:`.engine` (the engine), :mod:`.diarization` (speaker labels),
 :mod:`.failures` (errors to and from the async failure object; the only module the workflow's
 CheckTranscription step imports), :mod:`.serving` (``model_fn``/``input_fn``/``predict_fn``/``output_fn``).
-torch, transformers, numpy and av are imported lazily, so every module imports without them.
+numpy, faster-whisper and onnxruntime are imported lazily, so every module imports without them.
 """

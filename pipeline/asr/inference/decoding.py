@@ -1,9 +1,9 @@
-"""The decoding policy both speech engines follow: no detected speech without words, the same
-transcript for the same audio, bounded memory.
+"""The decoding policy of the speech engine: no detected speech without words, the same transcript
+for the same audio, bounded memory.
 
-Each engine (``pipeline.asr.engine.FasterWhisperEngine`` locally, :class:`.engine.TransformersEngine`
-locally and on the endpoint) supplies three things — a voice activity detector, a first-pass
-decoder and a clip decoder — and :func:`decode_windows` does the rest the same way for both:
+The engine (:class:`.engine.WhisperEngine`, locally and on the endpoint) supplies three things — a
+voice activity detector, a first-pass decoder and a clip decoder — and :func:`decode_windows` does
+the rest:
 
 1. **Windows.** The audio arrives in windows of a few minutes (:mod:`.audio`), cut at a quiet
    moment; memory holds one window at a time, whatever the recording's duration.
@@ -38,12 +38,10 @@ decoder and a clip decoder — and :func:`decode_windows` does the rest the same
 Segments that hold several sentences (a chunk decoded without timestamps) are split at sentence
 ends between their words, so sentiment and captions see sentences.
 
-**Determinism.** Every decode that samples starts from the same seed (:data:`DECODE_SEED`), set
-right before it, so the same audio gives the same words whatever ran before in the process. The
-transformers engine re-seeds torch before each ``generate``; CTranslate2 cannot be re-seeded (its
-sampler's generator is thread-local to a worker thread that lives as long as the model, seeded
-once from ``set_random_seed``), so faster-whisper never samples: it decodes at temperature 0 and
-relies on the clip re-decoding instead of the temperature fallback.
+**Determinism.** CTranslate2's sampler cannot be re-seeded per recording (its generator is
+thread-local to a worker thread that lives as long as the model), so the engine never samples: it
+decodes at temperature 0 and relies on the clip re-decoding instead of Whisper's temperature
+fallback, and the same audio gives the same words whatever ran before in the process.
 
 Only numpy and the standard library are used here (and numpy lazily): the module ships in the
 model artifact with the rest of the inference package.
@@ -68,7 +66,6 @@ if TYPE_CHECKING:
 __all__ = [
     "CHUNK_VAD",
     "CLIP_VAD",
-    "DECODE_SEED",
     "Decoded",
     "Decoding",
     "VadSettings",
@@ -103,8 +100,6 @@ MIN_CLIP_SECONDS = 1.0
 #: digits; a decode allowed more can only be a loop, which then stops early instead of running to
 #: the model's limit (448 tokens, the whole memory of a batch at beam 5 for word timestamps).
 TOKENS_PER_SECOND = 10
-#: The seed set before every decode that samples.
-DECODE_SEED = 0
 #: Audio held in memory at once.
 WINDOW_SECONDS = 300.0
 _SENTENCE_END = (".", "?", "!")

@@ -27,7 +27,7 @@ from typing import Any
 
 from pipeline.asr.inference.failures import reported
 from shared.contract import BUNDLED_PACKAGES_DIR, ENV_MAX_AUDIO_SECONDS, ENV_MODEL_NAME, ENV_SPEAKERS
-from shared.errors import ConfigInvalidError, InvalidMediaError, ModelUnavailableError
+from shared.errors import ConfigInvalidError, EmptyFileError, InvalidMediaError, ModelUnavailableError
 from shared.models import Transcript
 from shared.speakers import DEFAULT_SPEAKERS, SpeakerSetting
 
@@ -174,7 +174,7 @@ def input_fn(request_body: bytes | str, request_content_type: str | None, contex
             )
         body = request_body.encode("latin-1") if isinstance(request_body, str) else request_body
         if not body:
-            raise InvalidMediaError("the request body is empty: send the audio bytes")
+            raise EmptyFileError("the request body is empty: send the audio bytes")
         scratch = Path(tempfile.mkdtemp(prefix="clearscribe-request-"))
         try:
             source = scratch / "request.audio"

@@ -83,7 +83,7 @@ def test_show_and_report_give_a_cloud_jobs_estimated_cost(
     from shared.models import Segment, Transcript
 
     transcript = Transcript(
-        language="en", duration=8.0, model="distil-large-v3", engine="transformers",
+        language="en", duration=8.0, model="distil-large-v3", engine="faster-whisper",
         segments=(Segment(0, 0.0, 4.0, " The launch went really well."), Segment(1, 4.0, 8.0, " Costs are awful.")),
     )  # fmt: skip
     timings = {"extract_seconds": 20.0, "transcribe_seconds": 50.0, "enrich_seconds": 4.0}

@@ -28,7 +28,7 @@ TRANSCRIPT = Transcript(
         Segment(1, 3.0, 6.0, "Otherwise it was a lovely, productive session."),
     ),
     model="distil-large-v3",
-    engine="transformers",
+    engine="faster-whisper",
 )
 SOURCE = {
     "bucket": INPUT_BUCKET,

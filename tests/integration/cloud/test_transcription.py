@@ -24,7 +24,7 @@ TRANSCRIPT = Transcript(
     duration=4.0,
     segments=(Segment(0, 0.0, 2.0, f"My name is {SECRET_WORDS}."), Segment(1, 2.0, 4.0, "Thanks everyone.")),
     model="distil-large-v3",
-    engine="transformers",
+    engine="faster-whisper",
 )
 
 

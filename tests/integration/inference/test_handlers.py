@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
+import wave
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from pipeline.asr.inference import serving
-from pipeline.asr.inference.audio import SAMPLE_RATE
+from pipeline.asr.inference.audio import SAMPLE_RATE, is_engine_wav, wav_duration
 from pipeline.asr.inference.failures import InferenceFailure, failure_body, read_failure
 from pipeline.asr.inference.serving import (
     LoadedModel,
+    RequestAudio,
     input_fn,
     model_fn,
     output_fn,
@@ -33,8 +35,7 @@ TRANSCRIPT = Transcript(
         Segment(id=0, start=0.0, end=4.2, text="First part."),
         Segment(id=1, start=4.2, end=12.5, text="Second part."),
     ),
-    model="distil-whisper/distil-large-v3",
-    engine="transformers",
+    model="distil-whisper/distil-large-v3-ct2",
 )
 
 
@@ -42,11 +43,15 @@ TRANSCRIPT = Transcript(
     "content_type",
     ["audio/x-audio", "audio/mp4", "audio/x-m4a; codecs=mp4a.40.2", "AUDIO/MP4", "application/octet-stream", None],
 )
-def test_input_fn_decodes_audio_bodies(short_speech_m4a: Path, content_type: str | None):
-    audio = input_fn(short_speech_m4a.read_bytes(), content_type)
-
-    assert isinstance(audio, np.ndarray) and audio.dtype == np.float32
-    assert 1.0 < audio.shape[0] / SAMPLE_RATE < 6.0
+def test_input_fn_decodes_audio_bodies_to_the_engines_wav(short_speech_m4a: Path, content_type: str | None):
+    request = input_fn(short_speech_m4a.read_bytes(), content_type)
+    try:
+        assert isinstance(request, RequestAudio) and is_engine_wav(request.wav)
+        assert 1.0 < wav_duration(request.wav) < 6.0
+        assert sorted(p.name for p in request.wav.parent.iterdir()) == ["audio.wav"]  # the body is not kept
+    finally:
+        request.discard()
+    assert not request.wav.parent.exists()
 
 
 def test_input_fn_refuses_non_audio_content_types(short_speech_m4a: Path):
@@ -115,16 +120,18 @@ def test_the_handlers_serve_a_request_on_packaged_weights(
     monkeypatch.setenv("CLEARSCRIBE_MODEL_NAME", "openai/whisper-tiny.en")
     monkeypatch.setenv("CLEARSCRIBE_STRATEGY", "chunked")
     monkeypatch.setenv("CLEARSCRIBE_BATCH_SIZE", "4")
+    monkeypatch.setenv("CLEARSCRIBE_BEAM_SIZE", "2")
     monkeypatch.setenv("CLEARSCRIBE_SPEAKERS", "auto")
 
     model = model_fn(str(tiny_en_dir))
-    transcript = Transcript.from_json(
-        output_fn(predict_fn(input_fn(short_speech_m4a.read_bytes(), "audio/mp4"), model), "application/json")
-    )
+    request = input_fn(short_speech_m4a.read_bytes(), "audio/mp4")
+    transcript = Transcript.from_json(output_fn(predict_fn(request, model), "application/json"))
 
-    engine = model.engine
-    assert (engine.strategy, engine.batch_size, engine.device) == ("chunked", 4, "cpu")
-    assert transcript.model == "openai/whisper-tiny.en" and transcript.engine == "transformers"
+    settings = model.engine.settings
+    assert (settings.strategy, settings.batch_size, settings.beam_size, settings.device) == ("chunked", 4, 2, "cpu")
+    assert settings.compute_type == "int8"
+    assert transcript.model == "openai/whisper-tiny.en" and transcript.engine == "faster-whisper"
+    assert not request.wav.parent.exists(), "the request's raw audio outlives it"
     assert heard(SHORT_SCRIPT, transcript.text) >= 0.75
     # The same invocation told the speakers apart: one voice, on every segment and in the turns.
     assert {s.speaker for s in transcript.segments} == {"S1"}
@@ -141,13 +148,26 @@ def test_a_bad_speaker_setting_fails_at_model_load(tmp_path: Path, monkeypatch: 
     assert body["error"] == "ConfigInvalidError" and "CLEARSCRIBE_SPEAKERS" in body["message"]
 
 
-def test_without_speaker_labels_the_transcript_is_returned_as_decoded():
+def test_without_speaker_labels_the_transcript_is_returned_as_decoded(tmp_path: Path):
     class Decoded:
-        def transcribe_array(self, audio: np.ndarray) -> Transcript:
+        def transcribe_windows(self, windows: object) -> Transcript:
             return TRANSCRIPT
 
     model = LoadedModel(Decoded(), SpeakerSetting.parse("off"))  # type: ignore[arg-type]
-    assert predict_fn(np.zeros(SAMPLE_RATE, np.float32), model) is TRANSCRIPT
+    request = RequestAudio(_silent_wav(tmp_path / "request" / "audio.wav"))
+
+    assert predict_fn(request, model) is TRANSCRIPT
+    assert not request.wav.parent.exists()
+
+
+def _silent_wav(path: Path) -> Path:
+    path.parent.mkdir()
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(SAMPLE_RATE)
+        w.writeframes(np.zeros(SAMPLE_RATE, dtype="<i2").tobytes())
+    return path
 
 
 def test_model_fn_without_packaged_weights_is_a_typed_failure(tmp_path: Path):
@@ -155,17 +175,29 @@ def test_model_fn_without_packaged_weights_is_a_typed_failure(tmp_path: Path):
         model_fn(str(tmp_path))
 
     body = json.loads(str(info.value))
-    assert body["error"] == "ModelUnavailableError" and "no weights" in body["message"]
+    assert body["error"] == "ModelUnavailableError" and "no CTranslate2 weights" in body["message"]
 
 
-def test_bundled_packages_are_appended_after_the_containers_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_a_gpu_that_cannot_be_used_fails_model_load_instead_of_the_cpu(
+    tiny_en_dir: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("CLEARSCRIBE_DEVICE", "cuda")
+    monkeypatch.setenv("CLEARSCRIBE_COMPUTE_TYPE", "float16")
+    with pytest.raises(InferenceFailure) as info:
+        model_fn(str(tiny_en_dir))
+
+    body = json.loads(str(info.value))
+    assert body["code"] == "MODEL_UNAVAILABLE" and "no usable CUDA device" in body["message"]
+
+
+def test_bundled_packages_come_before_the_containers_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(sys, "path", ["/opt/conda/lib/python3.12/site-packages"])
     assert use_bundled_packages(tmp_path) is None  # no bundled packages: nothing added
     (tmp_path / "packages").mkdir()
 
     assert use_bundled_packages(tmp_path) == tmp_path / "packages"
     use_bundled_packages(tmp_path)
-    assert sys.path == ["/opt/conda/lib/python3.12/site-packages", str(tmp_path / "packages")]
+    assert sys.path == [str(tmp_path / "packages"), "/opt/conda/lib/python3.12/site-packages"]
     assert (serving.CODE_DIR / "pipeline" / "asr" / "inference" / "serving.py").is_file()  # the code/ layout
 
 

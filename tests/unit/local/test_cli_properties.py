@@ -21,8 +21,8 @@ from pipeline.cli.main import main
 EXIT_STATUSES = {0, 1, 2}
 COMMANDS = ["run", "enrich", "jobs", "show", "transcript", "", "--help", "frobnicate"]
 OPTIONS = [
-    "--json", "--force", "--quiet", "--limit", "--status", "--format", "--model", "--engine", "--out",
-    "--debug", "--", "-", "--home", "-x", "--limit=-3", "--status=nope", "--format=pdf", "--engine=kaldi",
+    "--json", "--force", "--quiet", "--limit", "--status", "--format", "--model", "--out",
+    "--debug", "--", "-", "--home", "-x", "--limit=-3", "--status=nope", "--format=pdf",
 ]  # fmt: skip
 ENV_NAMES = [
     "CLEARSCRIBE_MAX_DURATION", "CLEARSCRIBE_MAX_BYTES", "CLEARSCRIBE_BEAM_SIZE", "CLEARSCRIBE_CPU_THREADS",
