@@ -153,8 +153,9 @@ class ModelStack(cdk.Stack):
         if not config.is_gpu:
             cdk.Annotations.of(self).add_warning_v2(
                 "clearscribe:cpu-endpoint",
-                f"{config.instance_type} is a CPU instance: at an estimated real-time factor of "
-                f"{config.estimated_real_time_factor:g} it finishes recordings of at most "
+                f"{config.instance_type} is a CPU instance: at an expected real-time factor of "
+                f"{config.estimated_real_time_factor:g} (from faster-whisper's published figures, docs/model.md) it "
+                f"finishes recordings of at most "
                 f"{duration_text(config.longest_audio_seconds)} within the {config.invocation_timeout_seconds} s "
                 "invocation timeout; longer ones fail before inference (RECORDING_TOO_LONG). "
                 "A GPU instance type (default ml.g4dn.xlarge) takes hours of audio.",

@@ -269,5 +269,5 @@ def test_offline_with_an_uncached_model_synth_fails_with_one_line(tmp_path: Path
     lines = [line for line in result.stderr.splitlines() if line.startswith("clearscribe:")]
     assert len(lines) == 1 and "Traceback" not in result.stderr
     (line,) = lines
-    assert "distil-whisper/distil-large-v3@main" in line
+    assert "distil-whisper/distil-large-v3-ct2@main" in line
     assert "clearscribe:weights-dir" in line and "clearscribe:model-id=offline-tiny.en" in line

@@ -114,8 +114,8 @@ def test_a_cpu_instance_type_warns_with_the_longest_recording_it_can_finish(cpu:
     (warning,) = _warnings(cpu, "CPU instance")
     text = str(warning.entry.data)
     # ml.m5.xlarge: estimated real-time factor 1.0, 80 % of the 3600 s invocation timeout → 48 min
-    assert "ml.m5.xlarge" in text and "at most 48 min" in text and "3600 s" in text
-    assert cpu.model.max_audio_seconds == 48 * 60
+    assert "ml.m5.xlarge" in text and "at most 1 h 08 min" in text and "3600 s" in text
+    assert cpu.model.max_audio_seconds == 68 * 60
 
 
 def test_the_default_gpu_endpoint_needs_no_warning(default: Synthesised) -> None:

@@ -35,8 +35,10 @@ STAGES = ("queued", "extracting", "transcribing", "enriching")
 NUMBER_WORDS = "zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|hundred|thousand"
 #: Word error rate of the sandbox's clean transcript against a local run's on the same video, with the
 #: same engine and settings: all that differs is the audio, which the cloud path encodes as AAC at
-#: 28 kb/s (the MediaConvert template) before the endpoint decodes it. docs/benchmarks.md, "Both paths".
-MAX_WER_TO_LOCAL_ON_THE_VIDEO = 0.05
+#: 28 kb/s (the MediaConvert template) before the endpoint decodes it, and Whisper tiny.en answers a
+#: small change in its input with other words: 0 to 12% on five voices, neither side more accurate
+#: than the other (docs/benchmarks.md, "Both paths"). Two engines were 40% apart.
+MAX_WER_TO_LOCAL_ON_THE_VIDEO = 0.15
 
 
 def _enriched(report: Any) -> dict[str, Any]:
