@@ -21,7 +21,7 @@ one-to-one label mapping), DER (missed + false alarm + confusion over reference 
 collar) and whether the number of speakers is right.
 
 Cost. A conversation of about ten minutes goes through faster-whisper ``offline-tiny.en``
-exactly as ``clearscribe run`` transcribes (``FasterWhisperEngine``: int8, beam 5, Silero VAD, 30 s
+exactly as ``clearscribe run`` transcribes (``WhisperEngine``: int8, beam 5, Silero VAD, 30 s
 chunks decoded in batches) and through diarization exactly as ``clearscribe run --speakers auto``
 runs it (``diarize_windows`` over the WAV streamed in 5-minute windows), each in a fresh process
 (peak resident memory of that process), alternately.
@@ -223,19 +223,19 @@ def run_child(task: str, wav: Path) -> None:
     started = time.perf_counter()
     result: dict[str, float] = {}
     if task == "asr":
-        from pipeline.asr.engine import FasterWhisperEngine
+        from pipeline.asr.engine import load_engine
         from shared.config import OFFLINE_MODEL, Settings
 
-        engine = FasterWhisperEngine(OFFLINE_MODEL, settings=Settings(home=WORK, model=OFFLINE_MODEL))
+        engine = load_engine(OFFLINE_MODEL, settings=Settings(home=WORK, model=OFFLINE_MODEL))
         loaded = time.perf_counter()
         transcript = engine.transcribe(wav)
         result["words"] = len(transcript.text.split())
-    else:  # as clearscribe run --speakers auto does it: the extracted audio streamed window by window
-        from pipeline.asr.inference.audio import stream_audio
+    else:  # as clearscribe run --speakers auto does it: the extracted audio read window by window
+        from pipeline.asr.inference.audio import wav_windows
 
         d.load_speaker_encoder()
         loaded = time.perf_counter()
-        turns = d.diarize_windows(stream_audio(wav, window_s=WINDOW_SECONDS))
+        turns = d.diarize_windows(wav_windows(wav, window_s=WINDOW_SECONDS))
         result["speakers"] = len({label for *_, label in turns})
     done = time.perf_counter()
     result |= {"load": loaded - started, "run": done - loaded, "peak_mb": peak_rss_mb()}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.asr.engine import FasterWhisperEngine
+from pipeline.asr.engine import load_engine
 from pipeline.asr.inference.diarization import assign_speakers, diarize, load_speaker_encoder, speaker_at
 from shared.config import OFFLINE_MODEL, Settings
 from tests.support.conversations import (
@@ -73,7 +73,7 @@ def test_transcript_segments_get_the_speaker_who_says_them(tmp_path: Path) -> No
     """Real recognition output (sentence segments with word times, as the local engine gives them):
     nearly every recognised word ends up with the speaker who said it."""
     talk = spoken(TEST_CONVERSATIONS[0])
-    engine = FasterWhisperEngine(OFFLINE_MODEL, settings=Settings(home=tmp_path, model=OFFLINE_MODEL))
+    engine = load_engine(OFFLINE_MODEL, settings=Settings(home=tmp_path, model=OFFLINE_MODEL))
     transcript = engine.transcribe(talk.write_wav(tmp_path / "talk.wav"))
     turns = diarize(talk.audio, encoder=load_speaker_encoder())
     pieces = assign_speakers(transcript.segments, turns)

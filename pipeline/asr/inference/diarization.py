@@ -508,7 +508,7 @@ def diarize_windows(
     encoder: SpeakerEncoder | None = None,
 ) -> list[SpeakerTurn]:
     """Speaker turns of a recording given as consecutive ``(offset seconds, samples)`` windows (as
-    ``pipeline.asr.inference.audio.stream_audio`` and ``array_windows`` cut them): the speech of
+    ``pipeline.asr.inference.audio.wav_windows`` and ``array_windows`` cut them): the speech of
     each window is found and embedded as it arrives, so memory holds one window of audio and the
     embeddings (1 KB per 0.8 s of speech); the speakers are found over all windows together.
     Otherwise as :func:`diarize`, with the speech detector applied window by window.
