@@ -7,6 +7,7 @@ each reader accepts the native JSON type or its string form (``"true"``, ``"2"``
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,16 +129,34 @@ class NetworkConfig:
         )
 
 
+#: Standard workflows run for at most a year; the limits below are the services'.
+STATE_MACHINE_MAX_SECONDS = 365 * 24 * 3600
+#: ``RequestTTLSeconds`` of ``InvokeEndpointAsync``: 60 s … 6 h (SageMaker Runtime API reference).
+MIN_REQUEST_TTL_SECONDS = 60
+MAX_REQUEST_TTL_SECONDS = 6 * 3600
+
+
 @dataclass(frozen=True)
 class WorkflowConfig:
-    """Buckets, trigger, polling and Lambda sizing of the workflow stack."""
+    """Buckets, trigger, budgets, windows, alarms and Lambda sizing of the workflow stack."""
 
     input_prefix: str = ""
-    poll_initial_seconds: int = contract.POLL_INITIAL_SECONDS
-    poll_max_seconds: int = contract.POLL_MAX_SECONDS
-    extraction_poll_budget_seconds: int = contract.EXTRACTION_POLL_BUDGET_SECONDS
-    transcription_poll_budget_seconds: int = contract.TRANSCRIPTION_POLL_BUDGET_SECONDS
-    state_machine_timeout_minutes: int = 0  # 0: both poll budgets plus one hour
+    #: The longest recording the workflow takes; longer ones fail with RECORDING_TOO_LONG.
+    max_duration_seconds: int = contract.MAX_DURATION_SECONDS
+    #: Recordings longer than this are transcribed as windows, one invocation each.
+    window_seconds: int = contract.WINDOW_SECONDS
+    #: Windows of one recording the endpoint is given at once (its instances take them in parallel).
+    window_concurrency: int = 4
+    extraction_budget_seconds: int = contract.EXTRACTION_BUDGET_SECONDS
+    #: One window's time in the endpoint's queue plus its processing (RequestTTLSeconds +
+    #: InvocationTimeoutSeconds); the paused state waits that long plus the notification grace.
+    transcription_budget_seconds: int = contract.TRANSCRIPTION_BUDGET_SECONDS
+    #: How long the sweeper waits for a notification before it looks for the result itself.
+    notification_grace_seconds: int = 300
+    sweep_interval_minutes: int = 5
+    #: The backlog alarm: requests queued with no instance for this long.
+    backlog_alarm_minutes: int = 30
+    state_machine_timeout_minutes: int = 0  # 0: the budgets of the longest recording plus one hour
     log_retention_days: int = 90
     log_level: str = "INFO"
     retain_data: bool = True
@@ -149,8 +168,10 @@ class WorkflowConfig:
     enrichment_environment: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
-        if self.poll_max_seconds < self.poll_initial_seconds:
-            raise ConfigError("poll-max-seconds must be >= poll-initial-seconds")
+        from shared.engine_settings import MIN_WINDOW_SECONDS
+
+        if self.window_seconds < MIN_WINDOW_SECONDS:
+            raise ConfigError(f"window-seconds must be at least {MIN_WINDOW_SECONDS}")
         try:
             EnrichmentConfig.from_env(dict(self.enrichment_environment))
         except ValueError as exc:
@@ -158,22 +179,37 @@ class WorkflowConfig:
 
     @property
     def state_machine_timeout_seconds(self) -> int:
+        """The whole execution's limit: extraction, then every window of the longest recording in
+        rounds of ``window_concurrency`` each taking its whole budget, plus an hour."""
         if self.state_machine_timeout_minutes:
             return self.state_machine_timeout_minutes * 60
-        return self.extraction_poll_budget_seconds + self.transcription_poll_budget_seconds + 3600
+        windows = math.ceil(self.max_duration_seconds / self.window_seconds)
+        rounds = math.ceil(windows / self.window_concurrency)
+        per_window = self.transcription_budget_seconds + self.notification_grace_seconds
+        return min(self.extraction_budget_seconds + rounds * per_window + 3600, STATE_MACHINE_MAX_SECONDS)
 
     @classmethod
     def from_context(cls, node: Node) -> WorkflowConfig:
         return cls(
             input_prefix=context_str(node, "input-prefix", "") or "",
-            poll_initial_seconds=context_int(node, "poll-initial-seconds", cls.poll_initial_seconds),
-            poll_max_seconds=context_int(node, "poll-max-seconds", cls.poll_max_seconds),
-            extraction_poll_budget_seconds=context_int(
-                node, "extraction-poll-budget-seconds", cls.extraction_poll_budget_seconds, minimum=1
+            max_duration_seconds=context_int(node, "max-duration-seconds", cls.max_duration_seconds, minimum=1),
+            window_seconds=context_int(node, "window-seconds", cls.window_seconds, minimum=1),
+            window_concurrency=context_int(node, "window-concurrency", cls.window_concurrency, minimum=1, maximum=40),
+            extraction_budget_seconds=context_int(
+                node, "extraction-budget-seconds", cls.extraction_budget_seconds, minimum=60
             ),
-            transcription_poll_budget_seconds=context_int(
-                node, "transcription-poll-budget-seconds", cls.transcription_poll_budget_seconds, minimum=1
+            transcription_budget_seconds=context_int(
+                node,
+                "transcription-budget-seconds",
+                cls.transcription_budget_seconds,
+                minimum=120,
+                maximum=MAX_REQUEST_TTL_SECONDS + 3600,
             ),
+            notification_grace_seconds=context_int(
+                node, "notification-grace-seconds", cls.notification_grace_seconds, minimum=0
+            ),
+            sweep_interval_minutes=context_int(node, "sweep-interval-minutes", cls.sweep_interval_minutes, minimum=1),
+            backlog_alarm_minutes=context_int(node, "backlog-alarm-minutes", cls.backlog_alarm_minutes, minimum=1),
             state_machine_timeout_minutes=context_int(node, "state-machine-timeout-minutes", 0),
             log_retention_days=context_int(node, "log-retention-days", cls.log_retention_days, minimum=1),
             log_level=(context_str(node, "log-level", cls.log_level) or cls.log_level).upper(),

@@ -1,9 +1,12 @@
-"""Workflow stack: buckets, job table, MediaConvert template, step Lambdas, state machine, trigger.
+"""Workflow stack: buckets, job and callback tables, MediaConvert template, step Lambdas, state
+machine, trigger, the functions the endpoint's notifications and a schedule run, and alarms.
 
 An upload to the input bucket (any S3 "Object Created", multipart completions included) whose
 key matches the media filter starts one execution of the state machine with the EventBridge
 event as its input, unchanged. EventBridge object keys are plain text (unlike S3 notification
-keys, which are URL-encoded), so the event is not rewritten on the way.
+keys, which are URL-encoded), so the event is not rewritten on the way. The endpoint's success
+and error topics resume the paused transcription states (``ResumeTranscription``); a schedule runs
+the sweep for notifications that never came (``SweepTranscriptions``).
 """
 
 from __future__ import annotations
@@ -16,28 +19,39 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
-from infra.config import WorkflowConfig
+from infra.config import MAX_REQUEST_TTL_SECONDS, MIN_REQUEST_TTL_SECONDS, ConfigError, WorkflowConfig
 from infra.constructs import access
+from infra.constructs.alarms import WorkflowAlarms
 from infra.constructs.buckets import AccessLogBucket, SecureBucket
 from infra.constructs.lambda_bundling import LambdaBundle, pii_bundle, profanity_bundle, sentiment_bundle, steps_bundle
 from infra.constructs.log_groups import log_group_with_retention
 from infra.constructs.mediaconvert import AudioExtraction
-from infra.constructs.nag import acknowledge, resource_finding
+from infra.constructs.nag import acknowledge
 from infra.constructs.python_function import BundledPythonFunction
-from infra.constructs.transcription_workflow import STEP_HANDLERS, TranscriptionWorkflow, WorkflowTiming
+from infra.constructs.transcription_workflow import (
+    EVENT_HANDLERS,
+    STEP_HANDLERS,
+    MediaConvertJobs,
+    TranscriptionWorkflow,
+    WorkflowTiming,
+)
 from infra.network_stack import NetworkStack
 from shared import contract
 from shared.contract import AUDIO_PREFIX, FINDINGS_PREFIX, INFERENCE_PREFIX, MEDIA_SUFFIXES
 
 JOB_STATUS_INDEX = "by-status"
 TRANSCRIPTS_PREFIX = "transcripts/"
-#: Step functions that call MediaConvert, which has no VPC endpoint.
-MEDIACONVERT_STEPS = ("StartAudioExtraction", "CheckAudioExtraction")
+#: Functions that call services the VPC has no endpoint for by default (MediaConvert, SageMaker
+#: Runtime, Step Functions): they run outside it unless it has a route out (NAT gateways).
+OUTSIDE_VPC = ("PrepareAudioExtraction", "TranscribeWindow", "ResumeTranscription", "SweepTranscriptions")
 
 
 class ModelResources(Protocol):
@@ -49,8 +63,11 @@ class ModelResources(Protocol):
     endpoint_arn: str
     instance_type: str
     invocation_timeout_seconds: int
-    #: The longest recording the endpoint finishes within the invocation timeout.
+    #: The longest window of audio the endpoint finishes within the invocation timeout.
     max_audio_seconds: int
+    #: The endpoint's notification topics (every finished inference is announced on one).
+    success_topic: sns.ITopic
+    error_topic: sns.ITopic
 
 
 def media_key_filters(prefix: str, suffixes: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -134,6 +151,21 @@ class WorkflowStack(cdk.Stack):
             sort_key=dynamodb.Attribute(name="updated_at", type=dynamodb.AttributeType.STRING),
             projection_type=dynamodb.ProjectionType.ALL,
         )
+        #: Task tokens of paused TranscribeWindow states, by inference id (pipeline.cloud.callbacks).
+        self.callback_table = dynamodb.Table(
+            self,
+            "CallbackTable",
+            partition_key=dynamodb.Attribute(name="inference_id", type=dynamodb.AttributeType.STRING),
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
+            encryption_key=self.data_key,
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            time_to_live_attribute="expires_at",
+            removal_policy=cdk.RemovalPolicy.DESTROY,  # work in flight only: nothing to keep
+        )
+        budget = self._inference_budget(config, model)
 
         # -- audio extraction ----------------------------------------------------------------
         self.audio_extraction = AudioExtraction(
@@ -154,11 +186,12 @@ class WorkflowStack(cdk.Stack):
             contract.ENV_MEDIACONVERT_ROLE_ARN: self.audio_extraction.role.role_arn,
             contract.ENV_ENDPOINT_NAME: model.endpoint_name,
             contract.ENV_ENDPOINT_INSTANCE_TYPE: model.instance_type,
-            contract.ENV_ENDPOINT_MAX_AUDIO_SECONDS: str(model.max_audio_seconds),
-            contract.ENV_POLL_INITIAL_SECONDS: str(config.poll_initial_seconds),
-            contract.ENV_POLL_MAX_SECONDS: str(config.poll_max_seconds),
-            contract.ENV_EXTRACTION_POLL_BUDGET_SECONDS: str(config.extraction_poll_budget_seconds),
-            contract.ENV_TRANSCRIPTION_POLL_BUDGET_SECONDS: str(config.transcription_poll_budget_seconds),
+            contract.ENV_CALLBACK_TABLE: self.callback_table.table_name,
+            contract.ENV_MAX_DURATION_SECONDS: str(config.max_duration_seconds),
+            contract.ENV_WINDOW_SECONDS: str(config.window_seconds),
+            contract.ENV_INVOCATION_TIMEOUT_SECONDS: str(budget[0]),
+            contract.ENV_REQUEST_TTL_SECONDS: str(budget[1]),
+            contract.ENV_NOTIFICATION_GRACE_SECONDS: str(config.notification_grace_seconds),
             contract.ENV_PII_MEMORY_MB: str(config.pii_memory_mb),
             contract.ENV_ENRICHER_MEMORY_MB: str(config.enricher_memory_mb),
             contract.ENV_LAMBDA_LOG_LEVEL: config.log_level,
@@ -166,11 +199,14 @@ class WorkflowStack(cdk.Stack):
             **dict(config.enrichment_environment),
         }
         sizing: dict[str, tuple[LambdaBundle, int, int]] = {
-            # state: (bundle, memory MB, timeout s)
+            # function: (bundle, memory MB, timeout s)
             "RegisterJob": (steps_bundle(), config.step_memory_mb, 30),
-            "StartAudioExtraction": (steps_bundle(), config.step_memory_mb, 60),
+            "PrepareAudioExtraction": (steps_bundle(), config.step_memory_mb, 60),
             "CheckAudioExtraction": (steps_bundle(), config.step_memory_mb, 60),
-            "CheckTranscription": (steps_bundle(), config.step_memory_mb, 120),
+            "TranscribeWindow": (steps_bundle(), config.step_memory_mb, 60),
+            "MergeTranscripts": (steps_bundle(), config.step_memory_mb, 300),
+            "ResumeTranscription": (steps_bundle(), config.step_memory_mb, 120),
+            "SweepTranscriptions": (steps_bundle(), config.step_memory_mb, 300),
             "RedactPII": (pii_bundle(), config.pii_memory_mb, 600),
             "FilterProfanity": (profanity_bundle(), config.enricher_memory_mb, 300),
             "AnalyzeSentiment": (sentiment_bundle(), config.enricher_memory_mb, 300),
@@ -179,12 +215,12 @@ class WorkflowStack(cdk.Stack):
             "MarkFailed": (steps_bundle(), config.step_memory_mb, 30),
         }
         self.step_functions: dict[str, BundledPythonFunction] = {}
-        for state, handler_module in STEP_HANDLERS.items():
+        for state, handler_module in {**STEP_HANDLERS, **EVENT_HANDLERS}.items():
             bundle, memory_mb, timeout_s = sizing[state]
-            in_vpc = state not in MEDIACONVERT_STEPS or network.egress_subnets is not None
+            in_vpc = state not in OUTSIDE_VPC or network.egress_subnets is not None
             subnets = (
                 network.egress_subnets
-                if state in MEDIACONVERT_STEPS and network.egress_subnets is not None
+                if state in OUTSIDE_VPC and network.egress_subnets is not None
                 else network.workload_subnets
             )
             # The function's own trace segments go to X-Ray from inside it: without a route out
@@ -206,7 +242,7 @@ class WorkflowStack(cdk.Stack):
                 log_retention_days=config.log_retention_days,
                 removal_policy=cdk.RemovalPolicy.DESTROY,
             )
-        self._grant_step_permissions(working_bucket)
+        self._grant_step_permissions(working_bucket, model)
 
         # -- state machine -------------------------------------------------------------------
         state_machine_logs = log_group_with_retention(
@@ -221,18 +257,35 @@ class WorkflowStack(cdk.Stack):
         self.workflow = TranscriptionWorkflow(
             self,
             "Workflow",
-            functions={state: fn.function for state, fn in self.step_functions.items()},
-            endpoint_name=model.endpoint_name,
-            endpoint_arn=model.endpoint_arn,
+            functions={state: self.step_functions[state].function for state in STEP_HANDLERS},
             working_bucket_name=working_bucket.bucket_name,
+            mediaconvert=MediaConvertJobs(
+                template_name=self.audio_extraction.template_name, role_arn=self.audio_extraction.role.role_arn
+            ),
             timing=WorkflowTiming(
-                poll_initial_seconds=config.poll_initial_seconds,
-                invocation_timeout_seconds=model.invocation_timeout_seconds,
+                extraction_budget_seconds=config.extraction_budget_seconds,
+                window_wait_seconds=config.transcription_budget_seconds + config.notification_grace_seconds,
+                window_concurrency=config.window_concurrency,
                 state_machine_timeout=cdk.Duration.seconds(config.state_machine_timeout_seconds),
             ),
             log_group=state_machine_logs,
         )
         self.state_machine: sfn.StateMachine = self.workflow.state_machine
+
+        # -- events that resume the workflow ---------------------------------------------------
+        resume = self.step_functions["ResumeTranscription"].function
+        for topic in (model.success_topic, model.error_topic):
+            topic.add_subscription(subscriptions.LambdaSubscription(resume))
+        sweeper = self.step_functions["SweepTranscriptions"].function
+        self.sweep_rule = events.Rule(
+            self,
+            "SweepRule",
+            description="clearscribe: resolve transcriptions whose notification never came",
+            schedule=events.Schedule.rate(cdk.Duration.minutes(config.sweep_interval_minutes)),
+            targets=[targets.LambdaFunction(sweeper, retry_attempts=2)],
+        )
+        for fn in (resume, sweeper):
+            self.state_machine.grant_task_response(fn)
 
         # -- trigger -------------------------------------------------------------------------
         self.trigger_dead_letters = sqs.Queue(
@@ -294,11 +347,61 @@ class WorkflowStack(cdk.Stack):
             ],
         )
 
+        # Deliveries of the unfinished-execution events that MarkFailed could not take are kept.
+        self.unrecorded_failures = sqs.Queue(
+            self,
+            "UnrecordedFailures",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=cdk.Duration.days(14),
+        )
+        acknowledge(
+            self.unrecorded_failures,
+            "AwsSolutions-SQS3",
+            "This queue is the on-failure destination of MarkFailed's asynchronous invocations; "
+            "it has none of its own.",
+        )
+        self.step_functions["MarkFailed"].function.configure_async_invoke(
+            on_failure=destinations.SqsDestination(self.unrecorded_failures), retry_attempts=2
+        )
+
+        # -- alarms ----------------------------------------------------------------------------
+        self.alarms = WorkflowAlarms(
+            self,
+            "Alarms",
+            state_machine=self.state_machine,
+            dead_letter_queues=(self.trigger_dead_letters, self.unrecorded_failures),
+            mark_failed=self.step_functions["MarkFailed"].function,
+            endpoint_name=model.endpoint_name,
+            backlog_minutes=config.backlog_alarm_minutes,
+            key=self.data_key,
+        )
+
         # -- outputs -------------------------------------------------------------------------
         cdk.CfnOutput(self, "InputBucketName", value=self.input_bucket.bucket_name)
         cdk.CfnOutput(self, "OutputBucketName", value=self.output_bucket.bucket_name)
         cdk.CfnOutput(self, "JobTableName", value=self.job_table.table_name)
         cdk.CfnOutput(self, "StateMachineArn", value=self.state_machine.state_machine_arn)
+        cdk.CfnOutput(self, "OperationsTopicArn", value=self.alarms.topic.topic_arn)
+
+    @staticmethod
+    def _inference_budget(config: WorkflowConfig, model: ModelResources) -> tuple[int, int]:
+        """``(InvocationTimeoutSeconds, RequestTTLSeconds)`` of each window: the endpoint's invocation
+        timeout, and what is left of the transcription budget for the queue."""
+        timeout = model.invocation_timeout_seconds
+        ttl = config.transcription_budget_seconds - timeout
+        if not MIN_REQUEST_TTL_SECONDS <= ttl <= MAX_REQUEST_TTL_SECONDS:
+            raise ConfigError(
+                f"transcription-budget-seconds ({config.transcription_budget_seconds}) minus the invocation timeout "
+                f"({timeout}) is the time a window may queue (RequestTTLSeconds), which must be within "
+                f"{MIN_REQUEST_TTL_SECONDS}..{MAX_REQUEST_TTL_SECONDS} s"
+            )
+        if config.window_seconds > model.max_audio_seconds:
+            raise ConfigError(
+                f"window-seconds ({config.window_seconds}) is longer than the endpoint finishes within its invocation "
+                f"timeout ({model.max_audio_seconds} s on {model.instance_type}): use shorter windows"
+            )
+        return timeout, ttl
 
     def _import_working_bucket(self, model: ModelResources) -> s3.IBucket:
         """The model stack's working bucket, referenced through an export with a fixed name.
@@ -312,13 +415,13 @@ class WorkflowStack(cdk.Stack):
         name = owner.export_value(model.working_bucket.bucket_name, name=f"{owner.stack_name}-WorkingBucketName")
         return s3.Bucket.from_bucket_attributes(self, "WorkingBucket", bucket_name=name, encryption_key=model.data_key)
 
-    def _grant_step_permissions(self, working_bucket: s3.IBucket) -> None:
+    def _grant_step_permissions(self, working_bucket: s3.IBucket, model: ModelResources) -> None:
         fns = {state: fn.function for state, fn in self.step_functions.items()}
         for state in (
             "RegisterJob",
-            "StartAudioExtraction",
+            "PrepareAudioExtraction",
             "CheckAudioExtraction",
-            "CheckTranscription",
+            "MergeTranscripts",
             "WriteResults",
             "MarkComplete",
             "MarkFailed",
@@ -328,38 +431,23 @@ class WorkflowStack(cdk.Stack):
         # RegisterJob checks the event's key against the bucket (URL-encoded keys).
         access.list_objects(fns["RegisterJob"], self.input_bucket, self.config.input_prefix)
 
-        template = self.audio_extraction
-        jobs_arn = self.format_arn(service="mediaconvert", resource="jobs", resource_name="*")
-        default_queue_arn = self.format_arn(service="mediaconvert", resource="queues", resource_name="Default")
-        for state in MEDIACONVERT_STEPS:
-            acknowledge(
-                self.step_functions[state].role,
-                resource_finding(self, jobs_arn),
-                "MediaConvert job ids are assigned at CreateJob; jobs/* is this account's and region's "
-                "jobs only, and the role can create jobs only from the clearscribe template.",
-            )
-        fns["StartAudioExtraction"].add_to_role_policy(
-            iam.PolicyStatement(actions=["mediaconvert:GetJobTemplate"], resources=[template.template_arn])
-        )
-        fns["StartAudioExtraction"].add_to_role_policy(
-            iam.PolicyStatement(
-                actions=["mediaconvert:CreateJob"],
-                resources=[jobs_arn, template.template_arn, default_queue_arn],
-            )
-        )
-        fns["StartAudioExtraction"].add_to_role_policy(
-            iam.PolicyStatement(
-                actions=["iam:PassRole"],
-                resources=[template.role.role_arn],
-                conditions={"StringEquals": {"iam:PassedToService": "mediaconvert.amazonaws.com"}},
-            )
-        )
-        fns["CheckAudioExtraction"].add_to_role_policy(
-            iam.PolicyStatement(actions=["mediaconvert:GetJob", "mediaconvert:CancelJob"], resources=[jobs_arn])
+        fns["PrepareAudioExtraction"].add_to_role_policy(
+            iam.PolicyStatement(actions=["mediaconvert:GetJobTemplate"], resources=[self.audio_extraction.template_arn])
         )
         access.read_objects(fns["CheckAudioExtraction"], working_bucket, AUDIO_PREFIX, list_prefix=True)
 
-        access.read_objects(fns["CheckTranscription"], working_bucket, INFERENCE_PREFIX, list_prefix=True)
+        # TranscribeWindow keeps its token, then invokes; the notifications' function and the sweeper
+        # find the token, read what the endpoint wrote and resume (state machine grants: below).
+        access.callback_items(fns["TranscribeWindow"], self.callback_table, write=True)
+        fns["TranscribeWindow"].add_to_role_policy(
+            iam.PolicyStatement(actions=["sagemaker:InvokeEndpointAsync"], resources=[model.endpoint_arn])
+        )
+        for state in ("ResumeTranscription", "SweepTranscriptions"):
+            access.callback_items(fns[state], self.callback_table, write=False, scan=state == "SweepTranscriptions")
+            access.read_objects(fns[state], working_bucket, INFERENCE_PREFIX, list_prefix=True)
+        access.read_objects(fns["MergeTranscripts"], working_bucket, INFERENCE_PREFIX)
+        access.write_objects(fns["MergeTranscripts"], working_bucket, INFERENCE_PREFIX)
+
         for state in ("RedactPII", "FilterProfanity", "AnalyzeSentiment"):
             access.read_objects(fns[state], working_bucket, INFERENCE_PREFIX)
             access.write_objects(fns[state], working_bucket, FINDINGS_PREFIX)

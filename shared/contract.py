@@ -70,9 +70,21 @@ ENV_BEAM_SIZE = "CLEARSCRIBE_BEAM_SIZE"
 ENV_BATCH_SIZE = "CLEARSCRIBE_BATCH_SIZE"  # chunks decoded together (chunked strategy)
 ENV_STRATEGY = "CLEARSCRIBE_STRATEGY"  # one of STRATEGIES
 ENV_CPU_THREADS = "CLEARSCRIBE_CPU_THREADS"  # 0: one per core
-#: Every variable that shapes the engine's words: a local run given the endpoint's values of these
-#: transcribes as the endpoint does.
-ENV_ENGINE = (ENV_DEVICE, ENV_COMPUTE_TYPE, ENV_BEAM_SIZE, ENV_BATCH_SIZE, ENV_STRATEGY, ENV_CPU_THREADS)
+#: Recordings longer than this many seconds are transcribed as windows (``pipeline.asr.inference.windows``):
+#: on AWS each window is one invocation; the workflow's planning step reads it too.
+ENV_WINDOW_SECONDS = "CLEARSCRIBE_WINDOW_SECONDS"
+WINDOW_SECONDS = 1200
+#: Every variable that shapes the engine's words: a local run given the deployment's values of these
+#: transcribes as the cloud path does.
+ENV_ENGINE = (
+    ENV_DEVICE,
+    ENV_COMPUTE_TYPE,
+    ENV_BEAM_SIZE,
+    ENV_BATCH_SIZE,
+    ENV_STRATEGY,
+    ENV_CPU_THREADS,
+    ENV_WINDOW_SECONDS,
+)
 # Only on the endpoint:
 ENV_MODEL_NAME = "CLEARSCRIBE_MODEL_NAME"  # name recorded in every transcript
 ENV_MAX_AUDIO_SECONDS = "CLEARSCRIBE_MAX_AUDIO_SECONDS"  # longer audio fails with MEDIA_TOO_LONG
@@ -80,11 +92,14 @@ ENV_LOG_LEVEL = "CLEARSCRIBE_LOG_LEVEL"
 #: Speaker labels: off, auto or a number of speakers (``shared.speakers``); the same name as a local run's.
 ENV_SPEAKERS = "CLEARSCRIBE_SPEAKERS"
 
-# -- polling (the check Lambdas compute the waits; the stack sets these, cdk.json overrides) -----
-POLL_INITIAL_SECONDS = 15
-POLL_MAX_SECONDS = 300
-EXTRACTION_POLL_BUDGET_SECONDS = 3600
-TRANSCRIPTION_POLL_BUDGET_SECONDS = 7200
+# -- the workflow's budgets (the stack sets these, cdk.json overrides) ---------------------------
+#: Longest recording the cloud workflow takes (``clearscribe:max-duration-seconds``).
+MAX_DURATION_SECONDS = 12 * 3600
+#: How long a MediaConvert job may run before its ``.sync`` state gives up.
+EXTRACTION_BUDGET_SECONDS = 3600
+#: How long one window may spend in the endpoint's queue and being processed, all told
+#: (``RequestTTLSeconds`` + ``InvocationTimeoutSeconds``; the paused state waits that long).
+TRANSCRIPTION_BUDGET_SECONDS = 7200
 
 # -- the environment of the workflow's Lambda functions (set by the workflow stack) -------------
 ENV_JOB_TABLE = "JOB_TABLE"
@@ -95,11 +110,11 @@ ENV_MEDIACONVERT_ROLE_ARN = "MEDIACONVERT_ROLE_ARN"
 ENV_MEDIACONVERT_ENDPOINT = "MEDIACONVERT_ENDPOINT"  # optional: another endpoint than the regional one
 ENV_ENDPOINT_NAME = "ENDPOINT_NAME"
 ENV_ENDPOINT_INSTANCE_TYPE = "ENDPOINT_INSTANCE_TYPE"
-ENV_ENDPOINT_MAX_AUDIO_SECONDS = "MAX_AUDIO_SECONDS"  # the longest recording the endpoint finishes
-ENV_POLL_INITIAL_SECONDS = "POLL_INITIAL_SECONDS"
-ENV_POLL_MAX_SECONDS = "POLL_MAX_SECONDS"
-ENV_EXTRACTION_POLL_BUDGET_SECONDS = "EXTRACTION_POLL_BUDGET_SECONDS"
-ENV_TRANSCRIPTION_POLL_BUDGET_SECONDS = "TRANSCRIPTION_POLL_BUDGET_SECONDS"
+ENV_CALLBACK_TABLE = "CALLBACK_TABLE"  # task tokens waiting for an inference (pipeline.cloud.callbacks)
+ENV_MAX_DURATION_SECONDS = "MAX_DURATION_SECONDS"
+ENV_INVOCATION_TIMEOUT_SECONDS = "INVOCATION_TIMEOUT_SECONDS"
+ENV_REQUEST_TTL_SECONDS = "REQUEST_TTL_SECONDS"
+ENV_NOTIFICATION_GRACE_SECONDS = "NOTIFICATION_GRACE_SECONDS"  # the sweeper waits this long for a notification
 ENV_PII_MEMORY_MB = "PII_LAMBDA_MEMORY_MB"  # the cost estimate's Lambda GB-seconds
 ENV_ENRICHER_MEMORY_MB = "ENRICHER_LAMBDA_MEMORY_MB"
 ENV_LAMBDA_LOG_LEVEL = "LOG_LEVEL"  # read by Powertools' Logger

@@ -21,7 +21,9 @@ from shared.contract import (
     ENV_CPU_THREADS,
     ENV_DEVICE,
     ENV_STRATEGY,
+    ENV_WINDOW_SECONDS,
     STRATEGIES,
+    WINDOW_SECONDS,
 )
 from shared.env import env_choice, env_int
 from shared.errors import ConfigInvalidError
@@ -36,6 +38,8 @@ COMPUTE_TYPES: dict[str, tuple[str, ...]] = {
 #: time keeps memory low at the same speed (docs/benchmarks.md, "Speech engines").
 DEFAULT_BATCH_SIZE = {"cpu": 1, "cuda": 16}
 DEFAULT_BEAM_SIZE = 5
+#: The shortest window a recording may be cut into (each cut looks 10 s back for a quiet moment).
+MIN_WINDOW_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class EngineSettings:
     batch_size: int | None = None
     strategy: str = "chunked"
     cpu_threads: int = 0  # 0: one per core
+    window_seconds: int = WINDOW_SECONDS
 
     def __post_init__(self) -> None:
         if self.device not in DEVICES:
@@ -56,6 +61,10 @@ class EngineSettings:
             raise ConfigInvalidError(f"{ENV_STRATEGY}={self.strategy!r} is not one of {', '.join(STRATEGIES)}")
         if self.beam_size < 1 or (self.batch_size is not None and self.batch_size < 1) or self.cpu_threads < 0:
             raise ConfigInvalidError("beam size and batch size must be at least 1, CPU threads at least 0")
+        if self.window_seconds < MIN_WINDOW_SECONDS:
+            raise ConfigInvalidError(
+                f"{ENV_WINDOW_SECONDS}={self.window_seconds} must be at least {MIN_WINDOW_SECONDS}"
+            )
         if self.compute_type is not None and self.device != "auto":
             check_compute_type(self.device, self.compute_type)
 
@@ -70,6 +79,7 @@ class EngineSettings:
             batch_size=batch or None,
             strategy=env_choice(env, ENV_STRATEGY, STRATEGIES, cls.strategy),
             cpu_threads=env_int(env, ENV_CPU_THREADS, cls.cpu_threads, minimum=0),
+            window_seconds=env_int(env, ENV_WINDOW_SECONDS, cls.window_seconds, minimum=MIN_WINDOW_SECONDS),
         )
 
     def resolved(self, cuda_devices: int | None = None) -> ResolvedSettings:
@@ -88,6 +98,7 @@ class EngineSettings:
             batch_size=self.batch_size or DEFAULT_BATCH_SIZE[device],
             strategy=self.strategy,
             cpu_threads=self.cpu_threads or os.cpu_count() or 1,
+            window_seconds=self.window_seconds,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -104,6 +115,7 @@ class ResolvedSettings:
     batch_size: int
     strategy: str
     cpu_threads: int
+    window_seconds: int = WINDOW_SECONDS
 
 
 def check_compute_type(device: str, compute_type: str) -> None:

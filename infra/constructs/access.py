@@ -76,3 +76,13 @@ def job_items(principal: iam.IGrantable, table: dynamodb.ITable) -> None:
     """Read and conditionally put single job items (the job store's only calls; no scans, no deletes)."""
     _add(principal, iam.PolicyStatement(actions=["dynamodb:GetItem", "dynamodb:PutItem"], resources=[table.table_arn]))
     _grant_key(principal, table.encryption_key, (*KMS_FOR_WRITE, "kms:DescribeKey"))
+
+
+def callback_items(principal: iam.IGrantable, table: dynamodb.ITable, *, write: bool, scan: bool = False) -> None:
+    """The callback table: put and update (``write``), or get and delete, and with ``scan`` a scan
+    (the sweeper)."""
+    actions = ["dynamodb:PutItem", "dynamodb:UpdateItem"] if write else ["dynamodb:GetItem", "dynamodb:DeleteItem"]
+    if scan:
+        actions.append("dynamodb:Scan")
+    _add(principal, iam.PolicyStatement(actions=actions, resources=[table.table_arn]))
+    _grant_key(principal, table.encryption_key, (*KMS_FOR_WRITE, "kms:DescribeKey"))

@@ -1,14 +1,17 @@
-"""The clearscribe state machine (Standard workflow).
+"""The clearscribe state machine (Standard workflow): it waits on events, never on clocks.
 
-RegisterJob → IsDuplicate → StartAudioExtraction → WaitForAudioExtraction ⇄ CheckAudioExtraction (which
-fails a recording longer than the endpoint can finish) →
-InvokeTranscription → WaitForTranscription ⇄ CheckTranscription → Enrich [RedactPII ‖ FilterProfanity ‖
+RegisterJob → IsDuplicate → PrepareAudioExtraction → ExtractAudio (MediaConvert ``createJob.sync``:
+Step Functions waits for the job) → CheckAudioExtraction (fails a recording longer than the
+deployment's maximum, plans its windows) → Transcribe, a Map over the windows, each
+TranscribeWindow a Lambda that sends the window to the endpoint and leaves the state paused on
+its task token until the endpoint's notification resumes it (``ResumeTranscription``, or the
+sweeper for a lost one) → MergeTranscripts → Enrich [RedactPII ‖ FilterProfanity ‖
 AnalyzeSentiment] → WriteResults → MarkComplete → JobComplete; any failure → MarkFailed → JobFailed.
 
-State holds pointers (S3 URIs) and small summaries only. Poll waits come from the state
-(``SecondsPath``): the check Lambdas compute the next wait with capped exponential backoff and
-raise ``*Timeout`` errors once their poll budget is spent, so a one-hour job costs tens of
-state transitions and no loop runs forever.
+State holds pointers (S3 URIs) and small summaries only. Every wait has a timeout from a budget:
+the extraction's, and each window's (its time in the endpoint's queue plus its processing, which
+are also the request's ``RequestTTLSeconds`` and ``InvocationTimeoutSeconds``). A one-hour
+recording costs about twenty state transitions, one more per window.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
 from infra.constructs.nag import acknowledge
-from shared.contract import AUDIO_CONTENT_TYPE, FINDINGS_PREFIX
+from shared.contract import FINDINGS_PREFIX
 
 LAMBDA_TRANSIENT_ERRORS = (
     "Lambda.ServiceException",
@@ -32,18 +35,14 @@ LAMBDA_TRANSIENT_ERRORS = (
     "Lambda.SdkClientException",
     "Lambda.TooManyRequestsException",
 )
-SAGEMAKER_TRANSIENT_ERRORS = (
-    "SageMakerRuntime.ThrottlingException",
-    "SageMakerRuntime.ServiceUnavailableException",
-    "SageMakerRuntime.InternalFailureException",
-    "SageMakerRuntime.InternalDependencyException",
-)
+MEDIACONVERT_TRANSIENT_ERRORS = ("MediaConvert.TooManyRequestsException",)
 #: The contract of the handler Lambdas this state machine invokes: state name → handler module.
 STEP_HANDLERS: Mapping[str, str] = {
     "RegisterJob": "pipeline.handlers.register_job",
-    "StartAudioExtraction": "pipeline.handlers.start_audio_extraction",
+    "PrepareAudioExtraction": "pipeline.handlers.prepare_audio_extraction",
     "CheckAudioExtraction": "pipeline.handlers.check_audio_extraction",
-    "CheckTranscription": "pipeline.handlers.check_transcription",
+    "TranscribeWindow": "pipeline.handlers.transcribe_window",
+    "MergeTranscripts": "pipeline.handlers.merge_transcripts",
     "RedactPII": "pipeline.handlers.redact_pii",
     "FilterProfanity": "pipeline.handlers.filter_profanity",
     "AnalyzeSentiment": "pipeline.handlers.analyze_sentiment",
@@ -53,10 +52,27 @@ STEP_HANDLERS: Mapping[str, str] = {
 }
 
 
+#: The functions that run outside the states: on the endpoint's notifications, and on a schedule.
+EVENT_HANDLERS: Mapping[str, str] = {
+    "ResumeTranscription": "pipeline.handlers.resume_transcription",
+    "SweepTranscriptions": "pipeline.handlers.sweep_transcriptions",
+}
+
+
+@dataclass(frozen=True)
+class MediaConvertJobs:
+    """The job template ``ExtractAudio`` creates jobs from, and the role the jobs run as."""
+
+    template_name: str
+    role_arn: str
+
+
 @dataclass(frozen=True)
 class WorkflowTiming:
-    poll_initial_seconds: int
-    invocation_timeout_seconds: int
+    extraction_budget_seconds: int
+    #: How long a paused TranscribeWindow waits for its window (the window's budget plus the grace).
+    window_wait_seconds: int
+    window_concurrency: int
     state_machine_timeout: cdk.Duration
 
 
@@ -80,9 +96,8 @@ class TranscriptionWorkflow(Construct):
         construct_id: str,
         *,
         functions: Mapping[str, lambda_.IFunction],
-        endpoint_name: str,
-        endpoint_arn: str,
         working_bucket_name: str,
+        mediaconvert: MediaConvertJobs,
         timing: WorkflowTiming,
         log_group: logs.ILogGroup,
     ) -> None:
@@ -131,51 +146,96 @@ class TranscriptionWorkflow(Construct):
         )
         already_registered = sfn.Succeed(self, "AlreadyRegistered", comment="The same source object already has a job.")
 
-        start_extraction = invoke(
-            "StartAudioExtraction",
+        prepare_extraction = invoke(
+            "PrepareAudioExtraction",
             {"job_id": job_id, "source": sfn.JsonPath.object_at("$.job.source")},
             "$.extraction",
         )
-        wait_extraction = sfn.Wait(
-            self, "WaitForAudioExtraction", time=sfn.WaitTime.seconds_path("$.extraction.poll.wait_seconds")
+        request = "$.extraction.request"
+        extract_audio = tasks.MediaConvertCreateJob(
+            self,
+            "ExtractAudio",
+            create_job_request={
+                "JobTemplate": mediaconvert.template_name,
+                "Role": mediaconvert.role_arn,
+                "Settings": sfn.JsonPath.object_at(f"{request}.Settings"),
+                "UserMetadata": sfn.JsonPath.object_at(f"{request}.UserMetadata"),
+                "ClientRequestToken": sfn.JsonPath.string_at(f"{request}.ClientRequestToken"),
+            },
+            integration_pattern=sfn.IntegrationPattern.RUN_JOB,
+            result_selector={"Job": sfn.JsonPath.object_at("$.Job")},
+            result_path="$.extraction.job",
+            task_timeout=sfn.Timeout.duration(cdk.Duration.seconds(timing.extraction_budget_seconds)),
         )
+        _add_transient_retry(extract_audio, MEDIACONVERT_TRANSIENT_ERRORS)
         check_extraction = invoke(
             "CheckAudioExtraction",
-            {"job_id": job_id, "extraction": sfn.JsonPath.object_at("$.extraction")},
-            "$.extraction",
+            {
+                "job_id": job_id,
+                "extraction": {"audio_uri": sfn.JsonPath.string_at("$.extraction.audio_uri")},
+                "job": sfn.JsonPath.object_at("$.extraction.job"),
+            },
+            "$.audio",
         )
 
-        invoke_transcription = tasks.CallAwsService(
+        transcribe_window = tasks.LambdaInvoke(
             self,
-            "InvokeTranscription",
-            service="sagemakerruntime",
-            action="invokeEndpointAsync",
-            iam_action="sagemaker:InvokeEndpointAsync",
-            iam_resources=[endpoint_arn],
-            parameters={
-                "EndpointName": endpoint_name,
-                "InputLocation": sfn.JsonPath.string_at("$.extraction.audio_uri"),
-                "ContentType": AUDIO_CONTENT_TYPE,
-                "InvocationTimeoutSeconds": timing.invocation_timeout_seconds,
-                "InferenceId": job_id,
-            },
-            result_selector={
-                "output_location": sfn.JsonPath.string_at("$.OutputLocation"),
-                "failure_location": sfn.JsonPath.string_at("$.FailureLocation"),
-                "status": "IN_PROGRESS",
-                "poll": {"attempt": 0, "wait_seconds": timing.poll_initial_seconds, "elapsed_seconds": 0},
-            },
-            result_path="$.inference",
-            task_timeout=sfn.Timeout.duration(cdk.Duration.seconds(60)),
+            "TranscribeWindow",
+            lambda_function=self.functions["TranscribeWindow"],
+            integration_pattern=sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+            payload=sfn.TaskInput.from_object(
+                {
+                    "job_id": sfn.JsonPath.string_at("$.job_id"),
+                    "audio_uri": sfn.JsonPath.string_at("$.audio_uri"),
+                    "window": sfn.JsonPath.object_at("$.window"),
+                    "task_token": sfn.JsonPath.task_token,
+                }
+            ),
+            retry_on_service_exceptions=False,
+            task_timeout=sfn.Timeout.duration(cdk.Duration.seconds(timing.window_wait_seconds)),
         )
-        _add_transient_retry(invoke_transcription, SAGEMAKER_TRANSIENT_ERRORS)
-        wait_transcription = sfn.Wait(
-            self, "WaitForTranscription", time=sfn.WaitTime.seconds_path("$.inference.poll.wait_seconds")
+        _add_transient_retry(transcribe_window, LAMBDA_TRANSIENT_ERRORS)
+        transcribe = sfn.Map(
+            self,
+            "Transcribe",
+            comment="Each window of the recording is one asynchronous invocation; the endpoint's instances share them",
+            items_path="$.audio.windows",
+            item_selector={
+                "job_id": job_id,
+                "audio_uri": sfn.JsonPath.string_at("$.audio.audio_uri"),
+                "window": sfn.JsonPath.string_at("$$.Map.Item.Value"),
+            },
+            max_concurrency=timing.window_concurrency,
+            result_path="$.windows",
         )
-        check_transcription = invoke(
-            "CheckTranscription",
-            {"job_id": job_id, "inference": sfn.JsonPath.object_at("$.inference")},
-            "$.inference",
+        transcribe.item_processor(transcribe_window)
+        merge = invoke(
+            "MergeTranscripts", {"job_id": job_id, "windows": sfn.JsonPath.object_at("$.windows")}, "$.inference"
+        )
+
+        # A timed-out wait has Step Functions' own error name: named here as the code it stands for.
+        def named(state_id: str, error: str, cause: str) -> sfn.Pass:
+            return sfn.Pass(
+                self,
+                state_id,
+                parameters={"Error": error, "Cause": sfn.JsonPath.string_at(cause)},
+                result_path="$.error",
+            ).next(mark_failed)
+
+        extract_audio.add_catch(
+            named("ExtractionTimedOut", "AudioExtractionTimeout", "$.error.Cause"),
+            errors=["States.Timeout"],
+            result_path="$.error",
+        )
+        extract_audio.add_catch(
+            named("ExtractionFailed", "AudioExtractionError", "$.error.Cause"),
+            errors=["States.ALL"],
+            result_path="$.error",
+        )
+        transcribe.add_catch(
+            named("TranscriptionTimedOut", "TranscriptionTimeout", "$.error.Cause"),
+            errors=["States.Timeout", "States.HeartbeatTimeout"],
+            result_path="$.error",
         )
 
         enricher_payload = {
@@ -217,10 +277,10 @@ class TranscriptionWorkflow(Construct):
 
         for state in (
             register_job,
-            start_extraction,
+            prepare_extraction,
             check_extraction,
-            invoke_transcription,
-            check_transcription,
+            transcribe,
+            merge,
             enrich,
             write_results,
             mark_complete,
@@ -230,22 +290,13 @@ class TranscriptionWorkflow(Construct):
         register_job.next(
             sfn.Choice(self, "IsDuplicate")
             .when(sfn.Condition.boolean_equals("$.job.duplicate", True), already_registered)
-            .otherwise(start_extraction)
+            .otherwise(prepare_extraction)
         )
-        start_extraction.next(wait_extraction)
-        wait_extraction.next(check_extraction)
-        check_extraction.next(
-            sfn.Choice(self, "IsAudioReady")
-            .when(sfn.Condition.string_equals("$.extraction.status", "COMPLETE"), invoke_transcription)
-            .otherwise(wait_extraction)
-        )
-        invoke_transcription.next(wait_transcription)
-        wait_transcription.next(check_transcription)
-        check_transcription.next(
-            sfn.Choice(self, "IsTranscriptReady")
-            .when(sfn.Condition.string_equals("$.inference.status", "COMPLETE"), enrich)
-            .otherwise(wait_transcription)
-        )
+        prepare_extraction.next(extract_audio)
+        extract_audio.next(check_extraction)
+        check_extraction.next(transcribe)
+        transcribe.next(merge)
+        merge.next(enrich)
         enrich.next(write_results)
         write_results.next(mark_complete)
         mark_complete.next(job_complete)
@@ -264,8 +315,9 @@ class TranscriptionWorkflow(Construct):
         acknowledge(
             role,
             "AwsSolutions-IAM5[Resource::*]",
-            "Step Functions log delivery (logs:*LogDelivery*, DescribeResourcePolicies/LogGroups) and X-Ray "
-            "tracing (xray:PutTraceSegments, GetSamplingRules…) only support Resource '*'.",
+            "Step Functions log delivery (logs:*LogDelivery*, DescribeResourcePolicies/LogGroups), X-Ray "
+            "tracing (xray:PutTraceSegments, GetSamplingRules…) and the MediaConvert .sync integration "
+            "(CreateJob, GetJob, CancelJob: job ids are assigned at CreateJob) only support Resource '*'.",
         )
         for function in self.functions.values():
             acknowledge(

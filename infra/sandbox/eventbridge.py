@@ -6,11 +6,14 @@ it as the S3 user guide documents it ("Amazon S3 events delivered to EventBridge
 stored, not URL-encoded). :class:`EventRule` is an ``AWS::Events::Rule`` of the templates; its
 pattern is matched with moto's implementation of EventBridge's pattern language (prefix, suffix,
 ``equals-ignore-case``, ``wildcard`` …), and an event it matches goes, unchanged, to each target.
+A rule with a ``ScheduleExpression`` instead (:class:`ScheduleRule`) sends its targets the
+"Scheduled Event" at its rate.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from collections.abc import Mapping
@@ -82,7 +85,7 @@ class EventRule:
 
 
 def event_rules(assembly: CloudAssembly) -> list[EventRule]:
-    """The rules of the assembly (on the default event bus)."""
+    """The rules of the assembly that match events (on the default event bus)."""
     return [
         EventRule(
             name=rule.name,
@@ -91,8 +94,49 @@ def event_rules(assembly: CloudAssembly) -> list[EventRule]:
             enabled=rule.properties.get("State", "ENABLED") == "ENABLED",
         )
         for rule in assembly.resources("AWS::Events::Rule")
-        if rule.properties.get("EventBusName", "default") == "default"
+        if rule.properties.get("EventBusName", "default") == "default" and "EventPattern" in rule.properties
     ]
+
+
+_RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
+_UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
+
+
+@dataclass(frozen=True)
+class ScheduleRule:
+    """An ``AWS::Events::Rule`` with a ``rate(…)`` schedule."""
+
+    name: str
+    arn: str
+    every_seconds: float
+    targets: tuple[Mapping[str, Any], ...]
+
+    def event(self, *, region: str, account: str) -> dict[str, Any]:
+        """The event each target receives when the schedule fires."""
+        return envelope("Scheduled Event", "aws.events", [self.arn], {}, region=region, account=account)
+
+
+def schedule_rules(assembly: CloudAssembly) -> list[ScheduleRule]:
+    """The enabled rules of the assembly that run on a ``rate(…)`` schedule (``cron(…)`` is not
+    emulated: a ``ValueError`` names the rule)."""
+    rules = []
+    for rule in assembly.resources("AWS::Events::Rule"):
+        expression = rule.properties.get("ScheduleExpression")
+        if not expression or rule.properties.get("State", "ENABLED") != "ENABLED":
+            continue
+        found = _RATE.match(str(expression))
+        if found is None:
+            raise ValueError(f"rule {rule.name}: schedule {expression!r} is not emulated (only rate(…))")
+        unit = found.group(2).rstrip("s")
+        rules.append(
+            ScheduleRule(
+                name=rule.name,
+                arn=rule.arn,
+                every_seconds=int(found.group(1)) * _UNIT_SECONDS[unit],
+                targets=tuple(rule.properties.get("Targets") or ()),
+            )
+        )
+    return rules
 
 
 def eventbridge_buckets(assembly: CloudAssembly) -> set[str]:

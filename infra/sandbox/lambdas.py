@@ -5,7 +5,8 @@ moto runs Step Functions definitions but not Lambda code (without Docker). Here 
 process (:mod:`infra.sandbox.lambda_worker`) started on first use — the cold start — that imports
 the module named by the function's ``Handler`` and is kept warm. Its environment is exactly the
 template's ``Environment.Variables`` plus what the Lambda runtime adds (region, function name
-and memory, credentials, ``TZ``, ``TMPDIR``) and the sandbox's endpoints
+and memory, credentials, ``TZ``, ``TMPDIR``), the function's code (this checkout, on
+``PYTHONPATH``) and the sandbox's endpoints
 (``AWS_ENDPOINT_URL``, ``AWS_ENDPOINT_URL_MEDIACONVERT``), which boto3 honours. Nothing of the
 sandbox's own environment leaks in. The function's ``Timeout`` is enforced as Lambda does:
 the process is stopped and the invocation fails with ``Sandbox.Timedout``.
@@ -30,6 +31,7 @@ from typing import Any
 
 from infra.sandbox.worker import EXITED, LATE, Worker
 
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 #: Credentials every emulated function gets (moto accepts any).
 SANDBOX_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "sandbox",
@@ -143,6 +145,8 @@ class LambdaFunction:
                 "TZ": ":UTC",
                 "LANG": "en_US.UTF-8",
                 "TMPDIR": str(tmp),
+                # The function's code: this checkout, which its asset is bundled from.
+                "PYTHONPATH": str(PROJECT_ROOT),
                 **SANDBOX_CREDENTIALS,
                 **self.endpoints,
             }

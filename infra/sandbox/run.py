@@ -15,7 +15,12 @@ creates what it declares, with the names and settings of the templates:
 * **EventBridge**: an upload to a bucket that sends events to EventBridge produces the "Object
   Created" event, which goes to every rule whose pattern matches it; a rule's target (a state
   machine, a function) receives it unchanged. When an execution ends, its status-change event goes
-  through the rules the same way (the rule that marks unfinished jobs FAILED).
+  through the rules the same way (the rule that marks unfinished jobs FAILED). Scheduled rules
+  fire at their rate (or every ``schedule_seconds``, to keep a test short).
+* **Step Functions' service integrations** moto's interpreter lacks: MediaConvert's
+  ``createJob.sync`` (:mod:`infra.sandbox.mediaconvert_sync`), and the task tokens the endpoint's
+  notifications resume: SNS delivers to the templates' Lambda subscriptions
+  (:mod:`infra.sandbox.subscriptions`).
 
 :meth:`Sandbox.submit` uploads one file and delivers its event; :meth:`Sandbox.outcome` waits for
 what it started and reports it (:class:`InputReport`): the job's status, error, stages and its
@@ -27,6 +32,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 import time
 import warnings
 from collections.abc import Mapping, Sequence
@@ -34,12 +40,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from infra.sandbox.eventbridge import EventRule, event_rules, eventbridge_buckets, object_created_event
+from infra.sandbox.eventbridge import (
+    EventRule,
+    ScheduleRule,
+    event_rules,
+    eventbridge_buckets,
+    object_created_event,
+    schedule_rules,
+)
 from infra.sandbox.executions import execution_status_change, start_execution, wait_for_execution
 from infra.sandbox.lambdas import SANDBOX_CREDENTIALS, FunctionConfig, LambdaFunction, LambdaService, invoke_patches
 from infra.sandbox.mediaconvert import MediaConvertEmulator
+from infra.sandbox.mediaconvert_sync import mediaconvert_sync_patches
 from infra.sandbox.patches import Patches
 from infra.sandbox.sagemaker import AsyncEndpoint, AsyncInvocation, AsyncResult, runtime_patches
+from infra.sandbox.subscriptions import LambdaSubscriptions
 from infra.sandbox.templates import CloudAssembly, Resource
 
 #: Where ``Sandbox.submit`` puts uploads (as ``clearscribe submit`` does).
@@ -119,7 +134,14 @@ class Leftovers:
 class Sandbox:
     """The deployment of ``assembly``, stood up in ``workdir`` (use as a context manager)."""
 
-    def __init__(self, assembly: CloudAssembly, workdir: Path, *, ffmpeg: str | None = None) -> None:
+    def __init__(
+        self,
+        assembly: CloudAssembly,
+        workdir: Path,
+        *,
+        ffmpeg: str | None = None,
+        schedule_seconds: float | None = None,
+    ) -> None:
         self.assembly = assembly
         self.workdir = Path(workdir)
         self.region = assembly.region
@@ -127,9 +149,13 @@ class Sandbox:
         self.ffmpeg = ffmpeg
         self.endpoint_url = ""
         self.rules: list[EventRule] = []
+        self.schedules: list[ScheduleRule] = []
+        #: Every scheduled rule fires this often (None: at its own rate).
+        self.schedule_seconds = schedule_seconds
         self.state_machines: dict[str, str] = {}
         self.endpoints: dict[str, AsyncEndpoint] = {}
         self.lambdas = LambdaService([])
+        self.subscriptions = LambdaSubscriptions(self.lambdas.invoke)
         self.mediaconvert: MediaConvertEmulator | None = None
         self.notifications_queue = ""
         self._eventbridge_buckets: set[str] = set()
@@ -140,6 +166,8 @@ class Sandbox:
         self._saved_levels: dict[str, int] = {}
         self._session: Any = None
         self._clients: dict[str, Any] = {}
+        self._scheduler: threading.Thread | None = None
+        self._closing = threading.Event()
 
     @property
     def log_dir(self) -> Path:
@@ -176,6 +204,7 @@ class Sandbox:
         self._eventbridge_buckets = eventbridge_buckets(self.assembly)
         self._register_stacks()
         self._create_endpoints()
+        self._start_schedules()
 
     def _start_moto(self) -> None:
         import boto3
@@ -206,7 +235,14 @@ class Sandbox:
             aws_session_token=SANDBOX_CREDENTIALS["AWS_SESSION_TOKEN"],
             region_name=self.region,
         )
-        self._patches = Patches([*invoke_patches(self.lambdas.invoke), *runtime_patches(self._invoke_endpoint)])
+        self._patches = Patches(
+            [
+                *invoke_patches(self.lambdas.invoke),
+                *runtime_patches(self._invoke_endpoint),
+                *self.subscriptions.patches(),
+                *mediaconvert_sync_patches(self._mediaconvert_client),
+            ]
+        )
         self._patches.apply()
 
     def _create_storage(self) -> None:
@@ -240,6 +276,18 @@ class Sandbox:
             queue_arn = sqs.get_queue_attributes(QueueUrl=self.notifications_queue, AttributeNames=["QueueArn"])
             for topic in topics:
                 sns.subscribe(TopicArn=topic.arn, Protocol="sqs", Endpoint=queue_arn["Attributes"]["QueueArn"])
+        for subscription in self.assembly.resources("AWS::SNS::Subscription"):
+            props = subscription.properties
+            if props.get("Protocol") != "lambda":
+                raise SandboxError(
+                    f"subscription {subscription.logical_id}: protocol {props.get('Protocol')} is not emulated"
+                )
+            options = (
+                {"Attributes": {"FilterPolicy": json.dumps(props["FilterPolicy"])}} if "FilterPolicy" in props else {}
+            )
+            sns.subscribe(
+                TopicArn=str(props["TopicArn"]), Protocol="lambda", Endpoint=str(props["Endpoint"]), **options
+            )
 
     def _create_mediaconvert(self) -> None:
         templates = self.assembly.resources("AWS::MediaConvert::JobTemplate")
@@ -357,7 +405,49 @@ class Sandbox:
         s3.create_bucket(Bucket=bucket)
         s3.upload_file(str(asset), bucket, key)
 
+    def _start_schedules(self) -> None:
+        try:
+            self.schedules = schedule_rules(self.assembly)
+        except ValueError as exc:
+            raise SandboxError(str(exc)) from None
+        for rule in self.schedules:
+            for target in rule.targets:
+                if ":lambda:" not in str(target["Arn"]):
+                    raise SandboxError(f"rule {rule.name}: target {target['Arn']} is not emulated")
+        if self.schedules:
+            self._scheduler = threading.Thread(target=self._run_schedules, name="sandbox-schedules", daemon=True)
+            self._scheduler.start()
+
+    def _run_schedules(self) -> None:
+        due = {rule.name: time.monotonic() + (self.schedule_seconds or rule.every_seconds) for rule in self.schedules}
+        while not self._closing.wait(0.2):
+            for rule in self.schedules:
+                if time.monotonic() >= due[rule.name]:
+                    due[rule.name] = time.monotonic() + (self.schedule_seconds or rule.every_seconds)
+                    self.fire(rule)
+
+    def fire(self, rule: ScheduleRule) -> None:
+        """Send ``rule``'s targets its "Scheduled Event" now (and wait for them)."""
+        event = json.dumps(rule.event(region=self.region, account=self.account)).encode("utf-8")
+        for target in rule.targets:
+            self.lambdas.invoke(str(target["Arn"]), event, {})
+
     # -- what moto hands over --------------------------------------------------------------------
+    def _mediaconvert_client(self) -> Any:
+        """A MediaConvert client of the emulation, for Step Functions' integration (its own
+        session: the interpreter calls from threads of its own)."""
+        import boto3
+
+        if self.mediaconvert is None:
+            raise RuntimeError("the templates declare no MediaConvert job template")
+        session = boto3.session.Session(
+            aws_access_key_id=SANDBOX_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=SANDBOX_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            aws_session_token=SANDBOX_CREDENTIALS["AWS_SESSION_TOKEN"],
+            region_name=self.region,
+        )
+        return session.client("mediaconvert", endpoint_url=self.mediaconvert.endpoint_url)
+
     def _invoke_endpoint(self, invocation: AsyncInvocation) -> AsyncResult:
         endpoint = self.endpoints.get(invocation.endpoint_name)
         if endpoint is None:
@@ -530,6 +620,11 @@ class Sandbox:
     # -- tear-down --------------------------------------------------------------------------------
     def close(self) -> None:
         """Stop every process and server the sandbox started, and give moto back its settings."""
+        self._closing.set()
+        if self._scheduler is not None:
+            self._scheduler.join(timeout=30)
+            self._scheduler = None
+        self.subscriptions.wait()
         for endpoint in self.endpoints.values():
             endpoint.close()
         self.lambdas.close()

@@ -57,6 +57,7 @@ class AsyncInvocation:
     content_type: str | None = None
     accept: str | None = None
     inference_id: str | None = None
+    custom_attributes: str | None = None
     invocation_timeout_seconds: int = DEFAULT_INVOCATION_TIMEOUT_SECONDS
     request_ttl_seconds: int = DEFAULT_REQUEST_TTL_SECONDS
     received_at: float = 0.0
@@ -104,7 +105,15 @@ class InferenceContainer:
             reason = ready.get("error") if isinstance(ready, dict) else f"the container {ready} while starting"
             raise EndpointError(f"the model did not load: {reason} (log: {self.log_path})")
 
-    def invoke(self, body: Path, content_type: str | None, accept: str | None, timeout: float) -> tuple[bool, bytes]:
+    def invoke(
+        self,
+        body: Path,
+        content_type: str | None,
+        accept: str | None,
+        timeout: float,
+        *,
+        custom_attributes: str | None = None,
+    ) -> tuple[bool, bytes]:
         """``(succeeded, response body)``; ``InvocationTimeout`` when ``timeout`` seconds pass first."""
         if self._worker is None or not self._worker.alive:
             self.stop()
@@ -117,6 +126,7 @@ class InferenceContainer:
                 "response_path": str(response_path),
                 "content_type": content_type,
                 "accept": accept,
+                "custom_attributes": custom_attributes,
             }
         )
         answer = self._worker.receive(timeout)
@@ -274,7 +284,11 @@ class AsyncEndpoint:
                 return
             try:
                 ok, response = self.container.invoke(
-                    body, invocation.content_type, invocation.accept, invocation.invocation_timeout_seconds
+                    body,
+                    invocation.content_type,
+                    invocation.accept,
+                    invocation.invocation_timeout_seconds,
+                    custom_attributes=invocation.custom_attributes,
                 )
             except InvocationTimeout:
                 reason = (
@@ -364,6 +378,7 @@ def runtime_patches(handle: Callable[[AsyncInvocation], AsyncResult]) -> list[tu
             content_type=headers.get("X-Amzn-SageMaker-Content-Type"),
             accept=headers.get("X-Amzn-SageMaker-Accept"),
             inference_id=headers.get("X-Amzn-SageMaker-Inference-Id"),
+            custom_attributes=headers.get("X-Amzn-SageMaker-Custom-Attributes"),
             invocation_timeout_seconds=int(
                 headers.get("X-Amzn-SageMaker-InvocationTimeoutSeconds") or DEFAULT_INVOCATION_TIMEOUT_SECONDS
             ),

@@ -6,9 +6,9 @@ does :func:`synthesize`, with no CLI and no network beyond what the app itself n
 model's artifact is built from packages on this machine, once, into the artifact cache).
 
 The sandbox's context (:data:`SANDBOX_CONTEXT`): the bundled offline model (``offline-tiny.en``)
-and one- to two-second polls, so a recording takes seconds, not the minutes a deployment's
-back-off would spend waiting. Only the model stack's assets are built
-(``aws:cdk:bundling-stacks``): the Lambda code runs from this installation, not from bundles.
+and a sweep that looks for a lost notification after two seconds, not five minutes. Only the
+model stack's assets are built (``aws:cdk:bundling-stacks``): the Lambda code runs from this
+installation, not from bundles.
 Everything else is the deployment's own configuration.
 """
 
@@ -29,8 +29,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 CDK_JSON = REPO_ROOT / "cdk.json"
 SANDBOX_CONTEXT: dict[str, Any] = {
     "clearscribe:model-id": "offline-tiny.en",
-    "clearscribe:poll-initial-seconds": 1,
-    "clearscribe:poll-max-seconds": 2,
+    # A lost notification is swept up after a few seconds, not minutes.
+    "clearscribe:notification-grace-seconds": 2,
 }
 
 

@@ -9,7 +9,7 @@ the toolkit loads from the artifact.
 What runs is the toolkit's own ``HuggingFaceHandlerService``, as the model server calls it: it is
 initialised with a context holding the model directory (it puts ``code/`` first on ``sys.path``,
 imports the module ``SAGEMAKER_PROGRAM`` names and calls its ``model_fn``), and each request goes
-through its ``handle`` (the content type and accept headers, ``input_fn`` → ``predict_fn`` →
+through its ``handle`` (the content type, accept and custom attributes headers, ``input_fn`` → ``predict_fn`` →
 ``output_fn``). An exception there is the toolkit's ``PredictionException``, which the model server
 answers with HTTP 400 ``{"code": 400, "type": "InternalServerException", "message": …}``.
 
@@ -91,6 +91,9 @@ def main(argv: list[str]) -> int:
         headers = {"Content-Type": request.get("content_type") or "application/octet-stream"}
         if request.get("accept"):
             headers["Accept"] = request["accept"]
+        if request.get("custom_attributes"):
+            # SageMaker hands the invocation's CustomAttributes to the container as this header.
+            headers["X-Amzn-SageMaker-Custom-Attributes"] = request["custom_attributes"]
         context.request_processor = [_Request(headers)]
         with open(request["body_path"], "rb") as fh:
             body = fh.read()

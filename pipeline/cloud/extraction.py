@@ -1,11 +1,13 @@
-"""StartAudioExtraction / CheckAudioExtraction: an Elemental MediaConvert job, polled.
+"""PrepareAudioExtraction / CheckAudioExtraction: the Elemental MediaConvert job around the
+workflow's ``ExtractAudio`` state, which creates it and waits for it (Step Functions' optimized
+MediaConvert integration, ``createJob.sync``: no polling in the workflow).
 
 The job is made from the deployment's job template (an audio-only output group); the input is
 the source object and the destination is overridden to ``s3://<working>/audio/<job_id>/``.
 The template is read once per container and the job's settings are sent in full, so what runs
-does not depend on how MediaConvert merges partial overrides. When the job completes, its
-reported duration is checked against what the deployed endpoint can finish (:class:`EndpointLimit`),
-so an over-long recording fails at once instead of timing out an hour into inference.
+does not depend on how MediaConvert merges partial overrides. When the job has completed, its
+reported duration is checked against the deployment's maximum (:class:`DurationLimit`) and the
+recording is planned as windows (``pipeline.asr.inference.windows``), before any inference.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
+from pipeline.asr.inference.windows import plan_windows
 from pipeline.cloud.events import SourceObject
-from pipeline.cloud.polling import PollBudgetExhausted, PollPolicy
 from shared.contract import AUDIO_PREFIX
-from shared.errors import AudioExtractionError, AudioExtractionTimeout, RecordingTooLongError
+from shared.errors import AudioExtractionError, RecordingTooLongError
 from shared.jobstore import JobStore, advance
 from shared.log import get_logger
 from shared.s3uri import parse_s3_uri, s3_uri
@@ -27,8 +29,6 @@ from shared.status import JobStatus
 
 log = get_logger("clearscribe.cloud.extraction")
 
-RUNNING = frozenset({"SUBMITTED", "PROGRESSING"})
-FAILED = frozenset({"ERROR", "CANCELED"})
 _DEFAULT_AUDIO_SELECTORS = {"Audio Selector 1": {"DefaultSelection": "DEFAULT"}}
 _CONTAINER_EXTENSIONS = {"MP4": "mp4", "MOV": "mov", "M2TS": "m2ts", "MPEG2TS": "ts", "MXF": "mxf"}
 
@@ -90,7 +90,7 @@ def expected_audio_uri(settings: Mapping[str, Any], source_key: str, destination
 
 
 # -- the steps -----------------------------------------------------------------------------
-def start_audio_extraction(
+def prepare_audio_extraction(
     job_id: str,
     source: Mapping[str, Any] | SourceObject,
     *,
@@ -99,49 +99,40 @@ def start_audio_extraction(
     role_arn: str,
     working_bucket: str,
     store: JobStore,
-    poll: PollPolicy,
 ) -> dict[str, Any]:
-    """Mark the job EXTRACTING and submit the MediaConvert job.
-
-    Returns ``{"mediaconvert_job_id", "audio_uri", "status": "PROGRESSING", "poll"}``; the
-    ``audio_uri`` is where the audio will be (confirmed by :func:`check_audio_extraction`).
-    A retried call reuses the same client request token, so it does not start a second job.
-    """
+    """Mark the job EXTRACTING and write the MediaConvert ``CreateJob`` request the ``ExtractAudio``
+    state sends. Returns ``{"request", "audio_uri"}``: ``audio_uri`` is where the audio will be
+    (confirmed by :func:`check_audio_extraction`). The request's client token is the job's attempt,
+    so a retried state does not start a second job."""
     src = source if isinstance(source, SourceObject) else SourceObject.from_dict(source)
     record = advance(store, job_id, JobStatus.EXTRACTING)
     destination = audio_destination(working_bucket, job_id)
     settings = job_settings(template_settings(mediaconvert, template), src.uri, destination)
-    response = mediaconvert.create_job(
-        JobTemplate=template,
-        Role=role_arn,
-        Settings=settings,
-        UserMetadata={"job_id": job_id},
-        ClientRequestToken=f"{job_id}-attempt-{record.attempt}",
-    )
-    mediaconvert_job_id = response["Job"]["Id"]
-    log.info("audio extraction started", extra={"job_id": job_id, "mediaconvert_job_id": mediaconvert_job_id})
+    log.info("audio extraction requested", extra={"job_id": job_id})
     return {
-        "mediaconvert_job_id": mediaconvert_job_id,
+        "request": {
+            "JobTemplate": template,
+            "Role": role_arn,
+            "Settings": settings,
+            "UserMetadata": {"job_id": job_id},
+            "ClientRequestToken": f"{job_id}-attempt-{record.attempt}",
+        },
         "audio_uri": expected_audio_uri(settings, src.key, destination),
-        "status": "PROGRESSING",
-        "poll": poll.first_poll(),
     }
 
 
 @dataclass(frozen=True)
-class EndpointLimit:
-    """The longest recording the deployed endpoint finishes within its invocation timeout."""
+class DurationLimit:
+    """The longest recording the deployment transcribes (``clearscribe:max-duration-seconds``)."""
 
-    max_audio_seconds: float
-    endpoint: str = "the endpoint"  # how the error message names it (its instance type)
+    max_seconds: float
 
     def check(self, duration_seconds: float | None) -> None:
-        """Raise ``RecordingTooLongError`` for a recording the endpoint cannot finish."""
-        if duration_seconds is not None and duration_seconds > self.max_audio_seconds:
+        """Raise ``RecordingTooLongError`` for a recording longer than the maximum."""
+        if duration_seconds is not None and duration_seconds > self.max_seconds:
             raise RecordingTooLongError(
-                f"the recording lasts {_minutes(duration_seconds)}; {self.endpoint} finishes at most "
-                f"{_minutes(self.max_audio_seconds)} within its invocation timeout: split the recording "
-                "or deploy a faster instance type"
+                f"the recording lasts {_minutes(duration_seconds)}, longer than this deployment's maximum of "
+                f"{_minutes(self.max_seconds)} (clearscribe:max-duration-seconds)"
             )
 
 
@@ -165,54 +156,36 @@ def output_duration_seconds(job: Mapping[str, Any]) -> float | None:
 def check_audio_extraction(
     job_id: str,
     extraction: Mapping[str, Any],
+    job: Mapping[str, Any],
     *,
-    mediaconvert: Any,
+    s3: Any,
     store: JobStore,
-    poll: PollPolicy,
-    s3: Any = None,
-    limit: EndpointLimit | None = None,
+    limit: DurationLimit,
+    window_seconds: float,
 ) -> dict[str, Any]:
-    """One poll of the MediaConvert job.
-
-    Still running: the same dict with the next ``poll``. ``COMPLETE``: ``duration_seconds`` is the
-    audio's duration as MediaConvert reports it; a recording longer than ``limit`` allows raises
-    ``RecordingTooLongError`` here, before any inference; otherwise the job is marked
-    TRANSCRIBING and ``audio_uri`` is the file MediaConvert wrote (``GetJob`` does not report
-    output paths, so with an ``s3`` client the destination is listed to find it; without one the
-    name predicted at start is kept). ``ERROR``/``CANCELED`` raise
-    ``AudioExtractionError`` with MediaConvert's message; an exhausted poll budget raises
-    ``AudioExtractionTimeout`` (and cancels the MediaConvert job).
-    """
-    mediaconvert_job_id = extraction["mediaconvert_job_id"]
-    job = mediaconvert.get_job(Id=mediaconvert_job_id)["Job"]
-    status = job["Status"]
-    result = {**extraction, "status": status}
-    if status == "COMPLETE":
-        duration = output_duration_seconds(job)
-        result["duration_seconds"] = duration
-        if limit is not None:
-            limit.check(duration)
-        if s3 is not None:
-            result["audio_uri"] = find_audio_output(s3, str(extraction["audio_uri"]))
-        advance(store, job_id, JobStatus.TRANSCRIBING)
-        log.info("audio extraction complete", extra={"job_id": job_id, "mediaconvert_job_id": mediaconvert_job_id})
-        return result
-    if status in FAILED:
-        code = job.get("ErrorCode")
-        log.warning(
-            "audio extraction failed",
-            extra={"job_id": job_id, "mediaconvert_status": status, "mediaconvert_error_code": code},
-        )
+    """After ``ExtractAudio``: the MediaConvert job (``job``, as ``GetJob`` describes it) has
+    completed. Checks its duration against ``limit`` (``RecordingTooLongError``, before any
+    inference), finds the file it wrote (``GetJob`` reports no output paths: the destination is
+    listed), plans the windows the recording is transcribed in, and marks the job TRANSCRIBING.
+    Returns ``{"audio_uri", "duration_seconds", "windows"}``."""
+    status = job.get("Status")
+    if status != "COMPLETE":
         message = job.get("ErrorMessage") or "no error message"
-        raise AudioExtractionError(f"MediaConvert job {mediaconvert_job_id} {status}: {message} (code {code})")
-    if status not in RUNNING:
-        raise AudioExtractionError(f"MediaConvert job {mediaconvert_job_id} has unknown status {status}")
-    try:
-        result["poll"] = poll.next_poll(extraction.get("poll"))
-    except PollBudgetExhausted as exc:
-        _cancel_quietly(mediaconvert, mediaconvert_job_id)
-        raise AudioExtractionTimeout(f"MediaConvert job {mediaconvert_job_id} {exc}") from None
-    return result
+        raise AudioExtractionError(
+            f"MediaConvert job {job.get('Id')} {status}: {message} (code {job.get('ErrorCode')})"
+        )
+    duration = output_duration_seconds(job)
+    if duration is None:
+        raise AudioExtractionError(f"MediaConvert job {job.get('Id')} reported no duration for its output")
+    limit.check(duration)
+    audio_uri = find_audio_output(s3, str(extraction["audio_uri"]))
+    windows = [w.to_dict() for w in plan_windows(duration, window_seconds)]
+    advance(store, job_id, JobStatus.TRANSCRIBING)
+    log.info(
+        "audio extraction complete",
+        extra={"job_id": job_id, "mediaconvert_job_id": job.get("Id"), "windows": len(windows)},
+    )
+    return {"audio_uri": audio_uri, "duration_seconds": duration, "windows": windows}
 
 
 def find_audio_output(s3: Any, expected_uri: str) -> str:
@@ -227,13 +200,3 @@ def find_audio_output(s3: Any, expected_uri: str) -> str:
     if not keys:
         raise AudioExtractionError("MediaConvert reported COMPLETE but wrote no audio file")
     return s3_uri(bucket, keys[0])
-
-
-def _cancel_quietly(mediaconvert: Any, mediaconvert_job_id: str) -> None:
-    try:
-        mediaconvert.cancel_job(Id=mediaconvert_job_id)
-    except Exception as exc:  # the timeout is the error to report, not the clean-up
-        log.warning(
-            "could not cancel the MediaConvert job",
-            extra={"mediaconvert_job_id": mediaconvert_job_id, "exception": type(exc).__name__},
-        )

@@ -1,9 +1,12 @@
 """MarkFailed: every caught error ends the job in FAILED with a code and a message.
 
-Step Functions hands over ``{"Error", "Cause"}``. For a Lambda that raised, ``Error`` is the
-exception class name (one class per code in ``shared.errors``) and ``Cause`` is a JSON document
-whose ``errorMessage`` is the exception message; only that message is kept (never the stack
-trace), trimmed to 500 characters.
+Step Functions hands over ``{"Error", "Cause"}``. For a Lambda that raised (and for a window the
+endpoint failed, resumed with ``SendTaskFailure``), ``Error`` is the exception class name (one
+class per code in ``shared.errors``) and ``Cause`` is a JSON document whose ``errorMessage`` is
+the exception message; only that message is kept (never the stack trace), trimmed to 500
+characters. For the ``ExtractAudio`` state (``mediaconvert:createJob.sync``) the workflow names
+the error ``AudioExtractionError`` (or ``AudioExtractionTimeout``) and the cause is MediaConvert's
+description of the job: its status, error code and message are kept.
 """
 
 from __future__ import annotations
@@ -65,6 +68,12 @@ def _cause_message(cause: Any) -> str:
     except ValueError:
         return text.strip()
     if isinstance(parsed, Mapping):
+        job = parsed.get("Job", parsed)
+        if not parsed.get("errorMessage") and isinstance(job, Mapping) and job.get("Status"):
+            return (
+                f"MediaConvert job {job.get('Id', '?')} {job.get('Status')}: "
+                f"{job.get('ErrorMessage') or 'no error message'} (code {job.get('ErrorCode')})"
+            )
         return str(parsed.get("errorMessage") or "")
     return text.strip()
 

@@ -1,5 +1,6 @@
-"""CheckAudioExtraction: ``{"job_id", "extraction"}`` → the extraction dict, polled once more (and,
-once complete, checked against the longest recording the endpoint can finish)."""
+"""CheckAudioExtraction: ``{"job_id", "extraction", "job"}`` → ``{"audio_uri", "duration_seconds",
+"windows"}``: the extracted audio checked against the deployment's maximum duration and planned as
+windows."""
 
 from __future__ import annotations
 
@@ -22,9 +23,9 @@ def handler(event: CheckAudioExtractionEvent, context: LambdaContext) -> dict[st
     return check_audio_extraction(
         event.job_id,
         event.extraction,
-        mediaconvert=rt.mediaconvert,
-        store=rt.job_store,
-        poll=rt.extraction_poll,
+        event.job.get("Job", event.job),
         s3=rt.s3,
-        limit=rt.endpoint_limit,
+        store=rt.job_store,
+        limit=rt.duration_limit,
+        window_seconds=rt.window_seconds,
     )

@@ -27,16 +27,30 @@ class RegisterJobEvent(BaseModel):
     execution: str | None = None
 
 
-class StartAudioExtractionEvent(StepEvent):
+class PrepareAudioExtractionEvent(StepEvent):
     source: dict[str, Any]
 
 
 class CheckAudioExtractionEvent(StepEvent):
+    """After ``ExtractAudio``: what ``PrepareAudioExtraction`` returned, and the MediaConvert job as
+    the ``.sync`` integration describes it once it has ended (``{"Job": {…}}``)."""
+
     extraction: dict[str, Any]
+    job: dict[str, Any]
 
 
-class CheckTranscriptionEvent(StepEvent):
-    inference: dict[str, Any]
+class WindowEvent(BaseModel):
+    """One item of the Map over the recording's windows, with the paused state's task token."""
+
+    model_config = ConfigDict(extra="ignore")
+    job_id: str = Field(min_length=1)
+    audio_uri: str = Field(pattern=r"^s3://")
+    window: dict[str, Any]
+    task_token: str = Field(min_length=1)
+
+
+class MergeTranscriptsEvent(StepEvent):
+    windows: list[dict[str, Any]] = Field(min_length=1)
 
 
 class EnrichEvent(StepEvent):

@@ -21,10 +21,12 @@ from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger, Tracer
 
-from pipeline.cloud.extraction import EndpointLimit, mediaconvert_client
-from pipeline.cloud.polling import EXTRACTION, TRANSCRIPTION, PollPolicy
+from pipeline.cloud.callbacks import CallbackStore
+from pipeline.cloud.extraction import DurationLimit, mediaconvert_client
+from pipeline.cloud.transcription import InferenceBudget
 from postprocess.config import EnrichmentConfig
 from shared import contract
+from shared.env import env_int
 from shared.jobstore import JobStore
 from shared.jobstore.dynamodb import DynamoDBJobStore
 from shared.log import DEFAULT_HANDLER_NAME
@@ -88,26 +90,45 @@ class CloudRuntime:
         )
 
     @property
-    def extraction_poll(self) -> PollPolicy:
-        return self._get("extraction_poll", lambda: PollPolicy.from_env(EXTRACTION, self.env))
+    def sagemaker_runtime(self) -> Any:
+        return self._get("sagemaker_runtime", lambda: self._boto3_client("sagemaker-runtime"))
 
     @property
-    def transcription_poll(self) -> PollPolicy:
-        return self._get("transcription_poll", lambda: PollPolicy.from_env(TRANSCRIPTION, self.env))
+    def stepfunctions(self) -> Any:
+        return self._get("stepfunctions", lambda: self._boto3_client("stepfunctions"))
 
     @property
-    def endpoint_limit(self) -> EndpointLimit | None:
-        """What the endpoint can finish (``MAX_AUDIO_SECONDS``), or None when not configured."""
+    def callbacks(self) -> CallbackStore:
+        return self._get(
+            "callbacks", lambda: CallbackStore(self.setting(contract.ENV_CALLBACK_TABLE), client=self.dynamodb)
+        )
 
-        def build() -> EndpointLimit | None:
-            raw = self.env.get(contract.ENV_ENDPOINT_MAX_AUDIO_SECONDS)
-            if not raw:
-                return None
-            instance_type = self.env.get(contract.ENV_ENDPOINT_INSTANCE_TYPE)
-            endpoint = f"the {instance_type} endpoint" if instance_type else "the endpoint"
-            return EndpointLimit(float(raw), endpoint)
+    @property
+    def duration_limit(self) -> DurationLimit:
+        """The longest recording the deployment takes (``MAX_DURATION_SECONDS``)."""
+        return self._get(
+            "duration_limit",
+            lambda: DurationLimit(
+                env_int(self.env, contract.ENV_MAX_DURATION_SECONDS, contract.MAX_DURATION_SECONDS, minimum=1)
+            ),
+        )
 
-        return self._get("endpoint_limit", build)
+    @property
+    def window_seconds(self) -> int:
+        return env_int(self.env, contract.ENV_WINDOW_SECONDS, contract.WINDOW_SECONDS, minimum=60)
+
+    @property
+    def inference_budget(self) -> InferenceBudget:
+        """Each window's time in the endpoint's queue and in processing (``REQUEST_TTL_SECONDS``,
+        ``INVOCATION_TIMEOUT_SECONDS``), from the same budget the paused state waits."""
+        return self._get(
+            "inference_budget",
+            lambda: InferenceBudget(
+                invocation_timeout_seconds=int(self.setting(contract.ENV_INVOCATION_TIMEOUT_SECONDS)),
+                request_ttl_seconds=int(self.setting(contract.ENV_REQUEST_TTL_SECONDS)),
+                grace_seconds=env_int(self.env, contract.ENV_NOTIFICATION_GRACE_SECONDS, 300, minimum=0),
+            ),
+        )
 
     @cached_property
     def enrichment(self) -> EnrichmentConfig:

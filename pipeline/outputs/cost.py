@@ -8,11 +8,13 @@ What a job uses, and how it is counted (docs/report.md explains each line and it
 * **Lambda compute**: GB-seconds of the three enrichers, each counted for the whole enrichment
   stage (they run in parallel inside it: an upper bound). The workflow-step functions' own
   durations are not recorded, so their compute is not included.
-* **Lambda requests**: every function invocation of the successful path, polls included.
-* **Step Functions**: state transitions of the successful path of the state machine, polls included.
+* **Lambda requests**: every function invocation of the successful path, the two per window
+  (``TranscribeWindow``, and ``ResumeTranscription`` on the endpoint's notification) included.
+* **Step Functions**: state transitions of the successful path of the state machine, one per window.
 
-Polls are not recorded either: their number is worked out from a stage's duration and the poll
-policy (``POLL_INITIAL_SECONDS``, ``POLL_MAX_SECONDS``), which is how the check functions space them.
+The windows are not recorded: their number comes from the recording's duration and the
+deployment's window length (``CLEARSCRIBE_WINDOW_SECONDS``), as the workflow plans them. The
+scheduled sweep for lost notifications runs whether there are jobs or not and is not a job's cost.
 
 Prices are list prices in USD, without free tiers or savings plans, from :data:`PRICE_TABLE`
 (by region) with the ``PRICE_*_USD`` environment variables taking precedence. A price the
@@ -27,8 +29,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.cloud.polling import PollPolicy
+from pipeline.asr.inference.windows import plan_windows
 from shared import contract
+from shared.env import env_int
 
 #: When the prices in :data:`PRICE_TABLE` were read from the AWS pricing pages.
 PRICES_AS_OF = "2026-11-29"
@@ -102,14 +105,17 @@ PRICE_TABLE: dict[str, RegionPrices] = {
 }
 
 # -- the state machine's successful path (infra/constructs/transcription_workflow.py) ----------
-#: States entered once: RegisterJob, IsDuplicate, StartAudioExtraction, InvokeTranscription, Enrich
-#: (the Parallel state and its three branch tasks), WriteResults, MarkComplete, JobComplete.
-FIXED_TRANSITIONS = 11
-#: States entered per poll: Wait…, Check…, Is…Ready.
-TRANSITIONS_PER_POLL = 3
-#: Function invocations once per job: RegisterJob, StartAudioExtraction, three enrichers,
-#: WriteResults, MarkComplete (plus one check function per poll).
-FIXED_INVOCATIONS = 7
+#: States entered once: RegisterJob, IsDuplicate, PrepareAudioExtraction, ExtractAudio,
+#: CheckAudioExtraction, Transcribe (the Map), MergeTranscripts, Enrich (the Parallel state and its
+#: three branch tasks), WriteResults, MarkComplete, JobComplete.
+FIXED_TRANSITIONS = 14
+#: States entered per window: TranscribeWindow.
+TRANSITIONS_PER_WINDOW = 1
+#: Function invocations once per job: RegisterJob, PrepareAudioExtraction, CheckAudioExtraction,
+#: MergeTranscripts, three enrichers, WriteResults, MarkComplete.
+FIXED_INVOCATIONS = 9
+#: Function invocations per window: TranscribeWindow, ResumeTranscription.
+INVOCATIONS_PER_WINDOW = 2
 
 
 def _env_float(env: Mapping[str, str], name: str) -> float | None:
@@ -138,24 +144,21 @@ class CostSettings:
     instance_type: str | None = None
     pii_memory_mb: int | None = None
     enricher_memory_mb: int | None = None
-    poll_initial_seconds: int = contract.POLL_INITIAL_SECONDS
-    poll_max_seconds: int = contract.POLL_MAX_SECONDS
+    window_seconds: int = contract.WINDOW_SECONDS
     price_overrides: Mapping[str, float] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> CostSettings:
-        """From the variables in :data:`COST_ENVIRONMENT`, ``AWS_REGION`` and the poll policy's
-        ``POLL_INITIAL_SECONDS`` / ``POLL_MAX_SECONDS``. Raises ``ValueError`` on a bad number."""
+        """From the variables in :data:`COST_ENVIRONMENT`, ``AWS_REGION`` and the window length
+        (``CLEARSCRIBE_WINDOW_SECONDS``). Raises ``ValueError`` on a bad number."""
         env = os.environ if env is None else env
-        poll = PollPolicy.from_env("extraction", env)
         overrides = {item: value for item, name in ENV_PRICES.items() if (value := _env_float(env, name)) is not None}
         return cls(
             region=(env.get(ENV_REGION) or env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None),
             instance_type=(env.get(ENV_INSTANCE_TYPE) or "").strip() or None,
             pii_memory_mb=_env_int(env, ENV_PII_MEMORY_MB),
             enricher_memory_mb=_env_int(env, ENV_ENRICHER_MEMORY_MB),
-            poll_initial_seconds=poll.initial_seconds,
-            poll_max_seconds=poll.max_seconds,
+            window_seconds=env_int(env, contract.ENV_WINDOW_SECONDS, contract.WINDOW_SECONDS, minimum=60),
             price_overrides=overrides,
         )
 
@@ -221,18 +224,6 @@ class CostEstimate:
         }
 
 
-def poll_count(stage_seconds: float, *, initial_seconds: int, max_seconds: int) -> int:
-    """How many checks a stage of ``stage_seconds`` took: the first check whose cumulative wait
-    reaches the stage's end (each wait at least one second, as ``PollPolicy`` counts them)."""
-    policy = PollPolicy(initial_seconds=initial_seconds, max_seconds=max_seconds, budget_seconds=1)
-    waited, checks = 0.0, 0
-    while True:
-        waited += max(1, policy.wait_for(checks))
-        checks += 1
-        if waited >= stage_seconds:
-            return checks
-
-
 def estimate_cloud_cost(
     *,
     duration_seconds: float,
@@ -243,11 +234,9 @@ def estimate_cloud_cost(
     """The cost of one job from the recording's duration and the stage ``timings``
     (``extract_seconds``, ``transcribe_seconds``, ``enrich_seconds``)."""
     prices = (PRICE_TABLE if table is None else table).get(settings.region or "")
-    extract = float(timings.get("extract_seconds", 0.0))
     transcribe = float(timings.get("transcribe_seconds", 0.0))
     enrich = float(timings.get("enrich_seconds", 0.0))
-    spacing = {"initial_seconds": settings.poll_initial_seconds, "max_seconds": settings.poll_max_seconds}
-    polls = poll_count(extract, **spacing) + poll_count(transcribe, **spacing)
+    windows = len(plan_windows(max(0.0, duration_seconds), settings.window_seconds))
 
     def price(item: str) -> float | None:
         return settings.price(item, prices)
@@ -267,9 +256,9 @@ def estimate_cloud_cost(
         CostLine("endpoint", transcribe, "instance-second", None if hour_price is None else hour_price / 3600,
                  settings.instance_type or "instance type not configured"),
         compute,
-        CostLine("lambda_requests", FIXED_INVOCATIONS + polls, "request", price("lambda_request"),
-                 f"{polls} status checks"),
-        CostLine("state_transitions", FIXED_TRANSITIONS + TRANSITIONS_PER_POLL * polls, "transition",
+        CostLine("lambda_requests", FIXED_INVOCATIONS + INVOCATIONS_PER_WINDOW * windows, "request",
+                 price("lambda_request"), f"{windows} window{'s' if windows != 1 else ''}"),
+        CostLine("state_transitions", FIXED_TRANSITIONS + TRANSITIONS_PER_WINDOW * windows, "transition",
                  price("state_transition")),
     ]  # fmt: skip
     return CostEstimate(region=settings.region, lines=tuple(lines))

@@ -29,12 +29,11 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 STAND_IN_ENDPOINT_NAME = "clearscribe-stand-in-endpoint"
 STAND_IN_MAX_AUDIO_SECONDS = 2880
 SKIP_BUNDLING = {"aws:cdk:bundling-stacks": []}
-#: Context that makes every poll wait 0–1 s (for executing the definition in moto).
-FAST_POLLING = {
-    "clearscribe:poll-initial-seconds": 0,
-    "clearscribe:poll-max-seconds": 1,
-    "clearscribe:extraction-poll-budget-seconds": 30,
-    "clearscribe:transcription-poll-budget-seconds": 30,
+#: Context with short budgets (for executing the definition in moto: a lost result fails in seconds).
+SHORT_BUDGETS = {
+    "clearscribe:extraction-budget-seconds": 60,
+    "clearscribe:transcription-budget-seconds": 3660,
+    "clearscribe:notification-grace-seconds": 0,
 }
 
 
@@ -101,7 +100,6 @@ def build_workflow_app(
 def workflow_template_json(context: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The synthesized workflow template (for :func:`infra.sandbox.templates.definition_from_template`).
 
-    ``workflow_template_json(FAST_POLLING)`` gives a definition whose first transcription wait is 0 s
-    and whose Lambdas are configured for 0–1 s poll waits.
+    ``workflow_template_json(SHORT_BUDGETS)`` gives a definition whose waits give up within a minute.
     """
     return build_workflow_app(context).template_json()

@@ -45,6 +45,7 @@ __all__ = [
     "is_engine_wav",
     "read_wav",
     "wav_duration",
+    "wav_samples",
     "wav_windows",
     "window_bounds",
 ]
@@ -75,10 +76,18 @@ def default_ffmpeg() -> str:
 
 
 def decode_command(
-    ffmpeg: str, source: Path, out_wav: Path, *, stream: int = 0, max_seconds: float | None = None
+    ffmpeg: str,
+    source: Path,
+    out_wav: Path,
+    *,
+    stream: int = 0,
+    max_seconds: float | None = None,
+    until: float | None = None,
 ) -> list[str]:
-    """The ffmpeg arguments that decode audio stream ``stream`` of ``source`` to the engine's WAV."""
-    limit = ["-t", f"{max_seconds + 1:.3f}"] if max_seconds is not None else []
+    """The ffmpeg arguments that decode audio stream ``stream`` of ``source`` to the engine's WAV
+    (from the start, up to ``until`` seconds when given)."""
+    stops = [s for s in (None if max_seconds is None else max_seconds + 1, until) if s is not None]
+    limit = ["-t", f"{min(stops):.3f}"] if stops else []
     return [
         ffmpeg, "-nostdin", "-hide_banner", "-v", "error", "-y",
         "-i", str(source),
@@ -96,11 +105,12 @@ def decode_to_wav(
     ffmpeg: str | None = None,
     stream: int = 0,
     max_seconds: float | None = None,
+    until: float | None = None,
     timeout_seconds: float = DECODE_TIMEOUT_SECONDS,
     on_progress: Callable[[float], None] | None = None,
 ) -> float:
-    """Decode audio stream ``stream`` of ``source`` to 16 kHz mono 16-bit WAV at ``out_wav``;
-    returns its duration in seconds.
+    """Decode audio stream ``stream`` of ``source`` (from its start, up to ``until`` seconds when
+    given) to 16 kHz mono 16-bit WAV at ``out_wav``; returns its duration in seconds.
 
     Raises ``EmptyFileError`` for an empty file or a track without samples, ``InvalidMediaError``
     for anything ffmpeg cannot decode (the message never names the file's path),
@@ -112,7 +122,9 @@ def decode_to_wav(
         raise InvalidMediaError(f"{source.name}: no such audio file")
     if source.stat().st_size == 0:
         raise EmptyFileError(f"{source.name}: the file is empty")
-    command = decode_command(ffmpeg or default_ffmpeg(), source, out_wav, stream=stream, max_seconds=max_seconds)
+    command = decode_command(
+        ffmpeg or default_ffmpeg(), source, out_wav, stream=stream, max_seconds=max_seconds, until=until
+    )
     try:
         proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as exc:
@@ -220,16 +232,25 @@ def read_wav(path: Path) -> np.ndarray:
     return (_wav_samples(path).astype(np.float32)) / np.float32(32768.0)
 
 
-def wav_windows(path: Path, *, window_s: float, search_s: float = 10.0) -> Iterator[tuple[float, np.ndarray]]:
-    """``(offset in seconds, float32 samples)`` windows covering the whole WAV, cut as
-    :func:`window_bounds` cuts them; only one window is in memory at a time."""
+def wav_windows(
+    path: Path, *, window_s: float, search_s: float = 10.0, part: tuple[int, int] | None = None
+) -> Iterator[tuple[float, np.ndarray]]:
+    """``(offset in seconds, float32 samples)`` windows covering the whole WAV (or the samples
+    ``part[0]:part[1]`` of it), cut as :func:`window_bounds` cuts them; only one window is in
+    memory at a time. Offsets are the recording's."""
     import numpy as np
 
     samples = _wav_samples(path)
-    if samples.size == 0:
+    first, last = part or (0, int(samples.shape[0]))
+    if last <= first:
         raise EmptyFileError(f"{Path(path).name}: the audio holds no samples")
-    for lo, hi in window_bounds(samples, window_s=window_s, search_s=search_s):
-        yield lo / SAMPLE_RATE, samples[lo:hi].astype(np.float32) / np.float32(32768.0)
+    for lo, hi in window_bounds(samples[first:last], window_s=window_s, search_s=search_s):
+        yield (first + lo) / SAMPLE_RATE, samples[first + lo : first + hi].astype(np.float32) / np.float32(32768.0)
+
+
+def wav_samples(path: Path) -> np.ndarray:
+    """The 16-bit samples of the engine's WAV, memory-mapped (not read into memory)."""
+    return _wav_samples(path)
 
 
 def array_windows(audio: np.ndarray, *, window_s: float, search_s: float = 10.0) -> Iterator[tuple[float, np.ndarray]]:

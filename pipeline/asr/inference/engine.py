@@ -32,7 +32,14 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.asr.inference.audio import array_windows, decode_to_wav, is_engine_wav, wav_windows
+from pipeline.asr.inference.audio import (
+    array_windows,
+    decode_to_wav,
+    is_engine_wav,
+    wav_duration,
+    wav_samples,
+    wav_windows,
+)
 from pipeline.asr.inference.decoding import (
     CHUNK_VAD,
     WINDOW_SECONDS,
@@ -43,6 +50,7 @@ from pipeline.asr.inference.decoding import (
     to_transcript,
 )
 from pipeline.asr.inference.vad import detect_speech
+from pipeline.asr.inference.windows import Window, merge_windows, plan_windows, window_bounds
 from shared.contract import SAMPLE_RATE
 from shared.engine_settings import EngineSettings, ResolvedSettings
 from shared.errors import (
@@ -118,14 +126,29 @@ class WhisperEngine:
         self, audio_path: Path, *, stream: int = 0, on_progress: Callable[[float], None] | None = None
     ) -> Transcript:
         """Transcribe audio stream ``stream`` of any audio or video file: the engine's own WAV
-        (:func:`.audio.decode_to_wav`) is read as it is, anything else decoded to it first."""
+        (:func:`.audio.decode_to_wav`) is read as it is, anything else decoded to it first. A
+        recording longer than the settings' window is transcribed window by window and merged
+        (:mod:`.windows`), exactly as the cloud workflow does it."""
         path = Path(audio_path)
         if stream == 0 and is_engine_wav(path):
-            return self.transcribe_windows(wav_windows(path, window_s=WINDOW_SECONDS), on_progress=on_progress)
+            return self.transcribe_recording(path, on_progress=on_progress)
         with tempfile.TemporaryDirectory(prefix="clearscribe-audio-") as scratch:
             wav = Path(scratch) / "audio.wav"
             decode_to_wav(path, wav, stream=stream, max_seconds=self.max_audio_seconds)
-            return self.transcribe_windows(wav_windows(wav, window_s=WINDOW_SECONDS), on_progress=on_progress)
+            return self.transcribe_recording(wav, on_progress=on_progress)
+
+    def transcribe_recording(self, wav: Path, *, on_progress: Callable[[float], None] | None = None) -> Transcript:
+        """The engine's WAV of a whole recording, in the windows the settings plan for its length."""
+        plan = plan_windows(wav_duration(wav), self.settings.window_seconds)
+        return merge_windows([self.transcribe_window(wav, window, on_progress=on_progress) for window in plan])
+
+    def transcribe_window(
+        self, wav: Path, window: Window | None = None, *, on_progress: Callable[[float], None] | None = None
+    ) -> Transcript:
+        """One window of the engine's WAV (decoded from the recording's start at least up to
+        :func:`.windows.decode_until`), times the recording's; the whole WAV without a window."""
+        part = None if window is None else window_bounds(wav_samples(wav), window)
+        return self.transcribe_windows(wav_windows(wav, window_s=WINDOW_SECONDS, part=part), on_progress=on_progress)
 
     def transcribe_array(self, audio: np.ndarray, *, on_progress: Callable[[float], None] | None = None) -> Transcript:
         """Transcribe 16 kHz mono float32 samples from start to end."""

@@ -10,6 +10,11 @@ come from the model's environment, read exactly as ``clearscribe run`` reads the
 CUDA (``CLEARSCRIBE_DEVICE=cuda``), and a GPU that cannot be used fails ``model_fn`` (so the
 endpoint never reports healthy) with one log line saying why, instead of running on the CPU.
 
+A request may name a window of the recording in its custom attributes (``window=<start>-<end>``,
+:mod:`.windows`): the workflow sends a long recording as several such invocations, each
+decoding the audio only as far as its window needs and transcribing only its window, cut at the
+same quiet moments as its neighbours; times stay the recording's.
+
 With speaker labels on (``CLEARSCRIBE_SPEAKERS``), the same invocation that transcribes also tells
 the speakers apart (:mod:`.diarization`, on the CPU): the transcript it returns has a speaker on
 every segment and the speaker turns.
@@ -27,7 +32,13 @@ from typing import Any
 
 from pipeline.asr.inference.failures import reported
 from shared.contract import BUNDLED_PACKAGES_DIR, ENV_MAX_AUDIO_SECONDS, ENV_MODEL_NAME, ENV_SPEAKERS
-from shared.errors import ConfigInvalidError, EmptyFileError, InvalidMediaError, ModelUnavailableError
+from shared.errors import (
+    ConfigInvalidError,
+    EmptyFileError,
+    InvalidMediaError,
+    MediaTooLongError,
+    ModelUnavailableError,
+)
 from shared.models import Transcript
 from shared.speakers import DEFAULT_SPEAKERS, SpeakerSetting
 
@@ -50,9 +61,10 @@ def use_bundled_packages(code_dir: Path = CODE_DIR) -> Path | None:
 
 use_bundled_packages()
 
-from pipeline.asr.inference.audio import decode_to_wav, wav_windows  # noqa: E402  (after the path is set)
+from pipeline.asr.inference.audio import decode_to_wav, wav_samples, wav_windows  # noqa: E402  (after the path)
 from pipeline.asr.inference.decoding import WINDOW_SECONDS  # noqa: E402
 from pipeline.asr.inference.engine import WhisperEngine  # noqa: E402
+from pipeline.asr.inference.windows import Window, decode_until, window_bounds  # noqa: E402
 from shared.engine_settings import EngineSettings  # noqa: E402
 
 __all__ = ["LoadedModel", "RequestAudio", "input_fn", "model_fn", "output_fn", "predict_fn"]
@@ -81,6 +93,8 @@ AUDIO_CONTENT_TYPES = frozenset(
     }
 )
 JSON_CONTENT_TYPE = "application/json"
+#: The header the model server hands an invocation's ``CustomAttributes`` in.
+CUSTOM_ATTRIBUTES_HEADER = "x-amzn-sagemaker-custom-attributes"
 
 
 def _env_number(name: str) -> float | None:
@@ -104,9 +118,10 @@ class LoadedModel:
 @dataclass(frozen=True)
 class RequestAudio:
     """One request's audio, decoded to the engine's WAV in a directory of its own (removed by
-    ``predict_fn`` whatever happens: it is raw audio)."""
+    ``predict_fn`` whatever happens: it is raw audio), and the window to transcribe (None: all)."""
 
     wav: Path
+    window: Window | None = None
 
     def discard(self) -> None:
         shutil.rmtree(self.wav.parent, ignore_errors=True)
@@ -175,17 +190,26 @@ def input_fn(request_body: bytes | str, request_content_type: str | None, contex
         body = request_body.encode("latin-1") if isinstance(request_body, str) else request_body
         if not body:
             raise EmptyFileError("the request body is empty: send the audio bytes")
+        window = Window.from_attribute(custom_attributes(context))
+        limit = _env_number(ENV_MAX_AUDIO_SECONDS)
+        if window is not None and window.end is not None and limit is not None and window.end - window.start > limit:
+            raise MediaTooLongError(
+                f"the window of {window.end - window.start:.0f} s exceeds the limit of {limit:.0f} s"
+            )
         scratch = Path(tempfile.mkdtemp(prefix="clearscribe-request-"))
         try:
             source = scratch / "request.audio"
             source.write_bytes(body)
             wav = scratch / "audio.wav"
-            decode_to_wav(source, wav, max_seconds=_env_number(ENV_MAX_AUDIO_SECONDS))
+            if window is None:
+                decode_to_wav(source, wav, max_seconds=limit)
+            else:
+                decode_to_wav(source, wav, until=decode_until(window))
             source.unlink()
         except BaseException:
             shutil.rmtree(scratch, ignore_errors=True)
             raise
-        return RequestAudio(wav)
+        return RequestAudio(wav, window)
     except Exception as exc:
         raise reported(exc) from exc
 
@@ -195,12 +219,26 @@ def predict_fn(data: RequestAudio, model: LoadedModel, context: Any = None) -> T
     try:
         from pipeline.asr.inference.diarization import label_speakers
 
-        transcript = model.engine.transcribe_windows(wav_windows(data.wav, window_s=WINDOW_SECONDS))
-        return label_speakers(transcript, wav_windows(data.wav, window_s=WINDOW_SECONDS), model.speakers)
+        part = None if data.window is None else window_bounds(wav_samples(data.wav), data.window)
+        transcript = model.engine.transcribe_window(data.wav, data.window)
+        windows = wav_windows(data.wav, window_s=WINDOW_SECONDS, part=part)
+        return label_speakers(transcript, windows, model.speakers)
     except Exception as exc:
         raise reported(exc) from exc
     finally:
         data.discard()
+
+
+def custom_attributes(context: Any) -> str | None:
+    """The invocation's ``CustomAttributes`` from the model server's request context, if any."""
+    try:
+        headers = context.request_processor[0].get_request_properties()
+    except (AttributeError, IndexError, TypeError):
+        return None
+    for name, value in dict(headers or {}).items():
+        if str(name).lower() == CUSTOM_ATTRIBUTES_HEADER:
+            return value.decode("utf-8", "replace") if isinstance(value, bytes | bytearray) else str(value)
+    return None
 
 
 def output_fn(prediction: Transcript, accept: str | None, context: Any = None) -> str:

@@ -1,4 +1,5 @@
-"""StartAudioExtraction: ``{"job_id", "source"}`` → ``{"mediaconvert_job_id", "audio_uri", "status", "poll"}``."""
+"""PrepareAudioExtraction: ``{"job_id", "source"}`` → ``{"request", "audio_uri"}`` (the MediaConvert
+``CreateJob`` request the ``ExtractAudio`` state sends)."""
 
 from __future__ import annotations
 
@@ -7,19 +8,19 @@ from typing import Any
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from pipeline.cloud.extraction import start_audio_extraction
-from pipeline.handlers.events import StartAudioExtractionEvent
+from pipeline.cloud.extraction import prepare_audio_extraction
+from pipeline.handlers.events import PrepareAudioExtractionEvent
 from pipeline.handlers.runtime import logger, runtime, tracer
 from shared import contract
 
 
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler(capture_response=False)
-@event_parser(model=StartAudioExtractionEvent)
-def handler(event: StartAudioExtractionEvent, context: LambdaContext) -> dict[str, Any]:
+@event_parser(model=PrepareAudioExtractionEvent)
+def handler(event: PrepareAudioExtractionEvent, context: LambdaContext) -> dict[str, Any]:
     logger.append_keys(job_id=event.job_id)
     rt = runtime()
-    return start_audio_extraction(
+    return prepare_audio_extraction(
         event.job_id,
         event.source,
         mediaconvert=rt.mediaconvert,
@@ -27,5 +28,4 @@ def handler(event: StartAudioExtractionEvent, context: LambdaContext) -> dict[st
         role_arn=rt.setting(contract.ENV_MEDIACONVERT_ROLE_ARN),
         working_bucket=rt.setting(contract.ENV_WORKING_BUCKET),
         store=rt.job_store,
-        poll=rt.extraction_poll,
     )
