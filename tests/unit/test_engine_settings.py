@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.contract import ENV_ENGINE
+from shared.contract import ENV_ENGINE, WINDOW_SECONDS
 from shared.engine_settings import EngineSettings
 from shared.errors import ConfigInvalidError
 
@@ -29,14 +29,17 @@ def test_what_is_asked_for_is_kept_on_either_device() -> None:
 
 
 def test_the_variables_both_hosts_read() -> None:
-    environ = dict(zip(ENV_ENGINE, ("cpu", "INT8", "3", "8", "Sequential", "2"), strict=True))
+    environ = dict(zip(ENV_ENGINE, ("cpu", "INT8", "3", "8", "Sequential", "2", "900"), strict=True))
 
     settings = EngineSettings.from_env(environ)
 
     assert settings == EngineSettings(
-        device="cpu", compute_type="int8", beam_size=3, batch_size=8, strategy="sequential", cpu_threads=2
-    )
+        device="cpu", compute_type="int8", beam_size=3, batch_size=8, strategy="sequential", cpu_threads=2,
+        window_seconds=900,
+    )  # fmt: skip
+    assert settings.resolved(cuda_devices=0).window_seconds == 900, "the window reaches the engine"
     assert EngineSettings.from_env({}) == EngineSettings()
+    assert EngineSettings().window_seconds == WINDOW_SECONDS, "a local run cuts where the workflow cuts"
 
 
 @pytest.mark.parametrize(
@@ -46,6 +49,7 @@ def test_the_variables_both_hosts_read() -> None:
         ({"strategy": "first-30-seconds"}, "CLEARSCRIBE_STRATEGY"),
         ({"device": "tpu"}, "CLEARSCRIBE_DEVICE"),
         ({"beam_size": 0}, "at least 1"),
+        ({"window_seconds": 59}, "CLEARSCRIBE_WINDOW_SECONDS"),
     ],
 )
 def test_settings_the_engine_cannot_use_are_refused(settings: dict[str, object], message: str) -> None:
@@ -55,7 +59,12 @@ def test_settings_the_engine_cannot_use_are_refused(settings: dict[str, object],
 
 @pytest.mark.parametrize(
     ("variable", "value"),
-    [("CLEARSCRIBE_BEAM_SIZE", "five"), ("CLEARSCRIBE_BATCH_SIZE", "0"), ("CLEARSCRIBE_DEVICE", "gpu")],
+    [
+        ("CLEARSCRIBE_BEAM_SIZE", "five"),
+        ("CLEARSCRIBE_BATCH_SIZE", "0"),
+        ("CLEARSCRIBE_DEVICE", "gpu"),
+        ("CLEARSCRIBE_WINDOW_SECONDS", "30"),
+    ],
 )
 def test_a_variable_that_cannot_be_used_is_named(variable: str, value: str) -> None:
     with pytest.raises(ConfigInvalidError, match=variable):
