@@ -32,6 +32,7 @@ from typing import Any
 from pipeline.asr.inference.windows import plan_windows
 from shared import contract
 from shared.env import env_int
+from shared.errors import ConfigInvalidError
 
 #: When the prices in :data:`PRICE_TABLE` were read from the AWS pricing pages.
 PRICES_AS_OF = "2026-11-29"
@@ -153,12 +154,16 @@ class CostSettings:
         (``CLEARSCRIBE_WINDOW_SECONDS``). Raises ``ValueError`` on a bad number."""
         env = os.environ if env is None else env
         overrides = {item: value for item, name in ENV_PRICES.items() if (value := _env_float(env, name)) is not None}
+        try:
+            window_seconds = env_int(env, contract.ENV_WINDOW_SECONDS, contract.WINDOW_SECONDS, minimum=60)
+        except ConfigInvalidError as exc:  # a bad number is a ValueError here, as for every other setting
+            raise ValueError(exc.message) from None
         return cls(
             region=(env.get(ENV_REGION) or env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None),
             instance_type=(env.get(ENV_INSTANCE_TYPE) or "").strip() or None,
             pii_memory_mb=_env_int(env, ENV_PII_MEMORY_MB),
             enricher_memory_mb=_env_int(env, ENV_ENRICHER_MEMORY_MB),
-            window_seconds=env_int(env, contract.ENV_WINDOW_SECONDS, contract.WINDOW_SECONDS, minimum=60),
+            window_seconds=window_seconds,
             price_overrides=overrides,
         )
 

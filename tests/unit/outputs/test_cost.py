@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from pipeline.asr.inference.windows import plan_windows
 from pipeline.outputs.cost import (
+    FIXED_TRANSITIONS,
+    INVOCATIONS_PER_WINDOW,
     PRICE_TABLE,
+    TRANSITIONS_PER_WINDOW,
     CostSettings,
     estimate_cloud_cost,
-    poll_count,
 )
 
 # A 10-minute recording: extraction 40 s, transcription 500 s, enrichment 12 s.
@@ -21,33 +25,17 @@ SETTINGS = CostSettings(
     instance_type="ml.g4dn.xlarge",
     pii_memory_mb=2048,
     enricher_memory_mb=1024,
-    poll_initial_seconds=15,
-    poll_max_seconds=300,
+    window_seconds=1200,
     # Prices the table cannot confirm, given as an operator would (the numbers are this test's own).
     price_overrides={"endpoint_instance_hour": 0.72, "mediaconvert_minute": 0.006},
 )
 
 
-@pytest.mark.parametrize(
-    "seconds, checks",
-    [
-        (0, 1),  # checked once after the first wait, whatever happens
-        (15, 1),
-        (15.1, 2),
-        (45, 2),  # 15 + 30
-        (46, 3),
-        (225, 4),  # 15 + 30 + 60 + 120
-        (465, 5),  # … + 240
-        (765, 6),  # … + 300 (the cap)
-        (766, 7),
-    ],
-)
-def test_polls_follow_the_capped_backoff(seconds: float, checks: int) -> None:
-    assert poll_count(seconds, initial_seconds=15, max_seconds=300) == checks
-
-
-def test_zero_waits_still_count_one_second_per_check() -> None:
-    assert poll_count(3.5, initial_seconds=0, max_seconds=0) == 4
+def quantities(
+    duration: float, settings: CostSettings = SETTINGS, timings: dict[str, float] = TIMINGS
+) -> dict[str, float]:
+    estimate = estimate_cloud_cost(duration_seconds=duration, timings=timings, settings=settings)
+    return {line.item: line.quantity for line in estimate.lines}
 
 
 def test_every_line_matches_the_hand_computed_figure() -> None:
@@ -62,17 +50,62 @@ def test_every_line_matches_the_hand_computed_figure() -> None:
     # Lambda compute: 12 s × (2 + 1 + 1) GB = 48 GB-s at $0.0000166667.
     assert lines["lambda_compute"].quantity == pytest.approx(48.0)
     assert lines["lambda_compute"].cost == pytest.approx(48 * 0.0000166667)
-    # Polls: extraction 40 s → 2 checks (15, 45); transcription 500 s → 6 (15, 45, 105, 225, 465, 765).
-    # Invocations: 7 + 8 = 15 at $0.20 per million; transitions: 11 + 3 × 8 = 35 at $0.025 per 1,000.
-    assert lines["lambda_requests"].quantity == 15
-    assert lines["lambda_requests"].cost == pytest.approx(15 * 0.0000002)
-    assert lines["state_transitions"].quantity == 35
-    assert lines["state_transitions"].cost == pytest.approx(35 * 0.000025)
+    # One window (10 min < 20 min). Invocations: RegisterJob, PrepareAudioExtraction,
+    # CheckAudioExtraction, MergeTranscripts, 3 enrichers, WriteResults, MarkComplete = 9, plus
+    # TranscribeWindow and ResumeTranscription for the window = 11 at $0.20 per million.
+    # Transitions: RegisterJob, IsDuplicate, PrepareAudioExtraction, ExtractAudio, CheckAudioExtraction,
+    # Transcribe, MergeTranscripts, Enrich + its 3 branches, WriteResults, MarkComplete, JobComplete = 14,
+    # plus TranscribeWindow = 15 at $0.025 per 1,000.
+    assert lines["lambda_requests"].quantity == 11
+    assert lines["lambda_requests"].detail == "1 window"
+    assert lines["lambda_requests"].cost == pytest.approx(11 * 0.0000002)
+    assert lines["state_transitions"].quantity == 15
+    assert lines["state_transitions"].cost == pytest.approx(15 * 0.000025)
 
-    total = 0.06 + 0.1 + 48 * 0.0000166667 + 15 * 0.0000002 + 35 * 0.000025
+    total = 0.06 + 0.1 + 48 * 0.0000166667 + 11 * 0.0000002 + 15 * 0.000025
     assert estimate.total == pytest.approx(total)
     stored = estimate.to_dict()
     assert stored["complete"] is True and stored["total_usd"] == pytest.approx(total, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("duration", "window_seconds", "windows"),
+    [(0.0, 1200, 1), (1200.0, 1200, 1), (1200.5, 1200, 2), (3600.0, 1200, 3), (3600.0, 600, 6), (5 * 3600, 1200, 15)],
+)
+def test_each_window_adds_its_invocations_and_its_transition(
+    duration: float, window_seconds: int, windows: int
+) -> None:
+    one = quantities(1.0, replace(SETTINGS, window_seconds=window_seconds))
+    these = quantities(duration, replace(SETTINGS, window_seconds=window_seconds))
+
+    assert these["lambda_requests"] - one["lambda_requests"] == INVOCATIONS_PER_WINDOW * (windows - 1)
+    assert these["state_transitions"] - one["state_transitions"] == TRANSITIONS_PER_WINDOW * (windows - 1)
+    assert len(plan_windows(duration, window_seconds)) == windows  # as the workflow plans them
+
+
+def test_an_hour_in_twenty_minute_windows_is_three_windows() -> None:
+    # 9 invocations once + 2 for each of 3 windows; 14 transitions once + 1 for each window.
+    assert quantities(3600.0)["lambda_requests"] == 15
+    assert quantities(3600.0)["state_transitions"] == 17
+
+
+def test_a_one_hour_recording_takes_at_most_thirty_state_transitions() -> None:
+    default = CostSettings(region="us-east-1")
+    assert quantities(3600.0, default)["state_transitions"] <= 30
+    assert quantities(3600.0, default)["state_transitions"] == FIXED_TRANSITIONS + len(plan_windows(3600.0, 1200))
+
+
+def test_waiting_is_free_however_long_the_stages_take() -> None:
+    """Nothing polls: the extraction and the transcription may take minutes or hours for the same
+    transitions and invocations (only the endpoint's instance-seconds grow)."""
+    quick = quantities(3600.0, timings={"extract_seconds": 5.0, "transcribe_seconds": 60.0, "enrich_seconds": 1.0})
+    slow = quantities(3600.0, timings={"extract_seconds": 900.0, "transcribe_seconds": 7200.0, "enrich_seconds": 1.0})
+
+    assert (quick["lambda_requests"], quick["state_transitions"]) == (
+        slow["lambda_requests"],
+        slow["state_transitions"],
+    )
+    assert slow["endpoint"] == 120 * quick["endpoint"]
 
 
 def test_an_item_without_a_price_is_left_out_of_the_total_and_said_so() -> None:
@@ -82,7 +115,7 @@ def test_an_item_without_a_price_is_left_out_of_the_total_and_said_so() -> None:
     estimate = estimate_cloud_cost(duration_seconds=600.0, timings=TIMINGS, settings=settings)
     assert estimate.unpriced == ["mediaconvert", "endpoint"]
     # 12 s × (2 + 0.5 + 0.5) GB = 36 GB-s.
-    assert estimate.total == pytest.approx(36 * 0.0000166667 + 15 * 0.0000002 + 35 * 0.000025)
+    assert estimate.total == pytest.approx(36 * 0.0000166667 + 11 * 0.0000002 + 15 * 0.000025)
     assert estimate.to_dict()["complete"] is False
 
 
@@ -98,7 +131,7 @@ def test_a_region_not_in_the_table_prices_only_what_is_given() -> None:
     settings = CostSettings(region="mars-north-1", price_overrides={"state_transition": 0.00003})
     estimate = estimate_cloud_cost(duration_seconds=60, timings=TIMINGS, settings=settings)
     assert [line.item for line in estimate.lines if line.unit_price is not None] == ["state_transitions"]
-    assert estimate.total == pytest.approx(35 * 0.00003)
+    assert estimate.total == pytest.approx(15 * 0.00003)
 
 
 def test_without_memory_sizes_the_compute_line_says_so() -> None:
@@ -114,17 +147,20 @@ def test_settings_come_from_the_environment() -> None:
         "PII_LAMBDA_MEMORY_MB": "3008",
         "ENRICHER_LAMBDA_MEMORY_MB": "1024",
         "PRICE_ENDPOINT_INSTANCE_HOUR_USD": "1.5",
-        "POLL_INITIAL_SECONDS": "5",
-        "POLL_MAX_SECONDS": "60",
+        "CLEARSCRIBE_WINDOW_SECONDS": "900",
     }
     settings = CostSettings.from_env(env)
     assert settings == CostSettings(
         region="eu-west-1", instance_type="ml.g5.xlarge", pii_memory_mb=3008, enricher_memory_mb=1024,
-        poll_initial_seconds=5, poll_max_seconds=60, price_overrides={"endpoint_instance_hour": 1.5},
+        window_seconds=900, price_overrides={"endpoint_instance_hour": 1.5},
     )  # fmt: skip
     assert CostSettings.from_env({**env, "COST_REGION": "us-east-1"}).region == "us-east-1"
+    assert CostSettings.from_env({}).window_seconds == 1200  # the workflow's default window
     with pytest.raises(ValueError, match="PRICE_MEDIACONVERT_MINUTE_USD"):
         CostSettings.from_env({**env, "PRICE_MEDIACONVERT_MINUTE_USD": "a lot"})
+    for bad in ("twenty minutes", "30"):  # not a number, shorter than any window may be
+        with pytest.raises(ValueError, match="CLEARSCRIBE_WINDOW_SECONDS"):
+            CostSettings.from_env({**env, "CLEARSCRIBE_WINDOW_SECONDS": bad})
 
 
 def test_the_price_table_is_the_documented_one() -> None:
