@@ -22,7 +22,7 @@ key                                     default                             mean
 ``clearscribe:beam-size``               ``5``                               beam width
 ``clearscribe:invocation-timeout-``     ``3600``                            async ``InvocationTimeoutSeconds``
 ``seconds``
-``clearscribe:max-audio-seconds``       from the instance type              longest recording accepted
+``clearscribe:max-audio-seconds``       from the instance type              longest window accepted
 ``clearscribe:raw-expiry-days``         ``7``                               expiry of audio/ and inference/
 ``clearscribe:backlog-per-instance``    ``2``                               scaling target
 ``clearscribe:speakers``                ``off``                             speaker labels: off, auto or N

@@ -30,6 +30,7 @@ from constructs import Construct
 from infra.config import MAX_REQUEST_TTL_SECONDS, MIN_REQUEST_TTL_SECONDS, ConfigError, WorkflowConfig
 from infra.constructs import access
 from infra.constructs.alarms import WorkflowAlarms
+from infra.constructs.async_endpoint import VARIANT_NAME
 from infra.constructs.buckets import AccessLogBucket, SecureBucket
 from infra.constructs.lambda_bundling import LambdaBundle, pii_bundle, profanity_bundle, sentiment_bundle, steps_bundle
 from infra.constructs.log_groups import log_group_with_retention
@@ -373,6 +374,7 @@ class WorkflowStack(cdk.Stack):
             dead_letter_queues=(self.trigger_dead_letters, self.unrecorded_failures),
             mark_failed=self.step_functions["MarkFailed"].function,
             endpoint_name=model.endpoint_name,
+            variant_name=VARIANT_NAME,
             backlog_minutes=config.backlog_alarm_minutes,
             key=self.data_key,
         )
@@ -437,14 +439,16 @@ class WorkflowStack(cdk.Stack):
         access.read_objects(fns["CheckAudioExtraction"], working_bucket, AUDIO_PREFIX, list_prefix=True)
 
         # TranscribeWindow keeps its token, then invokes; the notifications' function and the sweeper
-        # find the token, read what the endpoint wrote and resume (state machine grants: below).
+        # find the token and resume (state machine grants: below). They run outside the VPC, so they
+        # may list what the endpoint wrote and read its failure objects, never a transcript.
         access.callback_items(fns["TranscribeWindow"], self.callback_table, write=True)
         fns["TranscribeWindow"].add_to_role_policy(
             iam.PolicyStatement(actions=["sagemaker:InvokeEndpointAsync"], resources=[model.endpoint_arn])
         )
         for state in ("ResumeTranscription", "SweepTranscriptions"):
             access.callback_items(fns[state], self.callback_table, write=False, scan=state == "SweepTranscriptions")
-            access.read_objects(fns[state], working_bucket, INFERENCE_PREFIX, list_prefix=True)
+            access.list_objects(fns[state], working_bucket, INFERENCE_PREFIX)
+            access.read_objects(fns[state], working_bucket, f"{contract.INFERENCE_FAILURE_PATH}/")
         access.read_objects(fns["MergeTranscripts"], working_bucket, INFERENCE_PREFIX)
         access.write_objects(fns["MergeTranscripts"], working_bucket, INFERENCE_PREFIX)
 

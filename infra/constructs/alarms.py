@@ -5,8 +5,8 @@ data as not breaching: no executions, no messages and no requests are all fine.
 
 * ``ExecutionsFailed`` / ``ExecutionsTimedOut`` — a job ended in FAILED through the state machine
   (the job table says why), or an execution ran out of time.
-* ``DeadLetters`` — an upload event the state machine could not be started for, or an unfinished
-  execution's event that MarkFailed could not record, waits in a queue.
+* one alarm per dead-letter queue, named as the queue (``TriggerDeadLetters``,
+  ``UnrecordedFailures``) — an event the workflow could not act on waits in it.
 * ``MarkFailedErrors`` — the function that records failures failed itself.
 * ``InferenceFailures`` / ``ExpiredInferences`` / ``NotificationFailures`` — the endpoint failed an
   invocation, let one expire in its queue (``RequestTTLSeconds``), or could not announce a result
@@ -43,6 +43,7 @@ class WorkflowAlarms(Construct):
         dead_letter_queues: Sequence[sqs.IQueue],
         mark_failed: lambda_.IFunction,
         endpoint_name: str,
+        variant_name: str,
         backlog_minutes: int,
         key: kms.IKey,
     ) -> None:
@@ -62,21 +63,27 @@ class WorkflowAlarms(Construct):
             state_machine.metric_timed_out(period=FIVE_MINUTES),
             "An execution ran out of time (the state machine's timeout)",
         )
-        for n, queue in enumerate(dead_letter_queues):
+        for queue in dead_letter_queues:
             self._at_least_one(
-                f"DeadLetters{n}" if n else "DeadLetters",
+                queue.node.id,
                 queue.metric_approximate_number_of_messages_visible(period=FIVE_MINUTES, statistic="Maximum"),
                 f"Events wait in {queue.node.id}: a start or a failure that was not recorded",
             )
         self._at_least_one("MarkFailedErrors", mark_failed.metric_errors(period=FIVE_MINUTES),
                            "The function that records failed jobs failed")  # fmt: skip
+        # SageMaker publishes the invocation metrics per endpoint and variant, the backlog per endpoint
+        # ("Monitor asynchronous endpoint", SageMaker developer guide): an alarm on other dimensions
+        # would watch a metric that never exists.
+        variant = {"EndpointName": endpoint_name, "VariantName": variant_name}
         for metric, what in (
             ("InvocationFailures", "The endpoint failed an inference"),
             ("ExpiredRequests", "An inference expired in the endpoint's queue (RequestTTLSeconds)"),
             ("NotificationFailures", "The endpoint could not announce a result (the sweep resolves it)"),
         ):
-            self._at_least_one(metric, _endpoint_metric(endpoint_name, metric, "Sum", FIVE_MINUTES), what)
-        backlog = _endpoint_metric(endpoint_name, "HasBacklogWithoutCapacity", "Maximum", cdk.Duration.minutes(1))
+            self._at_least_one(metric, _endpoint_metric(variant, metric, "Sum", FIVE_MINUTES), what)
+        backlog = _endpoint_metric(
+            {"EndpointName": endpoint_name}, "HasBacklogWithoutCapacity", "Maximum", cdk.Duration.minutes(1)
+        )
         self._add(
             "BacklogWithoutCapacity",
             backlog,
@@ -103,11 +110,11 @@ class WorkflowAlarms(Construct):
         self.alarms[name] = alarm
 
 
-def _endpoint_metric(endpoint_name: str, name: str, statistic: str, period: cdk.Duration) -> cloudwatch.Metric:
+def _endpoint_metric(dimensions: dict[str, str], name: str, statistic: str, period: cdk.Duration) -> cloudwatch.Metric:
     return cloudwatch.Metric(
         namespace="AWS/SageMaker",
         metric_name=name,
-        dimensions_map={"EndpointName": endpoint_name},
+        dimensions_map=dimensions,
         statistic=statistic,
         period=period,
     )

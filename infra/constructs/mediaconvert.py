@@ -7,7 +7,8 @@ resamples everything to 16 kHz mono, so 48 kHz stereo would only cost transfer a
 MediaConvert accepts only certain bit rates for each profile, coding mode and sample rate ("AAC
 output reference tables" in its user guide); the tests check the template against that table.
 The job's destination (``s3://<working>/audio/<job_id>/``) and input are set per job by
-``pipeline.handlers.start_audio_extraction``.
+``pipeline.handlers.prepare_audio_extraction``; the state machine creates the job
+(``createJob.sync``).
 """
 
 from __future__ import annotations

@@ -28,9 +28,11 @@ DESCRIPTION = """\
 Run recordings through the AWS workflow as synthesized, on this machine, before deploying it.
 
 The CDK app is synthesized with the bundled offline model (-c clearscribe:model-id=offline-tiny.en)
-and short polls; everything is read from the templates. moto stands in for S3, DynamoDB, SNS,
-Step Functions (it executes the state machine's definition) and CloudFormation; each Lambda
-function runs its real handler in a process of its own with exactly its template environment;
+and a sweep after two seconds; everything is read from the templates. moto stands in for S3,
+DynamoDB, SNS, Step Functions (it executes the state machine's definition, with MediaConvert's
+.sync integration added) and CloudFormation; each Lambda function runs its real handler in a
+process of its own with exactly its template environment, called by the states, by the SNS
+subscriptions (the endpoint's notifications) and by the scheduled rules (the sweeper);
 MediaConvert is emulated with ffmpeg after checking the job settings against the documented
 rules; the SageMaker asynchronous endpoint is emulated with the synthesized model artifact,
 served by the inference toolkit itself in a Python environment of the container image's pinned

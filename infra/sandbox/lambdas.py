@@ -145,8 +145,9 @@ class LambdaFunction:
                 "TZ": ":UTC",
                 "LANG": "en_US.UTF-8",
                 "TMPDIR": str(tmp),
-                # The function's code: this checkout, which its asset is bundled from.
-                "PYTHONPATH": str(PROJECT_ROOT),
+                # The function's code: this checkout, which its asset is bundled from (after
+                # any path the function's own environment names).
+                "PYTHONPATH": os.pathsep.join(p for p in (c.variables.get("PYTHONPATH"), str(PROJECT_ROOT)) if p),
                 **SANDBOX_CREDENTIALS,
                 **self.endpoints,
             }

@@ -177,7 +177,7 @@ def outcome_of_notification(message: Mapping[str, Any], s3: Any) -> InferenceOut
     return InferenceOutcome(inference, error=TranscriptionError(f"the inference failed: {reason}"))
 
 
-def resume(outcome: InferenceOutcome, *, sfn: Any, s3: Any, callbacks: CallbackStore) -> str:
+def resume(outcome: InferenceOutcome, *, sfn: Any, callbacks: CallbackStore) -> str:
     """Resume the execution that waits for ``outcome``'s inference. Returns what was done:
     ``"succeeded"``, ``"failed"``, or ``"unknown"`` (no token waits for it: resolved already,
     or not this workflow's)."""
@@ -185,12 +185,9 @@ def resume(outcome: InferenceOutcome, *, sfn: Any, s3: Any, callbacks: CallbackS
     if pending is None:
         log.info("no execution waits for this inference", extra={"inference_id": outcome.inference_id})
         return "unknown"
+    # The output itself is not read here (this function runs outside the VPC and handles ids and
+    # locations only): MergeTranscripts reads it and fails the job if it is not a transcript.
     error = outcome.error
-    if error is None and outcome.output_location:
-        try:
-            load_transcript(s3, outcome.output_location)  # a transcript, not something else
-        except TranscriptionError as exc:
-            error = exc
     if error is None:
         result = {"transcript_uri": outcome.output_location, "window_index": pending.window_index}
         _send(sfn.send_task_success, taskToken=pending.task_token, output=json.dumps(result))
@@ -223,7 +220,7 @@ def _send(call: Any, **arguments: Any) -> None:
 
 def resume_from_notification(message: Mapping[str, Any], *, sfn: Any, s3: Any, callbacks: CallbackStore) -> str:
     """``ResumeTranscription``: one SageMaker notification (the SNS message's JSON)."""
-    return resume(outcome_of_notification(message, s3), sfn=sfn, s3=s3, callbacks=callbacks)
+    return resume(outcome_of_notification(message, s3), sfn=sfn, callbacks=callbacks)
 
 
 def sweep(
@@ -250,7 +247,7 @@ def sweep(
         if outcome is None:
             counts["waiting"] += 1
             continue
-        verdict = resume(outcome, sfn=sfn, s3=s3, callbacks=callbacks)
+        verdict = resume(outcome, sfn=sfn, callbacks=callbacks)
         key = "timed_out" if isinstance(outcome.error, TranscriptionTimeout) else verdict
         counts[key] = counts.get(key, 0) + 1
     if any(counts[k] for k in ("succeeded", "failed", "timed_out")):

@@ -1,13 +1,16 @@
 """Scripted stand-ins for the AWS side of the workflow, run in-process under moto (tests only).
 
-* :func:`create_job_table` — the job table exactly as deployed (``job_id`` key, ``by-status`` GSI).
-* :class:`FakeMediaConvert` — a scripted client with MediaConvert's calls (the sandbox has the
-  emulator that transcodes for real: ``infra.sandbox.mediaconvert``).
+* :func:`create_job_table` — the job table exactly as deployed (``job_id`` key, ``by-status`` GSI);
+  :func:`create_callback_table` — the table of task tokens waiting for an inference.
+* :class:`FakeMediaConvert` — a scripted client with MediaConvert's calls, which the ``ExtractAudio``
+  state's ``createJob.sync`` integration also calls (``infra.sandbox.mediaconvert_sync``; the
+  sandbox has the emulator that transcodes for real: ``infra.sandbox.mediaconvert``).
 * :class:`LambdaDispatcher` — runs the real handler modules in-process when moto's Step Functions
   interpreter invokes a Lambda (through the sandbox's ``invoke_patches``), with scripted overrides.
 * :class:`CapturedLogs` — every log line, as shipped, for leak checks.
-* :class:`AsyncInference` — decides what the SageMaker async endpoint "writes" for each
-  invocation (output object, failure object, or nothing).
+* :class:`AsyncEndpoint` — a scripted SageMaker asynchronous endpoint: for each invocation (one window
+  of a recording) it writes an output object, a failure object or nothing, and announces it on
+  its notification topics (or loses the notification).
 
 Starting and waiting for executions, and the status-change event, are ``infra.sandbox.executions``.
 """
@@ -20,6 +23,7 @@ import itertools
 import json
 import logging
 import threading
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +31,8 @@ from typing import Any
 from infra.sandbox.lambda_worker import error_document
 from infra.sandbox.lambdas import function_name_of, invoke_patches
 from infra.sandbox.sagemaker import AsyncInvocation, AsyncResult, runtime_patches
+from pipeline.asr.inference.windows import Window
+from shared.contract import INFERENCE_FAILURE_PATH, INFERENCE_PREFIX
 from shared.jobstore.dynamodb import STATUS_INDEX
 from shared.log import JsonFormatter
 from shared.s3uri import parse_s3_uri
@@ -58,6 +64,17 @@ def create_job_table(client: Any, name: str) -> None:
             }
         ],
     )
+
+
+def create_callback_table(client: Any, name: str) -> None:
+    """The callback table as the workflow stack defines it (``inference_id`` key, ``expires_at`` TTL)."""
+    client.create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "inference_id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "inference_id", "KeyType": "HASH"}],
+    )
+    client.update_time_to_live(TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"})
 
 
 # -- MediaConvert ------------------------------------------------------------------------------
@@ -152,10 +169,6 @@ class FakeMediaConvert:
             body["ErrorCode"] = self.error_code
         return {"Job": body}
 
-    def cancel_job(self, Id: str) -> dict[str, Any]:
-        self.calls.append(("cancel_job", {"Id": Id}))
-        return {}
-
     def _input_exists(self, request: Mapping[str, Any]) -> bool:
         bucket, key = parse_s3_uri(request["Settings"]["Inputs"][0]["FileInput"])
         try:
@@ -244,45 +257,163 @@ class LambdaDispatcher:
             monkeypatch.setattr(target, name, value)
 
 
-# -- SageMaker asynchronous inference -------------------------------------------------------------
-class AsyncInference:
-    """What the async endpoint does with each ``InvokeEndpointAsync``.
+# -- SageMaker asynchronous inference, with its notifications ----------------------------------------
+@dataclass(frozen=True)
+class Answer:
+    """What the endpoint does with one invocation: ``"output"`` writes ``body`` to the output location,
+    ``"failure"`` writes it to the failure location, ``"never"`` writes nothing (a stuck inference).
+    With ``notify`` the outcome is published to the success or error topic as SageMaker announces
+    it; without, the notification is lost."""
 
-    ``mode``: ``"output"`` writes ``output`` (bytes) to the output location, ``"failure"`` writes
-    ``failure`` to the failure location, ``"never"`` writes nothing (a stuck inference).
+    kind: str = "output"
+    body: bytes = b""
+    notify: bool = True
+
+
+@dataclass(frozen=True)
+class Request:
+    """One ``InvokeEndpointAsync`` as the endpoint received it."""
+
+    endpoint: str
+    input_location: str
+    inference_id: str
+    custom_attributes: str | None
+    window: Window | None
+    invocation_timeout_seconds: int
+    request_ttl_seconds: int
+    output_location: str
+    failure_location: str
+
+
+class AsyncEndpoint:
+    """A scripted SageMaker asynchronous endpoint: answers ``InvokeEndpointAsync`` at once with its
+    output and failure locations (``inference/output/<uuid>.out``, ``inference/failure/<uuid>-error.out``),
+    then, as the service does, writes what ``answer(request)`` says and publishes SageMaker's
+    notification (``invocationStatus``, ``inferenceId``, ``responseParameters``, ``failureReason``)
+    to the success or error topic, in the background.
+
+    ``hold(n)`` keeps every answer back until ``n`` invocations have arrived and then gives them
+    last window first: windows that are all in flight at once, finishing in reverse order.
     """
 
     def __init__(
-        self, s3: Any, bucket: str, *, mode: str = "output", output: bytes = b"", failure: bytes = b""
+        self,
+        s3: Any,
+        sns: Any,
+        bucket: str,
+        *,
+        success_topic: str,
+        error_topic: str,
+        answer: Callable[[Request], Answer],
+        region: str = REGION,
     ) -> None:
         self.s3 = s3
+        self.sns = sns
         self.bucket = bucket
-        self.mode = mode
-        self.output = output
-        self.failure = failure
-        self.requests: list[dict[str, str]] = []
+        self.success_topic = success_topic
+        self.error_topic = error_topic
+        self.answer = answer
+        self.region = region
+        self.requests: list[Request] = []
+        #: inference ids in the order their outcome was written.
+        self.answered: list[str] = []
+        self._held: list[Request] = []
+        self._hold_until = 0
+        self._lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
 
-    def invoke(self, endpoint_name: str, input_location: str, inference_id: str | None = None) -> tuple[str, str]:
-        ident = inference_id or f"inference-{len(self.requests)}"
-        self.requests.append({"endpoint": endpoint_name, "input": input_location, "inference_id": ident})
-        output_key = f"inference/output/{ident}.out"
-        failure_key = f"inference/failure/{ident}-error.out"
-        if self.mode == "output":
-            self.s3.put_object(Bucket=self.bucket, Key=output_key, Body=self.output)
-        elif self.mode == "failure":
-            self.s3.put_object(Bucket=self.bucket, Key=failure_key, Body=self.failure)
-        return f"s3://{self.bucket}/{output_key}", f"s3://{self.bucket}/{failure_key}"
+    def hold(self, invocations: int) -> None:
+        self._hold_until = invocations
+
+    def invoke(self, invocation: AsyncInvocation) -> AsyncResult:
+        object_id = uuid.uuid4().hex
+        request = Request(
+            endpoint=invocation.endpoint_name,
+            input_location=invocation.input_location,
+            inference_id=invocation.inference_id or object_id,
+            custom_attributes=invocation.custom_attributes,
+            window=Window.from_attribute(invocation.custom_attributes),
+            invocation_timeout_seconds=invocation.invocation_timeout_seconds,
+            request_ttl_seconds=invocation.request_ttl_seconds,
+            output_location=f"s3://{self.bucket}/{INFERENCE_PREFIX}output/{object_id}.out",
+            failure_location=f"s3://{self.bucket}/{INFERENCE_FAILURE_PATH}/{object_id}-error.out",
+        )
+        with self._lock:
+            self.requests.append(request)
+            if self._hold_until:
+                self._held.append(request)
+                batch = (
+                    sorted(self._held, key=_window_start, reverse=True) if len(self._held) >= self._hold_until else []
+                )
+                if batch:
+                    self._held.clear()
+            else:
+                batch = [request]
+            if batch:
+                thread = threading.Thread(target=self._process, args=(batch,), daemon=True)
+                self._threads.append(thread)
+                thread.start()
+        return AsyncResult(request.inference_id, request.output_location, request.failure_location)
+
+    def _process(self, batch: list[Request]) -> None:
+        for request in batch:
+            answer = self.answer(request)
+            if answer.kind == "never":
+                continue
+            location = request.output_location if answer.kind == "output" else request.failure_location
+            bucket, key = parse_s3_uri(location)
+            self.s3.put_object(Bucket=bucket, Key=key, Body=answer.body)
+            with self._lock:
+                self.answered.append(request.inference_id)
+            if answer.notify:
+                self.sns.publish(
+                    TopicArn=self.success_topic if answer.kind == "output" else self.error_topic,
+                    Message=json.dumps(notification(request, answer, region=self.region)),
+                )
+
+    def wait(self, timeout: float = 30) -> None:
+        """Wait until every answer due so far has been written (and announced)."""
+        for thread in list(self._threads):
+            thread.join(timeout)
 
     def patch(self, monkeypatch: Any) -> None:
-        def handle(invocation: AsyncInvocation) -> AsyncResult:
-            output, failure = self.invoke(invocation.endpoint_name, invocation.input_location, invocation.inference_id)
-            return AsyncResult(invocation.inference_id or "", output, failure)
-
-        for target, name, value in runtime_patches(handle):
+        for target, name, value in runtime_patches(self.invoke):
             if isinstance(target, dict):
                 monkeypatch.setitem(target, name, value)
             else:
                 monkeypatch.setattr(target, name, value)
+
+
+def _window_start(request: Request) -> float:
+    return 0.0 if request.window is None else request.window.start
+
+
+def notification(request: Request, answer: Answer, *, region: str = REGION) -> dict[str, Any]:
+    """The message SageMaker publishes when an asynchronous inference has ended (no output inline)."""
+    completed = answer.kind == "output"
+    message: dict[str, Any] = {
+        "awsRegion": region,
+        "eventTime": "2026-12-07T12:00:00.000Z",
+        "receivedTime": "2026-12-07T11:59:00.000Z",
+        "invocationStatus": "Completed" if completed else "Failed",
+        "requestParameters": {
+            "contentType": "audio/mp4",
+            "endpointName": request.endpoint,
+            "inputLocation": request.input_location,
+        },
+        "responseParameters": (
+            {"contentType": "application/json", "outputLocation": request.output_location}
+            if completed
+            else {"failureLocation": request.failure_location}
+        ),
+        "inferenceId": request.inference_id,
+        "eventVersion": "1.0",
+        "eventSource": "aws:sagemaker",
+        "eventName": "InferenceResult",
+    }
+    if not completed:
+        message["failureReason"] = "ClientError: Received client error (400) from model. See the logs."
+    return message
 
 
 # -- logs ---------------------------------------------------------------------------------------------

@@ -1,18 +1,23 @@
-"""The workflow end to end in moto's Step Functions interpreter.
+"""The workflow end to end in moto's Step Functions interpreter, driven by events as deployed.
 
-The definition is the one the workflow stack synthesizes (CDK, with zero-second polling), with
-its CloudFormation intrinsics resolved (``infra.sandbox.templates``). moto executes it; every Lambda task
-runs the real handler in-process (``LambdaDispatcher``), the enrichers run for real (presidio,
-profanity, VADER) on a small transcript, MediaConvert is a scripted fake client and the
-SageMaker asynchronous endpoint writes its output or failure object to moto S3 as the scenario
-asks. Waits are zero.
+The definition is the one the workflow stack synthesizes (CDK, with short budgets), its
+CloudFormation intrinsics resolved (``infra.sandbox.templates``); every Lambda gets its template
+environment. moto executes it: every Lambda task runs the real handler in-process
+(``LambdaDispatcher``), the enrichers run for real (presidio, profanity, VADER) on a small
+transcript. ``ExtractAudio`` (``mediaconvert:createJob.sync``) goes through the sandbox's
+integration to a scripted MediaConvert. Each window of the recording is one ``InvokeEndpointAsync``
+to a scripted asynchronous endpoint, which writes its output or failure object to moto S3 and
+publishes SageMaker's notification to moto SNS, whose Lambda subscription (from the template)
+runs ``ResumeTranscription``; the scheduled rule's target, ``SweepTranscriptions``, is run when a
+test says the schedule fires. Nothing polls and nothing sleeps.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
@@ -30,52 +35,77 @@ from infra.sandbox.executions import (
     start_execution,
     wait_for_execution,
 )
-from infra.sandbox.templates import definition_from_template, lambda_handlers
+from infra.sandbox.mediaconvert_sync import mediaconvert_sync_patches
+from infra.sandbox.subscriptions import LambdaSubscriptions
+from infra.sandbox.templates import Resolver, definition_from_template, lambda_handlers, resources_of_type
+from pipeline.asr.inference.failures import failure_body
+from pipeline.asr.inference.windows import Window, plan_windows
 from pipeline.cli.cloud import CloudResources, rerun_job, submit_video
 from pipeline.cloud import extraction as cloud_extraction
+from pipeline.cloud import transcription as cloud_transcription
+from pipeline.cloud.callbacks import CallbackStore
 from pipeline.handlers import runtime as cloud_runtime
+from pipeline.outputs.cost import FIXED_INVOCATIONS, FIXED_TRANSITIONS, INVOCATIONS_PER_WINDOW, TRANSITIONS_PER_WINDOW
 from postprocess.compose import load_enriched_schema
-from shared.errors import EnrichmentError, RecordingTooLongError
+from shared.errors import EnrichmentError, RecordingTooLongError, UnsupportedLanguageError
 from shared.ids import job_id_for_object
 from shared.jobstore.dynamodb import DynamoDBJobStore
 from shared.models import Segment, Transcript
 from shared.status import JobStatus
-from tests.infra.fixtures_workflow import FAST_POLLING, STAND_IN_ENDPOINT_NAME, workflow_template_json
+from tests.infra.fixtures_workflow import SHORT_BUDGETS, STAND_IN_ENDPOINT_NAME, workflow_template_json
 from tests.integration.moto_harness import (
     ACCOUNT,
     REGION,
-    AsyncInference,
+    Answer,
+    AsyncEndpoint,
     CapturedLogs,
     FakeMediaConvert,
     LambdaDispatcher,
+    Request,
+    create_callback_table,
     create_job_table,
 )
 from tests.support.lambda_context import FakeLambdaContext
 
 INPUT_BUCKET = "clearscribe-input"
 WORKING_BUCKET = "clearscribe-working"
-OUTPUT_BUCKET = "clearscribe-output"
-TABLE = "clearscribe-jobs"
 ENDPOINT = STAND_IN_ENDPOINT_NAME
+SUCCESS_TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:clearscribe-inference-success"
+ERROR_TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:clearscribe-inference-error"
 
 # Words that must never appear in a log line or in the enriched output as spoken.
 PERSON = "Margarethe Okonkwo"
 EMAIL_SPOKEN = "margarethe dot okonkwo at example dot com"
 PROFANE = "shit"
+#: A recording of 41 min 40 s: three windows of 13 min 53 s at the default 20-minute window,
+#: something said in each.
+RECORDING_SECONDS = 2500.0
 SEGMENTS = (
     (0.0, 3.2, f"Good morning, this is {PERSON} from the finance team."),
     (3.2, 6.8, f"You can reach me at {EMAIL_SPOKEN} after the call."),
-    (6.8, 9.5, f"The old dashboard was a piece of {PROFANE} but the new one is wonderful."),
-    (9.5, 12.0, "Thanks everyone, I really appreciate the great work."),
-)
-TRANSCRIPT = Transcript(
-    language="en",
-    duration=12.0,
-    segments=tuple(Segment(i, start, end, text) for i, (start, end, text) in enumerate(SEGMENTS)),
-    model="distil-whisper/distil-large-v3",
-    engine="faster-whisper",
+    (900.0, 902.7, f"The old dashboard was a piece of {PROFANE} but the new one is wonderful."),
+    (1700.0, 1702.5, "Thanks everyone, I really appreciate the great work."),
+    (2490.0, 2493.0, "See you all next week."),
 )
 RAW_MARKERS = (PERSON, "Okonkwo", "okonkwo", "finance team", "piece of shit", "reach me at")
+
+
+def window_transcript(window: Window | None) -> Transcript:
+    """What the endpoint transcribes of ``window`` (the recording's times): the segments starting in it."""
+    start = 0.0 if window is None else window.start
+    end = RECORDING_SECONDS if window is None or window.end is None else window.end
+    said = [(s, e, text) for s, e, text in SEGMENTS if start <= s < end]
+    return Transcript(
+        language="en",
+        duration=end,
+        segments=tuple(Segment(i, s, e, text) for i, (s, e, text) in enumerate(said)),
+        model="distil-whisper/distil-large-v3",
+        engine="faster-whisper",
+    )
+
+
+def transcribes(request: Request) -> Answer:
+    return Answer("output", window_transcript(request.window).to_json().encode("utf-8"))
 
 
 @dataclass
@@ -83,10 +113,18 @@ class Workflow:
     sfn: Any
     s3: Any
     store: DynamoDBJobStore
+    callbacks: CallbackStore
     arn: str
+    env: dict[str, str]
     mediaconvert: FakeMediaConvert
-    inference: AsyncInference
+    endpoint: AsyncEndpoint
     dispatcher: LambdaDispatcher
+    subscriptions: LambdaSubscriptions
+    sweep_function: str
+
+    @property
+    def output_bucket(self) -> str:
+        return self.env["OUTPUT_BUCKET"]
 
     def upload(self, key: str, body: bytes = b"\x00\x00\x00\x20ftypisom fake video") -> dict[str, Any]:
         """Put a video into the input bucket; return the EventBridge event S3 would send."""
@@ -95,6 +133,29 @@ class Workflow:
 
     def run(self, event: dict[str, Any]) -> dict[str, Any]:
         return run_execution(self.sfn, self.arn, event)
+
+    def settle(self) -> None:
+        """Wait until every answer due and every notification delivery under way has ended."""
+        self.endpoint.wait()
+        self.subscriptions.wait()
+
+    def schedule_fires(self) -> dict[str, int]:
+        """What the sweep rule's schedule does: invoke its target (SweepTranscriptions)."""
+        headers: dict[str, str] = {}
+        event = {"source": "aws.events", "detail-type": "Scheduled Event", "detail": {}}
+        answer = self.dispatcher.invoke(self.sweep_function, json.dumps(event).encode(), headers)
+        assert "x-amz-function-error" not in headers, answer
+        return dict(json.loads(answer))
+
+    def pending_with_locations(self, count: int, timeout: float = 30) -> None:
+        """Wait until ``count`` windows wait with their output and failure locations recorded."""
+        deadline = time.monotonic() + timeout
+        while True:
+            waiting = [p for p in self.callbacks.pending() if p.output_location and p.failure_location]
+            if len(waiting) >= count:
+                return
+            assert time.monotonic() < deadline, f"{len(waiting)} of {count} windows waiting"
+            time.sleep(0.05)
 
 
 def object_created_event(key: str, version_id: str, etag: str, size: int) -> dict[str, Any]:
@@ -107,38 +168,47 @@ def object_created_event(key: str, version_id: str, etag: str, size: int) -> dic
 
 @dataclass(frozen=True)
 class Synthesized:
+    template: dict[str, Any]
     definition: dict[str, Any]
     modules: dict[str, str]  # Lambda function name (logical id) → handler module
+    env: dict[str, str]  # the step functions' environment, resolved
+    subscriptions: list[tuple[str, str]]  # (topic ARN, function ARN) of the Lambda subscriptions
+    sweep_function: str  # the ARN the sweep schedule's rule targets
 
 
 @pytest.fixture(scope="module")
 def synthesized() -> Synthesized:
-    """The workflow stack's state machine, synthesized once for this module."""
-    template = workflow_template_json(FAST_POLLING)
-    definition = definition_from_template(template, region=REGION, account=ACCOUNT, values={
-        "WorkingBucketName": WORKING_BUCKET})  # fmt: skip
-    return Synthesized(definition, lambda_handlers(template))
+    """The workflow stack's state machine and functions, synthesized once for this module."""
+    template = workflow_template_json(SHORT_BUDGETS)
+    values = {"WorkingBucketName": WORKING_BUCKET, "OutputRefSuccess": SUCCESS_TOPIC, "OutputRefError": ERROR_TOPIC}
+    resolver = Resolver(template, region=REGION, account=ACCOUNT, values=values)
+    definition = definition_from_template(template, region=REGION, account=ACCOUNT, values=values)
+    modules = lambda_handlers(template)
+    (window_function,) = [
+        f for f in resources_of_type(template, "AWS::Lambda::Function").values()
+        if f["Properties"]["Handler"].startswith("pipeline.handlers.transcribe_window.")
+    ]  # fmt: skip
+    env = {k: str(v) for k, v in resolver.resolve(window_function["Properties"]["Environment"]["Variables"]).items()}
+    subscriptions = [
+        (str(resolver.resolve(s["Properties"]["TopicArn"])), str(resolver.resolve(s["Properties"]["Endpoint"])))
+        for s in resources_of_type(template, "AWS::SNS::Subscription").values()
+    ]
+    (sweep_rule,) = [
+        r for r in resources_of_type(template, "AWS::Events::Rule").values() if "ScheduleExpression" in r["Properties"]
+    ]
+    sweep_function = str(resolver.resolve(sweep_rule["Properties"]["Targets"][0]["Arn"]))
+    return Synthesized(template, definition, modules, env, subscriptions, sweep_function)
 
 
-@pytest.fixture
-def workflow(monkeypatch: pytest.MonkeyPatch, synthesized: Synthesized) -> Iterator[Workflow]:
+def start_workflow(
+    monkeypatch: pytest.MonkeyPatch, synthesized: Synthesized, definition: dict[str, Any]
+) -> Iterator[Workflow]:
     env = {
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_SESSION_TOKEN": "testing",
         "AWS_DEFAULT_REGION": REGION,
-        "JOB_TABLE": TABLE,
-        "WORKING_BUCKET": WORKING_BUCKET,
-        "OUTPUT_BUCKET": OUTPUT_BUCKET,
-        "MEDIACONVERT_TEMPLATE": "clearscribe-audio",
-        "MEDIACONVERT_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/clearscribe-mediaconvert",
-        "ENDPOINT_NAME": ENDPOINT,
-        "ENDPOINT_INSTANCE_TYPE": "ml.m5.xlarge",
-        "MAX_AUDIO_SECONDS": "2880",
-        "POLL_INITIAL_SECONDS": "0",
-        "POLL_MAX_SECONDS": "0",
-        "EXTRACTION_POLL_BUDGET_SECONDS": "5",
-        "TRANSCRIPTION_POLL_BUDGET_SECONDS": "5",
+        **synthesized.env,
         "LOG_LEVEL": "DEBUG",
     }
     for name, value in env.items():
@@ -147,36 +217,83 @@ def workflow(monkeypatch: pytest.MonkeyPatch, synthesized: Synthesized) -> Itera
     config = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
     with mock_aws(config=config):
         s3 = boto3.client("s3", region_name=REGION)
-        for bucket in (INPUT_BUCKET, WORKING_BUCKET, OUTPUT_BUCKET):
+        for bucket in (INPUT_BUCKET, env["WORKING_BUCKET"], env["OUTPUT_BUCKET"]):
             s3.create_bucket(Bucket=bucket)
         s3.put_bucket_versioning(Bucket=INPUT_BUCKET, VersioningConfiguration={"Status": "Enabled"})
         dynamodb = boto3.client("dynamodb", region_name=REGION)
-        create_job_table(dynamodb, TABLE)
+        create_job_table(dynamodb, env["JOB_TABLE"])
+        create_callback_table(dynamodb, env["CALLBACK_TABLE"])
         mediaconvert = FakeMediaConvert(
-            statuses=["SUBMITTED", "PROGRESSING", "COMPLETE"], s3=s3, template_settings=audio_extraction_settings()
-        )
-        cloud_extraction._template_cache.clear()
+            statuses=["COMPLETE"], s3=s3, template_settings=audio_extraction_settings(),
+            duration_ms=int(RECORDING_SECONDS * 1000),
+        )  # fmt: skip
+        monkeypatch.setattr(cloud_extraction, "_template_cache", {})
         cloud_runtime.configure(mediaconvert=mediaconvert)
-        inference = AsyncInference(s3, WORKING_BUCKET, output=TRANSCRIPT.to_json().encode("utf-8"))
-        inference.patch(monkeypatch)
+        for target, name, value in mediaconvert_sync_patches(lambda: mediaconvert):
+            monkeypatch.setattr(target, name, value)
+
         dispatcher = LambdaDispatcher(synthesized.modules)
         dispatcher.patch(monkeypatch)
+        subscriptions = LambdaSubscriptions(dispatcher.invoke)
+        for target, name, value in subscriptions.patches():
+            monkeypatch.setattr(target, name, value)
+        sns = boto3.client("sns", region_name=REGION)
+        for topic in (SUCCESS_TOPIC, ERROR_TOPIC):
+            sns.create_topic(Name=topic.rsplit(":", 1)[-1])
+        for topic, function in synthesized.subscriptions:
+            sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=function)
+        endpoint = AsyncEndpoint(
+            s3, sns, env["WORKING_BUCKET"], success_topic=SUCCESS_TOPIC, error_topic=ERROR_TOPIC, answer=transcribes
+        )
+        endpoint.patch(monkeypatch)
+
         sfn = boto3.client("stepfunctions", region_name=REGION)
         arn = sfn.create_state_machine(
             name="clearscribe-workflow",
-            definition=json.dumps(synthesized.definition),
+            definition=json.dumps(definition),
             roleArn=f"arn:aws:iam::{ACCOUNT}:role/clearscribe-workflow",
         )["stateMachineArn"]
-        store = DynamoDBJobStore(TABLE, client=dynamodb)
-        yield Workflow(sfn, s3, store, arn, mediaconvert, inference, dispatcher)
+        wf = Workflow(
+            sfn=sfn,
+            s3=s3,
+            store=DynamoDBJobStore(env["JOB_TABLE"], client=dynamodb),
+            callbacks=CallbackStore(env["CALLBACK_TABLE"], dynamodb),
+            arn=arn,
+            env=env,
+            mediaconvert=mediaconvert,
+            endpoint=endpoint,
+            dispatcher=dispatcher,
+            subscriptions=subscriptions,
+            sweep_function=synthesized.sweep_function,
+        )
+        try:
+            yield wf
+        finally:
+            wf.settle()
     cloud_runtime.configure()
+
+
+@pytest.fixture
+def workflow(monkeypatch: pytest.MonkeyPatch, synthesized: Synthesized) -> Iterator[Workflow]:
+    yield from start_workflow(monkeypatch, synthesized, synthesized.definition)
+
+
+def with_timeout(definition: dict[str, Any], path: tuple[str, ...], seconds: int) -> dict[str, Any]:
+    """The definition with the ``TimeoutSeconds`` of the state at ``path`` (inside a Map: the Map's
+    name, then the inner state's) cut to ``seconds``: a budget spent in a test's time."""
+    changed = json.loads(json.dumps(definition))
+    states = changed["States"]
+    for name in path[:-1]:
+        states = states[name]["ItemProcessor"]["States"]
+    states[path[-1]]["TimeoutSeconds"] = seconds
+    return changed
 
 
 OUTPUT_FILES = ["enriched.json", "report.html", "transcript.srt", "transcript.txt", "transcript.vtt"]
 
 
-def output_keys(s3: Any, job_id: str) -> list[str]:
-    listed = s3.list_objects_v2(Bucket=OUTPUT_BUCKET, Prefix=f"transcripts/{job_id}/").get("Contents") or []
+def output_keys(wf: Workflow, job_id: str) -> list[str]:
+    listed = wf.s3.list_objects_v2(Bucket=wf.output_bucket, Prefix=f"transcripts/{job_id}/").get("Contents") or []
     return sorted(obj["Key"].rsplit("/", 1)[-1] for obj in listed)
 
 
@@ -197,29 +314,46 @@ def assert_failed(wf: Workflow, execution: dict[str, Any], job_id: str, code: st
     job = wf.store.get_job(job_id)
     assert job.status is JobStatus.FAILED
     assert job.error is not None
-    assert job.error["code"] == code
+    assert job.error["code"] == code, job.error
     assert len(job.error["message"]) <= 500
     assert stage in job.stages
     assert "ended_at" in job.stages[stage]
     assert all("ended_at" in s for s in job.stages.values())
     assert job.outputs is None
-    assert output_keys(wf.s3, job_id) == []
+    assert output_keys(wf, job_id) == []
     assert_every_job_terminal(wf.store)
     return job.error
 
 
-# -- scenarios ------------------------------------------------------------------------------------
-def test_happy_path_writes_clean_outputs_and_completes(workflow: Workflow) -> None:
+def only_job_id(wf: Workflow) -> str:
+    (job,) = wf.store.list_jobs()
+    return job.job_id
+
+
+# -- the successful path ------------------------------------------------------------------------
+def test_a_recording_in_three_windows_is_transcribed_on_notifications_and_merged_in_order(workflow: Workflow) -> None:
     wf = workflow
+    wf.mediaconvert.statuses = ["SUBMITTED", "PROGRESSING", "COMPLETE"]
+    wf.endpoint.hold(3)  # the three windows are all in flight, and finish last to first
     event = wf.upload("uploads/finance weekly.mp4")
     with CapturedLogs().attached() as logs:
         execution = wf.run(event)
+        wf.settle()
+
     assert execution["status"] == "SUCCEEDED", execution
     states = execution_states(wf.sfn, execution["executionArn"])
-    assert states.count("CheckAudioExtraction") == 3  # SUBMITTED, PROGRESSING, COMPLETE
+    assert states[:5] == [
+        "RegisterJob",
+        "IsDuplicate",
+        "PrepareAudioExtraction",
+        "ExtractAudio",
+        "CheckAudioExtraction",
+    ]
+    assert states.count("ExtractAudio") == 1, "Step Functions waited for MediaConvert in one state"
+    assert wf.mediaconvert.count("get_job") == 3  # the integration followed the job to COMPLETE
+    assert states.count("TranscribeWindow") == 3
     assert states[-3:] == ["WriteResults", "MarkComplete", "JobComplete"]
-
-    (job,) = wf.store.list_jobs()
+    job = wf.store.get_job(only_job_id(wf))
     assert job.status is JobStatus.COMPLETE
     assert job.source == f"s3://{INPUT_BUCKET}/uploads/finance weekly.mp4"
     assert list(job.stages) == ["queued", "extracting", "transcribing", "enriching"]
@@ -227,18 +361,42 @@ def test_happy_path_writes_clean_outputs_and_completes(workflow: Workflow) -> No
     assert ordered == sorted(ordered)
     assert job.error is None
 
-    # MediaConvert got the source and the per-job destination; inference got the audio it wrote
+    # MediaConvert got the source and the per-job destination through ExtractAudio.
     (create,) = [kw for name, kw in wf.mediaconvert.calls if name == "create_job"]
     assert create["Settings"]["Inputs"][0]["FileInput"] == job.source
     assert create["UserMetadata"] == {"job_id": job.job_id}
-    (request,) = wf.inference.requests
-    assert request["input"] == f"s3://{WORKING_BUCKET}/audio/{job.job_id}/finance weekly-audio.m4a"
-    assert request["endpoint"] == ENDPOINT and request["inference_id"] == job.job_id
+    assert create["ClientRequestToken"] == f"{job.job_id}-attempt-1"
 
-    # outputs: the five files, recorded on the job, all clean
-    assert output_keys(wf.s3, job.job_id) == OUTPUT_FILES
+    # One invocation per planned window, each naming its window, with the deployment's budget.
+    plan = plan_windows(RECORDING_SECONDS, int(wf.env["CLEARSCRIBE_WINDOW_SECONDS"]))
+    assert len(plan) == 3
+    requests = sorted(wf.endpoint.requests, key=lambda r: r.inference_id)
+    assert [r.custom_attributes for r in requests] == [w.attribute for w in plan]
+    assert [r.inference_id for r in requests] == [f"{job.job_id}.w{w.index}" for w in plan]
+    for request in requests:
+        assert request.endpoint == ENDPOINT
+        assert request.input_location == f"s3://{WORKING_BUCKET}/audio/{job.job_id}/finance weekly-audio.m4a"
+        assert request.invocation_timeout_seconds == int(wf.env["INVOCATION_TIMEOUT_SECONDS"])
+        assert request.request_ttl_seconds == int(wf.env["REQUEST_TTL_SECONDS"])
+    assert wf.endpoint.answered == [f"{job.job_id}.w{i}" for i in (2, 1, 0)]
+    assert wf.dispatcher.count("pipeline.handlers.resume_transcription") == 3
+    assert wf.subscriptions.failed == 0
+    assert list(wf.callbacks.pending()) == [], "a task token outlived its window"
+
+    # The transcript is the windows merged in the recording's order, whatever order they finished in.
+    enriched = json.loads(read(wf.s3, job.outputs["json"]))  # type: ignore[index]
+    jsonschema.validate(enriched, load_enriched_schema())
+    segments = enriched["transcript"]["segments"]
+    assert [s["start"] for s in segments] == [start for start, _, _ in SEGMENTS]
+    assert [s["id"] for s in segments] == list(range(len(SEGMENTS)))
+    assert enriched["job_id"] == job.job_id and enriched["source"]["uri"] == job.source
+    assert enriched["pii"]["counts"].get("PERSON", 0) >= 1
+    assert enriched["profanity"]["count"] >= 1
+
+    # The outputs: five files, recorded on the job, all clean.
+    assert output_keys(wf, job.job_id) == OUTPUT_FILES
     assert job.outputs == {
-        fmt: f"s3://{OUTPUT_BUCKET}/transcripts/{job.job_id}/{name}"
+        fmt: f"s3://{wf.output_bucket}/transcripts/{job.job_id}/{name}"
         for fmt, name in {
             "json": "enriched.json",
             "srt": "transcript.srt",
@@ -247,119 +405,172 @@ def test_happy_path_writes_clean_outputs_and_completes(workflow: Workflow) -> No
             "html": "report.html",
         }.items()
     }
-    enriched = json.loads(read(wf.s3, job.outputs["json"]))
-    jsonschema.validate(enriched, load_enriched_schema())
-    assert enriched["job_id"] == job.job_id
-    assert enriched["source"]["uri"] == job.source
-    assert len(enriched["transcript"]["segments"]) == len(SEGMENTS)
-    assert enriched["pii"]["counts"].get("PERSON", 0) >= 1
-    assert enriched["profanity"]["count"] >= 1
     for fmt in ("json", "srt", "vtt", "txt", "html"):
         text = read(wf.s3, job.outputs[fmt])
         for marker in (PERSON, "Okonkwo", PROFANE):
             assert marker not in text, (fmt, marker)
-    assert "wonderful" in read(wf.s3, job.outputs["txt"])
+    assert "next week" in read(wf.s3, job.outputs["txt"])
     assert job.summary is not None
     assert job.summary["profanity_count"] == enriched["profanity"]["count"]
-    assert job.summary["sentiment"]["label"] == enriched["sentiment"]["overall"]["label"]
-    cost = job.summary["estimated_cost"]  # from the recorded stage times, shown in the report too
-    assert [line["item"] for line in cost["lines"]][-1] == "state_transitions"
+
+    # The cost estimate counts what this execution really did (WriteResults cannot count the two
+    # states after it, nor MarkComplete).
+    lines = {line["item"]: line for line in job.summary["estimated_cost"]["lines"]}
+    assert lines["state_transitions"]["quantity"] == FIXED_TRANSITIONS + TRANSITIONS_PER_WINDOW * 3 == len(states)
+    invoked = len(wf.dispatcher.invocations)  # every function this job ran, ResumeTranscription included
+    assert lines["lambda_requests"]["quantity"] == FIXED_INVOCATIONS + INVOCATIONS_PER_WINDOW * 3 == invoked
     assert "Estimated AWS cost" in read(wf.s3, job.outputs["html"])
 
-    # nothing said in the recording reaches a log line
-    assert logs.lines, "the handlers logged nothing at DEBUG"
+    # Nothing said in the recording reaches a log line.
     assert any(job.job_id in line for line in logs.lines)
     for marker in RAW_MARKERS:
         assert marker not in logs.text, marker
 
 
-def test_mediaconvert_error_fails_the_job_with_its_message(workflow: Workflow) -> None:
+def test_a_short_recording_is_one_window_with_no_end(workflow: Workflow) -> None:
     wf = workflow
-    wf.mediaconvert.statuses = ["PROGRESSING", "ERROR"]
-    event = wf.upload("uploads/corrupt.mp4")
-    execution = wf.run(event)
-    job_id = wf.store.list_jobs()[0].job_id
-    error = assert_failed(wf, execution, job_id, "AUDIO_EXTRACTION_FAILED", "extracting")
-    assert "end of file hit" in error["message"]
-    assert "Traceback" not in error["message"]
-    assert wf.inference.requests == []
+    wf.mediaconvert.duration_ms = 4000
+    execution = wf.run(wf.upload("uploads/quick note.m4a"))
+    assert execution["status"] == "SUCCEEDED", execution
+    (request,) = wf.endpoint.requests
+    assert request.window == Window(-1, 0.0, None)
+    assert execution_states(wf.sfn, execution["executionArn"]).count("TranscribeWindow") == 1
 
 
-def test_mediaconvert_that_never_finishes_times_out(workflow: Workflow) -> None:
+def test_a_lost_notification_is_resolved_by_the_scheduled_sweep(workflow: Workflow) -> None:
     wf = workflow
-    wf.mediaconvert.statuses = ["PROGRESSING"]
-    execution = wf.run(wf.upload("uploads/endless.mp4"))
-    job_id = wf.store.list_jobs()[0].job_id
-    assert_failed(wf, execution, job_id, "AUDIO_EXTRACTION_TIMEOUT", "extracting")
-    budget = 5  # EXTRACTION_POLL_BUDGET_SECONDS, each zero-second poll counting one second
-    assert wf.mediaconvert.count("get_job") == budget
-    assert wf.mediaconvert.count("cancel_job") == 1
-    assert wf.inference.requests == []
+    wf.endpoint.answer = lambda request: replace(transcribes(request), notify=False)
+    arn = start_execution(wf.sfn, wf.arn, wf.upload("uploads/quiet topic.mp4"))
+    wf.pending_with_locations(3)
+    wf.endpoint.wait()
+    assert wf.sfn.describe_execution(executionArn=arn)["status"] == "RUNNING", "resumed with no notification"
+
+    swept = wf.schedule_fires()
+
+    assert swept == {"succeeded": 3, "failed": 0, "timed_out": 0, "waiting": 0}
+    execution = wait_for_execution(wf.sfn, arn)
+    assert execution["status"] == "SUCCEEDED", execution
+    assert wf.dispatcher.count("pipeline.handlers.resume_transcription") == 0
+    enriched = json.loads(read(wf.s3, wf.store.get_job(only_job_id(wf)).outputs["json"]))  # type: ignore[index]
+    assert len(enriched["transcript"]["segments"]) == len(SEGMENTS)
+    assert wf.schedule_fires() == {"succeeded": 0, "failed": 0, "timed_out": 0, "waiting": 0}
 
 
-def test_inference_failure_object_fails_the_job(workflow: Workflow) -> None:
+# -- failures --------------------------------------------------------------------------------------
+def test_a_window_the_endpoint_fails_fails_the_job_with_its_code(workflow: Workflow) -> None:
     wf = workflow
-    wf.inference.mode = "failure"
-    wf.inference.failure = b"ModelError: Received server error (500) from primary: CUDA out of memory"
+    refused = UnsupportedLanguageError("the recording appears to be in 'de' (0.97); only English is supported")
+    wrapped = json.dumps({"code": 400, "type": "InternalServerException", "message": failure_body(refused)})
+
+    def second_window_in_german(request: Request) -> Answer:
+        if request.window is not None and request.window.start > 0 and request.window.end is not None:
+            return Answer("failure", wrapped.encode("utf-8"))
+        return transcribes(request)
+
+    wf.endpoint.answer = second_window_in_german
+    execution = wf.run(wf.upload("uploads/kickoff.mp4"))
+    wf.settle()
+
+    error = assert_failed(wf, execution, only_job_id(wf), "UNSUPPORTED_LANGUAGE", "transcribing")
+    assert error["message"] == refused.message
+    assert wf.dispatcher.count("pipeline.handlers.merge_transcripts") == 0
+    assert wf.dispatcher.count("pipeline.handlers.redact_pii") == 0
+    assert wf.subscriptions.failed == 0, "a notification for a window whose execution ended raised"
+    assert list(wf.callbacks.pending()) == []
+
+
+def test_a_failure_object_the_inference_module_did_not_write_fails_the_job_with_its_message(
+    workflow: Workflow,
+) -> None:
+    wf = workflow
+    wf.endpoint.answer = lambda request: Answer(
+        "failure", b"ModelError: Received server error (500) from primary: CUDA out of memory"
+    )
     execution = wf.run(wf.upload("uploads/long talk.mkv"))
-    job_id = wf.store.list_jobs()[0].job_id
-    error = assert_failed(wf, execution, job_id, "TRANSCRIPTION_FAILED", "transcribing")
+    error = assert_failed(wf, execution, only_job_id(wf), "TRANSCRIPTION_FAILED", "transcribing")
     assert "CUDA out of memory" in error["message"]
     assert wf.dispatcher.count("pipeline.handlers.redact_pii") == 0
 
 
-def test_inference_that_never_answers_times_out(workflow: Workflow) -> None:
+def test_output_that_is_not_a_transcript_fails_the_job_at_the_merge(workflow: Workflow) -> None:
     wf = workflow
-    wf.inference.mode = "never"
-    execution = wf.run(wf.upload("uploads/silence.webm"))
-    job_id = wf.store.list_jobs()[0].job_id
-    assert_failed(wf, execution, job_id, "TRANSCRIPTION_TIMEOUT", "transcribing")
-    assert wf.dispatcher.count("pipeline.handlers.check_transcription") == 5
+    wf.endpoint.answer = lambda request: Answer("output", b'{"predictions": []}')
+    execution = wf.run(wf.upload("uploads/odd.mp4"))
+    assert_failed(wf, execution, only_job_id(wf), "TRANSCRIPTION_FAILED", "transcribing")
+    assert execution_states(wf.sfn, execution["executionArn"])[-3:] == ["MergeTranscripts", "MarkFailed", "JobFailed"]
 
 
-def test_the_same_event_delivered_twice_makes_one_job(workflow: Workflow) -> None:
+def test_a_window_with_no_answer_past_its_budget_is_timed_out_by_the_sweep(
+    workflow: Workflow, monkeypatch: pytest.MonkeyPatch
+) -> None:
     wf = workflow
-    event = wf.upload("uploads/standup.mp4")
-    first = start_execution(wf.sfn, wf.arn, event)
-    second = wf.run(event)
-    first_done = wait_for_execution(wf.sfn, first)
-    outcomes = sorted(execution_states(wf.sfn, e["executionArn"])[-1] for e in (first_done, second))
-    assert outcomes == ["AlreadyRegistered", "JobComplete"]
-    assert first_done["status"] == second["status"] == "SUCCEEDED"
-    (job,) = wf.store.list_jobs()
-    assert job.status is JobStatus.COMPLETE
-    assert job.attempt == 1
-    assert wf.mediaconvert.count("create_job") == 1
-    assert len(wf.inference.requests) == 1
+    wf.endpoint.answer = lambda request: Answer("never")
+    arn = start_execution(wf.sfn, wf.arn, wf.upload("uploads/silence.webm"))
+    wf.pending_with_locations(3)
+
+    assert wf.schedule_fires()["waiting"] == 3, "a young window was given up on"
+    budget = cloud_runtime.runtime().inference_budget.wait_seconds
+    later = time.time() + budget + 1
+    monkeypatch.setattr(cloud_transcription, "now", lambda: later)  # the schedule fires after the budget
+    swept = wf.schedule_fires()
+
+    assert swept["timed_out"] == 3
+    execution = wait_for_execution(wf.sfn, arn)
+    error = assert_failed(wf, execution, only_job_id(wf), "TRANSCRIPTION_TIMEOUT", "transcribing")
+    assert "no inference result within its budget" in error["message"]
 
 
-def test_key_with_spaces_unicode_and_plus_runs_through(workflow: Workflow, tmp_path: Path) -> None:
+def test_a_window_whose_wait_runs_out_fails_the_job_as_a_transcription_timeout(
+    monkeypatch: pytest.MonkeyPatch, synthesized: Synthesized
+) -> None:
+    """With no sweep at all, the paused state's own timeout (its budget) still ends the job."""
+    definition = with_timeout(synthesized.definition, ("Transcribe", "TranscribeWindow"), 1)
+    for wf in start_workflow(monkeypatch, synthesized, definition):
+        wf.endpoint.answer = lambda request: Answer("never")
+        execution = wf.run(wf.upload("uploads/stuck.mp4"))
+        assert "TranscriptionTimedOut" in execution_states(wf.sfn, execution["executionArn"])
+        assert_failed(wf, execution, only_job_id(wf), "TRANSCRIPTION_TIMEOUT", "transcribing")
+
+
+def test_mediaconvert_error_fails_the_job_with_its_message(workflow: Workflow) -> None:
     wf = workflow
-    video = tmp_path / "Réunion d'équipe + Q&A été 2024.mp4"
-    video.write_bytes(b"\x00\x00\x00\x20ftypisom fake video with a unicode name")
-    resources = CloudResources(INPUT_BUCKET, OUTPUT_BUCKET, TABLE, wf.arn, REGION)
-    submitted = submit_video(video, resources, client=wf.s3)
-    key = submitted["key"]
-    assert key == "uploads/Réunion d'équipe + Q&A été 2024.mp4"
-    head = wf.s3.head_object(Bucket=INPUT_BUCKET, Key=key)
-    execution = wf.run(object_created_event(key, head["VersionId"], head["ETag"].strip('"'), video.stat().st_size))
-    assert execution["status"] == "SUCCEEDED", execution
-    job = wf.store.get_job(submitted["job_id"])  # the CLI predicted the job id RegisterJob used
-    assert job.status is JobStatus.COMPLETE
-    assert job.source == f"s3://{INPUT_BUCKET}/{key}"
-    assert wf.inference.requests[0]["input"].endswith("/Réunion d'équipe + Q&A été 2024-audio.m4a")
-    assert output_keys(wf.s3, job.job_id) == OUTPUT_FILES
-    assert_every_job_terminal(wf.store)
+    wf.mediaconvert.statuses = ["PROGRESSING", "ERROR"]
+    execution = wf.run(wf.upload("uploads/corrupt.mp4"))
+    error = assert_failed(wf, execution, only_job_id(wf), "AUDIO_EXTRACTION_FAILED", "extracting")
+    assert error["message"].startswith("MediaConvert job ") and " ERROR: " in error["message"]
+    assert wf.mediaconvert.error_message in error["message"] and "(code 1010)" in error["message"]
+    assert "ExtractionFailed" in execution_states(wf.sfn, execution["executionArn"])
+    assert wf.endpoint.requests == []
+
+
+def test_mediaconvert_that_never_finishes_times_out(monkeypatch: pytest.MonkeyPatch, synthesized: Synthesized) -> None:
+    definition = with_timeout(synthesized.definition, ("ExtractAudio",), 1)
+    for wf in start_workflow(monkeypatch, synthesized, definition):
+        wf.mediaconvert.statuses = ["PROGRESSING"]
+        execution = wf.run(wf.upload("uploads/endless.mp4"))
+        assert "ExtractionTimedOut" in execution_states(wf.sfn, execution["executionArn"])
+        assert_failed(wf, execution, only_job_id(wf), "AUDIO_EXTRACTION_TIMEOUT", "extracting")
+        assert wf.endpoint.requests == []
+
+
+def test_an_over_long_recording_fails_before_inference_with_its_code(workflow: Workflow) -> None:
+    wf = workflow
+    limit = int(wf.env["MAX_DURATION_SECONDS"])
+    wf.mediaconvert.duration_ms = (limit + 30 * 60) * 1000
+    execution = wf.run(wf.upload("uploads/all day workshop.mp4"))
+
+    error = assert_failed(wf, execution, only_job_id(wf), RecordingTooLongError.code, "extracting")
+    assert "12 h 30 min" in error["message"] and "12 h 00 min" in error["message"]
+    assert wf.endpoint.requests == []  # the endpoint never saw it
+    assert "TranscribeWindow" not in execution_states(wf.sfn, execution["executionArn"])
 
 
 def test_a_mangled_key_fails_at_extraction_instead_of_hanging(workflow: Workflow) -> None:
     """An event naming an object that is not there (e.g. a key decoded twice) ends FAILED."""
     wf = workflow
     wf.upload("uploads/a+b c.mp4")
-    event = object_created_event("uploads/a b c.mp4", "v-missing", "0" * 32, 100)
-    execution = wf.run(event)
-    job_id = wf.store.list_jobs()[0].job_id
-    error = assert_failed(wf, execution, job_id, "AUDIO_EXTRACTION_FAILED", "extracting")
+    execution = wf.run(object_created_event("uploads/a b c.mp4", "v-missing", "0" * 32, 100))
+    error = assert_failed(wf, execution, only_job_id(wf), "AUDIO_EXTRACTION_FAILED", "extracting")
     assert "input" in error["message"].lower()
 
 
@@ -371,8 +582,7 @@ def test_an_enricher_raising_fails_the_job_without_outputs(workflow: Workflow) -
 
     wf.dispatcher.overrides["pipeline.handlers.filter_profanity"] = broken_profanity
     execution = wf.run(wf.upload("uploads/meeting.mov"))
-    job_id = wf.store.list_jobs()[0].job_id
-    error = assert_failed(wf, execution, job_id, "ENRICHMENT_FAILED", "enriching")
+    error = assert_failed(wf, execution, only_job_id(wf), "ENRICHMENT_FAILED", "enriching")
     assert error["message"] == "profanity word list could not be loaded"
     assert wf.dispatcher.count("pipeline.handlers.write_results") == 0
 
@@ -386,6 +596,43 @@ def test_a_non_media_upload_fails_without_a_job(workflow: Workflow) -> None:
     assert wf.mediaconvert.calls == []
 
 
+# -- one job per upload ------------------------------------------------------------------------------
+def test_the_same_event_delivered_twice_makes_one_job(workflow: Workflow) -> None:
+    wf = workflow
+    wf.mediaconvert.duration_ms = 4000
+    event = wf.upload("uploads/standup.mp4")
+    first = start_execution(wf.sfn, wf.arn, event)
+    second = wf.run(event)
+    first_done = wait_for_execution(wf.sfn, first)
+    outcomes = sorted(execution_states(wf.sfn, e["executionArn"])[-1] for e in (first_done, second))
+    assert outcomes == ["AlreadyRegistered", "JobComplete"]
+    assert first_done["status"] == second["status"] == "SUCCEEDED"
+    (job,) = wf.store.list_jobs()
+    assert job.status is JobStatus.COMPLETE
+    assert job.attempt == 1
+    assert wf.mediaconvert.count("create_job") == 1
+    assert len(wf.endpoint.requests) == 1
+
+
+def test_key_with_spaces_unicode_and_plus_runs_through(workflow: Workflow, tmp_path: Path) -> None:
+    wf = workflow
+    video = tmp_path / "Réunion d'équipe + Q&A été 2024.mp4"
+    video.write_bytes(b"\x00\x00\x00\x20ftypisom fake video with a unicode name")
+    resources = CloudResources(INPUT_BUCKET, wf.output_bucket, wf.env["JOB_TABLE"], wf.arn, REGION)
+    submitted = submit_video(video, resources, client=wf.s3)
+    key = submitted["key"]
+    assert key == "uploads/Réunion d'équipe + Q&A été 2024.mp4"
+    head = wf.s3.head_object(Bucket=INPUT_BUCKET, Key=key)
+    execution = wf.run(object_created_event(key, head["VersionId"], head["ETag"].strip('"'), video.stat().st_size))
+    assert execution["status"] == "SUCCEEDED", execution
+    job = wf.store.get_job(submitted["job_id"])  # the CLI predicted the job id RegisterJob used
+    assert job.status is JobStatus.COMPLETE
+    assert job.source == f"s3://{INPUT_BUCKET}/{key}"
+    assert wf.endpoint.requests[0].input_location.endswith("/Réunion d'équipe + Q&A été 2024-audio.m4a")
+    assert output_keys(wf, job.job_id) == OUTPUT_FILES
+    assert_every_job_terminal(wf.store)
+
+
 def test_a_failed_job_rerun_from_the_cli_completes_as_its_next_attempt(workflow: Workflow) -> None:
     wf = workflow
     wf.mediaconvert.statuses = ["ERROR"]
@@ -394,7 +641,7 @@ def test_a_failed_job_rerun_from_the_cli_completes_as_its_next_attempt(workflow:
     assert first["status"] == "FAILED" and job.status is JobStatus.FAILED
 
     wf.mediaconvert.statuses = ["PROGRESSING", "COMPLETE"]
-    resources = CloudResources(INPUT_BUCKET, OUTPUT_BUCKET, TABLE, wf.arn, REGION)
+    resources = CloudResources(INPUT_BUCKET, wf.output_bucket, wf.env["JOB_TABLE"], wf.arn, REGION)
     started = rerun_job(job.job_id, resources, s3=wf.s3, sfn=wf.sfn, dynamodb=wf.store.client)
     second = wait_for_execution(wf.sfn, started["execution_arn"])
     assert second["status"] == "SUCCEEDED", second
@@ -403,10 +650,9 @@ def test_a_failed_job_rerun_from_the_cli_completes_as_its_next_attempt(workflow:
     assert rerun.attempt == 2
     assert rerun.error is None
     assert rerun.created_at == job.created_at
-    assert wf.mediaconvert.count("create_job") == 2
-    tokens = {kw["ClientRequestToken"] for name, kw in wf.mediaconvert.calls if name == "create_job"}
-    assert len(tokens) == 2  # a new MediaConvert job, not the failed one replayed
-    assert output_keys(wf.s3, job.job_id) == OUTPUT_FILES
+    tokens = [kw["ClientRequestToken"] for name, kw in wf.mediaconvert.calls if name == "create_job"]
+    assert tokens == [f"{job.job_id}-attempt-1", f"{job.job_id}-attempt-2"]  # a new MediaConvert job
+    assert output_keys(wf, job.job_id) == OUTPUT_FILES
     # an ordinary redelivery of the original event still changes nothing
     again = wf.run(object_created_event("uploads/retry me.mp4", *_version_and_etag(wf, "uploads/retry me.mp4")))
     assert execution_states(wf.sfn, again["executionArn"])[-1] == "AlreadyRegistered"
@@ -420,6 +666,7 @@ def _version_and_etag(wf: Workflow, key: str) -> tuple[str, str, int]:
 
 def test_an_event_with_a_url_encoded_key_still_processes_the_stored_object(workflow: Workflow) -> None:
     wf = workflow
+    wf.mediaconvert.duration_ms = 4000
     key = "uploads/all hands + Q&A ü.mp4"
     stored = wf.upload(key)["detail"]["object"]
     encoded = object_created_event(quote_plus(key, safe="/"), stored["version-id"], stored["etag"], stored["size"])
@@ -431,16 +678,32 @@ def test_an_event_with_a_url_encoded_key_still_processes_the_stored_object(workf
     assert job.job_id == job_id_for_object(INPUT_BUCKET, key, stored["version-id"])
 
 
+def test_a_retried_register_job_continues_the_job_it_created(workflow: Workflow) -> None:
+    """The first RegisterJob ran (its conditional put created the job) but its response was lost:
+    Step Functions retries the task, and the retry continues that job instead of ending the
+    execution at AlreadyRegistered with the job stuck in QUEUED."""
+    wf = workflow
+    wf.mediaconvert.duration_ms = 4000
+    wf.dispatcher.lost_results["pipeline.handlers.register_job"] = 1
+    execution = wf.run(wf.upload("uploads/retried.mp4"))
+
+    assert execution["status"] == "SUCCEEDED", execution
+    states = execution_states(wf.sfn, execution["executionArn"])
+    assert wf.dispatcher.count("pipeline.handlers.register_job") == 2
+    assert "AlreadyRegistered" not in states and states[-1] == "JobComplete"
+    (job,) = wf.store.list_jobs()
+    assert job.status is JobStatus.COMPLETE and job.attempt == 1
+    assert job.owner == execution["executionArn"]
+
+
 # -- failures outside the state machine's own error handling -----------------------------------------
 @pytest.fixture(scope="module")
-def status_rule() -> Any:
-    """The synthesized rule on execution status changes, as an EventBridge pattern matcher."""
-
-    template = workflow_template_json(FAST_POLLING)
+def status_rule(synthesized: Synthesized) -> Any:
+    """The synthesized rule on execution status changes, as an EventBridge pattern."""
     (rule,) = [
         r["Properties"]["EventPattern"]
-        for r in template["Resources"].values()
-        if r["Type"] == "AWS::Events::Rule" and r["Properties"]["EventPattern"]["source"] == ["aws.states"]
+        for r in resources_of_type(synthesized.template, "AWS::Events::Rule").values()
+        if r["Properties"].get("EventPattern", {}).get("source") == ["aws.states"]
     ]
     return rule
 
@@ -464,16 +727,13 @@ def deliver_status_change(wf: Workflow, execution: dict[str, Any], rule: dict[st
 def test_an_execution_failing_with_states_runtime_ends_its_job_failed(
     workflow: Workflow, status_rule: dict[str, Any]
 ) -> None:
-    """A wait with no poll in its input (a step returned a malformed dict) is a States.Runtime error,
-    which no Catch takes: the execution fails without running MarkFailed."""
+    """A step that returns a malformed dict (no MediaConvert request for ExtractAudio) is a
+    States.Runtime error, which no Catch takes: the execution fails without running MarkFailed."""
     wf = workflow
-
-    def malformed(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        return {"mediaconvert_job_id": "x", "audio_uri": "s3://w/a.m4a", "status": "PROGRESSING"}
-
-    wf.dispatcher.overrides["pipeline.handlers.start_audio_extraction"] = malformed
+    malformed: Callable[[dict[str, Any], Any], dict[str, Any]] = lambda event, context: {"audio_uri": "s3://w/a.m4a"}  # noqa: E731
+    wf.dispatcher.overrides["pipeline.handlers.prepare_audio_extraction"] = malformed
     execution = wf.run(wf.upload("uploads/broken step.mp4"))
-    assert execution["status"] == "FAILED" and execution["error"] == "States.Runtime"
+    assert execution["status"] == "FAILED" and execution["error"] == "States.Runtime", execution
     assert "MarkFailed" not in execution_states(wf.sfn, execution["executionArn"])
     (job,) = wf.store.list_jobs()
     assert job.status is JobStatus.QUEUED  # what the table says until the status change arrives
@@ -506,43 +766,15 @@ def test_an_execution_whose_mark_failed_raises_ends_its_job_failed(
     job = wf.store.get_job(job.job_id)
     assert job.status is JobStatus.FAILED
     assert job.error is not None and job.error["code"] == "AUDIO_EXTRACTION_FAILED"
-    assert "end of file hit" in job.error["message"]
+    assert wf.mediaconvert.error_message in job.error["message"]
 
 
 def test_a_successful_execution_is_not_delivered_to_mark_failed(
     workflow: Workflow, status_rule: dict[str, Any]
 ) -> None:
     wf = workflow
+    wf.mediaconvert.duration_ms = 4000
     execution = wf.run(wf.upload("uploads/fine.mp4"))
     assert execution["status"] == "SUCCEEDED"
     assert not deliver_status_change(wf, execution, status_rule)
     assert wf.store.list_jobs()[0].status is JobStatus.COMPLETE
-
-
-def test_a_retried_register_job_continues_the_job_it_created(workflow: Workflow) -> None:
-    """The first RegisterJob ran (its conditional put created the job) but its response was lost:
-    Step Functions retries the task, and the retry continues that job instead of ending the
-    execution at AlreadyRegistered with the job stuck in QUEUED."""
-    wf = workflow
-    wf.dispatcher.lost_results["pipeline.handlers.register_job"] = 1
-    execution = wf.run(wf.upload("uploads/retried.mp4"))
-
-    assert execution["status"] == "SUCCEEDED", execution
-    states = execution_states(wf.sfn, execution["executionArn"])
-    assert wf.dispatcher.count("pipeline.handlers.register_job") == 2
-    assert "AlreadyRegistered" not in states and states[-1] == "JobComplete"
-    (job,) = wf.store.list_jobs()
-    assert job.status is JobStatus.COMPLETE and job.attempt == 1
-    assert job.owner == execution["executionArn"]
-
-
-def test_an_over_long_recording_fails_before_inference_with_its_code(workflow: Workflow) -> None:
-    wf = workflow
-    wf.mediaconvert.duration_ms = (2 * 3600 + 30 * 60) * 1000  # 2 h 30 min; the endpoint finishes 48 min
-    execution = wf.run(wf.upload("uploads/all day workshop.mp4"))
-    job_id = wf.store.list_jobs()[0].job_id
-
-    error = assert_failed(wf, execution, job_id, RecordingTooLongError.code, "extracting")
-    assert "2 h 30 min" in error["message"] and "48 min" in error["message"]
-    assert wf.inference.requests == []  # the endpoint never saw it
-    assert "InvokeTranscription" not in execution_states(wf.sfn, execution["executionArn"])

@@ -1,11 +1,13 @@
 """The sandbox, stood up once per session from the app synthesized once per session.
 
-``sandbox_assembly`` synthesizes the CDK app as ``clearscribe-sandbox`` does (offline model, short
-polls) with the test session's artifact cache, so the model archive is built at most once across
-sessions. ``sandbox_run`` stands the deployment up, uploads every recording of
-``tests.sandbox.recordings`` and keeps what came of each, with the sandbox still running for the
-query-side tests. ``local_runs`` is what ``clearscribe run`` makes, with the endpoint's engine
-settings, of the same spoken recordings and of the audio the endpoint itself transcribed.
+``sandbox_assembly`` synthesizes the CDK app as ``clearscribe-sandbox`` does (offline model, a
+sweep after two seconds) with windows of :data:`WINDOW_SECONDS` (so the long recording is
+several) and the test session's artifact cache, so the model archive is built at most once
+across sessions. ``sandbox_run`` stands the deployment up (scheduled rules firing every
+:data:`SCHEDULE_SECONDS`), uploads every recording of ``tests.sandbox.recordings`` and keeps what
+came of each, with the sandbox still running for the query-side tests. ``local_runs`` is what
+``clearscribe run`` makes, with the endpoint's engine settings and the workflow's window length,
+of the same spoken recordings and of the audio the endpoint itself transcribed.
 """
 
 from __future__ import annotations
@@ -24,13 +26,19 @@ import pytest
 from infra.sandbox.run import InputReport, Leftovers, Sandbox, run_inputs
 from infra.sandbox.synth import synthesize
 from infra.sandbox.templates import CloudAssembly
-from shared.contract import AUDIO_PREFIX, ENV_ENGINE
+from shared.contract import AUDIO_PREFIX, ENV_ENGINE, ENV_WINDOW_SECONDS
 from tests.sandbox.recordings import SPOKEN, make_recordings
+
+#: The shortest window the workflow allows: the long recording is three of them.
+WINDOW_SECONDS = 60
+#: How often the sweeper's schedule fires in the tests (the template says every minute).
+SCHEDULE_SECONDS = 3
 
 
 @pytest.fixture(scope="session")
 def sandbox_assembly(tmp_path_factory: pytest.TempPathFactory, offline_model_context: dict[str, Any]) -> Path:
-    return synthesize(tmp_path_factory.mktemp("sandbox") / "cdk.out", offline_model_context)
+    context = {**offline_model_context, "clearscribe:window-seconds": WINDOW_SECONDS}
+    return synthesize(tmp_path_factory.mktemp("sandbox") / "cdk.out", context)
 
 
 @dataclass
@@ -61,7 +69,7 @@ def sandbox_run(
 ) -> Iterator[SandboxRun]:
     root = tmp_path_factory.mktemp("sandbox-run")
     inputs = sandbox_inputs
-    with Sandbox(CloudAssembly(sandbox_assembly), root / "deployment") as sandbox:
+    with Sandbox(CloudAssembly(sandbox_assembly), root / "deployment", schedule_seconds=SCHEDULE_SECONDS) as sandbox:
         reports = run_inputs(sandbox, list(inputs.values()), root / "out", timeout=900)
         yield SandboxRun(
             sandbox=sandbox,
@@ -106,15 +114,20 @@ def local_runs(sandbox_run: SandboxRun, tmp_path_factory: pytest.TempPathFactory
     (endpoint,) = sandbox_run.sandbox.endpoints.values()
     assert endpoint.container is not None
     environment = {k: v for k, v in endpoint.container.environment.items() if k in ENV_ENGINE}
+    # The windows are the workflow's (CheckAudioExtraction plans them), not the endpoint's.
+    functions = sandbox_run.sandbox.lambdas.functions.values()
+    (environment[ENV_WINDOW_SECONDS],) = {
+        f.config.variables[ENV_WINDOW_SECONDS] for f in functions if ENV_WINDOW_SECONDS in f.config.variables
+    }
     s3 = sandbox_run.sandbox.client("s3")
     audio: list[Path] = []
     for spoken in SPOKEN:
         job_id = sandbox_run.report(spoken.name).job_id
-        (location,) = [
+        (location,) = {
             r["requestParameters"]["inputLocation"]
             for r in endpoint.results
             if f"/{AUDIO_PREFIX}{job_id}/" in r["requestParameters"]["inputLocation"]
-        ]
+        }
         bucket, _, key = location[len("s3://") :].partition("/")
         audio.append(root / "audio" / f"{job_id}{Path(key).suffix}")
         audio[-1].parent.mkdir(exist_ok=True)

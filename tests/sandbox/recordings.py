@@ -1,5 +1,5 @@
-"""The recordings the sandbox tests upload: two spoken scripts in different voices, with PII and
-profanity, and the inputs AWS must turn away."""
+"""The recordings the sandbox tests upload: spoken scripts in different voices, with PII and
+profanity — one of them several transcription windows long — and the inputs AWS must turn away."""
 
 from __future__ import annotations
 
@@ -35,6 +35,33 @@ SUPPORT_REVIEW = Script(
 )
 
 
+#: Read by a slower male voice for about two and a quarter minutes: three windows of the sandbox's 60 s.
+ALL_HANDS = Script(
+    "Welcome to the quarterly all hands. I am {PERSON:Theodore Lambert} from the finance office, "
+    "and I will walk you through the numbers before we open the floor for questions."
+    "\n\n"
+    "Revenue grew in every region this quarter. The northern stores did especially well, "
+    "the online shop doubled its orders, and the new loyalty scheme brought back many old customers. "
+    "Costs went up a little because of the warehouse move, but we expect them to settle next year."
+    "\n\n"
+    "Hiring went slower than planned. We filled eleven of the twenty open roles, "
+    "and the rest will be advertised again in January. If you know someone good, "
+    "write to {EMAIL_ADDRESS:theodore dot lambert at example dot com} with their details."
+    "\n\n"
+    "The office move itself was a {PROFANITY:damn} nightmare, and I want to thank the facilities team "
+    "for working through two weekends. The new building is bright, quiet and close to the station."
+    "\n\n"
+    "A word on security. Please lock your screen when you leave your desk, never share your badge, "
+    "and report anything odd to the help desk at once. Last month somebody left a laptop on the train, "
+    "and it took three days to replace it and reset every account that was on it. "
+    "The training course takes twenty minutes and everyone must finish it before the end of the month."
+    "\n\n"
+    "Next quarter we will launch the mobile app, open two more stores and review the travel policy. "
+    "Questions can go to my desk line on {PHONE_NUMBER:six one seven, two nine zero, four four five one}. "
+    "That is the end of the update, and the closing word of this meeting is harbour."
+)
+
+
 @dataclass(frozen=True)
 class Spoken:
     name: str
@@ -46,7 +73,10 @@ class Spoken:
 SPOKEN = (
     Spoken("weekly planning.mp4", PLANNING, "en-us", 150),
     Spoken("support review (northern region).mov", SUPPORT_REVIEW, "en+f3", 165),
+    Spoken("quarterly all hands.mp4", ALL_HANDS, "en-us", 120),
 )
+#: The one several windows long.
+LONG = SPOKEN[2]
 
 
 def make_recordings(folder: Path) -> dict[str, Path]:

@@ -42,7 +42,7 @@ def function(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Lambda
             "Runtime": "python3.12",
             "MemorySize": 256,
             "Timeout": 2,
-            "Environment": {"Variables": {"PYTHONPATH": str(code), "JOB_TABLE": "jobs", "POLL_MAX_SECONDS": 2}},
+            "Environment": {"Variables": {"PYTHONPATH": str(code), "JOB_TABLE": "jobs", "WINDOW_SECONDS": 60}},
         },
     )
     emulated = LambdaFunction(
@@ -63,7 +63,7 @@ def test_the_function_sees_its_template_environment_and_not_the_callers(function
     assert not failed
     answer = json.loads(payload)
     env = answer["env"]
-    assert env["JOB_TABLE"] == "jobs" and env["POLL_MAX_SECONDS"] == "2"
+    assert env["JOB_TABLE"] == "jobs" and env["WINDOW_SECONDS"] == "60"
     assert env["AWS_REGION"] == "eu-west-1" and env["AWS_LAMBDA_FUNCTION_NAME"] == "ProbeFunction"
     assert env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] == "256" and env["AWS_ENDPOINT_URL"] == "http://127.0.0.1:1"
     assert "CALLER_ONLY_SETTING" not in env

@@ -3,7 +3,7 @@
 An error raised to the serving toolkit has a JSON ``str()`` (``{"error", "code", "message"}``):
 the toolkit writes it into the async failure object, where :func:`read_failure` turns it back
 into the typed error, so a failed job records e.g. ``INVALID_MEDIA`` with a readable message.
-It imports only ``shared.errors`` and ``shared.log``: the CheckTranscription Lambda imports it alone.
+It imports only ``shared.errors`` and ``shared.log``: the workflow's Lambdas import it without the engine.
 """
 
 from __future__ import annotations
