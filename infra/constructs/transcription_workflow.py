@@ -134,7 +134,7 @@ class TranscriptionWorkflow(Construct):
         mark_failed.add_catch(job_failed, errors=["States.ALL"], result_path="$.mark_failed_error")
         mark_failed.next(job_failed)
 
-        def on_failure(state: sfn.TaskStateBase | sfn.Parallel) -> None:
+        def on_failure(state: sfn.TaskStateBase | sfn.Parallel | sfn.Map) -> None:
             state.add_catch(mark_failed, errors=["States.ALL"], result_path="$.error")
 
         # The execution's ARN makes registration idempotent per execution (a retried RegisterJob
@@ -214,7 +214,7 @@ class TranscriptionWorkflow(Construct):
         )
 
         # A timed-out wait has Step Functions' own error name: named here as the code it stands for.
-        def named(state_id: str, error: str, cause: str) -> sfn.Pass:
+        def named(state_id: str, error: str, cause: str) -> sfn.Chain:
             return sfn.Pass(
                 self,
                 state_id,

@@ -33,6 +33,11 @@ def _wire(response: Mapping[str, Any]) -> dict[str, Any]:
     return dict(json.loads(json.dumps(data, default=default)))
 
 
+def _details(**details: Any) -> Any:
+    """moto's ``EventDetails`` (a total TypedDict of which each event sets one key)."""
+    return dict(details)
+
+
 def mediaconvert_sync_patches(client: Callable[[], Any]) -> list[tuple[Any, str, Any]]:
     """Replacements that give moto's interpreter the ``mediaconvert`` service; ``client()`` makes a
     boto3 MediaConvert client of the sandbox's emulation."""
@@ -52,7 +57,6 @@ def mediaconvert_sync_patches(client: Callable[[], Any]) -> list[tuple[Any, str,
     from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_callback import (
         StateTaskServiceCallback,
     )
-    from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
     from moto.stepfunctions.parser.asl.utils.encoding import to_json_str
 
     class MediaConvertCreateJobSync(StateTaskServiceCallback):
@@ -60,9 +64,8 @@ def mediaconvert_sync_patches(client: Callable[[], Any]) -> list[tuple[Any, str,
             # moto's waiting code needs a task token for every task it waits on (its own ``.sync``
             # integrations all list the callback pattern too); the definition still may not use
             # ``.waitForTaskToken`` (:meth:`_get_supported_parameters`), which MediaConvert lacks.
-            super().__init__(
-                supported_integration_patterns={ResourceCondition.Sync, ResourceCondition.WaitForTaskToken}
-            )
+            patterns: set[Any] = {ResourceCondition.Sync, ResourceCondition.WaitForTaskToken}
+            super().__init__(supported_integration_patterns=patterns)
 
         def _get_supported_parameters(self) -> set[str] | None:
             """``CreateJob``'s parameters (the only action emulated; None rejects the definition)."""
@@ -71,7 +74,8 @@ def mediaconvert_sync_patches(client: Callable[[], Any]) -> list[tuple[Any, str,
             import botocore.session
 
             model = botocore.session.get_session().get_service_model("mediaconvert")
-            return set(model.operation_model("CreateJob").input_shape.members)
+            shape = model.operation_model("CreateJob").input_shape
+            return None if shape is None else set(shape.members)
 
         def _from_error(self, env: Any, ex: Exception) -> Any:
             if isinstance(ex, ClientError):
@@ -80,7 +84,7 @@ def mediaconvert_sync_patches(client: Callable[[], Any]) -> list[tuple[Any, str,
                     env=env,
                     error_name=CustomErrorName(name),
                     event_type=HistoryEventType.TaskFailed,
-                    event_details=EventDetails(
+                    event_details=_details(
                         taskFailedEventDetails=TaskFailedEventDetails(
                             error=name,
                             cause=ex.response["Error"].get("Message", ""),
@@ -117,7 +121,7 @@ def mediaconvert_sync_patches(client: Callable[[], Any]) -> list[tuple[Any, str,
                         env=env,
                         error_name=StatesErrorName(typ=StatesErrorNameType.StatesTaskFailed),
                         event_type=HistoryEventType.TaskFailed,
-                        event_details=EventDetails(
+                        event_details=_details(
                             taskFailedEventDetails=TaskFailedEventDetails(
                                 resource=self._get_sfn_resource(),
                                 resourceType=self._get_sfn_resource_type(),

@@ -20,7 +20,9 @@ from pipeline.handlers.runtime import logger, runtime, tracer
 def handler(event: SnsModel, context: LambdaContext) -> dict[str, Any]:
     rt = runtime()
     outcomes = [
-        resume_from_notification(json.loads(record.Sns.Message), sfn=rt.stepfunctions, s3=rt.s3, callbacks=rt.callbacks)
+        resume_from_notification(
+            json.loads(str(record.Sns.Message)), sfn=rt.stepfunctions, s3=rt.s3, callbacks=rt.callbacks
+        )
         for record in event.Records
     ]
     return {"outcomes": outcomes}

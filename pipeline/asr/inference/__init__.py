@@ -10,6 +10,7 @@ It serves two hosts with the same code:
 Modules: :mod:`.audio` (the ffmpeg decoder and the windows), :mod:`.decoding` (the policy),
 :mod:`.vad` (speech detection), :mod:`.engine` (the engine), :mod:`.diarization` (speaker labels),
 :mod:`.windows` (a long recording's windows: plan, cuts, merge), :mod:`.failures` (errors to and
-from the async failure object; what the workflow's transcription steps import of it), :mod:`.serving` (``model_fn``/``input_fn``/``predict_fn``/``output_fn``).
+from the async failure object; what the workflow's transcription steps import of it), :mod:`.serving`
+(``model_fn``/``input_fn``/``predict_fn``/``output_fn``).
 numpy, faster-whisper and onnxruntime are imported lazily, so every module imports without them.
 """

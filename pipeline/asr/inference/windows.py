@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -138,8 +138,8 @@ def merge_windows(transcripts: Sequence[Transcript]) -> Transcript:
     )
 
 
-def _sum(values: Sequence[float | None] | object) -> float | None:
-    items = list(values)  # type: ignore[call-overload]
+def _sum(values: Iterable[float | None]) -> float | None:
+    items = list(values)
     if any(v is None for v in items):
         return None
-    return round(sum(items), 3)
+    return round(sum(v for v in items if v is not None), 3)
