@@ -7,6 +7,7 @@
   sandbox has the emulator that transcodes for real: ``infra.sandbox.mediaconvert``).
 * :class:`LambdaDispatcher` — runs the real handler modules in-process when moto's Step Functions
   interpreter invokes a Lambda (through the sandbox's ``invoke_patches``), with scripted overrides.
+* :func:`task_failure_cause_patches` — ``SendTaskFailure`` with its cause, as Step Functions has it.
 * :class:`CapturedLogs` — every log line, as shipped, for leak checks.
 * :class:`AsyncEndpoint` — a scripted SageMaker asynchronous endpoint: for each invocation (one window
   of a recording) it writes an output object, a failure object or nothing, and announces it on
@@ -255,6 +256,23 @@ class LambdaDispatcher:
     def patch(self, monkeypatch: Any) -> None:
         for target, name, value in invoke_patches(self.invoke):
             monkeypatch.setattr(target, name, value)
+
+
+# -- Step Functions ---------------------------------------------------------------------------------
+def task_failure_cause_patches() -> list[tuple[Any, str, Any]]:
+    """moto's ``SendTaskFailure`` passes the error on to the paused state but drops the ``cause``
+    (moto 5.2.5); Step Functions hands the state both, and MarkFailed records the message from the
+    cause. This replacement passes the cause on as well."""
+    from moto.core.responses import EmptyResult
+    from moto.stepfunctions.responses import StepFunctionResponse
+
+    def send_task_failure(response: Any) -> Any:
+        response.stepfunction_backend.send_task_failure(
+            response._get_param("taskToken"), error=response._get_param("error"), cause=response._get_param("cause")
+        )
+        return EmptyResult()
+
+    return [(StepFunctionResponse, "send_task_failure", send_task_failure)]
 
 
 # -- SageMaker asynchronous inference, with its notifications ----------------------------------------

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,7 @@ from tests.integration.moto_harness import (
     Request,
     create_callback_table,
     create_job_table,
+    task_failure_cause_patches,
 )
 from tests.support.lambda_context import FakeLambdaContext
 
@@ -200,6 +202,7 @@ def synthesized() -> Synthesized:
     return Synthesized(template, definition, modules, env, subscriptions, sweep_function)
 
 
+@contextmanager
 def start_workflow(
     monkeypatch: pytest.MonkeyPatch, synthesized: Synthesized, definition: dict[str, Any]
 ) -> Iterator[Workflow]:
@@ -232,6 +235,8 @@ def start_workflow(
         for target, name, value in mediaconvert_sync_patches(lambda: mediaconvert):
             monkeypatch.setattr(target, name, value)
 
+        for target, name, value in task_failure_cause_patches():
+            monkeypatch.setattr(target, name, value)
         dispatcher = LambdaDispatcher(synthesized.modules)
         dispatcher.patch(monkeypatch)
         subscriptions = LambdaSubscriptions(dispatcher.invoke)
@@ -275,7 +280,8 @@ def start_workflow(
 
 @pytest.fixture
 def workflow(monkeypatch: pytest.MonkeyPatch, synthesized: Synthesized) -> Iterator[Workflow]:
-    yield from start_workflow(monkeypatch, synthesized, synthesized.definition)
+    with start_workflow(monkeypatch, synthesized, synthesized.definition) as wf:
+        yield wf
 
 
 def with_timeout(definition: dict[str, Any], path: tuple[str, ...], seconds: int) -> dict[str, Any]:
@@ -520,18 +526,6 @@ def test_a_window_with_no_answer_past_its_budget_is_timed_out_by_the_sweep(
     assert "no inference result within its budget" in error["message"]
 
 
-def test_a_window_whose_wait_runs_out_fails_the_job_as_a_transcription_timeout(
-    monkeypatch: pytest.MonkeyPatch, synthesized: Synthesized
-) -> None:
-    """With no sweep at all, the paused state's own timeout (its budget) still ends the job."""
-    definition = with_timeout(synthesized.definition, ("Transcribe", "TranscribeWindow"), 1)
-    for wf in start_workflow(monkeypatch, synthesized, definition):
-        wf.endpoint.answer = lambda request: Answer("never")
-        execution = wf.run(wf.upload("uploads/stuck.mp4"))
-        assert "TranscriptionTimedOut" in execution_states(wf.sfn, execution["executionArn"])
-        assert_failed(wf, execution, only_job_id(wf), "TRANSCRIPTION_TIMEOUT", "transcribing")
-
-
 def test_mediaconvert_error_fails_the_job_with_its_message(workflow: Workflow) -> None:
     wf = workflow
     wf.mediaconvert.statuses = ["PROGRESSING", "ERROR"]
@@ -545,7 +539,7 @@ def test_mediaconvert_error_fails_the_job_with_its_message(workflow: Workflow) -
 
 def test_mediaconvert_that_never_finishes_times_out(monkeypatch: pytest.MonkeyPatch, synthesized: Synthesized) -> None:
     definition = with_timeout(synthesized.definition, ("ExtractAudio",), 1)
-    for wf in start_workflow(monkeypatch, synthesized, definition):
+    with start_workflow(monkeypatch, synthesized, definition) as wf:
         wf.mediaconvert.statuses = ["PROGRESSING"]
         execution = wf.run(wf.upload("uploads/endless.mp4"))
         assert "ExtractionTimedOut" in execution_states(wf.sfn, execution["executionArn"])
@@ -724,25 +718,32 @@ def deliver_status_change(wf: Workflow, execution: dict[str, Any], rule: dict[st
     return True
 
 
-def test_an_execution_failing_with_states_runtime_ends_its_job_failed(
-    workflow: Workflow, status_rule: dict[str, Any]
+def test_an_execution_that_runs_out_of_time_ends_its_job_failed(
+    monkeypatch: pytest.MonkeyPatch, synthesized: Synthesized, status_rule: dict[str, Any]
 ) -> None:
-    """A step that returns a malformed dict (no MediaConvert request for ExtractAudio) is a
-    States.Runtime error, which no Catch takes: the execution fails without running MarkFailed."""
-    wf = workflow
-    malformed: Callable[[dict[str, Any], Any], dict[str, Any]] = lambda event, context: {"audio_uri": "s3://w/a.m4a"}  # noqa: E731
-    wf.dispatcher.overrides["pipeline.handlers.prepare_audio_extraction"] = malformed
-    execution = wf.run(wf.upload("uploads/broken step.mp4"))
-    assert execution["status"] == "FAILED" and execution["error"] == "States.Runtime", execution
-    assert "MarkFailed" not in execution_states(wf.sfn, execution["executionArn"])
-    (job,) = wf.store.list_jobs()
-    assert job.status is JobStatus.QUEUED  # what the table says until the status change arrives
+    """The state machine's own timeout ends an execution whose windows still wait, without running
+    MarkFailed: the status change does it. The tokens left behind are cleared by the sweep once
+    their budget has passed, with nothing left to resume."""
+    definition = json.loads(json.dumps(synthesized.definition))
+    definition["TimeoutSeconds"] = 2
+    with start_workflow(monkeypatch, synthesized, definition) as wf:
+        wf.endpoint.answer = lambda request: Answer("never")
+        execution = wf.run(wf.upload("uploads/overrun.mp4"))
+        assert execution["status"] == "TIMED_OUT", execution
+        assert "MarkFailed" not in execution_states(wf.sfn, execution["executionArn"])
+        job_id = only_job_id(wf)
+        assert wf.store.get_job(job_id).status is JobStatus.TRANSCRIBING  # until the status change arrives
 
-    assert deliver_status_change(wf, execution, status_rule)
-    job = wf.store.get_job(job.job_id)
-    assert job.status is JobStatus.FAILED
-    assert job.error is not None and job.error["code"] == "WORKFLOW_ERROR"
-    assert_every_job_terminal(wf.store)
+        assert deliver_status_change(wf, execution, status_rule)
+        job = wf.store.get_job(job_id)
+        assert job.status is JobStatus.FAILED
+        assert job.error is not None and job.error["code"] == "STEP_TIMEOUT"
+
+        later = time.time() + cloud_runtime.runtime().inference_budget.wait_seconds + 1
+        monkeypatch.setattr(cloud_transcription, "now", lambda: later)
+        assert wf.schedule_fires()["timed_out"] == 3
+        assert list(wf.callbacks.pending()) == []
+        assert wf.store.get_job(job_id).error == job.error, "the sweep changed the recorded failure"
 
 
 def test_an_execution_whose_mark_failed_raises_ends_its_job_failed(
