@@ -88,8 +88,7 @@ COST_ENV = {
     "PII_LAMBDA_MEMORY_MB": "2048",
     "ENRICHER_LAMBDA_MEMORY_MB": "1024",
     "PRICE_ENDPOINT_INSTANCE_HOUR_USD": "0.9",
-    "POLL_INITIAL_SECONDS": "15",
-    "POLL_MAX_SECONDS": "300",
+    "CLEARSCRIBE_WINDOW_SECONDS": "1200",
 }
 
 
@@ -110,8 +109,8 @@ def test_with_the_stage_timings_the_report_and_the_summary_carry_the_estimated_c
     lines = {line["item"]: line for line in cost["lines"]}
     assert cost["region"] == "us-east-1" and cost["complete"] is False  # MediaConvert has no confirmed price
     assert lines["endpoint"]["unit_price"] == 0.9 / 3600 and lines["endpoint"]["detail"] == "ml.g4dn.xlarge"
-    # Stages of well under 15 s: one status check each, so 11 + 3 × 2 transitions and 7 + 2 invocations.
-    assert lines["state_transitions"]["quantity"] == 17 and lines["lambda_requests"]["quantity"] == 9
+    # A 6-second recording is one window: 14 + 1 transitions and 9 + 2 invocations.
+    assert lines["state_transitions"]["quantity"] == 15 and lines["lambda_requests"]["quantity"] == 11
     assert lines["mediaconvert"]["quantity"] == 0.1 and lines["mediaconvert"]["usd"] is None
     report = s3.get_object(Bucket=OUTPUT_BUCKET, Key="transcripts/job-1/report.html")["Body"].read().decode()
     assert "Estimated AWS cost" in report and "Step Functions state transitions" in report
@@ -123,6 +122,7 @@ def test_with_the_stage_timings_the_report_and_the_summary_carry_the_estimated_c
 def test_a_bad_price_setting_costs_the_estimate_not_the_job() -> None:
     assert cost_settings_from_env({**COST_ENV, "PRICE_STATE_TRANSITION_USD": "cheap"}) is None
     assert cost_settings_from_env({**COST_ENV, "PII_LAMBDA_MEMORY_MB": "-1"}) is None
+    assert cost_settings_from_env({**COST_ENV, "CLEARSCRIBE_WINDOW_SECONDS": "twenty minutes"}) is None
     assert cost_settings_from_env(COST_ENV) is not None
 
 
