@@ -65,6 +65,7 @@ class ModelStack(cdk.Stack):
         self.invocation_timeout_seconds = config.invocation_timeout_seconds
         self.max_audio_seconds = config.longest_audio_seconds
         self.instance_type = config.instance_type
+        self.speakers = config.speakers
 
         # -- data at rest ----------------------------------------------------------------------
         self.data_key: kms.IKey = kms.Key(

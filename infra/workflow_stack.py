@@ -66,6 +66,9 @@ class ModelResources(Protocol):
     invocation_timeout_seconds: int
     #: The longest window of audio the endpoint finishes within the invocation timeout.
     max_audio_seconds: int
+    #: The endpoint's speaker labels (``off``, ``auto`` or a count): a recording of several windows
+    #: then has its speakers told apart as a whole, by one more request.
+    speakers: str
     #: The endpoint's notification topics (every finished inference is announced on one).
     success_topic: sns.ITopic
     error_topic: sns.ITopic
@@ -190,6 +193,7 @@ class WorkflowStack(cdk.Stack):
             contract.ENV_CALLBACK_TABLE: self.callback_table.table_name,
             contract.ENV_MAX_DURATION_SECONDS: str(config.max_duration_seconds),
             contract.ENV_WINDOW_SECONDS: str(config.window_seconds),
+            contract.ENV_SPEAKERS: model.speakers,
             contract.ENV_INVOCATION_TIMEOUT_SECONDS: str(budget[0]),
             contract.ENV_REQUEST_TTL_SECONDS: str(budget[1]),
             contract.ENV_NOTIFICATION_GRACE_SECONDS: str(config.notification_grace_seconds),

@@ -210,7 +210,13 @@ class TranscriptionWorkflow(Construct):
         )
         transcribe.item_processor(transcribe_window)
         merge = invoke(
-            "MergeTranscripts", {"job_id": job_id, "windows": sfn.JsonPath.object_at("$.windows")}, "$.inference"
+            "MergeTranscripts",
+            {
+                "job_id": job_id,
+                "windows": sfn.JsonPath.object_at("$.windows"),
+                "plan": sfn.JsonPath.object_at("$.audio.windows"),
+            },
+            "$.inference",
         )
 
         # A timed-out wait has Step Functions' own error name: named here as the code it stands for.

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from pipeline.asr.inference.windows import plan_windows
+from pipeline.asr.inference.windows import plan_requests
 from pipeline.cloud.events import SourceObject
 from shared.contract import AUDIO_PREFIX
 from shared.errors import AudioExtractionError, RecordingTooLongError
@@ -162,11 +162,14 @@ def check_audio_extraction(
     store: JobStore,
     limit: DurationLimit,
     window_seconds: float,
+    speakers: bool = False,
 ) -> dict[str, Any]:
     """After ``ExtractAudio``: the MediaConvert job (``job``, as ``GetJob`` describes it) has
     completed. Checks its duration against ``limit`` (``RecordingTooLongError``, before any
     inference), finds the file it wrote (``GetJob`` reports no output paths: the destination is
-    listed), plans the windows the recording is transcribed in, and marks the job TRANSCRIBING.
+    listed), plans the windows the recording is transcribed in (with ``speakers``, the request for
+    the recording's speaker turns too: :func:`~pipeline.asr.inference.windows.plan_requests`), and
+    marks the job TRANSCRIBING.
     Returns ``{"audio_uri", "duration_seconds", "windows"}``."""
     status = job.get("Status")
     if status != "COMPLETE":
@@ -179,7 +182,7 @@ def check_audio_extraction(
         raise AudioExtractionError(f"MediaConvert job {job.get('Id')} reported no duration for its output")
     limit.check(duration)
     audio_uri = find_audio_output(s3, str(extraction["audio_uri"]))
-    windows = [w.to_dict() for w in plan_windows(duration, window_seconds)]
+    windows = [w.to_dict() for w in plan_requests(duration, window_seconds, speakers=speakers)]
     advance(store, job_id, JobStatus.TRANSCRIBING)
     log.info(
         "audio extraction complete",

@@ -26,7 +26,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.asr.inference.windows import Window, merge_windows
+from pipeline.asr.inference.speaker_segments import with_speakers
+from pipeline.asr.inference.windows import SPEAKERS_ONLY, Window, merge_windows
 from pipeline.cloud.callbacks import CallbackStore, PendingInference, now
 from shared.contract import AUDIO_CONTENT_TYPE, INFERENCE_PREFIX
 from shared.errors import ClearscribeError, TranscriptionError, TranscriptionTimeout
@@ -126,7 +127,7 @@ def invoke_window(
 ) -> dict[str, Any]:
     """Store the paused state's token, then send the window to the endpoint. Returns what was sent
     (the state's result comes from :func:`resume_from_notification`)."""
-    planned = Window(index=int(window["index"]), start=float(window["start"]), end=window.get("end"))
+    planned = Window.from_dict(window)
     pending = PendingInference(
         inference_id=inference_id(job_id, planned.index),
         task_token=task_token,
@@ -256,12 +257,31 @@ def sweep(
 
 
 def merge_transcripts(
-    job_id: str, windows: Sequence[Mapping[str, Any]], *, s3: Any, store: JobStore, working_bucket: str
+    job_id: str,
+    windows: Sequence[Mapping[str, Any]],
+    *,
+    plan: Sequence[Mapping[str, Any]] = (),
+    s3: Any,
+    store: JobStore,
+    working_bucket: str,
 ) -> dict[str, Any]:
     """``MergeTranscripts``: the windows' transcripts (the Map's results, in window order) as one
-    transcript in the working bucket; the job moves to ENRICHING. Returns ``{"transcript_uri"}``."""
+    transcript in the working bucket; the job moves to ENRICHING. Returns ``{"transcript_uri"}``.
+
+    When the plan (``CheckAudioExtraction``'s requests) holds the request for the recording's
+    speaker turns, its result carries no words: its turns are given to the merged segments
+    (:func:`~pipeline.asr.inference.speaker_segments.with_speakers`), as a local run labels its
+    whole transcript."""
+    turns_from = {int(p["index"]) for p in plan if p.get("speakers") == SPEAKERS_ONLY}
     ordered = sorted(windows, key=lambda w: int(w.get("window_index", 0)))
-    merged = merge_windows([load_transcript(s3, str(w["transcript_uri"])) for w in ordered])
+    transcripts = [w for w in ordered if int(w.get("window_index", 0)) not in turns_from]
+    merged = merge_windows([load_transcript(s3, str(w["transcript_uri"])) for w in transcripts])
+    for result in ordered:
+        if int(result.get("window_index", 0)) in turns_from:
+            turns = load_transcript(s3, str(result["transcript_uri"])).speaker_turns
+            if turns is None:
+                raise TranscriptionError("the speaker request's result holds no speaker turns")
+            merged = with_speakers(merged, turns)
     key = f"{INFERENCE_PREFIX}{job_id}/transcript.json"
     s3.put_object(Bucket=working_bucket, Key=key, Body=merged.to_json().encode("utf-8"), ContentType="application/json")
     advance(store, job_id, JobStatus.ENRICHING)

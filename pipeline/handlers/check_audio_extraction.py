@@ -28,4 +28,5 @@ def handler(event: CheckAudioExtractionEvent, context: LambdaContext) -> dict[st
         store=rt.job_store,
         limit=rt.duration_limit,
         window_seconds=rt.window_seconds,
+        speakers=rt.labels_speakers,
     )

@@ -51,6 +51,8 @@ class WindowEvent(BaseModel):
 
 class MergeTranscriptsEvent(StepEvent):
     windows: list[dict[str, Any]] = Field(min_length=1)
+    #: CheckAudioExtraction's requests (which of them asked for the speaker turns).
+    plan: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class EnrichEvent(StepEvent):

@@ -1,5 +1,5 @@
-"""MergeTranscripts: ``{"job_id", "windows"}`` (the Map's results) → ``{"transcript_uri"}``: one
-transcript of the whole recording."""
+"""MergeTranscripts: ``{"job_id", "windows", "plan"}`` (the Map's results, and the requests
+CheckAudioExtraction planned) → ``{"transcript_uri"}``: one transcript of the whole recording."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ def handler(event: MergeTranscriptsEvent, context: LambdaContext) -> dict[str, A
     return merge_transcripts(
         event.job_id,
         event.windows,
+        plan=event.plan,
         s3=rt.s3,
         store=rt.job_store,
         working_bucket=rt.setting(contract.ENV_WORKING_BUCKET),

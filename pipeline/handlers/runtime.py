@@ -118,6 +118,18 @@ class CloudRuntime:
         return env_int(self.env, contract.ENV_WINDOW_SECONDS, contract.WINDOW_SECONDS, minimum=60)
 
     @property
+    def labels_speakers(self) -> bool:
+        """Whether the endpoint labels speakers (the model stack's setting, passed on by the stack)."""
+        from shared.errors import ConfigInvalidError
+        from shared.speakers import DEFAULT_SPEAKERS, SpeakerSetting
+
+        raw = self.env.get(contract.ENV_SPEAKERS) or DEFAULT_SPEAKERS
+        try:
+            return SpeakerSetting.parse(raw).enabled
+        except ValueError as exc:
+            raise ConfigInvalidError(f"{contract.ENV_SPEAKERS}: {exc}") from None
+
+    @property
     def inference_budget(self) -> InferenceBudget:
         """Each window's time in the endpoint's queue and in processing (``REQUEST_TTL_SECONDS``,
         ``INVOCATION_TIMEOUT_SECONDS``), from the same budget the paused state waits."""

@@ -55,6 +55,7 @@ class StandInModelStack(cdk.Stack):
         self.endpoint_name = STAND_IN_ENDPOINT_NAME
         self.endpoint_arn = self.format_arn(service="sagemaker", resource="endpoint", resource_name=self.endpoint_name)
         self.instance_type = "ml.m5.xlarge"
+        self.speakers = "off"
         self.invocation_timeout_seconds = 3600
         self.max_audio_seconds = STAND_IN_MAX_AUDIO_SECONDS
         self.success_topic = sns.Topic(self, "Success", enforce_ssl=True, master_key=self.data_key)

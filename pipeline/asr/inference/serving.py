@@ -61,10 +61,21 @@ def use_bundled_packages(code_dir: Path = CODE_DIR) -> Path | None:
 
 use_bundled_packages()
 
-from pipeline.asr.inference.audio import decode_to_wav, wav_samples, wav_windows  # noqa: E402  (after the path)
+from pipeline.asr.inference.audio import (  # noqa: E402  (after the path)
+    decode_to_wav,
+    wav_duration,
+    wav_samples,
+    wav_windows,
+)
 from pipeline.asr.inference.decoding import WINDOW_SECONDS  # noqa: E402
 from pipeline.asr.inference.engine import WhisperEngine  # noqa: E402
-from pipeline.asr.inference.windows import Window, decode_until, window_bounds  # noqa: E402
+from pipeline.asr.inference.windows import (  # noqa: E402
+    SPEAKERS_OFF,
+    SPEAKERS_ONLY,
+    Window,
+    decode_until,
+    window_bounds,
+)
 from shared.engine_settings import EngineSettings  # noqa: E402
 
 __all__ = ["LoadedModel", "RequestAudio", "input_fn", "model_fn", "output_fn", "predict_fn"]
@@ -192,7 +203,9 @@ def input_fn(request_body: bytes | str, request_content_type: str | None, contex
             raise EmptyFileError("the request body is empty: send the audio bytes")
         window = Window.from_attribute(custom_attributes(context))
         limit = _env_number(ENV_MAX_AUDIO_SECONDS)
-        if window is not None and window.end is not None and limit is not None and window.end - window.start > limit:
+        if window is not None and window.speakers == SPEAKERS_ONLY:
+            limit = None  # the speaker turns of a whole recording: no words, the diarization's time only
+        elif window is not None and window.end is not None and limit is not None and window.end - window.start > limit:
             raise MediaTooLongError(
                 f"the window of {window.end - window.start:.0f} s exceeds the limit of {limit:.0f} s"
             )
@@ -201,7 +214,7 @@ def input_fn(request_body: bytes | str, request_content_type: str | None, contex
             source = scratch / "request.audio"
             source.write_bytes(body)
             wav = scratch / "audio.wav"
-            if window is None:
+            if window is None or window.speakers == SPEAKERS_ONLY:
                 decode_to_wav(source, wav, max_seconds=limit)
             else:
                 decode_to_wav(source, wav, until=decode_until(window))
@@ -215,18 +228,37 @@ def input_fn(request_body: bytes | str, request_content_type: str | None, contex
 
 
 def predict_fn(data: RequestAudio, model: LoadedModel, context: Any = None) -> Transcript:
-    """The transcript of the request's audio, with its speakers when they are labelled."""
+    """The transcript of the request's audio (or of its window), with its speakers when they are
+    labelled here; for ``speakers=only``, the recording's speaker turns and no words."""
     try:
         from pipeline.asr.inference.diarization import label_speakers
 
-        part = None if data.window is None else window_bounds(wav_samples(data.wav), data.window)
-        transcript = model.engine.transcribe_window(data.wav, data.window)
+        window = data.window
+        if window is not None and window.speakers == SPEAKERS_ONLY:
+            return _speaker_turns(data.wav, model)
+        transcript = model.engine.transcribe_window(data.wav, window)
+        if window is not None and window.speakers == SPEAKERS_OFF:
+            return transcript  # another request tells the recording's speakers apart
+        part = None if window is None else window_bounds(wav_samples(data.wav), window)
         windows = wav_windows(data.wav, window_s=WINDOW_SECONDS, part=part)
         return label_speakers(transcript, windows, model.speakers)
     except Exception as exc:
         raise reported(exc) from exc
     finally:
         data.discard()
+
+
+def _speaker_turns(wav: Path, model: LoadedModel) -> Transcript:
+    """The speaker turns of the whole recording in ``wav``, as a transcript without segments (what
+    :func:`~pipeline.asr.inference.diarization.label_speakers` gives for no words)."""
+    from pipeline.asr.inference.diarization import label_speakers
+
+    if not model.speakers.enabled:
+        raise ConfigInvalidError(
+            f"the request asks for speaker turns, but this endpoint labels no speakers ({ENV_SPEAKERS}=off)"
+        )
+    empty = Transcript(language="en", duration=wav_duration(wav), segments=(), model=model.engine.model_name)
+    return label_speakers(empty, wav_windows(wav, window_s=WINDOW_SECONDS), model.speakers)
 
 
 def custom_attributes(context: Any) -> str | None:

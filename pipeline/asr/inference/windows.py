@@ -13,6 +13,13 @@ and no audio falls between them. To find its cuts a window needs the audio up to
 plus :data:`DECODE_MARGIN_SECONDS` (:func:`decode_until`), so the endpoint decodes no further than
 that, and the samples around every cut are those of the whole recording decoded in one go.
 
+**Speakers are told apart over the whole recording**, never per window: a window knows only its
+own voices, and its "first speaker" need not be the next window's. With speaker labels on and more
+than one window, :func:`plan_requests` adds one more request, the recording's speaker turns
+(``speakers=only``), and the windows are transcribed without labels (``speakers=off``); the merge
+assigns the turns to the merged segments (:mod:`pipeline.asr.inference.speaker_segments`), as a
+local run labels its whole transcript.
+
 Standard library and numpy only: the module ships in the model artifact.
 """
 
@@ -20,9 +27,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from shared.contract import SAMPLE_RATE
 from shared.models import Segment, Transcript
@@ -39,6 +46,12 @@ CUT_FRAME_SECONDS = 0.1
 #: How a window travels in an asynchronous invocation's custom attributes: ``window=<start>-<end>``
 #: in seconds, the end empty for the last window (to the end of the recording).
 _ATTRIBUTE = re.compile(r"(?:^|[;,\s])window=(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)?(?:$|[;,\s])")
+#: And what the request asks about speakers (:data:`SPEAKERS_OFF`, :data:`SPEAKERS_ONLY`).
+_SPEAKERS_ATTRIBUTE = re.compile(r"(?:^|[;,\s])speakers=(off|only)(?:$|[;,\s])")
+#: A window of a recording whose speakers another request tells apart: transcribe, do not label.
+SPEAKERS_OFF = "off"
+#: The request for the speaker turns of the whole recording (no words).
+SPEAKERS_ONLY = "only"
 
 
 @dataclass(frozen=True)
@@ -48,11 +61,21 @@ class Window:
     index: int
     start: float
     end: float | None
+    #: None: transcribe and label as the endpoint is set up to; else :data:`SPEAKERS_OFF` or
+    #: :data:`SPEAKERS_ONLY`.
+    speakers: str | None = None
 
     @property
     def attribute(self) -> str:
-        """The custom attribute an invocation carries for this window."""
-        return f"window={self.start:.3f}-{'' if self.end is None else f'{self.end:.3f}'}"
+        """The custom attributes an invocation carries for this window."""
+        parts = [f"window={self.start:.3f}-{'' if self.end is None else f'{self.end:.3f}'}"]
+        if self.speakers:
+            parts.append(f"speakers={self.speakers}")
+        return ";".join(parts)
+
+    @property
+    def is_whole_recording(self) -> bool:
+        return self.start <= 0 and self.end is None
 
     @classmethod
     def from_attribute(cls, attributes: str | None) -> Window | None:
@@ -61,10 +84,26 @@ class Window:
         if found is None:
             return None
         start, end = float(found.group(1)), found.group(2)
-        return cls(index=-1, start=start, end=None if end is None else float(end))
+        speakers = _SPEAKERS_ATTRIBUTE.search(attributes or "")
+        return cls(
+            index=-1,
+            start=start,
+            end=None if end is None else float(end),
+            speakers=None if speakers is None else speakers.group(1),
+        )
 
-    def to_dict(self) -> dict[str, float | int | None]:
-        return {"index": self.index, "start": self.start, "end": self.end}
+    @classmethod
+    def from_dict(cls, item: Mapping[str, Any]) -> Window:
+        end = item.get("end")
+        return cls(
+            index=int(item["index"]),
+            start=float(item["start"]),
+            end=None if end is None else float(end),
+            speakers=item.get("speakers") or None,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"index": self.index, "start": self.start, "end": self.end, "speakers": self.speakers}
 
 
 def plan_windows(duration: float, window_s: float) -> list[Window]:
@@ -77,9 +116,22 @@ def plan_windows(duration: float, window_s: float) -> list[Window]:
     return [Window(k, bounds[k], bounds[k + 1] if k + 1 < count else None) for k in range(count)]
 
 
+def plan_requests(duration: float, window_s: float, *, speakers: bool) -> list[Window]:
+    """The requests a recording is sent to the endpoint in: its windows (:func:`plan_windows`) and,
+    with speaker labels on and more than one window, the request for the recording's speaker turns,
+    the windows then unlabelled."""
+    windows = plan_windows(duration, window_s)
+    if not speakers or len(windows) == 1:
+        return windows
+    unlabelled = [replace(w, speakers=SPEAKERS_OFF) for w in windows]
+    return [*unlabelled, Window(len(windows), 0.0, None, speakers=SPEAKERS_ONLY)]
+
+
 def decode_until(window: Window) -> float | None:
     """How far the audio must be decoded to transcribe ``window`` (None: to the end)."""
-    return None if window.end is None else window.end + DECODE_MARGIN_SECONDS
+    if window.end is None or window.speakers == SPEAKERS_ONLY:
+        return None
+    return window.end + DECODE_MARGIN_SECONDS
 
 
 def cut_at(audio: np.ndarray, seconds: float) -> int:
@@ -100,7 +152,9 @@ def cut_at(audio: np.ndarray, seconds: float) -> int:
 
 def window_bounds(audio: np.ndarray, window: Window) -> tuple[int, int]:
     """``(first sample, end sample)`` of ``window`` in ``audio`` (decoded from the recording's start
-    at least up to :func:`decode_until`)."""
+    at least up to :func:`decode_until`); the whole of ``audio`` for :data:`SPEAKERS_ONLY`."""
+    if window.speakers == SPEAKERS_ONLY:
+        return 0, int(audio.shape[0])
     first = 0 if window.start <= 0 else cut_at(audio, window.start)
     last = int(audio.shape[0]) if window.end is None else cut_at(audio, window.end)
     return first, max(first, last)
