@@ -6,13 +6,13 @@ import datetime
 
 import pytest
 
-from postprocess.recognizers import (
+from postprocess.pii.detectors import (
     DateOfBirthRecognizer,
     PostalCodeRecognizer,
     SecretRecognizer,
     StreetAddressRecognizer,
 )
-from postprocess.recognizers.location import plausible_place
+from postprocess.pii.detectors.ner import plausible_place
 from tests.unit.postprocess.recognizer_helpers import found
 
 TODAY = datetime.date(2025, 6, 1)

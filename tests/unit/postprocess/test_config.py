@@ -15,7 +15,7 @@ def test_defaults_name_an_explicit_entity_set_without_vague_dates() -> None:
 
 
 def test_every_type_the_recognizers_find_is_on_by_default() -> None:
-    from postprocess.recognizers import speech_recognizers
+    from postprocess.pii.detectors import speech_recognizers
 
     found = {entity for recognizer in speech_recognizers() for entity in recognizer.supported_entities}
     assert found | {"MAC_ADDRESS"} <= set(DEFAULT_PII_ENTITIES)

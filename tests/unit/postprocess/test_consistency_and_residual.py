@@ -12,12 +12,12 @@ import pytest
 
 from postprocess.compose import compose_enriched, load_enriched_schema
 from postprocess.config import EnrichmentConfig
-from postprocess.consistency import Found, digit_parts, name_parts, repeated_values, soundex
 from postprocess.findings import PiiFindings, PiiSpan, ProfanityFindings
 from postprocess.pii import find_pii, find_pii_in_text
-from postprocess.residual import residual_spans
+from postprocess.pii.core.spoken import normalize_spoken_numbers
+from postprocess.pii.passes.consistency import Found, digit_parts, name_parts, repeated_values, soundex
+from postprocess.pii.passes.residual import residual_spans
 from postprocess.sentiment import score_sentiment
-from postprocess.spoken import normalize_spoken_numbers
 from tests.support.transcripts import make_transcript
 
 

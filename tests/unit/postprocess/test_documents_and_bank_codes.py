@@ -6,7 +6,7 @@ import pytest
 
 from postprocess.config import EnrichmentConfig
 from postprocess.pii import find_pii_in_text
-from postprocess.recognizers import (
+from postprocess.pii.detectors import (
     AlphanumericCodeRecognizer,
     SpokenIbanRecognizer,
     SwiftCodeRecognizer,

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from postprocess.edges import widened
+from postprocess.pii.passes.widen import widened
 
 
 def widen(text: str, value: str, kind: str) -> str:

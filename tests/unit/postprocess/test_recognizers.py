@@ -8,7 +8,10 @@ from functools import partial
 
 import pytest
 
-from postprocess.recognizers import (
+from postprocess.pii.core.quantities import luhn_valid
+from postprocess.pii.core.spoken import normalize_spoken_numbers
+from postprocess.pii.core.words import trim_name_span
+from postprocess.pii.detectors import (
     DigitSequenceRecognizer,
     IntroducedNameRecognizer,
     SpelledOutRecognizer,
@@ -16,12 +19,9 @@ from postprocess.recognizers import (
     SpokenIbanRecognizer,
     SpokenIpRecognizer,
     StreetAddressRecognizer,
-    classify_digit_run,
-    luhn_valid,
     speech_recognizers,
-    trim_name_span,
 )
-from postprocess.spoken import normalize_spoken_numbers
+from postprocess.pii.detectors.numbers import classify_digit_run
 
 ALL = ["PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "EMAIL_ADDRESS", "PERSON", "IP_ADDRESS", "IBAN_CODE", "LOCATION"]
 

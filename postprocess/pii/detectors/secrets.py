@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 
-from postprocess.recognizers.base import SpeechRecognizer
+from postprocess.pii.core.base import SpeechRecognizer
+from postprocess.pii.core.rules import on
 
 _PASSWORD_CUE = re.compile(
     r"\b(?:pass ?words?|(?:pass|past|pest) ?codes?|past gold(?= is\b)|pass ?phrases?|memorable (?:word|phrase)|"
@@ -159,6 +160,7 @@ _DIRECTLY = re.compile(r"[ \t,:]*")
 # "Password, dragon, winter, 26.": the cue, a pause, the secret; an answer, not a question.
 _AFTER_PAUSE = re.compile(r"[ \t]*,[ \t]*(?!(?i:your|my|the|our|it|is|and)\b)(?=[^?.!\n]*(?:[.!]|$|\n)|[^,?.!\n]+,)")
 _LEADS = (_SAME_SENTENCE, _AFTER_PAUSE, _NEXT_SENTENCE)
+_LEAD_RULES = ("sec.same_sentence", "sec.after_pause", "sec.next_sentence")
 
 
 def _secret_after(
@@ -174,7 +176,7 @@ def _secret_after(
     if value is None:
         return None
     start, stop = value.start(), value.end()
-    if text.startswith("\n", stop):
+    if on("sec.next_segment") and text.startswith("\n", stop):
         # The secret goes on in the next segment after a pause: after a comma, or in lower case or
         # digits, or when the next segment opens with a short sentence of its own ("your temporary
         # password is orange\nPelican 77. Payroll goes to …"), not one that talks ("Thank you …").
@@ -192,8 +194,9 @@ def _secret_after(
             stop = more.end()
     words: list[re.Match[str]] = []
     for word in re.finditer(r"\S+", text[start:stop]):
-        ends = word.group().lower().strip(",") in _ENDS_SECRET and not _NUMBER_AFTER_AND.fullmatch(
-            text, start + word.start(), stop
+        ends = (word.group().lower().strip(",") in _ENDS_SECRET and not on("sec.number_after_and")) or (
+            word.group().lower().strip(",") in _ENDS_SECRET
+            and not _NUMBER_AFTER_AND.fullmatch(text, start + word.start(), stop)
         )
         if ends or len(words) == _MAX_WORDS[kind]:
             break
@@ -229,10 +232,13 @@ class SecretRecognizer(SpeechRecognizer):
     def find(self, text: str, entities: frozenset[str]) -> list[tuple[str, int, int, float]]:
         found = []
         for kind, cue in (("PASSWORD", _PASSWORD_CUE), ("USERNAME", _USERNAME_CUE)):
+            if not on(f"sec.{kind}"):
+                continue
             for match in cue.finditer(text):
+                leads = [lead for lead, rule in zip(_LEADS, _LEAD_RULES, strict=True) if on(rule)]
                 span = next(
-                    (s for lead in _LEADS if (s := _secret_after(text, match.end(), kind, (lead,))) is not None), None
-                ) or _answered(text, match, kind)
+                    (s for lead in leads if (s := _secret_after(text, match.end(), kind, (lead,))) is not None), None
+                ) or (_answered(text, match, kind) if on("sec.answered") else None)
                 if span is None:
                     continue
                 value = text[span[0] : span[1]]
@@ -242,10 +248,14 @@ class SecretRecognizer(SpeechRecognizer):
                     continue  # "Set a telephone password, too.": no secret said
                 found.append((kind, span[0], span[1], 0.85))
         for match, leads in (
-            *((m, (_DIRECTLY,)) for m in _RESET_TO.finditer(text)),
-            *((m, (_DIRECTLY,)) for m in _PASSWORD_IS.finditer(text)),
-            *((m, (_DIRECTLY,)) for m in _PASSPORT_IS.finditer(text) if _words_not_code(text, m.end())),
-            *((m, (_NEXT_SENTENCE,)) for m in _RESET_ACCOUNT.finditer(text)),
+            *((m, (_DIRECTLY,)) for m in _RESET_TO.finditer(text) if on("sec.reset_to")),
+            *((m, (_DIRECTLY,)) for m in _PASSWORD_IS.finditer(text) if on("sec.past_of_this")),
+            *(
+                (m, (_DIRECTLY,))
+                for m in _PASSPORT_IS.finditer(text)
+                if on("sec.passport_is") and _words_not_code(text, m.end())
+            ),
+            *((m, (_NEXT_SENTENCE,)) for m in _RESET_ACCOUNT.finditer(text) if on("sec.reset_account")),
         ):
             span = _secret_after(text, match.end(), "PASSWORD", leads)
             if span is not None and match.re is _PASSWORD_IS and _talks(text[span[0] : span[1]]):

@@ -12,11 +12,11 @@ Domains are checked against the public suffix list shipped with tldextract (neve
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import Any
 
-from postprocess.recognizers.base import SpeechRecognizer, word_set
-from postprocess.recognizers.identity import STOP_WORDS
+from postprocess.pii.core.base import SpeechRecognizer, word_set
+from postprocess.pii.core.domains import TLD, file_name, host_shaped, valid_domain_end
+from postprocess.pii.core.rules import on
+from postprocess.pii.core.words import STOP_WORDS
 
 # A local part is words joined by separators; words hold no separator characters, so a text
 # splits into words one way only (no exponential backtracking on long "a-b-c-…" tokens).
@@ -44,14 +44,6 @@ _NOT_LOCAL_PART = word_set(
     website site page homepage web online
     """
 )
-# File name extensions that are also top-level domains (.py is Paraguay, .md Moldova, .sh St Helena).
-FILE_EXTENSIONS = frozenset({"py", "md", "sh", "rs", "pl", "cc", "cs", "ps", "ai", "so", "js", "ts", "go", "rb", "io"})
-
-
-def file_name(word: str) -> bool:
-    """True for a name and a file extension that is also a top-level domain ("setup.py", "README.md")."""
-    labels = word.lower().split(".")
-    return len(labels) == 2 and labels[1] in FILE_EXTENSIONS
 
 
 _EMAIL_CONTEXT = re.compile(r"\b(?:e-?mail|address|reach|write|contact|send)\b", re.IGNORECASE)
@@ -69,52 +61,14 @@ _CUE_WORDS = 12
 _LEADING_FILLERS = word_set("at is me on by to file should would will be it it's the please that's and")
 _REPEAT_REACH = 50  # characters from a cue to its repeat when recognition wrote the same words again
 _CUE_BREAKS = 3  # sentence breaks recognition put inside an address ("John. Smith. An example.com.")
-# A token ending in a top-level domain joined by dashes or dots, as recognition writes "dot com"
-# misheard ("…-temple-mail-not-com"), or a spoken "dot com" / "not com".
-_TLD = r"(?:com|come|net|org|edu|gov|io|co[.\-]uk|uk|ie|ca|au|de|fr|info|biz|me|us)"
-_GLUED_TLD = re.compile(rf"[A-Za-z0-9][\w.\-]*[.\-]{_TLD}", re.IGNORECASE)
 _SPOKEN_DOTS = ("dot", "not", "dots", "period")
-_SPOKEN_TLD = re.compile(rf"(?:{'|'.join(_SPOKEN_DOTS)})[ \t]+{_TLD}\b", re.IGNORECASE)
+_SPOKEN_TLD = re.compile(rf"(?:{'|'.join(_SPOKEN_DOTS)})[ \t]+{TLD}\b", re.IGNORECASE)
 # After a spoken "dot", a top-level domain also as recognition writes it: spelled out ("dot, U-K",
-# "dot u.k.") or heard as a word ("not Ned" for "dot net"; "not come" is in ``_TLD``).
-_HEARD_TLD = re.compile(rf"{_TLD}|ned", re.IGNORECASE)
+# "dot u.k.") or heard as a word ("not Ned" for "dot net"; "not come" is in ``TLD``).
+_HEARD_TLD = re.compile(rf"{TLD}|ned", re.IGNORECASE)
 # Said right after an address read out, which is what the words before it are: "… family not Ned,
 # all lower case." The address is the words before it in its sentence.
 _LOWER_CASE_CUE = re.compile(r"[ \t]*,?[ \t]*\b(?:all[ \t]+)?(?:in[ \t]+)?lower[ \t\-]?case\b", re.IGNORECASE)
-
-
-@lru_cache(maxsize=1)
-def offline_suffix_extractor() -> Any:
-    """A tldextract extractor that uses only the suffix list bundled with the package."""
-    import tldextract
-
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
-
-
-def valid_domain_end(labels: list[str]) -> int:
-    """How many leading ``labels`` form the longest valid domain (registered name + public suffix)."""
-    extract = offline_suffix_extractor()
-    for k in range(len(labels), 1, -1):
-        parts = extract(".".join(labels[:k]))
-        if parts.domain and parts.suffix:
-            return k
-    return 0
-
-
-def host_shaped(token: str) -> bool:
-    """True for a token shaped like a host name or the end of an address: dotted labels ending in a
-    valid public suffix ("mail.co.uk", "templemail.com"), or labels joined by dashes ending in a
-    top-level domain ("temple-mail-not-com")."""
-    token = token.strip(".,;:!?\"'()").lower()
-    labels = [label for label in token.split(".") if label]
-    if (
-        "." in token
-        and len(labels) >= 2
-        and all(re.fullmatch(r"[a-z0-9\-_]+", label) for label in labels)
-        and (valid_domain_end(labels[-3:]) or valid_domain_end(labels[-2:]))
-    ):
-        return True
-    return bool(_GLUED_TLD.fullmatch(token)) and "-" in token
 
 
 def _address_end(words: list[re.Match[str]]) -> int:
@@ -185,7 +139,8 @@ def cued_email_spans(text: str) -> list[tuple[int, int]]:
         first = 0
         for i, word in enumerate(words[:last]):
             if (
-                re.search(r"[.?!]$", word.group())
+                on("email.pause_start")
+                and re.search(r"[.?!]$", word.group())
                 and text.startswith("\n", cue.end() + word.end())
                 and any(_common_word(w.group()) for w in words[first : i + 1])
             ):
@@ -204,7 +159,7 @@ def cued_email_spans(text: str) -> list[tuple[int, int]]:
         ):
             continue  # asked, then answered with the cue again: the later cue starts the answer
         spans[index] = (start, end)
-    for index in range(len(cues) - 2, -1, -1):
+    for index in range(len(cues) - 2, -1, -1) if on("email.cue_repeat") else ():
         repeated = text[cues[index].start() : cues[index + 1].start()]
         if (
             index not in spans
@@ -310,16 +265,19 @@ class SpokenEmailRecognizer(SpeechRecognizer):
     def find(self, text: str, entities: frozenset[str]) -> list[tuple[str, int, int, float]]:
         found: list[tuple[int, int, float]] = []
         position = 0
-        while match := _EMAIL.search(text, position):
+        while on("email.pattern") and (match := _EMAIL.search(text, position)):
             valid = self._validated(match, text)
             if valid:
                 found.append(valid)
             # after a miss, retry one character on: "email at john dot smith at example dot com"
             # first matches "email at john.smith", which is not an address
             position = match.end() if valid else match.start() + 1
-        found += [(s, e, 0.7) for s, e in cued_email_spans(text)]
-        found += [(s, e, 0.7) for s, e in lower_case_spans(text)]
-        found += [(s, e, 0.6) for s, e in separated_spans(text)]
+        if on("email.cued"):
+            found += [(s, e, 0.7) for s, e in cued_email_spans(text)]
+        if on("email.lower_case"):
+            found += [(s, e, 0.7) for s, e in lower_case_spans(text)]
+        if on("email.separated"):
+            found += [(s, e, 0.6) for s, e in separated_spans(text)]
         merged: list[tuple[int, int, float]] = []
         for start, end, score in sorted(found):
             if merged and start < merged[-1][1]:
@@ -342,7 +300,8 @@ class SpokenEmailRecognizer(SpeechRecognizer):
         if spoken_at and (local_words[-1].lower() in _NOT_LOCAL_PART or labels[0] in STOP_WORDS):
             return None
         if "and" in match.group("at").lower() and (
-            not (re.search(r"[._]", match.group("local")) and "." in match.group("domain"))
+            not on("email.and_for_at")
+            or not (re.search(r"[._]", match.group("local")) and "." in match.group("domain"))
             or file_name(match.group("domain"))
             or file_name(match.group("local"))
         ):  # "and" heard for "at": only between two written-looking halves that are no file names
@@ -352,5 +311,9 @@ class SpokenEmailRecognizer(SpeechRecognizer):
             score = 0.9
         else:
             score = 0.9 if _EMAIL_CONTEXT.search(text[max(0, match.start() - 60) : match.start()]) else 0.75
-        start = _extend_over_spoken_local_part(text, _extend_to_cue(text, match.start()))
+        start = match.start()
+        if on("email.extend_to_cue"):
+            start = _extend_to_cue(text, start)
+        if on("email.spoken_local_part"):
+            start = _extend_over_spoken_local_part(text, start)
         return start, label_spans[keep - 1].end(), score

@@ -18,6 +18,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
+from postprocess.pii.core.rules import off, on
+
 # Entity -> cue phrases (regex alternatives, matched as whole words, case-insensitive). Longer
 # phrases first: the alternation takes the first alternative that matches at a position, so
 # "account number" is one cue, not "account" and then a phone-ish "number".
@@ -192,9 +194,13 @@ class Cue:
         return ENTITY_OF_CUE.get(self.kind, self.kind)
 
 
-@lru_cache(maxsize=8)
 def cue_index(text: str) -> CueIndex:
     """The cues of ``text``, found once for all the recognizers that ask."""
+    return _cue_index(text, off())
+
+
+@lru_cache(maxsize=8)
+def _cue_index(text: str, rules_off: frozenset[str]) -> CueIndex:
     return CueIndex(text)
 
 
@@ -203,7 +209,9 @@ class CueIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.cues = [Cue(str(m.lastgroup), m.start(), m.end()) for m in _CUE_PATTERN.finditer(text)]
+        self.cues = [
+            Cue(str(m.lastgroup), m.start(), m.end()) for m in _CUE_PATTERN.finditer(text) if on(f"cue.{m.lastgroup}")
+        ]
         self._ends = [c.end for c in self.cues]
         self._starts = [c.start for c in self.cues]
 
@@ -241,7 +249,7 @@ class CueIndex:
         """The cue that names the value ending at ``end`` right after it ("It's 88035, the pin.",
         "…, that's my social"): the next cue, within a few words of the value in its sentence."""
         i = bisect_right(self._starts, end)
-        if i < len(self.cues) and _NAMED_AFTER.fullmatch(self.text[end : self.cues[i].start]):
+        if on("cue.named_after") and i < len(self.cues) and _NAMED_AFTER.fullmatch(self.text[end : self.cues[i].start]):
             return self.cues[i]
         return None
 
@@ -268,10 +276,10 @@ def follows_directly(between: str) -> bool:
     when the cue asked, with up to four words ("… insurance number?" "It's not a U-Z, 84, …")."""
     if _FILLERS.fullmatch(between):
         return True
-    across = _ACROSS_SENTENCE.fullmatch(between)
+    across = _ACROSS_SENTENCE.fullmatch(between) if on("cue.across_sentence") else None
     if across is None:
         return False
     if _FILLERS.fullmatch(across.group("open")):
         return True
     asked = "?" in between[across.end("rest") : across.start("open")]  # the cue asked: a few words may lead the answer
-    return asked and _FEW_WORDS_OPEN.fullmatch(across.group("open")) is not None
+    return on("cue.answer_few_words") and asked and _FEW_WORDS_OPEN.fullmatch(across.group("open")) is not None

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 
-from postprocess.recognizers.base import CONTEXT_WINDOW, SpeechRecognizer, before, overlaps
-from postprocess.recognizers.chains import WEAK_TOKENS, Chain, code_chains, digit_chains
-from postprocess.recognizers.cues import CueIndex, cue_index
-from postprocess.recognizers.numbers import IDENTIFIER_DIGITS
+from postprocess.pii.core.base import CONTEXT_WINDOW, SpeechRecognizer, before, overlaps
+from postprocess.pii.core.chains import WEAK_TOKENS, Chain, code_chains, digit_chains
+from postprocess.pii.core.cues import CueIndex, cue_index
+from postprocess.pii.core.quantities import IDENTIFIER_DIGITS
+from postprocess.pii.core.rules import on
 
 # Speech recognition writes a read-out IBAN as capital letters and digit groups, often with the
 # letters glued to the digits and the grouping wrong: "G B 8 2 W E S T 1 2 3 4 ...", "GBA2W EST1 2 3",
@@ -150,7 +151,7 @@ class SpokenIbanRecognizer(SpeechRecognizer):
 
     def find(self, text: str, entities: frozenset[str]) -> list[tuple[str, int, int, float]]:
         results = []
-        for match in _ACCOUNT_RUN.finditer(text):
+        for match in _ACCOUNT_RUN.finditer(text) if on("iban.run") else ():
             start, run = match.start(), match.group()
             while run[:2] in ("I ", "A "):  # a sentence word, not a country code
                 start, run = start + 2, run[2:]
@@ -162,7 +163,7 @@ class SpokenIbanRecognizer(SpeechRecognizer):
                 continue
             score = 0.85 if _IBAN_CONTEXT.search(before(text, start, CONTEXT_WINDOW)) else 0.6
             results.append(("IBAN_CODE", start, start + len(run), score))
-        headed = [h for h in self._headed_runs(text) if not overlaps(results, h[1], h[2])]
+        headed = [h for h in self._headed_runs(text) if not overlaps(results, h[1], h[2])] if on("iban.headed") else []
         return results + headed
 
     @staticmethod
@@ -216,13 +217,13 @@ class SwiftCodeRecognizer(SpeechRecognizer):
         cues = cue_index(text)
         found = []
         for chain in code_chains(text, need_digit=False):
-            if (swift := self._swift_part(chain, cues)) is not None:
+            if on("swift.cued") and (swift := self._swift_part(chain, cues)) is not None:
                 found.append(("SWIFT_CODE", swift[0], swift[1], 0.85))
-            elif self._spelled_swift(chain):
+            elif on("swift.spelled") and self._spelled_swift(chain):
                 found.append(("SWIFT_CODE", chain.start, chain.end, 0.6))
-            elif self._after_heard_bic(chain):
+            elif on("swift.heard_bic") and self._after_heard_bic(chain):
                 found.append(("SWIFT_CODE", chain.start, chain.end, 0.7))
-        for match in _LOWER_SPELLED.finditer(text):
+        for match in _LOWER_SPELLED.finditer(text) if on("swift.lower_spelled") else ():
             start, end = match.span("code")
             letters = re.sub(r"(?i)double[ \t\-]?u", "w", match.group("code"))
             if len(re.findall(r"[A-Za-z]", letters)) >= 2 and not overlaps(found, start, end):
@@ -266,7 +267,7 @@ class SwiftCodeRecognizer(SpeechRecognizer):
                     # too ("SOD, I-E-F-F-I-0-0": a character lost, not an 8-character code and "00")
                     return start, chain.end if len(rest.code) <= SWIFT_MAX else chain.groups[last][1]
             cue = cues.nearest(start, 25, swift)
-            if cue is not None and len(rest.code) in PARTIAL:
+            if on("swift.partial") and cue is not None and len(rest.code) in PARTIAL:
                 # part of a code recognition garbled ("B K G B 2 L"), with its garbled start and end
                 return _garbled_start(chain.text, cue.end, start), _trailing_end(chain.text, chain.end, len(rest.code))
         return None
@@ -279,14 +280,19 @@ def _garbled_start(text: str, cue_end: int, start: int) -> int:
     fillers = _SWIFT_FILLERS.match(text, cue_end, start)
     opening = fillers.end() if fillers else cue_end
     between = text[opening:start]
-    if opening < start and _GARBLED_START.fullmatch(between) and len(between.split()) <= _GARBLED_WORDS:
+    if (
+        on("swift.garbled_start")
+        and opening < start
+        and _GARBLED_START.fullmatch(between)
+        and len(between.split()) <= _GARBLED_WORDS
+    ):
         return opening
     return start
 
 
 def _trailing_end(text: str, end: int, characters: int) -> int:
     """The end of a code moved on over the characters spelled after it, up to eleven in all."""
-    while characters < SWIFT_MAX and (more := _TRAILING_CHAR.match(text, end)):
+    while on("swift.trailing") and characters < SWIFT_MAX and (more := _TRAILING_CHAR.match(text, end)):
         token = more.group().strip(" \t,-")
         characters += len(WEAK_TOKENS.get(token.lower(), token))
         end = more.end()

@@ -31,11 +31,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from postprocess.recognizers.chains import digit_chains
-from postprocess.recognizers.contact import host_shaped
-from postprocess.recognizers.identity import NOT_NAMES, STOP_WORDS
-from postprocess.recognizers.numbers import quantity_reason
-from postprocess.spoken import NormalizedText
+from postprocess.pii.core.chains import digit_chains
+from postprocess.pii.core.domains import host_shaped
+from postprocess.pii.core.quantities import quantity_reason
+from postprocess.pii.core.rules import on
+from postprocess.pii.core.spoken import NormalizedText
+from postprocess.pii.core.words import NOT_NAMES, STOP_WORDS
 
 NAME_PART_MIN = 3
 DIGIT_PART_MIN = 4
@@ -89,9 +90,12 @@ def digit_parts(normalized_value: str) -> set[str]:
 def repeated_values(raw: str, normalized: NormalizedText, found: Sequence[Found]) -> list[Found]:
     """Every other occurrence, in ``raw``, of the found values and of their parts."""
     repeats: list[Found] = []
-    repeats += _same_text(raw, found)
-    repeats += _name_words(raw, found)
-    repeats += _digit_runs(raw, normalized, found)
+    if on("rep.same_text"):
+        repeats += _same_text(raw, found)
+    if on("rep.name_words"):
+        repeats += _name_words(raw, found)
+    if on("rep.digit_runs"):
+        repeats += _digit_runs(raw, normalized, found)
     return repeats
 
 
@@ -143,11 +147,14 @@ def _name_words(raw: str, found: Sequence[Found]) -> Iterable[Found]:
         for m in re.finditer(rf"(?<![\w.@\-])(?:{alternation})(?!\w)(?![.@_\-]\w)", raw, re.IGNORECASE)
         if not _common_word_use(raw, m)
     ]  # a word of its own; a word inside a glued token is handled with the token
-    out += _sounding_like(raw, parts)
-    out += _spelled(raw, parts)
-    out += _partly_spelled(raw, parts, found)
+    if on("rep.sounding_like"):
+        out += _sounding_like(raw, parts)
+    if on("rep.spelled"):
+        out += _spelled(raw, parts)
+    if on("rep.partly_spelled"):
+        out += _partly_spelled(raw, parts, found)
     inside = re.compile(alternation, re.IGNORECASE)
-    for token in _GLUED.finditer(raw):
+    for token in _GLUED.finditer(raw) if on("rep.glued") else ():
         word = token.group().rstrip(".,;:!?\"')").lstrip("\"'(")
         hit = inside.search(word)
         if hit and re.search(r"[A-Za-z]", word):

@@ -33,8 +33,9 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from postprocess.recognizers.numbers import counts_something
-from postprocess.spoken import REPEATS, TEENS, TENS, UNITS
+from postprocess.pii.core.quantities import counts_something
+from postprocess.pii.core.rules import on
+from postprocess.pii.core.spoken import REPEATS, TEENS, TENS, UNITS
 
 DIGIT_TYPES = frozenset(
     {"CREDIT_CARD", "PHONE_NUMBER", "US_SSN", "BANK_ACCOUNT_NUMBER", "BANK_ROUTING", "PIN", "IP_ADDRESS"}
@@ -81,7 +82,13 @@ def widened(text: str, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int,
     ends = {t.end: i for i, t in enumerate(tokens)}
     out = []
     for start, end, kind in spans:
+        if not on("edge.widen"):
+            out.append((start, end))
+            continue
         if kind == "PERSON":
+            if not on("edge.name_number"):
+                out.append((start, end))
+                continue
             out.append((start, _name_and_number_end(text, end)))
             continue
         if kind not in DIGIT_TYPES and kind not in CODE_TYPES:
@@ -118,7 +125,11 @@ def _walk(text: str, tokens: list[_Token], index: int, step: int, letters: bool,
         here, there = tokens[i], tokens[i + step]
         gap = text[there.end : here.start] if step < 0 else text[here.end : there.start]
         if not _JOIN.fullmatch(gap):
-            resumed = _resumed_after_break(text, tokens, i, letters) if across and step > 0 else None
+            resumed = (
+                _resumed_after_break(text, tokens, i, letters)
+                if across and step > 0 and on("edge.across_break")
+                else None
+            )
             if resumed is None:
                 break
             across = False
@@ -127,13 +138,15 @@ def _walk(text: str, tokens: list[_Token], index: int, step: int, letters: bool,
             values += 1
             continue
         word = there.text.lower()
-        if _is_value(text, there, letters) or (letters and _letter_between_letters(text, tokens, i + step, step)):
+        if _is_value(text, there, letters) or (
+            on("edge.letter_between") and letters and _letter_between_letters(text, tokens, i + step, step)
+        ):
             if values == _MAX_VALUES or (step > 0 and counts_something(text[there.end : there.end + 80])):
                 break
             values += 1
             edge = there.start if step < 0 else there.end
             links = 0
-        elif word in _LINK_WORDS and links < _MAX_LINKS:
+        elif on("edge.links") and word in _LINK_WORDS and links < _MAX_LINKS:
             links += 1
         else:
             break

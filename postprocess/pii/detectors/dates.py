@@ -24,9 +24,10 @@ from __future__ import annotations
 import datetime
 import re
 
-from postprocess.recognizers.base import SpeechRecognizer, overlaps
-from postprocess.recognizers.chains import digit_chains
-from postprocess.recognizers.cues import follows_directly
+from postprocess.pii.core.base import SpeechRecognizer, overlaps
+from postprocess.pii.core.chains import digit_chains
+from postprocess.pii.core.cues import follows_directly
+from postprocess.pii.core.rules import on
 
 ADULT_YEARS = 16
 _MONTH = (
@@ -128,25 +129,39 @@ class DateOfBirthRecognizer(SpeechRecognizer):
         cue_ends = [m.end() for m in _BIRTH_CUE.finditer(text)]
         found = []
         for match in _DATE.finditer(text):
-            cued = self._cued(text, cue_ends, match.start())
-            whole = _with_year(text, match)
+            cued = on("dob.cued") and self._cued(text, cue_ends, match.start())
+            whole = _with_year(text, match) if on("dob.with_year") else match
             year = _year(whole)
-            old_full_date = _full(whole) and year is not None and 1900 <= year <= self._latest_adult_year
-            later = not cued and self._later_in_cue_sentence(text, cue_ends, match.start())
+            old_full_date = (
+                on("dob.old_full_date")
+                and _full(whole)
+                and year is not None
+                and 1900 <= year <= self._latest_adult_year
+            )
+            later = on("dob.later") and not cued and self._later_in_cue_sentence(text, cue_ends, match.start())
             old_month_year = year is not None and 1900 <= year <= self._latest_adult_year
             if cued or old_full_date or (later and old_month_year):
                 start = match.start()
                 if text[start : start + 4].lower() == "the ":
                     start += 4
                 found.append(("DATE_OF_BIRTH", start, whole.end(), 0.9 if cued else 0.6))
-        found += [("DATE_OF_BIRTH", m.start("year"), m.end("year"), 0.85) for m in _BORN_IN_YEAR.finditer(text)]
-        for cue_end in cue_ends:
+        found += [
+            ("DATE_OF_BIRTH", m.start("year"), m.end("year"), 0.85)
+            for m in _BORN_IN_YEAR.finditer(text)
+            if on("dob.born_in_year")
+        ]
+        for cue_end in cue_ends if on("dob.answer_to_year") else ():
             answer = self._answer(text, cue_end)
             if answer is not None and not overlaps(found, *answer):
                 found.append(("DATE_OF_BIRTH", *answer, 0.8))
         for chain in digit_chains(text):  # "born on 2.7. 0.3. 1966": a date written in digits, any grouping
             taken = overlaps(found, chain.start, chain.end)
-            if 4 <= len(chain.digits) <= 8 and not taken and self._cued(text, cue_ends, chain.start):
+            if (
+                on("dob.digits")
+                and 4 <= len(chain.digits) <= 8
+                and not taken
+                and self._cued(text, cue_ends, chain.start)
+            ):
                 found.append(("DATE_OF_BIRTH", chain.start, chain.end, 0.85))
         return found
 
