@@ -42,6 +42,7 @@ from tests.support.asr_metrics import LEAKED_DIGITS, LONG_DIGITS, Scores, evalua
 from tests.support.pii_generator import DEV_SEEDS, TEST_SEEDS, generated
 
 HEADING = "## PII on recognised speech"
+STRICT_HEADING = "## PII on recognised speech, strict policy"
 TARGETS = {"recall": 0.99, "precision": 0.95, "long_leaks": 0, "over_redactions_per_recording": 1}
 TEST_CORPUS_HEAD = ("# The test range of generated calls, built by bench.bench_pii_asr. Not to be read or tuned on.",)
 MOST_HARMFUL = ("CREDIT_CARD", "PHONE_NUMBER", "US_SSN", "PERSON", "EMAIL_ADDRESS")
@@ -125,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
         help="also score a fresh block of generated calls beyond the development range (totals only)",
     )
     parser.add_argument("--work", type=Path, default=WORK, help="where recordings and transcripts are cached")
+    parser.add_argument(
+        "--pii-policy", choices=("standard", "strict"), default="standard", help="the PII policy to measure"
+    )
     args = parser.parse_args(argv)
     if args.fresh_seeds and set(args.fresh_seeds) & (set(DEV_SEEDS) | set(args.test_seeds)):
         parser.error("the fresh block must lie outside the development and test ranges")
@@ -135,12 +139,14 @@ def main(argv: list[str] | None = None) -> int:
     }
     if args.fresh_seeds:
         corpora["fresh"] = test_recordings(args.fresh_seeds, args.work, split="dev")
-    find = product_finder()
+    find = product_finder(args.pii_policy)
     scores = {name: evaluate(recordings, find) for name, recordings in corpora.items()}
     counts = {name: len(recordings) for name, recordings in corpora.items()}
     seeds = args.test_seeds
     body = (
-        "`python -m bench.bench_pii_asr` — `find_pii` with the default configuration on recognised speech "
+        f"`python -m bench.bench_pii_asr{' --pii-policy strict' if args.pii_policy == 'strict' else ''}` — "
+        f"`find_pii` with the default configuration{', policy strict,' if args.pii_policy == 'strict' else ''} on "
+        "recognised speech "
         "(espeak-ng voices transcribed by offline-tiny.en as `clearscribe run` does). **dev**: the development "
         f"range of generated calls (`tests/data/pii_asr_dev.txt`, read and tuned on); **test**: seeds "
         f"{seeds.start}–{seeds.stop - 1}, generated, spoken and transcribed by the benchmark, never read (it also "
@@ -160,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(body)
     if args.write:
-        replace_section(args.write, HEADING, body)
+        replace_section(args.write, STRICT_HEADING if args.pii_policy == "strict" else HEADING, body)
     return 0
 
 

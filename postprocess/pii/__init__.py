@@ -43,6 +43,7 @@ from postprocess.pii.detectors.ner import NER_NAME
 from postprocess.pii.passes.consistency import Found, repeated_values
 from postprocess.pii.passes.residual import residual_spans
 from postprocess.pii.passes.widen import widened
+from postprocess.pii.policy import strict_spans
 from shared.errors import EnrichmentError
 from shared.models import Transcript
 
@@ -73,7 +74,8 @@ _EDGE_CHARS = frozenset(" \t\n,;")
 class TextPii:
     """A PII span in one text: ``[start, end)``, type and score; ``source`` says what found it:
     "rule" (a recognizer written for speech), "ner" (spaCy), "repeat" (another occurrence of a
-    found value or of its parts) or "residual" (the residual-risk scan)."""
+    found value or of its parts), "residual" (the residual-risk scan) or "strict" (the strict
+    policy)."""
 
     start: int
     end: int
@@ -166,8 +168,8 @@ def _context_kept_by_recognizers() -> Any:
 
 def find_pii_in_text(text: str, config: EnrichmentConfig | None = None) -> list[TextPii]:
     """PII spans of one text (offsets into ``text``), merged where they overlap: what the
-    recognizers find, every other occurrence of it and its parts and what the residual-risk scan
-    adds."""
+    recognizers find, every other occurrence of it and its parts, what the residual-risk scan
+    adds, and what the strict policy hides when it is chosen (``postprocess.pii.policy``)."""
     config = config or EnrichmentConfig.from_env()
     normalized = normalize_spoken_numbers(text)
     found = _widened(text, merge_overlaps(_analyzed(text, normalized, config)))
@@ -180,6 +182,9 @@ def find_pii_in_text(text: str, config: EnrichmentConfig | None = None) -> list[
     if config.pii_residual_scan:
         residual = residual_spans(text, [(p.start, p.end) for p in found], entities, is_profane=_is_profane(config))
         found = merge_overlaps([*found, *(TextPii(r.start, r.end, r.type, score, "residual") for r in residual)])
+    if config.pii_policy == "strict":
+        hidden = [TextPii(a, b, kind, score, "strict") for a, b, kind in strict_spans(normalized)]
+        found = merge_overlaps([*found, *(h for h in hidden if h.type in entities)])
     return found
 
 
