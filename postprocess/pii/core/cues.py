@@ -17,143 +17,29 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from postprocess.pii.core.rules import off, on
 
-# Entity -> cue phrases (regex alternatives, matched as whole words, case-insensitive). Longer
-# phrases first: the alternation takes the first alternative that matches at a position, so
-# "account number" is one cue, not "account" and then a phone-ish "number".
-CUES: dict[str, tuple[str, ...]] = {
-    "CARD_DETAIL": (
-        r"security code",
-        r"cvv2?",
-        r"cvc",
-        r"cv2",
-        r"card verification(?: code| value)?",
-        # also as recognition writes them: "exiring", "x-iry", "Melid until"
-        r"(?:ex|e?x-?)p?iry(?: date)?",
-        r"expiration(?: date)?",
-        r"exp date",
-        r"(?:ex|e?x-?)p?ires",
-        r"(?:ex|e?x-?)p?iring",
-        r"[mv][ae]l[ie]d (?:until|thru|through)",
-        r"(?:digits|code|number) on the back",
-        r"three digits",
-    ),
-    "US_SSN": (r"social security(?: number)?", r"social", r"ssn", r"s\.? ?s\.? ?n\.?"),
-    # "sort code" as recognition also hears it ("sought code", "thought code", "short, gold").
-    "BANK_ROUTING": (
-        r"(?:sort|sought|sorts|short|thought),? (?:code|called|cold|coat|gold)",
-        r"routing(?: number)?",
-        r"aba(?: number)?",
-        r"transit number",
-    ),
-    # also as recognition writes it: "a count 0.094, 85.81" (not "a count of")
-    "BANK_ACCOUNT_NUMBER": (r"(?:bank |checking |savings |current )?account(?: number)?", r"acct", r"a count(?! of)"),
-    "CREDIT_CARD": (
-        r"(?:credit |debit )?card(?: number)?",
-        # a brand and "(card) number": one cue, so "number" alone does not stand nearer the value
-        r"(?:visa|master ?card|amex|american express)(?: card)?(?: number)?",
-        r"long number",
-    ),
-    "PASSPORT_NUMBER": (r"passport(?: number)?",),
-    "DRIVER_ID": (
-        r"driver'?s'? licen[cs]e(?: number)?",
-        r"driving licen[cs]e(?: number)?",
-        r"licen[cs]e number",
-        r"driver id",
-        r"licen[cs]e",
-    ),
-    "LICENSE_PLATE": (
-        r"(?:licen[cs]e |number |car )?plate(?: number)?",
-        r"(?:car |vehicle )?registration(?: number)?",
-        r"reg(?: number)?",
-        r"tag number",
-        r"(?:the|your|that) vehicle(?=\?)",  # "What's the vehicle?" ("that vehicle?"): a plate asked for
-    ),
-    # A car named by make and model: a code of letters and digits right after it is its plate ("a
-    # blue Ford Focus HFE 3840"); digits alone after it are a year, a price or a distance.
-    "CAR": (
-        r"(?:ford|vauxhall|toyota|honda|nissan|volkswagen|vw|bmw|audi|kia|hyundai|tesla|peugeot|renault|skoda|"
-        r"volvo|mazda|subaru|chevrolet|chevy|citroen|fiat)[ \t]+[a-z][a-z\-]+",
-    ),
-    "UK_NINO": (r"national insurance(?: number)?", r"n\.? ?i\.? number", r"nino"),
-    # "PIN" as recognition also writes it ("BIN", "BIM", "DIN", "pion", "VPN", "P-I-N", "B.I.N.",
-    # "V-I-M", "the end is", "the IN is", "the INB is", "the ion is", "the iron is").
-    "PIN": (
-        r"(?:pin|bin|bim|pim|din|pion|vpn|[bpvd][-.]i[-.][nm]\.?)(?: code| number)?",
-        r"passcode",
-        r"(?:the|my|your) (?:end|in|inb|ion|iron)(?=,? is\b)",
-        # what is set or read out "for phone banking" is its PIN ("Set a PIN for phone banking. It's
-        # 8179", the PIN itself misheard); not a phone number, which a PIN's length rules out anyway
-        r"(?:tele)?phone banking(?: (?:line|pin|passcode|code|number))?",
-    ),
-    # "my PIN is" heard as "my plan is" (also "my plan is at", "the plan is", "Set the plan to"): a
-    # plan has sizes and prices too ("my plan is 2000 minutes"), so this announces a PIN only read
-    # out in pieces ("My plan is 973-5.", "My plan is at 5-4-0.") or four digits that are no
-    # quantity ("My plan is 8658.").
-    "HEARD_PIN": (r"(?:my|your|the) plan(?:,? is at\b|(?=,? is\b))", r"set (?:my|your|the) plan(?= to\b)"),
-    # also as recognition writes "postcode" ("post-coed", "post coat", "post called")
-    "POSTAL_CODE": (r"zip(?: code)?", r"post[ \-]?(?:code|coed|coat|called|cove)", r"postal code"),
-    "IBAN_CODE": (r"iban", r"i[ -]ban"),
-    # also as recognition writes "SWIFT code" ("swift coat", "swift, cold", "Swift called", "with
-    # code", "With cold"); "with" alone is not one
-    "SWIFT_CODE": (
-        r"swift,?(?: (?:code|coat|cold|called))?",
-        r"with,? (?:code|coat|cold)",
-        r"bic(?: code)?",
-    ),
-    "IP_ADDRESS": (r"ip(?: address)?", r"i\.p\.(?: address)?"),
-    "ID_NUMBER": (
-        r"(?:policy|claim|member(?:ship)?|customer|employee|staff|reference|case|tax|badge|student|patient|"
-        r"record|vin|payroll|insurance|benefit|pension)"
-        r"(?: id| number| no\.?| code)?",
-        r"id number",
-        r"identification number",
-        r"ref",
-    ),
-    "PHONE_NUMBER": (
-        r"(?:phone|mobile|cell|landline|telephone|fax|home|work|direct|callback|whatsapp)(?: number| line)?",
-        r"call(?:ing)?(?: me)?(?: on| at)?",
-        r"reach(?: me)?(?: on| at)?",
-        r"text(?: me)?(?: on| at)?",
-        r"dial",
-        r"contact(?: number)?",
-    ),
-    "EXTENSION": (r"extension", r"ext"),
-    # The last digits of a card, a social or an account ("the last four are 3391"): typed by the
-    # cue before it that says whose digits they are.
-    # ("last for": "four" as recognition also writes it)
-    "LAST_DIGITS": (
-        r"last (?:[3-6]|three|four|for|five|six)(?: digits| numbers)?",
-        r"(?:ending|ends) (?:in|with)",
-    ),
-    # "number" alone: types a long digit run as a phone number, but announces no short value.
-    "NUMBER": (r"number",),
-    # Not PII: numbers that name things (rooms, pages, gates) or are versions.
-    "NOT_PII": (
-        r"rooms?",
-        r"suite",
-        r"floor",
-        r"gates?",
-        r"platforms?",
-        r"pages?",
-        r"chapters?",
-        r"sections?",
-        r"slides?",
-        r"steps?",
-        r"items?",
-        r"exhibit",
-        r"flights?",
-        r"bus(?:es)?",
-        r"routes?",
-        r"seats?",
-        r"versions?",
-        r"release",
-        r"build",
-        r"v",
-    ),
-}
+HEARD_FILE = Path(__file__).resolve().parents[2] / "data" / "pii_heard.tsv"
+
+
+def _cue_table() -> dict[str, tuple[str, ...]]:
+    """Kind -> cue phrases (regex alternatives, matched as whole words, case-insensitive), from the
+    rows of ``postprocess/data/pii_heard.tsv`` whose context is ``cue:KIND``, in file order. Longer
+    phrases first: the alternation takes the first alternative that matches at a position, so
+    "account number" is one cue, not "account" and then a phone-ish "number"."""
+    table: dict[str, list[str]] = {}
+    for line in HEARD_FILE.read_text("utf-8").splitlines():
+        if line.startswith(("#", "heard\t")) or not line.strip():
+            continue
+        heard, _, context, _, _ = line.split("\t")
+        if context.startswith("cue:"):
+            table.setdefault(context.removeprefix("cue:"), []).append(heard)
+    return {kind: tuple(phrases) for kind, phrases in table.items()}
+
+
+CUES = _cue_table()
 # Cue kinds that announce card data and the entity they yield.
 ENTITY_OF_CUE = {
     "CARD_DETAIL": "CREDIT_CARD",
