@@ -62,7 +62,6 @@ _YEAR_WORD_BEFORE = re.compile(r"\b(?:and|to|in|since|until|till|from|by|of|year
 _TIME_BEFORE = re.compile(
     r"(?<!\bme )(?<!\bus )(?<!\bhim )(?<!\bher )\b(?:at|until|till|by|from)[ \t]+$", re.IGNORECASE
 )
-_PREFIX = re.compile(r"(?:\+|\()[ \t]*$")
 SHORT_GROUP = 4
 
 
@@ -148,15 +147,7 @@ def _build(text: str, tokens: list[tuple[int, int]]) -> list[Chain]:
         groups, soft = [(start, end)], []
     if groups:
         chains.append(Chain(text, groups[0][0], groups[-1][1], tuple(groups), tuple(soft)))
-    return [_with_prefix(c) for c in chains]
-
-
-def _with_prefix(chain: Chain) -> Chain:
-    """The chain widened to a "+" or "(" right before it ("+44 …", "(415) …")."""
-    prefix = _PREFIX.search(chain.text, max(0, chain.start - 3), chain.start)
-    if prefix and on("chain.prefix"):
-        return Chain(chain.text, prefix.start(), chain.end, chain.groups, chain.soft)
-    return chain
+    return chains
 
 
 def digit_chains(text: str) -> tuple[Chain, ...]:

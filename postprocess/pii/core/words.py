@@ -5,6 +5,8 @@ where only a name can stand: "surname ready"; a word with digits or leetspeak is
 from __future__ import annotations
 
 import re
+from functools import cache
+from pathlib import Path
 
 from postprocess.lean_imports import without_unused_ml_frameworks
 from postprocess.pii.core.base import word_set
@@ -14,39 +16,38 @@ with without_unused_ml_frameworks():
     from spacy.lang.en.stop_words import STOP_WORDS as _SPACY_STOP_WORDS
 
 STOP_WORDS: frozenset[str] = frozenset(_SPACY_STOP_WORDS)
-NOT_NAMES = word_set(
-    """
-    calling speaking here from thanks thank sorry glad happy good great fine okay ok yes yeah no hi
-    hello hey going trying looking interested afraid done sure right wrong available busy ready
-    calling about regarding just really actually basically definitely probably maybe kind sort lot
-    bit little pretty quite very also um uh like well gonna wanna gotta the customer support service
-    team manager agent doctor officer number email phone address account card order morning
-    afternoon evening today tomorrow yesterday name new old first last next one two three monday
-    tuesday wednesday thursday friday saturday sunday january february march april may june july
-    august september october november december english american spanish french german locked
-    cheers perfect lovely update change receipt i'm i'll i've i'd
-    """
-)
+WORDS_FILE = Path(__file__).resolve().parents[2] / "data" / "pii_words.txt"
+
+
+@cache
+def _sections() -> dict[str, tuple[str, ...]]:
+    """The sections of ``postprocess/data/pii_words.txt``: name -> its lines."""
+    sections: dict[str, list[str]] = {}
+    current: list[str] = []
+    for line in WORDS_FILE.read_text("utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], [])
+        elif line:
+            current.append(line)
+    return {name: tuple(lines) for name, lines in sections.items()}
+
+
+def words(section: str) -> frozenset[str]:
+    """The words of a section of the word lists."""
+    return frozenset(word for line in _sections()[section] for word in line.split())
+
+
+def phrases(section: str) -> tuple[str, ...]:
+    """The lines of a section of the word lists, one phrase each, in order."""
+    return _sections()[section]
+
+
+NOT_NAMES = words("not_names")
 # Words the NER tends to take for names in transcripts (sentence-initial, capitalized by ASR).
-_NER_NOT_NAMES = word_set(
-    """
-    email e-mail mail text call ssn social python java customer support billing department thanks
-    okay please sorry hello hi hey yes yeah bye goodbye cheers pin iban swift bic zip postcode password mobile
-    landline
-    passcode username account count number code sort routing passport licence license mr mrs ms miss dr
-    visa mastercard amex coach carriage seat platform gate terminal
-    """
-)
+_NER_NOT_NAMES = words("ner_not_names")
 # The last word of an organisation's name: the NER takes some for places ("Redwood Analytics").
-ORGANISATION_WORDS = frozenset(
-    {"analytics", "bank", "society", "operations", "team", "inc", "ltd", "llc", "plc", "group", "services",
-     "solutions", "systems", "energy", "mutual", "insurance", "department", "company", "corporation", "corp",
-     "partners", "labs", "technologies", "consulting", "agency", "associates", "holdings", "industries", "pharmacy",
-     "clinic", "hospital", "surgery", "council", "centre", "center", "school", "university", "college", "office",
-     "store", "shop", "hotel", "restaurant", "cafe", "line", "telecom", "broadband", "motors", "dental", "health",
-     "healthcare", "water", "union", "airlines", "airways", "media", "logistics", "foods", "electric", "finance",
-     "capital", "trust", "homes", "properties", "realty", "desk"}
-)  # fmt: skip
+ORGANISATION_WORDS = words("organisation_words")
 
 
 def names_an_organisation(text: str, end: int) -> bool:

@@ -31,7 +31,6 @@ from postprocess.pii.core.rules import on
 
 UK_NINO = re.compile(r"[A-Z]{2}\d{6}[A-D]")
 NINO_SHAPE = re.compile(r"[A-Z]{2}\d{6}[A-Z]?")  # the last letter is often heard wrong or lost
-NINO_NEAR_CUE = re.compile(r"[A-Z]{1,2}\d{6}[A-Z]?")  # a letter lost too, the cue a sentence before
 UK_PLATE = re.compile(r"[A-Z]{2}\d{2}[A-Z]{3}")
 # Cue kinds a code right after them is typed as, and how many letters and digits it may have.
 CODE_LENGTHS: dict[str, range] = {
@@ -83,8 +82,6 @@ def classify_code(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
     if UK_POSTCODE.fullmatch(code):
         return None
     nearest = cues.nearest(chain.start)
-    if on("doc.nino_near_cue") and nearest is not None and nearest.kind == "UK_NINO" and NINO_NEAR_CUE.fullmatch(code):
-        return "UK_NINO", 0.7
     if on("doc.names_a_thing") and names_a_thing(cues, chain.start):
         return None
     attached = cues.attached(chain.start)
@@ -95,15 +92,6 @@ def classify_code(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
         and len(code) in CODE_LENGTHS[attached.entity]
     ):
         return attached.entity, 0.85
-    if (
-        on("doc.later_in_cue_sentence")
-        and nearest is not None
-        and nearest.entity in CODE_LENGTHS
-        and len(code) in CODE_LENGTHS[nearest.entity]
-        and re.search(r"[A-Z]", code)
-        and not re.search(r"[.?!]\s", chain.text[nearest.end : chain.start])
-    ):
-        return nearest.entity, 0.7  # later in the cue's sentence: "registration, it's a blue Ford Focus E10 KXC"
     cued = nearest is not None and nearest.kind not in ("NOT_PII", "NUMBER")
     spelled = on("doc.spelled") and len(code) >= SPELLED_CODE and all(len(g) == 1 for g in chain.group_texts)
     if (

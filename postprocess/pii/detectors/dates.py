@@ -73,7 +73,6 @@ _ANSWER_TO_YEAR = re.compile(
     r"[ \t]*[?.!]?[ \t\n]*(?:(?i:it's|it is|that's|that is|sure|yes|yeah)[ \t,]+)?"
     r"(?P<date>(?:[\w']+[ \t,\-]+){0,8}?(?P<year>(?:19|20)[ \t\-]?\d\d))(?![\w\-.]\d)"
 )
-_BORN_IN_YEAR = re.compile(r"\bborn(?:[ \t]+in)?[ \t]+(?P<year>(?:19|20)\d\d|(?:19|20)[ \t]\d\d)\b", re.IGNORECASE)
 _CUE_REACH = 110
 # Between a birth cue and a date with a month and an adult's year: one or two short words.
 _FEW_WORDS = re.compile(r"[ \t,]*(?:[\w']{1,4}[ \t,]+){1,2}")
@@ -138,18 +137,11 @@ class DateOfBirthRecognizer(SpeechRecognizer):
                 and year is not None
                 and 1900 <= year <= self._latest_adult_year
             )
-            later = on("dob.later") and not cued and self._later_in_cue_sentence(text, cue_ends, match.start())
-            old_month_year = year is not None and 1900 <= year <= self._latest_adult_year
-            if cued or old_full_date or (later and old_month_year):
+            if cued or old_full_date:
                 start = match.start()
                 if text[start : start + 4].lower() == "the ":
                     start += 4
                 found.append(("DATE_OF_BIRTH", start, whole.end(), 0.9 if cued else 0.6))
-        found += [
-            ("DATE_OF_BIRTH", m.start("year"), m.end("year"), 0.85)
-            for m in _BORN_IN_YEAR.finditer(text)
-            if on("dob.born_in_year")
-        ]
         for cue_end in cue_ends if on("dob.answer_to_year") else ():
             answer = self._answer(text, cue_end)
             if answer is not None and not overlaps(found, *answer):
@@ -178,12 +170,6 @@ class DateOfBirthRecognizer(SpeechRecognizer):
             return None
         start, end = answer.span("date")
         return start + (4 if text[start : start + 4].lower() == "the " else 0), end
-
-    @staticmethod
-    def _later_in_cue_sentence(text: str, cue_ends: list[int], start: int) -> bool:
-        """A birth cue two short words before the date ("born 20 at November 1968": recognition
-        heard words between the cue and the date)."""
-        return any(0 <= start - end <= _CUE_REACH and _FEW_WORDS.fullmatch(text[end:start]) for end in cue_ends)
 
     @staticmethod
     def _cued(text: str, cue_ends: list[int], start: int) -> bool:

@@ -16,7 +16,7 @@ import re
 from postprocess.pii.core.base import SpeechRecognizer, word_set
 from postprocess.pii.core.domains import TLD, file_name, host_shaped, valid_domain_end
 from postprocess.pii.core.rules import on
-from postprocess.pii.core.words import STOP_WORDS
+from postprocess.pii.core.words import STOP_WORDS, words
 
 # A local part is words joined by separators; words hold no separator characters, so a text
 # splits into words one way only (no exponential backtracking on long "a-b-c-…" tokens).
@@ -36,14 +36,7 @@ _DOMAIN_LABEL = re.compile(_LABEL, re.IGNORECASE)
 _SPOKEN_WORD_SEP = re.compile(r"[ \t]+(?:dot|period)[ \t]+", re.IGNORECASE)
 # Words before a spoken "at" that make it ordinary speech ("look at", "meet me at", "our website at
 # example.com"), not an address.
-_NOT_LOCAL_PART = word_set(
-    """
-    me us him her them it you i we they this that these those what who where here there is are was
-    were be been look looked looking meet met stay stayed arrive arrived arriving home work school
-    least all once best most first last him it's there's one time noon night the a an and or but
-    website site page homepage web online
-    """
-)
+_NOT_LOCAL_PART = words("not_local_part")
 
 
 _EMAIL_CONTEXT = re.compile(r"\b(?:e-?mail|address|reach|write|contact|send)\b", re.IGNORECASE)

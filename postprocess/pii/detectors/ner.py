@@ -24,7 +24,7 @@ from typing import Any
 from postprocess.lean_imports import without_unused_ml_frameworks
 from postprocess.pii.core.quantities import counts_something
 from postprocess.pii.core.rules import on
-from postprocess.pii.core.words import ORGANISATION_WORDS, names_an_organisation, plausible_name, trim_name_span
+from postprocess.pii.core.words import ORGANISATION_WORDS, names_an_organisation, plausible_name, trim_name_span, words
 
 with without_unused_ml_frameworks():
     from presidio_analyzer import RecognizerResult
@@ -131,10 +131,7 @@ def plausible_ner_result(text: str, entity: str, start: int, end: int) -> bool:
 
 
 # Words the NER takes for places in calls ("Mobile's 0, 7, 9 …" is not the town in Alabama).
-_NOT_PLACE_WORDS = frozenset(
-    {"mobile", "landline", "email", "postcode", "post", "code", "zip", "iban", "swift", "visa", "mastercard", "amex",
-     "great", "lovely", "perfect", "okay", "thanks", "cheers"}
-)  # fmt: skip
+_NOT_PLACE_WORDS = words("not_place_words")
 
 
 def plausible_place(value: str) -> bool:

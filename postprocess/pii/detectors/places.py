@@ -30,7 +30,7 @@ from postprocess.pii.core.base import SpeechRecognizer, overlaps
 from postprocess.pii.core.chains import UK_POSTCODE, Chain, code_chains, digit_chains, trimmed
 from postprocess.pii.core.cues import CueIndex, cue_index, follows_directly
 from postprocess.pii.core.rules import on
-from postprocess.pii.core.words import STOP_WORDS
+from postprocess.pii.core.words import STOP_WORDS, phrases, words
 
 _STREET_TYPE = (
     r"(?i:(?:street|road|avenue|lane|drive|boulevard|way|court|place|terrace|close|crescent|parkway|highway|"
@@ -59,8 +59,6 @@ _STREET_ADDRESS = re.compile(
 _UNMISTAKABLE_STREET_TYPES = frozenset(
     {"street", "road", "avenue", "lane", "boulevard", "crescent", "terrace", "circle", "gardens", "parkway"}
 )
-# Recognition writes a town in lowercase too ("…, spring field."): after an address cue.
-_LOWERCASE_TAIL = re.compile(r"[ \t]*,[ \t]*[a-z]{3,}(?:[ \t]+[a-z]{3,})?(?=[ \t]*[,.?!\n])")
 # Words between an address and its postcode ("… Crescent leads LS6 2AB": "Leeds" misheard).
 _UP_TO_POSTCODE = re.compile(
     r"(?:\s*,?\s*(?!(?i:postcode|post|postal|zip|code)\b)[A-Za-z]{2,}){1,2}(?=\s*,?\s*[A-Z](?:[ .\-]?[A-Z])?[ .\-]?\d)"
@@ -78,22 +76,9 @@ _ADDRESS_CUE = re.compile(
 # What follows the word recognition heard for "zip" or "post" in a misheard cue ("Live code").
 _BEFORE_CODE = re.compile(r"[ \t\-]+(?i:code|coat|coed)\b")
 # Words that end an address tail: a new sentence's subject, not a town.
-_NOT_PLACES = frozenset(
-    {"yes", "no", "thanks", "thank", "is", "and", "the", "that", "this", "it", "please", "great", "okay", "ok",
-     "postcode", "post", "postal", "zip", "code", "sure", "lovely", "right", "correct"}
-)  # fmt: skip
-US_STATES = (
-    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|"
-    "Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|"
-    "Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|"
-    "North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|"
-    "South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming|"
-    "District of Columbia"
-)
-US_STATE_CODES = (
-    "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|"
-    "OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC"
-)
+_NOT_PLACES = words("not_places")
+US_STATES = "|".join(phrases("us_states"))
+US_STATE_CODES = "|".join(phrases("us_state_codes"))
 # A postcode recognition left incomplete ("LS6, 2B"): taken after a postcode cue or an address.
 _PARTIAL_POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?(?:\d[A-Z]{0,2})?")
 _CUED_POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]{0,5}")
@@ -147,11 +132,7 @@ _ANSWER_NUMBER = re.compile(
 # The answer goes on in the next segment after a comma ("flat 18," "1.052 high close").
 _ANSWER_WORD = re.compile(r"[ \t]*(?:[,\-]\s*)?(?P<word>[A-Za-z][A-Za-z'\-]*|\d+[A-Za-z]*)")
 # Words that end the answer: the next question or remark ("…, is that right?", "… and your date of birth").
-_ENDS_ANSWER = frozenset(
-    {"is", "was", "are", "postcode", "post", "postal", "zip", "where", "what", "which", "who", "can", "could",
-     "would", "should", "thank", "thanks", "please", "that's", "right", "correct", "okay", "ok", "yes", "no",
-     "your", "my", "email", "phone", "number", "mobile", "the"}
-)  # fmt: skip
+_ENDS_ANSWER = words("ends_address_answer")
 _ANSWER_WORDS = 6
 # What tells an address from a time in the answer to "leave at" (heard for "live at"): a street
 # type or a capitalised name after the number.
@@ -173,10 +154,6 @@ _BEFORE_TOWN_AND_STATE = re.compile(
 )
 # A comma, a capitalised town and a state after a street ("…, Austin Texas").
 _TOWN_THEN_STATE = re.compile(rf"[ \t]*,[ \t]*{_TOWN}[ \t]*,?[ \t]*(?:{US_STATES})\b")
-# A town and its state ("… A patent in the Sacramento California", "Columbus, Ohio"): where someone
-# lives, said apart from the street. The town is a capitalised word that is no common word ("my
-# Ohio license", "your Texas driver's license" have none).
-_TOWN_AND_STATE = re.compile(rf"\b(?P<town>[A-Z][a-z]{{2,}})[ \t]*,?[ \t]*(?:{US_STATES})\b")
 
 
 class StreetAddressRecognizer(SpeechRecognizer):
@@ -195,10 +172,6 @@ class StreetAddressRecognizer(SpeechRecognizer):
                 continue
             for f in overlapping:  # the answer runs on past the street the other rules read: one address
                 found[found.index(f)] = (f[0], min(f[1], start), max(f[2], end), f[3])
-        for match in _TOWN_AND_STATE.finditer(text) if on("addr.town_and_state") else ():
-            start, end = match.span()
-            if match.group("town").lower() not in STOP_WORDS | _NOT_PLACES and not overlaps(found, start, end):
-                found.append(("LOCATION", start, end, 0.6))
         return found
 
     def _answered_addresses(self, text: str) -> list[tuple[str, int, int, float]]:
@@ -228,7 +201,7 @@ class StreetAddressRecognizer(SpeechRecognizer):
                 end = word.end()
             if cue.group().lower().startswith("leave") and not _NAMES_A_PLACE.search(text, start, end):
                 continue  # "we leave at 10 and …" is a time; "leave at" counts as "live at" only with a street
-            results.append(("LOCATION", start, self._tail_end(text, end, True), 0.75))
+            results.append(("LOCATION", start, self._tail_end(text, end), 0.75))
         return results
 
     def _garbled_addresses(self, text: str) -> list[tuple[str, int, int, float]]:
@@ -243,12 +216,12 @@ class StreetAddressRecognizer(SpeechRecognizer):
                 continue
             start = match.start("name") + words[0].start()
             if _STRONG_ADDRESS_CUE.search(text, max(0, start - 90), start):
-                results.append(("LOCATION", start, self._tail_end(text, match.end(), True), 0.7))
+                results.append(("LOCATION", start, self._tail_end(text, match.end()), 0.7))
         for match in _TYPELESS_STREET.finditer(text) if on("addr.typeless") else ():
             strong = _STRONG_ADDRESS_CUE.search(text, max(0, match.start() - 90), match.start())
             state = _UP_TO_STATE.match(text, match.end()) or re.search(rf"\b(?:{US_STATES})$", match.group())
             if strong or match.group("unit") or state:  # "10A Madison Wisconsin": a state ends an address
-                results.append(("LOCATION", match.start(), self._tail_end(text, match.end(), True), 0.7))
+                results.append(("LOCATION", match.start(), self._tail_end(text, match.end()), 0.7))
         for match in _BEFORE_TOWN_AND_STATE.finditer(text) if on("addr.before_town_state") else ():
             if not re.search(r"[.?!]", match.group()):
                 results.append(("LOCATION", match.start(), match.end(), 0.65))
@@ -273,28 +246,25 @@ class StreetAddressRecognizer(SpeechRecognizer):
                 capitalised or cued or written_lowercase or state
             ):
                 continue  # after a cue, recognition may have put common words in the name ("Birch was drive")
-            results.append(("LOCATION", match.start(), self._tail_end(text, match.end(), cued), 0.8 if cued else 0.7))
+            results.append(("LOCATION", match.start(), self._tail_end(text, match.end()), 0.8 if cued else 0.7))
         return results
 
     @staticmethod
-    def _tail_end(text: str, end: int, cued: bool) -> int:
-        """The end of the address: the street plus up to three parts after it (lowercase ones,
-        "spring field", only after an address cue)."""
+    def _tail_end(text: str, end: int) -> int:
+        """The end of the address: the street plus up to three parts after it."""
         if not on("addr.tail"):
             return end
-        end = StreetAddressRecognizer._parts_end(text, end, cued)
+        end = StreetAddressRecognizer._parts_end(text, end)
         state = _UP_TO_STATE.match(text, end) if on("addr.up_to_state") else None
         if state is not None:
-            end = StreetAddressRecognizer._parts_end(text, state.end(), cued)
+            end = StreetAddressRecognizer._parts_end(text, state.end())
         postcode = _UP_TO_POSTCODE.match(text, end) if on("addr.up_to_postcode") else None
         return postcode.end() if postcode else end
 
     @staticmethod
-    def _parts_end(text: str, end: int, cued: bool) -> int:
+    def _parts_end(text: str, end: int) -> int:
         for _ in range(3):
-            tail = _ADDRESS_TAIL.match(text, end) or (
-                _LOWERCASE_TAIL.match(text, end) if cued and on("addr.lowercase_tail") else None
-            )
+            tail = _ADDRESS_TAIL.match(text, end)
             if tail is None:
                 break
             words = list(re.finditer(r"[^\s,.]+", tail.group()))

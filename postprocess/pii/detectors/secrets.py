@@ -20,6 +20,7 @@ import re
 
 from postprocess.pii.core.base import SpeechRecognizer
 from postprocess.pii.core.rules import on
+from postprocess.pii.core.words import words
 
 _PASSWORD_CUE = re.compile(
     r"\b(?:pass ?words?|(?:pass|past|pest) ?codes?|past gold(?= is\b)|pass ?phrases?|memorable (?:word|phrase)|"
@@ -38,16 +39,7 @@ _PASSWORD_IS = re.compile(r"\b(?:the|your|my) past of this\b", re.IGNORECASE)
 # number, a letter, or a word that says something of the passport ("in", "at", "valid", "expired",
 # "being" …; ``_NOT_A_CODE_WORD``).
 _PASSPORT_IS = re.compile(r"\b(?:my|your|the) passport is\b", re.IGNORECASE)
-_NOT_A_CODE_WORD = frozenset(
-    {
-        "zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "double", "triple",
-        "number", "in", "at", "on", "of", "to", "up", "out", "with", "from", "for", "by", "under", "over", "the", "a",
-        "an", "my", "your", "his", "her", "our", "their", "still", "not", "no", "now", "also", "just", "valid",
-        "expired", "expiring", "due", "being", "been", "british", "american", "irish", "lost", "stolen", "renewed",
-        "here", "there"
-    }
-)  # fmt: skip
+_NOT_A_CODE_WORD = words("not_a_code_word")
 # "I've reset your account. Make it sunrise tiger winter." ("reset" also heard as "represent"):
 # announces the secret in the answer that follows ("Make it …", "It's now …"), nothing in its own
 # sentence ("I represent your account in this claim" is no secret).
@@ -77,32 +69,7 @@ _VALUE = re.compile(
     r"(?=(?<!\b[A-Za-z])[.?!;]+(?:\s|$)|[.?!;]?$|\n|,[ \t]+(?:and|right|okay|ok|thanks|please)\b)"
 )
 # Words that end a secret spoken without a pause ("harbour seven nine lantern while I have you").
-_ENDS_SECRET = frozenset(
-    {
-        "and",
-        "but",
-        "so",
-        "then",
-        "thanks",
-        "thank",
-        "please",
-        "right",
-        "okay",
-        "ok",
-        "while",
-        "because",
-        "which",
-        "who",
-        "when",
-        "if",
-        "what",
-        "where",
-        "how",
-    }
-)
-# "and" before the secret's last word and a number, up to its end, is the secret's ("The temporary
-# password did cattle Prince and 94.", "… Prince and Silver 4"): no sentence goes on like that.
-_NUMBER_AFTER_AND = re.compile(r"(?i:and)[ \t]+(?:[A-Za-z]+[ \t]+)?\d+[ \t]*")
+_ENDS_SECRET = words("ends_secret")
 # A username's symbols are said as words ("j dot smith underscore 84"; "underscore" comes back as
 # "with a curve"), so five words.
 _MAX_WORDS = {"PASSWORD": 6, "USERNAME": 5}
@@ -123,15 +90,7 @@ _ANSWER = re.compile(
 # Words of a sentence that talks rather than gives a secret ("Sorry, I don't remember it", "Can
 # you reset it?", "One moment please", "Of course.", "Hold on.", "Same as usual."): an answer
 # holding one is no secret.
-_TALK = frozenset(
-    {
-        "i", "i'm", "i'll", "i've", "i'd", "me", "my", "we", "you", "you're", "it", "it's", "that", "that's", "this",
-        "there", "not", "don't", "can't", "cannot", "sorry", "sure", "moment", "second", "remember", "know", "forgot",
-        "forget", "let", "can", "could", "will", "would", "what", "how", "why", "please", "thanks", "thank", "need",
-        "want", "have", "has", "do", "does", "is", "are", "am", "was", "were", "be", "of", "course", "hold", "hang",
-        "wait", "minute", "sec", "ahead", "problem", "fine", "great", "lovely", "perfect", "correct", "same", "usual"
-    }
-)  # fmt: skip
+_TALK = words("talk")
 
 
 def _answered(text: str, cue: re.Match[str], kind: str) -> tuple[int, int] | None:
@@ -194,11 +153,7 @@ def _secret_after(
             stop = more.end()
     words: list[re.Match[str]] = []
     for word in re.finditer(r"\S+", text[start:stop]):
-        ends = (word.group().lower().strip(",") in _ENDS_SECRET and not on("sec.number_after_and")) or (
-            word.group().lower().strip(",") in _ENDS_SECRET
-            and not _NUMBER_AFTER_AND.fullmatch(text, start + word.start(), stop)
-        )
-        if ends or len(words) == _MAX_WORDS[kind]:
+        if word.group().lower().strip(",") in _ENDS_SECRET or len(words) == _MAX_WORDS[kind]:
             break
         words.append(word)
     if not words:

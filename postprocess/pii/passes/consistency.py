@@ -36,7 +36,7 @@ from postprocess.pii.core.domains import host_shaped
 from postprocess.pii.core.quantities import quantity_reason
 from postprocess.pii.core.rules import on
 from postprocess.pii.core.spoken import NormalizedText
-from postprocess.pii.core.words import NOT_NAMES, STOP_WORDS
+from postprocess.pii.core.words import NOT_NAMES, STOP_WORDS, words
 
 NAME_PART_MIN = 3
 DIGIT_PART_MIN = 4
@@ -44,10 +44,7 @@ DIGIT_PART_MIN = 4
 NAMED_TYPES = frozenset({"PERSON", "USERNAME"})
 # Types whose values are text, not numbers: their digits are not parts.
 TEXT_TYPES = frozenset({"PERSON", "LOCATION", "EMAIL_ADDRESS", "PASSWORD", "USERNAME"})
-_CONNECTORS = frozenset(
-    {"dot", "not", "at", "underscore", "dash", "hyphen", "com", "net", "org", "mail", "email", "gmail", "yahoo",
-     "hotmail", "outlook", "co", "uk", "the", "and", "mr", "mrs", "ms", "miss", "dr"}
-)  # fmt: skip
+_CONNECTORS = words("address_connectors")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 # A name word written lowercase after a determiner is the common word it also is ("Bill Campbell"
 # … "your bill of 43 dollars"); a lowercase name after anything else is still the name ("thanks luis").
@@ -180,10 +177,7 @@ def _spelled(raw: str, parts: dict[str, Found]) -> list[Found]:
 # How far after a name its spelling (what recognition kept of it) may follow.
 SPELLING_REACH = 60
 # Capitals after a name that are words or codes of their own, not letters of the name.
-_NOT_SPELLINGS = frozenset(
-    {"ok", "am", "pm", "us", "uk", "id", "it", "tv", "ni", "ip", "hr", "pc", "gp", "nhs", "atm", "pin", "ssn", "dob",
-     "iban", "bic", "usa", "eu", "ceo", "vip", "it's", "im"}
-)  # fmt: skip
+_NOT_SPELLINGS = words("not_spellings")
 # Two or more capitals, alone or joined by dashes, dots or spaces ("RK", "OHNS4", "M.S", "R-E-Z"),
 # with the single letter before them that recognition may have written apart ("a M.S").
 _CAPITALS = re.compile(r"(?<![\w\-.])(?:(?P<lone>[A-Za-z])[ \t]+)?(?P<run>[A-Z](?:[\-.]?[ \t]?[A-Z])+)(?![a-z])")

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from postprocess.pii.core.quantities import counts_something
 from postprocess.pii.core.rules import on
 from postprocess.pii.core.spoken import REPEATS, TEENS, TENS, UNITS
+from postprocess.pii.core.words import words
 
 DIGIT_TYPES = frozenset(
     {"CREDIT_CARD", "PHONE_NUMBER", "US_SSN", "BANK_ACCOUNT_NUMBER", "BANK_ROUTING", "PIN", "IP_ADDRESS"}
@@ -47,9 +48,7 @@ CODE_TYPES = frozenset(
     }
 )  # fmt: skip
 _NUMBER_WORDS = frozenset({*UNITS, *TEENS, *TENS, *REPEATS} - {"o"})
-_LINK_WORDS = frozenset(
-    {"or", "all", "no", "to", "too", "for", "free", "not", "number", "did", "so", "um", "uh", "er", "i'm"}
-)
+_LINK_WORDS = words("link_words")
 _MAX_LINKS = 2
 _MAX_VALUES = 6  # what recognition blurs at an edge is a few characters, not a run of its own
 _MAX_DIGITS = 4  # a longer group next to a span is a number of its own ("… 9, 3. 2025 was …" aside)
