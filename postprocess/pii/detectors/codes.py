@@ -30,7 +30,6 @@ from postprocess.pii.core.quantities import IDENTIFIER_DIGITS, read_digit_by_dig
 from postprocess.pii.core.rules import on
 
 UK_NINO = re.compile(r"[A-Z]{2}\d{6}[A-D]")
-NINO_SHAPE = re.compile(r"[A-Z]{2}\d{6}[A-Z]?")  # the last letter is often heard wrong or lost
 UK_PLATE = re.compile(r"[A-Z]{2}\d{2}[A-Z]{3}")
 # Cue kinds a code right after them is typed as, and how many letters and digits it may have.
 CODE_LENGTHS: dict[str, range] = {
@@ -75,8 +74,6 @@ def classify_code(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
     digits = len(chain.digits)
     if UK_NINO.fullmatch(code):
         return "UK_NINO", 0.85
-    if on("doc.nino_shape") and NINO_SHAPE.fullmatch(code):
-        return "UK_NINO", 0.7
     if on("doc.uk_plate") and UK_PLATE.fullmatch(code):
         return "LICENSE_PLATE", 0.8
     if UK_POSTCODE.fullmatch(code):

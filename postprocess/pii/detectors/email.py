@@ -1,8 +1,7 @@
 """Email addresses: written, spoken ("jane dot doe at example dot com"), half of each ("name at
 company.net"), and the residue recognition leaves of them after an email cue
 ("moderate.org. That temple mail.com", "pre-urunderscorcate mail.co.uk",
-"moderate-not-14-net-temple-mail-not-com"), and the words before "all lower case" that end in a
-domain ("Stephen not Wilson 40 at Wilson family not Ned, all lower case"), and after "email is" an
+"moderate-not-14-net-temple-mail-not-com"), and after "email is" an
 address whose domain recognition lost ("yourself not Watson at the"), and a local part whose words
 recognition did not join ("Gareth not lintwist 43 at email.com").
 
@@ -59,9 +58,6 @@ _SPOKEN_TLD = re.compile(rf"(?:{'|'.join(_SPOKEN_DOTS)})[ \t]+{TLD}\b", re.IGNOR
 # After a spoken "dot", a top-level domain also as recognition writes it: spelled out ("dot, U-K",
 # "dot u.k.") or heard as a word ("not Ned" for "dot net"; "not come" is in ``TLD``).
 _HEARD_TLD = re.compile(rf"{TLD}|ned", re.IGNORECASE)
-# Said right after an address read out, which is what the words before it are: "… family not Ned,
-# all lower case." The address is the words before it in its sentence.
-_LOWER_CASE_CUE = re.compile(r"[ \t]*,?[ \t]*\b(?:all[ \t]+)?(?:in[ \t]+)?lower[ \t\-]?case\b", re.IGNORECASE)
 
 
 def _address_end(words: list[re.Match[str]]) -> int:
@@ -165,24 +161,6 @@ def cued_email_spans(text: str) -> list[tuple[int, int]]:
     return sorted(spans.values())
 
 
-def lower_case_spans(text: str) -> list[tuple[int, int]]:
-    """Before "all lower case": the words of its sentence (up to twelve) when the last ends an
-    address ("Stephen not Wilson 40 at Wilson family not Ned, all lower case"); a password or a
-    name said "all lower case" holds no domain end and is left alone."""
-    spans = []
-    for cue in _LOWER_CASE_CUE.finditer(text):
-        opening = max(text.rfind("\n", 0, cue.start()), *(text.rfind(p + " ", 0, cue.start()) for p in ".?!"))
-        sentence_start = max(opening + 1, cue.start() - 200)
-        words = list(re.finditer(r"\S+", text[sentence_start : cue.start()]))[-_CUE_WORDS:]
-        if not words or _address_end(words) != len(words) - 1:
-            continue
-        first = 0
-        while first < len(words) - 1 and _filler(words[first]):
-            first += 1
-        spans.append((sentence_start + words[first].start(), _word_end(sentence_start, words[-1])))
-    return spans
-
-
 # The words that join the parts of an address read out, by kind: dots, the "at", other separators.
 _SEPARATOR_KINDS = {"dot": 0, "not": 0, "period": 0, "at": 1, "underscore": 2, "dash": 2, "hyphen": 2}
 
@@ -223,17 +201,6 @@ def _common_word(token: str) -> bool:
     return token.strip(".,;:!?\"'()").lower() in STOP_WORDS
 
 
-def _extend_to_cue(text: str, start: int) -> int:
-    """An address start moved back to an "email is" cue one or two words before it
-    ("my email is m johnson at …" covers "m johnson")."""
-    window = text[max(0, start - 40) : start]
-    for cue in _EMAIL_CUE.finditer(window):
-        between = window[cue.end() :].split()
-        if 0 < len(between) <= 2 and not any(w.lower() in _NOT_LOCAL_PART for w in between):
-            return start - (len(window) - cue.end())
-    return start
-
-
 # The start of a local part said aloud whose words recognition did not join ("Gareth not lintwist 43
 # at email.com", "Tariq dot demir page 3 at …"): a word, a spoken dot ("dot", "not") or
 # "underscore", and up to two more words right before the address as found.
@@ -267,8 +234,6 @@ class SpokenEmailRecognizer(SpeechRecognizer):
             position = match.end() if valid else match.start() + 1
         if on("email.cued"):
             found += [(s, e, 0.7) for s, e in cued_email_spans(text)]
-        if on("email.lower_case"):
-            found += [(s, e, 0.7) for s, e in lower_case_spans(text)]
         if on("email.separated"):
             found += [(s, e, 0.6) for s, e in separated_spans(text)]
         merged: list[tuple[int, int, float]] = []
@@ -305,8 +270,6 @@ class SpokenEmailRecognizer(SpeechRecognizer):
         else:
             score = 0.9 if _EMAIL_CONTEXT.search(text[max(0, match.start() - 60) : match.start()]) else 0.75
         start = match.start()
-        if on("email.extend_to_cue"):
-            start = _extend_to_cue(text, start)
         if on("email.spoken_local_part"):
             start = _extend_over_spoken_local_part(text, start)
         return start, label_spans[keep - 1].end(), score

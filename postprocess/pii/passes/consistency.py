@@ -146,8 +146,6 @@ def _name_words(raw: str, found: Sequence[Found]) -> Iterable[Found]:
     ]  # a word of its own; a word inside a glued token is handled with the token
     if on("rep.sounding_like"):
         out += _sounding_like(raw, parts)
-    if on("rep.spelled"):
-        out += _spelled(raw, parts)
     if on("rep.partly_spelled"):
         out += _partly_spelled(raw, parts, found)
     inside = re.compile(alternation, re.IGNORECASE)
@@ -159,19 +157,6 @@ def _name_words(raw: str, found: Sequence[Found]) -> Iterable[Found]:
             kind = "EMAIL_ADDRESS" if "@" in word or host_shaped(word) else "PERSON"
             out.append(_like(parts[hit.group().lower()], start, start + len(word), kind))
     return out
-
-
-def _spelled(raw: str, parts: dict[str, Found]) -> list[Found]:
-    """A name word spelled out letter by letter ("That's C-O-X." after "Tendai Cox")."""
-    spellings = {r"(?:[ \t]*[\-.,][ \t]*|[ \t]+)".join(part): part for part in parts}  # a separator between letters
-    pattern = re.compile(
-        "|".join(rf"(?<![A-Za-z])(?:{letters})(?![A-Za-z])" for letters in sorted(spellings, key=len, reverse=True)),
-        re.IGNORECASE,
-    )
-    return [
-        _like(parts[re.sub(r"[^a-z]", "", m.group().lower())], m.start(), m.end(), "PERSON")
-        for m in pattern.finditer(raw)
-    ]
 
 
 # How far after a name its spelling (what recognition kept of it) may follow.

@@ -8,18 +8,16 @@ tokens right next to it:
 
 - digits (groups of at most four) and number words, for every type it widens; single letters
   only for the types whose values have letters (passports, plates, codes…), in either case ("x,
-  k, 4, 1, …, c"), but "I", "i" and "a" (words too) only spelled with a dash ("m-l-i-k") or
-  between two single characters ("m i d l"); a span of another type that holds a spelled letter
-  is taken for one of those (recognition typed it by its digits);
+  k, 4, 1, …, c"), but "I", "i" and "a" (words too) only spelled with a dash ("m-l-i-k"); a
+  span of another type that holds a spelled letter is taken for one of those (recognition typed
+  it by its digits);
 - across a space, a comma, a dash, a slash, a line break or a dot with no space after it, and
   up to two of the words recognition writes for a zero, a two, a three or a four or puts between
   digits ("or", "all", "no", "to", "for", "free", "not", "number", "did", "so", "um", and "I'm"
   for a pause) — never ending on one;
 - over at most six such tokens each way, never over a word of any other kind, and not forward
   over a number that counts something ("1234, 5 minutes", "… 2 more people");
-- not across a sentence end (". ", "? "), except once, forward, for a value of seven or more
-  digits that goes on after it with two value tokens or more, after at most one filler ("plus
-  9-1-8. 6-7-3-6. So 4-double-0-7": recognition puts sentence breaks inside long numbers).
+- not across a sentence end (". ", "? ").
 
 Names, places, e-mail addresses, passwords and usernames are not widened: the words next to them
 are words. A name takes in only a number of up to four digits said right after it that ends its
@@ -59,10 +57,6 @@ _JOIN = re.compile(r"[ \t\n]*[,\-–/]?[ \t\n]*|\.")
 _DASHES = ("-", "–")
 # Single letters that are words ("I", "a"): part of a code only when spelled with a dash.
 _LETTER_WORDS = frozenset({"I", "i", "a"})
-# A value of this many digits may go on after a sentence break recognition put inside it.
-LONG_DIGITS = 7
-_BREAK = re.compile(r"[.?!]+[ \t\n]+")
-_BREAK_FILLERS = frozenset({"so", "and", "um", "uh", "er", "then"})
 
 
 @dataclass(frozen=True)
@@ -98,8 +92,7 @@ def widened(text: str, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int,
         inside = tokens[bisect_left(token_starts, start) : bisect_left(token_starts, end)]
         letters = kind in CODE_TYPES or any(_spelled(t) for t in inside)
         new_start = start if first is None else _walk(text, tokens, first, -1, letters)
-        long_value = _digits(inside) >= LONG_DIGITS
-        new_end = end if last is None else _walk(text, tokens, last, 1, letters, across=long_value)
+        new_end = end if last is None else _walk(text, tokens, last, 1, letters)
         out.append((new_start, new_end))
     return out
 
@@ -114,9 +107,8 @@ def _name_and_number_end(text: str, end: int) -> int:
     return number.end() if number is not None else end
 
 
-def _walk(text: str, tokens: list[_Token], index: int, step: int, letters: bool, *, across: bool = False) -> int:
-    """The offset the span's edge at ``tokens[index]`` moves to, walking ``step`` (-1 back, 1 on);
-    ``across``: the walk may go on once over a sentence break (forward only)."""
+def _walk(text: str, tokens: list[_Token], index: int, step: int, letters: bool) -> int:
+    """The offset the span's edge at ``tokens[index]`` moves to, walking ``step`` (-1 back, 1 on)."""
     edge = tokens[index].start if step < 0 else tokens[index].end
     links = values = 0
     i = index
@@ -124,22 +116,9 @@ def _walk(text: str, tokens: list[_Token], index: int, step: int, letters: bool,
         here, there = tokens[i], tokens[i + step]
         gap = text[there.end : here.start] if step < 0 else text[here.end : there.start]
         if not _JOIN.fullmatch(gap):
-            resumed = (
-                _resumed_after_break(text, tokens, i, letters)
-                if across and step > 0 and on("edge.across_break")
-                else None
-            )
-            if resumed is None:
-                break
-            across = False
-            i = resumed
-            edge = tokens[i].end
-            values += 1
-            continue
+            break
         word = there.text.lower()
-        if _is_value(text, there, letters) or (
-            on("edge.letter_between") and letters and _letter_between_letters(text, tokens, i + step, step)
-        ):
+        if _is_value(text, there, letters):
             if values == _MAX_VALUES or (step > 0 and counts_something(text[there.end : there.end + 80])):
                 break
             values += 1
@@ -153,43 +132,9 @@ def _walk(text: str, tokens: list[_Token], index: int, step: int, letters: bool,
     return edge
 
 
-def _resumed_after_break(text: str, tokens: list[_Token], index: int, letters: bool) -> int | None:
-    """The index of the first token of a value going on after a sentence break recognition put
-    after ``tokens[index]`` ("plus 9-1-8. 6-7-3-6. So 4-double-0-7"), or None: after the break,
-    at most one filler word, then two value tokens joined as one value is."""
-    if index + 1 >= len(tokens) or not _BREAK.fullmatch(text[tokens[index].end : tokens[index + 1].start]):
-        return None
-    first = index + 1
-    if tokens[first].text.lower() in _BREAK_FILLERS and first + 1 < len(tokens):
-        if not _JOIN.fullmatch(text[tokens[first].end : tokens[first + 1].start]):
-            return None
-        first += 1
-    if first + 1 >= len(tokens) or not _JOIN.fullmatch(text[tokens[first].end : tokens[first + 1].start]):
-        return None
-    if not (_is_value(text, tokens[first], letters) and _is_value(text, tokens[first + 1], letters)):
-        return None
-    return None if counts_something(text[tokens[first + 1].end : tokens[first + 1].end + 80]) else first
-
-
-def _digits(tokens: list[_Token]) -> int:
-    """About how many digits ``tokens`` say: written digits, and one for each number word."""
-    return sum(len(t.text) if t.text.isdigit() else t.text.lower() in _NUMBER_WORDS for t in tokens)
-
-
 def _spelled(token: _Token) -> bool:
     """A single letter that is no word: a value spelled out ("x, k, 4, 1, …")."""
     return len(token.text) == 1 and token.text.isalpha() and token.text not in _LETTER_WORDS
-
-
-def _letter_between_letters(text: str, tokens: list[_Token], index: int, step: int) -> bool:
-    """True when ``tokens[index]`` is "I", "i" or "a" between two single characters of a spelling
-    ("m i d l u s 2 l": the SWIFT code's second letter); a word anywhere else ("I think")."""
-    if tokens[index].text not in _LETTER_WORDS or not 0 <= index + step < len(tokens):
-        return False
-    here, there = tokens[index - step], tokens[index + step]
-    gap = text[there.end : tokens[index].start] if step < 0 else text[tokens[index].end : there.start]
-    single = _spelled(there) or (there.text.isdigit() and len(there.text) == 1)
-    return len(here.text) == 1 and single and _JOIN.fullmatch(gap) is not None
 
 
 def _is_value(text: str, token: _Token, letters: bool) -> bool:

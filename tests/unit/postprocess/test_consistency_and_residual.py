@@ -60,12 +60,6 @@ def test_a_name_that_is_a_common_word_is_found_again_only_capitalised() -> None:
     assert repeats(text, [("PERSON", "ready")]) == []
 
 
-def test_a_name_word_spelled_out_is_found() -> None:
-    # recognised: "My name is Tenide Cox." "That's C-O-X."
-    text = "My name is Tenide Cox.\nThat's C-O-X. The cocks crowed, c o x, and an ox."
-    assert repeats(text, [("PERSON", "Tenide Cox")]) == [("PERSON", "C-O-X"), ("PERSON", "c o x")]
-
-
 @pytest.mark.parametrize(
     ("text", "name", "spelling"),
     [

@@ -107,7 +107,6 @@ def test_context_decides_between_phone_and_ssn_for_nine_digits() -> None:
             "you like the receipt by email.\nStephen not Wilson 40 at Wilson family not Ned, all lower case.",
             "Stephen not Wilson 40 at Wilson family not Ned",
         ),
-        ("The Dwemer 72 have lied not to go not UK All lower case", "Dwemer 72 have lied not to go not UK"),
         # "email" before a dot is a label of the domain, not a cue that starts another address
         ("My email is yellow dot with a current 71 at email dot com.", "yellow dot with a current 71 at email dot com"),
         (
