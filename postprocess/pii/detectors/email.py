@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from postprocess.pii.core.base import SpeechRecognizer, word_set
-from postprocess.pii.core.domains import TLD, file_name, host_shaped, valid_domain_end
+from postprocess.pii.core.domains import TLD, host_shaped, valid_domain_end
 from postprocess.pii.core.rules import on
 from postprocess.pii.core.words import STOP_WORDS, words
 
@@ -21,7 +21,7 @@ from postprocess.pii.core.words import STOP_WORDS, words
 # splits into words one way only (no exponential backtracking on long "a-b-c-…" tokens).
 _LOCAL_WORD = r"[a-z0-9%+]+"
 _LOCAL_SEP = r"(?:[ \t]+(?:dot|period|underscore|dash|hyphen)[ \t]+|[._\-])"
-_AT = r"(?P<at>[ \t]*@[ \t]*|,?[ \t]+(?:at|and)[ \t]+)"
+_AT = r"(?P<at>[ \t]*@[ \t]*|,?[ \t]+at[ \t]+)"
 _LABEL = r"[a-z0-9]+(?:-+[a-z0-9]+)*"
 _DOT = r"(?:[ \t]+(?:dot|period)[ \t]+|\.)"
 # A spoken domain may be words before its "dot" ("jackson family dot net", "temple mail dot com").
@@ -51,7 +51,6 @@ _EMAIL_CUE = re.compile(
 _CUE_WORDS = 12
 # Words between an email cue and the address ("the email on file should be …").
 _LEADING_FILLERS = word_set("at is me on by to file should would will be it it's the please that's and")
-_REPEAT_REACH = 50  # characters from a cue to its repeat when recognition wrote the same words again
 _CUE_BREAKS = 3  # sentence breaks recognition put inside an address ("John. Smith. An example.com.")
 _SPOKEN_DOTS = ("dot", "not", "dots", "period")
 _SPOKEN_TLD = re.compile(rf"(?:{'|'.join(_SPOKEN_DOTS)})[ \t]+{TLD}\b", re.IGNORECASE)
@@ -148,16 +147,6 @@ def cued_email_spans(text: str) -> list[tuple[int, int]]:
         ):
             continue  # asked, then answered with the cue again: the later cue starts the answer
         spans[index] = (start, end)
-    for index in range(len(cues) - 2, -1, -1) if on("email.cue_repeat") else ():
-        repeated = text[cues[index].start() : cues[index + 1].start()]
-        if (
-            index not in spans
-            and index + 1 in spans
-            and len(repeated) <= _REPEAT_REACH
-            and text[cues[index + 1].start() :].lower().startswith(repeated.lower())
-        ):
-            # the same words again ("send it to my Peterson, send it to my Peterson, …"): a loop
-            spans[index] = (cues[index].end(), spans[index + 1][1])
     return sorted(spans.values())
 
 
@@ -256,13 +245,6 @@ class SpokenEmailRecognizer(SpeechRecognizer):
         spoken_at = "@" not in match.group("at")
         local_words = re.findall(_LOCAL_WORD, match.group("local"), re.IGNORECASE)
         if spoken_at and (local_words[-1].lower() in _NOT_LOCAL_PART or labels[0] in STOP_WORDS):
-            return None
-        if "and" in match.group("at").lower() and (
-            not on("email.and_for_at")
-            or not (re.search(r"[._]", match.group("local")) and "." in match.group("domain"))
-            or file_name(match.group("domain"))
-            or file_name(match.group("local"))
-        ):  # "and" heard for "at": only between two written-looking halves that are no file names
             return None
         spoken = spoken_at or bool(_SPOKEN_WORD_SEP.search(match.group()))
         if not spoken:

@@ -135,8 +135,6 @@ class IntroducedNameRecognizer(SpeechRecognizer):
             group = str(match.lastgroup)
             if not on(f"name.before_speaking.{group}"):
                 continue
-            if not on(f"name.before_speaking.{group}"):
-                continue
             words = list(re.finditer(r"\S+", match.group(group)))
             while words and (
                 _GREETING.fullmatch(words[0].group()) or words[0].group().lower() in ORGANISATION_WORDS | STOP_WORDS
