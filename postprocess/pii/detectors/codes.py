@@ -89,6 +89,15 @@ def classify_code(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
         and len(code) in CODE_LENGTHS[attached.entity]
     ):
         return attached.entity, 0.85
+    if (
+        on("doc.later_in_cue_sentence")
+        and nearest is not None
+        and nearest.entity in CODE_LENGTHS
+        and len(code) in CODE_LENGTHS[nearest.entity]
+        and re.search(r"[A-Z]", code)
+        and not re.search(r"[.?!]\s", chain.text[nearest.end : chain.start])
+    ):
+        return nearest.entity, 0.7  # later in the cue's sentence: "registration, it's a blue Ford Focus E10 KXC"
     cued = nearest is not None and nearest.kind not in ("NOT_PII", "NUMBER")
     spelled = on("doc.spelled") and len(code) >= SPELLED_CODE and all(len(g) == 1 for g in chain.group_texts)
     if (

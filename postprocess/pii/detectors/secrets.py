@@ -70,6 +70,9 @@ _VALUE = re.compile(
 )
 # Words that end a secret spoken without a pause ("harbour seven nine lantern while I have you").
 _ENDS_SECRET = words("ends_secret")
+# "and" before the secret's last word and a number, up to its end, is the secret's ("The temporary
+# password did cattle Prince and 94.", "… Prince and Silver 4"): no sentence goes on like that.
+_NUMBER_AFTER_AND = re.compile(r"(?i:and)[ \t]+(?:[A-Za-z]+[ \t]+)?\d+[ \t]*")
 # A username's symbols are said as words ("j dot smith underscore 84"; "underscore" comes back as
 # "with a curve"), so five words.
 _MAX_WORDS = {"PASSWORD": 6, "USERNAME": 5}
@@ -153,7 +156,10 @@ def _secret_after(
             stop = more.end()
     words: list[re.Match[str]] = []
     for word in re.finditer(r"\S+", text[start:stop]):
-        if word.group().lower().strip(",") in _ENDS_SECRET or len(words) == _MAX_WORDS[kind]:
+        ends = word.group().lower().strip(",") in _ENDS_SECRET and not (
+            on("sec.number_after_and") and _NUMBER_AFTER_AND.fullmatch(text, start + word.start(), stop)
+        )
+        if ends or len(words) == _MAX_WORDS[kind]:
             break
         words.append(word)
     if not words:

@@ -8,9 +8,9 @@ tokens right next to it:
 
 - digits (groups of at most four) and number words, for every type it widens; single letters
   only for the types whose values have letters (passports, plates, codes…), in either case ("x,
-  k, 4, 1, …, c"), but "I", "i" and "a" (words too) only spelled with a dash ("m-l-i-k"); a
-  span of another type that holds a spelled letter is taken for one of those (recognition typed
-  it by its digits);
+  k, 4, 1, …, c"), but "I", "i" and "a" (words too) only spelled with a dash ("m-l-i-k") or
+  between two single characters ("m i d l"); a span of another type that holds a spelled letter
+  is taken for one of those (recognition typed it by its digits);
 - across a space, a comma, a dash, a slash, a line break or a dot with no space after it, and
   up to two of the words recognition writes for a zero, a two, a three or a four or puts between
   digits ("or", "all", "no", "to", "for", "free", "not", "number", "did", "so", "um", and "I'm"
@@ -118,7 +118,9 @@ def _walk(text: str, tokens: list[_Token], index: int, step: int, letters: bool)
         if not _JOIN.fullmatch(gap):
             break
         word = there.text.lower()
-        if _is_value(text, there, letters):
+        if _is_value(text, there, letters) or (
+            on("edge.letter_between") and letters and _letter_between_letters(text, tokens, i + step, step)
+        ):
             if values == _MAX_VALUES or (step > 0 and counts_something(text[there.end : there.end + 80])):
                 break
             values += 1
@@ -135,6 +137,17 @@ def _walk(text: str, tokens: list[_Token], index: int, step: int, letters: bool)
 def _spelled(token: _Token) -> bool:
     """A single letter that is no word: a value spelled out ("x, k, 4, 1, …")."""
     return len(token.text) == 1 and token.text.isalpha() and token.text not in _LETTER_WORDS
+
+
+def _letter_between_letters(text: str, tokens: list[_Token], index: int, step: int) -> bool:
+    """True when ``tokens[index]`` is "I", "i" or "a" between two single characters of a spelling
+    ("m i d l u s 2 l": the SWIFT code's second letter); a word anywhere else ("I think")."""
+    if tokens[index].text not in _LETTER_WORDS or not 0 <= index + step < len(tokens):
+        return False
+    here, there = tokens[index - step], tokens[index + step]
+    gap = text[there.end : tokens[index].start] if step < 0 else text[tokens[index].end : there.start]
+    single = _spelled(there) or (there.text.isdigit() and len(there.text) == 1)
+    return len(here.text) == 1 and single and _JOIN.fullmatch(gap) is not None
 
 
 def _is_value(text: str, token: _Token, letters: bool) -> bool:

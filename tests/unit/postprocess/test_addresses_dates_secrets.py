@@ -267,6 +267,7 @@ def test_other_dates_are_left_alone(text: str) -> None:
         ("The pest code is Pelican Tiger.", [("PASSWORD", "Pelican Tiger")]),  # "passcode" misheard
         ("The pestled is velvet pelican river 84.", [("PASSWORD", "velvet pelican river 84")]),
         ("The passcode did falcon kettle eight.", [("PASSWORD", "falcon kettle eight")]),  # "is" heard "did"
+        ("The temporary password did cattle Prince and 94.", [("PASSWORD", "cattle Prince and 94")]),
         # the cue, a pause, the secret
         (
             "Set a telephone password to...\nPassword, Pepper, Crimson Meadow.\nIt's a Blue Ford",

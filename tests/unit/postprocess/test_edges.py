@@ -55,6 +55,12 @@ def widen(text: str, value: str, kind: str) -> str:
             "BANK_ROUTING",
             "0.1, I'm 15, 91",
         ),
+        (  # "i" between two letters of a spelling is a letter, not a word
+            "The swift call is m i d l u s 2 l, and",
+            "d l u s 2 l",
+            "SWIFT_CODE",
+            "m i d l u s 2 l",
+        ),
         (  # the letter a passport number starts with
             "my passport number is G, all 9, 6, number 4, 7, 8, it takes",
             "9, 6, number 4, 7, 8",
