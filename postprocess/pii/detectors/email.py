@@ -51,6 +51,7 @@ _EMAIL_CUE = re.compile(
 _CUE_WORDS = 12
 # Words between an email cue and the address ("the email on file should be …").
 _LEADING_FILLERS = word_set("at is me on by to file should would will be it it's the please that's and")
+_REPEAT_REACH = 50  # characters from a cue to its repeat when recognition wrote the same words again
 _CUE_BREAKS = 3  # sentence breaks recognition put inside an address ("John. Smith. An example.com.")
 _SPOKEN_DOTS = ("dot", "not", "dots", "period")
 _SPOKEN_TLD = re.compile(rf"(?:{'|'.join(_SPOKEN_DOTS)})[ \t]+{TLD}\b", re.IGNORECASE)
@@ -147,6 +148,16 @@ def cued_email_spans(text: str) -> list[tuple[int, int]]:
         ):
             continue  # asked, then answered with the cue again: the later cue starts the answer
         spans[index] = (start, end)
+    for index in range(len(cues) - 2, -1, -1) if on("email.cue_repeat") else ():
+        repeated = text[cues[index].start() : cues[index + 1].start()]
+        if (
+            index not in spans
+            and index + 1 in spans
+            and len(repeated) <= _REPEAT_REACH
+            and text[cues[index + 1].start() :].lower().startswith(repeated.lower())
+        ):
+            # the same words again ("send it to my Peterson, send it to my Peterson, …"): a loop
+            spans[index] = (cues[index].end(), spans[index + 1][1])
     return sorted(spans.values())
 
 

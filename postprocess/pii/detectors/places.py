@@ -156,6 +156,12 @@ _BEFORE_TOWN_AND_STATE = re.compile(
 _TOWN_THEN_STATE = re.compile(rf"[ \t]*,[ \t]*{_TOWN}[ \t]*,?[ \t]*(?:{US_STATES})\b")
 
 
+# A town and its state ("… A patent in the Sacramento California", "Columbus, Ohio"): where someone
+# lives, said apart from the street. The town is a capitalised word that is no common word ("my
+# Ohio license", "your Texas driver's license" have none).
+_TOWN_AND_STATE = re.compile(rf"\b(?P<town>[A-Z][a-z]{{2,}})[ \t]*,?[ \t]*(?:{US_STATES})\b")
+
+
 class StreetAddressRecognizer(SpeechRecognizer):
     """Street addresses (house number, street name, street type, town and state) as LOCATION."""
 
@@ -172,6 +178,10 @@ class StreetAddressRecognizer(SpeechRecognizer):
                 continue
             for f in overlapping:  # the answer runs on past the street the other rules read: one address
                 found[found.index(f)] = (f[0], min(f[1], start), max(f[2], end), f[3])
+        for match in _TOWN_AND_STATE.finditer(text) if on("addr.town_and_state") else ():
+            start, end = match.span()
+            if match.group("town").lower() not in STOP_WORDS | _NOT_PLACES and not overlaps(found, start, end):
+                found.append(("LOCATION", start, end, 0.6))
         return found
 
     def _answered_addresses(self, text: str) -> list[tuple[str, int, int, float]]:

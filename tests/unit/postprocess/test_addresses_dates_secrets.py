@@ -97,6 +97,7 @@ def test_a_time_to_leave_at_is_not_an_address(text: str) -> None:
         ("It's 46 highland place, Prisoner California need code", "46 highland place, Prisoner California"),
         ("It's 81 merge with drive, Austin Texas.", "81 merge with drive, Austin Texas"),
         # a town and its state said apart from the street
+        ("22 Oak Street\nA patent in the Sacramento California\nWhat's your username?", "Sacramento California"),
     ],
 )  # fmt: skip
 def test_street_addresses_with_numbers_and_towns_as_recognition_writes_them(text: str, address: str) -> None:
@@ -120,7 +121,7 @@ def test_numbers_after_other_addresses_and_ordinary_words_are_no_street(text: st
 
 
 def test_a_number_and_a_town_and_state_with_no_comma_between_are_no_address() -> None:
-    assert found(StreetAddressRecognizer(), "We have 300 staff in Austin, Texas.") == []
+    assert found(StreetAddressRecognizer(), "We have 300 staff in Austin, Texas.") == [("LOCATION", "Austin, Texas")]
 
 
 def test_a_misheard_zip_cue_after_an_address_is_no_town() -> None:

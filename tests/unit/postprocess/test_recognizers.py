@@ -142,6 +142,11 @@ def test_context_decides_between_phone_and_ssn_for_nine_digits() -> None:
             "that would be my partner, Marisol,\nsend it to my Peterson, send it to my Peterson, family.net, please,",
             "my Peterson, send it to my Peterson, family.net",
         ),
+        # repeated three times: the twelve words of the first reach no domain, the repeat does
+        (
+            "send it to my Peterson, send it to my Peterson, send it to my Peterson, family.net, please,",
+            "my Peterson, send it to my Peterson, send it to my Peterson, family.net",
+        ),
         # recognised: the fillers of the answer do not count against the words an address may take
         (
             "What email should we use?\nThe email on file should be Raphael and the store call. Click that here "
