@@ -118,8 +118,10 @@ def _on_off(raw: str) -> bool:
 
 def _policy(raw: str) -> PiiPolicy:
     value = raw.strip().lower()
-    if value == "standard" or value == "strict":
-        return value
+    if value == "standard":
+        return "standard"
+    if value == "strict":
+        return "strict"
     raise ValueError(f"CLEARSCRIBE_PII_POLICY must be 'standard' or 'strict', not {raw!r}")
 
 

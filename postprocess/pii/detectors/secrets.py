@@ -196,9 +196,10 @@ class SecretRecognizer(SpeechRecognizer):
             if not on(f"sec.{kind}"):
                 continue
             for match in cue.finditer(text):
-                leads = [lead for lead, rule in zip(_LEADS, _LEAD_RULES, strict=True) if on(rule)]
+                lead_patterns = tuple(lead for lead, rule in zip(_LEADS, _LEAD_RULES, strict=True) if on(rule))
                 span = next(
-                    (s for lead in leads if (s := _secret_after(text, match.end(), kind, (lead,))) is not None), None
+                    (s for lead in lead_patterns if (s := _secret_after(text, match.end(), kind, (lead,))) is not None),
+                    None,
                 ) or (_answered(text, match, kind) if on("sec.answered") else None)
                 if span is None:
                     continue
