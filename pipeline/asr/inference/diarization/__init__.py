@@ -25,7 +25,7 @@ Limits
 ------
 * One speaker at a time: overlapping speech goes to one of the speakers.
 * A speaker with less than 5 s of speech in the recording is merged into the nearest voice; at most
-  8 speakers are found with ``auto`` (up to 20 when the number is given).
+  20 speakers are told apart.
 * A turn shorter than about a second without a pause around it ("yes", "right") may go to a
   neighbouring speaker. The figures per channel are in docs/benchmarks.md, "Speaker diarization".
 """

@@ -12,10 +12,10 @@ minimum talk time.
    one group; each step is a candidate number of speakers ``k``. The count is the ``k`` that minimises
    ``spread(k) + PENALTY * k * log(n)`` — ``spread`` is the sum over the ``n`` windows of the cosine
    distance to their group's mean (it only falls as groups are kept apart), the second term the price
-   of one more speaker. Unlike a fixed "same voice" similarity, it keeps two alike voices apart when
-   each is tighter than they are alike (a voice and the same voice pitched down, a poor phone line), and
-   it needs no second speaker to decide on one. With a known number of speakers, the step with that
-   many groups is taken.
+   of one more speaker (``k`` at most ``shared.speakers.MAX_SPEAKERS``). Unlike a fixed "same voice"
+   similarity, it keeps two alike voices apart when each is tighter than they are alike (a voice and
+   the same voice pitched down, a poor phone line), and it needs no second speaker to decide on one.
+   With a known number of speakers, the step with that many groups is taken.
 5. **Refinement.** Every window, the short ones too, goes to the speaker whose mean embedding is
    nearest (two rounds).
 
@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from pipeline.asr.inference.diarization.embeddings import Windows
+from shared.speakers import MAX_SPEAKERS
 
 CONTEXT_WINDOWS = 1
 #: Windows shorter than this are too noisy to shape the groups; they are only assigned.
@@ -123,7 +124,7 @@ def merge_to_count(embeddings: np.ndarray, labels: np.ndarray, speakers: int | N
         keys, means = centroids(embeddings, labels)
         if speakers is None:
             score = spread(embeddings, labels) + penalty * len(keys)
-            if best is None or score < best[0]:
+            if len(keys) <= MAX_SPEAKERS and (best is None or score < best[0]):
                 best = (score, labels.copy())
         elif len(keys) <= speakers:
             return labels

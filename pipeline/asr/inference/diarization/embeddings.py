@@ -74,16 +74,6 @@ class Windows:
     def lengths(self) -> np.ndarray:
         return self.spans[:, 1] - self.spans[:, 0]
 
-    @staticmethod
-    def join(parts: Sequence[Windows], region_offsets: Sequence[int]) -> Windows:
-        if not parts:
-            return Windows(np.zeros((0, 2)), np.zeros(0, np.int64), np.zeros((0, ENCODER_EMBEDDING_SIZE), np.float32))
-        return Windows(
-            np.concatenate([p.spans for p in parts]),
-            np.concatenate([p.region + o for p, o in zip(parts, region_offsets, strict=True)]),
-            np.concatenate([p.embeddings for p in parts]),
-        )
-
 
 def region_features(audio: np.ndarray, regions: Sequence[Region], offset: float = 0.0) -> list[RegionFeatures]:
     """Features of each region of ``audio`` (times in ``regions`` are of ``audio``; the features'

@@ -73,7 +73,7 @@ def speaker_turns(
     keys, means = centroids(windows.embeddings, labels)
     centres = windows.centres
     pieces: list[tuple[float, float, int]] = []
-    changes: list[tuple[int, int, int, int, float, float, int]] = []  # region, speakers, fine windows, bounds
+    changes: list[tuple[int, int, int, float, float, int]] = []  # speakers, first fine window, span, count
     fine_spans: list[np.ndarray] = []
     fine_owner: list[np.ndarray] = []
     fine_count = 0
@@ -88,7 +88,7 @@ def speaker_turns(
             if labels[a] == labels[b]:
                 continue
             spans, low, high = _change_spans(region, tuple(windows.spans[a]), tuple(windows.spans[b]))
-            changes.append((index, int(labels[a]), int(labels[b]), fine_count, low, high, len(spans)))
+            changes.append((int(labels[a]), int(labels[b]), fine_count, low, high, len(spans)))
             fine_spans.append(spans)
             fine_owner.append(np.full(len(spans), index, dtype=np.int64))
             fine_count += len(spans)
@@ -100,7 +100,7 @@ def speaker_turns(
         fine = embed_spans(features, spans, np.concatenate(fine_owner), encoder)
         index_of = {int(k): i for i, k in enumerate(keys)}
         bounds = []
-        for _, left, right, first, low, high, count in changes:
+        for left, right, first, low, high, count in changes:
             chunk = fine[first : first + count]
             scores = chunk @ means[index_of[left]] - chunk @ means[index_of[right]]
             bounds.append(_best_split(spans[first : first + count].mean(axis=1), scores, low, high))
