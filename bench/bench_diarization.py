@@ -18,8 +18,8 @@ exactly as ``clearscribe run`` transcribes (``FasterWhisperEngine``) and through
 ``clearscribe run --speakers auto`` runs it (``diarize_windows`` over the WAV streamed in 5-minute
 windows), each in a fresh process, alternately; medians.
 
-    python -m bench.bench_diarization [--range test|dev] [--count N] [--minutes 10] [--repeats 3]
-                                      [--write docs/benchmarks.md]
+    python -m bench.bench_diarization [--range test|dev] [--count N] [--dev-count N] [--minutes 10]
+                                      [--repeats 3] [--write docs/benchmarks.md]
 """
 
 from __future__ import annotations
@@ -207,12 +207,22 @@ def cost(minutes: float, repeats: int) -> tuple[list[tuple[str, str]], float]:
     return rows, share
 
 
+def table(tallies: dict[str, dict[str, Tally]]) -> str:
+    names = [a.name for a in APPROACHES]
+    out = "| channel | " + " | ".join(names) + " |\n|---|" + "---|" * len(names) + "\n"
+    for channel in (*CHANNELS, "all"):
+        label = f"**{channel}**" if channel == "all" else channel
+        out += f"| {label} | " + " | ".join(tallies[n][channel].cell() for n in names) + " |\n"
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--range", dest="split", choices=["test", "dev"], default="test")
     parser.add_argument(
         "--count", type=int, help="recordings from the start of the range (default: all of test, 120 of dev)"
     )
+    parser.add_argument("--dev-count", type=int, default=0, help="also the development range's first N recordings")
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--no-cost", action="store_true", help="accuracy only")
@@ -228,20 +238,16 @@ def main() -> None:
     count = args.count or (None if split == "test" else 120)
     talks = [spoken(script) for script in generated(split, count)]
     tallies = accuracy(talks)
-    names = [a.name for a in APPROACHES]
-    table = "| channel | " + " | ".join(names) + " |\n|---|" + "---|" * len(names) + "\n"
-    for channel in (*CHANNELS, "all"):
-        label = f"**{channel}**" if channel == "all" else channel
-        table += f"| {label} | " + " | ".join(tallies[n][channel].cell() for n in names) + " |\n"
     hours = sum(t.duration for t in talks) / 3600
     body = (
         f"`python -m bench.bench_diarization --range {split}"
         + (f" --count {args.count}" if args.count else "")
+        + (f" --dev-count {args.dev_count}" if args.dev_count else "")
         + f" --minutes {args.minutes:g} --repeats {args.repeats}` — {os.cpu_count()} cores, "
         f"Python {platform.python_version()}.\n\n"
         f"The {split} range of the speaker corpus: {len(talks)} recordings ({hours:.1f} h), one to four parties. "
         "Each cell: recordings with the right number of speakers · share of speech time given to the right "
-        "speaker, mean and lowest.\n\n" + table
+        "speaker, mean and lowest.\n\n" + table(tallies)
     )
     chosen = tallies[APPROACHES[0].name]
     verdicts = []
@@ -256,11 +262,18 @@ def main() -> None:
         if mean < ACCURACY_TARGET:
             verdicts.append(f"{channel}: speech time {mean:.1%} < {ACCURACY_TARGET:.0%}")
     body += (
-        f"\nTargets (every channel: right count on at least {COUNT_TARGET:.0%} of recordings, at least "
+        f"\nTargets on the {split} range (every channel: right count on at least {COUNT_TARGET:.0%} of recordings, "
+        f"at least "
         f"{ACCURACY_TARGET:.0%} of speech time to the right speaker): "
         + ("met." if not verdicts else "**not met** — " + "; ".join(verdicts) + ".")
         + "\n"
     )
+    if args.dev_count:
+        dev = [spoken(script) for script in generated("dev", args.dev_count)]
+        body += (
+            f"\nThe development range (tuned on), its first {len(dev)} recordings "
+            f"({sum(t.duration for t in dev) / 3600:.1f} h):\n\n" + table(accuracy(dev))
+        )
     if not args.no_cost:
         rows, share = cost(args.minutes, args.repeats)
         body += (
