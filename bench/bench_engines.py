@@ -77,7 +77,7 @@ def comparable_words(text: str) -> list[str]:
     single digits and addresses "dot"/"at" words on both sides, so WER counts recognition errors,
     not spelling conventions.
     """
-    from postprocess.spoken import normalize_spoken_numbers
+    from postprocess.pii.core.spoken import normalize_spoken_numbers
 
     text = re.sub(r"\S+@\S+", lambda m: m.group().replace("@", " at ").replace(".", " dot "), text.lower())
     text = normalize_spoken_numbers(text).text

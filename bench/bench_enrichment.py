@@ -9,6 +9,11 @@ Measures, on the same text:
   with the offline spaCy model, and both configurations' recall/precision on the PII corpus.
 
     python -m bench.bench_enrichment [--words 10000] [--repeats 5] [--write docs/benchmarks.md]
+        [--baseline DIR]
+
+``--baseline DIR`` (a source tree of another version, e.g. ``git archive`` of the commit before a
+change) also times ``find_pii`` on the same transcript with that version and this one, side by
+side in one run: fresh interpreters, alternating, each the median of ``--repeats`` warm runs.
 """
 
 from __future__ import annotations
@@ -276,6 +281,49 @@ def report(words: int, cold: dict[str, float], warm: dict[str, float], prof: dic
     return "\n".join(lines)
 
 
+# Times find_pii warm in a fresh interpreter of whichever source tree is on sys.path first.
+_PII_CHILD = """
+import json, statistics, sys, time
+from shared.models import Segment, Transcript
+from postprocess.config import EnrichmentConfig
+from postprocess.pii import find_pii
+data = json.load(open(sys.argv[1]))
+transcript = Transcript(language="en", duration=data["duration"], model="bench",
+    segments=tuple(Segment(id=i, start=a, end=b, text=t) for i, (a, b, t) in enumerate(data["segments"])))
+config = EnrichmentConfig()
+find_pii(transcript, config)
+times = []
+for _ in range(int(sys.argv[2])):
+    started = time.perf_counter()
+    find_pii(transcript, config)
+    times.append(time.perf_counter() - started)
+print(json.dumps(statistics.median(times)))
+"""
+
+
+def measure_side_by_side(
+    transcript: Transcript, baseline: Path, repeats: int, rounds: int = 3
+) -> dict[str, list[float]]:
+    """``find_pii`` seconds (warm, median of ``repeats``) with the baseline tree and with this one,
+    ``rounds`` fresh interpreters each, alternating."""
+    import tempfile
+
+    data = {"duration": transcript.duration, "segments": [(s.start, s.end, s.text) for s in transcript.segments]}
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(data, handle)
+    times: dict[str, list[float]] = {"baseline": [], "now": []}
+    for _ in range(rounds):
+        for name, tree in (("baseline", baseline), ("now", ROOT)):
+            out = subprocess.run(
+                [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(tree)!r})\n" + _PII_CHILD,
+                 handle.name, str(repeats)],
+                cwd=tree, capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            times[name].append(json.loads(out.stdout.strip().splitlines()[-1]))
+    Path(handle.name).unlink()
+    return times
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--words", type=int, default=10_000)
@@ -283,6 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reference-repeats", type=int, default=1, help="runs of better-profanity (slow)")
     parser.add_argument("--write", type=Path, help="write the results under '## Enrichment' in this file")
     parser.add_argument("--cold-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--baseline", type=Path, help="a source tree whose find_pii is timed side by side")
     args = parser.parse_args(argv)
     if args.cold_child:
         cold_child(args.words)
@@ -293,6 +342,17 @@ def main(argv: list[str] | None = None) -> int:
     prof = measure_better_profanity(transcript, args.reference_repeats)
     default = measure_presidio_default(transcript, max(1, args.repeats // 2))
     body = report(transcript.word_count, cold, warm, prof, default, args.repeats)
+    if args.baseline:
+        side = measure_side_by_side(transcript, args.baseline, args.repeats)
+        body += (
+            f"\n\n`find_pii` side by side in this run (`--baseline {args.baseline.name}`: fresh interpreters, "
+            f"alternating, each the median of {args.repeats} warm runs), seconds:\n\n"
+            "| | runs | median |\n|---|---|---:|\n"
+            + "\n".join(
+                f"| {name} | {', '.join(f'{t:.2f}' for t in runs)} | {statistics.median(runs):.2f} |"
+                for name, runs in side.items()
+            )
+        )
     print(body)
     if args.write:
         from bench.report import replace_section

@@ -54,9 +54,7 @@ def main() -> None:
         local_wer.append(word_error_rate(reference, local.text))
         cloud_wer.append(word_error_rate(reference, cloud.text))
         identical = "yes" if local.text == cloud.text else "no"
-        rows.append(
-            f"| {voice}, {wpm} wpm | {local_wer[-1]:.1%} | {cloud_wer[-1]:.1%} | {between:.1%} | {identical} |"
-        )
+        rows.append(f"| {voice}, {wpm} wpm | {local_wer[-1]:.1%} | {cloud_wer[-1]:.1%} | {between:.1%} | {identical} |")
         print(rows[-1], flush=True)
     body = (
         f"`python -m bench.bench_paths` — the meeting script spoken by espeak-ng in {len(VOICES)} voices and speeds, "

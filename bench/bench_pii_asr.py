@@ -11,11 +11,14 @@ speech (espeak-ng voices transcribed by offline-tiny.en as ``clearscribe run`` d
   ``bench/.work/pii-asr``; a first run takes about 20 minutes on two cores). It includes voices,
   names, streets and towns the development range never uses. Only totals are printed: nobody
   reads it, nobody tunes on it;
-- **scripted**: the fixed scripts of ``tests/data/pii_asr_corpus.txt``, all parts (all read).
+- **scripted**: the fixed scripts of ``tests/data/pii_asr_corpus.txt``, all parts (all read);
+- **fresh** (only with ``--fresh-seeds``): a block of generated calls beyond the development range,
+  built like the test range and, like it, reported as totals only. It is scored once before a
+  round of changes and once after, as a check that what the round did carries to calls nobody saw.
 
 ``tests.support.asr_metrics`` says how each figure is counted.
 
-    python -m bench.bench_pii_asr [--write docs/benchmarks.md] [--test-seeds 100000:100150]
+    python -m bench.bench_pii_asr [--write docs/benchmarks.md] [--test-seeds 100000:100150] [--fresh-seeds 700:800]
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Literal
 
 from bench.report import replace_section
 from tests.support.asr_corpus import (
@@ -35,9 +39,10 @@ from tests.support.asr_corpus import (
     write_asr_corpus,
 )
 from tests.support.asr_metrics import LEAKED_DIGITS, LONG_DIGITS, Scores, evaluate, product_finder
-from tests.support.pii_generator import TEST_SEEDS, generated
+from tests.support.pii_generator import DEV_SEEDS, TEST_SEEDS, generated
 
 HEADING = "## PII on recognised speech"
+STRICT_HEADING = "## PII on recognised speech, strict policy"
 TARGETS = {"recall": 0.99, "precision": 0.95, "long_leaks": 0, "over_redactions_per_recording": 1}
 TEST_CORPUS_HEAD = ("# The test range of generated calls, built by bench.bench_pii_asr. Not to be read or tuned on.",)
 MOST_HARMFUL = ("CREDIT_CARD", "PHONE_NUMBER", "US_SSN", "PERSON", "EMAIL_ADDRESS")
@@ -85,17 +90,22 @@ def seed_range(text: str) -> range:
     return range(int(start), int(stop))
 
 
-def test_recordings(seeds: range, work: Path, model: str | None = None) -> list[Recording]:
-    """The test range spoken, transcribed (by ``model``, default offline-tiny.en; cached) and
-    labelled; progress goes to stderr as counts only. The labelled corpus of the default model is
-    kept next to the recordings (``test-START-STOP.txt``), unread."""
+def test_recordings(
+    seeds: range, work: Path, model: str | None = None, split: Literal["dev", "test"] = "test"
+) -> list[Recording]:
+    """The test range (or, with ``split="dev"``, a fresh block of development-like calls) spoken,
+    transcribed (by ``model``, default offline-tiny.en; cached) and labelled; progress goes to
+    stderr as counts only. The labelled corpus of the default model is kept next to the recordings
+    (``test-START-STOP.txt``), unread."""
     recordings = []
-    for i, recording in enumerate(build_generated(generated(seeds, "test"), work, model), 1):
+    name = "test range" if split == "test" else "fresh block"
+    for i, recording in enumerate(build_generated(generated(seeds, split), work, model), 1):
         recordings.append(recording)
         if i % 10 == 0 or i == len(seeds):
-            print(f"test range: {i} of {len(seeds)} recordings ready", file=sys.stderr, flush=True)
+            print(f"{name}: {i} of {len(seeds)} recordings ready", file=sys.stderr, flush=True)
     if model is None:
-        write_asr_corpus(recordings, work / f"test-{seeds.start}-{seeds.stop}.txt", TEST_CORPUS_HEAD)
+        prefix = "test" if split == "test" else "fresh"
+        write_asr_corpus(recordings, work / f"{prefix}-{seeds.start}-{seeds.stop}.txt", TEST_CORPUS_HEAD)
     return recordings
 
 
@@ -109,24 +119,46 @@ def main(argv: list[str] | None = None) -> int:
         metavar="START:STOP",
         help=f"the seeds of the test range (default {TEST_SEEDS.start}:{TEST_SEEDS.stop})",
     )
+    parser.add_argument(
+        "--fresh-seeds",
+        type=seed_range,
+        metavar="START:STOP",
+        help="also score a fresh block of generated calls beyond the development range (totals only)",
+    )
     parser.add_argument("--work", type=Path, default=WORK, help="where recordings and transcripts are cached")
+    parser.add_argument(
+        "--pii-policy", choices=("standard", "strict"), default="standard", help="the PII policy to measure"
+    )
     args = parser.parse_args(argv)
+    if args.fresh_seeds and set(args.fresh_seeds) & (set(DEV_SEEDS) | set(args.test_seeds)):
+        parser.error("the fresh block must lie outside the development and test ranges")
     corpora = {
         "dev": load_asr_corpus(DEV_CORPUS_PATH),
         "test": test_recordings(args.test_seeds, args.work),
         "scripted": load_asr_corpus(CORPUS_PATH),
     }
-    find = product_finder()
+    if args.fresh_seeds:
+        corpora["fresh"] = test_recordings(args.fresh_seeds, args.work, split="dev")
+    find = product_finder(args.pii_policy)
     scores = {name: evaluate(recordings, find) for name, recordings in corpora.items()}
     counts = {name: len(recordings) for name, recordings in corpora.items()}
     seeds = args.test_seeds
     body = (
-        "`python -m bench.bench_pii_asr` — `find_pii` with the default configuration on recognised speech "
+        f"`python -m bench.bench_pii_asr{' --pii-policy strict' if args.pii_policy == 'strict' else ''}` — "
+        f"`find_pii` with the default configuration{', policy strict,' if args.pii_policy == 'strict' else ''} on "
+        "recognised speech "
         "(espeak-ng voices transcribed by offline-tiny.en as `clearscribe run` does). **dev**: the development "
         f"range of generated calls (`tests/data/pii_asr_dev.txt`, read and tuned on); **test**: seeds "
         f"{seeds.start}–{seeds.stop - 1}, generated, spoken and transcribed by the benchmark, never read (it also "
         "uses voices, names, streets and towns the development range never does); **scripted**: the fixed "
-        "scripts of `tests/data/pii_asr_corpus.txt`, all parts. Recall counts a value as caught when none of its "
+        "scripts of `tests/data/pii_asr_corpus.txt`, all parts"
+        + (
+            f"; **fresh**: seeds {args.fresh_seeds.start}–{args.fresh_seeds.stop - 1}, development-like calls "
+            "beyond the development range, built like the test range and never read"
+            if args.fresh_seeds
+            else ""
+        )
+        + ". Recall counts a value as caught when none of its "
         "digits, spelled characters or words of three or more letters stays visible; precision is the share of "
         "redactions that overlap a labelled value. A name is labelled where recognition wrote it as spoken, near "
         "it, or as a capitalised word in its place inside a sentence (`tests/support/asr_corpus.py`).\n\n"
@@ -134,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(body)
     if args.write:
-        replace_section(args.write, HEADING, body)
+        replace_section(args.write, STRICT_HEADING if args.pii_policy == "strict" else HEADING, body)
     return 0
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 PlaceholderStyle = Literal["typed", "mask"]
+PiiPolicy = Literal["standard", "strict"]
+PII_POLICIES: tuple[PiiPolicy, ...] = ("standard", "strict")
 
 DEFAULT_PII_ENTITIES: tuple[str, ...] = (
     "PERSON",
@@ -47,7 +49,10 @@ class EnrichmentConfig:
     ``pii_entities`` is the explicit set of entity types to find (vague ``DATE_TIME`` is left out
     on purpose); results scoring below ``pii_score_threshold`` are dropped. ``placeholder_style``
     "typed" replaces PII with ``<TYPE>``, "mask" with ``mask``. ``pii_residual_scan`` runs the
-    residual-risk scan after the recognizers (on by default).
+    residual-risk scan after the recognizers (on by default). ``pii_policy`` "strict" also hides
+    every number of three or more digits that is no quantity, amount, time or plain date, and every
+    capitalised word that is neither a dictionary word nor a sentence's first (more placeholders,
+    for those who must never publish a value); "standard" (the default) does not.
     """
 
     pii_entities: tuple[str, ...] = DEFAULT_PII_ENTITIES
@@ -58,11 +63,14 @@ class EnrichmentConfig:
     profanity_allow: tuple[str, ...] = field(default=())
     profanity_deny: tuple[str, ...] = field(default=())
     pii_residual_scan: bool = True
+    pii_policy: PiiPolicy = "standard"
     language: str = "en"
 
     def __post_init__(self) -> None:
         if self.placeholder_style not in ("typed", "mask"):
             raise ValueError(f"placeholder_style must be 'typed' or 'mask', not {self.placeholder_style!r}")
+        if self.pii_policy not in PII_POLICIES:
+            raise ValueError(f"pii_policy must be 'standard' or 'strict', not {self.pii_policy!r}")
         if not 0.0 <= self.pii_score_threshold <= 1.0:
             raise ValueError("pii_score_threshold must be within [0, 1]")
         object.__setattr__(self, "pii_entities", tuple(e.strip().upper() for e in self.pii_entities))
@@ -78,7 +86,8 @@ class EnrichmentConfig:
         """Defaults overridden by ``CLEARSCRIBE_PII_ENTITIES`` (comma list),
         ``CLEARSCRIBE_PII_SCORE_THRESHOLD``, ``CLEARSCRIBE_SPACY_MODEL``, ``CLEARSCRIBE_PII_PLACEHOLDER``
         (typed|mask), ``CLEARSCRIBE_PII_MASK``, ``CLEARSCRIBE_PROFANITY_ALLOW`` and
-        ``CLEARSCRIBE_PROFANITY_DENY`` (comma lists), ``CLEARSCRIBE_PII_RESIDUAL_SCAN`` (on|off)."""
+        ``CLEARSCRIBE_PROFANITY_DENY`` (comma lists), ``CLEARSCRIBE_PII_RESIDUAL_SCAN`` (on|off),
+        ``CLEARSCRIBE_PII_POLICY`` (standard|strict)."""
         env = os.environ if environ is None else environ
         style = env.get("CLEARSCRIBE_PII_PLACEHOLDER", "typed").strip().lower()
         return cls(
@@ -90,6 +99,7 @@ class EnrichmentConfig:
             profanity_allow=_comma_list(env.get("CLEARSCRIBE_PROFANITY_ALLOW")),
             profanity_deny=_comma_list(env.get("CLEARSCRIBE_PROFANITY_DENY")),
             pii_residual_scan=_on_off(env.get("CLEARSCRIBE_PII_RESIDUAL_SCAN", "on")),
+            pii_policy=_policy(env.get("CLEARSCRIBE_PII_POLICY") or "standard"),
         )
 
 
@@ -104,6 +114,15 @@ def _on_off(raw: str) -> bool:
     if value in ("off", "false", "0", "no"):
         return False
     raise ValueError(f"CLEARSCRIBE_PII_RESIDUAL_SCAN must be 'on' or 'off', not {raw!r}")
+
+
+def _policy(raw: str) -> PiiPolicy:
+    value = raw.strip().lower()
+    if value == "standard":
+        return "standard"
+    if value == "strict":
+        return "strict"
+    raise ValueError(f"CLEARSCRIBE_PII_POLICY must be 'standard' or 'strict', not {raw!r}")
 
 
 def _bad_style(style: str) -> PlaceholderStyle:

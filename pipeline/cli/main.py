@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import os
@@ -24,7 +25,7 @@ from pipeline.local.results_index import INDEX_NAME, ResultsIndex
 from pipeline.local.terminal import Progress
 from pipeline.outputs.report import clock, duration_text, usd
 from pipeline.outputs.writer import OUTPUT_NAMES
-from postprocess.config import EnrichmentConfig
+from postprocess.config import PII_POLICIES, EnrichmentConfig
 from shared.config import DEFAULT_MODEL, OFFLINE_BASE, OFFLINE_MODEL, Settings, log_level
 from shared.errors import (
     AmbiguousJobIdError,
@@ -129,6 +130,15 @@ def _common_options() -> CommandLineParser:
     return common
 
 
+def _add_pii_policy(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--pii-policy",
+        choices=PII_POLICIES,
+        help="strict also hides every number of 3+ digits that is no quantity, amount, time or date, and every "
+        "capitalised word outside the dictionary (default: $CLEARSCRIBE_PII_POLICY or standard)",
+    )
+
+
 def _add_cloud(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cloud", action="store_true", help="read the deployed stack instead of the local store")
     parser.add_argument("--stack", default="ClearscribeWorkflow", help="workflow stack name (with --cloud)")
@@ -166,6 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("paths", nargs="+", type=path_arg, metavar="PATH", help="video or audio files")
     run.add_argument("--out", type=path_arg, help="output dir (default: <home>/results)")
     run.add_argument("--model", help=f"model name or model dir (default: $CLEARSCRIBE_MODEL or {DEFAULT_MODEL})")
+    _add_pii_policy(run)
     speakers = run.add_mutually_exclusive_group()
     speakers.add_argument(
         "--speakers",
@@ -197,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     enrich.add_argument("--out", type=path_arg, help="output dir (default: <home>/results)")
     enrich.add_argument("--json", action="store_true", help="print the result record as JSON")
     enrich.add_argument("--force", action="store_true", help="enrich again even if done before")
+    _add_pii_policy(enrich)
 
     jobs = sub.add_parser("jobs", parents=[common], help="list jobs, newest first")
     jobs.add_argument("--status", type=str.upper, choices=[s.value for s in JobStatus], help="only this status")
@@ -259,9 +271,11 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
-def _enrichment_config() -> EnrichmentConfig:
+def _enrichment_config(args: argparse.Namespace) -> EnrichmentConfig:
     try:
-        return EnrichmentConfig.from_env()
+        config = EnrichmentConfig.from_env()
+        policy = getattr(args, "pii_policy", None)
+        return dataclasses.replace(config, pii_policy=policy) if policy else config
     except ValueError as exc:
         raise ConfigInvalidError(f"enrichment setting: {exc}") from None
 
@@ -388,7 +402,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from pipeline.local.runner import LocalRunner
 
     settings = _settings(args)
-    enrichment = _enrichment_config()
+    enrichment = _enrichment_config(args)
     out_dir = ensure_writable_dir(args.out or settings.results_dir, what="output dir (--out)")
     check_model(settings.model)
     store = _local_store(settings)
@@ -417,7 +431,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_enrich(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    enrichment = _enrichment_config()
+    enrichment = _enrichment_config(args)
     out_dir = ensure_writable_dir(args.out or settings.results_dir, what="output dir (--out)")
     outcome = enrich_file(
         args.file,

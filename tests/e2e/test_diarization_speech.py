@@ -1,6 +1,8 @@
 """Speaker diarization on real speech: conversations spoken by espeak-ng voices (2 and 3 speakers,
 male and female, different accents, short and long turns, a speaker coming back after a long
-gap) and one-speaker recordings, scored against how the turns were put together."""
+gap), one-speaker recordings, and recordings of the generated speaker corpus (the neural voice beside
+espeak-ng, pitch-shifted copies of one voice, a phone line, noise, fast speech), scored against how
+the turns were put together. The corpus's figures per channel are bench/bench_diarization.py's."""
 
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ from tests.support.conversations import (
     score_diarization,
     speak_conversation,
 )
+from tests.support.speaker_audio import spoken as spoken_script
+from tests.support.speaker_corpus import generate
 
 pytestmark = pytest.mark.slow
 
@@ -50,6 +54,20 @@ def test_one_voice_is_exactly_one_speaker(monologue: Conversation) -> None:
     turns = diarize(talk.audio, encoder=load_speaker_encoder())
     assert {label for *_, label in turns} == {"S1"}
     assert score_diarization(talk.reference, turns).accuracy >= 0.95  # the speech is covered, too
+
+
+#: Development-range recordings (tuned on): the neural voice on a phone line beside an espeak-ng voice;
+#: the neural voice and the same voice pitched down in noise (one speaker before the penalised count);
+#: four parties talking fast with pauses of a quarter second or less.
+CORPUS_SEEDS = (1, 8, 11)
+
+
+@pytest.mark.parametrize("seed", CORPUS_SEEDS, ids=lambda seed: generate(seed, "dev").name)
+def test_who_spoke_when_in_a_generated_recording(seed: int) -> None:
+    talk = spoken_script(generate(seed, "dev"))
+    score = score_diarization(talk.reference, diarize(talk.audio, encoder=load_speaker_encoder()))
+    assert score.found_speakers == len(talk.script.parties)
+    assert score.accuracy >= MIN_ACCURACY
 
 
 def test_a_known_speaker_count_is_used() -> None:

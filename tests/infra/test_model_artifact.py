@@ -46,6 +46,9 @@ def cache(artifact_cache: Path, tmp_path: Path) -> Path:
     return own
 
 
+DIARIZATION_MODULES = ("__init__", "speech", "encoder", "embeddings", "clustering", "turns")
+
+
 def test_the_inference_code_and_the_shared_modules_it_imports_are_shipped():
     shipped = [rel for rel, _ in code_files()]
 
@@ -54,7 +57,8 @@ def test_the_inference_code_and_the_shared_modules_it_imports_are_shipped():
         "pipeline/asr/__init__.py",
         "pipeline/asr/inference/serving.py",
         "pipeline/asr/inference/failures.py",
-        "pipeline/asr/inference/diarization.py",
+        *(f"pipeline/asr/inference/diarization/{name}.py" for name in DIARIZATION_MODULES),
+        "pipeline/asr/inference/speaker_segments.py",
         "pipeline/asr/inference/speaker_encoder.onnx",
         "shared/__init__.py",
         "shared/contract.py",

@@ -177,7 +177,7 @@ class Unit:
 def units(text: str) -> list[Unit]:
     """``text`` as comparable units with raw offsets: number words and digit groups become single
     digits, short all-capital tokens ("NWBK", "QQ") single letters, other words lowercase."""
-    from postprocess.spoken import normalize_spoken_numbers
+    from postprocess.pii.core.spoken import normalize_spoken_numbers
 
     normalized = normalize_spoken_numbers(text)
     out: list[Unit] = []
@@ -227,7 +227,7 @@ def similar(spoken: str, heard: str) -> bool:
 def sounds_like(spoken: str, heard: str) -> bool:
     """A capitalised word heard for a name that sounds like it or is spelled half like it
     ("Chivon" for "Siobhan", "Carlin" for "Callum"); "General" for "Jerome" is not the name."""
-    from postprocess.consistency import soundex
+    from postprocess.pii.passes.consistency import soundex
 
     return soundex(spoken) == soundex(heard) or SequenceMatcher(None, spoken, heard).ratio() >= 0.5
 

@@ -92,13 +92,13 @@ def identifying_units(text: str) -> list[tuple[int, int]]:
     ]
 
 
-def product_finder() -> Finder:
-    """``find_pii`` over a recording's segments, as the product runs it."""
+def product_finder(policy: str = "standard") -> Finder:
+    """``find_pii`` over a recording's segments, as the product runs it (with the given PII policy)."""
     from postprocess.config import EnrichmentConfig
     from postprocess.pii import find_pii
     from shared.models import Segment, Transcript
 
-    config = EnrichmentConfig()
+    config = EnrichmentConfig(pii_policy=policy)  # type: ignore[arg-type]
 
     def find(recording: Recording) -> list[Redaction]:
         segments = tuple(

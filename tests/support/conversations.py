@@ -55,10 +55,9 @@ class Conversation:
         return list(dict.fromkeys(turn.speaker for turn in self.turns))
 
 
-@dataclass(frozen=True)
-class SpokenConversation:
-    conversation: Conversation
-    #: 16 kHz mono float32.
+class SpokenRecording:
+    """A recording with known speakers: 16 kHz mono float32 ``audio`` and the ``reference`` turns."""
+
     audio: np.ndarray
     #: ``(start, end, speaker)`` of every turn's speech, in seconds, in order.
     reference: tuple[tuple[float, float, str], ...]
@@ -82,7 +81,14 @@ class SpokenConversation:
         return path
 
 
-def _read_wav(path: Path) -> tuple[np.ndarray, int]:
+@dataclass(frozen=True)
+class SpokenConversation(SpokenRecording):
+    conversation: Conversation
+    audio: np.ndarray
+    reference: tuple[tuple[float, float, str], ...]
+
+
+def read_wav(path: Path) -> tuple[np.ndarray, int]:
     with wave.open(str(path), "rb") as wav:
         if wav.getsampwidth() != 2 or wav.getnchannels() != 1:
             raise ValueError(f"{path}: expected 16-bit mono PCM")
@@ -155,7 +161,7 @@ def speak_conversation(conversation: Conversation) -> SpokenConversation:
                 voice=conversation.voices[turn.speaker],
                 words_per_minute=turn.words_per_minute,
             )
-            samples, turn_rate = _read_wav(path)
+            samples, turn_rate = read_wav(path)
             if rate and turn_rate != rate:
                 raise ValueError("espeak-ng changed its sample rate between turns")
             rate = turn_rate

@@ -11,7 +11,7 @@ import pytest
 from postprocess.config import EnrichmentConfig
 from postprocess.findings import PiiFindings
 from postprocess.pii import TextPii, find_pii, find_pii_in_text, merge_overlaps, resolve_spacy_model
-from postprocess.recognizers import offline_suffix_extractor, valid_domain_end
+from postprocess.pii.core.domains import offline_suffix_extractor, valid_domain_end
 from shared.errors import EnrichmentError
 from tests.support.transcripts import make_transcript
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from postprocess.config import EnrichmentConfig
-from postprocess.recognizers import luhn_valid
-from postprocess.spoken import normalize_spoken_numbers
+from postprocess.pii.core.quantities import luhn_valid
+from postprocess.pii.core.spoken import normalize_spoken_numbers
 from shared.config import OFFLINE_MODEL
 from tests.support.asr_corpus import (
     DEV_CORPUS_PATH,

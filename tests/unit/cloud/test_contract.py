@@ -56,6 +56,7 @@ def test_every_enrichment_variable_the_stack_can_set_is_one_a_run_reads() -> Non
         "CLEARSCRIBE_PII_PLACEHOLDER": "mask",
         "CLEARSCRIBE_PII_MASK": "###",
         "CLEARSCRIBE_PII_RESIDUAL_SCAN": "off",
+        "CLEARSCRIBE_PII_POLICY": "strict",
         "CLEARSCRIBE_PROFANITY_ALLOW": "hell",
         "CLEARSCRIBE_PROFANITY_DENY": "blimey",
     }
@@ -67,15 +68,22 @@ def test_every_enrichment_variable_the_stack_can_set_is_one_a_run_reads() -> Non
 
 def test_enrichment_context_keys_become_the_enrichers_environment() -> None:
     app = cdk.App(
-        context={"clearscribe:pii-entities": ["PERSON", "EMAIL_ADDRESS"], "clearscribe:pii-placeholder": "mask"}
+        context={
+            "clearscribe:pii-entities": ["PERSON", "EMAIL_ADDRESS"],
+            "clearscribe:pii-placeholder": "mask",
+            "clearscribe:pii-policy": "strict",
+        }
     )
     config = WorkflowConfig.from_context(app.node)
     assert dict(config.enrichment_environment) == {
         "CLEARSCRIBE_PII_ENTITIES": "PERSON,EMAIL_ADDRESS",
         "CLEARSCRIBE_PII_PLACEHOLDER": "mask",
+        "CLEARSCRIBE_PII_POLICY": "strict",
     }
     with pytest.raises(ConfigError, match="enrichment setting"):
         WorkflowConfig.from_context(cdk.App(context={"clearscribe:pii-placeholder": "stars"}).node)
+    with pytest.raises(ConfigError, match="enrichment setting"):
+        WorkflowConfig.from_context(cdk.App(context={"clearscribe:pii-policy": "paranoid"}).node)
 
 
 def test_a_local_install_pins_the_speech_engine_the_endpoint_runs() -> None:

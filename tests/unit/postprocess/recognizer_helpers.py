@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from postprocess.recognizers import SpeechRecognizer
-from postprocess.spoken import normalize_spoken_numbers
+from postprocess.pii.core.base import SpeechRecognizer
+from postprocess.pii.core.spoken import normalize_spoken_numbers
 
 
 def found(recognizer: SpeechRecognizer, text: str) -> list[tuple[str, str]]:

@@ -15,7 +15,7 @@ def test_defaults_name_an_explicit_entity_set_without_vague_dates() -> None:
 
 
 def test_every_type_the_recognizers_find_is_on_by_default() -> None:
-    from postprocess.recognizers import speech_recognizers
+    from postprocess.pii.detectors import speech_recognizers
 
     found = {entity for recognizer in speech_recognizers() for entity in recognizer.supported_entities}
     assert found | {"MAC_ADDRESS"} <= set(DEFAULT_PII_ENTITIES)
@@ -50,8 +50,19 @@ def test_from_env_with_nothing_set_gives_the_defaults() -> None:
 
 @pytest.mark.parametrize(
     "env",
-    [{"CLEARSCRIBE_PII_PLACEHOLDER": "stars"}, {"CLEARSCRIBE_PII_SCORE_THRESHOLD": "1.5"}],
+    [
+        {"CLEARSCRIBE_PII_PLACEHOLDER": "stars"},
+        {"CLEARSCRIBE_PII_SCORE_THRESHOLD": "1.5"},
+        {"CLEARSCRIBE_PII_POLICY": "paranoid"},
+    ],
 )
 def test_invalid_settings_are_refused(env: dict[str, str]) -> None:
     with pytest.raises(ValueError):
         EnrichmentConfig.from_env(env)
+
+
+def test_the_pii_policy_is_standard_unless_strict_is_asked_for() -> None:
+    assert EnrichmentConfig.from_env({}).pii_policy == "standard"
+    assert EnrichmentConfig.from_env({"CLEARSCRIBE_PII_POLICY": " Strict "}).pii_policy == "strict"
+    with pytest.raises(ValueError, match="pii_policy"):
+        EnrichmentConfig(pii_policy="lax")  # type: ignore[arg-type]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from postprocess.recognizers import DigitSequenceRecognizer, quantity_reason
-from postprocess.recognizers.chains import digit_chains
-from postprocess.spoken import normalize_spoken_numbers
+from postprocess.pii.core.chains import digit_chains
+from postprocess.pii.core.quantities import quantity_reason
+from postprocess.pii.core.spoken import normalize_spoken_numbers
+from postprocess.pii.detectors import DigitSequenceRecognizer
 
 ALL = frozenset(DigitSequenceRecognizer.ENTITIES)
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from postprocess.spoken import UNITS, normalize_spoken_numbers
+from postprocess.pii.core.spoken import UNITS, normalize_spoken_numbers
 
 
 @pytest.mark.parametrize(

@@ -24,9 +24,10 @@ from __future__ import annotations
 import datetime
 import re
 
-from postprocess.recognizers.base import SpeechRecognizer, overlaps
-from postprocess.recognizers.chains import digit_chains
-from postprocess.recognizers.cues import follows_directly
+from postprocess.pii.core.base import SpeechRecognizer, overlaps
+from postprocess.pii.core.chains import digit_chains
+from postprocess.pii.core.cues import follows_directly
+from postprocess.pii.core.rules import on
 
 ADULT_YEARS = 16
 _MONTH = (
@@ -72,7 +73,6 @@ _ANSWER_TO_YEAR = re.compile(
     r"[ \t]*[?.!]?[ \t\n]*(?:(?i:it's|it is|that's|that is|sure|yes|yeah)[ \t,]+)?"
     r"(?P<date>(?:[\w']+[ \t,\-]+){0,8}?(?P<year>(?:19|20)[ \t\-]?\d\d))(?![\w\-.]\d)"
 )
-_BORN_IN_YEAR = re.compile(r"\bborn(?:[ \t]+in)?[ \t]+(?P<year>(?:19|20)\d\d|(?:19|20)[ \t]\d\d)\b", re.IGNORECASE)
 _CUE_REACH = 110
 # Between a birth cue and a date with a month and an adult's year: one or two short words.
 _FEW_WORDS = re.compile(r"[ \t,]*(?:[\w']{1,4}[ \t,]+){1,2}")
@@ -128,25 +128,32 @@ class DateOfBirthRecognizer(SpeechRecognizer):
         cue_ends = [m.end() for m in _BIRTH_CUE.finditer(text)]
         found = []
         for match in _DATE.finditer(text):
-            cued = self._cued(text, cue_ends, match.start())
-            whole = _with_year(text, match)
+            cued = on("dob.cued") and self._cued(text, cue_ends, match.start())
+            whole = _with_year(text, match) if on("dob.with_year") else match
             year = _year(whole)
-            old_full_date = _full(whole) and year is not None and 1900 <= year <= self._latest_adult_year
-            later = not cued and self._later_in_cue_sentence(text, cue_ends, match.start())
-            old_month_year = year is not None and 1900 <= year <= self._latest_adult_year
-            if cued or old_full_date or (later and old_month_year):
+            old_full_date = (
+                on("dob.old_full_date")
+                and _full(whole)
+                and year is not None
+                and 1900 <= year <= self._latest_adult_year
+            )
+            if cued or old_full_date:
                 start = match.start()
                 if text[start : start + 4].lower() == "the ":
                     start += 4
                 found.append(("DATE_OF_BIRTH", start, whole.end(), 0.9 if cued else 0.6))
-        found += [("DATE_OF_BIRTH", m.start("year"), m.end("year"), 0.85) for m in _BORN_IN_YEAR.finditer(text)]
-        for cue_end in cue_ends:
+        for cue_end in cue_ends if on("dob.answer_to_year") else ():
             answer = self._answer(text, cue_end)
             if answer is not None and not overlaps(found, *answer):
                 found.append(("DATE_OF_BIRTH", *answer, 0.8))
         for chain in digit_chains(text):  # "born on 2.7. 0.3. 1966": a date written in digits, any grouping
             taken = overlaps(found, chain.start, chain.end)
-            if 4 <= len(chain.digits) <= 8 and not taken and self._cued(text, cue_ends, chain.start):
+            if (
+                on("dob.digits")
+                and 4 <= len(chain.digits) <= 8
+                and not taken
+                and self._cued(text, cue_ends, chain.start)
+            ):
                 found.append(("DATE_OF_BIRTH", chain.start, chain.end, 0.85))
         return found
 
@@ -163,12 +170,6 @@ class DateOfBirthRecognizer(SpeechRecognizer):
             return None
         start, end = answer.span("date")
         return start + (4 if text[start : start + 4].lower() == "the " else 0), end
-
-    @staticmethod
-    def _later_in_cue_sentence(text: str, cue_ends: list[int], start: int) -> bool:
-        """A birth cue two short words before the date ("born 20 at November 1968": recognition
-        heard words between the cue and the date)."""
-        return any(0 <= start - end <= _CUE_REACH and _FEW_WORDS.fullmatch(text[end:start]) for end in cue_ends)
 
     @staticmethod
     def _cued(text: str, cue_ends: list[int], start: int) -> bool:

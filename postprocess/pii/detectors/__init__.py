@@ -1,7 +1,7 @@
 """presidio recognizers for PII the way speech recognition writes it, one module per family.
 
 They run on text whose spoken numbers were already rewritten into digits
-(``postprocess.spoken``), so "five five five, one two three, four five six seven" arrives as
+(``postprocess.pii.core.spoken``), so "five five five, one two three, four five six seven" arrives as
 "5 5 5, 1 2 3, 4 5 6 7", and they see the whole transcript (segments joined), so a value the
 recognizer split over two segments is one value. All share ``base.SpeechRecognizer``; the cue
 words that announce a value are in ``cues``, the digit and code runs in ``chains``.
@@ -27,49 +27,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from postprocess.lean_imports import without_unused_ml_frameworks
-from postprocess.recognizers.base import SpeechRecognizer
-from postprocess.recognizers.contact import (
-    SpokenEmailRecognizer,
-    host_shaped,
-    offline_suffix_extractor,
-    valid_domain_end,
-)
-from postprocess.recognizers.credentials import SecretRecognizer
-from postprocess.recognizers.dates import DateOfBirthRecognizer
-from postprocess.recognizers.documents import AlphanumericCodeRecognizer
-from postprocess.recognizers.finance import SpokenIbanRecognizer, SwiftCodeRecognizer
-from postprocess.recognizers.identity import IntroducedNameRecognizer, SpelledOutRecognizer, trim_name_span
-from postprocess.recognizers.location import PostalCodeRecognizer, StreetAddressRecognizer
-from postprocess.recognizers.network import SpokenIpRecognizer, VersionAwareIpRecognizer
-from postprocess.recognizers.numbers import DigitSequenceRecognizer, classify_digit_run, luhn_valid, quantity_reason
+from postprocess.pii.detectors.bank import SpokenIbanRecognizer, SwiftCodeRecognizer
+from postprocess.pii.detectors.codes import AlphanumericCodeRecognizer
+from postprocess.pii.detectors.dates import DateOfBirthRecognizer
+from postprocess.pii.detectors.email import SpokenEmailRecognizer
+from postprocess.pii.detectors.names import IntroducedNameRecognizer, SpelledOutRecognizer
+from postprocess.pii.detectors.network import SpokenIpRecognizer, VersionAwareIpRecognizer
+from postprocess.pii.detectors.numbers import DigitSequenceRecognizer
+from postprocess.pii.detectors.places import PostalCodeRecognizer, StreetAddressRecognizer
+from postprocess.pii.detectors.secrets import SecretRecognizer
 
 with without_unused_ml_frameworks():
     from presidio_analyzer import EntityRecognizer
-
-__all__ = [
-    "AlphanumericCodeRecognizer",
-    "DateOfBirthRecognizer",
-    "DigitSequenceRecognizer",
-    "IntroducedNameRecognizer",
-    "PostalCodeRecognizer",
-    "SecretRecognizer",
-    "SpeechRecognizer",
-    "SpelledOutRecognizer",
-    "SpokenEmailRecognizer",
-    "SpokenIbanRecognizer",
-    "SpokenIpRecognizer",
-    "StreetAddressRecognizer",
-    "SwiftCodeRecognizer",
-    "VersionAwareIpRecognizer",
-    "classify_digit_run",
-    "host_shaped",
-    "luhn_valid",
-    "offline_suffix_extractor",
-    "quantity_reason",
-    "speech_recognizers",
-    "trim_name_span",
-    "valid_domain_end",
-]
 
 
 def speech_recognizers() -> Iterable[EntityRecognizer]:

@@ -7,8 +7,9 @@ import re
 from typing import Any
 
 from postprocess.lean_imports import without_unused_ml_frameworks
-from postprocess.recognizers.base import CONTEXT_WINDOW, SpeechRecognizer, before
-from postprocess.recognizers.cues import cue_index, names_a_thing
+from postprocess.pii.core.base import CONTEXT_WINDOW, SpeechRecognizer, before
+from postprocess.pii.core.cues import cue_index, names_a_thing
+from postprocess.pii.core.rules import on
 
 with without_unused_ml_frameworks():
     from presidio_analyzer import RecognizerResult
@@ -24,7 +25,7 @@ class VersionAwareIpRecognizer(IpRecognizer):
     def analyze(  # type: ignore[override]  # presidio types nlp_artifacts as NlpArtifacts; None is passed
         self, text: str, entities: list[str], nlp_artifacts: Any = None
     ) -> list[RecognizerResult]:
-        found = super().analyze(text, entities, nlp_artifacts)
+        found = super().analyze(text, entities, nlp_artifacts) if on("ip.written") else []
         return [r for r in found if not _VERSION_BEFORE.search(text[max(0, r.start - 20) : r.start])]
 
 
@@ -61,6 +62,10 @@ class SpokenIpRecognizer(SpeechRecognizer):
                 continue  # "version 2.1.4", "sections 2.1, 2.2, 3.4 and 5.6"
             context = bool(_IP_CONTEXT.search(preceding))
             if any(not 1 <= len(g) <= 3 for g in groups):
+                continue
+            if len(groups) != 4 and not on("ip.partial"):
+                continue
+            if not on("ip.spoken"):
                 continue
             if len(groups) != 4:
                 # a group lost or split in two by recognition: near a cue, with "dot"/"not" said

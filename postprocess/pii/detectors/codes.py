@@ -23,16 +23,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from postprocess.recognizers.base import SpanIndex, SpeechRecognizer
-from postprocess.recognizers.chains import Chain, code_chains
-from postprocess.recognizers.cues import CueIndex, cue_index, names_a_thing
-from postprocess.recognizers.numbers import IDENTIFIER_DIGITS, read_digit_by_digit
+from postprocess.pii.core.base import SpanIndex, SpeechRecognizer
+from postprocess.pii.core.chains import UK_POSTCODE, Chain, code_chains, trimmed
+from postprocess.pii.core.cues import CueIndex, cue_index, names_a_thing
+from postprocess.pii.core.quantities import IDENTIFIER_DIGITS, read_digit_by_digit
+from postprocess.pii.core.rules import on
 
 UK_NINO = re.compile(r"[A-Z]{2}\d{6}[A-D]")
-NINO_SHAPE = re.compile(r"[A-Z]{2}\d{6}[A-Z]?")  # the last letter is often heard wrong or lost
-NINO_NEAR_CUE = re.compile(r"[A-Z]{1,2}\d{6}[A-Z]?")  # a letter lost too, the cue a sentence before
 UK_PLATE = re.compile(r"[A-Z]{2}\d{2}[A-Z]{3}")
-UK_POSTCODE = re.compile(r"(?:[A-Z]{1,2}\d[A-Z\d]?)\d[A-Z]{2}")
 # Cue kinds a code right after them is typed as, and how many letters and digits it may have.
 CODE_LENGTHS: dict[str, range] = {
     "PASSPORT_NUMBER": range(6, 13),
@@ -70,45 +68,30 @@ def _nino_read_out(text: str, cue_end: int) -> tuple[int, int] | None:
     return run.span()
 
 
-# Sentence words that are capitals but not part of a code.
-_WORDS = frozenset({"I", "A", "OK", "AM", "PM"})
-
-
-def trimmed(chain: Chain, cues: CueIndex | None = None) -> Chain | None:
-    """The chain without leading and trailing sentence words ("I", "A", "OK") and, given the
-    text's cues, without a cue it starts with: a cue is never part of its value ("What's your
-    patient ID?" "6, 5, 8, …", "I will need your SSN." "7.8922.")."""
-    groups = chain.group_texts
-    first, last = 0, len(groups) - 1
-    while first <= last and (groups[first] in _WORDS or (cues is not None and cues.covers(*chain.groups[first]))):
-        first += 1
-    while last >= first and groups[last] in _WORDS:
-        last -= 1
-    return chain.part(first, last) if first <= last else None
-
-
 def classify_code(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
     """The PII type and score of a run of capitals and digits, or None."""
     code = chain.code
     digits = len(chain.digits)
     if UK_NINO.fullmatch(code):
         return "UK_NINO", 0.85
-    if NINO_SHAPE.fullmatch(code):
-        return "UK_NINO", 0.7
-    if UK_PLATE.fullmatch(code):
+    if on("doc.uk_plate") and UK_PLATE.fullmatch(code):
         return "LICENSE_PLATE", 0.8
     if UK_POSTCODE.fullmatch(code):
         return None
     nearest = cues.nearest(chain.start)
-    if nearest is not None and nearest.kind == "UK_NINO" and NINO_NEAR_CUE.fullmatch(code):
-        return "UK_NINO", 0.7
-    if names_a_thing(cues, chain.start):
+    if on("doc.names_a_thing") and names_a_thing(cues, chain.start):
         return None
     attached = cues.attached(chain.start)
-    if attached is not None and attached.entity in CODE_LENGTHS and len(code) in CODE_LENGTHS[attached.entity]:
+    if (
+        on("doc.attached")
+        and attached is not None
+        and attached.entity in CODE_LENGTHS
+        and len(code) in CODE_LENGTHS[attached.entity]
+    ):
         return attached.entity, 0.85
     if (
-        nearest is not None
+        on("doc.later_in_cue_sentence")
+        and nearest is not None
         and nearest.entity in CODE_LENGTHS
         and len(code) in CODE_LENGTHS[nearest.entity]
         and re.search(r"[A-Z]", code)
@@ -116,8 +99,12 @@ def classify_code(chain: Chain, cues: CueIndex) -> tuple[str, float] | None:
     ):
         return nearest.entity, 0.7  # later in the cue's sentence: "registration, it's a blue Ford Focus E10 KXC"
     cued = nearest is not None and nearest.kind not in ("NOT_PII", "NUMBER")
-    spelled = len(code) >= SPELLED_CODE and all(len(g) == 1 for g in chain.group_texts)
-    if digits >= IDENTIFIER_DIGITS or (digits >= 4 and read_digit_by_digit(chain, cued=cued)) or spelled:
+    spelled = on("doc.spelled") and len(code) >= SPELLED_CODE and all(len(g) == 1 for g in chain.group_texts)
+    if (
+        (on("doc.long") and digits >= IDENTIFIER_DIGITS)
+        or (on("doc.digit_by_digit") and digits >= 4 and read_digit_by_digit(chain, cued=cued))
+        or spelled
+    ):
         if nearest is not None and nearest.entity in CODE_LENGTHS:
             return nearest.entity, 0.8
         return "ID_NUMBER", 0.6
@@ -187,14 +174,15 @@ class AlphanumericCodeRecognizer(SpeechRecognizer):
         cues = cue_index(text)
         found = []
         for chain in code_chains(text):
-            code = trimmed(chain, cues)
+            code = trimmed(chain, cues if on("doc.trim_cue") else None)
             if code is None or not re.search(r"\d", code.code):
                 continue
             typed = classify_code(code, cues)
             if typed is not None:
                 found.append((typed[0], code.start, code.end, typed[1]))
-        found += self._plate_answers(text, cues, SpanIndex(found))
-        return _with_read_out_ninos(text, cues, found)
+        if on("doc.plate_answer"):
+            found += self._plate_answers(text, cues, SpanIndex(found))
+        return _with_read_out_ninos(text, cues, found) if on("doc.nino_read_out") else found
 
     @staticmethod
     def _plate_answers(text: str, cues: CueIndex, codes: SpanIndex) -> list[tuple[str, int, int, float]]:

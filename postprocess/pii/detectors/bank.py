@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 
-from postprocess.recognizers.base import CONTEXT_WINDOW, SpeechRecognizer, before, overlaps
-from postprocess.recognizers.chains import WEAK_TOKENS, Chain, code_chains, digit_chains
-from postprocess.recognizers.cues import CueIndex, cue_index
-from postprocess.recognizers.numbers import IDENTIFIER_DIGITS
+from postprocess.pii.core.base import CONTEXT_WINDOW, SpeechRecognizer, before, overlaps
+from postprocess.pii.core.chains import Chain, code_chains, digit_chains
+from postprocess.pii.core.cues import CueIndex, cue_index
+from postprocess.pii.core.quantities import IDENTIFIER_DIGITS
+from postprocess.pii.core.rules import on
+from postprocess.pii.core.words import words
 
 # Speech recognition writes a read-out IBAN as capital letters and digit groups, often with the
 # letters glued to the digits and the grouping wrong: "G B 8 2 W E S T 1 2 3 4 ...", "GBA2W EST1 2 3",
@@ -30,97 +32,7 @@ _IBAN_CONTEXT = re.compile(r"\b(?:iban|i[ -]ban|eye[ -]?ban|bank|account|wire|tr
 _IBAN_MIN_DIGITS = 10
 _IBAN_CHARS = range(15, 41)  # IBANs are 15 to 34 characters; recognition adds a few
 # Countries whose banks use IBANs (the IBAN registry), for the country code that starts one.
-IBAN_COUNTRIES = frozenset(
-    [
-        "AD",
-        "AE",
-        "AL",
-        "AT",
-        "AZ",
-        "BA",
-        "BE",
-        "BG",
-        "BH",
-        "BI",
-        "BR",
-        "BY",
-        "CH",
-        "CR",
-        "CY",
-        "CZ",
-        "DE",
-        "DJ",
-        "DK",
-        "DO",
-        "EE",
-        "EG",
-        "ES",
-        "FI",
-        "FK",
-        "FO",
-        "FR",
-        "GB",
-        "GE",
-        "GI",
-        "GL",
-        "GR",
-        "GT",
-        "HR",
-        "HU",
-        "IE",
-        "IL",
-        "IQ",
-        "IS",
-        "IT",
-        "JO",
-        "KW",
-        "KZ",
-        "LB",
-        "LC",
-        "LI",
-        "LT",
-        "LU",
-        "LV",
-        "LY",
-        "MC",
-        "MD",
-        "ME",
-        "MK",
-        "MN",
-        "MR",
-        "MT",
-        "MU",
-        "NI",
-        "NL",
-        "NO",
-        "OM",
-        "PK",
-        "PL",
-        "PS",
-        "PT",
-        "QA",
-        "RO",
-        "RS",
-        "RU",
-        "SA",
-        "SC",
-        "SD",
-        "SE",
-        "SI",
-        "SK",
-        "SM",
-        "SO",
-        "ST",
-        "SV",
-        "TL",
-        "TN",
-        "TR",
-        "UA",
-        "VA",
-        "VG",
-        "XK",
-    ]
-)
+IBAN_COUNTRIES = words("iban_countries")
 _IBAN_HEAD = re.compile(r"[A-Z]{2}\d{1,2}")  # a check digit may be lost
 _HEAD_REACH = 25  # characters between an IBAN's country code and check digits and the rest of it
 SWIFT = re.compile(r"[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?")
@@ -132,9 +44,6 @@ SWIFT_MAX = 11
 _SWIFT_FILLERS = re.compile(r"(?:[\s,:\-]|\b(?:is|it's|was|the|code|number)\b)*", re.IGNORECASE)
 _GARBLED_START = re.compile(r"[^.?!\n]{1,20}")
 _GARBLED_WORDS = 3
-# A spelled character after what recognition kept of a code, written lowercase or as a word ("…
-# G-B, 2, l."): part of the code while it has no more than eleven characters.
-_TRAILING_CHAR = re.compile(r"(?:[ \t]*[,\-][ \t]*|[ \t]+)(?:[A-Za-z0-9]|to|too|for)(?![\w'’])")
 
 
 class SpokenIbanRecognizer(SpeechRecognizer):
@@ -150,7 +59,7 @@ class SpokenIbanRecognizer(SpeechRecognizer):
 
     def find(self, text: str, entities: frozenset[str]) -> list[tuple[str, int, int, float]]:
         results = []
-        for match in _ACCOUNT_RUN.finditer(text):
+        for match in _ACCOUNT_RUN.finditer(text) if on("iban.run") else ():
             start, run = match.start(), match.group()
             while run[:2] in ("I ", "A "):  # a sentence word, not a country code
                 start, run = start + 2, run[2:]
@@ -162,7 +71,7 @@ class SpokenIbanRecognizer(SpeechRecognizer):
                 continue
             score = 0.85 if _IBAN_CONTEXT.search(before(text, start, CONTEXT_WINDOW)) else 0.6
             results.append(("IBAN_CODE", start, start + len(run), score))
-        headed = [h for h in self._headed_runs(text) if not overlaps(results, h[1], h[2])]
+        headed = [h for h in self._headed_runs(text) if not overlaps(results, h[1], h[2])] if on("iban.headed") else []
         return results + headed
 
     @staticmethod
@@ -183,9 +92,6 @@ class SpokenIbanRecognizer(SpeechRecognizer):
         return found
 
 
-# Countries whose banks' SWIFT codes are spoken often enough to take one spelled out with no cue.
-_SWIFT_COUNTRIES = IBAN_COUNTRIES | frozenset(["US", "CA", "AU", "NZ", "JP", "CN", "HK", "SG", "IN", "ZA", "MX"])
-_SPELLED_CODE = re.compile(r"[A-Z0-9](?:[ \t]*[,\-][ \t]*[A-Z0-9])+")
 # "BIC" as recognition writes it ("big", "mid-"), right before a code spelled out: ordinary words,
 # so they announce a code only when at least four short groups follow ("big M ID L ID M M").
 _HEARD_BIC = re.compile(r"\b(?:big|mid)[ \t]*[\-,]?[ \t]*$", re.IGNORECASE)
@@ -216,13 +122,11 @@ class SwiftCodeRecognizer(SpeechRecognizer):
         cues = cue_index(text)
         found = []
         for chain in code_chains(text, need_digit=False):
-            if (swift := self._swift_part(chain, cues)) is not None:
+            if on("swift.cued") and (swift := self._swift_part(chain, cues)) is not None:
                 found.append(("SWIFT_CODE", swift[0], swift[1], 0.85))
-            elif self._spelled_swift(chain):
-                found.append(("SWIFT_CODE", chain.start, chain.end, 0.6))
-            elif self._after_heard_bic(chain):
+            elif on("swift.heard_bic") and self._after_heard_bic(chain):
                 found.append(("SWIFT_CODE", chain.start, chain.end, 0.7))
-        for match in _LOWER_SPELLED.finditer(text):
+        for match in _LOWER_SPELLED.finditer(text) if on("swift.lower_spelled") else ():
             start, end = match.span("code")
             letters = re.sub(r"(?i)double[ \t\-]?u", "w", match.group("code"))
             if len(re.findall(r"[A-Za-z]", letters)) >= 2 and not overlaps(found, start, end):
@@ -241,16 +145,6 @@ class SwiftCodeRecognizer(SpeechRecognizer):
         )
 
     @staticmethod
-    def _spelled_swift(chain: Chain) -> bool:
-        code = chain.code
-        return (
-            SWIFT.fullmatch(code) is not None
-            and code[4:6] in _SWIFT_COUNTRIES
-            and re.search(r"\d", code[6:8]) is not None
-            and _SPELLED_CODE.fullmatch(chain.value) is not None
-        )
-
-    @staticmethod
     def _swift_part(chain: Chain, cues: CueIndex) -> tuple[int, int] | None:
         """The groups of ``chain`` that form a SWIFT code right after a SWIFT cue (the cue may be a
         group of the chain itself: "SWIFT NWBKGB2L")."""
@@ -266,9 +160,9 @@ class SwiftCodeRecognizer(SpeechRecognizer):
                     # too ("SOD, I-E-F-F-I-0-0": a character lost, not an 8-character code and "00")
                     return start, chain.end if len(rest.code) <= SWIFT_MAX else chain.groups[last][1]
             cue = cues.nearest(start, 25, swift)
-            if cue is not None and len(rest.code) in PARTIAL:
+            if on("swift.partial") and cue is not None and len(rest.code) in PARTIAL:
                 # part of a code recognition garbled ("B K G B 2 L"), with its garbled start and end
-                return _garbled_start(chain.text, cue.end, start), _trailing_end(chain.text, chain.end, len(rest.code))
+                return _garbled_start(chain.text, cue.end, start), chain.end
         return None
 
 
@@ -279,15 +173,11 @@ def _garbled_start(text: str, cue_end: int, start: int) -> int:
     fillers = _SWIFT_FILLERS.match(text, cue_end, start)
     opening = fillers.end() if fillers else cue_end
     between = text[opening:start]
-    if opening < start and _GARBLED_START.fullmatch(between) and len(between.split()) <= _GARBLED_WORDS:
+    if (
+        on("swift.garbled_start")
+        and opening < start
+        and _GARBLED_START.fullmatch(between)
+        and len(between.split()) <= _GARBLED_WORDS
+    ):
         return opening
     return start
-
-
-def _trailing_end(text: str, end: int, characters: int) -> int:
-    """The end of a code moved on over the characters spelled after it, up to eleven in all."""
-    while characters < SWIFT_MAX and (more := _TRAILING_CHAR.match(text, end)):
-        token = more.group().strip(" \t,-")
-        characters += len(WEAK_TOKENS.get(token.lower(), token))
-        end = more.end()
-    return end

@@ -31,11 +31,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from postprocess.recognizers.chains import digit_chains
-from postprocess.recognizers.contact import host_shaped
-from postprocess.recognizers.identity import NOT_NAMES, STOP_WORDS
-from postprocess.recognizers.numbers import quantity_reason
-from postprocess.spoken import NormalizedText
+from postprocess.pii.core.chains import digit_chains
+from postprocess.pii.core.domains import host_shaped
+from postprocess.pii.core.quantities import quantity_reason
+from postprocess.pii.core.rules import on
+from postprocess.pii.core.spoken import NormalizedText
+from postprocess.pii.core.words import NOT_NAMES, STOP_WORDS, words
 
 NAME_PART_MIN = 3
 DIGIT_PART_MIN = 4
@@ -43,10 +44,7 @@ DIGIT_PART_MIN = 4
 NAMED_TYPES = frozenset({"PERSON", "USERNAME"})
 # Types whose values are text, not numbers: their digits are not parts.
 TEXT_TYPES = frozenset({"PERSON", "LOCATION", "EMAIL_ADDRESS", "PASSWORD", "USERNAME"})
-_CONNECTORS = frozenset(
-    {"dot", "not", "at", "underscore", "dash", "hyphen", "com", "net", "org", "mail", "email", "gmail", "yahoo",
-     "hotmail", "outlook", "co", "uk", "the", "and", "mr", "mrs", "ms", "miss", "dr"}
-)  # fmt: skip
+_CONNECTORS = words("address_connectors")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 # A name word written lowercase after a determiner is the common word it also is ("Bill Campbell"
 # … "your bill of 43 dollars"); a lowercase name after anything else is still the name ("thanks luis").
@@ -89,9 +87,12 @@ def digit_parts(normalized_value: str) -> set[str]:
 def repeated_values(raw: str, normalized: NormalizedText, found: Sequence[Found]) -> list[Found]:
     """Every other occurrence, in ``raw``, of the found values and of their parts."""
     repeats: list[Found] = []
-    repeats += _same_text(raw, found)
-    repeats += _name_words(raw, found)
-    repeats += _digit_runs(raw, normalized, found)
+    if on("rep.same_text"):
+        repeats += _same_text(raw, found)
+    if on("rep.name_words"):
+        repeats += _name_words(raw, found)
+    if on("rep.digit_runs"):
+        repeats += _digit_runs(raw, normalized, found)
     return repeats
 
 
@@ -143,11 +144,12 @@ def _name_words(raw: str, found: Sequence[Found]) -> Iterable[Found]:
         for m in re.finditer(rf"(?<![\w.@\-])(?:{alternation})(?!\w)(?![.@_\-]\w)", raw, re.IGNORECASE)
         if not _common_word_use(raw, m)
     ]  # a word of its own; a word inside a glued token is handled with the token
-    out += _sounding_like(raw, parts)
-    out += _spelled(raw, parts)
-    out += _partly_spelled(raw, parts, found)
+    if on("rep.sounding_like"):
+        out += _sounding_like(raw, parts)
+    if on("rep.partly_spelled"):
+        out += _partly_spelled(raw, parts, found)
     inside = re.compile(alternation, re.IGNORECASE)
-    for token in _GLUED.finditer(raw):
+    for token in _GLUED.finditer(raw) if on("rep.glued") else ():
         word = token.group().rstrip(".,;:!?\"')").lstrip("\"'(")
         hit = inside.search(word)
         if hit and re.search(r"[A-Za-z]", word):
@@ -157,26 +159,10 @@ def _name_words(raw: str, found: Sequence[Found]) -> Iterable[Found]:
     return out
 
 
-def _spelled(raw: str, parts: dict[str, Found]) -> list[Found]:
-    """A name word spelled out letter by letter ("That's C-O-X." after "Tendai Cox")."""
-    spellings = {r"(?:[ \t]*[\-.,][ \t]*|[ \t]+)".join(part): part for part in parts}  # a separator between letters
-    pattern = re.compile(
-        "|".join(rf"(?<![A-Za-z])(?:{letters})(?![A-Za-z])" for letters in sorted(spellings, key=len, reverse=True)),
-        re.IGNORECASE,
-    )
-    return [
-        _like(parts[re.sub(r"[^a-z]", "", m.group().lower())], m.start(), m.end(), "PERSON")
-        for m in pattern.finditer(raw)
-    ]
-
-
 # How far after a name its spelling (what recognition kept of it) may follow.
 SPELLING_REACH = 60
 # Capitals after a name that are words or codes of their own, not letters of the name.
-_NOT_SPELLINGS = frozenset(
-    {"ok", "am", "pm", "us", "uk", "id", "it", "tv", "ni", "ip", "hr", "pc", "gp", "nhs", "atm", "pin", "ssn", "dob",
-     "iban", "bic", "usa", "eu", "ceo", "vip", "it's", "im"}
-)  # fmt: skip
+_NOT_SPELLINGS = words("not_spellings")
 # Two or more capitals, alone or joined by dashes, dots or spaces ("RK", "OHNS4", "M.S", "R-E-Z"),
 # with the single letter before them that recognition may have written apart ("a M.S").
 _CAPITALS = re.compile(r"(?<![\w\-.])(?:(?P<lone>[A-Za-z])[ \t]+)?(?P<run>[A-Z](?:[\-.]?[ \t]?[A-Z])+)(?![a-z])")

@@ -1,8 +1,7 @@
 """Email addresses: written, spoken ("jane dot doe at example dot com"), half of each ("name at
 company.net"), and the residue recognition leaves of them after an email cue
 ("moderate.org. That temple mail.com", "pre-urunderscorcate mail.co.uk",
-"moderate-not-14-net-temple-mail-not-com"), and the words before "all lower case" that end in a
-domain ("Stephen not Wilson 40 at Wilson family not Ned, all lower case"), and after "email is" an
+"moderate-not-14-net-temple-mail-not-com"), and after "email is" an
 address whose domain recognition lost ("yourself not Watson at the"), and a local part whose words
 recognition did not join ("Gareth not lintwist 43 at email.com").
 
@@ -12,17 +11,17 @@ Domains are checked against the public suffix list shipped with tldextract (neve
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import Any
 
-from postprocess.recognizers.base import SpeechRecognizer, word_set
-from postprocess.recognizers.identity import STOP_WORDS
+from postprocess.pii.core.base import SpeechRecognizer, word_set
+from postprocess.pii.core.domains import TLD, host_shaped, valid_domain_end
+from postprocess.pii.core.rules import on
+from postprocess.pii.core.words import STOP_WORDS, words
 
 # A local part is words joined by separators; words hold no separator characters, so a text
 # splits into words one way only (no exponential backtracking on long "a-b-c-…" tokens).
 _LOCAL_WORD = r"[a-z0-9%+]+"
 _LOCAL_SEP = r"(?:[ \t]+(?:dot|period|underscore|dash|hyphen)[ \t]+|[._\-])"
-_AT = r"(?P<at>[ \t]*@[ \t]*|,?[ \t]+(?:at|and)[ \t]+)"
+_AT = r"(?P<at>[ \t]*@[ \t]*|,?[ \t]+at[ \t]+)"
 _LABEL = r"[a-z0-9]+(?:-+[a-z0-9]+)*"
 _DOT = r"(?:[ \t]+(?:dot|period)[ \t]+|\.)"
 # A spoken domain may be words before its "dot" ("jackson family dot net", "temple mail dot com").
@@ -36,22 +35,7 @@ _DOMAIN_LABEL = re.compile(_LABEL, re.IGNORECASE)
 _SPOKEN_WORD_SEP = re.compile(r"[ \t]+(?:dot|period)[ \t]+", re.IGNORECASE)
 # Words before a spoken "at" that make it ordinary speech ("look at", "meet me at", "our website at
 # example.com"), not an address.
-_NOT_LOCAL_PART = word_set(
-    """
-    me us him her them it you i we they this that these those what who where here there is are was
-    were be been look looked looking meet met stay stayed arrive arrived arriving home work school
-    least all once best most first last him it's there's one time noon night the a an and or but
-    website site page homepage web online
-    """
-)
-# File name extensions that are also top-level domains (.py is Paraguay, .md Moldova, .sh St Helena).
-FILE_EXTENSIONS = frozenset({"py", "md", "sh", "rs", "pl", "cc", "cs", "ps", "ai", "so", "js", "ts", "go", "rb", "io"})
-
-
-def file_name(word: str) -> bool:
-    """True for a name and a file extension that is also a top-level domain ("setup.py", "README.md")."""
-    labels = word.lower().split(".")
-    return len(labels) == 2 and labels[1] in FILE_EXTENSIONS
+_NOT_LOCAL_PART = words("not_local_part")
 
 
 _EMAIL_CONTEXT = re.compile(r"\b(?:e-?mail|address|reach|write|contact|send)\b", re.IGNORECASE)
@@ -69,52 +53,11 @@ _CUE_WORDS = 12
 _LEADING_FILLERS = word_set("at is me on by to file should would will be it it's the please that's and")
 _REPEAT_REACH = 50  # characters from a cue to its repeat when recognition wrote the same words again
 _CUE_BREAKS = 3  # sentence breaks recognition put inside an address ("John. Smith. An example.com.")
-# A token ending in a top-level domain joined by dashes or dots, as recognition writes "dot com"
-# misheard ("…-temple-mail-not-com"), or a spoken "dot com" / "not com".
-_TLD = r"(?:com|come|net|org|edu|gov|io|co[.\-]uk|uk|ie|ca|au|de|fr|info|biz|me|us)"
-_GLUED_TLD = re.compile(rf"[A-Za-z0-9][\w.\-]*[.\-]{_TLD}", re.IGNORECASE)
 _SPOKEN_DOTS = ("dot", "not", "dots", "period")
-_SPOKEN_TLD = re.compile(rf"(?:{'|'.join(_SPOKEN_DOTS)})[ \t]+{_TLD}\b", re.IGNORECASE)
+_SPOKEN_TLD = re.compile(rf"(?:{'|'.join(_SPOKEN_DOTS)})[ \t]+{TLD}\b", re.IGNORECASE)
 # After a spoken "dot", a top-level domain also as recognition writes it: spelled out ("dot, U-K",
-# "dot u.k.") or heard as a word ("not Ned" for "dot net"; "not come" is in ``_TLD``).
-_HEARD_TLD = re.compile(rf"{_TLD}|ned", re.IGNORECASE)
-# Said right after an address read out, which is what the words before it are: "… family not Ned,
-# all lower case." The address is the words before it in its sentence.
-_LOWER_CASE_CUE = re.compile(r"[ \t]*,?[ \t]*\b(?:all[ \t]+)?(?:in[ \t]+)?lower[ \t\-]?case\b", re.IGNORECASE)
-
-
-@lru_cache(maxsize=1)
-def offline_suffix_extractor() -> Any:
-    """A tldextract extractor that uses only the suffix list bundled with the package."""
-    import tldextract
-
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
-
-
-def valid_domain_end(labels: list[str]) -> int:
-    """How many leading ``labels`` form the longest valid domain (registered name + public suffix)."""
-    extract = offline_suffix_extractor()
-    for k in range(len(labels), 1, -1):
-        parts = extract(".".join(labels[:k]))
-        if parts.domain and parts.suffix:
-            return k
-    return 0
-
-
-def host_shaped(token: str) -> bool:
-    """True for a token shaped like a host name or the end of an address: dotted labels ending in a
-    valid public suffix ("mail.co.uk", "templemail.com"), or labels joined by dashes ending in a
-    top-level domain ("temple-mail-not-com")."""
-    token = token.strip(".,;:!?\"'()").lower()
-    labels = [label for label in token.split(".") if label]
-    if (
-        "." in token
-        and len(labels) >= 2
-        and all(re.fullmatch(r"[a-z0-9\-_]+", label) for label in labels)
-        and (valid_domain_end(labels[-3:]) or valid_domain_end(labels[-2:]))
-    ):
-        return True
-    return bool(_GLUED_TLD.fullmatch(token)) and "-" in token
+# "dot u.k.") or heard as a word ("not Ned" for "dot net"; "not come" is in ``TLD``).
+_HEARD_TLD = re.compile(rf"{TLD}|ned", re.IGNORECASE)
 
 
 def _address_end(words: list[re.Match[str]]) -> int:
@@ -185,7 +128,8 @@ def cued_email_spans(text: str) -> list[tuple[int, int]]:
         first = 0
         for i, word in enumerate(words[:last]):
             if (
-                re.search(r"[.?!]$", word.group())
+                on("email.pause_start")
+                and re.search(r"[.?!]$", word.group())
                 and text.startswith("\n", cue.end() + word.end())
                 and any(_common_word(w.group()) for w in words[first : i + 1])
             ):
@@ -204,7 +148,7 @@ def cued_email_spans(text: str) -> list[tuple[int, int]]:
         ):
             continue  # asked, then answered with the cue again: the later cue starts the answer
         spans[index] = (start, end)
-    for index in range(len(cues) - 2, -1, -1):
+    for index in range(len(cues) - 2, -1, -1) if on("email.cue_repeat") else ():
         repeated = text[cues[index].start() : cues[index + 1].start()]
         if (
             index not in spans
@@ -215,24 +159,6 @@ def cued_email_spans(text: str) -> list[tuple[int, int]]:
             # the same words again ("send it to my Peterson, send it to my Peterson, …"): a loop
             spans[index] = (cues[index].end(), spans[index + 1][1])
     return sorted(spans.values())
-
-
-def lower_case_spans(text: str) -> list[tuple[int, int]]:
-    """Before "all lower case": the words of its sentence (up to twelve) when the last ends an
-    address ("Stephen not Wilson 40 at Wilson family not Ned, all lower case"); a password or a
-    name said "all lower case" holds no domain end and is left alone."""
-    spans = []
-    for cue in _LOWER_CASE_CUE.finditer(text):
-        opening = max(text.rfind("\n", 0, cue.start()), *(text.rfind(p + " ", 0, cue.start()) for p in ".?!"))
-        sentence_start = max(opening + 1, cue.start() - 200)
-        words = list(re.finditer(r"\S+", text[sentence_start : cue.start()]))[-_CUE_WORDS:]
-        if not words or _address_end(words) != len(words) - 1:
-            continue
-        first = 0
-        while first < len(words) - 1 and _filler(words[first]):
-            first += 1
-        spans.append((sentence_start + words[first].start(), _word_end(sentence_start, words[-1])))
-    return spans
 
 
 # The words that join the parts of an address read out, by kind: dots, the "at", other separators.
@@ -275,17 +201,6 @@ def _common_word(token: str) -> bool:
     return token.strip(".,;:!?\"'()").lower() in STOP_WORDS
 
 
-def _extend_to_cue(text: str, start: int) -> int:
-    """An address start moved back to an "email is" cue one or two words before it
-    ("my email is m johnson at …" covers "m johnson")."""
-    window = text[max(0, start - 40) : start]
-    for cue in _EMAIL_CUE.finditer(window):
-        between = window[cue.end() :].split()
-        if 0 < len(between) <= 2 and not any(w.lower() in _NOT_LOCAL_PART for w in between):
-            return start - (len(window) - cue.end())
-    return start
-
-
 # The start of a local part said aloud whose words recognition did not join ("Gareth not lintwist 43
 # at email.com", "Tariq dot demir page 3 at …"): a word, a spoken dot ("dot", "not") or
 # "underscore", and up to two more words right before the address as found.
@@ -310,16 +225,17 @@ class SpokenEmailRecognizer(SpeechRecognizer):
     def find(self, text: str, entities: frozenset[str]) -> list[tuple[str, int, int, float]]:
         found: list[tuple[int, int, float]] = []
         position = 0
-        while match := _EMAIL.search(text, position):
+        while on("email.pattern") and (match := _EMAIL.search(text, position)):
             valid = self._validated(match, text)
             if valid:
                 found.append(valid)
             # after a miss, retry one character on: "email at john dot smith at example dot com"
             # first matches "email at john.smith", which is not an address
             position = match.end() if valid else match.start() + 1
-        found += [(s, e, 0.7) for s, e in cued_email_spans(text)]
-        found += [(s, e, 0.7) for s, e in lower_case_spans(text)]
-        found += [(s, e, 0.6) for s, e in separated_spans(text)]
+        if on("email.cued"):
+            found += [(s, e, 0.7) for s, e in cued_email_spans(text)]
+        if on("email.separated"):
+            found += [(s, e, 0.6) for s, e in separated_spans(text)]
         merged: list[tuple[int, int, float]] = []
         for start, end, score in sorted(found):
             if merged and start < merged[-1][1]:
@@ -341,16 +257,12 @@ class SpokenEmailRecognizer(SpeechRecognizer):
         local_words = re.findall(_LOCAL_WORD, match.group("local"), re.IGNORECASE)
         if spoken_at and (local_words[-1].lower() in _NOT_LOCAL_PART or labels[0] in STOP_WORDS):
             return None
-        if "and" in match.group("at").lower() and (
-            not (re.search(r"[._]", match.group("local")) and "." in match.group("domain"))
-            or file_name(match.group("domain"))
-            or file_name(match.group("local"))
-        ):  # "and" heard for "at": only between two written-looking halves that are no file names
-            return None
         spoken = spoken_at or bool(_SPOKEN_WORD_SEP.search(match.group()))
         if not spoken:
             score = 0.9
         else:
             score = 0.9 if _EMAIL_CONTEXT.search(text[max(0, match.start() - 60) : match.start()]) else 0.75
-        start = _extend_over_spoken_local_part(text, _extend_to_cue(text, match.start()))
+        start = match.start()
+        if on("email.spoken_local_part"):
+            start = _extend_over_spoken_local_part(text, start)
         return start, label_spans[keep - 1].end(), score

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import re
 
-from postprocess.recognizers.base import SpeechRecognizer
+from postprocess.pii.core.base import SpeechRecognizer
+from postprocess.pii.core.rules import on
+from postprocess.pii.core.words import words
 
 _PASSWORD_CUE = re.compile(
     r"\b(?:pass ?words?|(?:pass|past|pest) ?codes?|past gold(?= is\b)|pass ?phrases?|memorable (?:word|phrase)|"
@@ -37,16 +39,7 @@ _PASSWORD_IS = re.compile(r"\b(?:the|your|my) past of this\b", re.IGNORECASE)
 # number, a letter, or a word that says something of the passport ("in", "at", "valid", "expired",
 # "being" …; ``_NOT_A_CODE_WORD``).
 _PASSPORT_IS = re.compile(r"\b(?:my|your|the) passport is\b", re.IGNORECASE)
-_NOT_A_CODE_WORD = frozenset(
-    {
-        "zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "double", "triple",
-        "number", "in", "at", "on", "of", "to", "up", "out", "with", "from", "for", "by", "under", "over", "the", "a",
-        "an", "my", "your", "his", "her", "our", "their", "still", "not", "no", "now", "also", "just", "valid",
-        "expired", "expiring", "due", "being", "been", "british", "american", "irish", "lost", "stolen", "renewed",
-        "here", "there"
-    }
-)  # fmt: skip
+_NOT_A_CODE_WORD = words("not_a_code_word")
 # "I've reset your account. Make it sunrise tiger winter." ("reset" also heard as "represent"):
 # announces the secret in the answer that follows ("Make it …", "It's now …"), nothing in its own
 # sentence ("I represent your account in this claim" is no secret).
@@ -76,29 +69,7 @@ _VALUE = re.compile(
     r"(?=(?<!\b[A-Za-z])[.?!;]+(?:\s|$)|[.?!;]?$|\n|,[ \t]+(?:and|right|okay|ok|thanks|please)\b)"
 )
 # Words that end a secret spoken without a pause ("harbour seven nine lantern while I have you").
-_ENDS_SECRET = frozenset(
-    {
-        "and",
-        "but",
-        "so",
-        "then",
-        "thanks",
-        "thank",
-        "please",
-        "right",
-        "okay",
-        "ok",
-        "while",
-        "because",
-        "which",
-        "who",
-        "when",
-        "if",
-        "what",
-        "where",
-        "how",
-    }
-)
+_ENDS_SECRET = words("ends_secret")
 # "and" before the secret's last word and a number, up to its end, is the secret's ("The temporary
 # password did cattle Prince and 94.", "… Prince and Silver 4"): no sentence goes on like that.
 _NUMBER_AFTER_AND = re.compile(r"(?i:and)[ \t]+(?:[A-Za-z]+[ \t]+)?\d+[ \t]*")
@@ -122,15 +93,7 @@ _ANSWER = re.compile(
 # Words of a sentence that talks rather than gives a secret ("Sorry, I don't remember it", "Can
 # you reset it?", "One moment please", "Of course.", "Hold on.", "Same as usual."): an answer
 # holding one is no secret.
-_TALK = frozenset(
-    {
-        "i", "i'm", "i'll", "i've", "i'd", "me", "my", "we", "you", "you're", "it", "it's", "that", "that's", "this",
-        "there", "not", "don't", "can't", "cannot", "sorry", "sure", "moment", "second", "remember", "know", "forgot",
-        "forget", "let", "can", "could", "will", "would", "what", "how", "why", "please", "thanks", "thank", "need",
-        "want", "have", "has", "do", "does", "is", "are", "am", "was", "were", "be", "of", "course", "hold", "hang",
-        "wait", "minute", "sec", "ahead", "problem", "fine", "great", "lovely", "perfect", "correct", "same", "usual"
-    }
-)  # fmt: skip
+_TALK = words("talk")
 
 
 def _answered(text: str, cue: re.Match[str], kind: str) -> tuple[int, int] | None:
@@ -159,6 +122,7 @@ _DIRECTLY = re.compile(r"[ \t,:]*")
 # "Password, dragon, winter, 26.": the cue, a pause, the secret; an answer, not a question.
 _AFTER_PAUSE = re.compile(r"[ \t]*,[ \t]*(?!(?i:your|my|the|our|it|is|and)\b)(?=[^?.!\n]*(?:[.!]|$|\n)|[^,?.!\n]+,)")
 _LEADS = (_SAME_SENTENCE, _AFTER_PAUSE, _NEXT_SENTENCE)
+_LEAD_RULES = ("sec.same_sentence", "sec.after_pause", "sec.next_sentence")
 
 
 def _secret_after(
@@ -174,7 +138,7 @@ def _secret_after(
     if value is None:
         return None
     start, stop = value.start(), value.end()
-    if text.startswith("\n", stop):
+    if on("sec.next_segment") and text.startswith("\n", stop):
         # The secret goes on in the next segment after a pause: after a comma, or in lower case or
         # digits, or when the next segment opens with a short sentence of its own ("your temporary
         # password is orange\nPelican 77. Payroll goes to …"), not one that talks ("Thank you …").
@@ -192,8 +156,8 @@ def _secret_after(
             stop = more.end()
     words: list[re.Match[str]] = []
     for word in re.finditer(r"\S+", text[start:stop]):
-        ends = word.group().lower().strip(",") in _ENDS_SECRET and not _NUMBER_AFTER_AND.fullmatch(
-            text, start + word.start(), stop
+        ends = word.group().lower().strip(",") in _ENDS_SECRET and not (
+            on("sec.number_after_and") and _NUMBER_AFTER_AND.fullmatch(text, start + word.start(), stop)
         )
         if ends or len(words) == _MAX_WORDS[kind]:
             break
@@ -229,10 +193,14 @@ class SecretRecognizer(SpeechRecognizer):
     def find(self, text: str, entities: frozenset[str]) -> list[tuple[str, int, int, float]]:
         found = []
         for kind, cue in (("PASSWORD", _PASSWORD_CUE), ("USERNAME", _USERNAME_CUE)):
+            if not on(f"sec.{kind}"):
+                continue
             for match in cue.finditer(text):
+                lead_patterns = tuple(lead for lead, rule in zip(_LEADS, _LEAD_RULES, strict=True) if on(rule))
                 span = next(
-                    (s for lead in _LEADS if (s := _secret_after(text, match.end(), kind, (lead,))) is not None), None
-                ) or _answered(text, match, kind)
+                    (s for lead in lead_patterns if (s := _secret_after(text, match.end(), kind, (lead,))) is not None),
+                    None,
+                ) or (_answered(text, match, kind) if on("sec.answered") else None)
                 if span is None:
                     continue
                 value = text[span[0] : span[1]]
@@ -242,10 +210,14 @@ class SecretRecognizer(SpeechRecognizer):
                     continue  # "Set a telephone password, too.": no secret said
                 found.append((kind, span[0], span[1], 0.85))
         for match, leads in (
-            *((m, (_DIRECTLY,)) for m in _RESET_TO.finditer(text)),
-            *((m, (_DIRECTLY,)) for m in _PASSWORD_IS.finditer(text)),
-            *((m, (_DIRECTLY,)) for m in _PASSPORT_IS.finditer(text) if _words_not_code(text, m.end())),
-            *((m, (_NEXT_SENTENCE,)) for m in _RESET_ACCOUNT.finditer(text)),
+            *((m, (_DIRECTLY,)) for m in _RESET_TO.finditer(text) if on("sec.reset_to")),
+            *((m, (_DIRECTLY,)) for m in _PASSWORD_IS.finditer(text) if on("sec.past_of_this")),
+            *(
+                (m, (_DIRECTLY,))
+                for m in _PASSPORT_IS.finditer(text)
+                if on("sec.passport_is") and _words_not_code(text, m.end())
+            ),
+            *((m, (_NEXT_SENTENCE,)) for m in _RESET_ACCOUNT.finditer(text) if on("sec.reset_account")),
         ):
             span = _secret_after(text, match.end(), "PASSWORD", leads)
             if span is not None and match.re is _PASSWORD_IS and _talks(text[span[0] : span[1]]):

@@ -23,11 +23,12 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from postprocess.recognizers.chains import digit_chains
-from postprocess.recognizers.contact import file_name, host_shaped
-from postprocess.recognizers.cues import cue_index, names_a_thing
-from postprocess.recognizers.numbers import IDENTIFIER_DIGITS, quantity_reason, type_by_shape
-from postprocess.spoken import normalize_spoken_numbers
+from postprocess.pii.core.chains import digit_chains
+from postprocess.pii.core.cues import cue_index, names_a_thing
+from postprocess.pii.core.domains import file_name, host_shaped
+from postprocess.pii.core.quantities import IDENTIFIER_DIGITS, quantity_reason, type_by_shape
+from postprocess.pii.core.rules import on
+from postprocess.pii.core.spoken import normalize_spoken_numbers
 
 BLANK = "#"
 _WEBSITE_CUE = re.compile(
@@ -63,8 +64,8 @@ def residual_spans(
 ) -> list[Residual]:
     """What the scan redacts in ``raw`` given the ``found`` spans, for the enabled ``entities``."""
     visible = blanked(raw, found)
-    out = list(_long_digit_runs(visible, entities))
-    if "EMAIL_ADDRESS" in entities:
+    out = list(_long_digit_runs(visible, entities)) if on("res.digits") else []
+    if "EMAIL_ADDRESS" in entities and on("res.addresses"):
         out += _addresses(visible, is_profane)
     return out
 

@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import re
 
-from postprocess.recognizers.base import SpeechRecognizer, overlaps
-from postprocess.recognizers.chains import Chain, code_chains, digit_chains
-from postprocess.recognizers.cues import CueIndex, cue_index, follows_directly
-from postprocess.recognizers.documents import UK_POSTCODE, trimmed
-from postprocess.recognizers.identity import ORGANISATION_WORDS, STOP_WORDS
+from postprocess.pii.core.base import SpeechRecognizer, overlaps
+from postprocess.pii.core.chains import UK_POSTCODE, Chain, code_chains, digit_chains, trimmed
+from postprocess.pii.core.cues import CueIndex, cue_index, follows_directly
+from postprocess.pii.core.rules import on
+from postprocess.pii.core.words import STOP_WORDS, phrases, words
 
 _STREET_TYPE = (
     r"(?i:(?:street|road|avenue|lane|drive|boulevard|way|court|place|terrace|close|crescent|parkway|highway|"
@@ -59,8 +59,6 @@ _STREET_ADDRESS = re.compile(
 _UNMISTAKABLE_STREET_TYPES = frozenset(
     {"street", "road", "avenue", "lane", "boulevard", "crescent", "terrace", "circle", "gardens", "parkway"}
 )
-# Recognition writes a town in lowercase too ("…, spring field."): after an address cue.
-_LOWERCASE_TAIL = re.compile(r"[ \t]*,[ \t]*[a-z]{3,}(?:[ \t]+[a-z]{3,})?(?=[ \t]*[,.?!\n])")
 # Words between an address and its postcode ("… Crescent leads LS6 2AB": "Leeds" misheard).
 _UP_TO_POSTCODE = re.compile(
     r"(?:\s*,?\s*(?!(?i:postcode|post|postal|zip|code)\b)[A-Za-z]{2,}){1,2}(?=\s*,?\s*[A-Z](?:[ .\-]?[A-Z])?[ .\-]?\d)"
@@ -78,22 +76,9 @@ _ADDRESS_CUE = re.compile(
 # What follows the word recognition heard for "zip" or "post" in a misheard cue ("Live code").
 _BEFORE_CODE = re.compile(r"[ \t\-]+(?i:code|coat|coed)\b")
 # Words that end an address tail: a new sentence's subject, not a town.
-_NOT_PLACES = frozenset(
-    {"yes", "no", "thanks", "thank", "is", "and", "the", "that", "this", "it", "please", "great", "okay", "ok",
-     "postcode", "post", "postal", "zip", "code", "sure", "lovely", "right", "correct"}
-)  # fmt: skip
-US_STATES = (
-    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|"
-    "Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|"
-    "Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|"
-    "North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|"
-    "South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming|"
-    "District of Columbia"
-)
-US_STATE_CODES = (
-    "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|"
-    "OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC"
-)
+_NOT_PLACES = words("not_places")
+US_STATES = "|".join(phrases("us_states"))
+US_STATE_CODES = "|".join(phrases("us_state_codes"))
 # A postcode recognition left incomplete ("LS6, 2B"): taken after a postcode cue or an address.
 _PARTIAL_POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?(?:\d[A-Z]{0,2})?")
 _CUED_POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]{0,5}")
@@ -105,26 +90,6 @@ _STATE_BEFORE = re.compile(rf"{_STATE}[ \t]*,?[ \t]*$")
 # A state and one word before a ZIP code ("Madison, Wisconsin, Nip 67565": the "zip" cue misheard).
 _STATE_WORD_BEFORE = re.compile(rf"{_STATE}[ \t]*,?[ \t]*(?P<word>[A-Za-z]{{2,10}})[ \t]*,?[ \t]*$")
 _STATE_ACROSS = re.compile(rf"\b(?:{US_STATES})[ \t]*[.?!][ \t\n]+$")
-
-
-# Words the NER takes for places in calls ("Mobile's 0, 7, 9 …" is not the town in Alabama).
-_NOT_PLACE_WORDS = frozenset(
-    {"mobile", "landline", "email", "postcode", "post", "code", "zip", "iban", "swift", "visa", "mastercard", "amex",
-     "great", "lovely", "perfect", "okay", "thanks", "cheers"}
-)  # fmt: skip
-
-
-def plausible_place(value: str) -> bool:
-    """False for what spaCy's NER calls a place but is not one here: something holding digits
-    ("B2.87"), capitals only ("IV"), a word of the call ("Mobile", "Post", "Mastercard", "Great"), or a
-    name ending in an organisation word ("Redwood Analytics")."""
-    words = value.split()
-    letters = re.sub(r"[^A-Za-z]", "", value)
-    if re.search(r"\d", value) or not words or (letters.isupper() and len(letters) <= 3):
-        return False
-    if re.sub(r"['’]s$", "", value.strip(" .,")).lower() in _NOT_PLACE_WORDS:
-        return False
-    return words[-1].lower().strip(".,") not in ORGANISATION_WORDS
 
 
 # Words that announce an address for sure (a street with its number or type garbled may follow).
@@ -167,11 +132,7 @@ _ANSWER_NUMBER = re.compile(
 # The answer goes on in the next segment after a comma ("flat 18," "1.052 high close").
 _ANSWER_WORD = re.compile(r"[ \t]*(?:[,\-]\s*)?(?P<word>[A-Za-z][A-Za-z'\-]*|\d+[A-Za-z]*)")
 # Words that end the answer: the next question or remark ("…, is that right?", "… and your date of birth").
-_ENDS_ANSWER = frozenset(
-    {"is", "was", "are", "postcode", "post", "postal", "zip", "where", "what", "which", "who", "can", "could",
-     "would", "should", "thank", "thanks", "please", "that's", "right", "correct", "okay", "ok", "yes", "no",
-     "your", "my", "email", "phone", "number", "mobile", "the"}
-)  # fmt: skip
+_ENDS_ANSWER = words("ends_address_answer")
 _ANSWER_WORDS = 6
 # What tells an address from a time in the answer to "leave at" (heard for "live at"): a street
 # type or a capitalised name after the number.
@@ -193,6 +154,8 @@ _BEFORE_TOWN_AND_STATE = re.compile(
 )
 # A comma, a capitalised town and a state after a street ("…, Austin Texas").
 _TOWN_THEN_STATE = re.compile(rf"[ \t]*,[ \t]*{_TOWN}[ \t]*,?[ \t]*(?:{US_STATES})\b")
+
+
 # A town and its state ("… A patent in the Sacramento California", "Columbus, Ohio"): where someone
 # lives, said apart from the street. The town is a capitalised word that is no common word ("my
 # Ohio license", "your Texas driver's license" have none).
@@ -205,17 +168,17 @@ class StreetAddressRecognizer(SpeechRecognizer):
     ENTITIES = ("LOCATION",)
 
     def find(self, text: str, entities: frozenset[str]) -> list[tuple[str, int, int, float]]:
-        full = self._full_addresses(text)
+        full = self._full_addresses(text) if on("addr.full") else []
         garbled = [g for g in self._garbled_addresses(text) if not overlaps(full, g[1], g[2])]
         found = full + garbled
-        for kind, start, end, score in self._answered_addresses(text):
+        for kind, start, end, score in self._answered_addresses(text) if on("addr.answered") else []:
             overlapping = [f for f in found if f[1] < end and start < f[2]]
             if not overlapping:
                 found.append((kind, start, end, score))
                 continue
             for f in overlapping:  # the answer runs on past the street the other rules read: one address
                 found[found.index(f)] = (f[0], min(f[1], start), max(f[2], end), f[3])
-        for match in _TOWN_AND_STATE.finditer(text):
+        for match in _TOWN_AND_STATE.finditer(text) if on("addr.town_and_state") else ():
             start, end = match.span()
             if match.group("town").lower() not in STOP_WORDS | _NOT_PLACES and not overlaps(found, start, end):
                 found.append(("LOCATION", start, end, 0.6))
@@ -248,14 +211,14 @@ class StreetAddressRecognizer(SpeechRecognizer):
                 end = word.end()
             if cue.group().lower().startswith("leave") and not _NAMES_A_PLACE.search(text, start, end):
                 continue  # "we leave at 10 and …" is a time; "leave at" counts as "live at" only with a street
-            results.append(("LOCATION", start, self._tail_end(text, end, True), 0.75))
+            results.append(("LOCATION", start, self._tail_end(text, end), 0.75))
         return results
 
     def _garbled_addresses(self, text: str) -> list[tuple[str, int, int, float]]:
         """Streets with their number or type lost, right after a word that announces an address
         (or, for a number and a name, after "Flat …"/"Apartment …")."""
         results = []
-        for match in _NUMBERLESS_STREET.finditer(text):
+        for match in _NUMBERLESS_STREET.finditer(text) if on("addr.numberless") else ():
             words = list(re.finditer(r"\S+", match.group("name")))
             while words and words[0].group().lower() in STOP_WORDS | _NOT_PLACES:
                 words = words[1:]  # "… has strove lane": the street starts after the last common word
@@ -263,13 +226,13 @@ class StreetAddressRecognizer(SpeechRecognizer):
                 continue
             start = match.start("name") + words[0].start()
             if _STRONG_ADDRESS_CUE.search(text, max(0, start - 90), start):
-                results.append(("LOCATION", start, self._tail_end(text, match.end(), True), 0.7))
-        for match in _TYPELESS_STREET.finditer(text):
+                results.append(("LOCATION", start, self._tail_end(text, match.end()), 0.7))
+        for match in _TYPELESS_STREET.finditer(text) if on("addr.typeless") else ():
             strong = _STRONG_ADDRESS_CUE.search(text, max(0, match.start() - 90), match.start())
             state = _UP_TO_STATE.match(text, match.end()) or re.search(rf"\b(?:{US_STATES})$", match.group())
             if strong or match.group("unit") or state:  # "10A Madison Wisconsin": a state ends an address
-                results.append(("LOCATION", match.start(), self._tail_end(text, match.end(), True), 0.7))
-        for match in _BEFORE_TOWN_AND_STATE.finditer(text):
+                results.append(("LOCATION", match.start(), self._tail_end(text, match.end()), 0.7))
+        for match in _BEFORE_TOWN_AND_STATE.finditer(text) if on("addr.before_town_state") else ():
             if not re.search(r"[.?!]", match.group()):
                 results.append(("LOCATION", match.start(), match.end(), 0.65))
         return results
@@ -293,24 +256,25 @@ class StreetAddressRecognizer(SpeechRecognizer):
                 capitalised or cued or written_lowercase or state
             ):
                 continue  # after a cue, recognition may have put common words in the name ("Birch was drive")
-            results.append(("LOCATION", match.start(), self._tail_end(text, match.end(), cued), 0.8 if cued else 0.7))
+            results.append(("LOCATION", match.start(), self._tail_end(text, match.end()), 0.8 if cued else 0.7))
         return results
 
     @staticmethod
-    def _tail_end(text: str, end: int, cued: bool) -> int:
-        """The end of the address: the street plus up to three parts after it (lowercase ones,
-        "spring field", only after an address cue)."""
-        end = StreetAddressRecognizer._parts_end(text, end, cued)
-        state = _UP_TO_STATE.match(text, end)
+    def _tail_end(text: str, end: int) -> int:
+        """The end of the address: the street plus up to three parts after it."""
+        if not on("addr.tail"):
+            return end
+        end = StreetAddressRecognizer._parts_end(text, end)
+        state = _UP_TO_STATE.match(text, end) if on("addr.up_to_state") else None
         if state is not None:
-            end = StreetAddressRecognizer._parts_end(text, state.end(), cued)
-        postcode = _UP_TO_POSTCODE.match(text, end)
+            end = StreetAddressRecognizer._parts_end(text, state.end())
+        postcode = _UP_TO_POSTCODE.match(text, end) if on("addr.up_to_postcode") else None
         return postcode.end() if postcode else end
 
     @staticmethod
-    def _parts_end(text: str, end: int, cued: bool) -> int:
+    def _parts_end(text: str, end: int) -> int:
         for _ in range(3):
-            tail = _ADDRESS_TAIL.match(text, end) or (_LOWERCASE_TAIL.match(text, end) if cued else None)
+            tail = _ADDRESS_TAIL.match(text, end)
             if tail is None:
                 break
             words = list(re.finditer(r"[^\s,.]+", tail.group()))
@@ -397,15 +361,28 @@ class PostalCodeRecognizer(SpeechRecognizer):
             code = trimmed(chain)
             if code is None:
                 continue
-            code = _spelled_edges(chain, code)
+            code = _spelled_edges(chain, code) if on("post.spelled_edges") else code
             value = code.code
             cued = self._cue_end(text, cues, code.start) is not None
             near_address = _ADDRESS_BEFORE.search(text, max(0, code.start - 80), code.start) is not None
             partial = (
-                near_address and (_PARTIAL_POSTCODE.fullmatch(_heard_as_zero(value)) or _INWARD_CODE.fullmatch(value))
-            ) or (cued and _CUED_POSTCODE.fullmatch(value))
-            if UK_POSTCODE.fullmatch(value) or partial or self._loosely_cued(text, cues, code.start, value):
-                end = self._inward_end(text, code.end) if not UK_POSTCODE.fullmatch(value) else code.end
+                on("post.partial_near_address")
+                and near_address
+                and (
+                    _PARTIAL_POSTCODE.fullmatch(_heard_as_zero(value) if on("post.heard_as_zero") else value)
+                    or (on("post.inward_code") and _INWARD_CODE.fullmatch(value))
+                )
+            ) or (on("post.cued_partial") and cued and _CUED_POSTCODE.fullmatch(value))
+            if (
+                (on("post.uk_shape") and UK_POSTCODE.fullmatch(value))
+                or partial
+                or (on("post.loosely_cued") and self._loosely_cued(text, cues, code.start, value))
+            ):
+                end = (
+                    self._inward_end(text, code.end)
+                    if not UK_POSTCODE.fullmatch(value) and on("post.inward_end")
+                    else code.end
+                )
                 found.append(("POSTAL_CODE", code.start, end, 0.9 if cued else 0.8))
         for chain in digit_chains(text):
             n = len(chain.digits)
@@ -413,12 +390,23 @@ class PostalCodeRecognizer(SpeechRecognizer):
             # After its cue, what recognition kept of the code ("post-coed, right, 0 6, 5"); a short
             # one only in the cue's sentence ("Zip 1-6-7-6-3, the login is …. It was 92 dollars").
             short = n < 4 and cue_end is not None and re.search(r"[.?!\d]", text[cue_end : chain.start])
-            if cue_end is not None and 2 <= n <= 9 and not short:
-                found.append(("POSTAL_CODE", chain.start, self._inward_end(text, chain.end), 0.85))
-            elif (4 <= n <= 6 or n == 9) and _STATE_BEFORE.search(text, max(0, chain.start - 30), chain.start):
+            if on("post.digits_cued") and cue_end is not None and 2 <= n <= 9 and not short:
+                found.append(
+                    (
+                        "POSTAL_CODE",
+                        chain.start,
+                        self._inward_end(text, chain.end) if on("post.inward_end") else chain.end,
+                        0.85,
+                    )
+                )
+            elif (
+                on("post.state_before")
+                and (4 <= n <= 6 or n == 9)
+                and _STATE_BEFORE.search(text, max(0, chain.start - 30), chain.start)
+            ):
                 found.append(("POSTAL_CODE", chain.start, chain.end, 0.85))  # 5 or 9, a digit lost or added
-            elif (n >= 3 and self._read_after_state(text, chain)) or (
-                n in (5, 9) and self._zip_after_state_and_word(text, chain)
+            elif (on("post.read_after_state") and n >= 3 and self._read_after_state(text, chain)) or (
+                on("post.zip_after_state_word") and n in (5, 9) and self._zip_after_state_and_word(text, chain)
             ):
                 found.append(("POSTAL_CODE", chain.start, chain.end, 0.8))
         return found
@@ -440,6 +428,8 @@ class PostalCodeRecognizer(SpeechRecognizer):
         if cue is not None:
             return cue.end
         heard = None
+        if not on("post.heard_cue"):
+            return None
         for match in _HEARD_POSTAL_CUE.finditer(text, max(0, start - 40), start):
             heard = match  # the last one before the value
         if heard is None or not follows_directly(text[heard.end() : start]):

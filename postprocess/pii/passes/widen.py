@@ -17,9 +17,7 @@ tokens right next to it:
   for a pause) — never ending on one;
 - over at most six such tokens each way, never over a word of any other kind, and not forward
   over a number that counts something ("1234, 5 minutes", "… 2 more people");
-- not across a sentence end (". ", "? "), except once, forward, for a value of seven or more
-  digits that goes on after it with two value tokens or more, after at most one filler ("plus
-  9-1-8. 6-7-3-6. So 4-double-0-7": recognition puts sentence breaks inside long numbers).
+- not across a sentence end (". ", "? ").
 
 Names, places, e-mail addresses, passwords and usernames are not widened: the words next to them
 are words. A name takes in only a number of up to four digits said right after it that ends its
@@ -33,8 +31,10 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from postprocess.recognizers.numbers import counts_something
-from postprocess.spoken import REPEATS, TEENS, TENS, UNITS
+from postprocess.pii.core.quantities import counts_something
+from postprocess.pii.core.rules import on
+from postprocess.pii.core.spoken import REPEATS, TEENS, TENS, UNITS
+from postprocess.pii.core.words import words
 
 DIGIT_TYPES = frozenset(
     {"CREDIT_CARD", "PHONE_NUMBER", "US_SSN", "BANK_ACCOUNT_NUMBER", "BANK_ROUTING", "PIN", "IP_ADDRESS"}
@@ -46,9 +46,7 @@ CODE_TYPES = frozenset(
     }
 )  # fmt: skip
 _NUMBER_WORDS = frozenset({*UNITS, *TEENS, *TENS, *REPEATS} - {"o"})
-_LINK_WORDS = frozenset(
-    {"or", "all", "no", "to", "too", "for", "free", "not", "number", "did", "so", "um", "uh", "er", "i'm"}
-)
+_LINK_WORDS = words("link_words")
 _MAX_LINKS = 2
 _MAX_VALUES = 6  # what recognition blurs at an edge is a few characters, not a run of its own
 _MAX_DIGITS = 4  # a longer group next to a span is a number of its own ("… 9, 3. 2025 was …" aside)
@@ -59,10 +57,6 @@ _JOIN = re.compile(r"[ \t\n]*[,\-–/]?[ \t\n]*|\.")
 _DASHES = ("-", "–")
 # Single letters that are words ("I", "a"): part of a code only when spelled with a dash.
 _LETTER_WORDS = frozenset({"I", "i", "a"})
-# A value of this many digits may go on after a sentence break recognition put inside it.
-LONG_DIGITS = 7
-_BREAK = re.compile(r"[.?!]+[ \t\n]+")
-_BREAK_FILLERS = frozenset({"so", "and", "um", "uh", "er", "then"})
 
 
 @dataclass(frozen=True)
@@ -81,7 +75,13 @@ def widened(text: str, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int,
     ends = {t.end: i for i, t in enumerate(tokens)}
     out = []
     for start, end, kind in spans:
+        if not on("edge.widen"):
+            out.append((start, end))
+            continue
         if kind == "PERSON":
+            if not on("edge.name_number"):
+                out.append((start, end))
+                continue
             out.append((start, _name_and_number_end(text, end)))
             continue
         if kind not in DIGIT_TYPES and kind not in CODE_TYPES:
@@ -92,8 +92,7 @@ def widened(text: str, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int,
         inside = tokens[bisect_left(token_starts, start) : bisect_left(token_starts, end)]
         letters = kind in CODE_TYPES or any(_spelled(t) for t in inside)
         new_start = start if first is None else _walk(text, tokens, first, -1, letters)
-        long_value = _digits(inside) >= LONG_DIGITS
-        new_end = end if last is None else _walk(text, tokens, last, 1, letters, across=long_value)
+        new_end = end if last is None else _walk(text, tokens, last, 1, letters)
         out.append((new_start, new_end))
     return out
 
@@ -108,9 +107,8 @@ def _name_and_number_end(text: str, end: int) -> int:
     return number.end() if number is not None else end
 
 
-def _walk(text: str, tokens: list[_Token], index: int, step: int, letters: bool, *, across: bool = False) -> int:
-    """The offset the span's edge at ``tokens[index]`` moves to, walking ``step`` (-1 back, 1 on);
-    ``across``: the walk may go on once over a sentence break (forward only)."""
+def _walk(text: str, tokens: list[_Token], index: int, step: int, letters: bool) -> int:
+    """The offset the span's edge at ``tokens[index]`` moves to, walking ``step`` (-1 back, 1 on)."""
     edge = tokens[index].start if step < 0 else tokens[index].end
     links = values = 0
     i = index
@@ -118,50 +116,22 @@ def _walk(text: str, tokens: list[_Token], index: int, step: int, letters: bool,
         here, there = tokens[i], tokens[i + step]
         gap = text[there.end : here.start] if step < 0 else text[here.end : there.start]
         if not _JOIN.fullmatch(gap):
-            resumed = _resumed_after_break(text, tokens, i, letters) if across and step > 0 else None
-            if resumed is None:
-                break
-            across = False
-            i = resumed
-            edge = tokens[i].end
-            values += 1
-            continue
+            break
         word = there.text.lower()
-        if _is_value(text, there, letters) or (letters and _letter_between_letters(text, tokens, i + step, step)):
+        if _is_value(text, there, letters) or (
+            on("edge.letter_between") and letters and _letter_between_letters(text, tokens, i + step, step)
+        ):
             if values == _MAX_VALUES or (step > 0 and counts_something(text[there.end : there.end + 80])):
                 break
             values += 1
             edge = there.start if step < 0 else there.end
             links = 0
-        elif word in _LINK_WORDS and links < _MAX_LINKS:
+        elif on("edge.links") and word in _LINK_WORDS and links < _MAX_LINKS:
             links += 1
         else:
             break
         i += step
     return edge
-
-
-def _resumed_after_break(text: str, tokens: list[_Token], index: int, letters: bool) -> int | None:
-    """The index of the first token of a value going on after a sentence break recognition put
-    after ``tokens[index]`` ("plus 9-1-8. 6-7-3-6. So 4-double-0-7"), or None: after the break,
-    at most one filler word, then two value tokens joined as one value is."""
-    if index + 1 >= len(tokens) or not _BREAK.fullmatch(text[tokens[index].end : tokens[index + 1].start]):
-        return None
-    first = index + 1
-    if tokens[first].text.lower() in _BREAK_FILLERS and first + 1 < len(tokens):
-        if not _JOIN.fullmatch(text[tokens[first].end : tokens[first + 1].start]):
-            return None
-        first += 1
-    if first + 1 >= len(tokens) or not _JOIN.fullmatch(text[tokens[first].end : tokens[first + 1].start]):
-        return None
-    if not (_is_value(text, tokens[first], letters) and _is_value(text, tokens[first + 1], letters)):
-        return None
-    return None if counts_something(text[tokens[first + 1].end : tokens[first + 1].end + 80]) else first
-
-
-def _digits(tokens: list[_Token]) -> int:
-    """About how many digits ``tokens`` say: written digits, and one for each number word."""
-    return sum(len(t.text) if t.text.isdigit() else t.text.lower() in _NUMBER_WORDS for t in tokens)
 
 
 def _spelled(token: _Token) -> bool:

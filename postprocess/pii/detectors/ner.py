@@ -22,9 +22,9 @@ import re
 from typing import Any
 
 from postprocess.lean_imports import without_unused_ml_frameworks
-from postprocess.recognizers.identity import ORGANISATION_WORDS, names_an_organisation, plausible_name, trim_name_span
-from postprocess.recognizers.location import plausible_place
-from postprocess.recognizers.numbers import counts_something
+from postprocess.pii.core.quantities import counts_something
+from postprocess.pii.core.rules import on
+from postprocess.pii.core.words import ORGANISATION_WORDS, names_an_organisation, plausible_name, trim_name_span, words
 
 with without_unused_ml_frameworks():
     from presidio_analyzer import RecognizerResult
@@ -96,23 +96,55 @@ def _names_a_room(text: str, start: int, end: int) -> bool:
 
 def plausible_ner_result(text: str, entity: str, start: int, end: int) -> bool:
     """Whether the NER's PERSON or LOCATION ``text[start:end]`` can be one in a call."""
-    if names_an_organisation(text, end) or in_company_slot(text, start, end) or _names_a_room(text, start, end):
+    if on("ner.organisation") and names_an_organisation(text, end):
+        return False
+    if on("ner.company_slot") and in_company_slot(text, start, end):
+        return False
+    if on("ner.room") and _names_a_room(text, start, end):
         return False
     if entity == "LOCATION":
-        return plausible_place(text[start:end])
+        return (not on("ner.location") and False) or (
+            on("ner.location") and (not on("ner.plausible_place") or plausible_place(text[start:end]))
+        )
+    if not on("ner.person"):
+        return False
     trimmed = trim_name_span(text, start, end)
     if trimmed is None:
         return False
     start, end = trimmed
-    if _IBAN_HEARD.fullmatch(text[start:end]) and _READ_ME_BEFORE.search(text, max(0, start - 24), start):
+    if (
+        on("ner.iban_heard")
+        and _IBAN_HEARD.fullmatch(text[start:end])
+        and _READ_ME_BEFORE.search(text, max(0, start - 24), start)
+    ):
         return False
     if (
-        re.fullmatch(r"[A-Za-z]+", text[start:end])
+        on("ner.cue_heard_as_name")
+        and re.fullmatch(r"[A-Za-z]+", text[start:end])
         and _CUE_HEARD_AS_NAME.match(text, end)
         and _SENTENCE_START.search(text, max(0, start - 4), start)
     ):
         return False
-    return plausible_name(text[start:end]) and not _DETERMINER_BEFORE.search(text, max(0, start - 8), start)
+    return (not on("ner.plausible_name") or plausible_name(text[start:end])) and not (
+        on("ner.determiner") and _DETERMINER_BEFORE.search(text, max(0, start - 8), start)
+    )
+
+
+# Words the NER takes for places in calls ("Mobile's 0, 7, 9 …" is not the town in Alabama).
+_NOT_PLACE_WORDS = words("not_place_words")
+
+
+def plausible_place(value: str) -> bool:
+    """False for what spaCy's NER calls a place but is not one here: something holding digits
+    ("B2.87"), capitals only ("IV"), a word of the call ("Mobile", "Post", "Mastercard", "Great"), or a
+    name ending in an organisation word ("Redwood Analytics")."""
+    words = value.split()
+    letters = re.sub(r"[^A-Za-z]", "", value)
+    if re.search(r"\d", value) or not words or (letters.isupper() and len(letters) <= 3):
+        return False
+    if re.sub(r"['’]s$", "", value.strip(" .,")).lower() in _NOT_PLACE_WORDS:
+        return False
+    return words[-1].lower().strip(".,") not in ORGANISATION_WORDS
 
 
 class SpeechNerRecognizer(SpacyRecognizer):
