@@ -29,10 +29,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.asr.inference.windows import plan_windows
+from pipeline.asr.inference.windows import plan_requests
 from shared import contract
 from shared.env import env_int
 from shared.errors import ConfigInvalidError
+from shared.speakers import DEFAULT_SPEAKERS, SpeakerSetting
 
 #: When the prices in :data:`PRICE_TABLE` were read from the AWS pricing pages.
 PRICES_AS_OF = "2026-11-29"
@@ -146,12 +147,15 @@ class CostSettings:
     pii_memory_mb: int | None = None
     enricher_memory_mb: int | None = None
     window_seconds: int = contract.WINDOW_SECONDS
+    #: Whether the endpoint labels speakers: a recording of several windows is then one request more.
+    speakers: bool = False
     price_overrides: Mapping[str, float] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> CostSettings:
         """From the variables in :data:`COST_ENVIRONMENT`, ``AWS_REGION`` and the window length
-        (``CLEARSCRIBE_WINDOW_SECONDS``). Raises ``ValueError`` on a bad number."""
+        (``CLEARSCRIBE_WINDOW_SECONDS``) and speaker setting. Raises ``ValueError`` on a bad number
+        or setting."""
         env = os.environ if env is None else env
         overrides = {item: value for item, name in ENV_PRICES.items() if (value := _env_float(env, name)) is not None}
         try:
@@ -164,6 +168,7 @@ class CostSettings:
             pii_memory_mb=_env_int(env, ENV_PII_MEMORY_MB),
             enricher_memory_mb=_env_int(env, ENV_ENRICHER_MEMORY_MB),
             window_seconds=window_seconds,
+            speakers=SpeakerSetting.parse(env.get(contract.ENV_SPEAKERS) or DEFAULT_SPEAKERS).enabled,
             price_overrides=overrides,
         )
 
@@ -241,7 +246,7 @@ def estimate_cloud_cost(
     prices = (PRICE_TABLE if table is None else table).get(settings.region or "")
     transcribe = float(timings.get("transcribe_seconds", 0.0))
     enrich = float(timings.get("enrich_seconds", 0.0))
-    windows = len(plan_windows(max(0.0, duration_seconds), settings.window_seconds))
+    windows = len(plan_requests(max(0.0, duration_seconds), settings.window_seconds, speakers=settings.speakers))
 
     def price(item: str) -> float | None:
         return settings.price(item, prices)
