@@ -1,42 +1,54 @@
-"""The workflow stack, synthesized against a stand-in model stack (bundling skipped)."""
+"""The workflow stack, synthesized against a stand-in model stack (bundling skipped): storage, the
+trigger, the functions and their grants, the events that resume the workflow (the endpoint's
+topics, the sweep's schedule), the alarms, and the state machine that waits on events."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aws_cdk.assertions import Match, Template
 from moto.events.models import EventPattern
 
-from infra.constructs.transcription_workflow import LAMBDA_TRANSIENT_ERRORS, STEP_HANDLERS
+from infra.config import ConfigError, WorkflowConfig
+from infra.constructs.transcription_workflow import EVENT_HANDLERS, LAMBDA_TRANSIENT_ERRORS, STEP_HANDLERS
 from infra.sandbox.templates import definition_from_template, iter_states, lambda_handlers, state_handlers
-from infra.workflow_stack import media_key_filters
+from infra.workflow_stack import OUTSIDE_VPC, media_key_filters
+from pipeline.handlers import events as handler_events
+from shared import contract
 from shared.contract import MEDIA_SUFFIXES
 from tests.infra.fixtures_workflow import (
-    FAST_POLLING,
+    SHORT_BUDGETS,
     STAND_IN_ENDPOINT_NAME,
-    STAND_IN_MAX_AUDIO_SECONDS,
     WorkflowApp,
     build_workflow_app,
 )
 
 WORKING = "working-bucket"
+#: What the functions read from their environment (pipeline.handlers.runtime, the cost estimate).
 RUNTIME_ENV = {
-    "JOB_TABLE",
-    "WORKING_BUCKET",
-    "OUTPUT_BUCKET",
-    "MEDIACONVERT_TEMPLATE",
-    "MEDIACONVERT_ROLE_ARN",
-    "ENDPOINT_NAME",
-    "ENDPOINT_INSTANCE_TYPE",
-    "MAX_AUDIO_SECONDS",
-    "POLL_INITIAL_SECONDS",
-    "POLL_MAX_SECONDS",
-    "EXTRACTION_POLL_BUDGET_SECONDS",
-    "TRANSCRIPTION_POLL_BUDGET_SECONDS",
-    "LOG_LEVEL",
+    contract.ENV_JOB_TABLE,
+    contract.ENV_WORKING_BUCKET,
+    contract.ENV_OUTPUT_BUCKET,
+    contract.ENV_MEDIACONVERT_TEMPLATE,
+    contract.ENV_MEDIACONVERT_ROLE_ARN,
+    contract.ENV_ENDPOINT_NAME,
+    contract.ENV_ENDPOINT_INSTANCE_TYPE,
+    contract.ENV_CALLBACK_TABLE,
+    contract.ENV_MAX_DURATION_SECONDS,
+    contract.ENV_WINDOW_SECONDS,
+    contract.ENV_INVOCATION_TIMEOUT_SECONDS,
+    contract.ENV_REQUEST_TTL_SECONDS,
+    contract.ENV_NOTIFICATION_GRACE_SECONDS,
+    contract.ENV_LAMBDA_LOG_LEVEL,
 }
+#: The stand-in model stack's invocation timeout (tests/infra/fixtures_workflow.py).
+STAND_IN_INVOCATION_TIMEOUT = 3600
+ALL_HANDLERS = {**STEP_HANDLERS, **EVENT_HANDLERS}
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +108,25 @@ def text(value: Any) -> str:
     if name == "Fn::GetAtt":
         return f"<{arg[0]}.{arg[1]}>"
     return f"<{arg}>"
+
+
+def module_statements(template_json: dict[str, Any], module: str) -> list[dict[str, Any]]:
+    return role_statements(template_json, functions_by_module(template_json)[module])
+
+
+def logical_id_of(template_json: dict[str, Any], module: str) -> str:
+    (logical_id,) = [k for k, m in lambda_handlers(template_json).items() if m == module]
+    return logical_id
+
+
+def table_id(template_json: dict[str, Any], key: str) -> str:
+    """The logical id of the table whose partition key is ``key``."""
+    (found,) = [
+        k
+        for k, t in resources(template_json, "AWS::DynamoDB::Table").items()
+        if t["Properties"]["KeySchema"] == [{"AttributeName": key, "KeyType": "HASH"}]
+    ]
+    return found
 
 
 def actions_of(statements: list[dict[str, Any]]) -> set[str]:
@@ -184,15 +215,33 @@ def test_job_table_has_status_index_pitr_and_customer_key(template: Template) ->
     )
 
 
-def test_data_is_retained_by_default_and_key_rotates(template: Template) -> None:
-    template.has_resource("AWS::DynamoDB::Table", {"DeletionPolicy": "Retain"})
+def test_job_data_is_retained_by_default_and_key_rotates(template_json: dict[str, Any], template: Template) -> None:
+    tables = resources(template_json, "AWS::DynamoDB::Table")
+    assert tables[table_id(template_json, "job_id")]["DeletionPolicy"] == "Retain"
     template.has_resource_properties("AWS::KMS::Key", {"EnableKeyRotation": True})
 
 
-def test_retain_data_false_lets_teardown_delete_the_table() -> None:
-    template = build_workflow_app({"clearscribe:retain-data": "false"}).template()
-    template.has_resource("AWS::DynamoDB::Table", {"DeletionPolicy": "Delete"})
-    template.has_resource_properties("AWS::DynamoDB::Table", {"DeletionProtectionEnabled": False})
+def test_retain_data_false_lets_teardown_delete_the_job_table() -> None:
+    template_json = build_workflow_app({"clearscribe:retain-data": "false"}).template_json()
+    job_table = resources(template_json, "AWS::DynamoDB::Table")[table_id(template_json, "job_id")]
+    assert job_table["DeletionPolicy"] == "Delete"
+    assert job_table["Properties"]["DeletionProtectionEnabled"] is False
+
+
+def test_the_callback_table_holds_task_tokens_by_inference_id_and_expires_them(template_json: dict[str, Any]) -> None:
+    """``pipeline.cloud.callbacks``: key ``inference_id``, items removed by DynamoDB's TTL on
+    ``expires_at``; work in flight only, so nothing is kept at teardown."""
+    callback_id = table_id(template_json, "inference_id")
+    table = resources(template_json, "AWS::DynamoDB::Table")[callback_id]
+    props = table["Properties"]
+    assert props["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    assert props["SSESpecification"]["SSEType"] == "KMS" and props["SSESpecification"]["SSEEnabled"] is True
+    assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert table["DeletionPolicy"] == "Delete"
+    for module in ("pipeline.handlers.transcribe_window", *EVENT_HANDLERS.values()):
+        variables = functions_by_module(template_json)[module]["Properties"]["Environment"]["Variables"]
+        assert variables[contract.ENV_CALLBACK_TABLE] == {"Ref": callback_id}, module
 
 
 # -- trigger --------------------------------------------------------------------------------
@@ -200,7 +249,7 @@ def _rule(template_json: dict[str, Any], source: str = "aws.s3") -> dict[str, An
     (rule,) = [
         r
         for r in resources(template_json, "AWS::Events::Rule").values()
-        if r["Properties"]["EventPattern"]["source"] == [source]
+        if r["Properties"].get("EventPattern", {}).get("source") == [source]
     ]
     return rule
 
@@ -296,10 +345,117 @@ def test_failed_timed_out_and_aborted_executions_reach_mark_failed(template_json
     assert target["Arn"] == {"Fn::GetAtt": [mark_failed, "Arn"]}
 
 
+# -- events that resume the workflow ------------------------------------------------------------
+def test_the_endpoint_notifications_reach_resume_transcription(template_json: dict[str, Any]) -> None:
+    """Both of the model stack's topics (success and error) deliver to ResumeTranscription, which
+    SNS may invoke from those topics only."""
+    resume = logical_id_of(template_json, "pipeline.handlers.resume_transcription")
+    subscriptions = resources(template_json, "AWS::SNS::Subscription").values()
+    topics = sorted(text(s["Properties"]["TopicArn"]) for s in subscriptions)
+    assert len(topics) == 2
+    assert re.search(r"ClearscribeModel:\S*Success", topics[1]) and re.search(r"ClearscribeModel:\S*Error", topics[0])
+    for subscription in subscriptions:
+        assert subscription["Properties"]["Protocol"] == "lambda"
+        assert subscription["Properties"]["Endpoint"] == {"Fn::GetAtt": [resume, "Arn"]}
+    permissions = [
+        p["Properties"]
+        for p in resources(template_json, "AWS::Lambda::Permission").values()
+        if p["Properties"]["Principal"] == "sns.amazonaws.com"
+    ]
+    assert sorted(text(p["SourceArn"]) for p in permissions) == topics
+    assert all(p["FunctionName"] == {"Fn::GetAtt": [resume, "Arn"]} for p in permissions)
+
+
+@pytest.mark.parametrize(
+    ("context", "rate"), [({}, "rate(5 minutes)"), ({"clearscribe:sweep-interval-minutes": 2}, "rate(2 minutes)")]
+)
+def test_a_schedule_runs_the_sweep(context: dict[str, Any], rate: str) -> None:
+    template_json = build_workflow_app(context).template_json()
+    (rule,) = [
+        r for r in resources(template_json, "AWS::Events::Rule").values() if "ScheduleExpression" in r["Properties"]
+    ]
+    assert rule["Properties"]["ScheduleExpression"] == rate
+    assert rule["Properties"]["State"] == "ENABLED"
+    (target,) = rule["Properties"]["Targets"]
+    sweeper = logical_id_of(template_json, "pipeline.handlers.sweep_transcriptions")
+    assert target["Arn"] == {"Fn::GetAtt": [sweeper, "Arn"]}
+    assert target["RetryPolicy"]["MaximumRetryAttempts"] >= 1
+
+
+def test_mark_failed_keeps_the_events_it_could_not_record(template_json: dict[str, Any]) -> None:
+    (config,) = resources(template_json, "AWS::Lambda::EventInvokeConfig").values()
+    mark_failed = logical_id_of(template_json, "pipeline.handlers.mark_failed")
+    assert config["Properties"]["FunctionName"] == {"Ref": mark_failed}
+    assert config["Properties"]["MaximumRetryAttempts"] == 2
+    destination = config["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]
+    queues = resources(template_json, "AWS::SQS::Queue")
+    assert destination["Fn::GetAtt"][0] in queues and destination["Fn::GetAtt"][0].startswith("UnrecordedFailures")
+
+
+# -- alarms -----------------------------------------------------------------------------------------
+ALARMS = {
+    # name: (namespace, metric, dimensions, evaluation periods)
+    "ExecutionsFailed": ("AWS/States", "ExecutionsFailed", ["StateMachineArn"], 1),
+    "ExecutionsTimedOut": ("AWS/States", "ExecutionsTimedOut", ["StateMachineArn"], 1),
+    "TriggerDeadLetters": ("AWS/SQS", "ApproximateNumberOfMessagesVisible", ["QueueName"], 1),
+    "UnrecordedFailures": ("AWS/SQS", "ApproximateNumberOfMessagesVisible", ["QueueName"], 1),
+    "MarkFailedErrors": ("AWS/Lambda", "Errors", ["FunctionName"], 1),
+    "InvocationFailures": ("AWS/SageMaker", "InvocationFailures", ["EndpointName", "VariantName"], 1),
+    "ExpiredRequests": ("AWS/SageMaker", "ExpiredRequests", ["EndpointName", "VariantName"], 1),
+    "NotificationFailures": ("AWS/SageMaker", "NotificationFailures", ["EndpointName", "VariantName"], 1),
+    "BacklogWithoutCapacity": ("AWS/SageMaker", "HasBacklogWithoutCapacity", ["EndpointName"], 30),
+}
+
+
+def alarms_by_name(template_json: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    found = {}
+    for alarm in resources(template_json, "AWS::CloudWatch::Alarm").values():
+        name = alarm["Properties"]["AlarmDescription"].rsplit("Alarms: ", 1)[1]
+        found[name] = alarm["Properties"]
+    return found
+
+
+def test_every_alarm_watches_its_metric_and_tells_the_operations_topic(template_json: dict[str, Any]) -> None:
+    alarms = alarms_by_name(template_json)
+    assert set(alarms) == set(ALARMS)
+    (topic,) = resources(template_json, "AWS::SNS::Topic")
+    for name, (namespace, metric, dimensions, periods) in ALARMS.items():
+        alarm = alarms[name]
+        assert (alarm["Namespace"], alarm["MetricName"]) == (namespace, metric), name
+        assert [d["Name"] for d in alarm["Dimensions"]] == dimensions, name
+        assert alarm["EvaluationPeriods"] == alarm["DatapointsToAlarm"] == periods, name
+        assert alarm["Threshold"] == 1 and alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold", name
+        assert alarm["TreatMissingData"] == "notBreaching", name
+        assert alarm["AlarmActions"] == [{"Ref": topic}], name
+    endpoint = {d["Name"]: d["Value"] for d in alarms["ExpiredRequests"]["Dimensions"]}
+    assert endpoint == {"EndpointName": STAND_IN_ENDPOINT_NAME, "VariantName": "AllTraffic"}
+
+
+def test_each_alarm_is_explained_in_the_operations_guide(template_json: dict[str, Any]) -> None:
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "operations.md").read_text(encoding="utf-8")
+    for name in alarms_by_name(template_json):
+        assert f"| `{name}` |" in guide, name
+
+
+def test_the_backlog_alarm_waits_as_long_as_configured() -> None:
+    template_json = build_workflow_app({"clearscribe:backlog-alarm-minutes": 45}).template_json()
+    assert alarms_by_name(template_json)["BacklogWithoutCapacity"]["EvaluationPeriods"] == 45
+
+
+def test_the_operations_topic_is_encrypted_and_an_output(template_json: dict[str, Any]) -> None:
+    ((topic_id, topic),) = resources(template_json, "AWS::SNS::Topic").items()
+    assert "KmsMasterKeyId" in topic["Properties"]
+    assert template_json["Outputs"]["OperationsTopicArn"]["Value"] == {"Ref": topic_id}
+    (key,) = resources(template_json, "AWS::KMS::Key").values()
+    principals = json.dumps(key["Properties"]["KeyPolicy"])
+    assert "cloudwatch.amazonaws.com" in principals, "CloudWatch cannot publish to the encrypted topic"
+
+
 # -- MediaConvert -----------------------------------------------------------------------------
 def test_mediaconvert_endpoint_is_not_hard_coded(template_json: dict[str, Any]) -> None:
     text = json.dumps(template_json)
-    assert "mediaconvert." not in text.lower().replace("mediaconvert.amazonaws.com", "")
+    # Neither a regional nor an account endpoint (abcd1234.mediaconvert.<region>.amazonaws.com).
+    assert not re.search(r"mediaconvert\.[a-z]{2}-[a-z]+-\d|\.mediaconvert\.", text.lower())
     assert "MEDIACONVERT_ENDPOINT" not in text
 
 
@@ -318,8 +474,8 @@ def test_mediaconvert_role_reads_uploads_and_writes_audio_only(template_json: di
 
 
 # -- Lambdas --------------------------------------------------------------------------------
-def test_every_step_handler_of_the_contract_is_deployed(template_json: dict[str, Any]) -> None:
-    assert sorted(lambda_handlers(template_json).values()) == sorted(STEP_HANDLERS.values())
+def test_every_handler_of_the_contract_is_deployed(template_json: dict[str, Any]) -> None:
+    assert sorted(lambda_handlers(template_json).values()) == sorted(ALL_HANDLERS.values())
 
 
 def test_no_iam_action_is_granted_that_no_step_calls(template_json: dict[str, Any]) -> None:
@@ -332,24 +488,33 @@ def test_no_iam_action_is_granted_that_no_step_calls(template_json: dict[str, An
             if "s3:ListBucket" in actions_of([statement]):
                 assert "s3:prefix" in statement.get("Condition", {}).get("StringLike", {}), statement
     unused = {
-        "dynamodb:UpdateItem",
         "dynamodb:ConditionCheckItem",
+        "dynamodb:Query",
         "kms:Encrypt",
         "mediaconvert:DescribeEndpoints",
         "s3:GetObjectVersion",
+        "s3:DeleteObject",
     }
     assert not unused & actions
 
 
 def test_lambdas_run_python_312_traced_with_the_runtime_environment(template_json: dict[str, Any]) -> None:
+    config = WorkflowConfig()
     for module, function in functions_by_module(template_json).items():
         props = function["Properties"]
         assert props["Runtime"] == "python3.12", module
         assert props["Handler"] == f"{module}.handler"
         assert props["TracingConfig"] == {"Mode": "Active"}
-        assert set(props["Environment"]["Variables"]) >= RUNTIME_ENV, module
-        assert props["Environment"]["Variables"]["ENDPOINT_NAME"] == STAND_IN_ENDPOINT_NAME
-        assert props["Environment"]["Variables"]["MAX_AUDIO_SECONDS"] == str(STAND_IN_MAX_AUDIO_SECONDS)
+        variables = props["Environment"]["Variables"]
+        assert set(variables) >= RUNTIME_ENV, module
+        assert variables[contract.ENV_ENDPOINT_NAME] == STAND_IN_ENDPOINT_NAME
+        assert variables[contract.ENV_MAX_DURATION_SECONDS] == str(config.max_duration_seconds) == "43200"
+        assert variables[contract.ENV_WINDOW_SECONDS] == str(config.window_seconds) == "1200"
+        # Each window's budget: the endpoint's invocation timeout, and the rest of the budget to queue.
+        assert variables[contract.ENV_INVOCATION_TIMEOUT_SECONDS] == str(STAND_IN_INVOCATION_TIMEOUT)
+        ttl = config.transcription_budget_seconds - STAND_IN_INVOCATION_TIMEOUT
+        assert variables[contract.ENV_REQUEST_TTL_SECONDS] == str(ttl)
+        assert variables[contract.ENV_NOTIFICATION_GRACE_SECONDS] == str(config.notification_grace_seconds)
         assert "LoggingConfig" in props
 
 
@@ -361,13 +526,20 @@ def test_memory_sized_for_the_enrichers(template_json: dict[str, Any]) -> None:
     assert functions["pipeline.handlers.redact_pii"]["Properties"]["Timeout"] >= 300
 
 
-def test_data_handling_lambdas_run_in_the_vpc_and_mediaconvert_callers_outside_without_nat(
+def test_data_handling_lambdas_run_in_the_vpc_and_service_callers_outside_without_nat(
     template_json: dict[str, Any],
 ) -> None:
+    """MediaConvert, SageMaker Runtime and Step Functions have no endpoint in the VPC by default:
+    the functions that call them run outside it, and read no transcript."""
+    outside = {ALL_HANDLERS[name] for name in OUTSIDE_VPC}
+    assert outside == {
+        "pipeline.handlers.prepare_audio_extraction",
+        "pipeline.handlers.transcribe_window",
+        "pipeline.handlers.resume_transcription",
+        "pipeline.handlers.sweep_transcriptions",
+    }
     for module, function in functions_by_module(template_json).items():
-        in_vpc = "VpcConfig" in function["Properties"]
-        mediaconvert_caller = module.endswith(("start_audio_extraction", "check_audio_extraction"))
-        assert in_vpc != mediaconvert_caller, module
+        assert ("VpcConfig" in function["Properties"]) != (module in outside), module
 
 
 def test_with_nat_every_lambda_runs_in_the_vpc() -> None:
@@ -375,14 +547,39 @@ def test_with_nat_every_lambda_runs_in_the_vpc() -> None:
     assert all("VpcConfig" in f["Properties"] for f in functions_by_module(template_json).values())
 
 
-def test_fast_polling_context_reaches_lambdas_and_the_definition() -> None:
-    template_json = build_workflow_app(FAST_POLLING).template_json()
+def test_short_budgets_reach_the_lambdas_and_the_definition() -> None:
+    template_json = build_workflow_app(SHORT_BUDGETS).template_json()
     for function in functions_by_module(template_json).values():
         variables = function["Properties"]["Environment"]["Variables"]
-        assert variables["POLL_INITIAL_SECONDS"] == "0"
-        assert variables["POLL_MAX_SECONDS"] == "1"
-    definition = definition_from_template(template_json)
-    assert definition["States"]["InvokeTranscription"]["ResultSelector"]["poll"]["wait_seconds"] == 0
+        assert variables[contract.ENV_REQUEST_TTL_SECONDS] == str(3660 - STAND_IN_INVOCATION_TIMEOUT)
+        assert variables[contract.ENV_NOTIFICATION_GRACE_SECONDS] == "0"
+    states = iter_states(definition_from_template(template_json))
+    assert states["ExtractAudio"]["TimeoutSeconds"] == 60
+    assert states["TranscribeWindow"]["TimeoutSeconds"] == 3660
+
+
+@pytest.mark.parametrize(
+    ("context", "message"),
+    [
+        # 3620 s of budget less the endpoint's 3600 s invocation timeout leaves 20 s to queue, under
+        # SageMaker's 60 s minimum RequestTTLSeconds.
+        ({"clearscribe:transcription-budget-seconds": 3620}, "RequestTTLSeconds"),
+        ({"clearscribe:window-seconds": 2881}, "window-seconds"),  # longer than the endpoint finishes
+        ({"clearscribe:window-seconds": 59}, "window-seconds"),
+    ],
+)
+def test_budgets_the_endpoint_cannot_keep_are_refused_at_synth(context: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        build_workflow_app(context)
+
+
+def test_the_tightest_budgets_the_endpoint_can_keep_are_taken() -> None:
+    template_json = build_workflow_app(
+        {"clearscribe:transcription-budget-seconds": 3660, "clearscribe:window-seconds": 2880}
+    ).template_json()
+    variables = functions_by_module(template_json)["pipeline.handlers.transcribe_window"]["Properties"]["Environment"]
+    assert variables["Variables"][contract.ENV_REQUEST_TTL_SECONDS] == "60"
+    assert variables["Variables"][contract.ENV_WINDOW_SECONDS] == "2880"
 
 
 # -- IAM --------------------------------------------------------------------------------------
@@ -403,15 +600,49 @@ def test_no_policy_grants_service_wide_actions(template_json: dict[str, Any]) ->
             {"s3:PutObject", "s3:GetObject", "mediaconvert:CreateJob"},
         ),
         (
-            "pipeline.handlers.start_audio_extraction",
-            {"mediaconvert:CreateJob", "iam:PassRole"},
-            {"s3:PutObject", "mediaconvert:DescribeEndpoints"},  # the regional endpoint needs no discovery
+            "pipeline.handlers.prepare_audio_extraction",
+            {"mediaconvert:GetJobTemplate", "dynamodb:PutItem"},
+            # the state machine creates the job; the regional endpoint needs no discovery
+            {"mediaconvert:CreateJob", "iam:PassRole", "s3:PutObject", "mediaconvert:DescribeEndpoints"},
         ),
-        ("pipeline.handlers.check_audio_extraction", {"mediaconvert:GetJob", "s3:ListBucket"}, {"s3:PutObject"}),
         (
-            "pipeline.handlers.check_transcription",
-            {"s3:GetObject", "s3:ListBucket"},  # ListBucket: results are found by a prefix listing
-            {"s3:PutObject", "mediaconvert:CreateJob"},
+            "pipeline.handlers.check_audio_extraction",
+            {"s3:ListBucket", "dynamodb:PutItem"},
+            {"mediaconvert:GetJob", "s3:PutObject", "sagemaker:InvokeEndpointAsync"},
+        ),
+        (
+            "pipeline.handlers.transcribe_window",
+            {"sagemaker:InvokeEndpointAsync", "dynamodb:PutItem", "dynamodb:UpdateItem"},
+            {"dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:Scan", "s3:GetObject", "states:SendTaskSuccess"},
+        ),
+        (
+            "pipeline.handlers.resume_transcription",
+            {
+                "states:SendTaskSuccess",
+                "states:SendTaskFailure",
+                "dynamodb:GetItem",
+                "dynamodb:DeleteItem",
+                "s3:ListBucket",
+                "s3:GetObject",
+            },
+            {"dynamodb:Scan", "dynamodb:PutItem", "sagemaker:InvokeEndpointAsync", "s3:PutObject"},
+        ),
+        (
+            "pipeline.handlers.sweep_transcriptions",
+            {
+                "states:SendTaskSuccess",
+                "states:SendTaskFailure",
+                "dynamodb:Scan",
+                "dynamodb:DeleteItem",
+                "s3:ListBucket",
+                "s3:GetObject",
+            },
+            {"dynamodb:PutItem", "sagemaker:InvokeEndpointAsync", "s3:PutObject"},
+        ),
+        (
+            "pipeline.handlers.merge_transcripts",
+            {"s3:GetObject", "s3:PutObject", "dynamodb:PutItem"},
+            {"states:SendTaskSuccess", "sagemaker:InvokeEndpointAsync", "dynamodb:Scan"},
         ),
         ("pipeline.handlers.redact_pii", {"s3:GetObject", "s3:PutObject"}, {"dynamodb:PutItem", "dynamodb:GetItem"}),
         ("pipeline.handlers.filter_profanity", {"s3:PutObject"}, {"dynamodb:PutItem"}),
@@ -424,9 +655,49 @@ def test_no_policy_grants_service_wide_actions(template_json: dict[str, Any]) ->
 def test_each_lambda_gets_only_what_its_step_needs(
     template_json: dict[str, Any], module: str, allowed: set[str], forbidden: set[str]
 ) -> None:
-    actions = actions_of(role_statements(template_json, functions_by_module(template_json)[module]))
+    actions = actions_of(module_statements(template_json, module))
     assert allowed <= actions
     assert not forbidden & actions
+
+
+def test_transcribe_window_writes_only_the_callback_table_and_invokes_only_the_endpoint(
+    template_json: dict[str, Any],
+) -> None:
+    statements = module_statements(template_json, "pipeline.handlers.transcribe_window")
+    dynamodb = [s for s in statements if any(a.startswith("dynamodb:") for a in actions_of([s]))]
+    assert dynamodb and all(
+        s["Resource"] == {"Fn::GetAtt": [table_id(template_json, "inference_id"), "Arn"]} for s in dynamodb
+    )
+    (invoke,) = [s for s in statements if "sagemaker:InvokeEndpointAsync" in actions_of([s])]
+    assert text(invoke["Resource"]).endswith(f":endpoint/{STAND_IN_ENDPOINT_NAME}")
+
+
+def test_only_the_notified_and_scheduled_functions_may_resume_the_state_machine(
+    template_json: dict[str, Any],
+) -> None:
+    (state_machine_id,) = resources(template_json, "AWS::StepFunctions::StateMachine")
+    for module in ALL_HANDLERS.values():
+        statements = [
+            s for s in module_statements(template_json, module) if "states:SendTaskSuccess" in actions_of([s])
+        ]
+        if module in EVENT_HANDLERS.values():
+            (grant,) = statements
+            assert grant["Resource"] == {"Ref": state_machine_id}
+        else:
+            assert not statements, module
+
+
+def test_the_notified_functions_read_failure_objects_never_a_transcript(template_json: dict[str, Any]) -> None:
+    """ResumeTranscription and the sweeper run outside the VPC: they may list what the endpoint wrote
+    and read its failure objects, but the transcripts are read first by MergeTranscripts, in the VPC."""
+    for module in EVENT_HANDLERS.values():
+        reads = [s for s in module_statements(template_json, module) if "s3:GetObject" in actions_of([s])]
+        assert reads and all(text(s["Resource"]).endswith("WorkingBucketName/inference/failure/*") for s in reads)
+
+
+def test_only_the_sweeper_scans_the_callback_table(template_json: dict[str, Any]) -> None:
+    scanners = {m for m in ALL_HANDLERS.values() if "dynamodb:Scan" in actions_of(module_statements(template_json, m))}
+    assert scanners == {"pipeline.handlers.sweep_transcriptions"}
 
 
 def test_enrichers_write_only_under_findings(template_json: dict[str, Any]) -> None:
@@ -435,26 +706,32 @@ def test_enrichers_write_only_under_findings(template_json: dict[str, Any]) -> N
         "pipeline.handlers.filter_profanity",
         "pipeline.handlers.analyze_sentiment",
     ):
-        statements = role_statements(template_json, functions_by_module(template_json)[module])
+        statements = module_statements(template_json, module)
         writes = [s for s in statements if "s3:PutObject" in s["Action"]]
         assert writes and all(text(s["Resource"]).endswith("WorkingBucketName/findings/*") for s in writes), module
 
 
-def test_pass_role_is_limited_to_mediaconvert(template_json: dict[str, Any]) -> None:
-    statements = role_statements(
-        template_json, functions_by_module(template_json)["pipeline.handlers.start_audio_extraction"]
-    )
-    (pass_role,) = [s for s in statements if s["Action"] == "iam:PassRole"]
-    assert pass_role["Condition"] == {"StringEquals": {"iam:PassedToService": "mediaconvert.amazonaws.com"}}
-
-
-def test_state_machine_may_invoke_the_endpoint_asynchronously_only(template_json: dict[str, Any]) -> None:
+def state_machine_statements(template_json: dict[str, Any]) -> list[dict[str, Any]]:
     (sm,) = resources(template_json, "AWS::StepFunctions::StateMachine").values()
     role_id = sm["Properties"]["RoleArn"]["Fn::GetAtt"][0]
-    statements = role_statements(template_json, {"Properties": {"Role": {"Fn::GetAtt": [role_id, "Arn"]}}})
-    sagemaker = [s for s in statements if "sagemaker" in json.dumps(s["Action"])]
-    assert [s["Action"] for s in sagemaker] == ["sagemaker:InvokeEndpointAsync"]
-    assert STAND_IN_ENDPOINT_NAME in json.dumps(sagemaker[0]["Resource"])
+    return role_statements(template_json, {"Properties": {"Role": {"Fn::GetAtt": [role_id, "Arn"]}}})
+
+
+def test_the_state_machine_passes_only_the_mediaconvert_role_to_mediaconvert(template_json: dict[str, Any]) -> None:
+    statements = state_machine_statements(template_json)
+    (pass_role,) = [s for s in statements if "iam:PassRole" in actions_of([s])]
+    assert pass_role["Condition"] == {"StringLike": {"iam:PassedToService": "mediaconvert.amazonaws.com"}}
+    assert pass_role["Resource"]["Fn::GetAtt"][0].startswith("AudioExtractionRole")
+    assert {"mediaconvert:CreateJob", "mediaconvert:GetJob"} <= actions_of(statements)
+
+
+def test_the_state_machine_invokes_functions_not_the_endpoint(template_json: dict[str, Any]) -> None:
+    actions = actions_of(state_machine_statements(template_json))
+    assert not {a for a in actions if a.startswith("sagemaker:")}, "the endpoint is invoked by TranscribeWindow"
+    (invoke,) = [s for s in state_machine_statements(template_json) if "lambda:InvokeFunction" in actions_of([s])]
+    invoked = {text(r).strip("<>").removesuffix(".Arn") for r in invoke["Resource"] if "Fn::GetAtt" in r}
+    step_functions = {k for k, m in lambda_handlers(template_json).items() if m in STEP_HANDLERS.values()}
+    assert invoked == step_functions, "the state machine may invoke exactly the step functions"
 
 
 # -- state machine ----------------------------------------------------------------------------
@@ -469,13 +746,44 @@ def test_state_machine_is_standard_logged_without_data_traced_and_bounded(
             "LoggingConfiguration": Match.object_like({"Level": "ALL", "IncludeExecutionData": False}),
         },
     )
-    assert 3 * 3600 <= definition["TimeoutSeconds"] <= 24 * 3600
+    assert definition["TimeoutSeconds"] == WorkflowConfig().state_machine_timeout_seconds
     template.has_resource_properties(
         "AWS::Logs::LogGroup", {"LogGroupName": "/aws/vendedlogs/states/ClearscribeWorkflow", "RetentionInDays": 90}
     )
 
 
-def test_states_follow_the_documented_flow(definition: dict[str, Any], states: dict[str, dict[str, Any]]) -> None:
+@pytest.mark.parametrize(
+    ("context", "seconds"),
+    [
+        # The defaults: a 12-hour recording is 36 windows of 20 minutes, 9 rounds of 4; each round
+        # may take a window's whole budget and grace (7200 + 300 s), after an extraction of 3600 s,
+        # plus an hour.
+        ({}, 3600 + 9 * 7500 + 3600),
+        # 4 hours: 12 windows, 3 rounds.
+        ({"clearscribe:max-duration-seconds": 4 * 3600}, 3600 + 3 * 7500 + 3600),
+        # All 12 windows at once: one round.
+        ({"clearscribe:max-duration-seconds": 4 * 3600, "clearscribe:window-concurrency": 12}, 3600 + 7500 + 3600),
+        (
+            {
+                "clearscribe:max-duration-seconds": 4 * 3600,
+                "clearscribe:extraction-budget-seconds": 600,
+                "clearscribe:notification-grace-seconds": 0,
+            },
+            600 + 3 * 7200 + 3600,
+        ),
+        ({"clearscribe:state-machine-timeout-minutes": 90}, 5400),  # given explicitly
+    ],
+)
+def test_the_execution_timeout_covers_the_longest_recording_in_rounds_of_windows(
+    context: dict[str, Any], seconds: int
+) -> None:
+    definition = definition_from_template(build_workflow_app(context).template_json())
+    assert definition["TimeoutSeconds"] == seconds
+
+
+def test_states_follow_the_documented_flow_and_none_waits_on_a_clock(
+    definition: dict[str, Any], states: dict[str, dict[str, Any]]
+) -> None:
     assert definition["StartAt"] == "RegisterJob"
     top = definition["States"]
     assert top["RegisterJob"]["Next"] == "IsDuplicate"
@@ -483,45 +791,122 @@ def test_states_follow_the_documented_flow(definition: dict[str, Any], states: d
         {"Variable": "$.job.duplicate", "BooleanEquals": True, "Next": "AlreadyRegistered"}
     ]
     assert top["AlreadyRegistered"]["Type"] == "Succeed"
-    assert top["IsDuplicate"]["Default"] == "StartAudioExtraction"
-    assert top["StartAudioExtraction"]["Next"] == "WaitForAudioExtraction"
-    assert top["WaitForAudioExtraction"] == {
-        "Type": "Wait",
-        "SecondsPath": "$.extraction.poll.wait_seconds",
-        "Next": "CheckAudioExtraction",
-    }
-    assert top["CheckAudioExtraction"]["Next"] == "IsAudioReady"
-    assert top["IsAudioReady"]["Choices"] == [
-        {"Variable": "$.extraction.status", "StringEquals": "COMPLETE", "Next": "InvokeTranscription"}
-    ]
-    assert top["IsAudioReady"]["Default"] == "WaitForAudioExtraction"
-    assert top["InvokeTranscription"]["Next"] == "WaitForTranscription"
-    assert top["WaitForTranscription"]["SecondsPath"] == "$.inference.poll.wait_seconds"
-    assert top["WaitForTranscription"]["Next"] == "CheckTranscription"
-    assert top["IsTranscriptReady"]["Choices"][0]["Next"] == "Enrich"
-    assert top["IsTranscriptReady"]["Default"] == "WaitForTranscription"
+    assert top["IsDuplicate"]["Default"] == "PrepareAudioExtraction"
+    flow = ["PrepareAudioExtraction", "ExtractAudio", "CheckAudioExtraction", "Transcribe", "MergeTranscripts",
+            "Enrich", "WriteResults", "MarkComplete", "JobComplete"]  # fmt: skip
+    for state, following in itertools.pairwise(flow):
+        assert top[state]["Next"] == following, state
     assert [b["StartAt"] for b in top["Enrich"]["Branches"]] == ["RedactPII", "FilterProfanity", "AnalyzeSentiment"]
-    assert top["Enrich"]["Next"] == "WriteResults"
-    assert top["WriteResults"]["Next"] == "MarkComplete"
-    assert top["MarkComplete"]["Next"] == "JobComplete"
     assert top["JobComplete"]["Type"] == "Succeed"
     assert top["MarkFailed"]["Next"] == "JobFailed"
     assert top["JobFailed"] == {"Type": "Fail", "ErrorPath": "$.error.Error", "CausePath": "$.error.Cause"}
+    assert not [name for name, s in states.items() if s["Type"] == "Wait"], "a state polls"
+
+
+def test_extract_audio_is_mediaconverts_run_a_job_integration(
+    states: dict[str, dict[str, Any]], template_json: dict[str, Any]
+) -> None:
+    extract = states["ExtractAudio"]
+    assert extract["Resource"] == "arn:aws:states:::mediaconvert:createJob.sync"
+    (template_id,) = resources(template_json, "AWS::MediaConvert::JobTemplate")
+    parameters = extract["Parameters"]
+    assert parameters["JobTemplate"] == template_id  # as the Resolver names it: the template's Name
+    assert parameters["Role"].endswith(
+        ":role/" + next(k for k in resources(template_json, "AWS::IAM::Role") if k.startswith("AudioExtractionRole"))
+    )
+    assert {k: v for k, v in parameters.items() if k.endswith(".$")} == {
+        "Settings.$": "$.extraction.request.Settings",
+        "UserMetadata.$": "$.extraction.request.UserMetadata",
+        "ClientRequestToken.$": "$.extraction.request.ClientRequestToken",
+    }
+    assert extract["ResultSelector"] == {"Job.$": "$.Job"}
+    assert extract["ResultPath"] == "$.extraction.job"
+    assert extract["TimeoutSeconds"] == WorkflowConfig().extraction_budget_seconds
+    assert [(c["ErrorEquals"], c["Next"]) for c in extract["Catch"]] == [
+        (["States.Timeout"], "ExtractionTimedOut"),
+        (["States.ALL"], "ExtractionFailed"),
+    ]
+    retry_errors = {e for r in extract["Retry"] for e in r["ErrorEquals"]}
+    assert retry_errors == {"MediaConvert.TooManyRequestsException"}
+
+
+@pytest.mark.parametrize(
+    ("state", "error", "code"),
+    [
+        ("ExtractionTimedOut", "AudioExtractionTimeout", "AUDIO_EXTRACTION_TIMEOUT"),
+        ("ExtractionFailed", "AudioExtractionError", "AUDIO_EXTRACTION_FAILED"),
+        ("TranscriptionTimedOut", "TranscriptionTimeout", "TRANSCRIPTION_TIMEOUT"),
+    ],
+)
+def test_a_timed_out_or_failed_wait_is_named_as_the_code_it_stands_for(
+    definition: dict[str, Any], state: str, error: str, code: str
+) -> None:
+    """Step Functions' own error names (States.Timeout, States.TaskFailed) become the job's codes."""
+    from pipeline.cloud.failures import error_from_step_functions
+
+    named = definition["States"][state]
+    assert named["Type"] == "Pass" and named["Next"] == "MarkFailed" and named["ResultPath"] == "$.error"
+    assert named["Parameters"] == {"Error": error, "Cause.$": "$.error.Cause"}
+    assert error_from_step_functions({"Error": error, "Cause": "{}"})["code"] == code
+
+
+def test_transcription_is_a_map_of_windows_each_paused_on_its_task_token(
+    definition: dict[str, Any], template_json: dict[str, Any]
+) -> None:
+    transcribe = definition["States"]["Transcribe"]
+    assert transcribe["Type"] == "Map"
+    assert transcribe["ItemsPath"] == "$.audio.windows"
+    assert transcribe["ItemSelector"] == {
+        "job_id.$": "$.job.job_id",
+        "audio_uri.$": "$.audio.audio_uri",
+        "window.$": "$$.Map.Item.Value",
+    }
+    assert transcribe["ResultPath"] == "$.windows"
+    assert transcribe["MaxConcurrency"] == WorkflowConfig().window_concurrency == 4
+    assert [(c["ErrorEquals"], c["Next"]) for c in transcribe["Catch"]] == [
+        (["States.Timeout", "States.HeartbeatTimeout"], "TranscriptionTimedOut"),
+        (["States.ALL"], "MarkFailed"),
+    ]
+    window = transcribe["ItemProcessor"]["States"]["TranscribeWindow"]
+    assert transcribe["ItemProcessor"]["StartAt"] == "TranscribeWindow" and window["End"] is True
+    assert window["Resource"] == "arn:aws:states:::lambda:invoke.waitForTaskToken"
+    function = logical_id_of(template_json, "pipeline.handlers.transcribe_window")
+    assert window["Parameters"]["FunctionName"].endswith(f":function:{function}")
+    assert window["Parameters"]["Payload"] == {
+        "job_id.$": "$.job_id",
+        "audio_uri.$": "$.audio_uri",
+        "window.$": "$.window",
+        "task_token.$": "$$.Task.Token",
+    }
+    config = WorkflowConfig()
+    assert window["TimeoutSeconds"] == config.transcription_budget_seconds + config.notification_grace_seconds
+
+
+@pytest.mark.parametrize("concurrency", [1, 7])
+def test_the_windows_in_flight_at_once_are_the_window_concurrency(concurrency: int) -> None:
+    template_json = build_workflow_app({"clearscribe:window-concurrency": concurrency}).template_json()
+    assert definition_from_template(template_json)["States"]["Transcribe"]["MaxConcurrency"] == concurrency
 
 
 def test_data_flow_uses_the_agreed_paths(states: dict[str, dict[str, Any]]) -> None:
     assert states["RegisterJob"]["ResultPath"] == "$.job"
     # the EventBridge event itself, and the execution that registers the job (its owner)
     assert states["RegisterJob"]["Parameters"] == {"event.$": "$", "execution.$": "$$.Execution.Id"}
-    assert states["StartAudioExtraction"]["Parameters"] == {"job_id.$": "$.job.job_id", "source.$": "$.job.source"}
-    assert states["StartAudioExtraction"]["ResultPath"] == "$.extraction"
+    assert states["PrepareAudioExtraction"]["Parameters"] == {"job_id.$": "$.job.job_id", "source.$": "$.job.source"}
+    assert states["PrepareAudioExtraction"]["ResultPath"] == "$.extraction"
     assert states["CheckAudioExtraction"]["Parameters"] == {
         "job_id.$": "$.job.job_id",
-        "extraction.$": "$.extraction",
+        "extraction": {"audio_uri.$": "$.extraction.audio_uri"},
+        "job.$": "$.extraction.job",
     }
-    assert states["CheckAudioExtraction"]["ResultPath"] == "$.extraction"
-    assert states["CheckTranscription"]["Parameters"] == {"job_id.$": "$.job.job_id", "inference.$": "$.inference"}
-    assert states["CheckTranscription"]["ResultPath"] == "$.inference"
+    assert states["CheckAudioExtraction"]["ResultPath"] == "$.audio"
+    # the Map's results, and the requests planned (which of them asked for the speaker turns)
+    assert states["MergeTranscripts"]["Parameters"] == {
+        "job_id.$": "$.job.job_id",
+        "windows.$": "$.windows",
+        "plan.$": "$.audio.windows",
+    }
+    assert states["MergeTranscripts"]["ResultPath"] == "$.inference"
     for enricher in ("RedactPII", "FilterProfanity", "AnalyzeSentiment"):
         assert states[enricher]["Parameters"] == {
             "job_id.$": "$.job.job_id",
@@ -544,25 +929,25 @@ def test_data_flow_uses_the_agreed_paths(states: dict[str, dict[str, Any]]) -> N
     assert states["MarkFailed"]["Parameters"] == {"state.$": "$", "error.$": "$.error"}
 
 
-def test_transcription_is_an_async_sdk_call_with_the_agreed_result(states: dict[str, dict[str, Any]]) -> None:
-    invoke = states["InvokeTranscription"]
-    assert invoke["Resource"] == "arn:aws:states:::aws-sdk:sagemakerruntime:invokeEndpointAsync"
-    assert invoke["Parameters"] == {
-        "EndpointName": STAND_IN_ENDPOINT_NAME,
-        "InputLocation.$": "$.extraction.audio_uri",
-        "ContentType": "audio/mp4",
-        "InvocationTimeoutSeconds": 3600,
-        "InferenceId.$": "$.job.job_id",
-    }
-    assert invoke["ResultSelector"] == {
-        "output_location.$": "$.OutputLocation",
-        "failure_location.$": "$.FailureLocation",
-        "status": "IN_PROGRESS",
-        "poll": {"attempt": 0, "wait_seconds": 15, "elapsed_seconds": 0},
-    }
-    assert invoke["ResultPath"] == "$.inference"
-    retry_errors = {e for r in invoke["Retry"] for e in r["ErrorEquals"]}
-    assert "SageMakerRuntime.ThrottlingException" in retry_errors
+@pytest.mark.parametrize(
+    ("state", "model"),
+    [
+        ("PrepareAudioExtraction", handler_events.PrepareAudioExtractionEvent),
+        ("CheckAudioExtraction", handler_events.CheckAudioExtractionEvent),
+        ("TranscribeWindow", handler_events.WindowEvent),
+        ("MergeTranscripts", handler_events.MergeTranscriptsEvent),
+        ("WriteResults", handler_events.WriteResultsEvent),
+        ("MarkComplete", handler_events.MarkCompleteEvent),
+    ],
+)
+def test_each_state_sends_every_field_its_handler_requires(
+    states: dict[str, dict[str, Any]], state: str, model: Any
+) -> None:
+    parameters = states[state]["Parameters"]
+    payload = parameters.get("Payload", parameters)
+    sent = {key.removesuffix(".$") for key in payload}
+    required = {name for name, field in model.model_fields.items() if field.is_required()}
+    assert required <= sent, f"{state} does not send {sorted(required - sent)}"
 
 
 def test_definition_is_closed_and_fully_resolved(definition: dict[str, Any]) -> None:
@@ -573,7 +958,7 @@ def test_definition_is_closed_and_fully_resolved(definition: dict[str, Any]) -> 
             targets = [state.get("Next"), state.get("Default")]
             targets += [c["Next"] for c in state.get("Choices", []) + state.get("Catch", [])]
             assert {t for t in targets if t} <= names
-            for branch in state.get("Branches", []):
+            for branch in [*state.get("Branches", []), *([state["ItemProcessor"]] if "ItemProcessor" in state else [])]:
                 check(branch)
 
     check(definition)
@@ -582,38 +967,45 @@ def test_definition_is_closed_and_fully_resolved(definition: dict[str, Any]) -> 
 
 
 def test_lambda_tasks_invoke_the_function_directly(template_json: dict[str, Any], definition: dict[str, Any]) -> None:
-    assert state_handlers(template_json, definition) == dict(STEP_HANDLERS)
+    direct = {name: module for name, module in STEP_HANDLERS.items() if name != "TranscribeWindow"}
+    assert state_handlers(template_json, definition) == direct  # TranscribeWindow: through lambda:invoke
 
 
 def test_every_task_retries_transient_errors_with_full_jitter_and_has_a_timeout(
     states: dict[str, dict[str, Any]],
 ) -> None:
     tasks = {name: s for name, s in states.items() if s["Type"] == "Task"}
-    assert len(tasks) == len(STEP_HANDLERS) + 1
+    assert set(tasks) == {*STEP_HANDLERS, "ExtractAudio"}
     for name, task in tasks.items():
         assert task["TimeoutSeconds"] > 0, name
         (retry,) = task["Retry"]
         assert retry["JitterStrategy"] == "FULL", name
         assert retry["BackoffRate"] > 1 and retry["MaxAttempts"] >= 3 and retry["MaxDelaySeconds"] > 0, name
-        if name != "InvokeTranscription":
+        if name != "ExtractAudio":
             assert set(retry["ErrorEquals"]) == set(LAMBDA_TRANSIENT_ERRORS), name
 
 
 def test_every_failure_ends_in_mark_failed(definition: dict[str, Any]) -> None:
     top = definition["States"]
-    catching = {name for name, s in top.items() if s["Type"] in {"Task", "Parallel"} and name != "MarkFailed"}
+    catching = {name for name, s in top.items() if s["Type"] in {"Task", "Parallel", "Map"} and name != "MarkFailed"}
     assert catching == {
         "RegisterJob",
-        "StartAudioExtraction",
+        "PrepareAudioExtraction",
+        "ExtractAudio",
         "CheckAudioExtraction",
-        "InvokeTranscription",
-        "CheckTranscription",
+        "Transcribe",
+        "MergeTranscripts",
         "Enrich",
         "WriteResults",
         "MarkComplete",
     }
-    for name in catching:
+    for name in catching - {"ExtractAudio", "Transcribe"}:  # those two name their timeouts first (above)
         assert top[name]["Catch"] == [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "MarkFailed"}]
+    for name in ("ExtractAudio", "Transcribe"):
+        last = top[name]["Catch"][-1]
+        assert last["ErrorEquals"] == ["States.ALL"] and last["ResultPath"] == "$.error"
+        via = last["Next"]  # MarkFailed, or the Pass state that names the error first
+        assert (via if via == "MarkFailed" else top[via]["Next"]) == "MarkFailed", name
     assert top["MarkFailed"]["Catch"][0]["Next"] == "JobFailed"
 
 
@@ -625,6 +1017,8 @@ def test_lambda_task_timeouts_exceed_the_function_timeouts(
         assert states[state]["TimeoutSeconds"] > functions[module]["Properties"]["Timeout"], state
 
 
-def test_outputs_name_the_resources_the_cli_reads(template: Template) -> None:
+def test_outputs_name_the_resources_the_cli_and_operators_read(template: Template) -> None:
     outputs = template.to_json()["Outputs"]
-    assert {"InputBucketName", "OutputBucketName", "JobTableName", "StateMachineArn"} <= set(outputs)
+    assert {"InputBucketName", "OutputBucketName", "JobTableName", "StateMachineArn", "OperationsTopicArn"} <= set(
+        outputs
+    )
