@@ -14,10 +14,13 @@ from hypothesis import strategies as st
 from pipeline.asr.inference.windows import (
     CUT_FRAME_SECONDS,
     CUT_SEARCH_SECONDS,
+    SPEAKERS_OFF,
+    SPEAKERS_ONLY,
     Window,
     cut_at,
     decode_until,
     merge_windows,
+    plan_requests,
     plan_windows,
     window_bounds,
 )
@@ -191,6 +194,33 @@ def test_the_window_is_found_among_other_attributes_or_not_at_all(
     attributes: str | None, expected: Window | None
 ) -> None:
     assert Window.from_attribute(attributes) == expected
+
+
+# -- speakers over the whole recording --------------------------------------------------------------
+def test_with_speaker_labels_the_windows_go_unlabelled_and_one_request_asks_for_the_turns() -> None:
+    windows = plan_windows(3600.0, 1200)
+    requests = plan_requests(3600.0, 1200, speakers=True)
+
+    assert requests[:-1] == [Window(w.index, w.start, w.end, SPEAKERS_OFF) for w in windows]
+    assert requests[-1] == Window(len(windows), 0.0, None, SPEAKERS_ONLY)
+    assert requests[-1].is_whole_recording
+    assert plan_requests(3600.0, 1200, speakers=False) == windows
+    assert plan_requests(600.0, 1200, speakers=True) == [Window(0, 0.0, None)], "one window labels itself"
+
+
+@pytest.mark.parametrize("speakers", [None, SPEAKERS_OFF, SPEAKERS_ONLY])
+def test_what_a_request_asks_about_speakers_travels_with_its_window(speakers: str | None) -> None:
+    window = Window(3, 1200.0, 2400.0, speakers)
+    parsed = Window.from_attribute(window.attribute)
+    assert parsed == Window(-1, 1200.0, 2400.0, speakers)
+    assert Window.from_dict(window.to_dict()) == window
+
+
+def test_the_speaker_request_decodes_and_reads_the_whole_recording() -> None:
+    audio = noise(30.0, 11)
+    turns = Window(3, 0.0, None, SPEAKERS_ONLY)
+    assert decode_until(turns) is None
+    assert window_bounds(audio, turns) == (0, audio.shape[0])
 
 
 # -- the merge --------------------------------------------------------------------------------------

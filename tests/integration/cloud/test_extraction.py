@@ -10,7 +10,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from pipeline.asr.inference.windows import plan_windows
+from pipeline.asr.inference.windows import SPEAKERS_OFF, SPEAKERS_ONLY, Window, plan_windows
 from pipeline.cloud import extraction
 from pipeline.cloud.extraction import (
     DurationLimit,
@@ -182,10 +182,10 @@ def test_a_complete_job_is_planned_as_windows_and_marks_transcribing(
 
     assert result["audio_uri"] == f"s3://{WORKING_BUCKET}/audio/job-1/team sync_audio.m4a"
     assert result["duration_seconds"] == 3000
-    assert result["windows"] == [
-        {"index": 0, "start": 0.0, "end": 1000.0},
-        {"index": 1, "start": 1000.0, "end": 2000.0},
-        {"index": 2, "start": 2000.0, "end": None},
+    assert [Window.from_dict(w) for w in result["windows"]] == [
+        Window(0, 0.0, 1000.0),
+        Window(1, 1000.0, 2000.0),
+        Window(2, 2000.0, None),
     ]
     assert again == result
     assert store.get_job("job-1").status is JobStatus.TRANSCRIBING
@@ -200,6 +200,36 @@ def test_the_windows_are_the_plan_for_the_reported_duration_and_the_window_setti
     result = _check(store, s3, prepared, _complete_after(duration_ms), window_seconds=window_seconds)
     assert result["windows"] == [w.to_dict() for w in plan_windows(duration_ms / 1000, window_seconds)]
     assert len(result["windows"]) == max(1, -(-duration_ms // (window_seconds * 1000)))
+
+
+def test_with_speaker_labels_a_long_recording_asks_for_its_turns_once_and_its_windows_unlabelled(
+    store: DynamoDBJobStore, mediaconvert: Any, s3: Any
+) -> None:
+    """A window knows only its own voices: the turns come from one request over the whole recording."""
+    prepared = _prepared(store, mediaconvert)
+    s3.put_object(Bucket=WORKING_BUCKET, Key="audio/job-1/team sync_audio.mp4", Body=b"audio")
+    result = check_audio_extraction(
+        "job-1", {"audio_uri": prepared["audio_uri"]}, _complete_after(3_000_000), s3=s3, store=store,
+        limit=NO_LIMIT, window_seconds=1200, speakers=True,
+    )  # fmt: skip
+    assert [Window.from_dict(w) for w in result["windows"]] == [
+        Window(0, 0.0, 1000.0, SPEAKERS_OFF),
+        Window(1, 1000.0, 2000.0, SPEAKERS_OFF),
+        Window(2, 2000.0, None, SPEAKERS_OFF),
+        Window(3, 0.0, None, SPEAKERS_ONLY),
+    ]
+
+
+def test_with_speaker_labels_a_one_window_recording_is_labelled_by_its_one_request(
+    store: DynamoDBJobStore, mediaconvert: Any, s3: Any
+) -> None:
+    prepared = _prepared(store, mediaconvert)
+    s3.put_object(Bucket=WORKING_BUCKET, Key="audio/job-1/team sync_audio.mp4", Body=b"audio")
+    result = check_audio_extraction(
+        "job-1", {"audio_uri": prepared["audio_uri"]}, _complete_after(600_000), s3=s3, store=store,
+        limit=NO_LIMIT, window_seconds=1200, speakers=True,
+    )  # fmt: skip
+    assert [Window.from_dict(w) for w in result["windows"]] == [Window(0, 0.0, None)]
 
 
 def test_complete_without_an_audio_file_is_an_error(store: DynamoDBJobStore, mediaconvert: Any, s3: Any) -> None:

@@ -13,7 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from pipeline.asr.inference.failures import failure_body
-from pipeline.asr.inference.windows import Window
+from pipeline.asr.inference.windows import SPEAKERS_OFF, SPEAKERS_ONLY, Window
 from pipeline.cloud.callbacks import EXPIRY_AFTER_DEADLINE_SECONDS, CallbackStore, PendingInference
 from pipeline.cloud.failures import error_from_step_functions
 from pipeline.cloud.transcription import (
@@ -413,6 +413,44 @@ def test_the_windows_are_merged_in_window_order_and_the_job_moves_to_enriching(
     assert transcribing.get_job("job-1").status is JobStatus.ENRICHING
     assert any('"windows": 3' in line for line in logs.lines)
     assert SECRET_WORDS not in logs.text
+
+
+def test_the_turns_of_the_speaker_request_label_the_merged_windows(s3: Any, transcribing: DynamoDBJobStore) -> None:
+    """The windows were transcribed unlabelled; the plan's speakers-only request brought the whole
+    recording's turns, which label the merged segments (one name per person across the boundary)."""
+    parts = [transcript((0.0, 4.0, "Shall we start?"), (4.0, 9.0, "Yes, go ahead.")), transcript((9.0, 14.0, "Right."))]
+    turns = Transcript("en", 14.0, (), "m", speaker_turns=((0.0, 4.0, "S1"), (4.0, 9.0, "S2"), (9.0, 14.0, "S1")))
+    uris = []
+    for name, body in (("w0", parts[0]), ("w1", parts[1]), ("turns", turns)):
+        put(s3, f"s3://{WORKING_BUCKET}/inference/output/{name}.out", body.to_json().encode())
+        uris.append(f"s3://{WORKING_BUCKET}/inference/output/{name}.out")
+    plan = [
+        {"index": 0, "start": 0.0, "end": 9.0, "speakers": SPEAKERS_OFF},
+        {"index": 1, "start": 9.0, "end": None, "speakers": SPEAKERS_OFF},
+        {"index": 2, "start": 0.0, "end": None, "speakers": SPEAKERS_ONLY},
+    ]
+    windows = [{"transcript_uri": uri, "window_index": index} for index, uri in enumerate(uris)]
+
+    merge_transcripts("job-1", windows, plan=plan, s3=s3, store=transcribing, working_bucket=WORKING_BUCKET)
+
+    body = s3.get_object(Bucket=WORKING_BUCKET, Key="inference/job-1/transcript.json")["Body"].read()
+    merged = Transcript.from_dict(json.loads(body))
+    assert [(s.text, s.speaker) for s in merged.segments] == [
+        ("Shall we start?", "S1"), ("Yes, go ahead.", "S2"), ("Right.", "S1")
+    ]  # fmt: skip
+    assert merged.speaker_turns == turns.speaker_turns
+
+
+def test_a_speaker_request_that_brought_no_turns_fails_the_merge(s3: Any, transcribing: DynamoDBJobStore) -> None:
+    put(s3, OUTPUT, transcript((0.0, 1.0, "hello")).to_json().encode())
+    windows = [{"transcript_uri": OUTPUT, "window_index": 0}, {"transcript_uri": OUTPUT, "window_index": 1}]
+    plan = [
+        {"index": 0, "start": 0.0, "end": None, "speakers": SPEAKERS_OFF},
+        {"index": 1, "start": 0.0, "end": None, "speakers": SPEAKERS_ONLY},  # answered with words, no turns
+    ]
+    with pytest.raises(TranscriptionError, match="no speaker turns"):
+        merge_transcripts("job-1", windows, plan=plan, s3=s3, store=transcribing, working_bucket=WORKING_BUCKET)
+    assert transcribing.get_job("job-1").status is JobStatus.TRANSCRIBING
 
 
 @pytest.mark.parametrize("body", [b"not json", b'{"error": "x"}', b"[1, 2]", json.dumps({"segments": "x"}).encode()])
