@@ -95,6 +95,19 @@ def test_a_one_hour_recording_takes_at_most_thirty_state_transitions() -> None:
     assert quantities(3600.0, default)["state_transitions"] == FIXED_TRANSITIONS + len(plan_windows(3600.0, 1200))
 
 
+def test_with_speaker_labels_a_long_recording_is_one_request_more() -> None:
+    """Its windows go unlabelled and one more request tells the speakers apart over the whole
+    recording; a recording of one window labels itself."""
+    labelled = replace(SETTINGS, speakers=True)
+    assert quantities(3600.0, labelled)["lambda_requests"] - quantities(3600.0)["lambda_requests"] == (
+        INVOCATIONS_PER_WINDOW
+    )
+    assert quantities(3600.0, labelled)["state_transitions"] - quantities(3600.0)["state_transitions"] == (
+        TRANSITIONS_PER_WINDOW
+    )
+    assert quantities(600.0, labelled) == quantities(600.0)
+
+
 def test_waiting_is_free_however_long_the_stages_take() -> None:
     """Nothing polls: the extraction and the transcription may take minutes or hours for the same
     transitions and invocations (only the endpoint's instance-seconds grow)."""
@@ -158,6 +171,10 @@ def test_settings_come_from_the_environment() -> None:
     assert CostSettings.from_env({}).window_seconds == 1200  # the workflow's default window
     with pytest.raises(ValueError, match="PRICE_MEDIACONVERT_MINUTE_USD"):
         CostSettings.from_env({**env, "PRICE_MEDIACONVERT_MINUTE_USD": "a lot"})
+    assert CostSettings.from_env({**env, "CLEARSCRIBE_SPEAKERS": "auto"}).speakers is True
+    assert CostSettings.from_env(env).speakers is False
+    with pytest.raises(ValueError):
+        CostSettings.from_env({**env, "CLEARSCRIBE_SPEAKERS": "everyone"})
     for bad in ("twenty minutes", "30"):  # not a number, shorter than any window may be
         with pytest.raises(ValueError, match="CLEARSCRIBE_WINDOW_SECONDS"):
             CostSettings.from_env({**env, "CLEARSCRIBE_WINDOW_SECONDS": bad})
