@@ -26,8 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.asr.inference.speaker_segments import with_speakers
-from pipeline.asr.inference.windows import SPEAKERS_ONLY, Window, merge_windows
+from pipeline.asr.inference.windows import Window, merge_requests
 from pipeline.cloud.callbacks import CallbackStore, PendingInference, now
 from shared.contract import AUDIO_CONTENT_TYPE, INFERENCE_PREFIX
 from shared.errors import ClearscribeError, TranscriptionError, TranscriptionTimeout
@@ -270,24 +269,24 @@ def merge_transcripts(
 
     When the plan (``CheckAudioExtraction``'s requests) holds the request for the recording's
     speaker turns, its result carries no words: its turns are given to the merged segments
-    (:func:`~pipeline.asr.inference.speaker_segments.with_speakers`), as a local run labels its
-    whole transcript."""
-    turns_from = {int(p["index"]) for p in plan if p.get("speakers") == SPEAKERS_ONLY}
-    ordered = sorted(windows, key=lambda w: int(w.get("window_index", 0)))
-    transcripts = [w for w in ordered if int(w.get("window_index", 0)) not in turns_from]
-    merged = merge_windows([load_transcript(s3, str(w["transcript_uri"])) for w in transcripts])
-    for result in ordered:
-        if int(result.get("window_index", 0)) in turns_from:
-            turns = load_transcript(s3, str(result["transcript_uri"])).speaker_turns
-            if turns is None:
-                raise TranscriptionError("the speaker request's result holds no speaker turns")
-            merged = with_speakers(merged, turns)
+    (:func:`~pipeline.asr.inference.windows.merge_requests`), as a local run labels its whole
+    transcript."""
+    planned = {int(p["index"]): Window.from_dict(p) for p in plan}
+    answers = []
+    for result in windows:
+        index = int(result.get("window_index", 0))
+        window = planned.get(index) or Window(index, 0.0, None)
+        answers.append((window, load_transcript(s3, str(result["transcript_uri"]))))
+    try:
+        merged = merge_requests(answers)
+    except ValueError as exc:
+        raise TranscriptionError(str(exc)) from None
     key = f"{INFERENCE_PREFIX}{job_id}/transcript.json"
     s3.put_object(Bucket=working_bucket, Key=key, Body=merged.to_json().encode("utf-8"), ContentType="application/json")
     advance(store, job_id, JobStatus.ENRICHING)
     log.info(
         "transcription complete",
-        extra={"job_id": job_id, "windows": len(ordered), "segments": len(merged.segments),
+        extra={"job_id": job_id, "windows": len(answers), "segments": len(merged.segments),
                "words": merged.word_count, "duration_seconds": merged.duration},
     )  # fmt: skip
     return {"transcript_uri": s3_uri(working_bucket, key)}

@@ -192,6 +192,23 @@ def merge_windows(transcripts: Sequence[Transcript]) -> Transcript:
     )
 
 
+def merge_requests(results: Sequence[tuple[Window, Transcript]]) -> Transcript:
+    """What :func:`plan_requests` planned, answered: the windows' transcripts merged in order
+    (:func:`merge_windows`) and, when one request was for the speaker turns of the whole recording,
+    those turns given to the merged segments (``with_speakers``: what a local run does with its
+    whole transcript)."""
+    from pipeline.asr.inference.speaker_segments import with_speakers
+
+    ordered = sorted(results, key=lambda pair: pair[0].index)
+    merged = merge_windows([t for w, t in ordered if w.speakers != SPEAKERS_ONLY])
+    for window, answer in ordered:
+        if window.speakers == SPEAKERS_ONLY:
+            if answer.speaker_turns is None:
+                raise ValueError("the speaker request's answer holds no speaker turns")
+            merged = with_speakers(merged, answer.speaker_turns)
+    return merged
+
+
 def _sum(values: Iterable[float | None]) -> float | None:
     items = list(values)
     if any(v is None for v in items):
