@@ -725,10 +725,12 @@ def test_an_execution_that_runs_out_of_time_ends_its_job_failed(
     MarkFailed: the status change does it. The tokens left behind are cleared by the sweep once
     their budget has passed, with nothing left to resume."""
     definition = json.loads(json.dumps(synthesized.definition))
-    definition["TimeoutSeconds"] = 2
+    definition["TimeoutSeconds"] = 8  # long enough for the windows to be waiting when it runs out
     with start_workflow(monkeypatch, synthesized, definition) as wf:
         wf.endpoint.answer = lambda request: Answer("never")
-        execution = wf.run(wf.upload("uploads/overrun.mp4"))
+        arn = start_execution(wf.sfn, wf.arn, wf.upload("uploads/overrun.mp4"))
+        wf.pending_with_locations(3)
+        execution = wait_for_execution(wf.sfn, arn)
         assert execution["status"] == "TIMED_OUT", execution
         assert "MarkFailed" not in execution_states(wf.sfn, execution["executionArn"])
         job_id = only_job_id(wf)
