@@ -69,6 +69,13 @@ CASES: dict[str, dict[str, Any]] = {
     "pipeline.handlers.redact_pii.handler": {"event": ENRICH_EVENT, "statuses": []},
     "pipeline.handlers.filter_profanity.handler": {"event": ENRICH_EVENT, "statuses": []},
     "pipeline.handlers.analyze_sentiment.handler": {"event": ENRICH_EVENT, "statuses": []},
+    "pipeline.handlers.merge_transcripts.handler": {
+        "event": {
+            "job_id": "job-1",
+            "windows": [{"transcript_uri": "s3://working/inference/job-1.json", "window_index": 0}],
+        },
+        "statuses": ["QUEUED", "EXTRACTING", "TRANSCRIBING"],
+    },  # the first function to read a transcript
     "pipeline.handlers.mark_complete.handler": {
         "event": {"job_id": "job-1", "outputs": {"json": "s3://output/x.json"}, "summary": {"words": 9}},
         "statuses": ["QUEUED", "EXTRACTING", "TRANSCRIBING", "ENRICHING"],
