@@ -278,11 +278,11 @@ def test_one_window_is_its_own_transcript_and_none_is_an_error() -> None:
 @st.composite
 def windowed_transcripts(draw: st.DrawFn) -> list[Transcript]:
     """Consecutive windows whose segments may start a little before the previous window's end."""
-    windows = []
+    windows: list[Transcript] = []
     at = 0.0
     for _ in range(draw(st.integers(min_value=1, max_value=5))):
         at = max(0.0, at - draw(st.sampled_from([0.0, 0.0, 0.3, 1.5])))  # a cut that moved past speech
-        segments = []
+        segments: list[Segment] = []
         for _ in range(draw(st.integers(min_value=0, max_value=6))):
             length = draw(st.floats(min_value=0.1, max_value=8.0))
             n = len(segments)  # numbered from zero in each window, as the engine numbers them

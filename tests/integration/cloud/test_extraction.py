@@ -28,7 +28,7 @@ from tests.integration.moto_harness import AUDIO_TEMPLATE_SETTINGS, REGION
 
 TEMPLATE = "clearscribe-audio-extract"
 ROLE = "arn:aws:iam::123456789012:role/clearscribe-mediaconvert"
-SOURCE = {
+SOURCE: dict[str, Any] = {
     "bucket": INPUT_BUCKET,
     "key": "uploads/team sync.mp4",
     "version": "v1",

@@ -424,7 +424,7 @@ def test_the_turns_of_the_speaker_request_label_the_merged_windows(s3: Any, tran
     for name, body in (("w0", parts[0]), ("w1", parts[1]), ("turns", turns)):
         put(s3, f"s3://{WORKING_BUCKET}/inference/output/{name}.out", body.to_json().encode())
         uris.append(f"s3://{WORKING_BUCKET}/inference/output/{name}.out")
-    plan = [
+    plan: list[dict[str, Any]] = [
         {"index": 0, "start": 0.0, "end": 9.0, "speakers": SPEAKERS_OFF},
         {"index": 1, "start": 9.0, "end": None, "speakers": SPEAKERS_OFF},
         {"index": 2, "start": 0.0, "end": None, "speakers": SPEAKERS_ONLY},
@@ -444,7 +444,7 @@ def test_the_turns_of_the_speaker_request_label_the_merged_windows(s3: Any, tran
 def test_a_speaker_request_that_brought_no_turns_fails_the_merge(s3: Any, transcribing: DynamoDBJobStore) -> None:
     put(s3, OUTPUT, transcript((0.0, 1.0, "hello")).to_json().encode())
     windows = [{"transcript_uri": OUTPUT, "window_index": 0}, {"transcript_uri": OUTPUT, "window_index": 1}]
-    plan = [
+    plan: list[dict[str, Any]] = [
         {"index": 0, "start": 0.0, "end": None, "speakers": SPEAKERS_OFF},
         {"index": 1, "start": 0.0, "end": None, "speakers": SPEAKERS_ONLY},  # answered with words, no turns
     ]

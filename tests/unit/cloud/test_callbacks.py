@@ -24,7 +24,7 @@ def load_event(name: str) -> dict[str, Any]:
     return dict(json.loads((EVENTS / name).read_text(encoding="utf-8")))
 
 
-text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=80)
+text = st.text(st.characters(codec="utf-8"), max_size=80)
 seconds = st.floats(min_value=0, max_value=4e9, allow_nan=False, allow_infinity=False)
 
 
@@ -74,7 +74,7 @@ class Table:
     def scan(self, **options: Any) -> dict[str, Any]:
         self.scans.append(options)
         start = int(options.get("ExclusiveStartKey", {}).get("at", 0))
-        page = {"Items": self.items[start : start + self.page]}
+        page: dict[str, Any] = {"Items": self.items[start : start + self.page]}
         if start + self.page < len(self.items):
             page["LastEvaluatedKey"] = {"at": start + self.page}
         return page
