@@ -113,17 +113,19 @@ def test_a_format_a_job_did_not_produce_or_a_removed_output_is_reported(
 def test_enrich_rejects_what_is_not_a_transcript_with_its_own_code(
     capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
 ) -> None:
-    cases = {
-        '{"segments": 5}': "INVALID_TRANSCRIPT",
-        '{"segments": [{"start": "soon"}]}': "INVALID_TRANSCRIPT",
-        "[1, 2, 3]": "INVALID_TRANSCRIPT",
-        '{"segments": [': "INVALID_TRANSCRIPT",
+    cases = {  # the file, and the field the error names
+        '{"segments": 5}': "segments: Input should be a valid array",
+        '{"segments": [{"start": "soon"}]}': "segments[0].start: Input should be a valid number",
+        '{"transcript": {"segments": "oops"}}': "segments: Field required",  # not a COMPLETE job of 0 words
+        "[1, 2, 3]": "Input should be an object",
+        '{"segments": [': "Invalid JSON",
     }
-    for n, (text, expected) in enumerate(cases.items()):
+    for n, (text, named) in enumerate(cases.items()):
         path = tmp_path / f"t{n}.json"
         path.write_text(text)
         code, _, err = run_cli(capsys, "enrich", str(path), "--home", str(home))
-        assert code == 1 and expected in one_error_line(err), text
+        line = one_error_line(err)
+        assert code == 1 and "FAILED" in line and "INVALID_TRANSCRIPT" in line and named in line, text
     code, _, err = run_cli(capsys, "enrich", str(tmp_path), "--home", str(home))
     assert code == 1 and "NOT_A_FILE" in one_error_line(err)
     code, _, err = run_cli(capsys, "enrich", str(tmp_path / "missing.txt"), "--home", str(home))
