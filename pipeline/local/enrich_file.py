@@ -15,8 +15,9 @@ from pipeline.local.jobs import Attempt, JobResult, LocalJobs, RunOutcome
 from pipeline.local.paths import check_input_file
 from pipeline.local.terminal import Progress
 from pipeline.outputs.writer import write_outputs
-from postprocess.compose import enrich_transcript, summarize
+from postprocess.compose import enrich_transcript
 from postprocess.config import EnrichmentConfig
+from postprocess.document import Source
 from shared.errors import InvalidTranscriptError
 from shared.jobstore import JobStore
 from shared.models import Transcript
@@ -62,13 +63,13 @@ def enrich_file(
         enriched = enrich_transcript(
             transcript,
             job_id=job_id,
-            source={"uri": str(path.absolute()), "duration_seconds": transcript.duration},
+            source=Source(uri=str(path.absolute()), duration_seconds=transcript.duration),
             config=config,
         )
-        enriched["timings"]["enrich_seconds"] = round(time.perf_counter() - started, 3)
+        enriched = enriched.with_timing("enrich_seconds", time.perf_counter() - started)
         # Captions without timestamps would be wrong: only JSON and text then.
         formats = None if transcript.has_timestamps else ("json", "txt", "html")
         outputs = write_outputs(enriched, LocalDirStore(out_dir), job_id, formats=formats)
-        return JobResult(outputs=outputs, summary=summarize(enriched))
+        return JobResult(outputs=outputs, summary=enriched.summary().to_dict())
 
     return jobs.execute(job_id, str(path.absolute()), work, force=force, label=path.name)

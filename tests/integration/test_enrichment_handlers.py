@@ -14,7 +14,8 @@ from moto import mock_aws
 
 from pipeline.handlers import analyze_sentiment, filter_profanity, redact_pii
 from pipeline.handlers import runtime as cloud_runtime
-from postprocess.compose import compose_enriched, enrich_transcript, enriched_to_json
+from postprocess.compose import compose_enriched, enrich_transcript
+from postprocess.document import Source
 from postprocess.findings import PiiFindings, ProfanityFindings, SentimentFindings, load_findings
 from shared.errors import InvalidTranscriptError
 from shared.models import Segment, Transcript, Word
@@ -128,13 +129,13 @@ def test_parallel_results_merge_into_the_same_enriched_transcript(s3: Any) -> No
     ]  # any order
     loaded = {type(f): f for f in (load_findings(r, s3_client=s3) for r in results)}
     transcript = call_transcript()
-    source = {"uri": "s3://in/call.mp4", "duration_seconds": 20.0}
+    source = Source(uri="s3://in/call.mp4", duration_seconds=20.0)
     composed = compose_enriched(
         transcript, loaded[PiiFindings], loaded[ProfanityFindings], loaded[SentimentFindings],  # type: ignore[arg-type]
         job_id="job-1", source=source,
     )  # fmt: skip
-    assert enriched_to_json(composed) == enriched_to_json(enrich_transcript(transcript, job_id="job-1", source=source))
-    assert "<EMAIL_ADDRESS>" in composed["transcript"]["text"]
+    assert composed.to_json() == enrich_transcript(transcript, job_id="job-1", source=source).to_json()
+    assert "<EMAIL_ADDRESS>" in composed.transcript.text
 
 
 @pytest.mark.parametrize("module", [redact_pii, filter_profanity, analyze_sentiment])

@@ -34,7 +34,7 @@ from infra.sandbox.templates import definition_from_template, lambda_handlers
 from pipeline.cli.cloud import CloudResources, rerun_job, submit_video
 from pipeline.cloud import extraction as cloud_extraction
 from pipeline.handlers import runtime as cloud_runtime
-from postprocess.compose import load_enriched_schema
+from postprocess.schema import load_enriched_schema
 from shared.errors import EnrichmentError, RecordingTooLongError
 from shared.ids import job_id_for_object
 from shared.jobstore.dynamodb import DynamoDBJobStore

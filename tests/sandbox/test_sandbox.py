@@ -23,7 +23,7 @@ from botocore.exceptions import ClientError
 
 from infra.sandbox.mediaconvert import plan_outputs
 from infra.sandbox.templates import CloudAssembly
-from postprocess.compose import load_enriched_schema
+from postprocess.schema import load_enriched_schema
 from shared import contract
 from tests.sandbox.conftest import LocalRuns, SandboxRun
 from tests.sandbox.recordings import SPOKEN, Spoken
