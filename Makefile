@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 APT_PACKAGES := espeak-ng ffmpeg binutils
 CDK_CLI_VERSION := 2.1148.0
 
-.PHONY: demo sandbox test unit lint typecheck system-deps cdk-cli container-env bench clean
+.PHONY: demo sandbox test unit lint typecheck schema system-deps cdk-cli container-env bench clean
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -72,6 +72,10 @@ lint: $(VENV)/.dev-installed
 ## typecheck: mypy over the shipped packages (settings in pyproject.toml)
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy
+
+## schema: write the enriched transcript's JSON Schema (postprocess/enriched-transcript.v1.json) from its models
+schema: $(VENV)/.dev-installed
+	$(BIN)/python -m postprocess.schema
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.bench_pipeline

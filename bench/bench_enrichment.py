@@ -76,6 +76,7 @@ def cold_child(words: int) -> None:
     started = time.perf_counter()
     from postprocess.compose import enrich_transcript
     from postprocess.config import EnrichmentConfig
+    from postprocess.document import Source
     from postprocess.pii import pii_analyzer
     from postprocess.profanity import profanity_censor
     from postprocess.sentiment import sentiment_analyzer
@@ -87,7 +88,7 @@ def cold_child(words: int) -> None:
     cold = time.perf_counter() - started
     transcript = benchmark_transcript(words)
     started = time.perf_counter()
-    enrich_transcript(transcript, job_id="bench", source={"uri": "bench", "duration_seconds": transcript.duration})
+    enrich_transcript(transcript, job_id="bench", source=Source(uri="bench", duration_seconds=transcript.duration))
     first = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"cold_start": cold, "first_enrichment": first, "peak_mb": peak_mb}))
@@ -110,12 +111,13 @@ def measure_cold(words: int, repeats: int) -> dict[str, float]:
 def measure_warm(transcript: Transcript, repeats: int) -> dict[str, float]:
     from postprocess.compose import compose_enriched, enrich_transcript
     from postprocess.config import EnrichmentConfig
+    from postprocess.document import Source
     from postprocess.pii import find_pii
     from postprocess.profanity import find_profanity
     from postprocess.sentiment import score_sentiment
 
     config = EnrichmentConfig()
-    source = {"uri": "bench", "duration_seconds": transcript.duration}
+    source = Source(uri="bench", duration_seconds=transcript.duration)
     enrich_transcript(transcript, job_id="bench", source=source, config=config)  # warm-up
     pii, profanity, sentiment = (
         find_pii(transcript, config),

@@ -36,6 +36,7 @@ import time
 from pathlib import Path
 
 from bench.report import replace_section
+from postprocess.document import EnrichedTranscript
 from shared.config import OFFLINE_MODEL
 from shared.engine_settings import EngineSettings
 from tests.support.scripts import MEETING
@@ -103,14 +104,16 @@ def whole_run(video: Path) -> dict[str, float]:
         exe = Path(sys.executable).with_name("clearscribe")
         wall, peak, out = _timed([str(exe), "run", str(video), "--model", OFFLINE_MODEL, "--json", "--home", str(home)])
         outcome = json.loads(out.splitlines()[0])
-        enriched = json.loads(Path(outcome["outputs"]["json"]).read_text("utf-8"))
+        path = Path(outcome["outputs"]["json"])
+        enriched = EnrichedTranscript.from_json(path.read_bytes(), where=str(path))
+        covered, speech = enriched.transcript.covered_seconds, enriched.transcript.speech_seconds
         return {
             "wall": wall,
             "peak_mb": peak,
-            "duration": enriched["source"]["duration_seconds"],
-            "words": float(len(enriched["transcript"]["text"].split())),
-            "covered": enriched["transcript"]["covered_seconds"] / enriched["transcript"]["speech_seconds"],
-            **{k: float(v) for k, v in enriched["timings"].items()},
+            "duration": enriched.source.duration_seconds,
+            "words": float(enriched.word_count),
+            "covered": (covered or 0.0) / speech if speech else 0.0,
+            **enriched.timings,
         }
     finally:
         shutil.rmtree(home, ignore_errors=True)

@@ -1,42 +1,44 @@
-"""Composition: the three enrichers' findings applied to a transcript, as the enriched JSON.
+"""Composition: the three enrichers' findings applied to a transcript, as the enriched transcript
+(``postprocess.document.EnrichedTranscript``).
 
 ``compose_enriched`` is the one place where PII and profanity spans are applied: PII spans become
 placeholders (``<EMAIL_ADDRESS>`` or the configured mask), profane spans ``****``; where they
 overlap, one replacement covers both and PII names it. Segment texts, the full text and (when the
 input had them) word texts are rewritten from the same replacements, so captions made from any of
 them are clean. Findings positions are mapped from raw segment offsets to offsets in the clean
-``transcript.text``. Same inputs give byte-identical JSON (``enriched_to_json``).
+``transcript.text``. Same inputs give byte-identical JSON (``EnrichedTranscript.to_json``).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
 
 from postprocess.config import EnrichmentConfig
-from postprocess.findings import PiiFindings, ProfanityFindings, SentimentFindings, load_findings
+from postprocess.document import (
+    SCHEMA_VERSION,
+    CleanSegment,
+    CleanTranscript,
+    EnrichedTranscript,
+    ModelInfo,
+    PiiEntity,
+    PiiReport,
+    ProfanityReport,
+    Redaction,
+    Sentiment,
+    SentimentReport,
+    Source,
+    SpeakerStats,
+    TextSpan,
+    TimeShare,
+)
+from postprocess.findings import PiiFindings, ProfanityFindings, SegmentSentiment, SentimentFindings
 from postprocess.profanity import CENSOR
 from shared.models import Segment, Transcript, Word
 from shared.speakers import anonymous_speakers
 
-__all__ = [
-    "ENRICHED_SCHEMA_PATH",
-    "compose_enriched",
-    "enrich_transcript",
-    "enriched_to_json",
-    "load_enriched_schema",
-    "load_findings",
-    "summarize",
-]
+__all__ = ["compose_enriched", "enrich_transcript", "prepare_enrichers"]
 
-SCHEMA_VERSION = "1"
-_SCHEMA_NAME = "enriched-transcript.v1.json"
-PACKAGED_SCHEMA_PATH = Path(__file__).with_name(_SCHEMA_NAME)
-_REPO_SCHEMA_PATH = Path(__file__).resolve().parents[1] / "docs" / "schema" / _SCHEMA_NAME
-ENRICHED_SCHEMA_PATH = _REPO_SCHEMA_PATH if _REPO_SCHEMA_PATH.exists() else PACKAGED_SCHEMA_PATH
 SEGMENT_SEPARATOR = " "
 
 
@@ -53,7 +55,7 @@ class Replacement:
 
 
 @dataclass(frozen=True)
-class CleanSegment:
+class RedactedSegment:
     """A segment's clean text and where its replacements ended up in it."""
 
     segment: Segment
@@ -110,7 +112,7 @@ def apply_replacements(text: str, replacements: Sequence[Replacement]) -> tuple[
     return "".join(pieces), placed
 
 
-def clean_segment(segment: Segment, replacements: Sequence[Replacement]) -> CleanSegment:
+def clean_segment(segment: Segment, replacements: Sequence[Replacement]) -> RedactedSegment:
     """The segment with its replacements applied (surrounding whitespace trimmed) and clean words."""
     text, placed = apply_replacements(segment.text, replacements)
     lead = len(text) - len(text.lstrip())
@@ -120,7 +122,7 @@ def clean_segment(segment: Segment, replacements: Sequence[Replacement]) -> Clea
         for r, (s, e) in zip(replacements, placed, strict=True)
     )
     words = clean_words(segment, replacements) if segment.words else None
-    return CleanSegment(segment=segment, text=stripped, placed=positions, words=words)
+    return RedactedSegment(segment=segment, text=stripped, placed=positions, words=words)
 
 
 def locate_words(text: str, words: Sequence[Word]) -> list[tuple[int, int]] | None:
@@ -181,21 +183,21 @@ def compose_enriched(
     sentiment: SentimentFindings,
     *,
     job_id: str,
-    source: Mapping[str, Any],
+    source: Source,
     timings: Mapping[str, float] | None = None,
     config: EnrichmentConfig | None = None,
-) -> dict[str, Any]:
-    """The enriched transcript (schema_version "1", see ``ENRICHED_SCHEMA_PATH``): clean text and
-    segments (with their speakers), PII and profanity positions in the clean text, sentiment,
-    model and timings, and the speakers when they were labelled."""
+) -> EnrichedTranscript:
+    """The enriched transcript (schema_version "1"): clean text and segments (with their speakers),
+    PII and profanity positions in the clean text, sentiment, model and timings, and the speakers
+    when they were labelled."""
     config = config or EnrichmentConfig.from_env()
     transcript = anonymous_speakers(transcript)
     replacements = replacements_by_segment(pii, profanity, config)
     cleaned = [clean_segment(s, replacements.get(s.id, [])) for s in transcript.segments]
     by_segment = {s.segment: s for s in sentiment.segments}
     texts: list[str] = []
-    entities: list[dict[str, Any]] = []
-    profane: list[dict[str, Any]] = []
+    entities: list[PiiEntity] = []
+    profane: list[TextSpan] = []
     offset = 0
     for clean in cleaned:
         if not clean.text:
@@ -203,71 +205,71 @@ def compose_enriched(
         if texts:
             offset += len(SEGMENT_SEPARATOR)
         for replacement, start, end in clean.placed:
-            where = {"segment": clean.segment.id, "start": offset + start, "end": offset + end}
+            where = TextSpan(segment=clean.segment.id, start=offset + start, end=offset + end)
             if replacement.kind == "PROFANITY":
                 profane.append(where)
             else:
-                entities.append({"type": replacement.kind, "score": round(replacement.score, 4), **where})
+                entities.append(PiiEntity(type=replacement.kind, score=round(replacement.score, 4), **dict(where)))
         texts.append(clean.text)
         offset += len(clean.text)
     counts: dict[str, int] = {}
     for entity in entities:
-        counts[entity["type"]] = counts.get(entity["type"], 0) + 1
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "job_id": job_id,
-        "source": {"uri": str(source["uri"]), "duration_seconds": float(source["duration_seconds"])},
-        "model": {"name": transcript.model, "engine": transcript.engine},
-        "language": transcript.language,
-        "transcript": {
-            "text": SEGMENT_SEPARATOR.join(texts),
-            "segments": [_segment_dict(c, by_segment) for c in cleaned],
-            **_coverage(transcript),
-        },
-        "pii": {
-            "counts": dict(sorted(counts.items())),
-            "entities": entities,
-            "residual_redactions": pii.residual_count,
-        },
-        "profanity": {"count": len(profane), "spans": profane},
-        "sentiment": {
-            "overall": {"compound": round(sentiment.overall_compound, 4), "label": sentiment.overall_label},
-            "time_share": {k: round(float(sentiment.time_share[k]), 4) for k in ("positive", "neutral", "negative")},
-        },
-        "redaction": {"placeholder_style": config.placeholder_style},
-        "timings": {str(k): round(float(v), 3) for k, v in sorted((timings or {}).items())},
-        **_speakers(transcript, cleaned, sentiment),
-    }
+        counts[entity.type] = counts.get(entity.type, 0) + 1
+    measured = transcript.speech_seconds is not None
+    return EnrichedTranscript(
+        schema_version=SCHEMA_VERSION,
+        job_id=job_id,
+        source=source,
+        model=ModelInfo(name=transcript.model, engine=transcript.engine),
+        language=transcript.language,
+        transcript=CleanTranscript(
+            text=SEGMENT_SEPARATOR.join(texts),
+            segments=tuple(_clean_segment(c, by_segment.get(c.segment.id)) for c in cleaned),
+            speech_seconds=transcript.speech_seconds,
+            covered_seconds=(transcript.covered_seconds or 0.0) if measured else None,
+            warnings=transcript.warnings if measured else None,
+        ),
+        pii=PiiReport(
+            counts=dict(sorted(counts.items())), entities=tuple(entities), residual_redactions=pii.residual_count
+        ),
+        profanity=ProfanityReport(count=len(profane), spans=tuple(profane)),
+        sentiment=SentimentReport(
+            overall=Sentiment(compound=round(sentiment.overall_compound, 4), label=sentiment.overall_label),
+            time_share=TimeShare(
+                **{k: round(float(sentiment.time_share[k]), 4) for k in ("positive", "neutral", "negative")}
+            ),
+        ),
+        redaction=Redaction(placeholder_style=config.placeholder_style),
+        timings={str(k): round(float(v), 3) for k, v in sorted((timings or {}).items())},
+        speakers=_speakers(transcript, cleaned, sentiment),
+    )
 
 
-def _segment_dict(clean: CleanSegment, sentiments: Mapping[int, Any]) -> dict[str, Any]:
+def _clean_segment(clean: RedactedSegment, scored: SegmentSentiment | None) -> CleanSegment:
     segment = clean.segment
-    scored = sentiments.get(segment.id)
-    data: dict[str, Any] = {
-        "id": segment.id,
-        "start": segment.start,
-        "end": segment.end,
-        "text": clean.text,
-        "sentiment": {
-            "compound": round(scored.compound, 4) if scored else 0.0,
-            "label": scored.label if scored else "neutral",
-        },
-    }
-    if clean.words is not None:
-        data["words"] = [_word_dict(w) for w in clean.words]
-    if segment.speaker is not None:
-        data["speaker"] = segment.speaker
-    return data
+    return CleanSegment(
+        id=segment.id,
+        start=segment.start,
+        end=segment.end,
+        text=clean.text,
+        sentiment=Sentiment(compound=round(scored.compound, 4), label=scored.label) if scored else NEUTRAL,
+        words=clean.words,
+        speaker=segment.speaker,
+    )
 
 
-def _speakers(transcript: Transcript, cleaned: Sequence[CleanSegment], sentiment: SentimentFindings) -> dict[str, Any]:
-    """``{"speakers": [...]}`` when the transcript's speakers were labelled (an empty list when
-    none spoke), else nothing. Per speaker (labelled by ``anonymous_speakers``), ``S1`` first: the
-    seconds they talk (their turns, or their segments' durations when the transcript has no
-    turns), the words of their clean text and their sentiment
-    (``postprocess.sentiment.speaker_sentiment``)."""
+NEUTRAL = Sentiment(compound=0.0, label="neutral")
+
+
+def _speakers(
+    transcript: Transcript, cleaned: Sequence[RedactedSegment], sentiment: SentimentFindings
+) -> tuple[SpeakerStats, ...] | None:
+    """Every speaker's statistics when the transcript's speakers were labelled (none when none
+    spoke), else None. Per speaker (labelled by ``anonymous_speakers``), ``S1`` first: the seconds
+    they talk (their turns, or their segments' durations when the transcript has no turns), the
+    words of their clean text and their sentiment (``postprocess.sentiment.speaker_sentiment``)."""
     if not transcript.speakers_labelled:
-        return {}
+        return None
     from postprocess.sentiment import speaker_sentiment
 
     talk: dict[str, float] = {}
@@ -283,48 +285,28 @@ def _speakers(transcript: Transcript, cleaned: Sequence[CleanSegment], sentiment
         talk[speaker] = talk.get(speaker, 0.0) + max(end - start, 0.0)
     scores = speaker_sentiment(transcript, sentiment)
     ordered = sorted(set(talk) | set(words) | set(scores), key=lambda label: int(label[1:]))  # S2 before S10
-    return {
-        "speakers": [
-            {
-                "id": speaker,
-                "talk_seconds": round(talk.get(speaker, 0.0), 3),
-                "words": words.get(speaker, 0),
-                "sentiment": {
-                    "compound": round(scores.get(speaker, (0.0, "neutral"))[0], 4),
-                    "label": scores.get(speaker, (0.0, "neutral"))[1],
-                },
-            }
-            for speaker in ordered
-        ]
-    }
-
-
-def _coverage(transcript: Transcript) -> dict[str, Any]:
-    """Speech and covered seconds and the recognition warnings, when the engine measured them."""
-    if transcript.speech_seconds is None:
-        return {}
-    return {
-        "speech_seconds": transcript.speech_seconds,
-        "covered_seconds": transcript.covered_seconds or 0.0,
-        "warnings": [asdict(w) for w in transcript.warnings],
-    }
-
-
-def _word_dict(word: Word) -> dict[str, Any]:
-    data: dict[str, Any] = {"start": word.start, "end": word.end, "text": word.text}
-    if word.probability is not None:
-        data["probability"] = word.probability
-    return data
+    return tuple(
+        SpeakerStats(
+            id=speaker,
+            talk_seconds=round(talk.get(speaker, 0.0), 3),
+            words=words.get(speaker, 0),
+            sentiment=Sentiment(
+                compound=round(scores.get(speaker, (0.0, "neutral"))[0], 4),
+                label=scores.get(speaker, (0.0, "neutral"))[1],
+            ),
+        )
+        for speaker in ordered
+    )
 
 
 def enrich_transcript(
     transcript: Transcript,
     *,
     job_id: str,
-    source: Mapping[str, Any],
+    source: Source,
     timings: Mapping[str, float] | None = None,
     config: EnrichmentConfig | None = None,
-) -> dict[str, Any]:
+) -> EnrichedTranscript:
     """Runs the three finders on ``transcript`` and composes the enriched transcript."""
     from postprocess.pii import find_pii
     from postprocess.profanity import find_profanity
@@ -360,35 +342,3 @@ def prepare_enrichers(config: EnrichmentConfig | None = None) -> None:
     find_pii(sample, config)
     find_profanity(sample, config)
     score_sentiment(sample, config)
-
-
-def enriched_to_json(enriched: Mapping[str, Any]) -> bytes:
-    """The stored form of an enriched transcript (UTF-8 JSON, stable key order)."""
-    return json.dumps(enriched, ensure_ascii=False, indent=1).encode("utf-8")
-
-
-def summarize(enriched: Mapping[str, Any]) -> dict[str, Any]:
-    """A small summary of an enriched transcript (for job status and Step Functions state), with
-    the speech coverage, the recognition warnings and the speakers when the transcript carries them."""
-    overall = enriched["sentiment"]["overall"]
-    transcript = enriched["transcript"]
-    summary = {
-        "duration_seconds": enriched["source"]["duration_seconds"],
-        "words": len(transcript["text"].split()),
-        "pii_counts": dict(enriched["pii"]["counts"]),
-        "profanity_count": enriched["profanity"]["count"],
-        "sentiment": {"compound": overall["compound"], "label": overall["label"]},
-    }
-    if "speech_seconds" in transcript:
-        summary["speech_seconds"] = transcript["speech_seconds"]
-        summary["covered_seconds"] = transcript["covered_seconds"]
-    if transcript.get("warnings"):
-        summary["warnings"] = [dict(w) for w in transcript["warnings"]]
-    if "speakers" in enriched:
-        summary["speakers"] = [dict(s) for s in enriched["speakers"]]
-    return summary
-
-
-def load_enriched_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of the enriched transcript."""
-    return json.loads(ENRICHED_SCHEMA_PATH.read_text("utf-8"))

@@ -70,6 +70,13 @@ class OutputNotAvailableError(ClearscribeError):
     code = "OUTPUT_NOT_AVAILABLE"
 
 
+class InvalidTranscriptError(ClearscribeError):
+    """A transcript document (a Transcript JSON, or an enriched transcript) does not have the shape
+    its model gives it; the message names the field, never its value."""
+
+    code = "INVALID_TRANSCRIPT"
+
+
 class AudioExtractionError(ClearscribeError):
     code = "AUDIO_EXTRACTION_FAILED"
 

@@ -5,18 +5,24 @@ timestamped segments (with the speaker who says each, when speakers were labelle
 timestamped words, who spoke when (``speaker_turns``), and how much of the detected speech its
 segments cover (``speech_seconds``, ``covered_seconds``; ``warnings`` name what speech stayed
 without words). It is raw (it may hold PII and profanity) and must never be logged;
-``postprocess`` turns it into the clean, enriched form.
+``postprocess`` turns it into the clean, enriched form. ``to_json`` writes it;
+``shared.transcript_json`` reads it back (with pydantic, which the inference package, the writer,
+does not import).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
 @dataclass(frozen=True)
 class Word:
+    """A word and its times in seconds from the start of the recording, with the recognizer's probability
+    when it gave one."""
+
     start: float
     end: float
     text: str
@@ -44,8 +50,9 @@ SPEECH_NOT_TRANSCRIBED = "SPEECH_NOT_TRANSCRIBED"
 
 @dataclass(frozen=True)
 class TranscriptWarning:
-    """Something the transcript's reader must know: ``code``, a message (never transcript text) and
-    the stretch of the recording it is about, in seconds."""
+    """Something the reader of the transcript must know: a machine-readable code (e.g.
+    SPEECH_NOT_TRANSCRIBED), a message that never holds transcript text, and the stretch of the
+    recording it is about (start and end, in seconds from the start of the recording)."""
 
     code: str
     message: str
@@ -105,55 +112,6 @@ class Transcript:
         return json.dumps(self.to_dict(), ensure_ascii=False)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Transcript:
-        segments = tuple(
-            Segment(
-                id=int(s.get("id", i)),
-                start=float(s["start"]),
-                end=float(s["end"]),
-                text=str(s["text"]),
-                words=tuple(
-                    Word(
-                        start=float(w["start"]),
-                        end=float(w["end"]),
-                        text=str(w.get("text", w.get("word", ""))),
-                        probability=w.get("probability"),
-                    )
-                    for w in s.get("words") or ()
-                ),
-                speaker=None if s.get("speaker") is None else str(s["speaker"]),
-            )
-            for i, s in enumerate(data.get("segments") or ())
-        )
-        turns = data.get("speaker_turns")
-        return cls(
-            language=str(data.get("language") or "en"),
-            duration=float(data.get("duration") or (segments[-1].end if segments else 0.0)),
-            segments=segments,
-            model=str(data.get("model") or "unknown"),
-            engine=str(data.get("engine") or "unknown"),
-            text=str(data.get("text") or ""),
-            speech_seconds=_optional_float(data.get("speech_seconds")),
-            covered_seconds=_optional_float(data.get("covered_seconds")),
-            warnings=tuple(
-                TranscriptWarning(
-                    code=str(w.get("code") or ""),
-                    message=str(w.get("message") or ""),
-                    start=float(w.get("start") or 0.0),
-                    end=float(w.get("end") or 0.0),
-                )
-                for w in data.get("warnings") or ()
-            ),
-            speaker_turns=None
-            if turns is None
-            else tuple((float(t["start"]), float(t["end"]), str(t["speaker"])) for t in turns),
-        )
-
-    @classmethod
-    def from_json(cls, raw: str | bytes) -> Transcript:
-        return cls.from_dict(json.loads(raw))
-
-    @classmethod
     def from_plain_text(cls, text: str, *, model: str = "none", engine: str = "text") -> Transcript:
         """A transcript with no timestamps: one segment per non-empty line, times 0."""
         lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
@@ -174,9 +132,5 @@ class Transcript:
         return len(self.text.split())
 
 
-def _optional_float(value: Any) -> float | None:
-    return None if value is None else float(value)
-
-
-def join_segment_texts(texts: Any) -> str:
+def join_segment_texts(texts: Iterable[str]) -> str:
     return " ".join(t.strip() for t in texts if t and t.strip())

@@ -16,6 +16,7 @@ from postprocess.findings import EnricherName, Findings, findings_to_json
 from shared.log import get_logger
 from shared.models import Transcript
 from shared.s3uri import read_s3_bytes, write_s3_bytes
+from shared.transcript_json import parse_transcript_json
 
 Finder = Callable[[Transcript, EnrichmentConfig], Findings]
 log = get_logger("clearscribe.cloud.enrichment")
@@ -38,7 +39,7 @@ def run_enricher(
 ) -> dict[str, Any]:
     """Read the transcript, find, write the findings; return ``{enricher, findings_uri, summary}``."""
     started = time.perf_counter()
-    transcript = Transcript.from_json(read_s3_bytes(transcript_uri, s3))
+    transcript = parse_transcript_json(read_s3_bytes(transcript_uri, s3), where=transcript_uri)
     findings = find(transcript, config)
     uri = write_s3_bytes(findings_uri(findings_prefix, enricher), findings_to_json(findings), "application/json", s3)
     summary = findings.summary()

@@ -10,6 +10,7 @@ from pipeline.cloud.transcription import load_transcript
 from pipeline.outputs.cost import CostSettings, estimate_cloud_cost
 from pipeline.outputs.report import ReportFacts
 from pipeline.outputs.writer import write_outputs
+from postprocess.document import Source
 from shared.errors import EnrichmentError
 from shared.jobstore import JobStore, advance
 from shared.log import get_logger
@@ -61,7 +62,7 @@ def write_results(
     (extraction, transcription, and enrichment up to now), as in a local run; with
     ``cost_settings`` as well, the report and the summary (``estimated_cost``) carry the job's
     estimated cost."""
-    from postprocess.compose import compose_enriched, summarize
+    from postprocess.compose import compose_enriched
 
     src = source if isinstance(source, SourceObject) else SourceObject.from_dict(source)
     transcript = load_transcript(s3, transcript_uri)
@@ -72,13 +73,13 @@ def write_results(
         loaded["profanity"],
         loaded["sentiment"],
         job_id=job_id,
-        source={"uri": src.uri, "duration_seconds": transcript.duration},
+        source=Source(uri=src.uri, duration_seconds=transcript.duration),
         timings=_timings(store, job_id),
     )
     cost = None
     if store is not None and cost_settings is not None:
         cost = estimate_cloud_cost(
-            duration_seconds=transcript.duration, timings=enriched["timings"], settings=cost_settings
+            duration_seconds=transcript.duration, timings=enriched.timings, settings=cost_settings
         ).to_dict()
     outputs = write_outputs(
         enriched,
@@ -86,11 +87,9 @@ def write_results(
         results_prefix(job_id),
         report=ReportFacts(status="COMPLETE", cost=cost),
     )
-    summary = summarize(enriched)
-    if cost is not None:
-        summary["estimated_cost"] = cost
+    summary = enriched.summary().model_copy(update={"estimated_cost": cost})
     log.info("results written", extra={"job_id": job_id, "outputs": sorted(outputs)})
-    return {"outputs": outputs, "summary": summary}
+    return {"outputs": outputs, "summary": summary.to_dict()}
 
 
 def cost_settings_from_env(env: Mapping[str, str]) -> CostSettings | None:

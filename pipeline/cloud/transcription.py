@@ -29,12 +29,13 @@ from typing import Any
 from pipeline.asr.inference.windows import Window, merge_requests
 from pipeline.cloud.callbacks import CallbackStore, PendingInference, now
 from shared.contract import AUDIO_CONTENT_TYPE, INFERENCE_PREFIX
-from shared.errors import ClearscribeError, TranscriptionError, TranscriptionTimeout
+from shared.errors import ClearscribeError, InvalidTranscriptError, TranscriptionError, TranscriptionTimeout
 from shared.jobstore import JobStore, advance
 from shared.log import get_logger
 from shared.models import Transcript
 from shared.s3uri import parse_s3_uri, s3_uri
 from shared.status import JobStatus
+from shared.transcript_json import parse_transcript_json
 
 log = get_logger("clearscribe.cloud.transcription")
 
@@ -56,16 +57,13 @@ def object_exists(s3: Any, uri: str | None) -> bool:
 
 
 def load_transcript(s3: Any, uri: str) -> Transcript:
-    """The Transcript at ``uri``; ``TranscriptionError`` if it is not one."""
+    """The Transcript at ``uri``; ``TranscriptionError`` naming the wrong field if it is not one."""
     bucket, key = parse_s3_uri(uri)
     raw = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
     try:
-        data = json.loads(raw)
-        if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
-            raise ValueError("no segments list")
-        return Transcript.from_dict(data)
-    except (ValueError, KeyError, TypeError) as exc:
-        raise TranscriptionError(f"the inference output is not a transcript JSON ({type(exc).__name__})") from None
+        return parse_transcript_json(raw, where="the inference output")
+    except InvalidTranscriptError as exc:
+        raise TranscriptionError(exc.message) from None
 
 
 def read_failure_message(s3: Any, uri: str) -> str:

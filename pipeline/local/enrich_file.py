@@ -7,31 +7,28 @@ settings; it never shares an id with a ``run`` of the same file.
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
-from typing import Any
 
 from pipeline.local.identity import local_job_id, output_settings
 from pipeline.local.jobs import Attempt, JobResult, LocalJobs, RunOutcome
 from pipeline.local.paths import check_input_file
 from pipeline.local.terminal import Progress
 from pipeline.outputs.writer import write_outputs
-from postprocess.compose import enrich_transcript, summarize
+from postprocess.compose import enrich_transcript
 from postprocess.config import EnrichmentConfig
-from shared.errors import InvalidMediaError
+from postprocess.document import Source
+from shared.errors import InvalidTranscriptError
 from shared.jobstore import JobStore
 from shared.models import Transcript
 from shared.objectstore import LocalDirStore
 from shared.status import JobStatus
-
-
-class InvalidTranscriptError(InvalidMediaError):
-    code = "INVALID_TRANSCRIPT"
+from shared.transcript_json import parse_transcript_json
 
 
 def read_transcript_file(path: Path) -> Transcript:
-    """A Transcript from a Transcript JSON file, or from plain text (one segment per line)."""
+    """A Transcript from a Transcript JSON file, or from plain text (one segment per line);
+    ``InvalidTranscriptError`` naming the wrong field for JSON of another shape."""
     check_input_file(path)
     try:
         raw = path.read_text(encoding="utf-8")
@@ -41,16 +38,7 @@ def read_transcript_file(path: Path) -> Transcript:
         raise InvalidTranscriptError(f"{path}: file is empty")
     if not raw.lstrip().startswith(("{", "[")):
         return Transcript.from_plain_text(raw)
-    try:
-        data: Any = json.loads(raw)
-    except ValueError:
-        raise InvalidTranscriptError(f"{path}: starts like JSON but is not valid JSON") from None
-    if not isinstance(data, dict) or not isinstance(data.get("segments", []), list):
-        raise InvalidTranscriptError(f"{path}: not a Transcript JSON (an object with a list of segments)")
-    try:
-        return Transcript.from_dict(data)
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise InvalidTranscriptError(f"{path}: not a valid Transcript JSON ({type(exc).__name__})") from None
+    return parse_transcript_json(raw, where=str(path))
 
 
 def enrich_file(
@@ -75,13 +63,13 @@ def enrich_file(
         enriched = enrich_transcript(
             transcript,
             job_id=job_id,
-            source={"uri": str(path.absolute()), "duration_seconds": transcript.duration},
+            source=Source(uri=str(path.absolute()), duration_seconds=transcript.duration),
             config=config,
         )
-        enriched["timings"]["enrich_seconds"] = round(time.perf_counter() - started, 3)
+        enriched = enriched.with_timing("enrich_seconds", time.perf_counter() - started)
         # Captions without timestamps would be wrong: only JSON and text then.
         formats = None if transcript.has_timestamps else ("json", "txt", "html")
         outputs = write_outputs(enriched, LocalDirStore(out_dir), job_id, formats=formats)
-        return JobResult(outputs=outputs, summary=summarize(enriched))
+        return JobResult(outputs=outputs, summary=enriched.summary().to_dict())
 
     return jobs.execute(job_id, str(path.absolute()), work, force=force, label=path.name)

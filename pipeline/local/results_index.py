@@ -14,8 +14,10 @@ from typing import Any
 from urllib.parse import quote
 
 from pipeline.local.jobs import RunOutcome
-from pipeline.outputs.report import IndexEntry, render_index, source_name
+from pipeline.outputs.formatting import source_name
+from pipeline.outputs.report import IndexEntry, render_index
 from pipeline.outputs.writer import CONTENT_TYPES, OUTPUT_NAMES
+from postprocess.document import Summary
 from shared.errors import JobNotFoundError
 from shared.jobstore import JobRecord, JobStore
 from shared.objectstore import LocalDirStore
@@ -76,7 +78,7 @@ class ResultsIndex:
         return [p for p in self.out_dir.iterdir() if p.is_dir() and (p / OUTPUT_NAMES["json"]).is_file()]
 
     def _entry(
-        self, job_id: str, name: str, status: str, summary: dict[str, Any] | None, error: dict[str, Any] | None
+        self, job_id: str, name: str, status: str, summary: dict[str, Any] | None, error: dict[str, str] | None
     ) -> IndexEntry:
         """A row; the links are there when the files are (a failed re-run keeps the earlier result)."""
         folder = self.out_dir / job_id
@@ -90,6 +92,6 @@ class ResultsIndex:
             job_id=job_id,
             report_href=link("html"),
             transcript_href=link("txt"),
-            summary=summary,
+            summary=Summary.from_record(summary, where=f"job {job_id}"),
             error=error,
         )

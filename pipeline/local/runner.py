@@ -25,8 +25,9 @@ from pipeline.local.media import extract_audio, probe_media, resolve_ffmpeg
 from pipeline.local.paths import check_input_file
 from pipeline.local.terminal import Progress
 from pipeline.outputs.writer import write_outputs
-from postprocess.compose import enrich_transcript, prepare_enrichers, summarize
+from postprocess.compose import enrich_transcript, prepare_enrichers
 from postprocess.config import EnrichmentConfig
+from postprocess.document import Source
 from shared.config import Settings
 from shared.jobstore import JobStore
 from shared.objectstore import LocalDirStore
@@ -162,10 +163,10 @@ class LocalRunner:
         enriched = enrich_transcript(
             transcript,
             job_id=attempt.job_id,
-            source={"uri": str(path.absolute()), "duration_seconds": round(duration, 3)},
+            source=Source(uri=str(path.absolute()), duration_seconds=round(duration, 3)),
             timings=timings,
             config=self.enrichment,
         )
-        enriched["timings"]["enrich_seconds"] = round(time.perf_counter() - started, 3)
+        enriched = enriched.with_timing("enrich_seconds", time.perf_counter() - started)
         outputs = write_outputs(enriched, LocalDirStore(self.out_dir), attempt.job_id)
-        return JobResult(outputs=outputs, summary=summarize(enriched))
+        return JobResult(outputs=outputs, summary=enriched.summary().to_dict())

@@ -15,30 +15,24 @@ from __future__ import annotations
 import base64
 import bisect
 import hashlib
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
-from pathlib import PurePosixPath
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-#: Sentiment bands (VADER's documented thresholds, as the sentiment enricher labels segments).
-POSITIVE_AT = 0.05
-NEGATIVE_AT = -0.05
+from pipeline.outputs.chart import sentiment_chart
+from pipeline.outputs.cost_table import cost_table
+from pipeline.outputs.formatting import clock, date_text, duration_text, now_stamp, signed, source_name
+from postprocess.document import CleanSegment, CleanTranscript, EnrichedTranscript, Summary, TimeShare
+
+__all__ = ["IndexEntry", "ReportFacts", "render_index", "render_report"]
+
 #: How many colours redaction types cycle through (the legend names each type, so colour is a help, not the key).
 PII_COLOURS = 8
-
-# Geometry of the sentiment chart (SVG user units; the SVG scales to the page width).
-CHART_WIDTH, CHART_HEIGHT = 960, 260
-CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 56, 16, 12, 36
-_TICK_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400)
-#: From this many segments the chart's line is a moving average, not a line through every point.
-SMOOTH_FROM = 80
 
 
 @dataclass(frozen=True)
@@ -61,8 +55,8 @@ class IndexEntry:
     job_id: str | None = None
     report_href: str | None = None
     transcript_href: str | None = None
-    summary: Mapping[str, Any] | None = None
-    error: Mapping[str, Any] | None = None
+    summary: Summary | None = None
+    error: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -88,109 +82,45 @@ class SegmentView:
     speaker: str | None = None
 
 
-# -- formatting ------------------------------------------------------------------------------
-def clock(seconds: float, *, hours: bool = False) -> str:
-    """``m:ss`` (``h:mm:ss`` with ``hours`` or past an hour)."""
-    total = max(0, int(seconds))
-    h, rest = divmod(total, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if hours or h else f"{m}:{s:02d}"
-
-
-def duration_text(seconds: float) -> str:
-    """A duration for people: ``42.5 s``, ``3 min 05 s``, ``1 h 02 min``."""
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    total = round(seconds)
-    h, rest = divmod(total, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h} h {m:02d} min" if h else f"{m} min {s:02d} s"
-
-
-def usd(amount: float | None) -> str:
-    if amount is None:
-        return "no price"
-    if amount == 0:
-        return "$0"
-    if amount < 0.0001:
-        return "< $0.0001"
-    return f"${amount:.4f}" if amount < 1 else f"${amount:,.2f}"
-
-
-def signed(value: float) -> str:
-    return f"{value:+.2f}"
-
-
-def source_name(uri: str) -> str:
-    """The file name of a source (local path or ``s3://`` URI); the whole string if it has none."""
-    text = str(uri)
-    if text.startswith("s3://"):
-        text = text[len("s3://") :]
-    name = PurePosixPath(text.replace("\\", "/")).name
-    return name or text
-
-
-def date_text(stamp: str | None) -> str:
-    if not stamp:
-        return ""
-    try:
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return stamp
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def now_stamp() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+#: A marked range of one segment's text: ``(start, end, kind, type)`` in segment-local offsets.
+Mark = tuple[int, int, str, str]
 
 
 # -- the transcript ------------------------------------------------------------------------
-def _number(value: Any, default: float = 0.0) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return default
-    return number if math.isfinite(number) else default
-
-
-def _segment_ranges(segments: Sequence[Mapping[str, Any]]) -> list[tuple[int, int, int]]:
+def _segment_ranges(segments: Sequence[CleanSegment]) -> list[tuple[int, int, int]]:
     """``(start, end, index)`` of each non-empty segment's text in ``transcript.text`` (the clean
     segment texts joined by one space, as the enriched transcript defines it)."""
     ranges: list[tuple[int, int, int]] = []
     offset = 0
     for index, segment in enumerate(segments):
-        text = str(segment.get("text") or "")
-        if not text:
+        if not segment.text:
             continue
         if ranges:
             offset += 1
-        ranges.append((offset, offset + len(text), index))
-        offset += len(text)
+        ranges.append((offset, offset + len(segment.text), index))
+        offset += len(segment.text)
     return ranges
 
 
-def _marks(enriched: Mapping[str, Any]) -> dict[int, list[tuple[int, int, str, str]]]:
+def _marks(enriched: EnrichedTranscript) -> dict[int, list[Mark]]:
     """The redactions and masked words of each segment (by index), in segment-local offsets."""
-    segments = enriched["transcript"].get("segments") or []
-    ranges = _segment_ranges(segments)
+    ranges = _segment_ranges(enriched.transcript.segments)
     starts = [r[0] for r in ranges]
-    found: dict[int, list[tuple[int, int, str, str]]] = {}
-    spans = [("pii", e) for e in (enriched.get("pii") or {}).get("entities") or []]
-    spans += [("profanity", s) for s in (enriched.get("profanity") or {}).get("spans") or []]
-    for kind, span in spans:
-        start, end = int(_number(span.get("start"), -1)), int(_number(span.get("end"), -1))
+    found: dict[int, list[Mark]] = {}
+    spans = [(e.start, e.end, "pii", e.type) for e in enriched.pii.entities]
+    spans += [(s.start, s.end, "profanity", "PROFANITY") for s in enriched.profanity.spans]
+    for start, end, kind, kind_type in spans:
         at = bisect.bisect_right(starts, start) - 1
         if at < 0 or start >= end:
             continue
         seg_start, seg_end, index = ranges[at]
         if end > seg_end:
             continue
-        kind_type = str(span.get("type", "")) if kind == "pii" else "PROFANITY"
         found.setdefault(index, []).append((start - seg_start, end - seg_start, kind, kind_type))
     return found
 
 
-def _pieces(text: str, marks: Sequence[tuple[int, int, str, str]], colours: Mapping[str, int]) -> list[Piece]:
+def _pieces(text: str, marks: Sequence[Mark], colours: Mapping[str, int]) -> list[Piece]:
     pieces: list[Piece] = []
     cursor = 0
     for start, end, kind, kind_type in sorted(marks):
@@ -205,23 +135,13 @@ def _pieces(text: str, marks: Sequence[tuple[int, int, str, str]], colours: Mapp
     return pieces
 
 
-def _label(compound: float, given: Any) -> str:
-    if given in ("positive", "neutral", "negative"):
-        return str(given)
-    return "positive" if compound >= POSITIVE_AT else "negative" if compound <= NEGATIVE_AT else "neutral"
-
-
 def _segments(
-    enriched: Mapping[str, Any], colours: Mapping[str, int], *, hours: bool, timed: bool
+    enriched: EnrichedTranscript, colours: Mapping[str, int], *, hours: bool, timed: bool
 ) -> list[SegmentView]:
     marks = _marks(enriched)
     views = []
-    for index, segment in enumerate(enriched["transcript"].get("segments") or []):
-        sentiment = segment.get("sentiment") or {}
-        compound = max(-1.0, min(1.0, _number(sentiment.get("compound"))))
-        start = _number(segment.get("start"))
-        end = max(start, _number(segment.get("end")))
-        speaker = segment.get("speaker")
+    for index, segment in enumerate(enriched.transcript.segments):
+        start, end = segment.start, max(segment.start, segment.end)
         views.append(
             SegmentView(
                 anchor=f"seg-{index}",
@@ -229,85 +149,23 @@ def _segments(
                 end=end,
                 clock=clock(start, hours=hours),
                 where=f"{clock(start, hours=hours)}–{clock(end, hours=hours)}" if timed else f"segment {index + 1}",
-                label=_label(compound, sentiment.get("label")),
-                compound=compound,
-                pieces=_pieces(str(segment.get("text") or ""), marks.get(index, []), colours),
-                speaker=str(speaker) if speaker not in (None, "") else None,
+                label=segment.sentiment.label,
+                compound=segment.sentiment.compound,
+                pieces=_pieces(segment.text, marks.get(index, []), colours),
+                speaker=segment.speaker or None,
             )
         )
     return views
 
 
-# -- the chart -------------------------------------------------------------------------------
-def _chart(segments: Sequence[SegmentView], *, span: float, timed: bool) -> dict[str, Any]:
-    plot_w = CHART_WIDTH - CHART_LEFT - CHART_RIGHT
-    plot_h = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
-
-    def y(value: float) -> float:
-        return round(CHART_TOP + (1 - value) / 2 * plot_h, 2)
-
-    count = len(segments)
-
-    def x(n: int, seg: SegmentView) -> float:
-        share = ((seg.start + seg.end) / 2 / span) if timed else (n + 0.5) / max(count, 1)
-        return round(CHART_LEFT + min(max(share, 0.0), 1.0) * plot_w, 2)
-
-    points: list[dict[str, Any]] = [
-        {"x": x(n, seg), "y": y(seg.compound), "seg": seg} for n, seg in enumerate(segments)
-    ]
-    # With many segments a line through every point is noise: it follows a moving average instead.
-    window = 1 if count <= SMOOTH_FROM else max(3, count // 40)
-    compounds = [seg.compound for seg in segments]
-    trend: list[tuple[float, float]] = []
-    for n, point in enumerate(points):
-        around = compounds[max(0, n - window // 2) : n + window // 2 + 1]
-        trend.append((point["x"], y(sum(around) / len(around))))
-    if timed:
-        step = next((s for s in _TICK_STEPS if span / s <= 8), _TICK_STEPS[-1])
-        ticks: list[dict[str, Any]] = [
-            {"x": round(CHART_LEFT + t / span * plot_w, 2), "label": clock(t, hours=span >= 3600)}
-            for t in range(0, int(span) + 1, step)
-        ]
-    else:
-        every = max(1, math.ceil(count / 8))
-        ticks = [{"x": p["x"], "label": str(n + 1)} for n, p in enumerate(points) if n % every == 0]
-    right = CHART_WIDTH - CHART_RIGHT
-    for tick in ticks:  # a label at the right edge ends there instead of running off the chart
-        tick["anchor"] = "end" if tick["x"] > right - 24 else "middle"
-    return {
-        "width": CHART_WIDTH,
-        "height": CHART_HEIGHT,
-        "left": CHART_LEFT,
-        "right": CHART_WIDTH - CHART_RIGHT,
-        "plot_width": plot_w,
-        "bands": [
-            {"name": "positive", "y": y(1), "height": round(y(POSITIVE_AT) - y(1), 2)},
-            {"name": "neutral", "y": y(POSITIVE_AT), "height": round(y(NEGATIVE_AT) - y(POSITIVE_AT), 2)},
-            {"name": "negative", "y": y(NEGATIVE_AT), "height": round(y(-1) - y(NEGATIVE_AT), 2)},
-        ],
-        "levels": [{"y": y(v), "label": signed(v) if v else "0"} for v in (1, 0.5, 0, -0.5, -1)],
-        "axis_y": CHART_HEIGHT - CHART_BOTTOM,
-        "ticks": ticks,
-        "points": points,
-        # Whole units, each pair led by a letter: no run of digits in the markup a leak scanner
-        # could take for a card or phone number (the dots themselves carry the exact positions).
-        "line": "M" + "L".join(f"{round(px)} {round(py)}" for px, py in trend),
-        "smoothed": window > 1,
-        "radius": 4 if count <= 300 else 2.5,
-        "x_label": "time (m:ss)" if timed and span < 3600 else "time (h:mm:ss)" if timed else "segment",
-    }
-
-
 # -- the parts around the transcript ------------------------------------------------------------
-def _legend(enriched: Mapping[str, Any]) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    counts = (enriched.get("pii") or {}).get("counts") or {}
-    ordered = sorted(counts.items(), key=lambda kv: (-int(kv[1]), str(kv[0])))
-    colours = {str(kind): n % PII_COLOURS for n, (kind, _) in enumerate(ordered)}
-    return [{"type": str(kind), "count": int(count), "colour": colours[str(kind)]} for kind, count in ordered], colours
+def _legend(enriched: EnrichedTranscript) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    ordered = sorted(enriched.pii.counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    colours = {kind: n % PII_COLOURS for n, (kind, _) in enumerate(ordered)}
+    return [{"type": kind, "count": count, "colour": colours[kind]} for kind, count in ordered], colours
 
 
-def _timings(enriched: Mapping[str, Any], duration: float) -> dict[str, Any] | None:
-    timings = {str(k): _number(v) for k, v in (enriched.get("timings") or {}).items()}
+def _timings(timings: Mapping[str, float], duration: float) -> dict[str, Any] | None:
     if not timings:
         return None
     order = ["extract_seconds", "transcribe_seconds", "enrich_seconds"]
@@ -327,77 +185,47 @@ def _timings(enriched: Mapping[str, Any], duration: float) -> dict[str, Any] | N
     return {"rows": rows, "total": duration_text(total), "audio": duration_text(duration) if duration > 0 else None}
 
 
-COST_ITEMS = {
-    "mediaconvert": "MediaConvert audio extraction",
-    "endpoint": "SageMaker endpoint",
-    "lambda_compute": "Lambda compute",
-    "lambda_requests": "Lambda requests",
-    "state_transitions": "Step Functions state transitions",
-}
-
-
-def _unit_price(price: float) -> str:
-    return f"${price:.10f}".rstrip("0").rstrip(".")
-
-
-def _quantity(quantity: float, unit: str) -> str:
-    number = f"{quantity:,.3f}".rstrip("0").rstrip(".")
-    return f"{number} {unit}{'' if quantity == 1 or not unit else 's'}"
-
-
-def _cost(cost: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    if not cost:
-        return None
-    lines = []
-    for line in cost.get("lines") or []:
-        unit_price = line.get("unit_price")
-        quantity = _number(line.get("quantity"))
-        lines.append(
-            {
-                "item": COST_ITEMS.get(str(line.get("item")), str(line.get("item"))),
-                "detail": str(line.get("detail") or ""),
-                "quantity": _quantity(quantity, str(line.get("unit", ""))),
-                "unit_price": "no confirmed price" if unit_price is None else _unit_price(_number(unit_price)),
-                "cost": usd(None if line.get("usd") is None else _number(line.get("usd"))),
-                "priced": unit_price is not None,
-            }
-        )
-    return {
-        "lines": lines,
-        "total": usd(_number(cost.get("total_usd"))),
-        "complete": bool(cost.get("complete")),
-        "region": str(cost.get("region") or "unknown region"),
-        "as_of": str(cost.get("prices_as_of") or ""),
-    }
-
-
-def _notices(transcript: Mapping[str, Any]) -> tuple[list[str], str | None]:
+def _notices(transcript: CleanTranscript) -> tuple[list[str], str | None]:
     """Recognition warnings and speech coverage, when the transcript carries them."""
     notes = []
-    for warning in transcript.get("warnings") or []:
-        if isinstance(warning, Mapping):
-            text = str(warning.get("message") or warning.get("code") or "")
-            if "start" in warning and "end" in warning:
-                span = f"{clock(_number(warning['start']))}–{clock(_number(warning['end']))}"
-                text = f"{span}: {text}" if text else span
-            notes.append(text or ", ".join(f"{k}: {v}" for k, v in warning.items()))
-        else:
-            notes.append(str(warning))
-    speech, covered = transcript.get("speech_seconds"), transcript.get("covered_seconds")
+    for warning in transcript.warnings or ():
+        span = f"{clock(warning.start)}–{clock(warning.end)}"
+        text = warning.message or warning.code
+        notes.append(f"{span}: {text}" if text else span)
+    speech, covered = transcript.speech_seconds, transcript.covered_seconds
     if speech is None or covered is None:
         return notes, None
-    speech, covered = _number(speech), _number(covered)
-    share = f"{covered / speech:.0%}" if speech > 0 else "no speech detected"
-    return notes, f"{share} ({duration_text(covered)} of {duration_text(speech)} of speech)" if speech > 0 else share
+    if speech <= 0:
+        return notes, "no speech detected"
+    return notes, f"{covered / speech:.0%} ({duration_text(covered)} of {duration_text(speech)} of speech)"
 
 
-def _share(time_share: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _share(time_share: TimeShare) -> list[dict[str, Any]]:
     parts, x = [], 0.0
     for name in ("positive", "neutral", "negative"):
-        share = max(0.0, min(1.0, _number(time_share.get(name))))
+        share: float = getattr(time_share, name)
         parts.append({"name": name, "share": f"{share:.0%}", "x": round(x * 100, 3), "width": round(share * 100, 3)})
         x += share
     return parts
+
+
+def _speakers(enriched: EnrichedTranscript, segments: Sequence[SegmentView]) -> list[tuple[str, str]]:
+    """``(speaker, what to say about them)``: talk time, words and sentiment from ``speakers[]``,
+    else (a transcript labelled elsewhere) how many segments each has."""
+    if enriched.speakers is not None:
+        return [
+            (
+                speaker.id,
+                f"talks {duration_text(speaker.talk_seconds)}, {speaker.words} words, {speaker.sentiment.label} "
+                f"{signed(speaker.sentiment.compound)}",
+            )
+            for speaker in enriched.speakers
+        ]
+    counts: dict[str, int] = {}
+    for seg in segments:
+        if seg.speaker:
+            counts[seg.speaker] = counts.get(seg.speaker, 0) + 1
+    return [(speaker, f"{count} segment{'s' if count != 1 else ''}") for speaker, count in sorted(counts.items())]
 
 
 # -- rendering ------------------------------------------------------------------------------
@@ -430,75 +258,42 @@ def _page_assets(*, script: bool) -> dict[str, Any]:
     return {"css": css, "js": js, "csp": policy}
 
 
-def _speakers(enriched: Mapping[str, Any], segments: Sequence[SegmentView]) -> list[tuple[str, str]]:
-    """``(speaker, what to say about them)``: talk time, words and sentiment from ``speakers[]``,
-    else (a transcript labelled elsewhere) how many segments each has."""
-    listed = enriched.get("speakers")
-    if isinstance(listed, list):
-        out = []
-        for speaker in listed:
-            sentiment = speaker.get("sentiment") or {}
-            compound = _number(sentiment.get("compound"))
-            out.append(
-                (
-                    str(speaker.get("id", "")),
-                    f"talks {duration_text(_number(speaker.get('talk_seconds')))}, "
-                    f"{int(_number(speaker.get('words')))} words, {_label(compound, sentiment.get('label'))} "
-                    f"{signed(compound)}",
-                )
-            )
-        return out
-    counts: dict[str, int] = {}
-    for seg in segments:
-        if seg.speaker:
-            counts[seg.speaker] = counts.get(seg.speaker, 0) + 1
-    return [(speaker, f"{count} segment{'s' if count != 1 else ''}") for speaker, count in sorted(counts.items())]
-
-
-def render_report(enriched: Mapping[str, Any], facts: ReportFacts | None = None) -> str:
+def render_report(enriched: EnrichedTranscript, facts: ReportFacts | None = None) -> str:
     """The report of one enriched transcript (schema version 1) as a self-contained HTML page."""
     facts = facts or ReportFacts()
-    transcript = enriched["transcript"]
-    source = enriched.get("source") or {}
-    duration = max(0.0, _number(source.get("duration_seconds")))
-    raw_segments = transcript.get("segments") or []
-    ends = [_number(s.get("end")) for s in raw_segments]
-    timed = any(e > 0 for e in ends)
-    span = max([duration, *ends, 1e-9])
+    transcript = enriched.transcript
+    duration = enriched.source.duration_seconds
+    timed = any(s.end > 0 for s in transcript.segments)
+    span = max([duration, *(s.end for s in transcript.segments), 1e-9])
     legend, colours = _legend(enriched)
     segments = _segments(enriched, colours, hours=span >= 3600, timed=timed)
-    sentiment = enriched.get("sentiment") or {}
-    overall = sentiment.get("overall") or {}
-    overall_compound = _number(overall.get("compound"))
-    pii = enriched.get("pii") or {}
-    speakers = _speakers(enriched, segments)
+    overall = enriched.sentiment.overall
     warnings, coverage = _notices(transcript)
-    model = enriched.get("model") or {}
     context = {
-        "name": source_name(str(source.get("uri", ""))),
-        "job_id": str(enriched.get("job_id", "")),
+        "name": source_name(enriched.source.uri),
+        "job_id": enriched.job_id,
         "status": facts.status,
         "date": date_text(facts.finished_at or now_stamp()),
         "duration": duration_text(duration) if timed or duration else "no timestamps",
-        "words": len(str(transcript.get("text") or "").split()),
-        "model": str(model.get("name", "")),
-        "engine": str(model.get("engine", "")),
-        "language": str(enriched.get("language", "")),
+        "words": enriched.word_count,
+        "model": enriched.model.name,
+        "engine": enriched.model.engine,
+        "language": enriched.language,
         "timed": timed,
         "segments": segments,
-        "chart": _chart(segments, span=span, timed=timed),
-        "overall": {"label": _label(overall_compound, overall.get("label")), "compound": signed(overall_compound)},
-        "share": _share(sentiment.get("time_share") or {}),
+        "chart": sentiment_chart(segments, span=span, timed=timed),
+        "overall": {"label": overall.label, "compound": signed(overall.compound)},
+        "share": _share(enriched.sentiment.time_share),
         "legend": legend,
         "pii_total": sum(item["count"] for item in legend),
-        "residual": int(_number(pii.get("residual_redactions"))),
-        "profanity": int(_number((enriched.get("profanity") or {}).get("count"))),
-        "placeholder_style": str((enriched.get("redaction") or {}).get("placeholder_style", "typed")),
-        "speakers": speakers,
+        "residual": enriched.pii.residual_redactions,
+        "profanity": enriched.profanity.count,
+        "placeholder_style": enriched.redaction.placeholder_style,
+        "speakers": _speakers(enriched, segments),
         "warnings": warnings,
         "coverage": coverage,
-        "timings": _timings(enriched, duration),
-        "cost": _cost(facts.cost),
+        "timings": _timings(enriched.timings, duration),
+        "cost": cost_table(facts.cost),
         "signed": signed,
         **_page_assets(script=True),
     }
@@ -509,20 +304,17 @@ def render_index(entries: Sequence[IndexEntry], *, title: str, updated_at: str |
     """A results folder's index: one row per job, each linking to its report."""
     rows = []
     for entry in entries:
-        summary = entry.summary or {}
-        counts = summary.get("pii_counts") or {}
-        sentiment = summary.get("sentiment") or {}
+        summary = entry.summary
+        counts = summary.pii_counts if summary else {}
         rows.append(
             {
                 "entry": entry,
-                "duration": duration_text(_number(summary["duration_seconds"]))
-                if "duration_seconds" in summary
-                else "",
-                "words": summary.get("words", ""),
-                "pii": sorted(((str(k), int(_number(v))) for k, v in counts.items()), key=lambda kv: (-kv[1], kv[0])),
-                "pii_total": sum(int(_number(v)) for v in counts.values()),
-                "profanity": summary.get("profanity_count", ""),
-                "sentiment": str(sentiment.get("label", "")),
+                "duration": duration_text(summary.duration_seconds) if summary else "",
+                "words": summary.words if summary else "",
+                "pii": sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])),
+                "pii_total": sum(counts.values()),
+                "profanity": summary.profanity_count if summary else "",
+                "sentiment": summary.sentiment.label if summary else "",
                 "error": (entry.error or {}).get("code", ""),
             }
         )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from pipeline.outputs.captions import render_srt, render_txt, render_vtt
 from pipeline.outputs.report import ReportFacts, render_report
+from postprocess.document import EnrichedTranscript
 from shared.objectstore import ObjectStore
 
 OUTPUT_NAMES = {
@@ -27,23 +26,23 @@ CONTENT_TYPES = {
 
 
 def render_outputs(
-    enriched: Mapping[str, Any], *, formats: Sequence[str] | None = None, report: ReportFacts | None = None
+    enriched: EnrichedTranscript, *, formats: Sequence[str] | None = None, report: ReportFacts | None = None
 ) -> dict[str, bytes]:
     """The output formats (all, or ``formats``) as bytes, keyed by format name (``json``, ``srt``,
     ``vtt``, ``txt``, ``html``). ``report`` gives the HTML report the job's status, date and cost."""
-    segments = enriched["transcript"].get("segments") or []
+    segments = enriched.transcript.segments
     renderers = {
-        "json": lambda: json.dumps(enriched, ensure_ascii=False, indent=2) + "\n",
-        "srt": lambda: render_srt(segments),
-        "vtt": lambda: render_vtt(segments),
-        "txt": lambda: render_txt(enriched),
-        "html": lambda: render_report(enriched, report),
+        "json": enriched.to_json,
+        "srt": lambda: render_srt(segments).encode("utf-8"),
+        "vtt": lambda: render_vtt(segments).encode("utf-8"),
+        "txt": lambda: render_txt(enriched).encode("utf-8"),
+        "html": lambda: render_report(enriched, report).encode("utf-8"),
     }
-    return {fmt: render().encode("utf-8") for fmt, render in renderers.items() if formats is None or fmt in formats}
+    return {fmt: render() for fmt, render in renderers.items() if formats is None or fmt in formats}
 
 
 def write_outputs(
-    enriched: Mapping[str, Any],
+    enriched: EnrichedTranscript,
     store: ObjectStore,
     prefix: str,
     *,

@@ -12,7 +12,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from postprocess.compose import load_enriched_schema
+from postprocess.schema import load_enriched_schema
 from tests.e2e.test_run_command import clearscribe
 from tests.support.conversations import SpokenConversation, dialogue, monologue, speak_conversation
 from tests.support.speech import mux_video

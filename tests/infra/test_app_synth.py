@@ -146,6 +146,9 @@ def test_local_bundling_builds_a_working_package(tmp_path: Path) -> None:
     # WriteResults renders the HTML report: Jinja2 and the templates travel with the step functions.
     assert (asset / "jinja2" / "__init__.py").is_file() and (asset / "markupsafe" / "__init__.py").is_file()
     assert (asset / "pipeline" / "outputs" / "templates" / "report.html.j2").is_file()
+    # The enriched transcript's models and the Transcript JSON reader: pydantic, its core built for the runtime.
+    assert (asset / "pydantic" / "__init__.py").is_file()
+    assert list(asset.glob("pydantic_core/_pydantic_core.cpython-312-*.so"))
     assert not list(asset.rglob("__pycache__"))
     assert not (asset / "tests").exists() and not (asset / "infra").exists()
 

@@ -14,6 +14,7 @@ from infra.model_artifact import (
     DLC_PLATFORMS,
     DLC_PYTHON,
     ENTRY_POINT,
+    _imported_modules,
     bundled_packages,
     code_files,
     prune_artifacts,
@@ -68,6 +69,17 @@ def test_the_inference_code_and_the_shared_modules_it_imports_are_shipped():
     } <= set(shipped)
     assert not [rel for rel in shipped if rel.startswith(("pipeline/cloud", "pipeline/handlers", "postprocess"))]
     assert "shared/jobstore/__init__.py" not in shipped  # only what the package imports
+
+
+def test_no_shipped_module_imports_pydantic_which_the_inference_image_lacks() -> None:
+    # The readers of transcripts (shared/transcript_json.py, postprocess/document.py) use pydantic; the
+    # inference package only writes transcripts, and must not reach them through shared/.
+    shipped = [(rel, path) for rel, path in code_files() if rel.endswith(".py")]
+    importing = [rel for rel, path in shipped if {"pydantic", "pydantic_core"} & {
+        name.split(".")[0] for name in _imported_modules(path)
+    }]  # fmt: skip
+    assert importing == []
+    assert "shared/transcript_json.py" not in {rel for rel, _ in shipped}
 
 
 def test_the_archive_holds_weights_code_and_packages_without_requirements(cache: Path, tmp_path: Path):

@@ -14,8 +14,10 @@ from moto import mock_aws
 
 from pipeline.handlers import analyze_sentiment, filter_profanity, redact_pii
 from pipeline.handlers import runtime as cloud_runtime
-from postprocess.compose import compose_enriched, enrich_transcript, enriched_to_json
+from postprocess.compose import compose_enriched, enrich_transcript
+from postprocess.document import Source
 from postprocess.findings import PiiFindings, ProfanityFindings, SentimentFindings, load_findings
+from shared.errors import InvalidTranscriptError
 from shared.models import Segment, Transcript, Word
 from tests.support.lambda_context import FakeLambdaContext
 
@@ -127,13 +129,26 @@ def test_parallel_results_merge_into_the_same_enriched_transcript(s3: Any) -> No
     ]  # any order
     loaded = {type(f): f for f in (load_findings(r, s3_client=s3) for r in results)}
     transcript = call_transcript()
-    source = {"uri": "s3://in/call.mp4", "duration_seconds": 20.0}
+    source = Source(uri="s3://in/call.mp4", duration_seconds=20.0)
     composed = compose_enriched(
         transcript, loaded[PiiFindings], loaded[ProfanityFindings], loaded[SentimentFindings],  # type: ignore[arg-type]
         job_id="job-1", source=source,
     )  # fmt: skip
-    assert enriched_to_json(composed) == enriched_to_json(enrich_transcript(transcript, job_id="job-1", source=source))
-    assert "<EMAIL_ADDRESS>" in composed["transcript"]["text"]
+    assert composed.to_json() == enrich_transcript(transcript, job_id="job-1", source=source).to_json()
+    assert "<EMAIL_ADDRESS>" in composed.transcript.text
+
+
+@pytest.mark.parametrize("module", [redact_pii, filter_profanity, analyze_sentiment])
+def test_a_transcript_of_another_shape_fails_naming_the_field_and_writes_no_findings(
+    s3: Any, logs: CapturedLogs, module: Any
+) -> None:
+    body = {"segments": [{"start": 0.0, "end": 2.0, "text": "Sarah Connor here"}, {"start": 2.0, "text": 7}]}
+    s3.put_object(Bucket=BUCKET, Key="jobs/job-1/transcript.json", Body=json.dumps(body).encode())
+    with pytest.raises(InvalidTranscriptError) as info:
+        module.handler(dict(EVENT), FakeLambdaContext())
+    assert info.value.code == "INVALID_TRANSCRIPT" and "segments[1].end: Field required" in info.value.message
+    assert "Sarah" not in info.value.message and "Sarah" not in "\n".join(logs.lines)
+    assert "Contents" not in s3.list_objects_v2(Bucket=BUCKET, Prefix="findings/")
 
 
 def test_load_findings_reads_an_s3_uri(s3: Any) -> None:

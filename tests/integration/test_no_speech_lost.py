@@ -15,7 +15,7 @@ from pipeline.asr.engine import load_engine
 from pipeline.asr.inference.decoding import Decoded
 from pipeline.asr.inference.engine import WhisperEngine
 from pipeline.cli.main import main
-from postprocess.compose import load_enriched_schema
+from postprocess.schema import load_enriched_schema
 from shared.config import OFFLINE_MODEL, Settings
 from shared.jobstore.sqlite import SQLiteJobStore
 from shared.models import SPEECH_NOT_TRANSCRIBED

@@ -47,7 +47,7 @@ from pipeline.cloud import transcription as cloud_transcription
 from pipeline.cloud.callbacks import CallbackStore
 from pipeline.handlers import runtime as cloud_runtime
 from pipeline.outputs.cost import FIXED_INVOCATIONS, FIXED_TRANSITIONS, INVOCATIONS_PER_WINDOW, TRANSITIONS_PER_WINDOW
-from postprocess.compose import load_enriched_schema
+from postprocess.schema import load_enriched_schema
 from shared.errors import EnrichmentError, RecordingTooLongError, UnsupportedLanguageError
 from shared.ids import job_id_for_object
 from shared.jobstore.dynamodb import DynamoDBJobStore

@@ -27,7 +27,7 @@ from infra.sandbox.mediaconvert import plan_outputs
 from infra.sandbox.templates import CloudAssembly
 from pipeline.asr.inference.windows import plan_windows
 from pipeline.outputs import cost
-from postprocess.compose import load_enriched_schema
+from postprocess.schema import load_enriched_schema
 from shared import contract
 from tests.sandbox.conftest import LocalRuns, SandboxRun
 from tests.sandbox.recordings import LONG, SPOKEN, Spoken

@@ -20,6 +20,7 @@ from pipeline.outputs.captions import (
     render_vtt,
     speaker_prefix,
 )
+from tests.support.transcripts import clean_segments, enriched_document
 
 
 def timed(start: float, words: list[tuple[float, float, str]]) -> dict[str, Any]:
@@ -39,21 +40,21 @@ SEGMENTS = [
 
 
 def test_srt_numbers_cues_from_one_and_uses_comma_milliseconds() -> None:
-    blocks = render_srt(SEGMENTS).strip().split("\n\n")
+    blocks = render_srt(clean_segments(SEGMENTS)).strip().split("\n\n")
     assert len(blocks) == 2  # the blank segment is dropped
     assert blocks[0].splitlines() == ["1", "00:00:00,000 --> 00:00:02,500", "Hello <PERSON>."]
     assert blocks[1].splitlines()[:2] == ["2", "01:00:00,000 --> 01:00:04,500"]
 
 
 def test_vtt_has_header_and_dot_milliseconds() -> None:
-    assert render_vtt(SEGMENTS).startswith("WEBVTT\n\n00:00:00.000 --> 00:00:02.500\nHello <PERSON>.\n")
+    assert render_vtt(clean_segments(SEGMENTS)).startswith("WEBVTT\n\n00:00:00.000 --> 00:00:02.500\nHello <PERSON>.\n")
 
 
 def test_a_long_segment_becomes_several_readable_cues_cut_at_its_words() -> None:
     words = "Now let us talk about the release on Friday, because everyone was angry and I hate how badly it went."
     segment = timed(10.0, [(10.0 + 0.4 * i, 10.0 + 0.4 * i + 0.35, w) for i, w in enumerate(words.split())])
 
-    cues = caption_cues([segment])
+    cues = caption_cues(clean_segments([segment]))
 
     assert len(cues) >= 2
     assert cues[0].start == 10.0
@@ -64,13 +65,13 @@ def test_a_long_segment_becomes_several_readable_cues_cut_at_its_words() -> None
 
 def test_a_pause_in_the_speech_ends_a_cue() -> None:
     segment = timed(0.0, [(0.0, 0.4, "Yes."), (3.0, 3.4, "Then"), (3.4, 3.9, "again.")])
-    cues = caption_cues([segment])
+    cues = caption_cues(clean_segments([segment]))
     assert [(c.start, c.text) for c in cues] == [(0.0, "Yes."), (3.0, "Then again.")]
     assert cues[0].end == MIN_CUE_SECONDS  # shown for a second, though said in 0.4 s
 
 
 def test_short_cues_join_their_neighbour_rather_than_flash() -> None:
-    cues = caption_cues([timed(0.0, [(0.0, 0.3, "Right.")]), timed(0.35, [(0.35, 0.7, "Okay.")])])
+    cues = caption_cues(clean_segments([timed(0.0, [(0.0, 0.3, "Right.")]), timed(0.35, [(0.35, 0.7, "Okay.")])]))
     assert [c.text for c in cues] == ["Right. Okay."] and cues[0].end - cues[0].start >= MIN_CUE_SECONDS
 
 
@@ -78,7 +79,7 @@ def test_words_that_do_not_spell_the_clean_text_are_not_used() -> None:
     # Clean words are rewritten with the segment text; words that no longer match it (raw ones)
     # never reach a caption: the clean text is spread over the segment instead.
     segment = {"start": 0.0, "end": 4.0, "text": "Call <PERSON> now.", "words": [{"start": 0, "end": 4, "text": "raw"}]}
-    (cue,) = caption_cues([segment])
+    (cue,) = caption_cues(clean_segments([segment]))
     assert cue.text == "Call <PERSON> now." and (cue.start, cue.end) == (0.0, 4.0)
 
 
@@ -114,7 +115,7 @@ def spoken(cue: Any) -> str:
 @settings(max_examples=200, deadline=None)
 @given(transcripts())
 def test_every_cue_keeps_to_the_norms(segments: list[dict[str, Any]]) -> None:
-    cues = caption_cues(segments)
+    cues = caption_cues(clean_segments(segments))
 
     assert " ".join(spoken(c) for c in cues) == " ".join(s["text"] for s in segments)
     said_by = [(s.get("speaker"), s["text"].split()) for s in segments]
@@ -142,7 +143,7 @@ TURNS = [
 
 
 def test_a_change_of_speaker_ends_a_cue_even_without_a_pause() -> None:
-    cues = caption_cues(TURNS)
+    cues = caption_cues(clean_segments(TURNS))
     assert [(c.speaker, c.text) for c in cues] == [
         ("S1", "S1: How are you?"),
         ("S2", "S2: Fine, thanks."),
@@ -152,9 +153,9 @@ def test_a_change_of_speaker_ends_a_cue_even_without_a_pause() -> None:
 
 
 def test_srt_cues_start_with_the_speaker_and_vtt_cues_carry_a_voice_tag() -> None:
-    srt = render_srt(TURNS).strip().split("\n\n")
+    srt = render_srt(clean_segments(TURNS)).strip().split("\n\n")
     assert [block.splitlines()[2] for block in srt] == ["S1: How are you?", "S2: Fine, thanks.", "S1: Good."]
-    vtt = render_vtt(TURNS).split("\n\n")[1:]
+    vtt = render_vtt(clean_segments(TURNS)).split("\n\n")[1:]
     assert [block.splitlines()[1] for block in vtt if block] == [
         "<v S1>S1: How are you?",
         "<v S2>S2: Fine, thanks.",
@@ -166,8 +167,8 @@ def test_the_speaker_prefix_counts_in_the_line_width() -> None:
     # 40 characters of words: on one line alone, on two after "S1: ".
     text = "aaaa bbbb cccc dddd eeee ffff gggg hhhhh"
     words = [(0.3 * i, 0.3 * i + 0.3, w) for i, w in enumerate(text.split())]
-    (alone,) = caption_cues([timed(0.0, words)])
-    (labelled,) = caption_cues([{**timed(0.0, words), "speaker": "S1"}])
+    (alone,) = caption_cues(clean_segments([timed(0.0, words)]))
+    (labelled,) = caption_cues(clean_segments([{**timed(0.0, words), "speaker": "S1"}]))
     assert alone.lines == (text,)
     assert len(labelled.lines) == 2 and labelled.lines[0].startswith("S1: ")
     assert all(len(line) <= CAPTION_LINE_WIDTH for line in labelled.lines)
@@ -175,22 +176,22 @@ def test_the_speaker_prefix_counts_in_the_line_width() -> None:
 
 def test_a_word_too_long_for_a_line_is_cut_to_fit_after_the_speaker() -> None:
     word = "https://example.com/a/very/long/address/indeed"  # 47 characters
-    cues = caption_cues([{**timed(0.0, [(0.0, 3.0, word)]), "speaker": "S12"}])
+    cues = caption_cues(clean_segments([{**timed(0.0, [(0.0, 3.0, word)]), "speaker": "S12"}]))
     lines = [line for cue in cues for line in cue.lines]
     assert all(len(line) <= CAPTION_LINE_WIDTH for line in lines) and lines[0].startswith("S12: ")
     assert "".join(lines).replace("S12: ", "") == word
 
 
 def test_txt_lines_start_with_their_speaker() -> None:
-    enriched = {"transcript": {"text": "ignored", "segments": TURNS}}
+    enriched = enriched_document(clean_segments(TURNS), text="ignored")
     assert render_txt(enriched).splitlines() == ["S1: How are you?", "S2: Fine, thanks.", "S1: Good."]
 
 
 def test_txt_is_one_clean_segment_per_line() -> None:
-    enriched = {"transcript": {"text": "ignored", "segments": SEGMENTS}}
+    enriched = enriched_document(clean_segments(SEGMENTS), text="ignored")
     assert render_txt(enriched).splitlines() == ["Hello <PERSON>.", "A short line at the hour."]
 
 
 def test_empty_transcript_renders_empty_files() -> None:
-    enriched = {"transcript": {"text": "", "segments": []}}
+    enriched = enriched_document([])
     assert render_srt([]) == "" and render_vtt([]) == "WEBVTT\n\n" and render_txt(enriched) == ""

@@ -79,7 +79,8 @@ def test_show_and_report_give_a_cloud_jobs_estimated_cost(
     stack: str, s3: Any, store: Any, tmp_path: Path, capsys, monkeypatch
 ) -> None:
     from pipeline.outputs.cost import CostSettings, estimate_cloud_cost
-    from postprocess.compose import enrich_transcript, summarize
+    from postprocess.compose import enrich_transcript
+    from postprocess.document import Source
     from shared.models import Segment, Transcript
 
     transcript = Transcript(
@@ -87,19 +88,19 @@ def test_show_and_report_give_a_cloud_jobs_estimated_cost(
         segments=(Segment(0, 0.0, 4.0, " The launch went really well."), Segment(1, 4.0, 8.0, " Costs are awful.")),
     )  # fmt: skip
     timings = {"extract_seconds": 20.0, "transcribe_seconds": 50.0, "enrich_seconds": 4.0}
-    enriched = enrich_transcript(transcript, job_id="job-cloud-3", source={"uri": "s3://in/q3.mp4",
-                                 "duration_seconds": 8.0}, timings=timings)  # fmt: skip
+    enriched = enrich_transcript(transcript, job_id="job-cloud-3", source=Source(uri="s3://in/q3.mp4",
+                                 duration_seconds=8.0), timings=timings)  # fmt: skip
     settings = CostSettings(
         region="us-east-1", instance_type="ml.m5.xlarge", pii_memory_mb=2048, enricher_memory_mb=512
     )
     cost = estimate_cloud_cost(duration_seconds=8.0, timings=timings, settings=settings).to_dict()
     key = "transcripts/job-cloud-3/enriched.json"
-    s3.put_object(Bucket=OUTPUT_BUCKET, Key=key, Body=json.dumps(enriched).encode())
+    s3.put_object(Bucket=OUTPUT_BUCKET, Key=key, Body=enriched.to_json())
     store.create_job("job-cloud-3", "s3://in/q3.mp4")
     for status in (JobStatus.EXTRACTING, JobStatus.TRANSCRIBING, JobStatus.ENRICHING):
         store.transition("job-cloud-3", status)
     store.transition("job-cloud-3", JobStatus.COMPLETE, outputs={"json": f"s3://{OUTPUT_BUCKET}/{key}"},
-                     summary={**summarize(enriched), "estimated_cost": cost})  # fmt: skip
+                     summary={**enriched.summary().to_dict(), "estimated_cost": cost})  # fmt: skip
 
     code, out, _ = cli(capsys, "show", "job-cloud-3", "--cloud", "--stack", stack)
     assert code == 0 and f"estimated cost: ${cost['total_usd']:.4f} for the priced items" in out

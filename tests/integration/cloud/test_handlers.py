@@ -30,6 +30,7 @@ from pipeline.handlers import runtime as cloud_runtime
 from shared.errors import ConfigInvalidError, RecordingTooLongError, TranscriptionError
 from shared.models import Segment, Transcript
 from shared.status import JobStatus
+from shared.transcript_json import parse_transcript_json
 from tests.integration.cloud.conftest import INPUT_BUCKET, OUTPUT_BUCKET, TABLE, WORKING_BUCKET
 from tests.integration.moto_harness import FakeMediaConvert, create_callback_table
 from tests.support.lambda_context import FakeLambdaContext
@@ -190,7 +191,7 @@ def test_handlers_carry_a_job_from_the_upload_to_its_merged_transcript(clients: 
     assert merged == {"transcript_uri": f"s3://{WORKING_BUCKET}/inference/{job['job_id']}/transcript.json"}
     assert store.get_job(job["job_id"]).status is JobStatus.ENRICHING
     body = s3.get_object(Bucket=WORKING_BUCKET, Key=f"inference/{job['job_id']}/transcript.json")["Body"].read()
-    assert [s.text for s in Transcript.from_dict(json.loads(body)).segments] == ["part 0", "part 1", "part 2"]
+    assert [s.text for s in parse_transcript_json(body, where="merged").segments] == ["part 0", "part 1", "part 2"]
 
 
 def test_check_audio_extraction_fails_a_recording_longer_than_the_deployment_takes(clients: Clients, s3: Any) -> None:

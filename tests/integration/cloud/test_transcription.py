@@ -32,6 +32,7 @@ from shared.ids import job_id_for_object
 from shared.jobstore.dynamodb import DynamoDBJobStore
 from shared.models import Segment, Transcript
 from shared.status import JobStatus
+from shared.transcript_json import parse_transcript_json
 from tests.integration.cloud.conftest import WORKING_BUCKET
 from tests.integration.moto_harness import CapturedLogs, create_callback_table
 
@@ -404,7 +405,7 @@ def test_the_windows_are_merged_in_window_order_and_the_job_moves_to_enriching(
 
     assert result == {"transcript_uri": f"s3://{WORKING_BUCKET}/inference/job-1/transcript.json"}
     body = s3.get_object(Bucket=WORKING_BUCKET, Key="inference/job-1/transcript.json")["Body"].read()
-    merged = Transcript.from_dict(json.loads(body))
+    merged = parse_transcript_json(body, where="merged")
     assert [s.text for s in merged.segments] == [
         f"My name is {SECRET_WORDS}.", "Let us begin.", "First item.", "Thanks everyone."
     ]  # fmt: skip
@@ -434,7 +435,7 @@ def test_the_turns_of_the_speaker_request_label_the_merged_windows(s3: Any, tran
     merge_transcripts("job-1", windows, plan=plan, s3=s3, store=transcribing, working_bucket=WORKING_BUCKET)
 
     body = s3.get_object(Bucket=WORKING_BUCKET, Key="inference/job-1/transcript.json")["Body"].read()
-    merged = Transcript.from_dict(json.loads(body))
+    merged = parse_transcript_json(body, where="merged")
     assert [(s.text, s.speaker) for s in merged.segments] == [
         ("Shall we start?", "S1"), ("Yes, go ahead.", "S2"), ("Right.", "S1")
     ]  # fmt: skip

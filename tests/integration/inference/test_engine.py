@@ -15,6 +15,7 @@ from shared.config import OFFLINE_BASE, OFFLINE_MODEL
 from shared.engine_settings import EngineSettings
 from shared.errors import ModelUnavailableError, UnsupportedLanguageError
 from shared.models import Transcript
+from shared.transcript_json import parse_transcript_json
 from tests.integration.inference.conftest import LONG_SCRIPT, SHORT_SCRIPT
 from tests.support.scripts import MEETING, content_words, heard, sentences
 from tests.support.speech import speak_to_wav
@@ -66,7 +67,7 @@ def test_the_whole_recording_is_transcribed_not_just_the_first_30_seconds(
     assert word_error_rate(transcript.text) < 0.2
     assert (transcript.engine, transcript.model, transcript.language) == ("faster-whisper", OFFLINE_MODEL, "en")
     assert len(transcript.segments) >= 10, "sentences, not one segment per 30 s chunk"
-    assert Transcript.from_json(transcript.to_json()) == transcript
+    assert parse_transcript_json(transcript.to_json(), where="transcript.json") == transcript
 
 
 def test_progress_is_reported_per_window_up_to_the_end(

@@ -25,6 +25,7 @@ from pipeline.asr.inference.serving import (
 from shared.errors import EmptyFileError, InvalidMediaError, TranscriptionError, UnsupportedLanguageError
 from shared.models import Segment, Transcript
 from shared.speakers import SpeakerSetting
+from shared.transcript_json import parse_transcript_json
 from tests.integration.inference.conftest import SHORT_SCRIPT
 from tests.support.scripts import heard
 
@@ -79,7 +80,7 @@ def test_undecodable_or_empty_audio_fails_with_a_typed_json_body(payload: bytes,
 def test_output_fn_returns_the_shared_transcript_json():
     raw = output_fn(TRANSCRIPT, "application/json; charset=utf-8")
 
-    assert Transcript.from_json(raw) == TRANSCRIPT
+    assert parse_transcript_json(raw, where="inference output") == TRANSCRIPT
     assert json.loads(raw)["segments"][1]["start"] == 4.2
 
 
@@ -125,7 +126,9 @@ def test_the_handlers_serve_a_request_on_packaged_weights(
 
     model = model_fn(str(tiny_en_dir))
     request = input_fn(short_speech_m4a.read_bytes(), "audio/mp4")
-    transcript = Transcript.from_json(output_fn(predict_fn(request, model), "application/json"))
+    transcript = parse_transcript_json(
+        output_fn(predict_fn(request, model), "application/json"), where="inference output"
+    )
 
     settings = model.engine.settings
     assert (settings.strategy, settings.batch_size, settings.beam_size, settings.device) == ("chunked", 4, 2, "cpu")

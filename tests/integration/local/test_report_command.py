@@ -97,6 +97,20 @@ def test_report_of_a_job_without_a_transcript_is_a_one_line_error(
     assert code == 1 and "OUTPUT_NOT_AVAILABLE" in one_error_line(err) and "FAILED" in err
 
 
+def test_report_of_an_enriched_json_of_another_shape_names_the_field(
+    capsys: pytest.CaptureFixture[str], store: SQLiteJobStore, home: Path, tmp_path: Path
+) -> None:
+    job_id = enrich(transcript_file(tmp_path, "call.json", CALL), store, home, tmp_path / "out").job_id
+    stored = tmp_path / "out" / job_id / "enriched.json"
+    data = json.loads(stored.read_text())
+    data["transcript"]["segments"] = "oops"
+    stored.write_text(json.dumps(data))
+    code, _, err = run_cli(capsys, "report", job_id, "--home", str(home))
+    line = one_error_line(err)
+    assert code == 1 and "INVALID_TRANSCRIPT" in line and "transcript.segments: Input should be a valid array" in line
+    assert str(stored) in line
+
+
 def test_show_prints_how_long_each_stage_took(
     capsys: pytest.CaptureFixture[str], store: SQLiteJobStore, home: Path, tmp_path: Path
 ) -> None:

@@ -4,8 +4,8 @@ add up, a page that asks the network for nothing."""
 from __future__ import annotations
 
 import base64
-import copy
 import hashlib
+import json
 import re
 from collections import Counter
 from html.parser import HTMLParser
@@ -13,9 +13,11 @@ from typing import Any, ClassVar
 
 import pytest
 
-from pipeline.outputs.report import ReportFacts, clock, render_report, source_name
+from pipeline.outputs.formatting import clock, source_name
+from pipeline.outputs.report import ReportFacts, render_report
 from postprocess.compose import enrich_transcript
 from postprocess.config import EnrichmentConfig
+from postprocess.document import EnrichedTranscript, Source
 from shared.models import Segment, Transcript
 from tests.support.corpus_metrics import load_corpus
 from tests.support.transcripts import make_transcript
@@ -69,18 +71,18 @@ class Page(HTMLParser):
         return "".join(self.text)
 
 
-def enriched_of(transcript: Transcript, **source: Any) -> dict[str, Any]:
+def enriched_of(transcript: Transcript) -> EnrichedTranscript:
     return enrich_transcript(
         transcript,
         job_id="job-test",
-        source={"uri": "/recordings/meeting.mp4", "duration_seconds": transcript.duration, **source},
+        source=Source(uri="/recordings/meeting.mp4", duration_seconds=transcript.duration),
         timings={"extract_seconds": 1.5, "transcribe_seconds": 12.25, "enrich_seconds": 2.0},
         config=EnrichmentConfig(),
     )
 
 
 @pytest.fixture(scope="module")
-def corpus_report() -> tuple[dict[str, Any], str, list[str]]:
+def corpus_report() -> tuple[EnrichedTranscript, str, list[str]]:
     """The labelled PII corpus as one timed transcript, enriched by the real enrichers, and its report."""
     corpus = load_corpus()
     values = [seg.text[start:end] for seg in corpus for _, start, end in seg.spans]
@@ -88,12 +90,19 @@ def corpus_report() -> tuple[dict[str, Any], str, list[str]]:
     return enriched, render_report(enriched), values
 
 
-def hostile_enriched() -> dict[str, Any]:
-    """A schema-shaped enriched transcript with a hostile string in every field a report shows."""
+def edited(enriched: EnrichedTranscript) -> dict[str, Any]:
+    """The stored form of ``enriched``, to change and validate again."""
+    data: dict[str, Any] = json.loads(enriched.to_json())
+    return data
+
+
+def hostile_enriched() -> EnrichedTranscript:
+    """A valid enriched transcript with a hostile string in every free-text field a report shows
+    (the speaker labels and sentiment labels the model allows are not free text)."""
     text = f"Hello {HOSTILE} there <PERSON> and **** ok"
     placeholder = text.index("<PERSON>")
     mask = text.index("****")
-    return {
+    return EnrichedTranscript.model_validate({
         "schema_version": "1",
         "job_id": f"job-{HOSTILE}",
         "source": {"uri": f"s3://bucket/in/{HOSTILE_FILE}.mp4", "duration_seconds": 9.0},
@@ -107,7 +116,7 @@ def hostile_enriched() -> dict[str, Any]:
                     "start": 0.0,
                     "end": 4.0,
                     "text": text,
-                    "speaker": HOSTILE,
+                    "speaker": "S1",
                     "sentiment": {"compound": 0.5, "label": "positive"},
                 },
                 {
@@ -115,10 +124,15 @@ def hostile_enriched() -> dict[str, Any]:
                     "start": 4.0,
                     "end": 9.0,
                     "text": "second",
-                    "sentiment": {"compound": -0.6, "label": HOSTILE},
+                    "sentiment": {"compound": -0.6, "label": "negative"},
                 },
             ],
-            "warnings": [HOSTILE, {"start": 4.0, "end": 6.0, "message": HOSTILE}, {"code": HOSTILE}],
+            "speech_seconds": 9.0,
+            "covered_seconds": 7.0,
+            "warnings": [
+                {"code": HOSTILE, "message": HOSTILE, "start": 4.0, "end": 6.0},
+                {"code": HOSTILE, "message": "", "start": 6.0, "end": 7.0},
+            ],
         },
         "pii": {
             "counts": {"PERSON": 1, HOSTILE: 1},
@@ -130,12 +144,12 @@ def hostile_enriched() -> dict[str, Any]:
         },
         "profanity": {"count": 1, "spans": [{"segment": 0, "start": mask, "end": mask + 4}]},
         "sentiment": {
-            "overall": {"compound": 0.1, "label": HOSTILE},
+            "overall": {"compound": 0.1, "label": "positive"},
             "time_share": {"positive": 0.4, "neutral": 0.0, "negative": 0.6},
         },
         "redaction": {"placeholder_style": "typed"},
         "timings": {"extract_seconds": 1.0, f"{HOSTILE}_seconds": 2.0},
-    }
+    })  # fmt: skip
 
 
 def hostile_cost() -> dict[str, Any]:
@@ -179,10 +193,12 @@ def test_the_inline_script_and_style_are_the_only_ones_the_page_allows() -> None
     assert not [a for _, a in page.tags if re.match(r"(https?:)?//", a.get("href", ""))]
 
 
-def test_no_pii_value_of_the_fixtures_reaches_the_report(corpus_report: tuple[dict[str, Any], str, list[str]]) -> None:
+def test_no_pii_value_of_the_fixtures_reaches_the_report(
+    corpus_report: tuple[EnrichedTranscript, str, list[str]],
+) -> None:
     enriched, html, values = corpus_report
     page = Page(html)
-    clean = enriched["transcript"]["text"]
+    clean = enriched.transcript.text
     # Text and every attribute but the page's own structure (anchors, chart geometry), which
     # carries numbers of its own ("seg-421") that a short value would match.
     structural = {"id", "href", "data-seg", "cx", "cy", "r", "x", "y", "x1", "x2", "y1", "y2", "width", "height",
@@ -195,34 +211,34 @@ def test_no_pii_value_of_the_fixtures_reaches_the_report(corpus_report: tuple[di
 
 
 def test_the_legend_counts_equal_pii_counts_and_every_placeholder_is_marked(
-    corpus_report: tuple[dict[str, Any], str, list[str]],
+    corpus_report: tuple[EnrichedTranscript, str, list[str]],
 ) -> None:
     enriched, html, _ = corpus_report
     page = Page(html)
     legend = {a["data-type"]: int(a["data-count"]) for a in page.all("li") if "data-type" in a}
     profanity = legend.pop("PROFANITY", 0)
-    assert legend == enriched["pii"]["counts"] and len(legend) >= 5
-    assert profanity == enriched["profanity"]["count"]
+    assert legend == enriched.pii.counts and len(legend) >= 5
+    assert profanity == enriched.profanity.count
     marked = Counter(a["data-type"] for a in page.all("mark") if "pii" in a.get("class", ""))
-    assert marked == Counter(enriched["pii"]["counts"])
-    assert len(page.all("mark", **{"class": "profanity"})) == enriched["profanity"]["count"]
+    assert marked == Counter(enriched.pii.counts)
+    assert len(page.all("mark", **{"class": "profanity"})) == enriched.profanity.count
 
 
 def test_the_chart_has_one_linked_point_per_segment_inside_its_band(
-    corpus_report: tuple[dict[str, Any], str, list[str]],
+    corpus_report: tuple[EnrichedTranscript, str, list[str]],
 ) -> None:
     enriched, html, _ = corpus_report
     page = Page(html)
-    segments = enriched["transcript"]["segments"]
+    segments = enriched.transcript.segments
     points = page.with_class("point")
     anchors = {a["id"] for a in page.with_class("seg")}
     assert len(points) == len(segments) and {p["href"][1:] for p in points} == anchors
     bands = {a["class"].split()[-1]: a for a in page.with_class("band")}
     dots = page.with_class("dot")
     for segment, dot in zip(segments, dots, strict=True):
-        band = bands[f"band-{segment['sentiment']['label']}"]
+        band = bands[f"band-{segment.sentiment.label}"]
         top, bottom = float(band["y"]), float(band["y"]) + float(band["height"])
-        assert top <= float(dot["cy"]) <= bottom, (segment["sentiment"], dot)
+        assert top <= float(dot["cy"]) <= bottom, (segment.sentiment, dot)
     xs = [float(d["cx"]) for d in dots]
     assert xs == sorted(xs), "points in time order"
 
@@ -239,13 +255,14 @@ def test_the_chart_has_no_digit_runs_a_leak_scanner_would_flag() -> None:
 
 
 def test_a_long_transcripts_line_is_a_moving_average_not_a_zigzag() -> None:
-    enriched = enriched_of(make_transcript(["What a wonderful success."] * 4))
-    seg = enriched["transcript"]["segments"][0]
-    enriched["transcript"]["segments"] = [
-        {**seg, "id": n, "start": n * 2.0, "end": n * 2.0 + 2, "sentiment": {"compound": 0.8 if n % 2 else -0.8}}
+    data = edited(enriched_of(make_transcript(["What a wonderful success."] * 4)))
+    seg = data["transcript"]["segments"][0]
+    data["transcript"]["segments"] = [
+        {**seg, "id": n, "start": n * 2.0, "end": n * 2.0 + 2,
+         "sentiment": {"compound": 0.8, "label": "positive"} if n % 2 else {"compound": -0.8, "label": "negative"}}
         for n in range(400)
-    ]
-    page = Page(render_report(enriched))
+    ]  # fmt: skip
+    page = Page(render_report(EnrichedTranscript.model_validate(data)))
     (trend,) = page.with_class("trend")
     heights = [int(pair.split()[1]) for pair in trend["d"][1:].split("L")]
     dots = sorted({float(d["cy"]) for d in page.with_class("dot")})
@@ -278,27 +295,29 @@ def test_speakers_and_recognition_warnings_show_only_when_the_transcript_has_the
     page = Page(render_report(plain))
     assert not page.with_class("speaker") and "Recognition warnings" not in page.all_text
 
-    labelled = copy.deepcopy(plain)
-    for segment, who in zip(labelled["transcript"]["segments"], ("SPEAKER_1", "SPEAKER_2"), strict=True):
+    labelled = edited(plain)
+    for segment, who in zip(labelled["transcript"]["segments"], ("S1", "S2"), strict=True):
         segment["speaker"] = who
-    labelled["transcript"]["warnings"] = [{"start": 64.0, "end": 70.5, "message": "speech with no words"}]
+    labelled["transcript"]["warnings"] = [
+        {"code": "SPEECH_NOT_TRANSCRIBED", "start": 64.0, "end": 70.5, "message": "speech with no words"}
+    ]
     labelled["transcript"]["speech_seconds"] = 200.0
     labelled["transcript"]["covered_seconds"] = 194.0
-    page = Page(render_report(labelled))
-    assert len(page.with_class("speaker")) == 2 and "SPEAKER_2 (1 segment)" in page.all_text
+    page = Page(render_report(EnrichedTranscript.model_validate(labelled)))
+    assert len(page.with_class("speaker")) == 2 and "S2 (1 segment)" in page.all_text
     assert "1:04–1:10: speech with no words" in page.all_text
     assert "97% (3 min 14 s of 3 min 20 s of speech)" in page.all_text
 
 
 def test_each_speaker_s_talk_time_words_and_sentiment_are_in_the_header() -> None:
-    enriched = enriched_of(make_transcript(["This is awful.", "Glad to help, truly wonderful."]))
-    for segment, who in zip(enriched["transcript"]["segments"], ("S1", "S2"), strict=True):
+    data = edited(enriched_of(make_transcript(["This is awful.", "Glad to help, truly wonderful."])))
+    for segment, who in zip(data["transcript"]["segments"], ("S1", "S2"), strict=True):
         segment["speaker"] = who
-    enriched["speakers"] = [
+    data["speakers"] = [
         {"id": "S1", "talk_seconds": 95.0, "words": 3, "sentiment": {"compound": -0.47, "label": "negative"}},
         {"id": "S2", "talk_seconds": 4.0, "words": 4, "sentiment": {"compound": 0.8, "label": "positive"}},
     ]
-    text = Page(render_report(enriched)).all_text
+    text = Page(render_report(EnrichedTranscript.model_validate(data))).all_text
     assert (
         "S1 (talks 1 min 35 s, 3 words, negative −0.47)" in text
         or "S1 (talks 1 min 35 s, 3 words, negative -0.47)" in text
@@ -323,7 +342,7 @@ def test_mask_style_placeholders_still_say_what_they_hide() -> None:
     enriched = enrich_transcript(
         transcript,
         job_id="job-mask",
-        source={"uri": "call.wav", "duration_seconds": 4.0},
+        source=Source(uri="call.wav", duration_seconds=4.0),
         config=EnrichmentConfig(placeholder_style="mask"),
     )
     page = Page(render_report(enriched))
@@ -353,5 +372,5 @@ def test_a_segment_with_a_placeholder_keeps_its_exact_clean_text() -> None:
     enriched = enriched_of(transcript)
     page = Page(render_report(enriched))
     body = page.all_text
-    for segment in enriched["transcript"]["segments"]:
-        assert segment["text"] in body
+    for segment in enriched.transcript.segments:
+        assert segment.text in body

@@ -10,16 +10,9 @@ from dataclasses import replace
 import jsonschema
 import pytest
 
-from postprocess.compose import (
-    ENRICHED_SCHEMA_PATH,
-    PACKAGED_SCHEMA_PATH,
-    compose_enriched,
-    enrich_transcript,
-    enriched_to_json,
-    load_enriched_schema,
-    summarize,
-)
+from postprocess.compose import compose_enriched, enrich_transcript
 from postprocess.config import EnrichmentConfig
+from postprocess.document import EnrichedTranscript, Source, Summary
 from postprocess.findings import (
     PiiFindings,
     PiiSpan,
@@ -29,6 +22,7 @@ from postprocess.findings import (
 )
 from postprocess.pii import find_pii
 from postprocess.profanity import find_profanity
+from postprocess.schema import load_enriched_schema
 from postprocess.sentiment import score_sentiment
 from tests.support.transcripts import make_transcript
 
@@ -39,89 +33,89 @@ CALL = [
     "The meeting is at 3:30, see you there.",
 ]
 SECRETS = ["Sarah", "Connor", "connor", "five five five", "four five six seven", "example", "bullshit"]
-SOURCE = {"uri": "s3://in/call.mp4", "duration_seconds": 16.0}
+SOURCE = Source(uri="s3://in/call.mp4", duration_seconds=16.0)
 
 
 @pytest.fixture(scope="module")
-def enriched(warm_pii: EnrichmentConfig) -> dict:
+def enriched(warm_pii: EnrichmentConfig) -> EnrichedTranscript:
     return enrich_transcript(make_transcript(CALL, with_words=True), job_id="job-1", source=SOURCE,
                              timings={"transcribe": 1.23456})  # fmt: skip
 
 
-def test_output_validates_against_the_published_schema(enriched: dict) -> None:
-    jsonschema.Draft202012Validator(load_enriched_schema()).validate(enriched)
+def test_output_validates_against_the_published_schema(enriched: EnrichedTranscript) -> None:
+    jsonschema.Draft202012Validator(load_enriched_schema()).validate(json.loads(enriched.to_json()))
 
 
-def test_schema_copies_in_docs_and_package_are_identical() -> None:
-    assert ENRICHED_SCHEMA_PATH.exists() and PACKAGED_SCHEMA_PATH.exists()
-    assert ENRICHED_SCHEMA_PATH.read_bytes() == PACKAGED_SCHEMA_PATH.read_bytes()
-    jsonschema.Draft202012Validator.check_schema(json.loads(PACKAGED_SCHEMA_PATH.read_text("utf-8")))
+def test_the_stored_form_reads_back_as_the_same_transcript(enriched: EnrichedTranscript) -> None:
+    assert EnrichedTranscript.from_json(enriched.to_json(), where="enriched.json") == enriched
 
 
-def test_no_raw_pii_or_profanity_anywhere_in_the_output(enriched: dict) -> None:
-    stored = enriched_to_json(enriched).decode("utf-8")
+def test_no_raw_pii_or_profanity_anywhere_in_the_output(enriched: EnrichedTranscript) -> None:
+    stored = enriched.to_json().decode("utf-8")
     for secret in SECRETS:
         assert secret not in stored, secret
 
 
-def test_clean_text_has_typed_placeholders_and_masks(enriched: dict) -> None:
-    text = enriched["transcript"]["text"]
+def test_clean_text_has_typed_placeholders_and_masks(enriched: EnrichedTranscript) -> None:
+    text = enriched.transcript.text
     assert "my name is <PERSON>" in text
     assert "this is ****." in text
     assert "<EMAIL_ADDRESS>" in text and "<PHONE_NUMBER>" in text
-    assert text == " ".join(s["text"] for s in enriched["transcript"]["segments"])
+    assert text == " ".join(s.text for s in enriched.transcript.segments)
 
 
-def test_entity_and_profanity_positions_point_at_their_replacements(enriched: dict) -> None:
-    text = enriched["transcript"]["text"]
-    for entity in enriched["pii"]["entities"]:
-        assert text[entity["start"] : entity["end"]] == f"<{entity['type']}>"
-    for span in enriched["profanity"]["spans"]:
-        assert text[span["start"] : span["end"]] == "****"
-    assert enriched["profanity"]["count"] == len(enriched["profanity"]["spans"]) == 1
-    assert enriched["pii"]["counts"] == {"EMAIL_ADDRESS": 1, "PERSON": 1, "PHONE_NUMBER": 1}
+def test_entity_and_profanity_positions_point_at_their_replacements(enriched: EnrichedTranscript) -> None:
+    text = enriched.transcript.text
+    for entity in enriched.pii.entities:
+        assert text[entity.start : entity.end] == f"<{entity.type}>"
+    for span in enriched.profanity.spans:
+        assert text[span.start : span.end] == "****"
+    assert enriched.profanity.count == len(enriched.profanity.spans) == 1
+    assert enriched.pii.counts == {"EMAIL_ADDRESS": 1, "PERSON": 1, "PHONE_NUMBER": 1}
 
 
-def test_words_are_clean_and_merged_over_a_redacted_span(enriched: dict) -> None:
-    segment = enriched["transcript"]["segments"][1]
-    words = [w["text"] for w in segment["words"]]
-    assert words == [" My", " number", " is", " <PHONE_NUMBER>."]
-    merged = segment["words"][-1]
-    assert merged["end"] == segment["end"] and merged["start"] < merged["end"]
-    for seg in enriched["transcript"]["segments"]:
-        assert re.sub(r"\s+", " ", "".join(w["text"] for w in seg["words"])).strip() == seg["text"]
+def test_words_are_clean_and_merged_over_a_redacted_span(enriched: EnrichedTranscript) -> None:
+    segment = enriched.transcript.segments[1]
+    assert segment.words is not None
+    assert [w.text for w in segment.words] == [" My", " number", " is", " <PHONE_NUMBER>."]
+    merged = segment.words[-1]
+    assert merged.end == segment.end and merged.start < merged.end
+    for seg in enriched.transcript.segments:
+        assert re.sub(r"\s+", " ", "".join(w.text for w in seg.words or ())).strip() == seg.text
 
 
-def test_segments_carry_sentiment_and_times(enriched: dict) -> None:
-    segments = enriched["transcript"]["segments"]
-    assert [(s["id"], s["start"], s["end"]) for s in segments] == [(i, i * 4.0, (i + 1) * 4.0) for i in range(4)]
-    assert segments[0]["sentiment"]["label"] == "negative"
-    assert segments[2]["sentiment"]["label"] == "positive"
-    assert sum(enriched["sentiment"]["time_share"].values()) == pytest.approx(1.0, abs=1e-3)
+def test_segments_carry_sentiment_and_times(enriched: EnrichedTranscript) -> None:
+    segments = enriched.transcript.segments
+    assert [(s.id, s.start, s.end) for s in segments] == [(i, i * 4.0, (i + 1) * 4.0) for i in range(4)]
+    assert segments[0].sentiment.label == "negative"
+    assert segments[2].sentiment.label == "positive"
+    assert sum(dict(enriched.sentiment.time_share).values()) == pytest.approx(1.0, abs=1e-3)
 
 
-def test_same_input_gives_byte_identical_output(warm_pii: EnrichmentConfig, enriched: dict) -> None:
+def test_same_input_gives_byte_identical_output(warm_pii: EnrichmentConfig, enriched: EnrichedTranscript) -> None:
     again = enrich_transcript(make_transcript(CALL, with_words=True), job_id="job-1", source=SOURCE,
                               timings={"transcribe": 1.23456})  # fmt: skip
-    assert enriched_to_json(again) == enriched_to_json(enriched)
+    assert again.to_json() == enriched.to_json()
 
 
-def test_findings_through_json_compose_the_same_output(warm_pii: EnrichmentConfig, enriched: dict) -> None:
+def test_findings_through_json_compose_the_same_output(
+    warm_pii: EnrichmentConfig, enriched: EnrichedTranscript
+) -> None:
     transcript = make_transcript(CALL, with_words=True)
     docs = [f.to_dict() for f in (find_pii(transcript), find_profanity(transcript), score_sentiment(transcript))]
     pii, profanity, sentiment = (load_findings(json.loads(json.dumps(d))) for d in docs)
     composed = compose_enriched(transcript, pii, profanity, sentiment, job_id="job-1", source=SOURCE,  # type: ignore[arg-type]
                                 timings={"transcribe": 1.23456})  # fmt: skip
-    assert enriched_to_json(composed) == enriched_to_json(enriched)
+    assert composed.to_json() == enriched.to_json()
 
 
 def test_mask_style_uses_the_fixed_mask(warm_pii: EnrichmentConfig) -> None:
     config = replace(warm_pii, placeholder_style="mask", mask="[REDACTED]")
     out = enrich_transcript(make_transcript(CALL[:2]), job_id="j", source=SOURCE, config=config)
-    assert "<PERSON>" not in out["transcript"]["text"]
-    for entity in out["pii"]["entities"]:
-        assert out["transcript"]["text"][entity["start"] : entity["end"]] == "[REDACTED]"
-    assert out["redaction"] == {"placeholder_style": "mask"}
+    assert "<PERSON>" not in out.transcript.text
+    for entity in out.pii.entities:
+        assert out.transcript.text[entity.start : entity.end] == "[REDACTED]"
+    assert out.redaction.placeholder_style == "mask"
 
 
 def test_overlapping_pii_and_profanity_become_one_placeholder() -> None:
@@ -129,8 +123,8 @@ def test_overlapping_pii_and_profanity_become_one_placeholder() -> None:
     pii = PiiFindings(spans=(PiiSpan(0, 6, 20, "PERSON", 0.8),))
     profanity = ProfanityFindings(spans=(SegmentSpan(0, 6, 14),))
     out = compose_enriched(transcript, pii, profanity, score_sentiment(transcript), job_id="j", source=SOURCE)
-    assert out["transcript"]["text"] == "call <PERSON> now"
-    assert out["profanity"]["count"] == 0 and out["pii"]["counts"] == {"PERSON": 1}
+    assert out.transcript.text == "call <PERSON> now"
+    assert out.profanity.count == 0 and out.pii.counts == {"PERSON": 1}
 
 
 def test_words_that_do_not_align_are_dropped_rather_than_leaked() -> None:
@@ -141,27 +135,36 @@ def test_words_that_do_not_align_are_dropped_rather_than_leaked() -> None:
     pii = PiiFindings(spans=(PiiSpan(0, 12, 17, "PERSON", 0.85),))
     out = compose_enriched(transcript, pii, ProfanityFindings(()), score_sentiment(transcript), job_id="j",
                            source=SOURCE)  # fmt: skip
-    assert "words" not in out["transcript"]["segments"][0]
-    assert "SARAH" not in enriched_to_json(out).decode()
+    assert out.transcript.segments[0].words is None
+    stored = out.to_json().decode()
+    assert "SARAH" not in stored and '"words"' not in stored
 
 
-def test_summarize_is_small(enriched: dict) -> None:
-    summary = summarize(enriched)
-    assert summary == {
+def test_the_summary_is_small(enriched: EnrichedTranscript) -> None:
+    summary = enriched.summary()
+    overall = enriched.sentiment.overall
+    assert summary.to_dict() == {
         "duration_seconds": 16.0,
-        "words": len(enriched["transcript"]["text"].split()),
+        "words": len(enriched.transcript.text.split()),
         "pii_counts": {"EMAIL_ADDRESS": 1, "PERSON": 1, "PHONE_NUMBER": 1},
         "profanity_count": 1,
-        "sentiment": enriched["sentiment"]["overall"],
+        "sentiment": {"compound": overall.compound, "label": overall.label},
     }
-    assert enriched["timings"] == {"transcribe": 1.235}
+    assert Summary.from_record(summary.to_dict(), where="job-1") == summary
+    assert enriched.timings == {"transcribe": 1.235}
+
+
+def test_a_later_timing_joins_the_others_rounded(enriched: EnrichedTranscript) -> None:
+    later = enriched.with_timing("enrich_seconds", 0.12345)
+    assert later.timings == {"transcribe": 1.235, "enrich_seconds": 0.123}
+    assert enriched.timings == {"transcribe": 1.235}
 
 
 def test_without_a_config_the_environment_decides(warm_pii: EnrichmentConfig, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLEARSCRIBE_PII_PLACEHOLDER", "mask")
     monkeypatch.setenv("CLEARSCRIBE_PROFANITY_ALLOW", "bullshit")
     out = enrich_transcript(make_transcript(CALL[:1]), job_id="j", source=SOURCE)
-    assert out["transcript"]["text"] == "Hello, my name is [REDACTED] and this is bullshit."
+    assert out.transcript.text == "Hello, my name is [REDACTED] and this is bullshit."
 
 
 def test_random_spans_never_leak_and_always_point_at_their_replacements() -> None:
@@ -190,13 +193,13 @@ def test_random_spans_never_leak_and_always_point_at_their_replacements() -> Non
             transcript, PiiFindings(tuple(sorted(pii_spans))), ProfanityFindings(tuple(sorted(profane_spans))),
             score_sentiment(transcript), job_id="j", source=SOURCE,
         )  # fmt: skip
-        stored = enriched_to_json(out).decode()
+        stored = out.to_json().decode()
         assert not [s for s in secrets if s in stored]
-        text = out["transcript"]["text"]
-        for entity in out["pii"]["entities"]:
-            assert text[entity["start"] : entity["end"]] == f"<{entity['type']}>"
-        for span in out["profanity"]["spans"]:
-            assert text[span["start"] : span["end"]] == "****"
-        for segment in out["transcript"]["segments"]:  # words spell the clean segment (spacing aside)
-            joined = "".join(w["text"] for w in segment.get("words", []))
-            assert "words" not in segment or re.sub(r"\s", "", joined) == re.sub(r"\s", "", segment["text"])
+        text = out.transcript.text
+        for entity in out.pii.entities:
+            assert text[entity.start : entity.end] == f"<{entity.type}>"
+        for span in out.profanity.spans:
+            assert text[span.start : span.end] == "****"
+        for segment in out.transcript.segments:  # words spell the clean segment (spacing aside)
+            joined = "".join(w.text for w in segment.words or ())
+            assert segment.words is None or re.sub(r"\s", "", joined) == re.sub(r"\s", "", segment.text)

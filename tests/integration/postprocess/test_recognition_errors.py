@@ -12,13 +12,14 @@ import pytest
 
 from postprocess.compose import compose_enriched
 from postprocess.config import EnrichmentConfig
+from postprocess.document import EnrichedTranscript, Source
 from postprocess.findings import ProfanityFindings
 from postprocess.pii import find_pii
 from postprocess.sentiment import score_sentiment
 from tests.support.transcripts import make_transcript
 
 
-def clean(texts: list[str], config: EnrichmentConfig) -> dict:
+def clean(texts: list[str], config: EnrichmentConfig) -> EnrichedTranscript:
     transcript = make_transcript(texts)
     return compose_enriched(
         transcript,
@@ -26,7 +27,7 @@ def clean(texts: list[str], config: EnrichmentConfig) -> dict:
         ProfanityFindings(spans=()),
         score_sentiment(transcript),
         job_id="job",
-        source={"uri": "call.mp4", "duration_seconds": transcript.duration},
+        source=Source(uri="call.mp4", duration_seconds=transcript.duration),
         config=config,
     )
 
@@ -60,22 +61,21 @@ def test_no_digit_of_a_value_survives_recognition_errors(
     warm_pii: EnrichmentConfig, texts: list[str], placeholder: str | None
 ) -> None:
     enriched = clean(texts, warm_pii)
-    text = enriched["transcript"]["text"]
+    text = enriched.transcript.text
     assert digits_left(text) == "", text
     if placeholder:
         assert placeholder in text, text
 
 
 def test_a_name_found_once_is_hidden_inside_a_mangled_address(warm_pii: EnrichmentConfig) -> None:
-    text = clean(["My name is Margaret Thornton,", "you can reach me at Margaret.orgtonatemple.com"], warm_pii)[
-        "transcript"
-    ]["text"]
+    enriched = clean(["My name is Margaret Thornton,", "you can reach me at Margaret.orgtonatemple.com"], warm_pii)
+    text = enriched.transcript.text
     assert "margaret" not in text.lower() and "orgton" not in text.lower()
     assert text == "My name is <PERSON>, you can reach me at <EMAIL_ADDRESS>"
 
 
 def test_an_address_the_recognizer_broke_into_two_sentences_is_one_address(warm_pii: EnrichmentConfig) -> None:
-    text = clean(["I live at 742.", "Evergreen Terrace, Springfield."], warm_pii)["transcript"]["text"]
+    text = clean(["I live at 742.", "Evergreen Terrace, Springfield."], warm_pii).transcript.text
     assert "742" not in text and "Evergreen" not in text and "Springfield" not in text
     assert text.startswith("I live at <LOCATION>")
 

@@ -39,7 +39,9 @@ def _complete_job(home: Path, job_id: str, outputs: dict[str, str]) -> None:
     store.create_job(job_id, "/videos/a.mp4")
     for status in (JobStatus.EXTRACTING, JobStatus.TRANSCRIBING, JobStatus.ENRICHING):
         store.transition(job_id, status)
-    store.transition(job_id, JobStatus.COMPLETE, outputs=outputs, summary={"words": 1})
+    summary = {"duration_seconds": 1.0, "words": 1, "pii_counts": {}, "profanity_count": 0,
+               "sentiment": {"compound": 0.0, "label": "neutral"}}  # fmt: skip
+    store.transition(job_id, JobStatus.COMPLETE, outputs=outputs, summary=summary)
 
 
 def test_a_corrupt_job_store_is_one_line_naming_the_file_for_every_command(
@@ -113,21 +115,36 @@ def test_a_format_a_job_did_not_produce_or_a_removed_output_is_reported(
 def test_enrich_rejects_what_is_not_a_transcript_with_its_own_code(
     capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
 ) -> None:
-    cases = {
-        '{"segments": 5}': "INVALID_TRANSCRIPT",
-        '{"segments": [{"start": "soon"}]}': "INVALID_TRANSCRIPT",
-        "[1, 2, 3]": "INVALID_TRANSCRIPT",
-        '{"segments": [': "INVALID_TRANSCRIPT",
+    cases = {  # the file, and the field the error names
+        '{"segments": 5}': "segments: Input should be a valid array",
+        '{"segments": [{"start": "soon"}]}': "segments[0].start: Input should be a valid number",
+        '{"transcript": {"segments": "oops"}}': "segments: Field required",  # not a COMPLETE job of 0 words
+        "[1, 2, 3]": "Input should be an object",
+        '{"segments": [': "Invalid JSON",
     }
-    for n, (text, expected) in enumerate(cases.items()):
+    for n, (text, named) in enumerate(cases.items()):
         path = tmp_path / f"t{n}.json"
         path.write_text(text)
         code, _, err = run_cli(capsys, "enrich", str(path), "--home", str(home))
-        assert code == 1 and expected in one_error_line(err), text
+        line = one_error_line(err)
+        assert code == 1 and "FAILED" in line and "INVALID_TRANSCRIPT" in line and named in line, text
     code, _, err = run_cli(capsys, "enrich", str(tmp_path), "--home", str(home))
     assert code == 1 and "NOT_A_FILE" in one_error_line(err)
     code, _, err = run_cli(capsys, "enrich", str(tmp_path / "missing.txt"), "--home", str(home))
     assert code == 1 and "SOURCE_NOT_FOUND" in one_error_line(err)
+
+
+def test_a_stored_summary_of_another_shape_names_its_field(capsys: pytest.CaptureFixture[str], home: Path) -> None:
+    store = SQLiteJobStore(home / "jobs.sqlite3")
+    store.create_job("job-odd", "/videos/a.mp4")
+    for status in (JobStatus.EXTRACTING, JobStatus.TRANSCRIBING, JobStatus.ENRICHING):
+        store.transition("job-odd", status)
+    summary = {"duration_seconds": 1.0, "words": "many", "pii_counts": {}, "profanity_count": 0,
+               "sentiment": {"compound": 0.0, "label": "neutral"}}  # fmt: skip
+    store.transition("job-odd", JobStatus.COMPLETE, outputs={}, summary=summary)
+    code, _, err = run_cli(capsys, "show", "job-odd", "--home", str(home))
+    line = one_error_line(err)
+    assert code == 1 and "INVALID_TRANSCRIPT" in line and "job job-odd" in line and "words:" in line
 
 
 def test_an_output_dir_that_cannot_be_written_fails_before_any_work(

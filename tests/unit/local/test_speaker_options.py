@@ -80,7 +80,9 @@ def test_show_prints_talk_time_and_sentiment_per_speaker(capsys: pytest.CaptureF
         {"id": "S1", "talk_seconds": 90.0, "words": 240, "sentiment": {"compound": -0.41, "label": "negative"}},
         {"id": "S2", "talk_seconds": 30.0, "words": 80, "sentiment": {"compound": 0.32, "label": "positive"}},
     ]
-    store.transition("job-1", JobStatus.COMPLETE, outputs={}, summary={"words": 320, "speakers": speakers})
+    summary = {"duration_seconds": 120.0, "words": 320, "pii_counts": {}, "profanity_count": 0,
+               "sentiment": {"compound": -0.2, "label": "negative"}, "speakers": speakers}  # fmt: skip
+    store.transition("job-1", JobStatus.COMPLETE, outputs={}, summary=summary)
 
     code, out, _ = run_cli(capsys, "show", "job-1", "--home", str(home))
 

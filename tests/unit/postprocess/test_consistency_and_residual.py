@@ -10,13 +10,15 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from postprocess.compose import compose_enriched, load_enriched_schema
+from postprocess.compose import compose_enriched
 from postprocess.config import EnrichmentConfig
+from postprocess.document import Source
 from postprocess.findings import PiiFindings, PiiSpan, ProfanityFindings
 from postprocess.pii import find_pii, find_pii_in_text
 from postprocess.pii.core.spoken import normalize_spoken_numbers
 from postprocess.pii.passes.consistency import Found, digit_parts, name_parts, repeated_values, soundex
 from postprocess.pii.passes.residual import residual_spans
+from postprocess.schema import load_enriched_schema
 from postprocess.sentiment import score_sentiment
 from tests.support.transcripts import make_transcript
 
@@ -164,14 +166,14 @@ def test_residual_redactions_are_counted_in_the_enriched_transcript(warm_pii: En
     config = replace(warm_pii, pii_score_threshold=0.95)
     transcript = make_transcript(["I'll give you the number, 4 1 5 5 5 5 0 1 9 9, ok?"])
     pii = find_pii(transcript, config)
-    source = {"uri": "a.mp4", "duration_seconds": 4.0}
+    source = Source(uri="a.mp4", duration_seconds=4.0)
     sentiment = score_sentiment(transcript)
     enriched = compose_enriched(transcript, pii, ProfanityFindings(spans=()), sentiment, job_id="j", source=source,
                                 config=config)  # fmt: skip
-    assert enriched["pii"]["residual_redactions"] == 1
-    assert enriched["pii"]["counts"] == {"PHONE_NUMBER": 1}
-    assert "4 1 5" not in enriched["transcript"]["text"]
-    jsonschema.validate(enriched, load_enriched_schema())
+    assert enriched.pii.residual_redactions == 1
+    assert enriched.pii.counts == {"PHONE_NUMBER": 1}
+    assert "4 1 5" not in enriched.transcript.text
+    jsonschema.validate(json.loads(enriched.to_json()), load_enriched_schema())
     assert json.loads(json.dumps(pii.to_dict()))["residual_redactions"] == 1
     assert PiiFindings.from_dict(pii.to_dict()) == PiiFindings(
         spans=tuple(replace(s, score=round(s.score, 4)) for s in pii.spans)
@@ -192,7 +194,8 @@ def test_the_scan_can_be_switched_off(warm_pii: EnrichmentConfig) -> None:
 def test_the_schema_describes_residual_redactions() -> None:
     root = Path(__file__).resolve().parents[3]
     schema = json.loads((root / "postprocess" / "enriched-transcript.v1.json").read_text())
-    assert "residual_redactions" in schema["properties"]["pii"]["properties"]
+    pii = schema["properties"]["pii"]["$ref"].removeprefix("#/$defs/")
+    assert "residual_redactions" in schema["$defs"][pii]["properties"]
 
 
 def test_a_residual_flag_round_trips_through_findings() -> None:
