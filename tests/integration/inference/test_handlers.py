@@ -153,7 +153,7 @@ def test_a_bad_speaker_setting_fails_at_model_load(tmp_path: Path, monkeypatch: 
 
 def test_without_speaker_labels_the_transcript_is_returned_as_decoded(tmp_path: Path):
     class Decoded:
-        def transcribe_windows(self, windows: object) -> Transcript:
+        def transcribe_window(self, wav: Path, window: object) -> Transcript:
             return TRANSCRIPT
 
     model = LoadedModel(Decoded(), SpeakerSetting.parse("off"))  # type: ignore[arg-type]
