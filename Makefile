@@ -41,7 +41,7 @@ cdk-cli:
 ## container-env: the inference image's CPython 3.12 with exactly its pinned packages (infra/inference_image.py),
 ## built once into ~/.cache/clearscribe/sandbox: the container parity test and the sandbox serve the model artifact in it
 container-env: $(VENV)/.dev-installed
-	@$(BIN)/python -m infra.sandbox.inference_container >/dev/null
+	@$(BIN)/python -m sandbox.inference_container >/dev/null
 
 ## demo: a spoken sample video through the whole local pipeline, offline
 demo: system-deps $(VENV)/.local-installed
@@ -52,7 +52,7 @@ demo: system-deps $(VENV)/.local-installed
 ## sandbox: the demo recording through the synthesized AWS workflow, on this machine (docs/operations.md)
 sandbox: system-deps $(VENV)/.dev-installed cdk-cli container-env
 	$(BIN)/python -m demo.make_video .demo/quarterly-review.mp4
-	$(BIN)/clearscribe-sandbox .demo/quarterly-review.mp4 --out .demo/sandbox
+	$(BIN)/python -m sandbox .demo/quarterly-review.mp4 --out .demo/sandbox
 
 ## test: the whole test suite (unit, integration with moto, infra with CDK, end-to-end speech)
 # chromium: the HTML report's browser test drives it with Playwright, which never downloads a browser.
@@ -69,7 +69,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## typecheck: mypy over the shipped packages (settings in pyproject.toml)
+## typecheck: mypy over the shipped packages and the sandbox (settings in pyproject.toml)
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy
 

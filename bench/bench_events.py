@@ -2,7 +2,7 @@
 before it, and what windows across instances make of a long recording's wall time.
 
 The synthesized app (offline model, windows of ``--window`` seconds) is stood up in the sandbox
-(``infra.sandbox``) and a spoken recording several windows long is uploaded ``--runs`` times.
+(``sandbox``) and a spoken recording several windows long is uploaded ``--runs`` times.
 From each execution's history and the emulators' records it measures:
 
 * **state transitions**: the states entered, against what the cost model computes from the
@@ -61,10 +61,10 @@ def _exits(history: list[dict[str, Any]], state: str) -> list[dict[str, Any]]:
 
 
 def measure(runs: int, window_s: int) -> dict[str, Any]:
-    from infra.sandbox.run import Sandbox
-    from infra.sandbox.synth import synthesize
-    from infra.sandbox.templates import CloudAssembly
     from pipeline.outputs import cost
+    from sandbox.run import Sandbox
+    from sandbox.synth import synthesize
+    from sandbox.templates import CloudAssembly
     from tests.sandbox.recordings import LONG
     from tests.support.speech import make_speech_video
 

@@ -2,7 +2,7 @@
 and outputs (``clearscribe submit|jobs|show|transcript --cloud --stack NAME``).
 
 ``endpoint_url`` sends every AWS call to another endpoint than AWS's (the sandbox's,
-``clearscribe-sandbox --serve``); boto3 also honours ``AWS_ENDPOINT_URL`` by itself."""
+``python -m sandbox --serve``); boto3 also honours ``AWS_ENDPOINT_URL`` by itself."""
 
 from __future__ import annotations
 

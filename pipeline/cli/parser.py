@@ -118,7 +118,7 @@ def _add_endpoint_url(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--endpoint-url",
         metavar="URL",
-        help="send the AWS calls to this endpoint instead of AWS, e.g. the one clearscribe-sandbox --serve prints "
+        help="send the AWS calls to this endpoint instead of AWS, e.g. the one python -m sandbox --serve prints "
         "(default: $AWS_ENDPOINT_URL, else AWS)",
     )
 

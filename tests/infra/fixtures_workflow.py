@@ -99,7 +99,7 @@ def build_workflow_app(
 
 
 def workflow_template_json(context: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The synthesized workflow template (for :func:`infra.sandbox.templates.definition_from_template`).
+    """The synthesized workflow template (for :func:`sandbox.templates.definition_from_template`).
 
     ``workflow_template_json(SHORT_BUDGETS)`` gives a definition whose waits give up within a minute.
     """

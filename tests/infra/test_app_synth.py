@@ -28,7 +28,7 @@ from infra.constructs.lambda_bundling import (
 from infra.constructs.nag import ACKNOWLEDGEMENTS
 from infra.constructs.python_function import BundledPythonFunction
 from infra.packaging import directory_size
-from infra.sandbox.templates import lambda_handlers
+from sandbox.templates import lambda_handlers
 from tests.infra.fixtures_workflow import SKIP_BUNDLING
 from tests.infra.test_mediaconvert_template import cbr_combination_is_valid
 

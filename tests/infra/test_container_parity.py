@@ -3,7 +3,7 @@
 The container is stood in for by a clean virtual environment of the image's CPython holding exactly
 the packages the image's Dockerfile pins (``infra/inference_image.py``: torch, transformers,
 huggingface_hub, the SageMaker inference toolkit, the model server, numpy), built once
-(``infra.sandbox.inference_container.container_python``). Only the artifact is added: the archive
+(``sandbox.inference_container.container_python``). Only the artifact is added: the archive
 CDK staged for the model stack is unpacked as ``/opt/ml/model``, and the toolkit's own
 ``HuggingFaceHandlerService`` loads it and serves a real recording (encoded like the MediaConvert
 template) in a network namespace of its own, with the model's environment as synthesized — but for
@@ -32,8 +32,8 @@ from packaging.utils import canonicalize_name
 
 from infra import inference_image
 from infra.model_artifact import BUNDLED_REQUIREMENTS
-from infra.sandbox.inference_container import container_python, offline, without_gpu
-from infra.sandbox.sagemaker import EndpointError, InferenceContainer
+from sandbox.inference_container import container_python, offline, without_gpu
+from sandbox.sagemaker import EndpointError, InferenceContainer
 from shared.contract import NUMPY_REQUIREMENT, TOKENIZERS_REQUIREMENT
 from tests.infra.conftest import ModelAssembly
 from tests.integration.inference.conftest import LONG_SCRIPT

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from infra.sandbox.templates import definition_from_template, lambda_handlers
 from pipeline.asr.inference.windows import plan_windows
 from pipeline.outputs.cost import (
     FIXED_INVOCATIONS,
@@ -19,6 +18,7 @@ from pipeline.outputs.cost import (
     CostSettings,
     estimate_cloud_cost,
 )
+from sandbox.templates import definition_from_template, lambda_handlers
 from tests.infra.fixtures_workflow import workflow_template_json
 
 #: What runs outside the state machine for each window (not a state, still a Lambda request).

@@ -5,7 +5,7 @@ combination is only rejected by the service, at template creation or at every Cr
 codec settings are checked here against the table of the MediaConvert User Guide, "AAC output
 reference tables", section "CBR Bitrate control mode"
 (https://docs.aws.amazon.com/mediaconvert/latest/ug/aac-support.html), as the sandbox's
-MediaConvert emulator transcribes it (``infra.sandbox.mediaconvert_rules``).
+MediaConvert emulator transcribes it (``sandbox.mediaconvert_rules``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from infra.sandbox.mediaconvert_rules import AAC_CBR_BITRATES, aac_cbr_problem, settings_problems
+from sandbox.mediaconvert_rules import AAC_CBR_BITRATES, aac_cbr_problem, settings_problems
 from shared import contract
 from tests.infra.fixtures_workflow import build_workflow_app
 

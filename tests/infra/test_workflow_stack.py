@@ -16,9 +16,9 @@ from moto.events.models import EventPattern
 
 from infra.config import ConfigError, WorkflowConfig
 from infra.constructs.transcription_workflow import EVENT_HANDLERS, LAMBDA_TRANSIENT_ERRORS, STEP_HANDLERS
-from infra.sandbox.templates import definition_from_template, iter_states, lambda_handlers, state_handlers
 from infra.workflow_stack import OUTSIDE_VPC, media_key_filters
 from pipeline.handlers import events as handler_events
+from sandbox.templates import definition_from_template, iter_states, lambda_handlers, state_handlers
 from shared import contract
 from shared.contract import MEDIA_SUFFIXES
 from tests.infra.fixtures_workflow import (

@@ -3,17 +3,18 @@
 * :func:`create_job_table` — the job table exactly as deployed (``job_id`` key, ``by-status`` GSI);
   :func:`create_callback_table` — the table of task tokens waiting for an inference.
 * :class:`FakeMediaConvert` — a scripted client with MediaConvert's calls, which the ``ExtractAudio``
-  state's ``createJob.sync`` integration also calls (``infra.sandbox.mediaconvert_sync``; the
-  sandbox has the emulator that transcodes for real: ``infra.sandbox.mediaconvert``).
+  state's ``createJob.sync`` integration also calls (the sandbox has the emulator that transcodes
+  for real: ``sandbox.mediaconvert``).
 * :class:`LambdaDispatcher` — runs the real handler modules in-process when moto's Step Functions
-  interpreter invokes a Lambda (through the sandbox's ``invoke_patches``), with scripted overrides.
-* :func:`task_failure_cause_patches` — ``SendTaskFailure`` with its cause, as Step Functions has it.
+  interpreter invokes a Lambda, with scripted overrides.
+* :func:`patch_moto` — applies the sandbox's replacements of moto internals
+  (``sandbox.moto_patches``, the one module that has them) for one test.
 * :class:`CapturedLogs` — every log line, as shipped, for leak checks.
 * :class:`AsyncEndpoint` — a scripted SageMaker asynchronous endpoint: for each invocation (one window
   of a recording) it writes an output object, a failure object or nothing, and announces it on
   its notification topics (or loses the notification).
 
-Starting and waiting for executions, and the status-change event, are ``infra.sandbox.executions``.
+Starting and waiting for executions, and the status-change event, are ``sandbox.executions``.
 """
 
 from __future__ import annotations
@@ -25,14 +26,15 @@ import json
 import logging
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from infra.sandbox.lambda_worker import error_document
-from infra.sandbox.lambdas import function_name_of, invoke_patches
-from infra.sandbox.sagemaker import AsyncInvocation, AsyncResult, runtime_patches
 from pipeline.asr.inference.windows import Window
+from sandbox.lambda_worker import error_document
+from sandbox.lambdas import function_name_of
+from sandbox.moto_patches import Replacement, invoke_patches, runtime_patches
+from sandbox.sagemaker import AsyncInvocation, AsyncResult
 from shared.contract import INFERENCE_FAILURE_PATH, INFERENCE_PREFIX
 from shared.jobstore.dynamodb import STATUS_INDEX
 from shared.log import JsonFormatter
@@ -41,6 +43,15 @@ from tests.support.lambda_context import FakeLambdaContext
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
+
+
+def patch_moto(monkeypatch: Any, replacements: Iterable[Replacement]) -> None:
+    """Apply replacements of moto internals (``sandbox.moto_patches``) until the test ends."""
+    for target, name, value in replacements:
+        if isinstance(target, dict):
+            monkeypatch.setitem(target, name, value)
+        else:
+            monkeypatch.setattr(target, name, value)
 
 
 def create_job_table(client: Any, name: str) -> None:
@@ -254,27 +265,10 @@ class LambdaDispatcher:
         return json.dumps(result).encode("utf-8")
 
     def patch(self, monkeypatch: Any) -> None:
-        for target, name, value in invoke_patches(self.invoke):
-            monkeypatch.setattr(target, name, value)
+        patch_moto(monkeypatch, invoke_patches(self.invoke))
 
 
 # -- Step Functions ---------------------------------------------------------------------------------
-def task_failure_cause_patches() -> list[tuple[Any, str, Any]]:
-    """moto's ``SendTaskFailure`` passes the error on to the paused state but drops the ``cause``
-    (moto 5.2.5); Step Functions hands the state both, and MarkFailed records the message from the
-    cause. This replacement passes the cause on as well."""
-    from moto.core.responses import EmptyResult
-    from moto.stepfunctions.responses import StepFunctionResponse
-
-    def send_task_failure(response: Any) -> Any:
-        response.stepfunction_backend.send_task_failure(
-            response._get_param("taskToken"), error=response._get_param("error"), cause=response._get_param("cause")
-        )
-        return EmptyResult()
-
-    return [(StepFunctionResponse, "send_task_failure", send_task_failure)]
-
-
 # -- SageMaker asynchronous inference, with its notifications ----------------------------------------
 @dataclass(frozen=True)
 class Answer:
@@ -395,11 +389,7 @@ class AsyncEndpoint:
             thread.join(timeout)
 
     def patch(self, monkeypatch: Any) -> None:
-        for target, name, value in runtime_patches(self.invoke):
-            if isinstance(target, dict):
-                monkeypatch.setitem(target, name, value)
-            else:
-                monkeypatch.setattr(target, name, value)
+        patch_moto(monkeypatch, runtime_patches(self.invoke))
 
 
 def _window_start(request: Request) -> float:

@@ -1,7 +1,7 @@
 """The workflow end to end in moto's Step Functions interpreter, driven by events as deployed.
 
 The definition is the one the workflow stack synthesizes (CDK, with short budgets), its
-CloudFormation intrinsics resolved (``infra.sandbox.templates``); every Lambda gets its template
+CloudFormation intrinsics resolved (``sandbox.templates``); every Lambda gets its template
 environment. moto executes it: every Lambda task runs the real handler in-process
 (``LambdaDispatcher``), the enrichers run for real (presidio, profanity, VADER) on a small
 transcript. ``ExtractAudio`` (``mediaconvert:createJob.sync``) goes through the sandbox's
@@ -29,16 +29,6 @@ import pytest
 from moto import mock_aws
 
 from infra.constructs.mediaconvert import audio_extraction_settings
-from infra.sandbox.executions import (
-    execution_states,
-    execution_status_change,
-    run_execution,
-    start_execution,
-    wait_for_execution,
-)
-from infra.sandbox.mediaconvert_sync import mediaconvert_sync_patches
-from infra.sandbox.subscriptions import LambdaSubscriptions
-from infra.sandbox.templates import Resolver, definition_from_template, lambda_handlers, resources_of_type
 from pipeline.asr.inference.failures import failure_body
 from pipeline.asr.inference.windows import Window, plan_windows
 from pipeline.cli.cloud import CloudResources, rerun_job, submit_video
@@ -48,6 +38,16 @@ from pipeline.cloud.callbacks import CallbackStore
 from pipeline.handlers import runtime as cloud_runtime
 from pipeline.outputs.cost import FIXED_INVOCATIONS, FIXED_TRANSITIONS, INVOCATIONS_PER_WINDOW, TRANSITIONS_PER_WINDOW
 from postprocess.schema import load_enriched_schema
+from sandbox.executions import (
+    execution_states,
+    execution_status_change,
+    run_execution,
+    start_execution,
+    wait_for_execution,
+)
+from sandbox.moto_patches import mediaconvert_sync_patches, sns_lambda_delivery_patches, task_failure_cause_patches
+from sandbox.subscriptions import LambdaSubscriptions
+from sandbox.templates import Resolver, definition_from_template, lambda_handlers, resources_of_type
 from shared.errors import EnrichmentError, RecordingTooLongError, UnsupportedLanguageError
 from shared.ids import job_id_for_object
 from shared.jobstore.dynamodb import DynamoDBJobStore
@@ -65,7 +65,7 @@ from tests.integration.moto_harness import (
     Request,
     create_callback_table,
     create_job_table,
-    task_failure_cause_patches,
+    patch_moto,
 )
 from tests.support.lambda_context import FakeLambdaContext
 
@@ -232,16 +232,12 @@ def start_workflow(
         )  # fmt: skip
         monkeypatch.setattr(cloud_extraction, "_template_cache", {})
         cloud_runtime.configure(mediaconvert=mediaconvert)
-        for target, name, value in mediaconvert_sync_patches(lambda: mediaconvert):
-            monkeypatch.setattr(target, name, value)
-
-        for target, name, value in task_failure_cause_patches():
-            monkeypatch.setattr(target, name, value)
+        patch_moto(monkeypatch, mediaconvert_sync_patches(lambda: mediaconvert))
+        patch_moto(monkeypatch, task_failure_cause_patches())
         dispatcher = LambdaDispatcher(synthesized.modules)
         dispatcher.patch(monkeypatch)
         subscriptions = LambdaSubscriptions(dispatcher.invoke)
-        for target, name, value in subscriptions.patches():
-            monkeypatch.setattr(target, name, value)
+        patch_moto(monkeypatch, sns_lambda_delivery_patches(subscriptions.deliver))
         sns = boto3.client("sns", region_name=REGION)
         for topic in (SUCCESS_TOPIC, ERROR_TOPIC):
             sns.create_topic(Name=topic.rsplit(":", 1)[-1])

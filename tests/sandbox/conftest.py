@@ -1,6 +1,6 @@
 """The sandbox, stood up once per session from the app synthesized once per session.
 
-``sandbox_assembly`` synthesizes the CDK app as ``clearscribe-sandbox`` does (offline model, a
+``sandbox_assembly`` synthesizes the CDK app as ``python -m sandbox`` does (offline model, a
 sweep after two seconds) with windows of :data:`WINDOW_SECONDS` (so the long recording is
 several) and the test session's artifact cache, so the model archive is built at most once
 across sessions. ``sandbox_run`` stands the deployment up (scheduled rules firing every
@@ -23,9 +23,9 @@ from typing import Any
 
 import pytest
 
-from infra.sandbox.run import InputReport, Leftovers, Sandbox, run_inputs
-from infra.sandbox.synth import synthesize
-from infra.sandbox.templates import CloudAssembly
+from sandbox.run import InputReport, Leftovers, Sandbox, run_inputs
+from sandbox.synth import synthesize
+from sandbox.templates import CloudAssembly
 from shared.contract import AUDIO_PREFIX, ENV_ENGINE, ENV_WINDOW_SECONDS
 from tests.sandbox.recordings import SPOKEN, make_recordings
 

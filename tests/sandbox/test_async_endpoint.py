@@ -19,7 +19,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from infra.sandbox.sagemaker import AsyncEndpoint, AsyncInvocation, AsyncResult
+from sandbox.sagemaker import AsyncEndpoint, AsyncInvocation, AsyncResult
 
 REGION = "us-east-1"
 BUCKET = "endpoint-test"

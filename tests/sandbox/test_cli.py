@@ -1,5 +1,5 @@
-"""``clearscribe-sandbox`` as an operator runs it: the installed console script, its JSON lines,
-its exit status and what it leaves in ``--out``."""
+"""The sandbox as a developer runs it from a checkout (``python -m sandbox``): its JSON lines, its
+exit status and what it leaves in ``--out``."""
 
 from __future__ import annotations
 
@@ -12,17 +12,20 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-EXE = Path(sys.executable).with_name("clearscribe-sandbox")
+#: ``python -m sandbox`` from the checkout's root, where a developer runs it.
+ROOT = Path(__file__).resolve().parents[2]
+EXE = [sys.executable, "-m", "sandbox"]
 REPORT_KEYS = {"input", "key", "job_id", "status", "error", "execution_arn", "stages", "outputs", "reason"}
 
 
 def test_a_missing_input_is_a_usage_error_before_anything_starts(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [str(EXE), str(tmp_path / "absent.mp4"), "--out", str(tmp_path / "out")],
+        [*EXE, str(tmp_path / "absent.mp4"), "--out", str(tmp_path / "out")],
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
+        cwd=ROOT,
     )
     assert proc.returncode == 2
     assert "no such file" in proc.stderr and "absent.mp4" in proc.stderr
@@ -36,11 +39,12 @@ def test_one_json_line_per_input_and_a_failing_exit_status(sandbox_assembly: Pat
     document.write_text("not a recording\n", encoding="utf-8")
     out = tmp_path / "out"
     proc = subprocess.run(
-        [str(EXE), str(empty), str(document), "--assembly", str(sandbox_assembly), "--out", str(out), "--json"],
+        [*EXE, str(empty), str(document), "--assembly", str(sandbox_assembly), "--out", str(out), "--json"],
         capture_output=True,
         text=True,
         timeout=600,
         check=False,
+        cwd=ROOT,
     )
     assert proc.returncode == 1, proc.stderr[-2000:]
     lines = [json.loads(line) for line in proc.stdout.splitlines()]

@@ -1,4 +1,4 @@
-"""An emulated Lambda function on its own (``infra.sandbox.lambdas``): its process gets the
+"""An emulated Lambda function on its own (``sandbox.lambdas``): its process gets the
 template's environment and nothing of the caller's, its timeout is enforced as Lambda enforces
 it, and an exception comes back as Lambda's function error document and is logged."""
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from infra.sandbox.lambdas import FunctionConfig, LambdaFunction
+from sandbox.lambdas import FunctionConfig, LambdaFunction
 
 HANDLER = textwrap.dedent(
     """

@@ -1,7 +1,7 @@
-"""Recordings through the synthesized workflow on this machine (``infra.sandbox``): one
+"""Recordings through the synthesized workflow on this machine (``sandbox``): one
 deployment stood up per session from one synthesis, every input of ``tests.sandbox.recordings``
 uploaded to it together. What each test checks is what an operator would see after
-``clearscribe-sandbox``: the job table, the outputs in the output bucket, the ``--cloud`` query
+``python -m sandbox``: the job table, the outputs in the output bucket, the ``--cloud`` query
 commands, what is left running, and MediaConvert's answer to settings it rejects."""
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ import jsonschema
 import pytest
 from botocore.exceptions import ClientError
 
-from infra.sandbox.mediaconvert import plan_outputs
-from infra.sandbox.templates import CloudAssembly
 from pipeline.asr.inference.windows import plan_windows
 from pipeline.outputs import cost
 from postprocess.schema import load_enriched_schema
+from sandbox.mediaconvert import plan_outputs
+from sandbox.templates import CloudAssembly
 from shared import contract
 from tests.sandbox.conftest import LocalRuns, SandboxRun
 from tests.sandbox.recordings import LONG, SPOKEN, Spoken

@@ -1,4 +1,4 @@
-"""Template reading (``infra.sandbox.templates``): intrinsic functions resolved to what a
+"""Template reading (``sandbox.templates``): intrinsic functions resolved to what a
 deployment would return for them, as CloudFormation documents ``Ref`` and ``Fn::GetAtt`` per
 resource type, and exports answered across the stacks of an assembly."""
 
@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from infra.sandbox.templates import CloudAssembly, Resolver, TemplateError
+from sandbox.templates import CloudAssembly, Resolver, TemplateError
 
 TEMPLATE: dict[str, Any] = {
     "Resources": {

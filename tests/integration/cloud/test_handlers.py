@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from infra.sandbox.subscriptions import sns_event
 from pipeline.cloud import extraction as cloud_extraction
 from pipeline.cloud.extraction import DurationLimit
 from pipeline.cloud.transcription import InferenceBudget
@@ -27,6 +26,7 @@ from pipeline.handlers import (
     transcribe_window,
 )
 from pipeline.handlers import runtime as cloud_runtime
+from sandbox.subscriptions import sns_event
 from shared.errors import ConfigInvalidError, RecordingTooLongError, TranscriptionError
 from shared.models import Segment, Transcript
 from shared.status import JobStatus

@@ -6,7 +6,7 @@ wire format (``/2017-08-29/…``, camelCase JSON), so boto3 clients reach it thr
 ``AWS_ENDPOINT_URL_MEDIACONVERT`` and the handlers run unchanged.
 
 * **Validation**: job and template settings are checked against the API model and the AAC table
-  (:mod:`infra.sandbox.mediaconvert_rules`); what MediaConvert rejects is answered the way it
+  (:mod:`sandbox.mediaconvert_rules`); what MediaConvert rejects is answered the way it
   answers: HTTP 400, ``x-amzn-ErrorType: BadRequestException``, body ``{"message": …}``.
 * **Transcoding**: a job reads its input from S3, probes it, and writes each output with ffmpeg
   exactly as its settings say (audio selector track, codec, profile, sample rate, channels from
@@ -43,7 +43,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from infra.sandbox.mediaconvert_rules import settings_problems, wire_name
+from sandbox.mediaconvert_rules import settings_problems, wire_name
 
 API_PREFIX = "/2017-08-29"
 RUNNING = ("SUBMITTED", "PROGRESSING")
@@ -111,7 +111,7 @@ def to_wire(shape: Any, value: Any) -> Any:
 
 
 def _operation_shapes(operation: str) -> tuple[Any, Any]:
-    from infra.sandbox.mediaconvert_rules import _service_model
+    from sandbox.mediaconvert_rules import _service_model
 
     model = _service_model().operation_model(operation)
     return model.input_shape, model.output_shape

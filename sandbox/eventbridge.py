@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from infra.sandbox.templates import CloudAssembly
+from sandbox.templates import CloudAssembly
 
 
 def object_created_event(

@@ -25,7 +25,7 @@ from typing import Any
 
 from infra.stack_names import MODEL_STACK
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 CDK_JSON = REPO_ROOT / "cdk.json"
 SANDBOX_CONTEXT: dict[str, Any] = {
     "clearscribe:model-id": "offline-tiny.en",

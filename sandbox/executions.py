@@ -8,8 +8,8 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from infra.sandbox.eventbridge import envelope
-from infra.sandbox.templates import DEFAULT_ACCOUNT, DEFAULT_REGION
+from sandbox.eventbridge import envelope
+from sandbox.templates import DEFAULT_ACCOUNT, DEFAULT_REGION
 
 TERMINAL = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
 

@@ -1,6 +1,6 @@
 """The sandbox: a synthesized deployment stood up on this machine, and recordings run through it.
 
-:class:`Sandbox` reads a cloud assembly (:class:`~infra.sandbox.templates.CloudAssembly`) and
+:class:`Sandbox` reads a cloud assembly (:class:`~sandbox.templates.CloudAssembly`) and
 creates what it declares, with the names and settings of the templates:
 
 * in **moto** (a moto server on a local port, so separate processes reach it): the S3 buckets
@@ -9,18 +9,18 @@ creates what it declares, with the names and settings of the templates:
   CloudFormation outputs of each stack (so ``clearscribe … --cloud`` finds the resources as it
   finds a deployment's). The model artifact is published to the bootstrap bucket its model names,
   as ``cdk deploy`` publishes assets.
-* as **emulators**: the MediaConvert job templates and jobs (:mod:`infra.sandbox.mediaconvert`),
-  the SageMaker asynchronous endpoints (:mod:`infra.sandbox.sagemaker`), and each Python Lambda
-  function in a process of its own with its template environment (:mod:`infra.sandbox.lambdas`).
+* as **emulators**: the MediaConvert job templates and jobs (:mod:`sandbox.mediaconvert`),
+  the SageMaker asynchronous endpoints (:mod:`sandbox.sagemaker`), and each Python Lambda
+  function in a process of its own with its template environment (:mod:`sandbox.lambdas`).
 * **EventBridge**: an upload to a bucket that sends events to EventBridge produces the "Object
   Created" event, which goes to every rule whose pattern matches it; a rule's target (a state
   machine, a function) receives it unchanged. When an execution ends, its status-change event goes
   through the rules the same way (the rule that marks unfinished jobs FAILED). Scheduled rules
   fire at their rate (or every ``schedule_seconds``, to keep a test short).
 * **Step Functions' service integrations** moto's interpreter lacks: MediaConvert's
-  ``createJob.sync`` (:mod:`infra.sandbox.mediaconvert_sync`), and the task tokens the endpoint's
+  ``createJob.sync`` (:mod:`sandbox.moto_patches`), and the task tokens the endpoint's
   notifications resume: SNS delivers to the templates' Lambda subscriptions
-  (:mod:`infra.sandbox.subscriptions`).
+  (:mod:`sandbox.subscriptions`).
 
 :meth:`Sandbox.submit` uploads one file and delivers its event; :meth:`Sandbox.outcome` waits for
 what it started and reports it (:class:`InputReport`): the job's status, error, stages and its
@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from infra.sandbox.eventbridge import (
+from sandbox.eventbridge import (
     EventRule,
     ScheduleRule,
     event_rules,
@@ -48,14 +48,20 @@ from infra.sandbox.eventbridge import (
     object_created_event,
     schedule_rules,
 )
-from infra.sandbox.executions import execution_status_change, start_execution, wait_for_execution
-from infra.sandbox.lambdas import SANDBOX_CREDENTIALS, FunctionConfig, LambdaFunction, LambdaService, invoke_patches
-from infra.sandbox.mediaconvert import MediaConvertEmulator
-from infra.sandbox.mediaconvert_sync import mediaconvert_sync_patches
-from infra.sandbox.patches import Patches
-from infra.sandbox.sagemaker import AsyncEndpoint, AsyncInvocation, AsyncResult, runtime_patches
-from infra.sandbox.subscriptions import LambdaSubscriptions
-from infra.sandbox.templates import CloudAssembly, Resource
+from sandbox.executions import execution_status_change, start_execution, wait_for_execution
+from sandbox.lambdas import SANDBOX_CREDENTIALS, FunctionConfig, LambdaFunction, LambdaService
+from sandbox.mediaconvert import MediaConvertEmulator
+from sandbox.moto_patches import (
+    Patches,
+    invoke_patches,
+    mediaconvert_sync_patches,
+    runtime_patches,
+    sns_lambda_delivery_patches,
+    task_failure_cause_patches,
+)
+from sandbox.sagemaker import AsyncEndpoint, AsyncInvocation, AsyncResult
+from sandbox.subscriptions import LambdaSubscriptions
+from sandbox.templates import CloudAssembly, Resource
 
 #: Where ``Sandbox.submit`` puts uploads (as ``clearscribe submit`` does).
 KEY_PREFIX = "uploads/"
@@ -82,7 +88,7 @@ class Submission:
 
 @dataclass
 class InputReport:
-    """What became of one input (the JSON line ``clearscribe-sandbox --json`` prints)."""
+    """What became of one input (the JSON line ``python -m sandbox --json`` prints)."""
 
     input: str
     key: str
@@ -239,7 +245,8 @@ class Sandbox:
             [
                 *invoke_patches(self.lambdas.invoke),
                 *runtime_patches(self._invoke_endpoint),
-                *self.subscriptions.patches(),
+                *sns_lambda_delivery_patches(self.subscriptions.deliver),
+                *task_failure_cause_patches(),
                 *mediaconvert_sync_patches(self._mediaconvert_client),
             ]
         )

@@ -1,7 +1,7 @@
 """Inside the stand-in inference container: the inference toolkit serving ``code/inference.py``.
 
-Run by :class:`infra.sandbox.sagemaker.InferenceContainer` with the container environment's
-interpreter (``infra.sandbox.inference_container.container_python``), isolated (``-I``) and
+Run by :class:`sandbox.sagemaker.InferenceContainer` with the container environment's
+interpreter (``sandbox.inference_container.container_python``), isolated (``-I``) and
 without network (``python -I -c <runpy launcher> THIS_FILE MODEL_DIR IN_FD OUT_FD``), so it
 imports nothing from the project: only the standard library, the container's packages and what
 the toolkit loads from the artifact.

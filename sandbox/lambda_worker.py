@@ -1,7 +1,7 @@
 """Inside one emulated Lambda function: import its handler once, then answer invocations.
 
-Run as ``python -m infra.sandbox.lambda_worker HANDLER REQUEST_FD RESPONSE_FD`` by
-:class:`infra.sandbox.lambdas.LambdaFunction`, in a process whose environment is the function's
+Run as ``python -m sandbox.lambda_worker HANDLER REQUEST_FD RESPONSE_FD`` by
+:class:`sandbox.lambdas.LambdaFunction`, in a process whose environment is the function's
 (template ``Environment`` plus what the Lambda runtime sets). Like the Lambda Python runtime it
 imports the handler module at start (the init phase), calls ``handler(event, context)`` once per
 request, serializes the result as JSON and reports an exception as a function error

@@ -1,7 +1,7 @@
 """The SageMaker Hugging Face inference container, stood in for on this machine.
 
 The model artifact is unpacked into a directory of its own (the container's ``/opt/ml/model``)
-and served by a worker process (:mod:`infra.sandbox.toolkit_worker`) that runs the inference
+and served by a worker process (:mod:`sandbox.toolkit_worker`) that runs the inference
 toolkit itself: ``HuggingFaceHandlerService`` puts ``code/`` first on ``sys.path``, imports the
 module ``SAGEMAKER_PROGRAM`` names, calls ``model_fn`` once and, for each request, ``input_fn`` →
 ``predict_fn`` → ``output_fn``, exactly as in the endpoint.
@@ -138,7 +138,7 @@ def without_gpu(environment: Mapping[str, str]) -> dict[str, str]:
 
 
 def main() -> int:
-    """``python -m infra.sandbox.inference_container``: build the container's environment (once) and
+    """``python -m sandbox.inference_container``: build the container's environment (once) and
     print its interpreter."""
     try:
         print(container_python())

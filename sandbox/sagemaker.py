@@ -3,7 +3,7 @@
 :class:`AsyncEndpoint` is built from the template's ``AWS::SageMaker::Model`` and
 ``AWS::SageMaker::EndpointConfig``: it downloads the model artifact from the S3 URI the model
 names (the sandbox publishes the CDK asset there, as ``cdk deploy`` does), unpacks it as
-``/opt/ml/model`` and starts the stand-in container (:mod:`infra.sandbox.inference_container`:
+``/opt/ml/model`` and starts the stand-in container (:mod:`sandbox.inference_container`:
 the image's Python and pinned packages, the inference toolkit's own handler service) with the
 model's environment; the endpoint is "InService" once ``model_fn`` has loaded.
 
@@ -28,14 +28,14 @@ import tarfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from infra.sandbox.inference_container import container_python, offline, without_gpu
-from infra.sandbox.worker import LATE, Worker
+from sandbox.inference_container import container_python, offline, without_gpu
+from sandbox.worker import LATE, Worker
 
 DEFAULT_INVOCATION_TIMEOUT_SECONDS = 900
 DEFAULT_REQUEST_TTL_SECONDS = 6 * 3600
@@ -359,46 +359,3 @@ class AsyncEndpoint:
             self._thread.join(timeout=30)
         elif self.container is not None:
             self.container.stop()
-
-
-def runtime_patches(handle: Callable[[AsyncInvocation], AsyncResult]) -> list[tuple[Any, Any, Any]]:
-    """Replacements that send moto's ``InvokeEndpointAsync`` (from boto3 and from Step Functions'
-    ``aws-sdk:sagemakerruntime`` integration) to ``handle``; a ``LookupError`` it raises is
-    SageMaker's ``ValidationError`` for an unknown endpoint."""
-    from moto.sagemakerruntime.responses import SageMakerRuntimeResponse
-    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service import (
-        StateTaskService,
-    )
-
-    def invoke_endpoint_async(response: Any) -> tuple[int, dict[str, str], str]:
-        headers = response.headers
-        invocation = AsyncInvocation(
-            endpoint_name=response.path.split("/")[2],
-            input_location=headers.get("X-Amzn-SageMaker-InputLocation", ""),
-            content_type=headers.get("X-Amzn-SageMaker-Content-Type"),
-            accept=headers.get("X-Amzn-SageMaker-Accept"),
-            inference_id=headers.get("X-Amzn-SageMaker-Inference-Id"),
-            custom_attributes=headers.get("X-Amzn-SageMaker-Custom-Attributes"),
-            invocation_timeout_seconds=int(
-                headers.get("X-Amzn-SageMaker-InvocationTimeoutSeconds") or DEFAULT_INVOCATION_TIMEOUT_SECONDS
-            ),
-            request_ttl_seconds=int(headers.get("X-Amzn-SageMaker-RequestTTLSeconds") or DEFAULT_REQUEST_TTL_SECONDS),
-            received_at=time.time(),
-        )
-        try:
-            result = handle(invocation)
-        except LookupError as exc:
-            return 400, {"x-amzn-ErrorType": "ValidationError"}, json.dumps({"message": str(exc)})
-        return (
-            202,
-            {
-                "X-Amzn-SageMaker-OutputLocation": result.output_location,
-                "X-Amzn-SageMaker-FailureLocation": result.failure_location,
-            },
-            json.dumps({"InferenceId": result.inference_id}),
-        )
-
-    return [
-        (StateTaskService._SERVICE_NAME_SFN_TO_BOTO_OVERRIDES, "sagemakerruntime", "sagemaker-runtime"),
-        (SageMakerRuntimeResponse, "invoke_endpoint_async", invoke_endpoint_async),
-    ]

@@ -1,4 +1,4 @@
-"""``clearscribe-sandbox VIDEO... [--out DIR] [--json]``: the synthesized AWS workflow, run on this machine."""
+"""``python -m sandbox VIDEO... [--out DIR] [--json]``: the synthesized AWS workflow, run on this machine."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def _context_item(raw: str) -> tuple[str, Any]:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="clearscribe-sandbox",
+        prog="python -m sandbox",
         description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -94,7 +94,7 @@ def missing_requirements() -> list[str]:
 
 
 def _say(message: str) -> None:
-    print(f"clearscribe-sandbox: {message}", file=sys.stderr, flush=True)
+    print(f"sandbox: {message}", file=sys.stderr, flush=True)
 
 
 def _print_report(report: Any, *, as_json: bool) -> None:
@@ -146,9 +146,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)  # stopped like Ctrl-C: every process it started ends
-    from infra.sandbox.run import Sandbox, SandboxError, run_inputs
-    from infra.sandbox.synth import SynthError, synthesize
-    from infra.sandbox.templates import CloudAssembly, TemplateError
+    from sandbox.run import Sandbox, SandboxError, run_inputs
+    from sandbox.synth import SynthError, synthesize
+    from sandbox.templates import CloudAssembly, TemplateError
 
     workdir = Path(tempfile.mkdtemp(prefix="clearscribe-sandbox-"))
     try:

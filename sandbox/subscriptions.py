@@ -2,7 +2,8 @@
 
 An ``AWS::SNS::Subscription`` of protocol ``lambda`` in the templates is subscribed in moto, so
 moto decides what a publish reaches (filter policies included). moto cannot run the function
-itself; :class:`LambdaSubscriptions` takes over that delivery: each message is sent to the
+itself; :class:`LambdaSubscriptions` takes over that delivery
+(:func:`sandbox.moto_patches.sns_lambda_delivery_patches` hands it the messages): each message is sent to the
 emulated function asynchronously, as SNS invokes Lambda (the publisher does not wait), with the
 event SNS sends (``Records[0].Sns``: the topic's ARN, the message, its id and timestamp). A function
 error is retried twice, as Lambda retries an asynchronous invocation; a message still failing is
@@ -64,31 +65,6 @@ class LambdaSubscriptions:
         self.lost = 0
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
-
-    def patches(self) -> list[tuple[Any, str, Any]]:
-        """The replacement of moto's delivery to a Lambda subscription."""
-        from moto.sns.models import Subscription
-
-        original = Subscription.publish
-        subscriptions = self
-
-        def publish(subscription: Any, message: str, message_id: str, subject: str | None = None, **kw: Any) -> None:
-            if subscription.protocol != "lambda":
-                original(subscription, message, message_id, subject=subject, **kw)
-                return
-            matcher = subscription._filter_policy_matcher
-            if matcher is not None and not matcher.matches(kw.get("message_attributes"), message):
-                return
-            event = sns_event(
-                topic_arn=subscription.topic.arn,
-                subscription_arn=subscription.arn,
-                message=message,
-                message_id=message_id,
-                subject=subject,
-            )
-            subscriptions.deliver(subscription.endpoint, event)
-
-        return [(Subscription, "publish", publish)]
 
     def deliver(self, function_arn: str, event: dict[str, Any]) -> None:
         """Invoke the function with ``event`` in the background (retrying a function error)."""

@@ -2,7 +2,7 @@
 
 moto runs Step Functions definitions but not Lambda code (without Docker). Here every
 ``AWS::Lambda::Function`` the workflow invokes becomes a :class:`LambdaFunction`: a worker
-process (:mod:`infra.sandbox.lambda_worker`) started on first use — the cold start — that imports
+process (:mod:`sandbox.lambda_worker`) started on first use — the cold start — that imports
 the module named by the function's ``Handler`` and is kept warm. Its environment is exactly the
 template's ``Environment.Variables`` plus what the Lambda runtime adds (region, function name
 and memory, credentials, ``TZ``, ``TMPDIR``), the function's code (this checkout, on
@@ -11,9 +11,8 @@ and memory, credentials, ``TZ``, ``TMPDIR``), the function's code (this checkout
 sandbox's own environment leaks in. The function's ``Timeout`` is enforced as Lambda does:
 the process is stopped and the invocation fails with ``Sandbox.Timedout``.
 
-:func:`invoke_patches` routes moto's Lambda invocations to a callable and names Lambda
-*service* errors ``Lambda.<code>`` as Step Functions does (moto calls them all ``Exception``);
-:class:`infra.sandbox.patches.Patches` applies them.
+:func:`sandbox.moto_patches.invoke_patches` routes moto's Lambda invocations to
+:meth:`LambdaService.invoke`.
 """
 
 from __future__ import annotations
@@ -24,14 +23,14 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from infra.sandbox.worker import EXITED, LATE, Worker
+from sandbox.worker import EXITED, LATE, Worker
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 #: Credentials every emulated function gets (moto accepts any).
 SANDBOX_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "sandbox",
@@ -40,41 +39,6 @@ SANDBOX_CREDENTIALS = {
 }
 #: What the Lambda runtime sets besides the function's own variables (values filled per function).
 _INHERITED = ("PATH", "LD_LIBRARY_PATH")
-
-InvokeFn = Callable[[str, Any, dict[str, str]], bytes]
-
-
-def invoke_patches(invoke: InvokeFn) -> list[tuple[Any, str, Any]]:
-    """Replacements that make moto's Lambda backend call ``invoke(function_name, body,
-    response_headers)`` (returning the response payload; set ``x-amz-function-error`` in
-    ``response_headers`` for a function error) and that name Lambda service errors as Step
-    Functions does."""
-    from botocore.exceptions import ClientError
-    from moto.awslambda_simple.models import LambdaSimpleBackend
-    from moto.stepfunctions.parser.asl.component.common.error_name.custom_error_name import CustomErrorName
-    from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda import StateTaskLambda
-
-    name_failure = StateTaskLambda._from_error
-
-    def lambda_service_error_names(task: Any, env: Any, ex: Exception) -> Any:
-        """A Lambda service error (not a function error) is ``Lambda.<code>`` in Step Functions,
-        the name the Retry of every Lambda task lists."""
-        failure: Any = name_failure(task, env, ex)
-        if isinstance(ex, ClientError):
-            name = f"Lambda.{ex.response['Error']['Code']}"
-            failure.error_name = CustomErrorName(name)
-            failure.event_details["lambdaFunctionFailedEventDetails"]["error"] = name
-        return failure
-
-    def backend_invoke(
-        backend: Any, function_name: str, qualifier: Any, body: Any, headers: Any, response_headers: Any
-    ) -> bytes:
-        return invoke(function_name, body, response_headers)
-
-    return [
-        (StateTaskLambda, "_from_error", lambda_service_error_names),
-        (LambdaSimpleBackend, "invoke", backend_invoke),
-    ]
 
 
 def function_name_of(name_or_arn: str) -> str:
@@ -158,7 +122,7 @@ class LambdaFunction:
         handler = self.config.handler
 
         def argv(request_fd: int, response_fd: int) -> list[str]:
-            return [sys.executable, "-m", "infra.sandbox.lambda_worker", handler, str(request_fd), str(response_fd)]
+            return [sys.executable, "-m", "sandbox.lambda_worker", handler, str(request_fd), str(response_fd)]
 
         self._worker = Worker(argv, env=self.environment(), cwd=self.workdir, log_path=self.log_path)
         self.cold_starts += 1
@@ -205,7 +169,8 @@ def _function_error(error_type: str, message: str) -> bytes:
 
 
 class LambdaService:
-    """The emulated functions by name; :meth:`invoke` has the signature :func:`invoke_patches` wants."""
+    """The emulated functions by name; :meth:`invoke` has the signature
+    :func:`sandbox.moto_patches.invoke_patches` wants."""
 
     def __init__(self, functions: Iterable[LambdaFunction]) -> None:
         self.functions = {f.config.name: f for f in functions}

@@ -1,0 +1,5 @@
+"""``python -m sandbox``: see :mod:`sandbox.cli`."""
+
+from sandbox.cli import main
+
+raise SystemExit(main())
