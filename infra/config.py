@@ -188,6 +188,24 @@ class WorkflowConfig:
         per_window = self.transcription_budget_seconds + self.notification_grace_seconds
         return min(self.extraction_budget_seconds + rounds * per_window + 3600, STATE_MACHINE_MAX_SECONDS)
 
+    def inference_budget(self, timeout: int, *, max_audio_seconds: int, instance_type: str) -> tuple[int, int]:
+        """``(InvocationTimeoutSeconds, RequestTTLSeconds)`` of each window on an endpoint whose
+        invocation timeout is ``timeout``: that timeout, and what is left of the transcription budget
+        for the queue. ``ConfigError`` when they do not fit the endpoint."""
+        ttl = self.transcription_budget_seconds - timeout
+        if not MIN_REQUEST_TTL_SECONDS <= ttl <= MAX_REQUEST_TTL_SECONDS:
+            raise ConfigError(
+                f"transcription-budget-seconds ({self.transcription_budget_seconds}) minus the invocation timeout "
+                f"({timeout}) is the time a window may queue (RequestTTLSeconds), which must be within "
+                f"{MIN_REQUEST_TTL_SECONDS}..{MAX_REQUEST_TTL_SECONDS} s"
+            )
+        if self.window_seconds > max_audio_seconds:
+            raise ConfigError(
+                f"window-seconds ({self.window_seconds}) is longer than the endpoint finishes within its invocation "
+                f"timeout ({max_audio_seconds} s on {instance_type}): use shorter windows"
+            )
+        return timeout, ttl
+
     @classmethod
     def from_context(cls, node: Node) -> WorkflowConfig:
         return cls(

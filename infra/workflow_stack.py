@@ -17,7 +17,6 @@ import aws_cdk as cdk
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_s3 as s3
@@ -27,32 +26,21 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
-from infra.config import MAX_REQUEST_TTL_SECONDS, MIN_REQUEST_TTL_SECONDS, ConfigError, WorkflowConfig
-from infra.constructs import access
+from infra.config import WorkflowConfig
 from infra.constructs.alarms import WorkflowAlarms
 from infra.constructs.async_endpoint import VARIANT_NAME
 from infra.constructs.buckets import AccessLogBucket, SecureBucket
-from infra.constructs.lambda_bundling import LambdaBundle, pii_bundle, profanity_bundle, sentiment_bundle, steps_bundle
 from infra.constructs.log_groups import log_group_with_retention
 from infra.constructs.mediaconvert import AudioExtraction
 from infra.constructs.nag import acknowledge
 from infra.constructs.python_function import BundledPythonFunction
-from infra.constructs.transcription_workflow import (
-    EVENT_HANDLERS,
-    STEP_HANDLERS,
-    MediaConvertJobs,
-    TranscriptionWorkflow,
-    WorkflowTiming,
-)
+from infra.constructs.transcription_workflow import MediaConvertJobs, TranscriptionWorkflow, WorkflowTiming
 from infra.network_stack import NetworkStack
+from infra.workflow_steps import STEP_HANDLERS, STEPS, StepResources
 from shared import contract
-from shared.contract import AUDIO_PREFIX, FINDINGS_PREFIX, INFERENCE_PREFIX, MEDIA_SUFFIXES
+from shared.contract import AUDIO_PREFIX, MEDIA_SUFFIXES
 
 JOB_STATUS_INDEX = "by-status"
-TRANSCRIPTS_PREFIX = "transcripts/"
-#: Functions that call services the VPC has no endpoint for by default (MediaConvert, SageMaker
-#: Runtime, Step Functions): they run outside it unless it has a route out (NAT gateways).
-OUTSIDE_VPC = ("PrepareAudioExtraction", "TranscribeWindow", "ResumeTranscription", "SweepTranscriptions")
 
 
 class ModelResources(Protocol):
@@ -169,7 +157,11 @@ class WorkflowStack(cdk.Stack):
             time_to_live_attribute="expires_at",
             removal_policy=cdk.RemovalPolicy.DESTROY,  # work in flight only: nothing to keep
         )
-        budget = self._inference_budget(config, model)
+        budget = config.inference_budget(
+            model.invocation_timeout_seconds,
+            max_audio_seconds=model.max_audio_seconds,
+            instance_type=model.instance_type,
+        )
 
         # -- audio extraction ----------------------------------------------------------------
         self.audio_extraction = AudioExtraction(
@@ -203,29 +195,12 @@ class WorkflowStack(cdk.Stack):
             # The enrichers read the same settings as a local run (only the ones set in context).
             **dict(config.enrichment_environment),
         }
-        sizing: dict[str, tuple[LambdaBundle, int, int]] = {
-            # function: (bundle, memory MB, timeout s)
-            "RegisterJob": (steps_bundle(), config.step_memory_mb, 30),
-            "PrepareAudioExtraction": (steps_bundle(), config.step_memory_mb, 60),
-            "CheckAudioExtraction": (steps_bundle(), config.step_memory_mb, 60),
-            "TranscribeWindow": (steps_bundle(), config.step_memory_mb, 60),
-            "MergeTranscripts": (steps_bundle(), config.step_memory_mb, 300),
-            "ResumeTranscription": (steps_bundle(), config.step_memory_mb, 120),
-            "SweepTranscriptions": (steps_bundle(), config.step_memory_mb, 300),
-            "RedactPII": (pii_bundle(), config.pii_memory_mb, 600),
-            "FilterProfanity": (profanity_bundle(), config.enricher_memory_mb, 300),
-            "AnalyzeSentiment": (sentiment_bundle(), config.enricher_memory_mb, 300),
-            "WriteResults": (steps_bundle(), config.step_memory_mb, 300),
-            "MarkComplete": (steps_bundle(), config.step_memory_mb, 30),
-            "MarkFailed": (steps_bundle(), config.step_memory_mb, 30),
-        }
         self.step_functions: dict[str, BundledPythonFunction] = {}
-        for state, handler_module in {**STEP_HANDLERS, **EVENT_HANDLERS}.items():
-            bundle, memory_mb, timeout_s = sizing[state]
-            in_vpc = state not in OUTSIDE_VPC or network.egress_subnets is not None
+        for state, spec in STEPS.items():
+            in_vpc = not spec.outside_vpc or network.egress_subnets is not None
             subnets = (
                 network.egress_subnets
-                if state in OUTSIDE_VPC and network.egress_subnets is not None
+                if spec.outside_vpc and network.egress_subnets is not None
                 else network.workload_subnets
             )
             # The function's own trace segments go to X-Ray from inside it: without a route out
@@ -235,11 +210,11 @@ class WorkflowStack(cdk.Stack):
             self.step_functions[state] = BundledPythonFunction(
                 self,
                 f"{state}Fn",
-                bundle=bundle,
-                handler_module=handler_module,
-                description=f"clearscribe {state} ({handler_module})",
-                memory_mb=memory_mb,
-                timeout=cdk.Duration.seconds(timeout_s),
+                bundle=spec.bundle(),
+                handler_module=spec.handler,
+                description=f"clearscribe {state} ({spec.handler})",
+                memory_mb=spec.memory_mb(config),
+                timeout=cdk.Duration.seconds(spec.timeout_seconds),
                 environment=environment if traces_leave else {**environment, "POWERTOOLS_TRACE_DISABLED": "true"},
                 vpc=network.vpc if in_vpc else None,
                 subnets=subnets if in_vpc else None,
@@ -247,7 +222,19 @@ class WorkflowStack(cdk.Stack):
                 log_retention_days=config.log_retention_days,
                 removal_policy=cdk.RemovalPolicy.DESTROY,
             )
-        self._grant_step_permissions(working_bucket, model)
+        resources = StepResources(
+            job_table=self.job_table,
+            callback_table=self.callback_table,
+            input_bucket=self.input_bucket,
+            input_prefix=config.input_prefix,
+            working_bucket=working_bucket,
+            output_bucket=self.output_bucket,
+            template_arn=self.audio_extraction.template_arn,
+            endpoint_arn=model.endpoint_arn,
+        )
+        for state, spec in STEPS.items():
+            for grant in spec.grants:
+                grant(self.step_functions[state].function, resources)
 
         # -- state machine -------------------------------------------------------------------
         state_machine_logs = log_group_with_retention(
@@ -390,25 +377,6 @@ class WorkflowStack(cdk.Stack):
         cdk.CfnOutput(self, "StateMachineArn", value=self.state_machine.state_machine_arn)
         cdk.CfnOutput(self, "OperationsTopicArn", value=self.alarms.topic.topic_arn)
 
-    @staticmethod
-    def _inference_budget(config: WorkflowConfig, model: ModelResources) -> tuple[int, int]:
-        """``(InvocationTimeoutSeconds, RequestTTLSeconds)`` of each window: the endpoint's invocation
-        timeout, and what is left of the transcription budget for the queue."""
-        timeout = model.invocation_timeout_seconds
-        ttl = config.transcription_budget_seconds - timeout
-        if not MIN_REQUEST_TTL_SECONDS <= ttl <= MAX_REQUEST_TTL_SECONDS:
-            raise ConfigError(
-                f"transcription-budget-seconds ({config.transcription_budget_seconds}) minus the invocation timeout "
-                f"({timeout}) is the time a window may queue (RequestTTLSeconds), which must be within "
-                f"{MIN_REQUEST_TTL_SECONDS}..{MAX_REQUEST_TTL_SECONDS} s"
-            )
-        if config.window_seconds > model.max_audio_seconds:
-            raise ConfigError(
-                f"window-seconds ({config.window_seconds}) is longer than the endpoint finishes within its invocation "
-                f"timeout ({model.max_audio_seconds} s on {model.instance_type}): use shorter windows"
-            )
-        return timeout, ttl
-
     def _import_working_bucket(self, model: ModelResources) -> s3.IBucket:
         """The model stack's working bucket, referenced through an export with a fixed name.
 
@@ -420,45 +388,3 @@ class WorkflowStack(cdk.Stack):
             return model.working_bucket
         name = owner.export_value(model.working_bucket.bucket_name, name=f"{owner.stack_name}-WorkingBucketName")
         return s3.Bucket.from_bucket_attributes(self, "WorkingBucket", bucket_name=name, encryption_key=model.data_key)
-
-    def _grant_step_permissions(self, working_bucket: s3.IBucket, model: ModelResources) -> None:
-        fns = {state: fn.function for state, fn in self.step_functions.items()}
-        for state in (
-            "RegisterJob",
-            "PrepareAudioExtraction",
-            "CheckAudioExtraction",
-            "MergeTranscripts",
-            "WriteResults",
-            "MarkComplete",
-            "MarkFailed",
-        ):
-            access.job_items(fns[state], self.job_table)
-
-        # RegisterJob checks the event's key against the bucket (URL-encoded keys).
-        access.list_objects(fns["RegisterJob"], self.input_bucket, self.config.input_prefix)
-
-        fns["PrepareAudioExtraction"].add_to_role_policy(
-            iam.PolicyStatement(actions=["mediaconvert:GetJobTemplate"], resources=[self.audio_extraction.template_arn])
-        )
-        access.read_objects(fns["CheckAudioExtraction"], working_bucket, AUDIO_PREFIX, list_prefix=True)
-
-        # TranscribeWindow keeps its token, then invokes; the notifications' function and the sweeper
-        # find the token and resume (state machine grants: below). They run outside the VPC, so they
-        # may list what the endpoint wrote and read its failure objects, never a transcript.
-        access.callback_items(fns["TranscribeWindow"], self.callback_table, write=True)
-        fns["TranscribeWindow"].add_to_role_policy(
-            iam.PolicyStatement(actions=["sagemaker:InvokeEndpointAsync"], resources=[model.endpoint_arn])
-        )
-        for state in ("ResumeTranscription", "SweepTranscriptions"):
-            access.callback_items(fns[state], self.callback_table, write=False, scan=state == "SweepTranscriptions")
-            access.list_objects(fns[state], working_bucket, INFERENCE_PREFIX)
-            access.read_objects(fns[state], working_bucket, f"{contract.INFERENCE_FAILURE_PATH}/")
-        access.read_objects(fns["MergeTranscripts"], working_bucket, INFERENCE_PREFIX)
-        access.write_objects(fns["MergeTranscripts"], working_bucket, INFERENCE_PREFIX)
-
-        for state in ("RedactPII", "FilterProfanity", "AnalyzeSentiment"):
-            access.read_objects(fns[state], working_bucket, INFERENCE_PREFIX)
-            access.write_objects(fns[state], working_bucket, FINDINGS_PREFIX)
-        access.read_objects(fns["WriteResults"], working_bucket, INFERENCE_PREFIX)
-        access.read_objects(fns["WriteResults"], working_bucket, FINDINGS_PREFIX)
-        access.write_objects(fns["WriteResults"], self.output_bucket, TRANSCRIPTS_PREFIX)

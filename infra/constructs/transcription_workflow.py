@@ -27,6 +27,7 @@ from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
 from infra.constructs.nag import acknowledge
+from infra.workflow_steps import STEP_HANDLERS
 from shared.contract import FINDINGS_PREFIX
 
 LAMBDA_TRANSIENT_ERRORS = (
@@ -36,27 +37,6 @@ LAMBDA_TRANSIENT_ERRORS = (
     "Lambda.TooManyRequestsException",
 )
 MEDIACONVERT_TRANSIENT_ERRORS = ("MediaConvert.TooManyRequestsException",)
-#: The contract of the handler Lambdas this state machine invokes: state name → handler module.
-STEP_HANDLERS: Mapping[str, str] = {
-    "RegisterJob": "pipeline.handlers.register_job",
-    "PrepareAudioExtraction": "pipeline.handlers.prepare_audio_extraction",
-    "CheckAudioExtraction": "pipeline.handlers.check_audio_extraction",
-    "TranscribeWindow": "pipeline.handlers.transcribe_window",
-    "MergeTranscripts": "pipeline.handlers.merge_transcripts",
-    "RedactPII": "pipeline.handlers.redact_pii",
-    "FilterProfanity": "pipeline.handlers.filter_profanity",
-    "AnalyzeSentiment": "pipeline.handlers.analyze_sentiment",
-    "WriteResults": "pipeline.handlers.write_results",
-    "MarkComplete": "pipeline.handlers.mark_complete",
-    "MarkFailed": "pipeline.handlers.mark_failed",
-}
-
-
-#: The functions that run outside the states: on the endpoint's notifications, and on a schedule.
-EVENT_HANDLERS: Mapping[str, str] = {
-    "ResumeTranscription": "pipeline.handlers.resume_transcription",
-    "SweepTranscriptions": "pipeline.handlers.sweep_transcriptions",
-}
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ from aws_cdk.assertions import Match, Template
 from moto.events.models import EventPattern
 
 from infra.config import ConfigError, WorkflowConfig
-from infra.constructs.transcription_workflow import EVENT_HANDLERS, LAMBDA_TRANSIENT_ERRORS, STEP_HANDLERS
-from infra.workflow_stack import OUTSIDE_VPC, media_key_filters
+from infra.constructs.transcription_workflow import LAMBDA_TRANSIENT_ERRORS
+from infra.workflow_stack import media_key_filters
+from infra.workflow_steps import EVENT_HANDLERS, OUTSIDE_VPC, STEP_HANDLERS
 from pipeline.handlers import events as handler_events
 from sandbox.templates import definition_from_template, iter_states, lambda_handlers, state_handlers
 from shared import contract
