@@ -26,8 +26,9 @@ from bench.bench_engines import comparable_words
 from bench.report import replace_section
 from pipeline.asr.engine import load_engine
 from pipeline.asr.inference.audio import decode_to_wav, read_wav
-from pipeline.asr.inference.decoding import CHUNK_VAD, Decoded, merge_spans, total, uncovered
+from pipeline.asr.inference.decoding import CHUNK_VAD, Decoded, uncovered
 from pipeline.asr.inference.engine import WhisperEngine
+from pipeline.asr.inference.spans import merge_spans, total
 from pipeline.asr.inference.vad import detect_speech
 from shared.config import OFFLINE_MODEL, Settings
 from shared.contract import STRATEGIES

@@ -9,24 +9,21 @@ import numpy as np
 import pytest
 
 from pipeline.asr.inference.decoding import (
-    CHUNK_SECONDS,
     MIN_UNCOVERED_SECONDS,
     Decoded,
-    chunk_spans,
     clips,
-    compression_ratio,
     covering_spans,
     decode_windows,
     max_new_tokens,
-    repetition_loops,
     split_sentences,
     stretches_to_redecode,
-    subtract_spans,
     to_transcript,
     troubled_stretches,
     uncovered,
     without_loops,
 )
+from pipeline.asr.inference.loops import compression_ratio, repetition_loops
+from pipeline.asr.inference.spans import CHUNK_SECONDS, chunk_spans, subtract_spans
 from shared.contract import SAMPLE_RATE
 from shared.models import SPEECH_NOT_TRANSCRIBED, Word
 from shared.transcript_json import parse_transcript_json

@@ -15,6 +15,8 @@ same way.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import shutil
 import subprocess
@@ -291,3 +293,10 @@ def _quiet_cut(audio: np.ndarray, *, window: int, search_s: float, frame_s: floa
     region = np.asarray(audio[lo : lo + frames * frame], dtype=np.float64).reshape(frames, frame)
     quietest = int(np.argmin(np.sqrt(np.mean(np.square(region), axis=1))))
     return lo + quietest * frame + frame // 2
+
+
+def release_freed_memory() -> None:
+    """Hand the memory a window's decoding freed back to the operating system (glibc keeps freed
+    blocks of the heap otherwise, and the process's footprint ratchets up window by window)."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)

@@ -49,14 +49,20 @@ model artifact with the rest of the inference package.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import re
-import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from pipeline.asr.inference.audio import release_freed_memory
+from pipeline.asr.inference.loops import MAX_COMPRESSION_RATIO, compression_ratio, outside_loops, repetition_loops
+from pipeline.asr.inference.spans import (
+    CHUNK_SECONDS,
+    Span,
+    chunk_spans,
+    merge_spans,
+    subtract_spans,
+    total,
+)
 from shared.contract import SAMPLE_RATE
 from shared.models import Segment, Transcript, TranscriptWarning, Word
 
@@ -74,23 +80,11 @@ __all__ = [
     "to_transcript",
 ]
 
-Span = tuple[float, float]
-
-#: The longest audio Whisper decodes at once.
-CHUNK_SECONDS = 30.0
 #: Detected speech with no word this long (seconds) is decoded again, and reported if it stays so.
 MIN_UNCOVERED_SECONDS = 1.0
 #: A word (or segment) covers the speech this close to it: word times are approximate, and the
 #: detector pads speech by a few hundred milliseconds.
 COVER_MARGIN_SECONDS = 0.5
-#: Whisper's repetition check: gzip-compressed text this many times smaller than itself is a loop.
-MAX_COMPRESSION_RATIO = 2.4
-#: One piece of text (at most :data:`LOOP_UNIT_CHARS` characters) repeated this many times in a row
-#: is a decoding loop. Speech holds shorter runs: a card number read digit by digit
-#: ("4-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1") repeats one digit 15 times.
-LOOP_REPEATS = 20
-LOOP_UNIT_CHARS = 20
-_LOOP = re.compile(rf"(.{{1,{LOOP_UNIT_CHARS}}}?)\1{{{LOOP_REPEATS - 1},}}", re.DOTALL)
 #: Pauses this long split a stretch decoded again into clips; clips are at most this long.
 CLIP_PAUSE_MS = 300
 CLIP_MAX_SECONDS = 15.0
@@ -178,18 +172,6 @@ def max_new_tokens(spans: Sequence[Span]) -> int:
     return min(440, int(longest * TOKENS_PER_SECOND) + 16)
 
 
-def compression_ratio(text: str) -> float:
-    """Whisper's repetition measure: the text's length over its zlib-compressed length."""
-    raw = text.encode("utf-8")
-    return len(raw) / len(zlib.compress(raw)) if raw else 0.0
-
-
-def repetition_loops(text: str) -> list[Span]:
-    """Character spans of ``text`` that are a decoding loop: each from the end of a short piece's
-    first occurrence to the end of its run of at least :data:`LOOP_REPEATS` repeats."""
-    return [(float(m.start() + len(m.group(1))), float(m.end())) for m in _LOOP.finditer(text)]
-
-
 def without_loops(segment: Decoded) -> Decoded | None:
     """``segment`` without the repeats of its repetition loops (the first occurrence stays): words
     inside a loop are dropped, a word a loop runs into is cut where it starts, and the words left
@@ -200,7 +182,7 @@ def without_loops(segment: Decoded) -> Decoded | None:
         loops = repetition_loops(segment.text)
         if not loops:
             return segment
-        kept_text = _outside_loops(segment.text, 0, len(segment.text), loops).strip()
+        kept_text = outside_loops(segment.text, 0, len(segment.text), loops).strip()
         return replace(segment, text=kept_text) if kept_text else None
     joined = "".join(w.text for w in words)  # word texts carry their own leading space
     loops = repetition_loops(joined)
@@ -210,72 +192,12 @@ def without_loops(segment: Decoded) -> Decoded | None:
     end = 0
     for w in words:
         start, end = end, end + len(w.text)
-        left = _outside_loops(joined, start, end, loops)
+        left = outside_loops(joined, start, end, loops)
         if left.strip():  # a word the loop runs into keeps its part before the loop
             kept.append(w if left == w.text else replace(w, text=left))
     if not kept:
         return None
     return replace(segment, end=max(w.end for w in kept), text=_join_words(kept), words=tuple(kept))
-
-
-def _outside_loops(text: str, start: int, end: int, loops: Sequence[Span]) -> str:
-    """``text[start:end]`` without the characters inside ``loops``."""
-    return "".join(text[int(a) : int(b)] for a, b in subtract_spans([(start, end)], loops))
-
-
-# -- spans -------------------------------------------------------------------------------------
-def merge_spans(spans: Iterable[Span]) -> list[Span]:
-    """``spans`` sorted, overlapping or touching ones joined."""
-    merged: list[Span] = []
-    for start, end in sorted(spans):
-        if end <= start:
-            continue
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def subtract_spans(spans: Sequence[Span], holes: Sequence[Span]) -> list[Span]:
-    """The parts of ``spans`` (merged) outside every span of ``holes`` (merged)."""
-    out: list[Span] = []
-    holes = merge_spans(holes)
-    for start, end in merge_spans(spans):
-        cursor = start
-        for h_start, h_end in holes:
-            if h_end <= cursor or h_start >= end:
-                continue
-            if h_start > cursor:
-                out.append((cursor, h_start))
-            cursor = max(cursor, h_end)
-        if cursor < end:
-            out.append((cursor, end))
-    return out
-
-
-def total(spans: Iterable[Span]) -> float:
-    return sum(end - start for start, end in merge_spans(spans))
-
-
-def chunk_spans(speech: Sequence[Span], *, max_seconds: float = CHUNK_SECONDS) -> list[Span]:
-    """The detector's speech pieces grouped in order into chunks no longer than ``max_seconds``
-    (start of the first piece to end of the last); a longer piece is cut into pieces that fit.
-    Pieces may overlap (the detector pads them); chunks never do."""
-    chunks: list[Span] = []
-    for start, end in sorted(speech):
-        if chunks:
-            start = max(start, chunks[-1][1])
-            if end <= start:
-                continue
-            if end - chunks[-1][0] <= max_seconds:
-                chunks[-1] = (chunks[-1][0], end)
-                continue
-        while end - start > max_seconds:
-            chunks.append((start, start + max_seconds))
-            start += max_seconds
-        chunks.append((start, end))
-    return chunks
 
 
 def covering_spans(segments: Iterable[Decoded], *, margin: float = COVER_MARGIN_SECONDS) -> list[Span]:
@@ -420,13 +342,6 @@ def decode_windows(
         if on_progress:
             on_progress(round(result.duration, 3))
     return result
-
-
-def release_freed_memory() -> None:
-    """Hand the memory a window's decoding freed back to the operating system (glibc keeps freed
-    blocks of the heap otherwise, and the process's footprint ratchets up window by window)."""
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def split_sentences(segment: Decoded) -> list[Decoded]:

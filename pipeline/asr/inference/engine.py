@@ -44,11 +44,11 @@ from pipeline.asr.inference.decoding import (
     CHUNK_VAD,
     WINDOW_SECONDS,
     Decoded,
-    chunk_spans,
     decode_windows,
     max_new_tokens,
     to_transcript,
 )
+from pipeline.asr.inference.spans import chunk_spans
 from pipeline.asr.inference.vad import detect_speech
 from pipeline.asr.inference.windows import Window, merge_windows, plan_windows, window_bounds
 from shared.contract import SAMPLE_RATE

@@ -9,8 +9,8 @@ from pathlib import Path
 import jiwer
 import pytest
 
-from pipeline.asr.inference.decoding import repetition_loops
 from pipeline.asr.inference.engine import WhisperEngine
+from pipeline.asr.inference.loops import repetition_loops
 from shared.config import OFFLINE_BASE, OFFLINE_MODEL
 from shared.engine_settings import EngineSettings
 from shared.errors import ModelUnavailableError, UnsupportedLanguageError
