@@ -9,14 +9,14 @@ words that announce a value are in ``cues``, the digit and code runs in ``chains
 - ``numbers``: every digit run that is an identifier — 7 or more digits whatever the cue, read
   digit by digit, or a short value right after its cue (PIN, sort code, CVV, ZIP…) — typed by cue
   or shape (card, phone, SSN, bank account, routing number, ID number…); quantities left alone.
-- ``documents``: codes of letters and digits — passports, driver IDs, UK National Insurance
+- ``codes``: codes of letters and digits — passports, driver IDs, UK National Insurance
   numbers, licence plates, reference numbers.
-- ``finance``: IBANs read out with their country prefix, SWIFT/BIC codes.
-- ``contact``: email addresses written, spoken and mangled.
-- ``identity``: introduced and spelled-out names; the tidying of NER names.
-- ``location``: street addresses, UK postcodes, US ZIP codes.
+- ``bank``: IBANs read out with their country prefix, SWIFT/BIC codes.
+- ``email``: email addresses written, spoken and mangled.
+- ``names``: introduced and spelled-out names; the tidying of NER names.
+- ``places``: street addresses; ``postcodes``: UK postcodes and US ZIP codes.
 - ``dates``: dates of birth.
-- ``credentials``: passwords and usernames after their cue.
+- ``secrets``: passwords and usernames after their cue.
 - ``network``: IP addresses written and read out (MAC addresses: presidio's ``MacAddressRecognizer``).
 - ``ner``: spaCy's NER for names and places, minus what it takes for them in calls (nouns,
   companies, capitals).
@@ -34,7 +34,8 @@ from postprocess.pii.detectors.email import SpokenEmailRecognizer
 from postprocess.pii.detectors.names import IntroducedNameRecognizer, SpelledOutRecognizer
 from postprocess.pii.detectors.network import SpokenIpRecognizer, VersionAwareIpRecognizer
 from postprocess.pii.detectors.numbers import DigitSequenceRecognizer
-from postprocess.pii.detectors.places import PostalCodeRecognizer, StreetAddressRecognizer
+from postprocess.pii.detectors.places import StreetAddressRecognizer
+from postprocess.pii.detectors.postcodes import PostalCodeRecognizer
 from postprocess.pii.detectors.secrets import SecretRecognizer
 
 with without_unused_ml_frameworks():
