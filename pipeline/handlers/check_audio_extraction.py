@@ -6,19 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pipeline.cloud.extraction import check_audio_extraction
 from pipeline.handlers.events import CheckAudioExtractionEvent
-from pipeline.handlers.runtime import logger, runtime, tracer
+from pipeline.handlers.runtime import job_step, runtime
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler(capture_response=False)
-@event_parser(model=CheckAudioExtractionEvent)
+@job_step(CheckAudioExtractionEvent)
 def handler(event: CheckAudioExtractionEvent, context: LambdaContext) -> dict[str, Any]:
-    logger.append_keys(job_id=event.job_id)
     rt = runtime()
     return check_audio_extraction(
         event.job_id,

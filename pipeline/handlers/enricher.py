@@ -7,23 +7,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pipeline.cloud.enrichment import Finder, run_enricher
 from pipeline.handlers.events import EnrichEvent
-from pipeline.handlers.runtime import logger, runtime, tracer
+from pipeline.handlers.runtime import job_step, runtime
 from postprocess.findings import EnricherName
 
 
 def enricher_handler(enricher: EnricherName, find: Finder) -> Callable[[Any, LambdaContext], dict[str, Any]]:
     """The Lambda handler that runs ``find`` as ``enricher`` on the job's transcript."""
 
-    @logger.inject_lambda_context(clear_state=True)
-    @tracer.capture_lambda_handler(capture_response=False)
-    @event_parser(model=EnrichEvent)
+    @job_step(EnrichEvent)
     def handler(event: EnrichEvent, context: LambdaContext) -> dict[str, Any]:
-        logger.append_keys(job_id=event.job_id)
         rt = runtime()
         return run_enricher(
             event.job_id, event.transcript_uri, event.findings_prefix, enricher, find, rt.enrichment, s3=rt.s3

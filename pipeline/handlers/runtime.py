@@ -6,6 +6,7 @@
   The event is never logged: it may name files, and findings summaries are all a log may hold.
 * ``tracer`` is Powertools' ``Tracer`` (X-Ray is on for every function; Powertools switches it
   off outside Lambda).
+* :func:`job_step` makes a step's handler of a plain function of its parsed event.
 * :class:`CloudRuntime` holds the settings (the function's environment, names in
   ``shared.contract``) and the clients, built on first use and kept for the life of the
   container. Tests replace them with :func:`configure`.
@@ -13,13 +14,16 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Callable, Mapping
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pipeline.cloud.callbacks import CallbackStore
 from pipeline.cloud.extraction import DurationLimit, mediaconvert_client
@@ -162,3 +166,31 @@ def configure(env: Mapping[str, str] | None = None, **overrides: Any) -> CloudRu
 
 def runtime() -> CloudRuntime:
     return RUNTIME
+
+
+class JobEvent(Protocol):
+    job_id: str
+
+
+E = TypeVar("E", bound=JobEvent)
+StepFunction = Callable[[E, LambdaContext], dict[str, Any]]
+
+
+def job_step(model: type[E]) -> Callable[[StepFunction[E]], Callable[[Any, LambdaContext], dict[str, Any]]]:
+    """The Lambda handler of a step of one job, from a function of its parsed event: the request's
+    context on every log line (cleared between invocations), a trace without the response (results
+    name files), the event parsed with ``model`` (another shape fails the step naming the field)
+    and the job id on every log line."""
+
+    def decorate(step: StepFunction[E]) -> Callable[[Any, LambdaContext], dict[str, Any]]:
+        @logger.inject_lambda_context(clear_state=True)
+        @tracer.capture_lambda_handler(capture_response=False)
+        @event_parser(model=model)
+        @functools.wraps(step)
+        def handler(event: E, context: LambdaContext) -> dict[str, Any]:
+            logger.append_keys(job_id=event.job_id)
+            return step(event, context)
+
+        return handler
+
+    return decorate

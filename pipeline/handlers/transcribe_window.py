@@ -5,20 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pipeline.cloud.transcription import invoke_window
 from pipeline.handlers.events import WindowEvent
-from pipeline.handlers.runtime import logger, runtime, tracer
+from pipeline.handlers.runtime import job_step, runtime
 from shared import contract
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler(capture_response=False)
-@event_parser(model=WindowEvent)
+@job_step(WindowEvent)
 def handler(event: WindowEvent, context: LambdaContext) -> dict[str, Any]:
-    logger.append_keys(job_id=event.job_id)
     rt = runtime()
     return invoke_window(
         event.job_id,

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pipeline.cloud.results import cost_settings_from_env, write_results
 from pipeline.handlers.events import WriteResultsEvent
-from pipeline.handlers.runtime import logger, runtime, tracer
+from pipeline.handlers.runtime import job_step, runtime
 from shared import contract
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler(capture_response=False)
-@event_parser(model=WriteResultsEvent)
+@job_step(WriteResultsEvent)
 def handler(event: WriteResultsEvent, context: LambdaContext) -> dict[str, Any]:
-    logger.append_keys(job_id=event.job_id)
     rt = runtime()
     return write_results(
         event.job_id,
