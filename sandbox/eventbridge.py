@@ -1,11 +1,11 @@
 """EventBridge as the workflow uses it: the event S3 sends, and the rules that route it.
 
 S3 buckets with EventBridge enabled (``NotificationConfiguration.EventBridgeConfiguration`` in the
-template) send an "Object Created" event for every new object: :func:`object_created_event` builds
-it as the S3 user guide documents it ("Amazon S3 events delivered to EventBridge": the key as
-stored, not URL-encoded). :class:`EventRule` is an ``AWS::Events::Rule`` of the templates; its
-pattern is matched with moto's implementation of EventBridge's pattern language (prefix, suffix,
-``equals-ignore-case``, ``wildcard`` …), and an event it matches goes, unchanged, to each target.
+template) send an "Object Created" event for every new object, as
+:func:`pipeline.cloud.events.object_created_event` builds it. :class:`EventRule` is an
+``AWS::Events::Rule`` of the templates; its pattern is matched with moto's implementation of
+EventBridge's pattern language (prefix, suffix, ``equals-ignore-case``, ``wildcard`` …), and an
+event it matches goes, unchanged, to each target.
 A rule with a ``ScheduleExpression`` instead (:class:`ScheduleRule`) sends its targets the
 "Scheduled Event" at its rate.
 """
@@ -21,33 +21,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sandbox.templates import CloudAssembly
-
-
-def object_created_event(
-    bucket: str,
-    key: str,
-    *,
-    size: int,
-    etag: str,
-    version_id: str | None,
-    region: str,
-    account: str,
-    reason: str = "PutObject",
-) -> dict[str, Any]:
-    """The "Object Created" event S3 sends to EventBridge for a new object."""
-    obj: dict[str, Any] = {"key": key, "size": size, "etag": etag.strip('"'), "sequencer": f"{time.time_ns():016X}"}
-    if version_id and version_id != "null":
-        obj["version-id"] = version_id
-    detail = {
-        "version": "0",
-        "bucket": {"name": bucket},
-        "object": obj,
-        "request-id": uuid.uuid4().hex[:16].upper(),
-        "requester": account,
-        "source-ip-address": "127.0.0.1",
-        "reason": reason,
-    }
-    return envelope("Object Created", "aws.s3", [f"arn:aws:s3:::{bucket}"], detail, region=region, account=account)
 
 
 def envelope(

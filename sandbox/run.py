@@ -40,12 +40,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.cloud.events import object_created_event
 from sandbox.eventbridge import (
     EventRule,
     ScheduleRule,
     event_rules,
     eventbridge_buckets,
-    object_created_event,
     schedule_rules,
 )
 from sandbox.executions import execution_status_change, start_execution, wait_for_execution

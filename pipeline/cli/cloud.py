@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from pipeline.cloud.events import check_media_key, object_version
+from pipeline.cloud.events import check_media_key, object_created_event, object_version
 from shared.errors import SourceNotFoundError
 from shared.ids import job_id_for_object
 from shared.jobstore.dynamodb import DynamoDBJobStore
@@ -138,23 +138,25 @@ def rerun_job(
     sfn = sfn or resources.client("stepfunctions")
     source = open_cloud_job_store(resources, client=dynamodb).get_job(job_id).source
     bucket, key = parse_s3_uri(source)
-    version_id, etag = _version_of_job(s3, bucket, key, job_id)
-    obj: dict[str, Any] = {"key": key, "etag": etag}
-    if version_id:
-        obj["version-id"] = version_id
-    event = {
-        "version": "0",
-        "detail-type": "Object Created",
-        "source": "clearscribe.rerun",
-        "rerun": True,
-        "detail": {"bucket": {"name": bucket}, "object": obj},
-    }
+    version_id, etag, size = _version_of_job(s3, bucket, key, job_id)
+    _, _, _, region, account, *_ = resources.state_machine_arn.split(":")
+    event = object_created_event(
+        bucket,
+        key,
+        size=size,
+        etag=etag,
+        version_id=version_id,
+        region=region,
+        account=account,
+        source="clearscribe.rerun",
+    )
+    event["rerun"] = True
     started = sfn.start_execution(stateMachineArn=resources.state_machine_arn, input=json.dumps(event))
     return {"job_id": job_id, "execution_arn": started["executionArn"]}
 
 
-def _version_of_job(s3: Any, bucket: str, key: str, job_id: str) -> tuple[str | None, str]:
-    """``(version id or None, etag)`` of the object version whose job id is ``job_id``."""
+def _version_of_job(s3: Any, bucket: str, key: str, job_id: str) -> tuple[str | None, str, int]:
+    """``(version id or None, etag, size)`` of the object version whose job id is ``job_id``."""
     paginator = s3.get_paginator("list_object_versions")
     for page in paginator.paginate(Bucket=bucket, Prefix=key):
         for version in page.get("Versions", []):
@@ -163,7 +165,7 @@ def _version_of_job(s3: Any, bucket: str, key: str, job_id: str) -> tuple[str | 
             version_id = version.get("VersionId")
             etag = version["ETag"].strip('"')
             if job_id_for_object(bucket, key, object_version(version_id, etag)) == job_id:
-                return (version_id if version_id and version_id != "null" else None), etag
+                return (version_id if version_id and version_id != "null" else None), etag, int(version["Size"])
     raise SourceNotFoundError(f"the source object of {job_id} no longer exists")
 
 

@@ -1,6 +1,6 @@
 """The source object of a job, from an S3 "Object Created" event.
 
-Two shapes arrive:
+Two shapes arrive, each read with Powertools' model of it:
 
 * EventBridge ``Object Created`` (what the state machine is started with): ``detail.bucket.name``,
   ``detail.object.key`` (the key as stored — not URL-encoded), ``version-id`` (versioned buckets),
@@ -11,6 +11,8 @@ Two shapes arrive:
 
 from __future__ import annotations
 
+import time
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -83,48 +85,76 @@ def check_media_key(key: str, size: int | None = None) -> None:
 
 
 def parse_source_event(event: Mapping[str, Any]) -> SourceObject:
-    """The source object of an EventBridge ``Object Created`` event or an S3 notification."""
-    if "detail" in event:
-        source = _from_eventbridge(event)
-    elif event.get("Records"):
-        source = _from_notification(event["Records"][0])
-    else:
-        raise InvalidMediaError("not an S3 object-created event")
+    """The source object of an EventBridge ``Object Created`` event or an S3 notification, read
+    with Powertools' models of both; another shape fails ``InvalidMediaError`` naming the field."""
+    from aws_lambda_powertools.utilities.parser.models import S3EventNotificationEventBridgeModel, S3Model
+    from pydantic import ValidationError
+
+    etag: str | None
+    try:
+        if "detail" in event:
+            detail = S3EventNotificationEventBridgeModel.model_validate(event).detail
+            obj = detail.object
+            bucket, key, version_id, etag, size = detail.bucket.name, obj.key, obj.version_id, obj.etag, obj.size
+        elif event.get("Records"):
+            record = S3Model.model_validate(event).Records[0].s3
+            notified = record.object
+            if notified is None:
+                raise InvalidMediaError("not an S3 object-created event: the record names no object")
+            bucket, key = record.bucket.name, unquote_plus(notified.key)
+            version_id, etag, size = notified.versionId, notified.eTag, notified.size
+        else:
+            raise InvalidMediaError("not an S3 object-created event")
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        raise InvalidMediaError(f"not an S3 object-created event: {where}: {error['msg']}") from None
+    except TypeError:  # a check of Powertools' model ran on a record without the fields it reads
+        raise InvalidMediaError("not an S3 object-created event") from None
+    source = SourceObject(
+        bucket=bucket,
+        key=key,
+        version=object_version(version_id, etag),
+        size=int(size) if size is not None else None,
+        version_is_id=version_id not in (None, "", "null"),
+    )
     check_media_key(source.key, source.size)
     return source
 
 
-def _from_eventbridge(event: Mapping[str, Any]) -> SourceObject:
-    detail = event.get("detail") or {}
-    try:
-        bucket = detail["bucket"]["name"]
-        obj = detail["object"]
-        key = obj["key"]
-    except (KeyError, TypeError):
-        raise InvalidMediaError("the EventBridge event has no detail.bucket.name / detail.object.key") from None
-    size = obj.get("size")
-    return SourceObject(
-        bucket=bucket,
-        key=key,
-        version=object_version(obj.get("version-id"), obj.get("etag")),
-        size=int(size) if size is not None else None,
-        version_is_id=obj.get("version-id") not in (None, "", "null"),
-    )
-
-
-def _from_notification(record: Mapping[str, Any]) -> SourceObject:
-    try:
-        s3 = record["s3"]
-        bucket = s3["bucket"]["name"]
-        obj = s3["object"]
-        key = unquote_plus(obj["key"])
-    except (KeyError, TypeError):
-        raise InvalidMediaError("the S3 notification record has no s3.bucket.name / s3.object.key") from None
-    size = obj.get("size")
-    return SourceObject(
-        bucket=bucket,
-        key=key,
-        version=object_version(obj.get("versionId"), obj.get("eTag")),
-        size=int(size) if size is not None else None,
-        version_is_id=obj.get("versionId") not in (None, "", "null"),
-    )
+def object_created_event(
+    bucket: str,
+    key: str,
+    *,
+    size: int,
+    etag: str,
+    version_id: str | None,
+    region: str,
+    account: str,
+    source: str = "aws.s3",
+    reason: str = "PutObject",
+) -> dict[str, Any]:
+    """The "Object Created" event S3 sends to EventBridge for a new object (S3 user guide, "Amazon
+    S3 events delivered to EventBridge": the key as stored, not URL-encoded)."""
+    obj: dict[str, Any] = {"key": key, "size": size, "etag": etag.strip('"'), "sequencer": f"{time.time_ns():016X}"}
+    if version_id and version_id != "null":
+        obj["version-id"] = version_id
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Object Created",
+        "source": source,
+        "account": account,
+        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "region": region,
+        "resources": [f"arn:aws:s3:::{bucket}"],
+        "detail": {
+            "version": "0",
+            "bucket": {"name": bucket},
+            "object": obj,
+            "request-id": uuid.uuid4().hex[:16].upper(),
+            "requester": account,
+            "source-ip-address": "127.0.0.1",
+            "reason": reason,
+        },
+    }

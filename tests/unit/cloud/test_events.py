@@ -118,3 +118,11 @@ def test_source_round_trips_through_its_dict() -> None:
     data = copy.deepcopy(source.to_dict())
     assert data["uri"] == source.uri
     assert SourceObject.from_dict(data) == source
+
+
+def test_an_event_of_another_shape_is_rejected_naming_the_field() -> None:
+    event = eventbridge("uploads/a.mp4")
+    del event["detail"]["object"]["key"]
+    with pytest.raises(InvalidMediaError) as info:
+        parse_source_event(event)
+    assert "detail.object.key: Field required" in info.value.message
