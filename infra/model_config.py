@@ -61,7 +61,7 @@ from shared.corrections import Correction, corrections_to_env, parse_corrections
 from shared.engine_settings import COMPUTE_TYPES, DEFAULT_BATCH_SIZE, DEFAULT_BEAM_SIZE
 from shared.errors import ConfigInvalidError
 from shared.speakers import DEFAULT_SPEAKERS, SpeakerSetting
-from shared.vocabulary import MAX_ENV_CHARS, file_lines, parse_vocabulary
+from shared.vocabulary import MAX_ENV_BYTES, env_bytes, file_lines, parse_vocabulary
 
 T = TypeVar("T")
 
@@ -159,10 +159,11 @@ class ModelConfig:
             raise ConfigError(f"invocation-timeout-seconds must be within [1, {MAX_INVOCATION_TIMEOUT_SECONDS}]")
         if self.max_audio_seconds is not None and self.max_audio_seconds < 1:
             raise ConfigError("max-audio-seconds must be at least 1")
-        if len(corrections_to_env(self.corrections)) > MAX_ENV_CHARS:
+        corrections_size = env_bytes(corrections_to_env(self.corrections))
+        if corrections_size > MAX_ENV_BYTES:
             raise ConfigError(
-                f"corrections: {len(corrections_to_env(self.corrections))} characters as the endpoint's environment "
-                f"value; at most {MAX_ENV_CHARS} fit: keep the rules that matter"
+                f"corrections: {corrections_size} bytes as the endpoint's environment value; at most "
+                f"{MAX_ENV_BYTES} fit: keep the rules that matter"
             )
 
     # -- derived -------------------------------------------------------------------------------

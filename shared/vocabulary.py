@@ -7,7 +7,7 @@ the decoder as a hint (``pipeline.asr.inference.engine``, docs/model.md "Custom 
 
 The vocabulary is an engine setting: ``clearscribe run --vocabulary FILE`` and the endpoint read it
 from the same environment variable (``CLEARSCRIBE_VOCABULARY``), the terms separated by ``;``. A
-SageMaker container's environment value holds at most :data:`MAX_ENV_CHARS` characters, so a
+SageMaker container's environment value holds at most :data:`MAX_ENV_BYTES` bytes (UTF-8), so a
 vocabulary must fit in that on both paths: what runs locally runs on AWS.
 
 Standard library only: the SageMaker model artifact ships this module with the inference package.
@@ -21,16 +21,18 @@ from shared.errors import ConfigInvalidError
 
 #: What separates the terms in the environment variable; no term may hold it.
 SEPARATOR = ";"
-#: The longest value of one environment variable of a SageMaker model's container.
-MAX_ENV_CHARS = 1024
+#: The longest value of one environment variable of a SageMaker model's container, in bytes
+#: (``ContainerDefinition.Environment`` in the SageMaker API reference).
+MAX_ENV_BYTES = 1024
 #: Beyond this many terms the hint dilutes and the decoder's prompt runs out of room
 #: (docs/model.md, "Custom vocabulary"): the CDK app warns, the engine keeps what fits.
 ADVISED_MAX_TERMS = 50
 
 __all__ = [
     "ADVISED_MAX_TERMS",
-    "MAX_ENV_CHARS",
+    "MAX_ENV_BYTES",
     "SEPARATOR",
+    "env_bytes",
     "file_lines",
     "parse_vocabulary",
     "read_vocabulary_file",
@@ -99,13 +101,18 @@ def vocabulary_from_env(raw: str, *, name: str) -> tuple[str, ...]:
     return terms
 
 
+def env_bytes(value: str) -> int:
+    """The size of an environment value as SageMaker counts it."""
+    return len(value.encode("utf-8"))
+
+
 def check_size(terms: tuple[str, ...], *, where: str) -> None:
     """A vocabulary must fit in one environment variable of the endpoint's container."""
-    size = len(vocabulary_to_env(terms))
-    if size > MAX_ENV_CHARS:
+    size = env_bytes(vocabulary_to_env(terms))
+    if size > MAX_ENV_BYTES:
         raise ConfigInvalidError(
-            f"{where}: the vocabulary is {size} characters written as {len(terms)} terms separated by "
-            f"{SEPARATOR!r}; at most {MAX_ENV_CHARS} fit in the endpoint's environment: keep the terms "
+            f"{where}: the vocabulary is {size} bytes written as {len(terms)} terms separated by "
+            f"{SEPARATOR!r}; at most {MAX_ENV_BYTES} fit in the endpoint's environment: keep the terms "
             "the model gets wrong"
         )
 

@@ -17,7 +17,8 @@ from shared.contract import ENV_ENGINE, ENV_VOCABULARY
 from shared.engine_settings import EngineSettings
 from shared.errors import ConfigInvalidError
 from shared.vocabulary import (
-    MAX_ENV_CHARS,
+    MAX_ENV_BYTES,
+    env_bytes,
     read_vocabulary_file,
     vocabulary_from_env,
     vocabulary_prompt,
@@ -96,11 +97,15 @@ def test_an_unreadable_file_is_named(tmp_path: Path) -> None:
 
 
 def test_a_variable_too_long_for_the_endpoint_is_refused() -> None:
-    raw = ";".join(["Elasticsearch"] * 2 + [f"t{i:04d}" for i in range(MAX_ENV_CHARS // 5)])
+    raw = ";".join(["Elasticsearch"] * 2 + [f"t{i:04d}" for i in range(MAX_ENV_BYTES // 5)])
     with pytest.raises(ConfigInvalidError, match=ENV_VOCABULARY):
         EngineSettings.from_env({ENV_VOCABULARY: raw})
     with pytest.raises(ConfigInvalidError, match="at most 1024"):
         EngineSettings(vocabulary=tuple(f"t{i:04d}" for i in range(300)))
+    accented = tuple(f"Müllerstraße {i:03d}" for i in range(60))  # 1019 characters, 1139 bytes
+    assert len(vocabulary_to_env(accented)) <= MAX_ENV_BYTES < env_bytes(vocabulary_to_env(accented))
+    with pytest.raises(ConfigInvalidError, match="1139 bytes"):
+        EngineSettings(vocabulary=accented)
 
 
 _TERM = st.text(
@@ -117,6 +122,6 @@ def test_the_variable_carries_a_file_s_terms_unchanged(terms: list[str]) -> None
     for term in from_file:
         casefolded.setdefault(term.casefold(), term)
     expected = tuple(casefolded.values())
-    if len(vocabulary_to_env(expected)) > MAX_ENV_CHARS:
+    if env_bytes(vocabulary_to_env(expected)) > MAX_ENV_BYTES:
         return
     assert vocabulary_from_env(vocabulary_to_env(expected), name=ENV_VOCABULARY) == expected
