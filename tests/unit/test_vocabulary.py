@@ -24,6 +24,7 @@ from shared.vocabulary import (
     vocabulary_prompt,
     vocabulary_to_env,
 )
+from tests.unit.local.test_cli_errors import run_cli
 
 
 def write(tmp_path: Path, text: str, name: str = "vocabulary.txt") -> Path:
@@ -125,3 +126,16 @@ def test_the_variable_carries_a_file_s_terms_unchanged(terms: list[str]) -> None
     if env_bytes(vocabulary_to_env(expected)) > MAX_ENV_BYTES:
         return
     assert vocabulary_from_env(vocabulary_to_env(expected), name=ENV_VOCABULARY) == expected
+
+
+def test_a_bad_vocabulary_file_fails_the_run_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "Okta\nJira; Kafka\n")
+
+    code, _, stderr = run_cli(
+        capsys, "run", str(tmp_path / "none.mp4"), "--home", str(tmp_path), "--vocabulary", str(path)
+    )
+
+    assert code == 1
+    assert stderr.strip() == f"clearscribe: CONFIG_INVALID: {path}:2: a term may not contain ';'"
