@@ -227,7 +227,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.report_only:
         saved = [Result(**r) for r in json.loads(RESULTS.read_text(encoding="utf-8"))]
-        plain_words = sum(len(normalise_words(text)) for text, _ in plain_scripts())
+        plain_words = len(PLAIN_VOICES) * sum(len(normalise_words(text)) for _, text in plain_scripts())
         report(saved, plain_words=plain_words, write=args.write)
         return
 
