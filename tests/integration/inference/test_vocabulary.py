@@ -13,6 +13,7 @@ import pytest
 from pipeline.asr.inference.engine import MAX_PROMPT_TOKENS, VOCABULARY_OPTION, WhisperEngine
 from shared.corrections import Correction
 from shared.engine_settings import EngineSettings
+from shared.vocabulary import vocabulary_to_env
 from tests.support.scripts import normalise_words
 from tests.support.speech import speak_to_wav
 
@@ -89,3 +90,22 @@ def test_a_full_prompt_leaves_thirty_second_chunks_their_tokens(tiny_en_dir: Pat
 
     assert "yellow submarine" in transcript.text.lower(), "the last sentence is still decoded"
     assert "Zyxqorp" not in transcript.text
+
+
+def test_the_endpoint_reads_both_from_its_environment(
+    tiny_en_dir: Path, sentence_wav: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the model stack sets on the SageMaker model reaches the endpoint's engine and its output."""
+    from pipeline.asr.inference.serving import input_fn, model_fn, output_fn, predict_fn
+    from shared.transcript_json import parse_transcript_json
+
+    monkeypatch.setenv("CLEARSCRIBE_VOCABULARY", vocabulary_to_env(TERMS))
+    monkeypatch.setenv("CLEARSCRIBE_CORRECTIONS", "datadog => Datadog APM; sign us in => log us in")
+
+    model = model_fn(str(tiny_en_dir))
+    request = input_fn(sentence_wav.read_bytes(), "audio/wav")
+    transcript = parse_transcript_json(output_fn(predict_fn(request, model), "application/json"), where="output")
+
+    assert model.engine.prompt == "Nakamura, Okta, Datadog"
+    assert "Datadog APM" in transcript.text and "log us in" in transcript.text
+    assert heard_terms(transcript.text) == set(TERMS)
