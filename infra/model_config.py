@@ -27,6 +27,12 @@ key                                     default                             mean
 ``clearscribe:backlog-per-instance``    ``2``                               scaling target
 ``clearscribe:speakers``                ``off``                             speaker labels: off, auto or N
                                                                             (1-20), as ``run --speakers``
+``clearscribe:vocabulary``              none                                terms to expect: a list, or the
+                                                                            path of a vocabulary file, as
+                                                                            ``run --vocabulary``
+``clearscribe:corrections``             none                                ``heard => written`` rules: a
+                                                                            list, or the path of a file, as
+                                                                            ``run --corrections``
 ======================================  ==================================  ===============================
 
 The artifact is always self-contained (weights, code, the speaker encoder and every package the
@@ -37,19 +43,27 @@ needs no egress at all. The container image and its packages are fixed in
 
 from __future__ import annotations
 
+import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import platformdirs
 from constructs import Node
 
-from infra.config import ConfigError, context_bool, context_int, context_str
+from infra.config import PREFIX, ConfigError, context_bool, context_int, context_str
 from shared.config import OFFLINE_MODELS
 from shared.contract import DEFAULT_MODEL_ID, STRATEGIES
+from shared.corrections import Correction, corrections_to_env, parse_corrections
 from shared.engine_settings import COMPUTE_TYPES, DEFAULT_BATCH_SIZE, DEFAULT_BEAM_SIZE
+from shared.errors import ConfigInvalidError
 from shared.speakers import DEFAULT_SPEAKERS, SpeakerSetting
+from shared.vocabulary import MAX_ENV_BYTES, env_bytes, file_lines, parse_vocabulary
+
+T = TypeVar("T")
 
 _INSTANCE_TYPE = re.compile(r"^ml\.([a-z0-9-]+)\.([a-z0-9]+)$")
 # GPU families SageMaker hosts (g: graphics/inference GPUs, p: training-class GPUs).
@@ -110,6 +124,10 @@ class ModelConfig:
     model_server_timeout_seconds: int = MAX_INVOCATION_TIMEOUT_SECONDS
     #: Speaker labels (``shared.speakers``): ``off``, ``auto`` or a number of speakers.
     speakers: str = DEFAULT_SPEAKERS
+    #: Terms the decoder is told to expect (``shared.vocabulary``) and the corrections of what it hears
+    #: (``shared.corrections``): the engine settings ``run --vocabulary`` and ``--corrections`` set.
+    vocabulary: tuple[str, ...] = ()
+    corrections: tuple[Correction, ...] = ()
 
     def __post_init__(self) -> None:
         try:
@@ -141,6 +159,12 @@ class ModelConfig:
             raise ConfigError(f"invocation-timeout-seconds must be within [1, {MAX_INVOCATION_TIMEOUT_SECONDS}]")
         if self.max_audio_seconds is not None and self.max_audio_seconds < 1:
             raise ConfigError("max-audio-seconds must be at least 1")
+        corrections_size = env_bytes(corrections_to_env(self.corrections))
+        if corrections_size > MAX_ENV_BYTES:
+            raise ConfigError(
+                f"corrections: {corrections_size} bytes as the endpoint's environment value; at most "
+                f"{MAX_ENV_BYTES} fit: keep the rules that matter"
+            )
 
     # -- derived -------------------------------------------------------------------------------
     @property
@@ -240,4 +264,30 @@ class ModelConfig:
             raw_expiry_days=context_int(node, "raw-expiry-days", d.raw_expiry_days, minimum=1),
             backlog_per_instance=context_int(node, "backlog-per-instance", d.backlog_per_instance, minimum=1),
             speakers=context_str(node, "speakers", d.speakers) or d.speakers,
+            vocabulary=_read_context_lines(node, "vocabulary", parse_vocabulary),
+            corrections=_read_context_lines(node, "corrections", parse_corrections),
         )
+
+
+def _read_context_lines(node: Node, key: str, parse: Callable[..., tuple[T, ...]]) -> tuple[T, ...]:
+    """A context key that holds a file's lines: a list of them (JSON on the command line), or the path of
+    the file (relative to the directory ``cdk`` runs in), read now, at synth time. Bad lines fail the
+    synth, named by file (or key) and line."""
+    value = node.try_get_context(PREFIX + key)
+    if value is None or value == "" or value == []:
+        return ()
+    if isinstance(value, str) and value.strip().startswith("["):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{PREFIX}{key}: not a JSON list ({exc.msg})") from None
+    try:
+        if isinstance(value, str):
+            path = Path(value).expanduser()
+            return parse(file_lines(path, what=key), source=str(path))
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ConfigError(f"{PREFIX}{key}: expected a list of strings or the path of a file, got {value!r}")
+        lines = [(i, item.strip()) for i, item in enumerate(value, start=1) if item.strip()]
+        return parse(lines, source=f"{PREFIX}{key} item")
+    except ConfigInvalidError as exc:
+        raise ConfigError(exc.message) from None

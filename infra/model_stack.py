@@ -36,6 +36,7 @@ from infra.dlc_images import resolve_image
 from infra.model_config import ModelConfig
 from infra.network_stack import NetworkStack
 from shared.contract import AUDIO_PREFIX, INFERENCE_PREFIX
+from shared.vocabulary import ADVISED_MAX_TERMS
 
 
 def duration_text(seconds: int) -> str:
@@ -160,6 +161,14 @@ class ModelStack(cdk.Stack):
                 f"{duration_text(config.longest_audio_seconds)} within the {config.invocation_timeout_seconds} s "
                 "invocation timeout; longer ones fail before inference (RECORDING_TOO_LONG). "
                 "A GPU instance type (default ml.g4dn.xlarge) takes hours of audio.",
+            )
+
+        if len(config.vocabulary) > ADVISED_MAX_TERMS:
+            cdk.Annotations.of(self).add_warning_v2(
+                "clearscribe:long-vocabulary",
+                f"clearscribe:vocabulary holds {len(config.vocabulary)} terms: beyond {ADVISED_MAX_TERMS} the hint "
+                "dilutes, and terms past half the decoder's token budget are left out (the endpoint logs how many). "
+                "Keep the terms the model gets wrong (docs/model.md, 'Custom vocabulary').",
             )
 
         cdk.CfnOutput(self, "EndpointName", value=self.endpoint_name)

@@ -74,6 +74,10 @@ ENV_CPU_THREADS = "CLEARSCRIBE_CPU_THREADS"  # 0: one per core
 #: on AWS each window is one invocation; the workflow's planning step reads it too.
 ENV_WINDOW_SECONDS = "CLEARSCRIBE_WINDOW_SECONDS"
 WINDOW_SECONDS = 1200
+#: Custom vocabulary: terms the decoder is told to expect, separated by ``;`` (``shared.vocabulary``).
+ENV_VOCABULARY = "CLEARSCRIBE_VOCABULARY"
+#: Corrections applied to the words heard: ``heard => written`` rules separated by ``;`` (``shared.corrections``).
+ENV_CORRECTIONS = "CLEARSCRIBE_CORRECTIONS"
 #: Every variable that shapes the engine's words: a local run given the deployment's values of these
 #: transcribes as the cloud path does.
 ENV_ENGINE = (
@@ -84,6 +88,8 @@ ENV_ENGINE = (
     ENV_STRATEGY,
     ENV_CPU_THREADS,
     ENV_WINDOW_SECONDS,
+    ENV_VOCABULARY,
+    ENV_CORRECTIONS,
 )
 # Only on the endpoint:
 ENV_MODEL_NAME = "CLEARSCRIBE_MODEL_NAME"  # name recorded in every transcript

@@ -2,7 +2,8 @@
 
 ``clearscribe run`` and the SageMaker endpoint read the same environment variables
 (``shared.contract``), so the same values give the same engine: device, compute type, beam width,
-batch size, strategy and CPU threads. Only the device tells the hosts apart: on a GPU the
+batch size, strategy and CPU threads, and what the user tells it about their words: a vocabulary
+(``shared.vocabulary``) and corrections (``shared.corrections``). Only the device tells the hosts apart: on a GPU the
 weights run in float16 and 16 chunks go through the model at once, on a CPU in int8 one at a time
 (docs/model.md). Standard library only.
 """
@@ -18,15 +19,19 @@ from shared.contract import (
     ENV_BATCH_SIZE,
     ENV_BEAM_SIZE,
     ENV_COMPUTE_TYPE,
+    ENV_CORRECTIONS,
     ENV_CPU_THREADS,
     ENV_DEVICE,
     ENV_STRATEGY,
+    ENV_VOCABULARY,
     ENV_WINDOW_SECONDS,
     STRATEGIES,
     WINDOW_SECONDS,
 )
+from shared.corrections import Correction, corrections_from_env
 from shared.env import env_choice, env_int
 from shared.errors import ConfigInvalidError
+from shared.vocabulary import check_size, vocabulary_from_env
 
 DEVICES = ("auto", "cpu", "cuda")
 #: CTranslate2 compute types by device, the default first (docs/model.md, "Compute type").
@@ -53,6 +58,10 @@ class EngineSettings:
     strategy: str = "chunked"
     cpu_threads: int = 0  # 0: one per core
     window_seconds: int = WINDOW_SECONDS
+    #: Terms the decoder is told to expect (``shared.vocabulary``).
+    vocabulary: tuple[str, ...] = ()
+    #: Rules applied to the words the engine hears (``shared.corrections``).
+    corrections: tuple[Correction, ...] = ()
 
     def __post_init__(self) -> None:
         if self.device not in DEVICES:
@@ -67,6 +76,7 @@ class EngineSettings:
             )
         if self.compute_type is not None and self.device != "auto":
             check_compute_type(self.device, self.compute_type)
+        check_size(self.vocabulary, where=ENV_VOCABULARY)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> EngineSettings:
@@ -80,6 +90,8 @@ class EngineSettings:
             strategy=env_choice(env, ENV_STRATEGY, STRATEGIES, cls.strategy),
             cpu_threads=env_int(env, ENV_CPU_THREADS, cls.cpu_threads, minimum=0),
             window_seconds=env_int(env, ENV_WINDOW_SECONDS, cls.window_seconds, minimum=MIN_WINDOW_SECONDS),
+            vocabulary=vocabulary_from_env(env.get(ENV_VOCABULARY, ""), name=ENV_VOCABULARY),
+            corrections=corrections_from_env(env.get(ENV_CORRECTIONS, ""), name=ENV_CORRECTIONS),
         )
 
     def resolved(self, cuda_devices: int | None = None) -> ResolvedSettings:
@@ -99,6 +111,8 @@ class EngineSettings:
             strategy=self.strategy,
             cpu_threads=self.cpu_threads or os.cpu_count() or 1,
             window_seconds=self.window_seconds,
+            vocabulary=self.vocabulary,
+            corrections=self.corrections,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -116,6 +130,8 @@ class ResolvedSettings:
     strategy: str
     cpu_threads: int
     window_seconds: int = WINDOW_SECONDS
+    vocabulary: tuple[str, ...] = ()
+    corrections: tuple[Correction, ...] = ()
 
 
 def check_compute_type(device: str, compute_type: str) -> None:

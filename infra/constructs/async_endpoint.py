@@ -21,6 +21,8 @@ from constructs import Construct
 from infra.constructs.nag import acknowledge
 from infra.model_config import ModelConfig
 from shared import contract
+from shared.corrections import corrections_to_env
+from shared.vocabulary import vocabulary_to_env
 
 VARIANT_NAME = "AllTraffic"
 MAX_REQUEST_BYTES = 1024**3  # the asynchronous inference payload limit (1 GB)
@@ -30,6 +32,11 @@ MAX_RESPONSE_BYTES = 100 * 1024**2
 def container_environment(config: ModelConfig, *, region: str) -> dict[str, str]:
     """The serving environment set on the model (the container reads nothing else)."""
     workers = str(config.max_concurrent_invocations)
+    words: dict[str, str] = {}  # only when set: an unset variable is the engine's default
+    if config.vocabulary:
+        words[contract.ENV_VOCABULARY] = vocabulary_to_env(config.vocabulary)
+    if config.corrections:
+        words[contract.ENV_CORRECTIONS] = corrections_to_env(config.corrections)
     return {
         "HF_HUB_OFFLINE": "1",
         "SAGEMAKER_PROGRAM": "inference.py",
@@ -52,6 +59,7 @@ def container_environment(config: ModelConfig, *, region: str) -> dict[str, str]
         contract.ENV_MAX_AUDIO_SECONDS: str(config.longest_audio_seconds),
         contract.ENV_SPEAKERS: config.speakers,
         contract.ENV_LOG_LEVEL: "INFO",
+        **words,
     }
 
 

@@ -31,6 +31,7 @@ from pipeline.outputs.writer import OUTPUT_NAMES
 from postprocess.config import EnrichmentConfig
 from postprocess.document import EnrichedTranscript, Summary
 from shared.config import Settings, log_level
+from shared.corrections import read_corrections_file
 from shared.errors import (
     AmbiguousJobIdError,
     ClearscribeError,
@@ -42,6 +43,7 @@ from shared.jobstore import JobRecord
 from shared.jobstore.sqlite import SQLiteJobStore
 from shared.objectstore import LocalDirStore
 from shared.status import JobStatus
+from shared.vocabulary import read_vocabulary_file
 
 __all__ = ["build_parser", "main"]
 
@@ -50,11 +52,17 @@ EXIT_OK, EXIT_FAILED, EXIT_CLOSED_PIPE = 0, 1, 141
 
 # -- helpers ----------------------------------------------------------------------------
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.from_env(home=args.home).with_(
+    settings = Settings.from_env(home=args.home).with_(
         model=getattr(args, "model", None),
         ffmpeg=getattr(args, "ffmpeg", None),
         speakers=getattr(args, "speakers", None),
     )
+    engine: dict[str, Any] = {}
+    if getattr(args, "vocabulary", None):
+        engine["vocabulary"] = read_vocabulary_file(args.vocabulary)
+    if getattr(args, "corrections", None):
+        engine["corrections"] = read_corrections_file(args.corrections)
+    return settings.with_(engine=dataclasses.replace(settings.engine, **engine)) if engine else settings
 
 
 def _enrichment_config(args: argparse.Namespace) -> EnrichmentConfig:

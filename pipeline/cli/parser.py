@@ -44,7 +44,13 @@ models: {OFFLINE_MODEL} (bundled Whisper tiny.en weights, offline), {OFFLINE_BAS
 base, multilingual, offline; needs clearscribe[multilingual]), {DEFAULT_MODEL} (default; needs a
 Hugging Face hub or a local cache), any faster-whisper model name, or a CTranslate2 model dir.
 The engine is the SageMaker endpoint's own (faster-whisper), with the same settings:
-CLEARSCRIBE_DEVICE, _COMPUTE_TYPE, _BEAM_SIZE, _BATCH_SIZE, _STRATEGY, _CPU_THREADS."""
+CLEARSCRIBE_DEVICE, _COMPUTE_TYPE, _BEAM_SIZE, _BATCH_SIZE, _STRATEGY, _CPU_THREADS,
+_VOCABULARY, _CORRECTIONS.
+
+--vocabulary FILE lists terms to expect, one per line; --corrections FILE rewrites what is
+heard, one 'heard => written' rule per line, e.g.:
+  cube control => kubectl
+Both are part of a job's identity: another file's content is another job."""
 
 
 EXIT_EPILOG = """\
@@ -159,6 +165,22 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_const",
         const=SpeakerSetting.parse(SPEAKERS_OFF),
         help="no speaker labels",
+    )
+    run.add_argument(
+        "--vocabulary",
+        type=path_arg,
+        metavar="FILE",
+        help="terms the recordings hold that the model may not know (product names, people's names, jargon): "
+        "one term or phrase per line, blank lines and lines starting with # ignored; given to the decoder as a "
+        "hint (default: $CLEARSCRIBE_VOCABULARY, terms separated by ';')",
+    )
+    run.add_argument(
+        "--corrections",
+        type=path_arg,
+        metavar="FILE",
+        help="words the model hears wrong, replaced before PII redaction, captions and the text: one rule "
+        "'heard => written' per line (whole words, any case; the written form kept as given) "
+        "(default: $CLEARSCRIBE_CORRECTIONS, rules separated by ';')",
     )
     run.add_argument("--ffmpeg", help="ffmpeg binary to use (default: $CLEARSCRIBE_FFMPEG, else the bundled one)")
     run.add_argument("--force", action="store_true", help="process again even if the job completed before")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from infra.model_config import ModelConfig
 from infra.model_stack import ModelStack
 from infra.network_stack import NetworkStack
 from shared.engine_settings import EngineSettings
+from shared.vocabulary import ADVISED_MAX_TERMS, MAX_ENV_BYTES, read_vocabulary_file
 from tests.infra.fixtures_workflow import SKIP_BUNDLING
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
@@ -180,6 +182,7 @@ def test_gpu_decoding_is_batched_chunks_on_cuda_and_the_limits_are_set_on_the_mo
     assert env["SAGEMAKER_MODEL_SERVER_WORKERS"] == "1"
     assert env["SAGEMAKER_PROGRAM"] == "inference.py"
     assert env["CLEARSCRIBE_SPEAKERS"] == "off"  # the same default as a local run
+    assert "CLEARSCRIBE_VOCABULARY" not in env and "CLEARSCRIBE_CORRECTIONS" not in env  # none by default
 
 
 def test_cpu_decoding_is_int8_chunks_one_at_a_time(cpu: Synthesised):
@@ -190,6 +193,52 @@ def test_cpu_decoding_is_int8_chunks_one_at_a_time(cpu: Synthesised):
     assert (env["CLEARSCRIBE_DEVICE"], env["CLEARSCRIBE_COMPUTE_TYPE"]) == ("cpu", "int8")
     assert env["SAGEMAKER_MODEL_SERVER_WORKERS"] == "2"
     assert env["CLEARSCRIBE_MAX_AUDIO_SECONDS"] == str(68 * 60)
+
+
+def test_the_vocabulary_and_corrections_context_keys_reach_the_model_environment(tmp_path: Path):
+    terms = ["Kubernetes", "Priya Raman", "C#", *(f"term{i}" for i in range(ADVISED_MAX_TERMS))]
+    vocabulary = tmp_path / "vocabulary.txt"
+    vocabulary.write_text("# our words\n" + "\n".join(terms) + "\n", encoding="utf-8")
+    context = {
+        **SKIP_BUNDLING,
+        "clearscribe:instance-type": "ml.m5.xlarge",
+        "clearscribe:vocabulary": str(vocabulary),
+        "clearscribe:corrections": ["cube control => kubectl", "jay son => JSON"],
+    }
+
+    synthesised = synthesise(tmp_path / "out", config=None, region=None, context=context)
+
+    env = synthesised.one("AWS::SageMaker::Model")["PrimaryContainer"]["Environment"]
+    engine = EngineSettings.from_env(env)
+    assert engine.vocabulary == read_vocabulary_file(vocabulary) == tuple(terms)
+    assert [str(rule) for rule in engine.corrections] == ["cube control => kubectl", "jay son => JSON"]
+    assert all(len(env[key].encode()) <= MAX_ENV_BYTES for key in ("CLEARSCRIBE_VOCABULARY", "CLEARSCRIBE_CORRECTIONS"))
+    assert _warnings(synthesised, f"holds {len(terms)} terms"), "a long vocabulary is warned about at synth time"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ([f"a longer product name {i}" for i in range(60)], "at most 1024"),
+        ('["Kafka", "Jira; Okta"]', r"clearscribe:vocabulary item:2: a term may not contain ';'"),
+        ("no/such/vocabulary.txt", "no such file"),
+        ({"Kafka": 1}, "expected a list of strings or the path of a file"),
+    ],
+)
+def test_a_vocabulary_the_endpoint_cannot_take_fails_the_synth(value: object, message: str):
+    with pytest.raises(ConfigError, match=message):
+        ModelConfig.from_context(cdk.App(context={"clearscribe:vocabulary": value}).node)
+
+
+def test_a_bad_correction_fails_the_synth_naming_its_line(tmp_path: Path):
+    rules = tmp_path / "corrections.txt"
+    rules.write_text("cube control => kubectl\njay son JSON\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape(f"{rules}:2: expected one rule")):
+        ModelConfig.from_context(cdk.App(context={"clearscribe:corrections": str(rules)}).node)
+    with pytest.raises(ConfigError, match=r"corrections: .* at most 1024"):
+        ModelConfig.from_context(
+            cdk.App(context={"clearscribe:corrections": [f"heard words {i} => written {i}" for i in range(60)]}).node
+        )
 
 
 def _model_subnet_ids(synthesised: Synthesised) -> list[str]:

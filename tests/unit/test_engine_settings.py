@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shared.contract import ENV_ENGINE, WINDOW_SECONDS
+from shared.corrections import Correction
 from shared.engine_settings import EngineSettings
 from shared.errors import ConfigInvalidError
 
@@ -29,13 +30,15 @@ def test_what_is_asked_for_is_kept_on_either_device() -> None:
 
 
 def test_the_variables_both_hosts_read() -> None:
-    environ = dict(zip(ENV_ENGINE, ("cpu", "INT8", "3", "8", "Sequential", "2", "900"), strict=True))
+    values = ("cpu", "INT8", "3", "8", "Sequential", "2", "900", "Kafka; Priya Raman", "cube control => kubectl")
+    environ = dict(zip(ENV_ENGINE, values, strict=True))
 
     settings = EngineSettings.from_env(environ)
 
     assert settings == EngineSettings(
         device="cpu", compute_type="int8", beam_size=3, batch_size=8, strategy="sequential", cpu_threads=2,
-        window_seconds=900,
+        window_seconds=900, vocabulary=("Kafka", "Priya Raman"),
+        corrections=(Correction(("cube", "control"), "kubectl"),),
     )  # fmt: skip
     assert settings.resolved(cuda_devices=0).window_seconds == 900, "the window reaches the engine"
     assert EngineSettings.from_env({}) == EngineSettings()

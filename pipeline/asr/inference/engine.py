@@ -52,6 +52,7 @@ from pipeline.asr.inference.spans import chunk_spans
 from pipeline.asr.inference.vad import detect_speech
 from pipeline.asr.inference.windows import Window, merge_windows, plan_windows, window_bounds
 from shared.contract import SAMPLE_RATE
+from shared.corrections import apply_corrections
 from shared.engine_settings import EngineSettings, ResolvedSettings
 from shared.errors import (
     ClearscribeError,
@@ -62,6 +63,7 @@ from shared.errors import (
 )
 from shared.log import get_logger
 from shared.models import Transcript, Word
+from shared.vocabulary import vocabulary_prompt
 
 if TYPE_CHECKING:
     import numpy as np
@@ -81,6 +83,18 @@ OTHER_LANGUAGE_RATIO = 2.0
 #: this probable decides; otherwise the majority of the segments).
 LANGUAGE_DETECTION_SEGMENTS = 3
 LANGUAGE_DETECTION_THRESHOLD = 0.5
+#: How the vocabulary reaches the decoder: as faster-whisper's ``hotwords``, a prompt before every
+#: 30 s window in either strategy, or as its ``initial_prompt`` (every chunk in the chunked strategy,
+#: only the first window in the sequential one). docs/benchmarks.md, "Custom vocabulary".
+VOCABULARY_OPTIONS = ("hotwords", "initial_prompt")
+VOCABULARY_OPTION = "hotwords"
+#: Whisper's token budget per window (prompt and output together).
+MAX_LENGTH = 448
+#: The longest vocabulary prompt in tokens: faster-whisper keeps at most half the budget. Terms
+#: beyond it are left out (and the count logged).
+MAX_PROMPT_TOKENS = MAX_LENGTH // 2 - 1
+#: Tokens around the prompt: start of previous text, start of transcript, language, task, no timestamps.
+PROMPT_FRAME_TOKENS = 5
 
 log = get_logger("clearscribe.engine")
 
@@ -105,16 +119,21 @@ class WhisperEngine:
         model_name: str | None = None,
         download: bool = False,
         max_audio_seconds: float | None = None,
+        vocabulary_option: str = VOCABULARY_OPTION,
     ) -> None:
         if not isinstance(settings, ResolvedSettings):
             settings = (settings or EngineSettings()).resolved()
+        if vocabulary_option not in VOCABULARY_OPTIONS:
+            raise ValueError(f"vocabulary_option must be one of {', '.join(VOCABULARY_OPTIONS)}")
         self.settings = settings
         self.model_name = model_name or (Path(model).name if Path(model).is_dir() else model)
         self.max_audio_seconds = max_audio_seconds
+        self.vocabulary_option = vocabulary_option
         self._model = _load_model(model, settings, download=download)
         from faster_whisper import BatchedInferencePipeline
 
         self._batched = BatchedInferencePipeline(self._model)
+        self.prompt, self.prompt_tokens = self._vocabulary_prompt(settings.vocabulary)
 
     @property
     def detects_language(self) -> bool:
@@ -180,6 +199,7 @@ class WhisperEngine:
         except (RuntimeError, ValueError, IndexError, KeyError, TypeError, OSError) as exc:
             raise TranscriptionError(f"speech recognition failed ({type(exc).__name__})") from exc
         transcript = to_transcript(decoding, language=LANGUAGE, model=self.model_name, engine=self.name)
+        transcript = apply_corrections(transcript, self.settings.corrections)
         log.info(
             "transcribed",
             extra={
@@ -253,19 +273,46 @@ class WhisperEngine:
             vad_filter=False,
             batch_size=self.settings.batch_size,
             without_timestamps=True,
-            max_new_tokens=max_new_tokens(spans),
+            max_new_tokens=min(max_new_tokens(spans), MAX_LENGTH - PROMPT_FRAME_TOKENS - self.prompt_tokens),
             **self._options(),
         )
         return [_decoded(seg) for seg in segments]
 
     def _options(self) -> dict[str, Any]:
-        return {
+        options: dict[str, Any] = {
             "language": LANGUAGE,
             "beam_size": self.settings.beam_size,
             "temperature": 0.0,
             "condition_on_previous_text": False,
             "word_timestamps": True,
         }
+        if self.prompt:
+            # With its leading space, as faster-whisper writes hotwords: the same tokens either way.
+            options[self.vocabulary_option] = " " + self.prompt
+        return options
+
+    # -- the vocabulary --------------------------------------------------------------------------
+    def _vocabulary_prompt(self, terms: tuple[str, ...]) -> tuple[str | None, int]:
+        """The decoder's hint for ``terms`` and its length in tokens: as many terms, in order, as fit in
+        :data:`MAX_PROMPT_TOKENS` (a warning says how many were left out; never which)."""
+        if not terms:
+            return None, 0
+        kept = list(terms)
+        while kept:
+            prompt = vocabulary_prompt(tuple(kept))
+            tokens = len(self._model.hf_tokenizer.encode(" " + prompt, add_special_tokens=False).ids)
+            if tokens <= MAX_PROMPT_TOKENS:
+                break
+            kept.pop()
+        if len(kept) < len(terms):
+            log.warning(
+                "vocabulary too long for the decoder's prompt",
+                extra={"terms": len(terms), "terms_used": len(kept), "max_prompt_tokens": MAX_PROMPT_TOKENS},
+            )
+        if not kept:
+            return None, 0
+        log.info("vocabulary", extra={"terms": len(kept), "prompt_tokens": tokens, "option": self.vocabulary_option})
+        return prompt, tokens
 
 
 def _decoded(seg: Any) -> Decoded:
