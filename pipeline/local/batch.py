@@ -1,0 +1,327 @@
+"""``clearscribe run --jobs N``: N inputs at once, each in a worker process of its own.
+
+Why processes, not threads sharing one model. CTranslate2 releases the GIL and one model can serve
+several threads, but a job is more than the decoder: the enrichers (spaCy, presidio) run Python
+under the GIL, and an interrupt must reach the job while the decoder runs. Python delivers a signal
+to the main thread only, between two steps of Python code; a worker process is a main thread of its
+own, so Ctrl-C, SIGTERM and SIGHUP stop each running job exactly as they stop a sequential run
+(``pipeline.local.interrupts``: the job recorded FAILED ``INTERRUPTED``, its extracted audio
+removed). Threads would wait for the decoder's next window (up to 5 minutes of audio) before they
+could stop. Measured on 2 cores with 8 short recordings, two processes of 1 thread finished in
+22–26 s, two threads sharing a model in 24–33 s (docs/benchmarks.md, "Parallel batches"); a process
+costs its own model and enrichers in memory, which the default number of jobs accounts for
+(``pipeline.local.parallelism``).
+
+How it runs:
+
+* the workers are started with ``spawn`` (a fresh interpreter: no lock or thread of this process
+  is copied) and load the model and the enrichers while they wait for their first input; each
+  runs inputs through the same ``LocalRunner`` as a sequential run, with the same job ids (the
+  thread share is left out of the settings that make a job's identity), job locks and records;
+* inputs go out in order, to whichever worker is free; two inputs that are the same job meet at
+  the job's lock, and the second reports the first one's result, as in a sequential run;
+* results are handed to ``on_outcome`` **in input order** (stdout is then the same as a sequential
+  run's); a line on stderr tells each input's end as it happens, in the order they finish;
+* an interrupt of this process is passed on to every worker, which records its job INTERRUPTED
+  and removes its audio; this process waits for them all before it ends. A worker dies with this
+  process (``PR_SET_PDEATHSIG``), and a worker that dies on its own (killed, out of memory) fails
+  its job as ``recovery`` would, and another worker takes its place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import logging
+import multiprocessing
+import os
+import queue
+import signal
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, TextIO
+
+from pipeline.local.interrupts import SIGNALS, Interrupted, interrupt_on_signals
+from pipeline.local.jobs import RunOutcome
+from postprocess.config import EnrichmentConfig
+from shared.config import Settings
+from shared.errors import ClearscribeError, JobInterruptedError
+from shared.status import JobStatus
+
+#: How long the workers get to record their jobs and clean up after an interrupt.
+STOP_TIMEOUT_SECONDS = 60.0
+_POLL_SECONDS = 0.5
+_PR_SET_PDEATHSIG = 1
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    """What every worker needs to run inputs as a sequential run would (sent to it pickled)."""
+
+    settings: Settings
+    enrichment: EnrichmentConfig
+    out_dir: Path
+    force: bool
+    cpu_threads: int
+    log_level: int
+
+
+def run_batch(
+    paths: Sequence[Path],
+    config: WorkerConfig,
+    *,
+    jobs: int,
+    on_outcome: Callable[[Path, RunOutcome], None],
+    progress: TextIO | None = None,
+) -> None:
+    """Run ``paths`` in ``jobs`` worker processes; ``on_outcome`` gets each result in input order.
+    ``progress`` (stderr; None: quiet) gets a line per input as it starts and ends."""
+    Batch(paths, config, jobs=jobs, on_outcome=on_outcome, progress=progress).run()
+
+
+class Batch:
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        config: WorkerConfig,
+        *,
+        jobs: int,
+        on_outcome: Callable[[Path, RunOutcome], None],
+        progress: TextIO | None,
+    ) -> None:
+        self.paths = [Path(p) for p in paths]
+        self.config = config
+        self.jobs = max(1, min(jobs, len(self.paths)))
+        self.on_outcome = on_outcome
+        self.progress = progress
+        self._ctx = multiprocessing.get_context("spawn")
+        self._tasks: Any = self._ctx.Queue()
+        self._results: Any = self._ctx.Queue()
+        self._workers: dict[int, Any] = {}  # pid → process
+        self._said_bye: set[int] = set()
+        self._in_flight: dict[int, int] = {}  # pid → input index
+        self._outcomes: dict[int, RunOutcome] = {}
+        self._reported = 0
+        self._started_at: dict[int, float] = {}
+        self._replacements = 0
+        self._signal: int | None = None
+
+    # -- the run ----------------------------------------------------------------------------------
+    def run(self) -> None:
+        self._say(
+            f"{len(self.paths)} inputs, {self.jobs} at a time, "
+            f"{self.config.cpu_threads} CPU thread{'s' if self.config.cpu_threads != 1 else ''} each"
+        )
+        for index, path in enumerate(self.paths):
+            self._tasks.put((index, str(path)))
+        # While the batch runs, a signal only sets a mark that the loop reads: an exception raised
+        # in the middle of reading a worker's message (or printing a JSON line) would cut it in two.
+        previous = {sig: signal.signal(sig, self._note_signal) for sig in SIGNALS}
+        try:
+            for _ in range(self.jobs):
+                self._start_worker()
+            while len(self._outcomes) < len(self.paths):
+                if self._signal is not None:
+                    raise Interrupted(self._signal)
+                try:
+                    message = self._results.get(timeout=_POLL_SECONDS)
+                except queue.Empty:
+                    if not self._check_workers():
+                        break
+                    continue
+                self._handle(message)
+            self._fail_lost_inputs()
+        except BaseException as exc:
+            signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGTERM
+            self._stop(signum)
+            self._report_ready(skip_missing=True)
+            raise
+        else:
+            self._stop(None)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    def _note_signal(self, signum: int, frame: object) -> None:
+        if self._signal is None:
+            self._signal = signum
+
+    def _handle(self, message: tuple[Any, ...]) -> None:
+        kind, pid = message[0], message[1]
+        if kind == "started":
+            index = message[2]
+            self._in_flight[pid] = index
+            self._started_at[index] = time.monotonic()
+            self._say(f"{self.paths[index].name}: started")
+        elif kind == "done":
+            index, outcome = message[2], message[3]
+            self._in_flight.pop(pid, None)
+            self._finish(index, outcome)
+        elif kind == "error":  # the store or the output dir failed: a sequential run stops there too
+            raise message[2]
+        elif kind == "bye":
+            self._said_bye.add(pid)
+
+    def _finish(self, index: int, outcome: RunOutcome) -> None:
+        self._outcomes[index] = outcome
+        took = time.monotonic() - self._started_at.get(index, time.monotonic())
+        what = outcome.status.value if not outcome.error else f"{outcome.status.value} {outcome.error.get('code')}"
+        self._say(f"{self.paths[index].name}: {what} in {took:.0f} s ({len(self._outcomes)}/{len(self.paths)} done)")
+        self._report_ready(skip_missing=False)
+
+    def _report_ready(self, *, skip_missing: bool) -> None:
+        """Hand on the results that are next in input order (after an interrupt, every one there is)."""
+        while self._reported < len(self.paths):
+            outcome = self._outcomes.get(self._reported)
+            if outcome is None and not skip_missing:
+                return
+            if outcome is not None:
+                self.on_outcome(self.paths[self._reported], outcome)
+            self._reported += 1
+
+    def _say(self, line: str) -> None:
+        if self.progress is not None:
+            self.progress.write(line + "\n")
+            self.progress.flush()
+
+    # -- workers ----------------------------------------------------------------------------------
+    def _start_worker(self) -> None:
+        # The worker starts with the interrupting signals blocked and unblocks them once its handlers
+        # are in place, so a Ctrl-C during its start-up is handled, not a traceback.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+        try:
+            process = self._ctx.Process(
+                target=worker_main,
+                args=(self.config, self._tasks, self._results, os.getpid()),
+                name="clearscribe-job",
+                daemon=True,
+            )
+            process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        assert process.pid is not None
+        self._workers[process.pid] = process
+
+    def _check_workers(self) -> bool:
+        """Deal with workers that ended without saying so; False when no worker is left."""
+        for pid, process in list(self._workers.items()):
+            if process.exitcode is None or pid in self._said_bye:
+                continue
+            del self._workers[pid]
+            index = self._in_flight.pop(pid, None)
+            if index is not None:
+                self._finish(index, self._outcome_of_dead_worker(index))
+            if len(self._outcomes) + len(self._in_flight) < len(self.paths) and self._replacements < len(self.paths):
+                self._replacements += 1
+                self._start_worker()
+        return any(p.exitcode is None for p in self._workers.values())
+
+    def _outcome_of_dead_worker(self, index: int) -> RunOutcome:
+        """What a killed worker left: its job failed by ``recovery`` (as the next command would)."""
+        from pipeline.asr.inference.engine import ENGINE_NAME
+        from pipeline.local.identity import local_job_id, output_settings
+        from pipeline.local.recovery import recover_interrupted
+        from shared.jobstore.sqlite import SQLiteJobStore
+
+        path, settings = self.paths[index], self.config.settings
+        identity = output_settings("run", self.config.enrichment, settings=settings, engine=ENGINE_NAME)
+        job_id = local_job_id(path, identity)
+        store = SQLiteJobStore(settings.jobs_db)
+        recover_interrupted(store, settings.home)
+        with contextlib.suppress(ClearscribeError):
+            record = store.get_job(job_id)
+            if record.status.is_terminal:
+                return RunOutcome.from_record(record, reused=False)
+        error = JobInterruptedError("the clearscribe worker running it ended before it finished").to_dict()
+        return RunOutcome(job_id=job_id, status=JobStatus.FAILED, source=str(path.absolute()), error=error)
+
+    def _fail_lost_inputs(self) -> None:
+        for index in range(len(self.paths)):
+            if index not in self._outcomes:
+                self._finish(index, self._outcome_of_dead_worker(index))
+
+    def _stop(self, signum: int | None) -> None:
+        """End the workers: the end-of-inputs mark, or ``signum`` passed on; wait for them, taking
+        their last messages, so none is left running when this process ends."""
+        if signum is None:
+            for _ in self._workers:
+                self._tasks.put(None)
+        else:
+            for process in self._workers.values():
+                with contextlib.suppress(ProcessLookupError):
+                    if process.exitcode is None:
+                        os.kill(process.pid, signum)
+        deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
+        while any(p.exitcode is None for p in self._workers.values()) and time.monotonic() < deadline:
+            with contextlib.suppress(queue.Empty):
+                message = self._results.get(timeout=0.1)
+                if message[0] == "done":
+                    self._outcomes[message[2]] = message[3]
+                if message[0] == "bye":
+                    self._said_bye.add(message[1])
+        for process in self._workers.values():
+            if process.exitcode is None:
+                process.kill()
+            process.join()
+        self._tasks.cancel_join_thread()
+
+
+# -- in the worker ----------------------------------------------------------------------------------
+def _die_with_parent() -> None:
+    """Have the kernel send SIGTERM to this worker when the process that started it ends (Linux)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def worker_main(config: WorkerConfig, tasks: Any, results: Any, parent: int) -> None:
+    """A worker: run the inputs it is handed until the end-of-inputs mark or an interrupt.
+
+    It starts with the interrupting signals blocked (see ``Batch._start_worker``); once they are
+    unblocked, they raise ``Interrupted`` as in a sequential run, and after the worker's last job
+    they are ignored, so a signal passed on late cannot end it with a traceback."""
+    pid = os.getpid()
+    logging.getLogger("clearscribe").setLevel(config.log_level)
+    _die_with_parent()
+    for sig in SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
+    try:
+        with interrupt_on_signals():
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
+            if os.getppid() != parent:  # the batch ended before this worker started
+                return
+            runner = _runner(config)
+            runner.load_in_background()  # while waiting for the first input
+            while (task := tasks.get()) is not None:
+                index, path = task
+                results.put(("started", pid, index))
+                try:
+                    outcome = runner.run(Path(path), force=config.force)
+                except ClearscribeError as exc:
+                    results.put(("error", pid, exc))
+                    return
+                results.put(("done", pid, index, outcome))
+            results.put(("bye", pid))
+    except KeyboardInterrupt:
+        pass  # the job is recorded INTERRUPTED and its audio removed (LocalJobs); the batch ends
+
+
+def _runner(config: WorkerConfig) -> Any:
+    from pipeline.asr.engine import load_engine
+    from pipeline.local.runner import LocalRunner
+    from pipeline.local.terminal import Progress
+    from shared.jobstore.sqlite import SQLiteJobStore
+
+    settings = config.settings
+    # The job's identity keeps the threads asked for (see the module docstring); the engine gets the share.
+    engine_settings = replace(settings, engine=replace(settings.engine, cpu_threads=config.cpu_threads))
+    return LocalRunner(
+        settings,
+        SQLiteJobStore(settings.jobs_db),
+        engine_factory=lambda: load_engine(settings.model, settings=engine_settings),
+        enrichment=config.enrichment,
+        out_dir=config.out_dir,
+        progress=Progress(quiet=True, stream=sys.stderr),
+    )
