@@ -18,8 +18,10 @@ How it runs:
   is copied) and load the model and the enrichers while they wait for their first input; each
   runs inputs through the same ``LocalRunner`` as a sequential run, with the same job ids (the
   thread share is left out of the settings that make a job's identity), job locks and records;
-* inputs go out in order, to whichever worker is free; two inputs that are the same job meet at
-  the job's lock, and the second reports the first one's result, as in a sequential run;
+* inputs go out in order, to whichever worker is free; a file named again goes out only when its
+  previous turn has ended, so it is reported as the sequential run reports it (``reused``); two
+  files of the same content under other names meet at the job's lock: one processes the job, the
+  other waits and reports its result;
 * results are handed to ``on_outcome`` **in input order** (stdout is then the same as a sequential
   run's); a line on stderr tells each input's end as it happens, in the order they finish;
 * an interrupt of this process is passed on to every worker, which records its job INTERRUPTED
@@ -108,6 +110,7 @@ class Batch:
         self._started_at: dict[int, float] = {}
         self._replacements = 0
         self._signal: int | None = None
+        self._after: dict[int, int] = {}  # input index → the next index of the same file
 
     # -- the run ----------------------------------------------------------------------------------
     def run(self) -> None:
@@ -115,8 +118,14 @@ class Batch:
             f"{len(self.paths)} inputs, {self.jobs} at a time, "
             f"{self.config.cpu_threads} CPU thread{'s' if self.config.cpu_threads != 1 else ''} each"
         )
+        last_of: dict[str, int] = {}
         for index, path in enumerate(self.paths):
-            self._tasks.put((index, str(path)))
+            earlier = last_of.get(os.path.realpath(path))
+            last_of[os.path.realpath(path)] = index
+            if earlier is None:
+                self._tasks.put((index, str(path)))
+            else:  # the same file again: it goes out once the one before has ended, as in a sequential run
+                self._after[earlier] = index
         # While the batch runs, a signal only sets a mark that the loop reads: an exception raised
         # in the middle of reading a worker's message (or printing a JSON line) would cut it in two.
         previous = {sig: signal.signal(sig, self._note_signal) for sig in SIGNALS}
@@ -167,6 +176,9 @@ class Batch:
 
     def _finish(self, index: int, outcome: RunOutcome) -> None:
         self._outcomes[index] = outcome
+        if index in self._after:
+            later = self._after.pop(index)
+            self._tasks.put((later, str(self.paths[later])))
         took = time.monotonic() - self._started_at.get(index, time.monotonic())
         what = outcome.status.value if not outcome.error else f"{outcome.status.value} {outcome.error.get('code')}"
         self._say(f"{self.paths[index].name}: {what} in {took:.0f} s ({len(self._outcomes)}/{len(self.paths)} done)")
