@@ -100,8 +100,8 @@ class Batch:
         self.on_outcome = on_outcome
         self.progress = progress
         self._ctx = multiprocessing.get_context("spawn")
-        self._tasks: Any = self._ctx.Queue()
-        self._results: Any = self._ctx.Queue()
+        self._tasks: Any = None  # the queues are made by run()
+        self._results: Any = None
         self._workers: dict[int, Any] = {}  # pid → process
         self._said_bye: set[int] = set()
         self._in_flight: dict[int, int] = {}  # pid → input index
@@ -118,14 +118,9 @@ class Batch:
             f"{len(self.paths)} inputs, {self.jobs} at a time, "
             f"{self.config.cpu_threads} CPU thread{'s' if self.config.cpu_threads != 1 else ''} each"
         )
-        last_of: dict[str, int] = {}
-        for index, path in enumerate(self.paths):
-            earlier = last_of.get(os.path.realpath(path))
-            last_of[os.path.realpath(path)] = index
-            if earlier is None:
-                self._tasks.put((index, str(path)))
-            else:  # the same file again: it goes out once the one before has ended, as in a sequential run
-                self._after[earlier] = index
+        self._tasks, self._results = self._ctx.Queue(), self._ctx.Queue()
+        for index in self.plan():
+            self._tasks.put((index, str(self.paths[index])))
         # While the batch runs, a signal only sets a mark that the loop reads: an exception raised
         # in the middle of reading a worker's message (or printing a JSON line) would cut it in two.
         previous = {sig: signal.signal(sig, self._note_signal) for sig in SIGNALS}
@@ -153,6 +148,20 @@ class Batch:
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+
+    def plan(self) -> list[int]:
+        """The inputs that go out at once, in order; a file named again waits for its previous turn
+        (``_after``) and goes out when that ends, as in a sequential run."""
+        first: list[int] = []
+        last_of: dict[str, int] = {}
+        for index, path in enumerate(self.paths):
+            key = os.path.realpath(path)
+            if key in last_of:
+                self._after[last_of[key]] = index
+            else:
+                first.append(index)
+            last_of[key] = index
+        return first
 
     def _note_signal(self, signum: int, frame: object) -> None:
         if self._signal is None:
