@@ -18,7 +18,9 @@ How it runs:
   is copied) and load the model and the enrichers while they wait for their first input; each
   runs inputs through the same ``LocalRunner`` as a sequential run, with the same job ids (the
   thread share is left out of the settings that make a job's identity), job locks and records;
-* inputs go out in order, to whichever worker is free; a file named again goes out only when its
+* each worker has a pipe of its own to this process (no lock is shared between workers, so one
+  that is killed cannot block the others); inputs go out in order, to whichever worker is free;
+  a file named again goes out only when its
   previous turn has ended, so it is reported as the sequential run reports it (``reused``); two
   files of the same content under other names meet at the job's lock: one processes the job, the
   other waits and reports its result;
@@ -36,11 +38,12 @@ import contextlib
 import ctypes
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
-import queue
 import signal
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -84,6 +87,19 @@ def run_batch(
     Batch(paths, config, jobs=jobs, on_outcome=on_outcome, progress=progress).run()
 
 
+class Worker:
+    """A worker process and this process's end of its pipe."""
+
+    def __init__(self, process: Any, conn: Any) -> None:
+        self.process, self.conn = process, conn
+        self.task: int | None = None  # the input it was last given, until it reports it done
+        self.said_bye = False
+
+    @property
+    def pid(self) -> int:
+        return int(self.process.pid)
+
+
 class Batch:
     def __init__(
         self,
@@ -100,17 +116,14 @@ class Batch:
         self.on_outcome = on_outcome
         self.progress = progress
         self._ctx = multiprocessing.get_context("spawn")
-        self._tasks: Any = None  # the queues are made by run()
-        self._results: Any = None
-        self._workers: dict[int, Any] = {}  # pid → process
-        self._said_bye: set[int] = set()
-        self._in_flight: dict[int, int] = {}  # pid → input index
+        self._workers: list[Worker] = []
+        self._waiting: deque[int] = deque()  # inputs ready to go out, in order
+        self._after: dict[int, int] = {}  # input index → the next index of the same file
         self._outcomes: dict[int, RunOutcome] = {}
         self._reported = 0
         self._started_at: dict[int, float] = {}
         self._replacements = 0
         self._signal: int | None = None
-        self._after: dict[int, int] = {}  # input index → the next index of the same file
 
     # -- the run ----------------------------------------------------------------------------------
     def run(self) -> None:
@@ -118,25 +131,20 @@ class Batch:
             f"{len(self.paths)} inputs, {self.jobs} at a time, "
             f"{self.config.cpu_threads} CPU thread{'s' if self.config.cpu_threads != 1 else ''} each"
         )
-        self._tasks, self._results = self._ctx.Queue(), self._ctx.Queue()
-        for index in self.plan():
-            self._tasks.put((index, str(self.paths[index])))
+        self._waiting.extend(self.plan())
         # While the batch runs, a signal only sets a mark that the loop reads: an exception raised
         # in the middle of reading a worker's message (or printing a JSON line) would cut it in two.
         previous = {sig: signal.signal(sig, self._note_signal) for sig in SIGNALS}
         try:
             for _ in range(self.jobs):
                 self._start_worker()
-            while len(self._outcomes) < len(self.paths):
+            while len(self._outcomes) < len(self.paths) and self._workers:
                 if self._signal is not None:
                     raise Interrupted(self._signal)
-                try:
-                    message = self._results.get(timeout=_POLL_SECONDS)
-                except queue.Empty:
-                    if not self._check_workers():
-                        break
-                    continue
-                self._handle(message)
+                self._dispatch()
+                conns = [w.conn for w in self._workers]
+                for conn in multiprocessing.connection.wait(conns, timeout=_POLL_SECONDS):
+                    self._receive(next(w for w in self._workers if w.conn is conn))
             self._fail_lost_inputs()
         except BaseException as exc:
             signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGTERM
@@ -167,27 +175,41 @@ class Batch:
         if self._signal is None:
             self._signal = signum
 
-    def _handle(self, message: tuple[Any, ...]) -> None:
-        kind, pid = message[0], message[1]
+    def _dispatch(self) -> None:
+        """Give the next waiting inputs to the workers that have none."""
+        for worker in self._workers:
+            if worker.task is None and self._waiting:
+                worker.task = self._waiting.popleft()
+                worker.conn.send((worker.task, str(self.paths[worker.task])))
+
+    def _receive(self, worker: Worker) -> None:
+        try:
+            message = worker.conn.recv()
+        except (EOFError, OSError):  # the worker ended; if it did not say goodbye, it was killed
+            self._lost(worker)
+            return
+        self._handle(message, worker)
+
+    def _handle(self, message: tuple[Any, ...], worker: Worker | None = None) -> None:
+        kind = message[0]
         if kind == "started":
-            index = message[2]
-            self._in_flight[pid] = index
+            index = message[1]
             self._started_at[index] = time.monotonic()
             self._say(f"{self.paths[index].name}: started")
         elif kind == "done":
-            index, outcome = message[2], message[3]
-            self._in_flight.pop(pid, None)
+            index, outcome = message[1], message[2]
+            if worker is not None:
+                worker.task = None
             self._finish(index, outcome)
         elif kind == "error":  # the store or the output dir failed: a sequential run stops there too
-            raise message[2]
-        elif kind == "bye":
-            self._said_bye.add(pid)
+            raise message[1]
+        elif kind == "bye" and worker is not None:
+            worker.said_bye = True
 
     def _finish(self, index: int, outcome: RunOutcome) -> None:
         self._outcomes[index] = outcome
         if index in self._after:
-            later = self._after.pop(index)
-            self._tasks.put((later, str(self.paths[later])))
+            self._waiting.append(self._after.pop(index))
         took = time.monotonic() - self._started_at.get(index, time.monotonic())
         what = outcome.status.value if not outcome.error else f"{outcome.status.value} {outcome.error.get('code')}"
         self._say(f"{self.paths[index].name}: {what} in {took:.0f} s ({len(self._outcomes)}/{len(self.paths)} done)")
@@ -212,33 +234,35 @@ class Batch:
     def _start_worker(self) -> None:
         # The worker starts with the interrupting signals blocked and unblocks them once its handlers
         # are in place, so a Ctrl-C during its start-up is handled, not a traceback.
+        ours, theirs = self._ctx.Pipe()
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
         try:
             process = self._ctx.Process(
                 target=worker_main,
-                args=(self.config, self._tasks, self._results, os.getpid()),
+                args=(self.config, theirs, os.getpid()),
                 name="clearscribe-job",
                 daemon=True,
             )
             process.start()
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        assert process.pid is not None
-        self._workers[process.pid] = process
+        theirs.close()  # the worker holds it now: when the worker ends, this end reads end-of-file
+        self._workers.append(Worker(process, ours))
 
-    def _check_workers(self) -> bool:
-        """Deal with workers that ended without saying so; False when no worker is left."""
-        for pid, process in list(self._workers.items()):
-            if process.exitcode is None or pid in self._said_bye:
-                continue
-            del self._workers[pid]
-            index = self._in_flight.pop(pid, None)
-            if index is not None:
-                self._finish(index, self._outcome_of_dead_worker(index))
-            if len(self._outcomes) + len(self._in_flight) < len(self.paths) and self._replacements < len(self.paths):
-                self._replacements += 1
-                self._start_worker()
-        return any(p.exitcode is None for p in self._workers.values())
+    def _lost(self, worker: Worker) -> None:
+        """A worker's pipe closed: its input, if it had one unfinished, failed as ``recovery`` fails
+        a killed run's job; another worker takes its place while inputs are left."""
+        worker.process.join()
+        worker.conn.close()
+        self._workers.remove(worker)
+        if worker.said_bye:
+            return
+        if worker.task is not None:
+            self._finish(worker.task, self._outcome_of_dead_worker(worker.task))
+        left = len(self.paths) - len(self._outcomes) - sum(w.task is not None for w in self._workers)
+        if left > 0 and self._replacements < len(self.paths):
+            self._replacements += 1
+            self._start_worker()
 
     def _outcome_of_dead_worker(self, index: int) -> RunOutcome:
         """What a killed worker left: its job failed by ``recovery`` (as the next command would)."""
@@ -260,6 +284,7 @@ class Batch:
         return RunOutcome(job_id=job_id, status=JobStatus.FAILED, source=str(path.absolute()), error=error)
 
     def _fail_lost_inputs(self) -> None:
+        """Inputs left when no worker is (every one died and none could take its place)."""
         for index in range(len(self.paths)):
             if index not in self._outcomes:
                 self._finish(index, self._outcome_of_dead_worker(index))
@@ -267,27 +292,36 @@ class Batch:
     def _stop(self, signum: int | None) -> None:
         """End the workers: the end-of-inputs mark, or ``signum`` passed on; wait for them, taking
         their last messages, so none is left running when this process ends."""
-        if signum is None:
-            for _ in self._workers:
-                self._tasks.put(None)
-        else:
-            for process in self._workers.values():
-                with contextlib.suppress(ProcessLookupError):
-                    if process.exitcode is None:
-                        os.kill(process.pid, signum)
+        for worker in self._workers:
+            with contextlib.suppress(OSError, ProcessLookupError):
+                if signum is None:
+                    worker.conn.send(None)
+                elif worker.process.exitcode is None:
+                    os.kill(worker.pid, signum)
         deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
-        while any(p.exitcode is None for p in self._workers.values()) and time.monotonic() < deadline:
-            with contextlib.suppress(queue.Empty):
-                message = self._results.get(timeout=0.1)
+        open_ends = {w.conn: w for w in self._workers}
+        while open_ends and time.monotonic() < deadline:
+            for conn in multiprocessing.connection.wait(list(open_ends), timeout=0.1):
+                worker = open_ends[conn]
+                try:
+                    message = worker.conn.recv()
+                except (EOFError, OSError):
+                    del open_ends[conn]
+                    continue
                 if message[0] == "done":
-                    self._outcomes[message[2]] = message[3]
-                if message[0] == "bye":
-                    self._said_bye.add(message[1])
-        for process in self._workers.values():
-            if process.exitcode is None:
-                process.kill()
-            process.join()
-        self._tasks.cancel_join_thread()
+                    self._outcomes[message[1]] = message[2]
+        killed = False
+        for worker in self._workers:
+            if worker.process.is_alive():
+                worker.process.kill()
+                killed = True
+            worker.process.join()
+            worker.conn.close()
+        if killed:  # a worker that did not end in time cannot record its job: do it as the next command would
+            from pipeline.local.recovery import recover_interrupted
+            from shared.jobstore.sqlite import SQLiteJobStore
+
+            recover_interrupted(SQLiteJobStore(self.config.settings.jobs_db), self.config.settings.home)
 
 
 # -- in the worker ----------------------------------------------------------------------------------
@@ -297,13 +331,12 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def worker_main(config: WorkerConfig, tasks: Any, results: Any, parent: int) -> None:
+def worker_main(config: WorkerConfig, conn: Any, parent: int) -> None:
     """A worker: run the inputs it is handed until the end-of-inputs mark or an interrupt.
 
     It starts with the interrupting signals blocked (see ``Batch._start_worker``); once they are
     unblocked, they raise ``Interrupted`` as in a sequential run, and after the worker's last job
     they are ignored, so a signal passed on late cannot end it with a traceback."""
-    pid = os.getpid()
     logging.getLogger("clearscribe").setLevel(config.log_level)
     _die_with_parent()
     for sig in SIGNALS:
@@ -315,16 +348,16 @@ def worker_main(config: WorkerConfig, tasks: Any, results: Any, parent: int) -> 
                 return
             runner = _runner(config)
             runner.load_in_background()  # while waiting for the first input
-            while (task := tasks.get()) is not None:
+            while (task := conn.recv()) is not None:
                 index, path = task
-                results.put(("started", pid, index))
+                conn.send(("started", index))
                 try:
                     outcome = runner.run(Path(path), force=config.force)
                 except ClearscribeError as exc:
-                    results.put(("error", pid, exc))
+                    conn.send(("error", exc))
                     return
-                results.put(("done", pid, index, outcome))
-            results.put(("bye", pid))
+                conn.send(("done", index, outcome))
+            conn.send(("bye",))
     except KeyboardInterrupt:
         pass  # the job is recorded INTERRUPTED and its audio removed (LocalJobs); the batch ends
 

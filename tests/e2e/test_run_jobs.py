@@ -46,7 +46,7 @@ def job_rows(home: Path) -> list[dict[str, Any]]:
     with sqlite3.connect(home / "jobs.sqlite3") as conn:
         conn.row_factory = sqlite3.Row
         try:
-            rows = conn.execute("SELECT job_id, status, source, attempt, detail FROM jobs ORDER BY job_id")
+            rows = conn.execute("SELECT job_id, status, source, attempt, owner, detail FROM jobs ORDER BY job_id")
             return [dict(r) for r in rows]
         except sqlite3.OperationalError:  # the store is being created
             return []
@@ -145,3 +145,27 @@ def test_a_signal_during_a_parallel_batch_leaves_no_job_running(
         assert row["status"] == "FAILED" and json.loads(row["detail"])["error"]["code"] == "INTERRUPTED"
     assert not any((home / "work").iterdir()), "the extracted audio is removed"
     assert not any((home / "locks").iterdir()), "no worker is left holding a job"
+
+
+def test_a_worker_killed_mid_job_fails_its_job_and_the_batch_goes_on(
+    long_videos: list[Path], batch: list[Path], tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    inputs = [str(long_videos[0]), str(batch[0]), str(batch[1])]
+    proc = start("run", *inputs, "--model", "offline-tiny.en", "--json", "--jobs", "2", home=home)
+    deadline = time.monotonic() + 300
+    while not (owners := [r["owner"] for r in job_rows(home) if r["status"] == "TRANSCRIBING" and
+                          r["source"] == inputs[0]]):  # fmt: skip
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.1)
+    worker = int(owners[0].split()[1])
+    assert worker != proc.pid, "the job runs in a worker process"
+    os.kill(worker, signal.SIGKILL)  # as the out-of-memory killer would
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 1, err
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["source"] for line in lines] == inputs
+    assert [line["status"] for line in lines] == ["FAILED", "COMPLETE", "COMPLETE"]
+    assert lines[0]["error"]["code"] == "INTERRUPTED" and str(worker) in lines[0]["error"]["message"]
+    assert [r["status"] for r in job_rows(home) if r["source"] == inputs[0]] == ["FAILED"]
+    assert not any((home / "work").iterdir()) and not any((home / "locks").iterdir())
