@@ -42,8 +42,9 @@ threads (cores // N, or $CLEARSCRIBE_CPU_THREADS each); outputs, job records and
 status are those of a run one after another, and the JSON lines come in input order.
 Default ($CLEARSCRIBE_JOBS, else from this machine): min(cores // threads per job,
 available memory // memory per job, inputs), at least 1; threads per job is
-$CLEARSCRIBE_CPU_THREADS or 1, memory per job 450 MB + 1.32 x the model's model.bin
-(about 570 MB for offline-tiny.en, 2.5 GB for distil-large-v3); 1 on a CUDA GPU.
+$CLEARSCRIBE_CPU_THREADS or 1, memory per job 450 MiB + 1.32 x the model's model.bin
+(about 570 MB for offline-tiny.en; 2.5 GB for distil-large-v3, an extrapolation);
+1 on a CUDA GPU.
 --speakers auto (or N) labels who says what: segments and captions get S1, S2, ... (never
 names) and enriched.json talk time, words and sentiment per speaker; off by default.
 
