@@ -203,6 +203,10 @@ def main() -> None:
         f"| not chosen: {results['threads'][0]['plan']} | {med('threads', 'wall'):.1f} s | "
         f"{med('threads', 'peak_mb'):.0f} MB |",
     ]
+    wall_ratio = med("default", "wall") / med("--jobs 1", "wall")
+    mem_ratio = med("default", "peak_mb") / med("--jobs 1", "peak_mb")
+    threads_wall = med("threads", "wall") / med("default", "wall")
+    threads_mem = med("threads", "peak_mb") / med("default", "peak_mb")
     body = (
         f"`python -m bench.bench_batch --recordings {args.recordings} --repeats {args.repeats}` — "
         f"{args.recordings} recordings of espeak-ng speech (the meeting script, a different stretch in each, "
@@ -216,12 +220,15 @@ def main() -> None:
         + "\n".join(rows)
         + "\n\n"
         "All three give the same job ids and every input completes. What it means: the default runs inputs in "
-        "worker processes, each loading its own model and enrichers, so it trades memory for wall time; threads "
-        "sharing one model save that memory, but an interrupt cannot reach a thread until the decoder's current "
-        "window ends, and the enrichers share one interpreter lock (`pipeline/local/batch.py`). On "
-        f"{cpu_cores()} cores shared with other work the gain is bounded by what that work leaves free; it "
-        "grows with the cores a machine has (one CTranslate2 thread per job uses them better than one job on "
-        "all of them).\n"
+        f"worker processes, each loading its own model and enrichers; it took {wall_ratio:.2f}× the wall time of "
+        f"`--jobs 1` for {mem_ratio:.2f}× its memory. Threads sharing one model took {threads_wall:.2f}× the "
+        f"default's wall time with {threads_mem:.2f}× its memory; `--jobs` does not use them because an interrupt "
+        "cannot reach a thread until the decoder's current window ends, and the enrichers would share one "
+        f"interpreter lock (`pipeline/local/batch.py`). On {cpu_cores()} cores shared with other work the gap "
+        "depends on that work: one job decoding on every core has its CTranslate2 threads wait for each other "
+        "whenever another program takes a core, which one thread per job avoids; on an idle machine the gain is "
+        "what overlapping one job's start-up, extraction and enrichment with another's decoding gives, and more "
+        "cores run more jobs at once.\n"
     )
     print(body)
     if args.write:

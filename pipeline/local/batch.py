@@ -7,9 +7,10 @@ to the main thread only, between two steps of Python code; a worker process is a
 own, so Ctrl-C, SIGTERM and SIGHUP stop each running job exactly as they stop a sequential run
 (``pipeline.local.interrupts``: the job recorded FAILED ``INTERRUPTED``, its extracted audio
 removed). Threads would wait for the decoder's next window (up to 5 minutes of audio) before they
-could stop. Measured on 2 cores with 8 short recordings, two processes of 1 thread finished in
-22–26 s, two threads sharing a model in 24–33 s (docs/benchmarks.md, "Parallel batches"); a process
-costs its own model and enrichers in memory, which the default number of jobs accounts for
+could stop. Speed does not decide it: on 2 busy cores, 8 short recordings took 70.9 s in two
+processes and 73.3 s in two threads sharing one model, against 203.5 s one after another
+(``bench/bench_batch.py``, docs/benchmarks.md "Parallel batches"). Memory is the price: 950 MB for
+the two processes, 599 MB for the threads; the default number of jobs accounts for it
 (``pipeline.local.parallelism``).
 
 How it runs:

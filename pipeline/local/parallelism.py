@@ -5,10 +5,11 @@
     jobs = min(cores // threads per job, available memory // memory per job, inputs), at least 1
 
 * **threads per job**: ``CLEARSCRIBE_CPU_THREADS`` when it is set, else 1. One CTranslate2 thread
-  per job uses the cores better than several threads on one job: on 2 cores, 8 short recordings
-  took 22–26 s as two jobs of 1 thread and 25–29 s as one job of 2 threads (docs/benchmarks.md,
-  "Parallel batches"). With fewer inputs than cores, each job gets its share of the cores:
-  ``cores // jobs`` threads (:func:`threads_per_job`).
+  per job uses the cores better than several threads on one job, whose threads wait for each other
+  when other work takes a core: on 2 busy cores, 8 short recordings took 70.9 s as two jobs of 1
+  thread and 203.5 s as one job of 2 threads (docs/benchmarks.md, "Parallel batches"). With fewer
+  inputs than cores, each job gets its share of the cores: ``cores // jobs`` threads
+  (:func:`threads_per_job`).
 * **memory per job**: the peak resident memory of one job, measured as
   ``RUNTIME_BYTES + WEIGHTS_FACTOR × size of the model's model.bin``: a job of ``offline-tiny.en``
   (72 MiB of weights) peaked at 437 MB on a short recording and 536 MB on 79 minutes, one of
