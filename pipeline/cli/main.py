@@ -23,6 +23,7 @@ from pipeline.cli.parser import build_parser
 from pipeline.local.enrich_file import enrich_file
 from pipeline.local.interrupts import exit_status, interrupt_on_signals
 from pipeline.local.jobs import RunOutcome
+from pipeline.local.parallelism import plan_jobs
 from pipeline.local.paths import ensure_writable_dir
 from pipeline.local.recovery import recover_interrupted
 from pipeline.local.results_index import INDEX_NAME, ResultsIndex
@@ -157,25 +158,37 @@ def cmd_run(args: argparse.Namespace) -> int:
     enrichment = _enrichment_config(args)
     out_dir = ensure_writable_dir(args.out or settings.results_dir, what="output dir (--out)")
     check_model(settings.model)
+    jobs, threads = plan_jobs(args.jobs, inputs=len(args.paths), settings=settings)
     store = _local_store(settings)
-    runner = LocalRunner(
-        settings,
-        store,
-        engine_factory=lambda: load_engine(settings.model, settings=settings),
-        enrichment=enrichment,
-        out_dir=out_dir,
-        progress=Progress(quiet=args.quiet),
-    )
     index = ResultsIndex(out_dir, store, args.paths)
     all_ok = True
-    for path in args.paths:
-        outcome = runner.run(path, force=args.force)
+
+    def finished(path: Path, outcome: RunOutcome) -> None:
+        nonlocal all_ok
         all_ok &= outcome.status is JobStatus.COMPLETE
         _report(path, outcome, as_json=args.json)
         try:
             index.record(outcome)
         except ClearscribeError as exc:  # the index is a convenience: the job's own outputs are written
             print(one_line(f"clearscribe: {out_dir / INDEX_NAME} not updated: {exc.message}"), file=sys.stderr)
+
+    if jobs > 1:
+        from pipeline.local.batch import WorkerConfig, run_batch
+
+        level = logging.getLogger("clearscribe").level
+        config = WorkerConfig(settings, enrichment, out_dir, args.force, threads, level)
+        run_batch(args.paths, config, jobs=jobs, on_outcome=finished, progress=None if args.quiet else sys.stderr)
+    else:
+        runner = LocalRunner(
+            settings,
+            store,
+            engine_factory=lambda: load_engine(settings.model, settings=settings),
+            enrichment=enrichment,
+            out_dir=out_dir,
+            progress=Progress(quiet=args.quiet),
+        )
+        for path in args.paths:
+            finished(path, runner.run(path, force=args.force))
     if not args.quiet and not args.json:
         print(f"index of {out_dir}: {index.path}")
     return EXIT_OK if all_ok else EXIT_FAILED

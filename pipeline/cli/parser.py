@@ -37,6 +37,14 @@ The same file run again reports the existing job (job ids come from the content)
 --force processes it again. Exit status: 0 if every input completed, 1 otherwise.
 A file with several audio tracks is transcribed from its default track, or from the
 first non-silent one when the default is silent.
+--jobs N runs N inputs at once, each in a process of its own with its share of the CPU
+threads (cores // N, or $CLEARSCRIBE_CPU_THREADS each); outputs, job records and exit
+status are those of a run one after another, and the JSON lines come in input order.
+Default ($CLEARSCRIBE_JOBS, else from this machine): min(cores // threads per job,
+available memory // memory per job, inputs), at least 1; threads per job is
+$CLEARSCRIBE_CPU_THREADS or 1, memory per job 450 MiB + 1.32 x the model's model.bin
+(about 570 MB for offline-tiny.en; 2.5 GB for distil-large-v3, an extrapolation);
+1 on a CUDA GPU.
 --speakers auto (or N) labels who says what: segments and captions get S1, S2, ... (never
 names) and enriched.json talk time, words and sentiment per speaker; off by default.
 
@@ -143,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         parents=[common],
         help="transcribe and enrich video/audio files locally",
-        description="Run the whole pipeline locally on each input, one after another.",
+        description="Run the whole pipeline locally on each input: one after another, or several at once (--jobs).",
         epilog=RUN_EPILOG + "\n\n" + EXIT_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -181,6 +189,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="words the model hears wrong, replaced before PII redaction, captions and the text: one rule "
         "'heard => written' per line (whole words, any case; the written form kept as given) "
         "(default: $CLEARSCRIBE_CORRECTIONS, rules separated by ';')",
+    )
+    run.add_argument(
+        "--jobs",
+        "-j",
+        type=positive_int,
+        metavar="N",
+        help="inputs processed at once, each in its own process with its share of the CPU threads (default: "
+        "$CLEARSCRIBE_JOBS, else min(cores // threads per job, available memory // memory per job, inputs); "
+        "see below)",
     )
     run.add_argument("--ffmpeg", help="ffmpeg binary to use (default: $CLEARSCRIBE_FFMPEG, else the bundled one)")
     run.add_argument("--force", action="store_true", help="process again even if the job completed before")
