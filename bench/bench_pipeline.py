@@ -156,7 +156,8 @@ def overhead_main(minutes: float, repeats: int, write: Path | None) -> None:
         f"{settings.beam_size}, batch {settings.batch_size}, VAD and word timestamps on both sides; "
         f"{os.cpu_count()} cores, Python {platform.python_version()}.\n\n{table}{stages}\n"
         f"Target: `clearscribe run` ≤ {TARGET_RATIO}× the bare pipeline's wall time — {verdict}. Words: bare "
-        f"{med(bare_runs, 'words'):.0f}, clearscribe {med(runs, 'words'):.0f}; speech covered "
+        f"{med(bare_runs, 'words'):.0f} as decoded, clearscribe {med(runs, 'words'):.0f} in the clean text (each "
+        f"redacted value, a read-out card number of 16 words among them, is one placeholder there); speech covered "
         f"{med(runs, 'covered'):.1%}.\n"
     )
     print(body)
