@@ -14,8 +14,6 @@ from postprocess.config import EnrichmentConfig
 from shared.config import OFFLINE_MODEL, MediaRedaction, Settings
 from tests.unit.local.test_cli_errors import one_error_line, run_cli
 
-pytestmark = pytest.mark.unit
-
 VARIABLES = ("CLEARSCRIBE_REDACT_MEDIA", "CLEARSCRIBE_REDACT_MEDIA_WITH", "CLEARSCRIBE_REDACT_MEDIA_PROFANITY")
 
 
@@ -83,7 +81,9 @@ def test_each_redacted_media_setting_is_another_job_and_off_keeps_the_old_ids(tm
 
     def job(media: MediaRedaction | None) -> str:
         settings = Settings(home=tmp_path, model=OFFLINE_MODEL, **({"redact_media": media} if media else {}))
-        return local_job_id(video, output_settings("run", EnrichmentConfig(), settings=settings, engine="faster-whisper"))
+        return local_job_id(
+            video, output_settings("run", EnrichmentConfig(), settings=settings, engine="faster-whisper")
+        )
 
     without = job(None)
     assert job(MediaRedaction(enabled=False, fill="silence", profanity=True)) == without

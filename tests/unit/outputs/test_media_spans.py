@@ -21,8 +21,6 @@ from postprocess.findings import PiiFindings, PiiSpan, ProfanityFindings, Segmen
 from shared.errors import MediaRedactionError
 from shared.models import Segment, Transcript, Word
 
-pytestmark = pytest.mark.unit
-
 
 def timed_words(text: str, start: float, step: float = 0.5) -> tuple[Word, ...]:
     """One word every ``step`` seconds from ``start``, as faster-whisper writes them (" word")."""
@@ -56,7 +54,12 @@ def enriched(
         transcript,
         PiiFindings(spans=tuple(PiiSpan(n, *where(n, value), kind, 0.9) for n, kind, value in pii)),
         ProfanityFindings(spans=tuple(SegmentSpan(n, *where(n, word)) for n, word in profanity)),
-        SentimentFindings(segments=(), overall_compound=0.0, overall_label="neutral", time_share={"positive": 0.0, "neutral": 1.0, "negative": 0.0}),
+        SentimentFindings(
+            segments=(),
+            overall_compound=0.0,
+            overall_label="neutral",
+            time_share={"positive": 0.0, "neutral": 1.0, "negative": 0.0},
+        ),
         job_id="job-1",
         source=Source(uri="/videos/call.mp4", duration_seconds=raw[-1].end if duration is None else duration),
     )
@@ -88,7 +91,11 @@ def test_words_that_do_not_match_the_text_fall_back_to_the_segment() -> None:
     segment = doc.transcript.segments[0]
     garbled = tuple(replace(w, text=" other") if n == 0 else w for n, w in enumerate(segment.words or ()))
     doc = doc.model_copy(
-        update={"transcript": doc.transcript.model_copy(update={"segments": (segment.model_copy(update={"words": garbled}),)})}
+        update={
+            "transcript": doc.transcript.model_copy(
+                update={"segments": (segment.model_copy(update={"words": garbled}),)}
+            )
+        }
     )
     assert redacted_times(doc, margin=0.0) == [TimeSpan(2.0, 5.0)]
 
@@ -130,7 +137,11 @@ def test_no_redactions_no_spans() -> None:
 def test_widening_and_merging_by_themselves() -> None:
     spans = [TimeSpan(5.0, 6.0), TimeSpan(1.0, 2.0), TimeSpan(2.0, 3.0), TimeSpan(9.9, 12.0)]
     assert merge_spans(spans) == [TimeSpan(1.0, 3.0), TimeSpan(5.0, 6.0), TimeSpan(9.9, 12.0)]
-    assert widen_spans(spans, margin=0.5, duration=10.0) == [TimeSpan(0.5, 3.5), TimeSpan(4.5, 6.5), TimeSpan(9.4, 10.0)]
+    assert widen_spans(spans, margin=0.5, duration=10.0) == [
+        TimeSpan(0.5, 3.5),
+        TimeSpan(4.5, 6.5),
+        TimeSpan(9.4, 10.0),
+    ]
     assert widen_spans([TimeSpan(11.0, 12.0)], margin=0.1, duration=10.0) == []  # wholly past the end
     assert widen_spans([TimeSpan(11.0, 12.0)], margin=0.1, duration=0.0) == [TimeSpan(10.9, 12.1)]  # unknown length
 
