@@ -26,7 +26,7 @@ from pipeline.local.media import extract_audio, probe_media, resolve_ffmpeg
 from pipeline.local.paths import check_input_file
 from pipeline.local.terminal import Progress
 from pipeline.outputs.media_spans import redacted_times
-from pipeline.outputs.redacted_media import write_redacted_media
+from pipeline.outputs.redacted_media import redacted_media_name, write_redacted_media
 from pipeline.outputs.report import ReportFacts
 from pipeline.outputs.writer import MEDIA_OUTPUT, write_outputs
 from postprocess.compose import enrich_transcript, prepare_enrichers
@@ -129,6 +129,8 @@ class LocalRunner:
             attempt.move(JobStatus.EXTRACTING)
             started = time.perf_counter()
             check_input_file(path)
+            if self.settings.redact_media.enabled:
+                redacted_media_name(path)  # a container it cannot write fails now, before any work
             media = probe_media(
                 path, max_bytes=self.settings.max_bytes, max_duration_seconds=self.settings.max_duration_seconds
             )
