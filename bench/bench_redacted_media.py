@@ -90,12 +90,14 @@ def main() -> None:
         assert isinstance(outputs, dict)
         enriched = json.loads(Path(outputs["json"]).read_text(encoding="utf-8"))
         values = secret_values(call.script)
-        control = heard_values(call.script, text_of(video))
+        original = text_of(video)
+        control = heard_values(call.script, original)
         missed = heard_values(call.script, enriched["transcript"]["text"])
         again = text_of(Path(outputs["media"]))
         leaked = heard_values(call.script, again)
         leaked_redacted = [v for v in leaked if v not in missed]
         others = heard(public_text(call.script), again)
+        others_before = heard(public_text(call.script), original)
         redact = enriched["timings"]["redact_media_seconds"]
         totals["values"] += len(values)
         totals["control"] += len(control)
@@ -107,8 +109,8 @@ def main() -> None:
         )
         rows.append(
             f"| {call.name} ({call.voice}) | {enriched['source']['duration_seconds']:.0f} s | {len(values)} | "
-            f"{len(control)} | {len(missed)} | **{len(leaked)}** | {others:.0%} | {redact:.2f} s | {wall:.1f} s | "
-            f"{redact / wall:.1%} |"
+            f"{len(control)} | {len(missed)} | **{len(leaked)}** | {others_before:.0%} → {others:.0%} | "
+            f"{redact:.2f} s | {wall:.1f} s | {redact / wall:.1%} |"
         )
     long_line = ""
     if args.long_minutes:
@@ -134,12 +136,17 @@ def main() -> None:
         "digits in a row, is in that transcript. "
         f"{os.cpu_count()} cores shared with other work, Python {platform.python_version()}.\n\n"
         "| recording | length | values | heard in the original | missed by PII detection | heard in redacted.mp4 | "
-        "other words heard | redaction | whole run | share |\n"
+        "other words heard | redaction | whole run | redaction's share |\n"
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n" + "\n".join(rows) + "\n\n"
-        f"**{totals['heard']} of {totals['control']} values heard in the original ({heard_share:.0%}) can still be "
-        f"heard in the redacted recordings** (target 0); {totals['redacted_heard']} of them were redacted in the "
-        f"transcript, {totals['missed']} were missed by PII detection (the media can only hide what the transcript "
-        "redacts)." + long_line + "\n"
+        f"**{totals['heard']} of the {totals['control']} values heard in the originals ({heard_share:.0%}) can "
+        f"still be heard in the redacted recordings** (target 0): {totals['redacted_heard']} that the transcript "
+        f"had redacted, {totals['heard'] - totals['redacted_heard']} that PII detection had missed. A value missed "
+        f"by PII detection stays audible: the media hides what the transcript redacts, no more "
+        f"({totals['missed']} of {totals['values']} here). *Other words heard* is the share of the words said "
+        "outside the values that the engine hears in the original → in the redacted recording: what the tone and "
+        "its margins cost the words next to a value. The redaction's time is the ffmpeg step; the whole run is "
+        "the `clearscribe run` process, model loading included, on a machine shared with other work (hence the "
+        "spread)." + long_line + "\n"
     )
     print(body)
     if args.write:
