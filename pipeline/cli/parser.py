@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from pipeline.cli.describe import one_line
+from pipeline.outputs.media_spans import MARGIN_SECONDS
 from postprocess.config import PII_POLICIES
 from shared.config import DEFAULT_MODEL, OFFLINE_BASE, OFFLINE_MODEL, REDACT_MEDIA_FILLS
 from shared.speakers import DEFAULT_SPEAKERS, SPEAKERS_OFF, SpeakerSetting
@@ -40,7 +41,7 @@ first non-silent one when the default is silent.
 --speakers auto (or N) labels who says what: segments and captions get S1, S2, ... (never
 names) and enriched.json talk time, words and sentiment per speaker; off by default.
 --redact-media also writes redacted.<ext> (the input's container and suffix): the video copied
-untouched, the audio of every redacted span (its word times and 0.15 s each side) replaced by a
+untouched, the audio of every redacted span (its word times and {MARGIN_SECONDS} s each side) replaced by a
 1 kHz tone, or silence with --redact-media-with silence; masked profanity too with
 --redact-media-profanity. Subtitle and data streams are left out. Off by default.
 

@@ -3,8 +3,9 @@
 The stages are the same as the cloud workflow's (extract → transcribe → enrich → write); here
 they run in-process: the engine's decoder for extraction, the endpoint's speech engine (and, when
 asked for, its speaker diarization, during TRANSCRIBING), the same enrichers; with ``--redact-media``
-the recording's redacted copy is written during ENRICHING, before the transcript's outputs. The speech model and
-the enrichers' models load in the background while the first file's audio is extracted.
+the recording's redacted copy is written during ENRICHING, before the transcript's outputs. The
+speech model and the enrichers' models load in the background while the first file's audio is
+extracted.
 """
 
 from __future__ import annotations
