@@ -7,7 +7,14 @@ from dataclasses import replace
 
 import pytest
 
-from pipeline.outputs.media_spans import MARGIN_SECONDS, TimeSpan, merge_spans, redacted_times, widen_spans
+from pipeline.outputs.media_spans import (
+    MARGIN_SECONDS,
+    REACH_SECONDS,
+    TimeSpan,
+    merge_spans,
+    redacted_times,
+    widen_spans,
+)
 from pipeline.outputs.redacted_media import (
     SPANS_PER_FILTER,
     AudioStream,
@@ -30,8 +37,14 @@ def timed_words(text: str, start: float, step: float = 0.5) -> tuple[Word, ...]:
     )
 
 
+def _words(words: bool | tuple[Word, ...], text: str, start: float) -> tuple[Word, ...]:
+    if isinstance(words, tuple):
+        return words
+    return timed_words(text, start) if words else ()
+
+
 def enriched(
-    segments: list[tuple[float, float, str, bool]],
+    segments: list[tuple[float, float, str, bool | tuple[Word, ...]]],
     pii: list[tuple[int, str, str]] = (),  # type: ignore[assignment]
     profanity: list[tuple[int, str]] = (),  # type: ignore[assignment]
     *,
@@ -39,9 +52,9 @@ def enriched(
 ) -> EnrichedTranscript:
     """An enriched transcript composed as the pipeline composes it: ``segments`` are ``(start, end, raw
     text, with word times)``; ``pii`` ``(segment, type, raw words)`` and ``profanity`` ``(segment, word)``
-    name what the finders found."""
+    name what the finders found (words: given, or one every 0.5 s)."""
     raw = tuple(
-        Segment(id=n, start=start, end=end, text=" " + text, words=timed_words(text, start) if words else ())
+        Segment(id=n, start=start, end=end, text=" " + text, words=_words(words, text, start))
         for n, (start, end, text, words) in enumerate(segments)
     )
     transcript = Transcript(language="en", duration=raw[-1].end, segments=raw, model="tiny.en")
@@ -70,12 +83,40 @@ def test_a_redaction_takes_its_words_times_with_the_margin_on_each_side() -> Non
     doc = enriched([(10.0, 13.0, "my name is Margaret Wilson thanks", True)], [(0, "PERSON", "Margaret Wilson")])
     assert doc.transcript.text == "my name is <PERSON> thanks"
     assert redacted_times(doc) == [TimeSpan(11.5 - MARGIN_SECONDS, 12.45 + MARGIN_SECONDS)]
-    assert redacted_times(doc, margin=0.0) == [TimeSpan(11.5, 12.45)]
+    assert redacted_times(doc, margin=0.0) == [TimeSpan(11.45, 12.5)]  # up to the words heard around it
+    assert redacted_times(doc, margin=0.0, reach=0.0) == [TimeSpan(11.5, 12.45)]
+
+
+def test_a_word_the_recogniser_squeezed_is_still_covered_up_to_the_words_heard_around_it() -> None:
+    # As tiny.en timed a real recording: "Samuel" was said at 7.65-8.15, but it got no duration, at 8.26.
+    words = (Word(6.78, 7.04, " The"), Word(7.04, 7.44, " doctor,"), Word(8.26, 8.26, " Samuel"),
+             Word(8.26, 8.82, " Greenberg,"), Word(9.26, 9.54, " asked"), Word(9.54, 9.96, " us"))  # fmt: skip
+    doc = enriched([(6.78, 9.96, "The doctor, Samuel Greenberg, asked us", words)], [(0, "PERSON", "Samuel Greenberg")])
+    assert redacted_times(doc) == [TimeSpan(7.44, 9.26)]
+    (span,) = redacted_times(doc)
+    assert span.start < 7.65 and span.end > 8.82
+
+
+def test_the_reach_towards_the_neighbours_is_bounded() -> None:
+    words = (Word(0.5, 0.9, " hello"), Word(4.0, 4.5, " Anna"), Word(9.0, 9.5, " bye"))
+    doc = enriched([(0.5, 9.5, "hello Anna bye", words)], [(0, "PERSON", "Anna")], duration=12.0)
+    assert redacted_times(doc) == [TimeSpan(4.0 - REACH_SECONDS, 4.5 + REACH_SECONDS)]
+    alone = enriched([(3.0, 3.5, "Anna", (Word(3.0, 3.5, " Anna"),))], [(0, "PERSON", "Anna")], duration=12.0)
+    assert redacted_times(alone) == [TimeSpan(2.0, 4.5)]  # no word around it: towards the start and the end
+    at_the_edges = enriched([(0.3, 3.5, "Anna", (Word(0.3, 3.4, " Anna"),))], [(0, "PERSON", "Anna")], duration=3.6)
+    assert redacted_times(at_the_edges) == [TimeSpan(0.0, 3.6)]
+
+
+def test_the_neighbours_are_looked_for_across_segments() -> None:
+    first = (Word(1.0, 1.4, " Hello"), Word(1.4, 1.9, " there."))
+    second = (Word(2.6, 3.0, " Anna"), Word(3.0, 3.5, " speaking."))
+    doc = enriched([(1.0, 1.9, "Hello there.", first), (2.6, 3.5, "Anna speaking.", second)], [(1, "PERSON", "Anna")])
+    assert redacted_times(doc) == [TimeSpan(1.9, 3.15)]
 
 
 def test_a_redaction_inside_a_word_takes_that_whole_word() -> None:
     doc = enriched([(0.0, 2.0, "mail bob@example.com now", True)], [(0, "EMAIL_ADDRESS", "example.com")])
-    assert redacted_times(doc, margin=0.0) == [TimeSpan(0.5, 0.95)]
+    assert redacted_times(doc, margin=0.0, reach=0.0) == [TimeSpan(0.5, 0.95)]
 
 
 def test_without_word_times_the_whole_segment_is_replaced() -> None:
@@ -118,8 +159,8 @@ def test_spans_are_clamped_to_the_recording() -> None:
 def test_profanity_is_replaced_only_when_asked() -> None:
     doc = enriched([(0.0, 3.0, "what a shit show Anna", True)], [(0, "PERSON", "Anna")], [(0, "shit")])
     assert doc.profanity.count == 1
-    assert redacted_times(doc, margin=0.0) == [TimeSpan(2.0, 2.45)]
-    assert redacted_times(doc, profanity=True, margin=0.0) == [TimeSpan(1.0, 1.45), TimeSpan(2.0, 2.45)]
+    assert redacted_times(doc, margin=0.0, reach=0.0) == [TimeSpan(2.0, 2.45)]
+    assert redacted_times(doc, profanity=True, margin=0.0, reach=0.0) == [TimeSpan(1.0, 1.45), TimeSpan(2.0, 2.45)]
 
 
 def test_spans_in_later_segments_are_found_by_their_offsets_in_the_whole_text() -> None:
@@ -127,7 +168,7 @@ def test_spans_in_later_segments_are_found_by_their_offsets_in_the_whole_text() 
         [(0.0, 2.0, "good morning", True), (2.0, 2.5, "", False), (3.0, 5.0, "this is Anna Berg", True)],
         [(2, "PERSON", "Anna Berg")],
     )
-    assert redacted_times(doc, margin=0.0) == [TimeSpan(4.0, 4.95)]
+    assert redacted_times(doc, margin=0.0, reach=0.0) == [TimeSpan(4.0, 4.95)]
 
 
 def test_no_redactions_no_spans() -> None:
