@@ -41,9 +41,10 @@ first non-silent one when the default is silent.
 --speakers auto (or N) labels who says what: segments and captions get S1, S2, ... (never
 names) and enriched.json talk time, words and sentiment per speaker; off by default.
 --redact-media also writes redacted.<ext> (the input's container and suffix): the video copied
-untouched, the audio of every redacted span (its word times and {MARGIN_SECONDS} s each side) replaced by a
-1 kHz tone, or silence with --redact-media-with silence; masked profanity too with
---redact-media-profanity. Subtitle and data streams are left out. Off by default.
+untouched, the audio of every redacted span (its word times, {MARGIN_SECONDS} s more each side, and up to
+the words heard around it) replaced by a 1 kHz tone, or silence with --redact-media-with silence;
+masked profanity too with --redact-media-profanity. Subtitle and data streams are left out. Off by
+default.
 
 models: {OFFLINE_MODEL} (bundled Whisper tiny.en weights, offline), {OFFLINE_BASE} (Whisper
 base, multilingual, offline; needs clearscribe[multilingual]), {DEFAULT_MODEL} (default; needs a
