@@ -15,7 +15,7 @@ import platformdirs
 
 from shared.contract import ENV_SPEAKERS
 from shared.engine_settings import EngineSettings
-from shared.env import env_int
+from shared.env import env_choice, env_flag, env_int
 from shared.errors import ConfigInvalidError
 from shared.speakers import DEFAULT_SPEAKER_SETTING, DEFAULT_SPEAKERS, SpeakerSetting
 
@@ -31,7 +31,20 @@ DEFAULT_ENGINE_SETTINGS = EngineSettings()
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
-__all__ = ["DEFAULT_MODEL", "OFFLINE_BASE", "OFFLINE_MODEL", "OFFLINE_MODELS", "Settings", "env_int", "log_level"]
+#: What replaces the redacted stretches of a recording's audio in ``redacted.<ext>`` (``--redact-media-with``).
+REDACT_MEDIA_FILLS = ("tone", "silence")
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "OFFLINE_BASE",
+    "OFFLINE_MODEL",
+    "OFFLINE_MODELS",
+    "REDACT_MEDIA_FILLS",
+    "MediaRedaction",
+    "Settings",
+    "env_int",
+    "log_level",
+]
 
 
 def log_level(environ: Mapping[str, str]) -> str:
@@ -51,6 +64,37 @@ def speakers(environ: Mapping[str, str]) -> SpeakerSetting:
         raise ConfigInvalidError(f"{ENV_SPEAKERS}: {exc}") from None
 
 
+@dataclass(frozen=True)
+class MediaRedaction:
+    """Whether ``clearscribe run`` writes ``redacted.<ext>`` (the recording with the audio of every redacted
+    span replaced), what replaces it (``tone`` or ``silence``), and whether masked profanity is replaced too.
+
+    Read from ``CLEARSCRIBE_REDACT_MEDIA`` (on|off, default off), ``CLEARSCRIBE_REDACT_MEDIA_WITH``
+    (tone|silence, default tone) and ``CLEARSCRIBE_REDACT_MEDIA_PROFANITY`` (on|off, default off); the run
+    options ``--redact-media``, ``--redact-media-with`` and ``--redact-media-profanity`` override them.
+    """
+
+    enabled: bool = False
+    fill: str = "tone"
+    profanity: bool = False
+
+    def __post_init__(self) -> None:
+        if self.fill not in REDACT_MEDIA_FILLS:
+            raise ConfigInvalidError(f"redacted media fill {self.fill!r} is not one of {', '.join(REDACT_MEDIA_FILLS)}")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> MediaRedaction:
+        return cls(
+            enabled=env_flag(environ, "CLEARSCRIBE_REDACT_MEDIA", False),
+            fill=env_choice(environ, "CLEARSCRIBE_REDACT_MEDIA_WITH", REDACT_MEDIA_FILLS, "tone"),
+            profanity=env_flag(environ, "CLEARSCRIBE_REDACT_MEDIA_PROFANITY", False),
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        """What a job's identity keeps of it (only asked for when enabled)."""
+        return {"fill": self.fill, "profanity": self.profanity}
+
+
 def default_home(environ: Mapping[str, str] | None = None) -> Path:
     """``$CLEARSCRIBE_HOME``, else the per-user data dir (e.g. ``~/.local/share/clearscribe``)."""
     env = (os.environ if environ is None else environ).get("CLEARSCRIBE_HOME")
@@ -68,6 +112,7 @@ class Settings:
     #: How the engine decodes (``CLEARSCRIBE_DEVICE``, ``_BEAM_SIZE``, …): what the endpoint reads too.
     engine: EngineSettings = DEFAULT_ENGINE_SETTINGS
     speakers: SpeakerSetting = DEFAULT_SPEAKER_SETTING
+    redact_media: MediaRedaction = MediaRedaction()
 
     @classmethod
     def from_env(cls, home: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
@@ -80,6 +125,7 @@ class Settings:
             max_duration_seconds=env_int(env, "CLEARSCRIBE_MAX_DURATION", cls.max_duration_seconds, minimum=1),
             engine=EngineSettings.from_env(env),
             speakers=speakers(env),
+            redact_media=MediaRedaction.from_env(env),
         )
 
     def with_(self, **changes: object) -> Settings:

@@ -33,3 +33,20 @@ def env_choice(environ: Mapping[str, str], name: str, choices: Sequence[str], de
     if raw not in choices:
         raise ConfigInvalidError(f"{name}={raw!r} is not one of {', '.join(choices)}")
     return raw
+
+
+ON_WORDS = ("on", "true", "yes", "1")
+OFF_WORDS = ("off", "false", "no", "0")
+
+
+def env_flag(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    """``environ[name]`` as on (``on``, ``true``, ``yes``, ``1``) or off (``off``, ``false``, ``no``,
+    ``0``), case ignored; ``default`` when unset or empty."""
+    raw = environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ON_WORDS:
+        return True
+    if raw in OFF_WORDS:
+        return False
+    raise ConfigInvalidError(f"{name}={raw!r} is not on or off")

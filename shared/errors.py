@@ -121,6 +121,13 @@ class EnrichmentError(ClearscribeError):
     code = "ENRICHMENT_FAILED"
 
 
+class MediaRedactionError(ClearscribeError):
+    """The redacted copy of the recording (``--redact-media``) could not be written: a container with no
+    audio codec to re-encode into, or ffmpeg failing on it; no partial file is left behind."""
+
+    code = "MEDIA_REDACTION_FAILED"
+
+
 class JobNotFoundError(ClearscribeError):
     code = "JOB_NOT_FOUND"
 

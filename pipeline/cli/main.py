@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 import traceback
+import urllib.parse
 import webbrowser
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,10 +29,10 @@ from pipeline.local.paths import ensure_writable_dir
 from pipeline.local.recovery import recover_interrupted
 from pipeline.local.results_index import INDEX_NAME, ResultsIndex
 from pipeline.local.terminal import Progress
-from pipeline.outputs.writer import OUTPUT_NAMES
+from pipeline.outputs.writer import MEDIA_OUTPUT, OUTPUT_NAMES
 from postprocess.config import EnrichmentConfig
 from postprocess.document import EnrichedTranscript, Summary
-from shared.config import Settings, log_level
+from shared.config import MediaRedaction, Settings, log_level
 from shared.corrections import read_corrections_file
 from shared.errors import (
     AmbiguousJobIdError,
@@ -53,10 +54,12 @@ EXIT_OK, EXIT_FAILED, EXIT_CLOSED_PIPE = 0, 1, 141
 
 # -- helpers ----------------------------------------------------------------------------
 def _settings(args: argparse.Namespace) -> Settings:
-    settings = Settings.from_env(home=args.home).with_(
+    configured = Settings.from_env(home=args.home)
+    settings = configured.with_(
         model=getattr(args, "model", None),
         ffmpeg=getattr(args, "ffmpeg", None),
         speakers=getattr(args, "speakers", None),
+        redact_media=_media_redaction(args, configured.redact_media),
     )
     engine: dict[str, Any] = {}
     if getattr(args, "vocabulary", None):
@@ -64,6 +67,20 @@ def _settings(args: argparse.Namespace) -> Settings:
     if getattr(args, "corrections", None):
         engine["corrections"] = read_corrections_file(args.corrections)
     return settings.with_(engine=dataclasses.replace(settings.engine, **engine)) if engine else settings
+
+
+def _media_redaction(args: argparse.Namespace, configured: MediaRedaction) -> MediaRedaction:
+    """The environment's media redaction setting with the run options over it: ``--redact-media-with`` and
+    ``--redact-media-profanity`` imply ``--redact-media``."""
+    asked = getattr(args, "redact_media", None)
+    fill = getattr(args, "redact_media_with", None)
+    profanity = getattr(args, "redact_media_profanity", None)
+    if asked is False and (fill or profanity):
+        raise ConfigInvalidError("--no-redact-media contradicts --redact-media-with and --redact-media-profanity")
+    enabled = configured.enabled if asked is None and not (fill or profanity) else asked is not False
+    return dataclasses.replace(
+        configured, enabled=enabled, fill=fill or configured.fill, profanity=profanity or configured.profanity
+    )
 
 
 def _enrichment_config(args: argparse.Namespace) -> EnrichmentConfig:
@@ -246,18 +263,19 @@ def cmd_report(args: argparse.Namespace) -> int:
         )
     enriched = EnrichedTranscript.from_json(_read_output(json_uri, args), where=json_uri)
     summary = Summary.from_record(record.summary, where=f"job {record.job_id}")
-    facts = ReportFacts(
-        status=record.status.value,
-        finished_at=record.updated_at,
-        cost=summary.estimated_cost if summary else None,
-    )
-    html = render_report(enriched, facts)
     if args.out:
         target = args.out
     elif json_uri.startswith("s3://"):
         target = Path(f"{record.job_id}.report.html")
     else:
         target = Path(json_uri).with_name(OUTPUT_NAMES["html"])
+    facts = ReportFacts(
+        status=record.status.value,
+        finished_at=record.updated_at,
+        cost=summary.estimated_cost if summary else None,
+        media=_media_link((record.outputs or {}).get(MEDIA_OUTPUT), target),
+    )
+    html = render_report(enriched, facts)
     written = Path(LocalDirStore(target.parent).put_bytes(target.name, html.encode("utf-8"), "text/html")).absolute()
     print(written)
     if args.open:
@@ -266,6 +284,15 @@ def cmd_report(args: argparse.Namespace) -> int:
         else:
             print("no display to open a browser on; open the file above", file=sys.stderr)
     return EXIT_OK
+
+
+def _media_link(media: str | None, report: Path) -> str | None:
+    """The redacted recording's URL relative to where the report is written (None when the job wrote none,
+    or it is gone)."""
+    if not media or media.startswith("s3://") or not Path(media).is_file():
+        return None
+    relative = os.path.relpath(Path(media).absolute(), report.absolute().parent)
+    return urllib.parse.quote(Path(relative).as_posix())
 
 
 def _has_display() -> bool:

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import NoReturn
 
 from pipeline.cli.describe import one_line
+from pipeline.outputs.media_spans import MARGIN_SECONDS
 from postprocess.config import PII_POLICIES
-from shared.config import DEFAULT_MODEL, OFFLINE_BASE, OFFLINE_MODEL
+from shared.config import DEFAULT_MODEL, OFFLINE_BASE, OFFLINE_MODEL, REDACT_MEDIA_FILLS
 from shared.speakers import DEFAULT_SPEAKERS, SPEAKERS_OFF, SpeakerSetting
 from shared.status import JobStatus
 
@@ -47,6 +48,11 @@ $CLEARSCRIBE_CPU_THREADS or 1, memory per job 450 MiB + 1.32 x the model's model
 1 on a CUDA GPU.
 --speakers auto (or N) labels who says what: segments and captions get S1, S2, ... (never
 names) and enriched.json talk time, words and sentiment per speaker; off by default.
+--redact-media also writes redacted.<ext> (the input's container and suffix): the video copied
+untouched, the audio of every redacted span (its word times, {MARGIN_SECONDS} s more each side, and up to
+the words heard around it) replaced by a 1 kHz tone, or silence with --redact-media-with silence;
+masked profanity too with --redact-media-profanity. Subtitle and data streams are left out. Off by
+default.
 
 models: {OFFLINE_MODEL} (bundled Whisper tiny.en weights, offline), {OFFLINE_BASE} (Whisper
 base, multilingual, offline; needs clearscribe[multilingual]), {DEFAULT_MODEL} (default; needs a
@@ -118,6 +124,33 @@ def _add_pii_policy(command: argparse.ArgumentParser) -> None:
         choices=PII_POLICIES,
         help="strict also hides every number of 3+ digits that is no quantity, amount, time or date, and every "
         "capitalised word outside the dictionary (default: $CLEARSCRIBE_PII_POLICY or standard)",
+    )
+
+
+def _add_redact_media(run: argparse.ArgumentParser) -> None:
+    media = run.add_mutually_exclusive_group()
+    media.add_argument(
+        "--redact-media",
+        action="store_const",
+        const=True,
+        help="also write redacted.<ext>: the recording with the audio of every redacted span replaced "
+        "(default: $CLEARSCRIBE_REDACT_MEDIA or off)",
+    )
+    media.add_argument(
+        "--no-redact-media", dest="redact_media", action="store_const", const=False, help="no redacted recording"
+    )
+    run.add_argument(
+        "--redact-media-with",
+        choices=REDACT_MEDIA_FILLS,
+        help="what replaces the redacted audio: a 1 kHz tone or silence (implies --redact-media; "
+        "default: $CLEARSCRIBE_REDACT_MEDIA_WITH or tone)",
+    )
+    run.add_argument(
+        "--redact-media-profanity",
+        action="store_const",
+        const=True,
+        help="replace the audio of masked profanity too (implies --redact-media; "
+        "default: $CLEARSCRIBE_REDACT_MEDIA_PROFANITY or off)",
     )
 
 
@@ -199,6 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
         "$CLEARSCRIBE_JOBS, else min(cores // threads per job, available memory // memory per job, inputs); "
         "see below)",
     )
+    _add_redact_media(run)
     run.add_argument("--ffmpeg", help="ffmpeg binary to use (default: $CLEARSCRIBE_FFMPEG, else the bundled one)")
     run.add_argument("--force", action="store_true", help="process again even if the job completed before")
     run.add_argument("--json", action="store_true", help="print one JSON object per input (JSON lines)")

@@ -2,10 +2,11 @@
 
 A local job id comes from the input's content and from everything that changes its outputs:
 what is done to it (``run`` transcribes media, ``enrich`` reads a transcript file), the speech
-engine, the model and its decoding settings, the speaker setting, the enrichment settings, and the
-clearscribe version. The same file run again with the same settings reports the existing job; with
-another ``--model``, decoding setting, ``--speakers`` or PII setting it is a new job. Limits (size,
-duration) and where the outputs go do not change the outputs, so they are not part of it.
+engine, the model and its decoding settings, the speaker setting, the enrichment settings, the
+redacted-media setting when it is on, and the clearscribe version. The same file run again with the
+same settings reports the existing job; with another ``--model``, decoding setting, ``--speakers``,
+PII or ``--redact-media`` setting it is a new job. Limits (size, duration) and where the outputs go do
+not change the outputs, so they are not part of it.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ def output_settings(
             **settings.engine.to_dict(),
             "speakers": str(settings.speakers),
         }
+        if settings.redact_media.enabled:  # absent when off, so the ids of jobs without it stay as they were
+            data["redacted_media"] = settings.redact_media.to_dict()
     return data
 
 

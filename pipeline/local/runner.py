@@ -2,8 +2,10 @@
 
 The stages are the same as the cloud workflow's (extract → transcribe → enrich → write); here
 they run in-process: the engine's decoder for extraction, the endpoint's speech engine (and, when
-asked for, its speaker diarization, during TRANSCRIBING), the same enrichers. The speech model and
-the enrichers' models load in the background while the first file's audio is extracted.
+asked for, its speaker diarization, during TRANSCRIBING), the same enrichers; with ``--redact-media``
+the recording's redacted copy is written during ENRICHING, before the transcript's outputs. The
+speech model and the enrichers' models load in the background while the first file's audio is
+extracted.
 """
 
 from __future__ import annotations
@@ -24,7 +26,10 @@ from pipeline.local.jobs import Attempt, JobResult, LocalJobs, RunOutcome
 from pipeline.local.media import extract_audio, probe_media, resolve_ffmpeg
 from pipeline.local.paths import check_input_file
 from pipeline.local.terminal import Progress
-from pipeline.outputs.writer import write_outputs
+from pipeline.outputs.media_spans import redacted_times
+from pipeline.outputs.redacted_media import redacted_media_name, write_redacted_media
+from pipeline.outputs.report import ReportFacts
+from pipeline.outputs.writer import MEDIA_OUTPUT, write_outputs
 from postprocess.compose import enrich_transcript, prepare_enrichers
 from postprocess.config import EnrichmentConfig
 from postprocess.document import Source
@@ -125,6 +130,8 @@ class LocalRunner:
             attempt.move(JobStatus.EXTRACTING)
             started = time.perf_counter()
             check_input_file(path)
+            if self.settings.redact_media.enabled:
+                redacted_media_name(path)  # a container it cannot write fails now, before any work
             media = probe_media(
                 path, max_bytes=self.settings.max_bytes, max_duration_seconds=self.settings.max_duration_seconds
             )
@@ -168,5 +175,22 @@ class LocalRunner:
             config=self.enrichment,
         )
         enriched = enriched.with_timing("enrich_seconds", time.perf_counter() - started)
-        outputs = write_outputs(enriched, LocalDirStore(self.out_dir), attempt.job_id)
+        redaction = self.settings.redact_media
+        redacted: Path | None = None
+        if redaction.enabled:
+            self.progress.stage("redacting the recording")
+            started = time.perf_counter()
+            redacted = write_redacted_media(
+                path,
+                redacted_times(enriched, profanity=redaction.profanity),
+                self.out_dir / attempt.job_id,
+                ffmpeg=resolve_ffmpeg(self.settings.ffmpeg),
+                fill=redaction.fill,
+                timeout_seconds=self.settings.extract_timeout_seconds,
+            )
+            enriched = enriched.with_timing("redact_media_seconds", time.perf_counter() - started)
+        report = ReportFacts(media=redacted.name if redacted else None)
+        outputs = write_outputs(enriched, LocalDirStore(self.out_dir), attempt.job_id, report=report)
+        if redacted is not None:
+            outputs[MEDIA_OUTPUT] = str(redacted)
         return JobResult(outputs=outputs, summary=enriched.summary().to_dict())

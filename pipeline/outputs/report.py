@@ -7,7 +7,10 @@ network request. It reads only the enriched transcript, so it holds nothing the 
 transcript does not: no raw text, no PII values. Every value goes through Jinja2's autoescaping.
 
 Without JavaScript it reads fully (the chart is SVG, each point a link to its segment); with
-it, a search box filters the segments and clicking a time copies it.
+it, a search box filters the segments and clicking a time copies it. When the job wrote a redacted
+recording, the page plays it (a ``<video>`` or ``<audio>`` element whose source is the relative link
+``ReportFacts.media``, the one thing the page loads, allowed by ``media-src 'self'``) and each segment's
+play link seeks it to the segment's start (without JavaScript, it opens the file at that time).
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from markupsafe import Markup
 from pipeline.outputs.chart import sentiment_chart
 from pipeline.outputs.cost_table import cost_table
 from pipeline.outputs.formatting import clock, date_text, duration_text, now_stamp, signed, source_name
-from postprocess.document import CleanSegment, CleanTranscript, EnrichedTranscript, Summary, TimeShare
+from pipeline.outputs.media_spans import segment_ranges
+from postprocess.document import CleanTranscript, EnrichedTranscript, Summary, TimeShare
 
 __all__ = ["IndexEntry", "ReportFacts", "render_index", "render_report"]
 
@@ -44,6 +48,8 @@ class ReportFacts:
     finished_at: str | None = None
     #: ``CostEstimate.to_dict()`` of a cloud job; None for a local one.
     cost: Mapping[str, Any] | None = None
+    #: The redacted recording (``redacted.<ext>``) as a URL relative to the report; None without one.
+    media: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,24 +93,9 @@ Mark = tuple[int, int, str, str]
 
 
 # -- the transcript ------------------------------------------------------------------------
-def _segment_ranges(segments: Sequence[CleanSegment]) -> list[tuple[int, int, int]]:
-    """``(start, end, index)`` of each non-empty segment's text in ``transcript.text`` (the clean
-    segment texts joined by one space, as the enriched transcript defines it)."""
-    ranges: list[tuple[int, int, int]] = []
-    offset = 0
-    for index, segment in enumerate(segments):
-        if not segment.text:
-            continue
-        if ranges:
-            offset += 1
-        ranges.append((offset, offset + len(segment.text), index))
-        offset += len(segment.text)
-    return ranges
-
-
 def _marks(enriched: EnrichedTranscript) -> dict[int, list[Mark]]:
     """The redactions and masked words of each segment (by index), in segment-local offsets."""
-    ranges = _segment_ranges(enriched.transcript.segments)
+    ranges = segment_ranges(enriched.transcript.segments)
     starts = [r[0] for r in ranges]
     found: dict[int, list[Mark]] = {}
     spans = [(e.start, e.end, "pii", e.type) for e in enriched.pii.entities]
@@ -248,12 +239,14 @@ def _asset(name: str) -> tuple[Markup, str]:
     return Markup(text), f"'sha256-{digest}'"
 
 
-def _page_assets(*, script: bool) -> dict[str, Any]:
+def _page_assets(*, script: bool, media: bool = False) -> dict[str, Any]:
     css, css_hash = _asset("clearscribe.css")
     js, js_hash = _asset("report.js") if script else (Markup(""), "'none'")
+    # The redacted recording is the one thing a report may load: its relative link, from where the page is.
+    media_src = "media-src 'self'; " if media else ""
     policy = (
         f"default-src 'none'; style-src {css_hash}; script-src {js_hash}; img-src data:; "
-        "base-uri 'none'; form-action 'none'"
+        f"{media_src}base-uri 'none'; form-action 'none'"
     )
     return {"css": css, "js": js, "csp": policy}
 
@@ -295,9 +288,23 @@ def render_report(enriched: EnrichedTranscript, facts: ReportFacts | None = None
         "timings": _timings(enriched.timings, duration),
         "cost": cost_table(facts.cost),
         "signed": signed,
-        **_page_assets(script=True),
+        "media": _media(facts.media, timed=timed),
+        **_page_assets(script=True, media=facts.media is not None),
     }
     return _environment().get_template("report.html.j2").render(context)
+
+
+#: Suffixes of recordings without pictures, played in an ``<audio>`` element (the rest in a ``<video>``).
+AUDIO_ONLY_SUFFIXES = frozenset({"m4a", "mp3", "wav", "flac", "ogg", "oga", "opus", "aac", "mka", "wma", "aif", "aiff"})
+
+
+def _media(href: str | None, *, timed: bool) -> dict[str, Any] | None:
+    """The redacted recording's player: its link, name and element (``audio`` or ``video``)."""
+    if href is None:
+        return None
+    name = href.rsplit("/", 1)[-1]
+    element = "audio" if name.rsplit(".", 1)[-1].lower() in AUDIO_ONLY_SUFFIXES else "video"
+    return {"href": href, "name": name, "element": element, "seek": timed}
 
 
 def render_index(entries: Sequence[IndexEntry], *, title: str, updated_at: str | None = None) -> str:

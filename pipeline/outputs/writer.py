@@ -16,6 +16,9 @@ OUTPUT_NAMES = {
     "txt": "transcript.txt",
     "html": "report.html",
 }
+#: The job output key of the redacted recording, ``redacted.<ext>`` (``pipeline.outputs.redacted_media``),
+#: written beside the others by ``clearscribe run --redact-media``.
+MEDIA_OUTPUT = "media"
 CONTENT_TYPES = {
     "json": "application/json",
     "srt": "application/x-subrip; charset=utf-8",

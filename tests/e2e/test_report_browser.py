@@ -57,8 +57,9 @@ class Visit:
     """One page load with every request, console message and page error recorded; any request
     for anything but the report itself is aborted and kept as a failure."""
 
-    def __init__(self, browser: Browser, url: str, *, javascript: bool = True) -> None:
+    def __init__(self, browser: Browser, url: str, *, javascript: bool = True, also: tuple[str, ...] = ()) -> None:
         self.url = url
+        self.also = also  # other URLs the page may load (the redacted recording beside it)
         self.context = browser.new_context(java_script_enabled=javascript, viewport={"width": 1280, "height": 900})
         self.requests: list[str] = []
         self.blocked: list[str] = []
@@ -72,7 +73,7 @@ class Visit:
         self.page.goto(url, wait_until="load")
 
     def _route(self, route: Route) -> None:
-        if route.request.url == self.url:
+        if route.request.url == self.url or route.request.url in self.also:
             route.continue_()
         else:
             self.blocked.append(route.request.url)
@@ -84,7 +85,8 @@ class Visit:
     def assert_quiet(self) -> None:
         errors = [m.text for m in self.console if m.type in ("error", "warning")]
         assert not errors and not self.errors, (errors, self.errors)
-        assert self.requests == [self.url] and not self.blocked, (self.requests, self.blocked)
+        assert set(self.requests) <= {self.url, *self.also} and self.requests[0] == self.url, self.requests
+        assert not self.blocked, self.blocked
 
     def close(self) -> None:
         self.context.close()
@@ -213,3 +215,40 @@ def test_headings_labels_and_contrast(visit: Visit) -> None:
     )
     low = [(selector, round(ratio, 2)) for selector, ratio in ratios if ratio < MIN_CONTRAST]
     assert ratios and not low, low
+
+
+CALL_WITH_A_NAME = (
+    "Good morning, this is the weekly call.\n\n"
+    "My name is Margaret Wilson and I look after the budget.\n\n"
+    "The new office opens next month, and everyone is welcome."
+)
+
+
+def test_the_redacted_recording_plays_from_a_segment_s_start(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    root = tmp_path_factory.mktemp("report-media")
+    video = make_speech_video(CALL_WITH_A_NAME, root / "weekly call.mp4")
+    proc = clearscribe("run", str(video), "--model", "offline-tiny.en", "--json", "--out", str(root / "out"),
+                       "--redact-media", home=root / "home", check=True)  # fmt: skip
+    record = json.loads(proc.stdout)
+    media = Path(record["outputs"]["media"])
+    segments = json.loads(Path(record["outputs"]["json"]).read_text(encoding="utf-8"))["transcript"]["segments"]
+    assert len(segments) >= 2
+    visit = Visit(browser, Path(record["outputs"]["html"]).as_uri(), also=(media.as_uri(),))
+    try:
+        page = visit.page
+        page.wait_for_function("() => document.getElementById('player').readyState >= 1")
+        duration = page.evaluate("document.getElementById('player').duration")
+        assert abs(duration - json.loads(Path(record["outputs"]["json"]).read_text())["source"]["duration_seconds"]) < 1
+        last = len(segments) - 1
+        page.locator(f"#seg-{last} a.play").click()
+        start = segments[last]["start"]
+        page.wait_for_function(f"() => document.getElementById('player').currentTime >= {start}")
+        position = page.evaluate("document.getElementById('player').currentTime")
+        assert start <= position < start + 3
+        assert page.evaluate("location.hash") == ""  # the page stays where it is: the link only seeks the player
+        assert media.as_uri() in visit.requests
+        visit.assert_quiet()
+    finally:
+        visit.close()

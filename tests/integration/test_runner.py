@@ -112,3 +112,40 @@ def test_two_runs_of_the_same_file_at_once_transcribe_it_once(home: Path, video:
     assert outcomes["first"].status is JobStatus.COMPLETE and not outcomes["first"].reused  # type: ignore[attr-defined]
     assert outcomes["second"].status is JobStatus.COMPLETE and outcomes["second"].reused  # type: ignore[attr-defined]
     assert (first_engine.calls, second_engine.calls) == (1, 0)
+
+
+class FixedEngine:
+    """Hears the same words, with word times, in any recording."""
+
+    name = "fixed"
+
+    def transcribe(self, audio_path: Path, *, on_progress=None) -> Transcript:
+        from tests.support.transcripts import words_of
+
+        text = "My name is Margaret Wilson and I run the budget."
+        segment = Segment(id=0, start=0.2, end=2.2, text=" " + text, words=words_of(text, 0.2, 2.2))
+        return Transcript(language="en", duration=2.5, segments=(segment,), model="fixed")
+
+
+def test_a_redacted_recording_that_fails_to_be_written_again_keeps_the_earlier_result(
+    home: Path, video: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.outputs import redacted_media
+    from shared.config import MediaRedaction
+
+    settings = Settings(home=home, redact_media=MediaRedaction(enabled=True))
+    runner = LocalRunner(settings, SQLiteJobStore(settings.jobs_db), engine_factory=FixedEngine)
+    first = runner.run(video)
+    assert first.status is JobStatus.COMPLETE and first.outputs is not None
+    media = Path(first.outputs["media"])
+    assert media.name == "redacted.mp4" and media.parent == Path(first.outputs["json"]).parent
+    assert 'src="redacted.mp4"' in Path(first.outputs["html"]).read_text(encoding="utf-8")
+    before = media.read_bytes()
+
+    monkeypatch.setitem(redacted_media.AUDIO_CODECS, "mp4", "no_such_encoder")  # ffmpeg fails on it
+    again = runner.run(video, force=True)
+    assert again.status is JobStatus.FAILED and again.previous_result_kept
+    assert again.error is not None and again.error["code"] == "MEDIA_REDACTION_FAILED"
+    assert "redacted.mp4" in again.error["message"] and "Margaret" not in again.error["message"]
+    assert media.read_bytes() == before  # the earlier file, whole; no partial one beside it
+    assert sorted(p.name for p in media.parent.iterdir() if "redacted" in p.name) == ["redacted.mp4"]

@@ -75,6 +75,25 @@
     }
     return legacyCopy(text);
   };
+  // Play the redacted recording from a segment's start (without scripts the link opens the file there).
+  var player = document.getElementById("player");
+  var playerStatus = document.getElementById("player-status");
+  list.addEventListener("click", function (event) {
+    var play = event.target.closest ? event.target.closest("a.play") : null;
+    if (!play || !player) {
+      return;
+    }
+    event.preventDefault();
+    player.currentTime = parseFloat(play.getAttribute("data-start")) || 0;
+    var started = player.play();
+    if (started && started.catch) {
+      started.catch(function () {
+        if (playerStatus) {
+          playerStatus.textContent = "Press play to listen from " + play.previousSibling.textContent.trim();
+        }
+      });
+    }
+  });
   list.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest("a.time") : null;
     if (!link || !copyStatus) {

@@ -147,3 +147,32 @@ def test_the_index_lists_this_runs_inputs_then_the_folders_other_jobs(
     totals = [int(c["data-total"]) for c in page.with_class("pii-cell")]
     enriched = json.loads((out / links[0].replace("report.html", "enriched.json")).read_text())
     assert totals[0] == sum(enriched["pii"]["counts"].values()) >= 1
+
+
+def test_report_links_the_job_s_redacted_recording_from_wherever_it_writes_the_report(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    store = SQLiteJobStore(home / "jobs.sqlite3")
+    outcome = enrich(transcript_file(tmp_path, "call.json", CALL), store, home, tmp_path / "out")
+    assert outcome.outputs is not None
+    media = Path(outcome.outputs["json"]).with_name("redacted.mp4")
+    media.write_bytes(b"stands in for the redacted recording")
+    # a run --redact-media job: its record names the recording among its outputs
+    job = "job-with-redacted-media"
+    store.create_job(job, "/videos/call.mp4")
+    for status in (JobStatus.EXTRACTING, JobStatus.TRANSCRIBING, JobStatus.ENRICHING):
+        store.transition(job, status)
+    store.transition(job, JobStatus.COMPLETE, outputs={**outcome.outputs, "media": str(media)}, summary=outcome.summary)
+
+    code, out, _ = run_cli(capsys, "report", job, "--home", str(home))
+    page = Page(Path(out.strip()).read_text(encoding="utf-8"))
+    assert code == 0 and [a["src"] for a in page.all("video")] == ["redacted.mp4"]
+    elsewhere = tmp_path / "shared reports" / "call.html"
+    code, out, _ = run_cli(capsys, "report", job, "--out", str(elsewhere), "--home", str(home))
+    page = Page(elsewhere.read_text(encoding="utf-8"))
+    assert [a["src"] for a in page.all("video")] == [f"../out/{outcome.job_id}/redacted.mp4"]
+    assert (elsewhere.parent / page.all("video")[0]["src"]).resolve() == media.resolve()
+
+    media.unlink()  # gone since: the report offers no player rather than a broken one
+    code, out, _ = run_cli(capsys, "report", job, "--home", str(home))
+    assert code == 0 and "<video" not in Path(out.strip()).read_text(encoding="utf-8")

@@ -374,3 +374,33 @@ def test_a_segment_with_a_placeholder_keeps_its_exact_clean_text() -> None:
     body = page.all_text
     for segment in enriched.transcript.segments:
         assert segment.text in body
+
+
+def test_a_redacted_recording_is_played_from_each_segment_s_start_and_is_all_the_page_may_load() -> None:
+    enriched = enriched_of(make_transcript(["Call Anna Berg on 555 0100.", "Thanks, bye.", "See you."], seconds=2.5))
+    page = Page(render_report(enriched, ReportFacts(media="redacted.mp4")))
+    (player,) = page.all("video", id="player")
+    assert player["src"] == "redacted.mp4" and "controls" in player
+    plays = page.with_class("play")
+    assert [a["href"] for a in plays] == ["redacted.mp4#t=0.00", "redacted.mp4#t=2.50", "redacted.mp4#t=5.00"]
+    assert [float(a["data-start"]) for a in plays] == [s.start for s in enriched.transcript.segments]
+    (policy,) = [a["content"] for a in page.all("meta") if a.get("http-equiv") == "Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["default-src"] == "'none'" and directives["media-src"] == "'self'"
+    sources = [a["src"] for _, a in page.tags if a.get("src")]
+    assert sources == ["redacted.mp4"]  # the one relative link, nothing from elsewhere
+
+    audio_only = Page(render_report(enriched, ReportFacts(media="redacted.m4a")))
+    assert audio_only.all("audio", id="player") and not audio_only.all("video")
+
+    without = render_report(enriched)
+    assert "media-src" not in without and 'id="player"' not in without and 'class="play"' not in without
+
+
+def test_a_transcript_without_times_links_the_recording_but_offers_no_seeking() -> None:
+    transcript = Transcript(
+        language="en", duration=0.0, model="m", engine="text",
+        segments=(Segment(0, 0.0, 0.0, " Hello there."), Segment(1, 0.0, 0.0, " Bye.")),
+    )  # fmt: skip
+    page = Page(render_report(enriched_of(transcript), ReportFacts(media="redacted.wav")))
+    assert page.all("audio", id="player") and not page.with_class("play")
