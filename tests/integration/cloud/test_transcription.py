@@ -457,7 +457,7 @@ def test_a_speaker_request_that_brought_no_turns_fails_the_merge(s3: Any, transc
 @pytest.mark.parametrize("body", [b"not json", b'{"error": "x"}', b"[1, 2]", json.dumps({"segments": "x"}).encode()])
 def test_output_that_is_not_a_transcript_fails_the_merge(s3: Any, transcribing: DynamoDBJobStore, body: bytes) -> None:
     put(s3, OUTPUT, body)
-    with pytest.raises(TranscriptionError, match="not a transcript"):
+    with pytest.raises(TranscriptionError, match="the inference output: not a Transcript JSON: "):
         merge_transcripts("job-1", [{"transcript_uri": OUTPUT, "window_index": 0}], s3=s3, store=transcribing,
                           working_bucket=WORKING_BUCKET)  # fmt: skip
     assert transcribing.get_job("job-1").status is JobStatus.TRANSCRIBING

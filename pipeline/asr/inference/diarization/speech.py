@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from pipeline.asr.inference.spans import merge_spans
 from shared.contract import SAMPLE_RATE
 
 #: A stretch of speech: ``(start, end)`` in seconds.
@@ -43,18 +44,11 @@ def check_audio(audio: np.ndarray) -> np.ndarray:
 def check_regions(speech: Sequence[Region], duration: float) -> list[Region]:
     """Regions sorted, clipped to the recording, overlapping ones joined; ``ValueError`` on a
     region that ends before it starts."""
-    regions: list[Region] = []
-    for start, end in sorted((float(a), float(b)) for a, b in speech):
+    regions = [(float(a), float(b)) for a, b in speech]
+    for start, end in regions:
         if end < start:
             raise ValueError(f"speech region ends before it starts: ({start}, {end})")
-        start, end = max(start, 0.0), min(end, duration)
-        if end <= start:
-            continue
-        if regions and start <= regions[-1][1]:
-            regions[-1] = (regions[-1][0], max(regions[-1][1], end))
-        else:
-            regions.append((start, end))
-    return regions
+    return merge_spans((max(start, 0.0), min(end, duration)) for start, end in regions)
 
 
 def detect_speech(audio: np.ndarray) -> list[Region]:
