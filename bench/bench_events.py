@@ -45,23 +45,13 @@ def _timestamp(value: Any) -> float:
     return datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp()
 
 
-def _history(sfn: Any, arn: str) -> list[dict[str, Any]]:
-    events: list[dict[str, Any]] = []
-    options: dict[str, Any] = {"executionArn": arn, "maxResults": 1000}
-    while True:
-        page = sfn.get_execution_history(**options)
-        events += page["events"]
-        if not page.get("nextToken"):
-            return events
-        options["nextToken"] = page["nextToken"]
-
-
 def _exits(history: list[dict[str, Any]], state: str) -> list[dict[str, Any]]:
     return [e for e in history if e["type"].endswith("StateExited") and e["stateExitedEventDetails"]["name"] == state]
 
 
 def measure(runs: int, window_s: int) -> dict[str, Any]:
     from pipeline.outputs import cost
+    from sandbox.executions import execution_history
     from sandbox.run import Sandbox
     from sandbox.synth import synthesize
     from sandbox.templates import CloudAssembly
@@ -87,7 +77,7 @@ def measure(runs: int, window_s: int) -> dict[str, Any]:
             report = sandbox.outcome(submission, work / "out", timeout=1800)
             if report.status != "COMPLETE":
                 raise SystemExit(f"run {run}: the job ended {report.status}: {report.error}")
-            history = _history(sfn, submission.executions[0])
+            history = execution_history(sfn, submission.executions[0])
             (planned,) = [json.loads(e["stateExitedEventDetails"]["output"])["audio"]["windows"]
                           for e in _exits(history, "CheckAudioExtraction")]  # fmt: skip
             windows_per_run = len(planned)

@@ -42,9 +42,21 @@ def run_execution(
     return wait_for_execution(sfn, start_execution(sfn, state_machine_arn, payload), timeout=timeout)
 
 
+def execution_history(sfn: Any, execution_arn: str) -> list[dict[str, Any]]:
+    """Every event of the execution's history, in order, page after page."""
+    events: list[dict[str, Any]] = []
+    options: dict[str, Any] = {"executionArn": execution_arn, "maxResults": 1000}
+    while True:
+        page = sfn.get_execution_history(**options)
+        events += page["events"]
+        if not page.get("nextToken"):
+            return events
+        options["nextToken"] = page["nextToken"]
+
+
 def execution_states(sfn: Any, execution_arn: str) -> list[str]:
     """Names of the states entered, in order."""
-    events = sfn.get_execution_history(executionArn=execution_arn, maxResults=1000)["events"]
+    events = execution_history(sfn, execution_arn)
     return [e["stateEnteredEventDetails"]["name"] for e in events if "stateEnteredEventDetails" in e]
 
 

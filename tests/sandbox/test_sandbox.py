@@ -26,6 +26,7 @@ from botocore.exceptions import ClientError
 from pipeline.asr.inference.windows import plan_windows
 from pipeline.outputs import cost
 from postprocess.schema import load_enriched_schema
+from sandbox.executions import execution_history
 from sandbox.mediaconvert import plan_outputs
 from sandbox.templates import CloudAssembly
 from shared import contract
@@ -181,16 +182,9 @@ def _windows(sandbox_run: SandboxRun, spoken: Spoken) -> list[dict[str, Any]]:
 
 
 def _history(sandbox_run: SandboxRun, spoken: Spoken) -> list[dict[str, Any]]:
-    sfn = sandbox_run.sandbox.client("stepfunctions")
     arn = sandbox_run.report(spoken.name).execution_arn
-    events: list[dict[str, Any]] = []
-    options: dict[str, Any] = {"executionArn": arn, "maxResults": 1000}
-    while True:
-        page = sfn.get_execution_history(**options)
-        events += page["events"]
-        if not page.get("nextToken"):
-            return events
-        options["nextToken"] = page["nextToken"]
+    assert arn is not None, f"{spoken.name} started no execution"
+    return execution_history(sandbox_run.sandbox.client("stepfunctions"), arn)
 
 
 def test_the_endpoint_notified_its_topics_once_per_window(sandbox_run: SandboxRun) -> None:
