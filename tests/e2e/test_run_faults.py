@@ -4,51 +4,26 @@ a failing forced re-run, other settings and output dirs for a file already done.
 from __future__ import annotations
 
 import json
-import os
 import signal
-import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests.support.cli_runs import job_rows, start
 from tests.support.scripts import MEETING
 from tests.support.speech import make_speech_video
 
 pytestmark = pytest.mark.slow
 
-EXE = Path(sys.executable).with_name("clearscribe")
 SHORT = "Quick status update. The new search page is fast and everyone likes it."
-
-
-def start(*args: str, home: Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [str(EXE), *args, "--home", str(home)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, **(env or {})},
-    )
 
 
 def clearscribe(*args: str, home: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     proc = start(*args, home=home, env=env)
     out, err = proc.communicate(timeout=600)
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
-
-
-def job_rows(home: Path) -> list[dict[str, Any]]:
-    if not (home / "jobs.sqlite3").exists():
-        return []
-    with sqlite3.connect(home / "jobs.sqlite3") as conn:
-        conn.row_factory = sqlite3.Row
-        try:
-            return [dict(r) for r in conn.execute("SELECT job_id, status, detail FROM jobs")]
-        except sqlite3.OperationalError:  # the store is being created
-            return []
 
 
 def wait_for_status(home: Path, status: str, proc: subprocess.Popen[str], timeout: float = 300) -> str:

@@ -6,50 +6,28 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support.cli_runs import job_rows, start
 from tests.support.scripts import MEETING
 from tests.support.speech import make_speech_video
 
 pytestmark = pytest.mark.slow
 
-EXE = Path(sys.executable).with_name("clearscribe")
 CLIPS = (
     "Quick status update. The new search page is fast and everyone likes it.",
     "Please call Maria Lopez tomorrow morning about the invoice for the spring campaign.",
     "The garden looks wonderful this summer, and the apple tree carries more fruit than ever.",
 )
+#: The batch size comes from the options alone, whatever the environment running the tests says.
+UNSET_JOBS = {"CLEARSCRIBE_JOBS": ""}
 #: Fields of an enriched.json that say when and how fast a job ran, not what it found.
 RUN_FIELDS = ("timings", "job_id")
-
-
-def start(*args: str, home: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [str(EXE), *args, "--home", str(home)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "CLEARSCRIBE_JOBS": ""},
-    )
-
-
-def job_rows(home: Path) -> list[dict[str, Any]]:
-    if not (home / "jobs.sqlite3").exists():
-        return []
-    with sqlite3.connect(home / "jobs.sqlite3") as conn:
-        conn.row_factory = sqlite3.Row
-        try:
-            rows = conn.execute("SELECT job_id, status, source, attempt, owner, detail FROM jobs ORDER BY job_id")
-            return [dict(r) for r in rows]
-        except sqlite3.OperationalError:  # the store is being created
-            return []
 
 
 def record_facts(home: Path) -> list[tuple[Any, ...]]:
@@ -81,7 +59,9 @@ def test_a_parallel_batch_gives_what_a_sequential_one_gives(batch: list[Path], t
     runs = {}
     for jobs in ("1", "2"):
         home = tmp_path / f"home-{jobs}"
-        proc = start("run", *map(str, batch), "--model", "offline-tiny.en", "--json", "--jobs", jobs, home=home)
+        proc = start(
+            "run", *map(str, batch), "--model", "offline-tiny.en", "--json", "--jobs", jobs, home=home, env=UNSET_JOBS
+        )
         out, err = proc.communicate(timeout=900)
         assert "Traceback" not in err
         runs[jobs] = (proc.returncode, [json.loads(line) for line in out.splitlines()], home, err)
@@ -132,7 +112,7 @@ def test_a_signal_during_a_parallel_batch_leaves_no_job_running(
 ) -> None:
     home = tmp_path / "home"
     inputs = [*map(str, long_videos), *map(str, long_videos)]  # two more waiting their turn
-    proc = start("run", *inputs, "--model", "offline-tiny.en", "--json", "--jobs", "2", home=home)
+    proc = start("run", *inputs, "--model", "offline-tiny.en", "--json", "--jobs", "2", home=home, env=UNSET_JOBS)
     running = wait_for_running(home, proc, 2)
     assert all((home / "work" / job_id / "audio.wav").exists() for job_id in running)
     proc.send_signal(sig)  # to the batch's own process only: it passes the signal on to its workers
@@ -152,7 +132,7 @@ def test_a_worker_killed_mid_job_fails_its_job_and_the_batch_goes_on(
 ) -> None:
     home = tmp_path / "home"
     inputs = [str(long_videos[0]), str(batch[0]), str(batch[1])]
-    proc = start("run", *inputs, "--model", "offline-tiny.en", "--json", "--jobs", "2", home=home)
+    proc = start("run", *inputs, "--model", "offline-tiny.en", "--json", "--jobs", "2", home=home, env=UNSET_JOBS)
     deadline = time.monotonic() + 300
     while not (owners := [r["owner"] for r in job_rows(home) if r["status"] == "TRANSCRIBING" and
                           r["source"] == inputs[0]]):  # fmt: skip
